@@ -1,0 +1,1 @@
+"""Composition root: entry points (CLI, GUI), settings and the wiring of services."""

@@ -1,0 +1,251 @@
+"""`pwb init | add | edit | ingest | items | show | log | verify`: the case and its evidence."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from forensics.case import Case
+from forensics.intake.ingest import IngestOptions, ingest_paths
+from forensics.models import Item, ItemKind
+from forensics.verify import verify_case
+
+from app.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    add_json_flag,
+    open_case,
+    resolve_item,
+)
+from app.cli.interrupt import cancel_on_sigint
+from app.cli.output import ProgressBar, print_json, say, table
+from app.services import post_ingest_steps
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add the case commands to `pwb`."""
+    p = sub.add_parser("init", help="create a new case folder")
+    p.add_argument("case_dir")
+    p.add_argument("--title", required=True)
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("add", help="register a physical item (drone, camera module, chip)")
+    p.add_argument("case_dir")
+    p.add_argument("--kind", default=ItemKind.HARDWARE,
+                   choices=[ItemKind.HARDWARE, ItemKind.COMPONENT])
+    p.add_argument("--name", required=True)
+    p.add_argument("--parent")
+    p.add_argument("--serial")
+    p.add_argument("--marking")
+    p.add_argument("--exhibit")
+    p.add_argument("--note")
+    p.add_argument("--tag", action="append", default=[], dest="tags")
+    p.add_argument("--examiner")
+    p.add_argument("--reason")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("edit", help="change an item's name, markings, note, tags or parent")
+    p.add_argument("case_dir")
+    p.add_argument("item")
+    for name in ("name", "serial", "marking", "exhibit", "note", "status", "parent"):
+        p.add_argument(f"--{name}")
+    p.add_argument("--tag", action="append", dest="tags")
+    p.add_argument("--examiner")
+    p.add_argument("--reason")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("ingest", help="copy files, folders and disk images into the case")
+    p.add_argument("case_dir")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--parent")
+    p.add_argument("--examiner")
+    p.add_argument("--note")
+    p.add_argument("--reason")
+    p.add_argument("--no-extract", action="store_true",
+                   help="do not extract metadata after ingest")
+    p.add_argument("--no-expand", action="store_true",
+                   help="do not open disk images to ingest the files inside")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("items", help="list or search items")
+    p.add_argument("case_dir")
+    p.add_argument("--search")
+    p.add_argument("--kind", action="append")
+    p.add_argument("--tag")
+    p.add_argument("--parent")
+    p.add_argument("--limit", type=int)
+    add_json_flag(p)
+    p.set_defaults(func=cmd_items)
+
+    p = sub.add_parser("show", help="everything about one item")
+    p.add_argument("case_dir")
+    p.add_argument("item")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("log", help="print the custody log")
+    p.add_argument("case_dir")
+    p.add_argument("--item")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("verify", help="re-hash the evidence and re-walk the custody chain")
+    p.add_argument("case_dir")
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_verify)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    case = Case.create(Path(args.case_dir), title=args.title, examiner=args.examiner)
+    with case:
+        info = case.info
+        if args.json:
+            print_json({"case_dir": str(case.root), **info.__dict__})
+        else:
+            say(f"created case {info.case_id} '{info.title}' in {case.root}")
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        parent = resolve_item(case, args.parent) if args.parent else None
+        item = case.add_item(kind=args.kind, name=args.name, parent_id=parent,
+                             serial=args.serial, marking=args.marking, exhibit=args.exhibit,
+                             note=args.note, tags=args.tags, actor=args.examiner,
+                             reason=args.reason)
+        _print_item(item, args.json)
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        item_id = resolve_item(case, args.item)
+        changes: dict[str, Any] = {
+            k: getattr(args, k)
+            for k in ("name", "serial", "marking", "exhibit", "note", "status")
+            if getattr(args, k) is not None
+        }
+        if args.parent is not None:
+            changes["parent_id"] = resolve_item(case, args.parent) if args.parent else None
+        if args.tags is not None:
+            changes["tags"] = args.tags
+        item = case.edit_item(item_id, changes, actor=args.examiner, reason=args.reason)
+        _print_item(item, args.json)
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        parent = resolve_item(case, args.parent) if args.parent else None
+        options = IngestOptions(
+            parent_id=parent, examiner=args.examiner, note=args.note, reason=args.reason,
+            expand_disk_images=not args.no_expand,
+            post_ingest=post_ingest_steps(extract=not args.no_extract),
+        )
+        bar = ProgressBar("ingest")
+        with cancel_on_sigint() as cancel:
+            try:
+                report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)
+            finally:
+                bar.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for o in report.outcomes:
+            if o.item is None:
+                say(f"{o.status:<10} {o.path}" + (f": {o.reason}" if o.reason else ""))
+            else:
+                say(f"{o.status:<10} {o.item.id}  {o.path}")
+            for w in o.warnings:
+                say(f"  warning: {w}")
+        data = report.to_json()
+        say(f"{data['ingested']} ingested, {data['duplicates']} already present, "
+            f"{data['recorded']} recorded (links), {data['rejected']} rejected"
+            + (" - interrupted" if report.cancelled else ""))
+    if report.cancelled:
+        return EXIT_INTERRUPTED
+    return EXIT_PARTIAL if report.rejected else EXIT_OK
+
+
+def cmd_items(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        parent = resolve_item(case, args.parent) if args.parent else None
+        items = case.items.search(args.search, kinds=args.kind, tag=args.tag,
+                                  parent_id=parent, limit=args.limit)
+    if args.json:
+        print_json({"count": len(items), "items": [i.to_json() for i in items]})
+    else:
+        table([[i.id, i.kind, i.name, "" if i.size is None else str(i.size), i.mime or "",
+                (i.sha256 or "")[:16]] for i in items],
+              ["ID", "KIND", "NAME", "SIZE", "TYPE", "SHA256"])
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        item = case.items.get(resolve_item(case, args.item))
+        entries = case.custody.entries(item_id=item.id)
+        children = case.items.children(item.id)
+    if args.json:
+        print_json({**item.to_json(), "children": [c.id for c in children],
+                    "custody": [e.to_json() for e in entries]})
+        return EXIT_OK
+    for key, value in item.to_json().items():
+        if value not in (None, [], {}, ""):
+            say(f"{key:>12}: {value}")
+    if children:
+        say(f"{'children':>12}: {len(children)}")
+        for c in children:
+            say(f"{'':>14}{c.id}  {c.kind}  {c.name}")
+    say("custody:")
+    for e in entries:
+        say(f"  {e.seq:>5}  {e.at}  {e.actor}  {e.action}")
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        item_id = resolve_item(case, args.item) if args.item else None
+        entries = case.custody.entries(item_id=item_id)
+    if args.json:
+        print_json({"entries": [e.to_json() for e in entries]})
+    else:
+        table([[str(e.seq), e.at, e.actor, e.action, e.item_id or "", e.hash[:16]]
+               for e in entries], ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "HASH"])
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        bar = ProgressBar("verify")
+        with cancel_on_sigint() as cancel:
+            try:
+                report = verify_case(case, actor=args.examiner, progress=bar, cancel=cancel)
+            finally:
+                bar.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for f in report.findings:
+            detail = f" (expected {f.expected}, found {f.found})" if f.expected else ""
+            say(f"FINDING {f.kind}: {f.message}{detail}")
+        say(("OK: " if report.ok else f"{len(report.findings)} finding(s): ")
+            + f"{report.files_checked} files re-hashed, {report.entries_checked} custody "
+            f"entries and {report.records_checked} records checked")
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _print_item(item: Item, as_json: bool) -> None:
+    if as_json:
+        print_json(item.to_json())
+    else:
+        say(f"{item.id}  {item.kind}  {item.name}")

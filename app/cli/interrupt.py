@@ -1,0 +1,30 @@
+"""Ctrl-C during long work: the first press cancels cleanly, a second one aborts."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from forensics.jobs import CancelToken
+
+from app.cli.output import warn
+
+
+@contextmanager
+def cancel_on_sigint() -> Iterator[CancelToken]:
+    """A cancel token set by SIGINT for the duration of the block."""
+    token = CancelToken()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        warn("\ninterrupted: finishing cleanly (press Ctrl-C again to abort)")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield token
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,76 @@
+"""The CLI's output layer: the only place that prints.
+
+JSON goes to stdout as one document; human text goes to stdout one record per line, with
+every name escaped so a hostile file name cannot forge a line; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any, TextIO
+
+
+def print_json(document: Any) -> None:
+    """Print one JSON document (names were escaped when the records were built)."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False))
+    sys.stdout.write("\n")
+
+
+def say(text: str = "") -> None:
+    """Print one line of human output."""
+    print(text)
+
+
+def warn(text: str) -> None:
+    """Print one line to stderr."""
+    print(text, file=sys.stderr)
+
+
+def table(rows: list[list[str]], headers: list[str]) -> None:
+    """Print rows as aligned columns."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+class ProgressBar:
+    """A terminal progress bar on stderr, redrawn at most ten times a second.
+
+    It stays silent when stderr is not a terminal, so logs and pipes stay clean.
+    """
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self._label = label
+        self._stream = stream or sys.stderr
+        self._enabled = self._stream.isatty()
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if not self._enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and done < total:
+            return
+        self._last = now
+        width = 30
+        if total > 0:
+            frac = min(1.0, done / total)
+            bar = "#" * int(frac * width)
+            text = f"{self._label} [{bar.ljust(width)}] {frac * 100:5.1f}% {message[-40:]}"
+        else:
+            text = f"{self._label} {done} {message[-40:]}"
+        self._stream.write("\r\x1b[2K" + text)
+        self._stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        """End the bar's line."""
+        if self._enabled and self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()

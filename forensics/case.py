@@ -1,0 +1,293 @@
+"""A case: one folder holding `case.db` and the evidence store.
+
+`Case` is the composition of the store's parts for one open case. Every thread or job opens
+its own `Case` (SQLite connections are not shared across threads).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import getpass
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import sqlite_utils
+
+from forensics import __version__
+from forensics.errors import CaseError, ValidationError
+from forensics.models import CaseInfo, Item, ItemKind
+from forensics.store.custody import Action, CustodyLog
+from forensics.store.db import connect, migrate, transaction, utc_now
+from forensics.store.evidence import EvidenceStore
+from forensics.store.items import ItemRepository, item_record
+
+log = logging.getLogger(__name__)
+
+CASE_DB = "case.db"
+LOCK_FILE = ".lock"
+
+
+def default_examiner() -> str:
+    """Who is at the keyboard when nobody said: `PWB_EXAMINER`, else the login name."""
+    try:
+        return os.environ.get("PWB_EXAMINER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def is_case(root: Path) -> bool:
+    """True when the folder looks like a case (holds `case.db`)."""
+    return (root / CASE_DB).is_file()
+
+
+class Case:
+    """An open case: database, repositories, custody log and evidence store."""
+
+    def __init__(self, root: Path, db: sqlite_utils.Database, lock_fd: int | None,
+                 readonly: bool) -> None:
+        self.root = root
+        self.db = db
+        self.readonly = readonly
+        self._lock_fd = lock_fd
+        self.items = ItemRepository(db)
+        self.custody = CustodyLog(db)
+        self.evidence = EvidenceStore(root)
+
+    # opening ----------------------------------------------------------------------------
+    @classmethod
+    def create(cls, root: Path, *, title: str, examiner: str | None = None) -> Case:
+        """Create a new case folder and open it.
+
+        Raises:
+            CaseError: the folder exists and is not empty.
+        """
+        root = Path(root)
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            raise CaseError(f"{root}: already exists and is not an empty folder")
+        if not title.strip():
+            raise ValidationError("a case needs a title")
+        root.mkdir(parents=True, exist_ok=True)
+        EvidenceStore(root).create_dirs()
+        case = cls._open(root, readonly=False)
+        examiner = examiner or default_examiner()
+        info = {
+            "case_id": str(uuid.uuid4()),
+            "title": title,
+            "examiner": examiner,
+            "created_at": utc_now(),
+            "created_with": f"Provenance Workbench {__version__}",
+        }
+        with case.transaction():
+            for key, value in info.items():
+                case.db.conn.execute(
+                    "INSERT INTO case_info (key, value) VALUES (?, ?)", (key, value)
+                )
+            case.custody.append(Action.CASE_CREATED, examiner, details=info,
+                                subject=("case", info["case_id"]), record=info)
+        return case
+
+    @classmethod
+    def open(cls, root: Path, *, readonly: bool = False) -> Case:
+        """Open an existing case, migrating its schema forward and recovering after a crash.
+
+        Raises:
+            CaseError: the folder is missing, is not a case, or is from a newer version.
+        """
+        root = Path(root)
+        if not root.exists():
+            raise CaseError(f"{root}: no such folder")
+        if not root.is_dir():
+            raise CaseError(f"{root}: not a folder")
+        if not is_case(root):
+            raise CaseError(f"{root}: not a case folder (it has no {CASE_DB})")
+        return cls._open(root, readonly=readonly)
+
+    @classmethod
+    def _open(cls, root: Path, *, readonly: bool) -> Case:
+        lock_fd = None
+        exclusive = False
+        if not readonly:
+            lock_fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                exclusive = True
+            except BlockingIOError:
+                fcntl.flock(lock_fd, fcntl.LOCK_SH)
+        db = connect(root / CASE_DB, readonly=readonly)
+        try:
+            if readonly:
+                from forensics.store.db import check_not_newer
+
+                check_not_newer(db, root)
+            else:
+                migrate(db, root)
+        except BaseException:
+            db.conn.close()
+            if lock_fd is not None:
+                os.close(lock_fd)
+            raise
+        case = cls(root, db, lock_fd, readonly)
+        if exclusive and lock_fd is not None:
+            # Only a process alone with the case may clean up after a crashed one.
+            if case.info_or_none() is not None:
+                case._recover()
+            fcntl.flock(lock_fd, fcntl.LOCK_SH)
+        return case
+
+    def close(self) -> None:
+        """Close the database and release the case lock."""
+        self.db.conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def reopen(self) -> Case:
+        """Another connection to the same case, for use on another thread."""
+        return Case.open(self.root, readonly=self.readonly)
+
+    def transaction(self) -> Any:
+        """A write transaction on this case (a context manager)."""
+        return transaction(self.db)
+
+    # facts ------------------------------------------------------------------------------
+    def info_or_none(self) -> CaseInfo | None:
+        """The case facts, or None while the case is being created."""
+        rows = {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM case_info")}
+        if "case_id" not in rows:
+            return None
+        return CaseInfo(rows["case_id"], rows["title"], rows["examiner"], rows["created_at"],
+                        rows["created_with"])
+
+    @property
+    def info(self) -> CaseInfo:
+        """The case facts (id, title, examiner, creation)."""
+        info = self.info_or_none()
+        if info is None:
+            raise CaseError(f"{self.root}: the case has no case facts")
+        return info
+
+    def actor(self, explicit: str | None = None) -> str:
+        """Who is acting: the name given, else `PWB_EXAMINER`, else the case's examiner."""
+        if explicit:
+            return explicit
+        env = os.environ.get("PWB_EXAMINER")
+        if env:
+            return env
+        info = self.info_or_none()
+        return info.examiner if info else default_examiner()
+
+    # items ------------------------------------------------------------------------------
+    def add_item(
+        self,
+        *,
+        kind: str,
+        name: str,
+        actor: str | None = None,
+        parent_id: str | None = None,
+        serial: str | None = None,
+        marking: str | None = None,
+        exhibit: str | None = None,
+        note: str | None = None,
+        tags: Iterable[str] = (),
+        attributes: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> Item:
+        """Register a physical item (no file content): a drone, a camera module, a chip.
+
+        Raises:
+            ValidationError: empty name or unknown kind.
+            NotFoundError: the parent does not exist.
+        """
+        if kind not in (ItemKind.HARDWARE, ItemKind.COMPONENT):
+            raise ValidationError(
+                f"kind must be {ItemKind.HARDWARE} or {ItemKind.COMPONENT} for items without "
+                "a file; files are ingested"
+            )
+        if not name.strip():
+            raise ValidationError("an item needs a name")
+        actor = self.actor(actor)
+        if parent_id is not None:
+            self.items.get(parent_id)
+        item = Item(
+            id=str(uuid.uuid4()), kind=kind, name=name, parent_id=parent_id, serial=serial,
+            marking=marking, exhibit=exhibit, note=note, tags=tuple(tags),
+            attributes=dict(attributes or {}), created_at=utc_now(), created_by=actor,
+        )
+        with self.transaction():
+            self.items.insert(item)
+            self.custody.append(Action.ITEM_ADDED, actor, item_id=item.id,
+                                record=item_record(item), reason=reason,
+                                details={"kind": kind, "name": name, "parent_id": parent_id})
+        return item
+
+    def edit_item(self, item_id: str, changes: Mapping[str, Any], *, actor: str | None = None,
+                  reason: str | None = None) -> Item:
+        """Change editable fields of an item; the old and new values go into the log."""
+        actor = self.actor(actor)
+        with self.transaction():
+            before = self.items.get(item_id)
+            if "parent_id" in changes and changes["parent_id"] is not None:
+                self._check_parent(item_id, changes["parent_id"])
+            after = self.items.update(item_id, changes)
+            old = item_record(before)
+            new = item_record(after)
+            diff = {k: {"from": old[k], "to": new[k]} for k in changes if old[k] != new[k]}
+            self.custody.append(Action.ITEM_EDITED, actor, item_id=item_id, record=new,
+                                details={"changes": diff}, reason=reason)
+        return after
+
+    def _check_parent(self, item_id: str, parent_id: str) -> None:
+        cursor: str | None = parent_id
+        while cursor is not None:
+            if cursor == item_id:
+                raise ValidationError("an item cannot be moved under itself")
+            cursor = self.items.get(cursor).parent_id
+
+    def ancestors(self, item_id: str) -> list[Item]:
+        """The chain of parents of an item, nearest first."""
+        out: list[Item] = []
+        parent = self.items.get(item_id).parent_id
+        while parent is not None:
+            item = self.items.get(parent)
+            out.append(item)
+            parent = item.parent_id
+        return out
+
+    # recovery ---------------------------------------------------------------------------
+    def _recover(self) -> None:
+        parts, markers = self.evidence.leftovers()
+        if not parts and not markers:
+            return
+        removed: list[str] = []
+        for sha in markers:
+            referenced = self.db.conn.execute(
+                "SELECT 1 FROM items WHERE sha256 = ? LIMIT 1", (sha,)
+            ).fetchone()
+            if referenced is None and self.evidence.has(sha):
+                self.evidence.remove_blob(sha)
+                removed.append(sha)
+        for part in parts:
+            self.evidence.discard(part)
+        with self.transaction():
+            self.custody.append(
+                Action.RECOVERED, "provenance-workbench",
+                details={"partial_copies_removed": len(parts), "unreferenced_blobs_removed":
+                         removed},
+                reason="an earlier process stopped in the middle of an ingest",
+            )
+        for sha in markers:
+            self.evidence.clear_marker(sha)
+        log.warning("%s: recovered from an interrupted ingest (%d partial copies, %d blobs)",
+                    self.root, len(parts), len(removed))

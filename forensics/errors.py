@@ -1,0 +1,39 @@
+"""The core's error hierarchy, in one place so callers can catch by meaning.
+
+`UsageError`-like problems (a missing case, a case from a newer schema) map to exit code 2 in the
+CLI; per-file problems never raise out of a batch: they become recorded results instead.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class CaseError(WorkbenchError):
+    """The case folder cannot be used: missing, not a case, locked or from a newer version."""
+
+
+class SchemaTooNewError(CaseError):
+    """The case was written by a newer version of the workbench than this one."""
+
+
+class EvidenceError(WorkbenchError):
+    """A piece of evidence cannot be read, stored or found."""
+
+
+class UnsupportedMediaError(EvidenceError):
+    """The file is not of a type the requested extractor can read."""
+
+
+class NotFoundError(WorkbenchError):
+    """A record (item, entry, annotation...) named by the caller does not exist."""
+
+
+class ValidationError(WorkbenchError):
+    """A value given by the user is out of range or malformed."""
+
+
+class CancelledError(WorkbenchError):
+    """Long work stopped because its cancel token was set."""

@@ -1,0 +1,1 @@
+"""Getting evidence into a case: type sniffing, safe walking, ingest, disk images."""

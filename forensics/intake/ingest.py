@@ -1,0 +1,361 @@
+"""Ingest: copy evidence into the case store with hashes and a custody record per file.
+
+Each input file is read exactly once: the bytes go to the store's temporary file while sha256
+and md5 are computed. The copy is fsynced and renamed into place before the item row and its
+custody entry commit together, so an interrupted ingest leaves either a whole item or nothing.
+One bad file never stops the batch: it becomes a rejected outcome with a reason, logged in the
+custody chain, and the next file goes on.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import stat
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from forensics.case import Case
+from forensics.errors import CancelledError, NotFoundError
+from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.models import Item, ItemKind
+from forensics.store.custody import Action
+from forensics.store.db import utc_now
+from forensics.store.evidence import read_chunks
+from forensics.store.items import item_record
+from forensics.textsafe import escape_name
+
+from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
+from forensics.intake.walk import Entry, describe_symlink, walk_inputs
+
+log = logging.getLogger(__name__)
+
+PostIngest = Callable[[Case, Item, CancelToken], Sequence[str]]
+"""Work run on each newly ingested item (metadata extraction…); returns warnings to report."""
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How an ingest runs: who, under which parent, and what to do after each file."""
+
+    parent_id: str | None = None
+    examiner: str | None = None
+    note: str | None = None
+    reason: str | None = None
+    expand_disk_images: bool = True
+    post_ingest: Sequence[PostIngest] = ()
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one input."""
+
+    path: str
+    """The input's path, escaped for display."""
+    status: str
+    """"ingested", "duplicate", "recorded" (a symlink), "skipped" (an empty folder) or
+    "rejected"."""
+    item: Item | None = None
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as `pwb ingest --json` prints it."""
+        out: dict[str, Any] = {"path": self.path, "status": self.status}
+        if self.item is not None:
+            out["item"] = self.item.to_json()
+        if self.reason is not None:
+            out["reason"] = self.reason
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+@dataclass
+class IngestReport:
+    """Every outcome of one ingest command, and whether it was cancelled."""
+
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def rejected(self) -> list[IngestOutcome]:
+        """The inputs that could not be ingested."""
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    @property
+    def items(self) -> list[Item]:
+        """The items created or found by this ingest."""
+        return [o.item for o in self.outcomes if o.item is not None]
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as `pwb ingest --json` prints it."""
+        return {
+            "cancelled": self.cancelled,
+            "ingested": sum(o.status == "ingested" for o in self.outcomes),
+            "duplicates": sum(o.status == "duplicate" for o in self.outcomes),
+            "recorded": sum(o.status == "recorded" for o in self.outcomes),
+            "skipped": sum(o.status == "skipped" for o in self.outcomes),
+            "rejected": len(self.rejected),
+            "outcomes": [o.to_json() for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    """Where a piece of content came from, for the item it becomes."""
+
+    name: str
+    source_path: str | None = None
+    source_path_raw: bytes | None = None
+    fs_path: str | None = None
+    fs_path_raw: bytes | None = None
+    fs_deleted: bool | None = None
+    fs_mtime: str | None = None
+    fs_atime: str | None = None
+    fs_ctime: str | None = None
+    fs_crtime: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def ingest_paths(
+    case: Case,
+    paths: Iterable[str | bytes | os.PathLike[str]],
+    options: IngestOptions | None = None,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> IngestReport:
+    """Ingest files, folders and disk images into a case.
+
+    Args:
+        case: the open case.
+        paths: files or folders; folders are walked, links are recorded and not followed.
+        options: parent, examiner, note, post-ingest work.
+        progress: called with bytes done, bytes in total, and the current file.
+        cancel: stops after the current chunk; the file in progress leaves nothing behind.
+
+    Returns:
+        One outcome per input file, in order.
+
+    Raises:
+        NotFoundError: the parent item does not exist.
+    """
+    options = options or IngestOptions()
+    cancel = cancel or CancelToken()
+    if options.parent_id is not None:
+        case.items.get(options.parent_id)
+    raw_paths = [os.fsencode(p) for p in paths]
+    entries = list(walk_inputs(raw_paths))
+    total = sum(e.size for e in entries)
+    done = 0
+    report = IngestReport()
+    for entry in entries:
+        if cancel.cancelled:
+            report.cancelled = True
+            break
+        label = escape_name(entry.path)
+        progress(done, total, label)
+
+        def on_bytes(n: int, _label: str = label) -> None:
+            nonlocal done
+            done += n
+            progress(done, total, _label)
+
+        try:
+            outcomes = _ingest_entry(case, entry, options, cancel, on_bytes, progress)
+        except CancelledError:
+            report.cancelled = True
+            break
+        report.outcomes.extend(outcomes)
+    if report.cancelled:
+        log.info("ingest cancelled after %d outcomes", len(report.outcomes))
+    progress(done, total, "done")
+    return report
+
+
+def _ingest_entry(
+    case: Case, entry: Entry, options: IngestOptions, cancel: CancelToken,
+    on_bytes: Callable[[int], None], progress: ProgressFn,
+) -> list[IngestOutcome]:
+    label = escape_name(entry.path)
+    if entry.kind in ("error", "special"):
+        return [_reject(case, options, label, entry.reason or "cannot be read")]
+    if entry.kind == "symlink":
+        return [_record_symlink(case, entry, options)]
+    if entry.kind == "empty":
+        return [IngestOutcome(label, "skipped", warnings=(entry.reason or "empty folder",))]
+    try:
+        fd = _open_source(entry.path)
+    except OSError as exc:
+        reason = ("symlink; not followed" if exc.errno == errno.ELOOP
+                  else f"cannot open ({exc.strerror})")
+        return [_reject(case, options, label, reason)]
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return [_reject(case, options, label, "not a regular file; not read")]
+        source = ContentSource(
+            name=escape_name(os.path.basename(entry.path)),
+            source_path=escape_name(os.path.abspath(entry.path)),
+            source_path_raw=os.path.abspath(entry.path),
+            fs_mtime=_ts(st.st_mtime), fs_atime=_ts(st.st_atime), fs_ctime=_ts(st.st_ctime),
+        )
+
+        def chunks() -> Iterator[bytes]:
+            for chunk in read_chunks(fd, cancel):
+                on_bytes(len(chunk))
+                yield chunk
+
+        try:
+            outcome = store_content(case, chunks(), st.st_size, source, options,
+                                    parent_id=options.parent_id, cancel=cancel)
+        except OSError as exc:
+            return [_reject(case, options, label, f"read failed ({exc.strerror})")]
+    finally:
+        os.close(fd)
+    outcomes = [outcome]
+    item = outcome.item
+    if (outcome.status == "ingested" and item is not None and item.mime is not None
+            and is_disk_image(item.mime) and options.expand_disk_images):
+        from forensics.intake.diskimage import expand_disk_image
+
+        outcomes.extend(expand_disk_image(case, item, options, cancel=cancel,
+                                          progress=progress))
+    return outcomes
+
+
+def _open_source(path: bytes) -> int:
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        # O_NOATIME keeps even the access time of the source unchanged where allowed.
+        return os.open(path, flags | os.O_NOATIME)
+    except PermissionError:
+        return os.open(path, flags)
+
+
+def store_content(
+    case: Case,
+    chunks: Iterable[bytes],
+    size_hint: int,
+    source: ContentSource,
+    options: IngestOptions,
+    *,
+    parent_id: str | None,
+    kind: str | None = None,
+    cancel: CancelToken | None = None,
+) -> IngestOutcome:
+    """Copy one piece of content into the store and commit its item and custody entry.
+
+    Used for host files and for files inside disk images alike.
+
+    Returns:
+        "ingested", or "duplicate" when this very source was ingested before.
+    """
+    actor = case.actor(options.examiner)
+    label = source.source_path or source.fs_path or source.name
+    tmp, blob = case.evidence.copy_in(chunks, size_hint)
+    mime = sniff(blob.head, blob.size)
+    warnings: list[str] = []
+    if blob.size == 0:
+        warnings.append("empty file (0 bytes)")
+    elif extension_mismatch(source.name, mime):
+        warnings.append(f"the name's extension does not match the content, which is {mime}")
+    if "\\u" in source.name or "\\x" in source.name or "\\n" in source.name:
+        warnings.append("the name holds control, bidi or non-UTF-8 characters (shown escaped)")
+    if blob.size != size_hint and size_hint:
+        warnings.append(f"size changed while reading: expected {size_hint}, read {blob.size}")
+    duplicate = case.items.find_duplicate(blob.sha256, source.source_path_raw,
+                                          source.fs_path_raw, parent_id)
+    if duplicate is not None:
+        case.evidence.discard(tmp)
+        with case.transaction():
+            case.custody.append(
+                Action.INGEST_DUPLICATE, actor, item_id=duplicate.id,
+                details={"source_path": label, "sha256": blob.sha256},
+                reason=options.reason,
+            )
+        return IngestOutcome(label, "duplicate", duplicate,
+                             warnings=(f"already in the case as item {duplicate.id}",))
+    item_kind = kind or (ItemKind.DISK_IMAGE if is_disk_image(mime) else ItemKind.FILE)
+    item = Item(
+        id=str(uuid.uuid4()), kind=item_kind, name=source.name, parent_id=parent_id,
+        sha256=blob.sha256, md5=blob.md5, size=blob.size, mime=mime,
+        source_path=source.source_path, source_path_raw=source.source_path_raw,
+        note=options.note, fs_path=source.fs_path, fs_path_raw=source.fs_path_raw,
+        fs_deleted=source.fs_deleted, fs_mtime=source.fs_mtime, fs_atime=source.fs_atime,
+        fs_ctime=source.fs_ctime, fs_crtime=source.fs_crtime,
+        attributes=dict(source.attributes), warnings=tuple(warnings),
+        created_at=utc_now(), created_by=actor,
+    )
+    case.evidence.commit_blob(tmp, blob.sha256)
+    try:
+        with case.transaction():
+            case.items.insert(item)
+            case.custody.append(
+                Action.INGESTED, actor, item_id=item.id, record=item_record(item),
+                details={"source_path": label, "sha256": blob.sha256, "md5": blob.md5,
+                         "size": blob.size, "mime": mime, "note": options.note},
+                reason=options.reason,
+            )
+    finally:
+        case.evidence.clear_marker(blob.sha256)
+    extra: list[str] = []
+    for step in options.post_ingest:
+        try:
+            extra.extend(step(case, item, cancel or CancelToken()))
+        except CancelledError:
+            raise
+        except Exception as exc:  # one extractor failing must not lose the ingested item
+            log.exception("post-ingest step failed on %s", label)
+            extra.append(f"post-ingest step failed: {exc}")
+    return IngestOutcome(label, "ingested", item, warnings=tuple(warnings + extra))
+
+
+def _record_symlink(case: Case, entry: Entry, options: IngestOptions) -> IngestOutcome:
+    actor = case.actor(options.examiner)
+    label = escape_name(entry.path)
+    try:
+        target, warning = describe_symlink(entry.path, entry.root)
+    except OSError as exc:
+        return _reject(case, options, label, f"cannot read symlink ({exc.strerror})")
+    item = Item(
+        id=str(uuid.uuid4()), kind=ItemKind.SYMLINK, name=escape_name(
+            os.path.basename(entry.path)),
+        parent_id=options.parent_id, source_path=label,
+        source_path_raw=os.path.abspath(entry.path), link_target=target, note=options.note,
+        warnings=(warning,), created_at=utc_now(), created_by=actor,
+    )
+    with case.transaction():
+        case.items.insert(item)
+        case.custody.append(Action.INGESTED, actor, item_id=item.id, record=item_record(item),
+                            details={"source_path": label, "symlink_target": target},
+                            reason=options.reason)
+    return IngestOutcome(label, "recorded", item, warnings=(warning,))
+
+
+def _reject(case: Case, options: IngestOptions, label: str, reason: str) -> IngestOutcome:
+    actor = case.actor(options.examiner)
+    with case.transaction():
+        case.custody.append(Action.INGEST_REJECTED, actor,
+                            details={"source_path": label, "reason": reason},
+                            reason=options.reason)
+    return IngestOutcome(label, "rejected", reason=reason)
+
+
+def _ts(value: float) -> str:
+    return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def resolve_parent(case: Case, parent: str | None) -> str | None:
+    """Accept a full id or a unique prefix of one for `--parent`."""
+    if parent is None:
+        return None
+    try:
+        return case.items.get(parent).id
+    except NotFoundError:
+        return case.items.resolve_prefix(parent)
+

@@ -1,0 +1,212 @@
+"""The custody log: an append-only hash chain of everything done to the case.
+
+Each entry hashes its own fields together with the previous entry's hash, so changing, adding
+or removing a row breaks the chain at that row. The head (last sequence number and hash) is
+also kept in `case_info`, so removing the newest rows is found too. An entry that changed a
+record also stores the sha256 of that record's state after the change (`record_sha256`);
+`verify` recomputes it, which finds a record edited behind the log's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+from forensics.models import CustodyEntry
+from forensics.store.db import utc_now
+
+GENESIS_HASH = "0" * 64
+HEAD_KEY = "custody_head"
+DELETED = "deleted"
+"""`record_sha256` of an entry that removed its record on purpose."""
+
+
+class Action:
+    """The custody actions the workbench writes (free strings are allowed for new features)."""
+
+    CASE_CREATED = "case_created"
+    ITEM_ADDED = "item_added"
+    ITEM_EDITED = "item_edited"
+    INGESTED = "ingested"
+    INGEST_DUPLICATE = "ingest_duplicate"
+    INGEST_REJECTED = "ingest_rejected"
+    RECOVERED = "recovered_interrupted_ingest"
+    EXTRACTED = "extracted"
+    ANNOTATED = "annotated"
+    EXPORTED = "exported"
+    VERIFIED = "verified"
+    TRANSFERRED = "transferred"
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON spelling of a value that every hash in the case is computed over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False)
+
+
+def record_digest(record: Mapping[str, Any]) -> str:
+    """sha256 of a record's canonical JSON."""
+    return hashlib.sha256(canonical_json(dict(record)).encode("ascii")).hexdigest()
+
+
+def entry_hash(
+    *,
+    seq: int,
+    entry_id: str,
+    at: str,
+    actor: str,
+    action: str,
+    item_id: str | None,
+    subject_type: str | None,
+    subject_id: str | None,
+    record_sha256: str | None,
+    details: str,
+    reason: str | None,
+    prev_hash: str,
+) -> str:
+    """The hash of one entry: every stored field but the hash itself, in canonical JSON."""
+    payload = canonical_json(
+        [seq, entry_id, at, actor, action, item_id, subject_type, subject_id, record_sha256,
+         details, reason, prev_hash]
+    )
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+def _row_to_entry(row: Mapping[str, Any]) -> CustodyEntry:
+    return CustodyEntry(
+        seq=int(row["seq"]),
+        entry_id=row["entry_id"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        item_id=row["item_id"],
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        record_sha256=row["record_sha256"],
+        details=json.loads(row["details"]),
+        reason=row["reason"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )
+
+
+class CustodyLog:
+    """Reads and appends the custody chain of one case database."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def append(
+        self,
+        action: str,
+        actor: str,
+        *,
+        item_id: str | None = None,
+        subject: tuple[str, str] | None = None,
+        record: Mapping[str, Any] | None = None,
+        deleted: bool = False,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> CustodyEntry:
+        """Append one entry. Call inside `transaction()` together with the change it records.
+
+        Args:
+            action: what was done (see `Action`).
+            actor: who did it.
+            item_id: the item the action concerns, if any.
+            subject: `(type, id)` of the record changed, when it is not the item itself.
+            record: the changed record's state after the action; its digest is chained.
+            deleted: the action removed the subject record on purpose.
+            details: facts about the action (JSON-serialisable, strings already escaped).
+            reason: why, in the actor's words.
+
+        Returns:
+            The entry as written.
+        """
+        if not self._db.conn.in_transaction:
+            raise RuntimeError("custody entries are appended inside a transaction")
+        last = self._db.conn.execute(
+            "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq = 1 if last is None else int(last["seq"]) + 1
+        prev_hash = GENESIS_HASH if last is None else str(last["hash"])
+        tracked = record is not None or deleted
+        subject_type, subject_id = subject if subject else (
+            ("item", item_id) if item_id and tracked else (None, None)
+        )
+        if deleted:
+            digest: str | None = DELETED
+        else:
+            digest = record_digest(record) if record is not None else None
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "entry_id": str(uuid.uuid4()),
+            "at": utc_now(),
+            "actor": actor,
+            "action": action,
+            "item_id": item_id,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "record_sha256": digest,
+            "details": canonical_json(dict(details or {})),
+            "reason": reason,
+            "prev_hash": prev_hash,
+        }
+        fields["hash"] = entry_hash(**fields)
+        self._db.conn.execute(
+            "INSERT INTO custody (seq, entry_id, at, actor, action, item_id, subject_type, "
+            "subject_id, record_sha256, details, reason, prev_hash, hash) VALUES (:seq, "
+            ":entry_id, :at, :actor, :action, :item_id, :subject_type, :subject_id, "
+            ":record_sha256, :details, :reason, :prev_hash, :hash)",
+            fields,
+        )
+        self._db.conn.execute(
+            "INSERT INTO case_info (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (HEAD_KEY, canonical_json({"seq": seq, "hash": fields["hash"]})),
+        )
+        return _row_to_entry(fields)
+
+    def entries(
+        self, *, item_id: str | None = None, subject: tuple[str, str] | None = None
+    ) -> list[CustodyEntry]:
+        """The entries in order, optionally only those about one item or record."""
+        if item_id is not None:
+            rows = self._db.query(
+                "SELECT * FROM custody WHERE item_id = ? ORDER BY seq", [item_id]
+            )
+        elif subject is not None:
+            rows = self._db.query(
+                "SELECT * FROM custody WHERE subject_type = ? AND subject_id = ? ORDER BY seq",
+                list(subject),
+            )
+        else:
+            rows = self._db.query("SELECT * FROM custody ORDER BY seq")
+        return [_row_to_entry(row) for row in rows]
+
+    def head(self) -> tuple[int, str]:
+        """The anchored head `(seq, hash)`: `(0, GENESIS_HASH)` for an empty log."""
+        row = self._db.conn.execute(
+            "SELECT value FROM case_info WHERE key = ?", (HEAD_KEY,)
+        ).fetchone()
+        if row is None:
+            return 0, GENESIS_HASH
+        head = json.loads(row["value"])
+        return int(head["seq"]), str(head["hash"])
+
+    def latest_digests(self) -> dict[tuple[str, str], tuple[int, str]]:
+        """For every record the log has seen: the newest entry's `(seq, record_sha256)`."""
+        latest: dict[tuple[str, str], tuple[int, str]] = {}
+        for row in self._db.query(
+            "SELECT seq, subject_type, subject_id, record_sha256 FROM custody "
+            "WHERE record_sha256 IS NOT NULL ORDER BY seq"
+        ):
+            latest[(row["subject_type"], row["subject_id"])] = (
+                int(row["seq"]), row["record_sha256"]
+            )
+        return latest

@@ -1,0 +1,298 @@
+"""The content-addressed evidence store and the derived-file store.
+
+Evidence files are named by their sha256 and sharded two levels deep
+(`evidence/ab/cd/abcd…`); once renamed into place they are read-only. A copy is written to
+`tmp/`, hashed (sha256 and md5) in the same pass, fsynced, and only then renamed into place, so
+a crash leaves at worst a temporary file, which the next open removes. Between the rename and
+the database commit an *in-flight marker* names the blob, so recovery can tell a blob of an
+interrupted ingest from one that somebody added behind the case's back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import queue
+import stat
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from forensics.errors import EvidenceError
+from forensics.jobs import CancelToken
+
+CHUNK = 1 << 20
+"""Read size: large enough that hashlib releases the GIL and threads overlap."""
+
+_THREADED_FROM = 8 * CHUNK
+"""Below this size one thread is faster than handing chunks to workers."""
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """What the store knows of one copied file."""
+
+    sha256: str
+    md5: str
+    size: int
+    head: bytes
+    """The first bytes of the content, for type sniffing without a second read."""
+
+
+def shard(sha256: str) -> Path:
+    """The relative, sharded location of a content hash."""
+    return Path(sha256[:2]) / sha256[2:4] / sha256
+
+
+def read_chunks(fd: int, cancel: CancelToken | None = None) -> Iterator[bytes]:
+    """Yield a file descriptor's content in `CHUNK`-sized pieces, checking `cancel`."""
+    while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        data = os.read(fd, CHUNK)
+        if not data:
+            return
+        yield data
+
+
+class _Worker:
+    """Runs one consumer over a bounded queue of chunks in its own thread."""
+
+    def __init__(self, consume: Callable[[bytes], object]) -> None:
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._consume = consume
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                return
+            if self.error is None:
+                try:
+                    self._consume(chunk)
+                except BaseException as exc:  # handed to the caller by finish()
+                    self.error = exc
+
+    def put(self, chunk: bytes) -> None:
+        self._queue.put(chunk)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class EvidenceStore:
+    """The `evidence/`, `derived/` and `tmp/` folders of one case."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.evidence_dir = root / "evidence"
+        self.derived_dir = root / "derived"
+        self.tmp_dir = root / "tmp"
+
+    def create_dirs(self) -> None:
+        """Make the store's folders (a new case)."""
+        for d in (self.evidence_dir, self.derived_dir, self.tmp_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+    # evidence -----------------------------------------------------------------------------
+    def path_of(self, sha256: str) -> Path:
+        """Where the content with this hash lives (it may not exist)."""
+        return self.evidence_dir / shard(sha256)
+
+    def has(self, sha256: str) -> bool:
+        """True when the content is in the store."""
+        return self.path_of(sha256).is_file()
+
+    def open(self, sha256: str) -> Path:
+        """The path of stored content, for reading.
+
+        Raises:
+            EvidenceError: the content is not in the store.
+        """
+        path = self.path_of(sha256)
+        if not path.is_file():
+            raise EvidenceError(f"evidence {sha256} is missing from the store ({path})")
+        return path
+
+    def copy_in(self, chunks: Iterable[bytes], size_hint: int = 0) -> tuple[Path, StoredBlob]:
+        """Write content to a temporary file while hashing it; fsync it.
+
+        The caller then calls `commit_blob` (or `discard`) with the returned temporary path.
+
+        Args:
+            chunks: the content, in pieces (each read once).
+            size_hint: the expected size; large files hash in worker threads.
+
+        Returns:
+            The temporary file and the content's hashes, size and first bytes.
+        """
+        tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        sha = hashlib.sha256()
+        md5 = hashlib.md5(usedforsecurity=False)
+        size = 0
+        head = b""
+        threaded = size_hint >= _THREADED_FROM
+        try:
+            if threaded:
+                md5_worker = _Worker(md5.update)
+                write_worker = _Worker(lambda data: _write_all(fd, data))
+                try:
+                    for chunk in chunks:
+                        if not head:
+                            head = chunk[:4096]
+                        md5_worker.put(chunk)
+                        write_worker.put(chunk)
+                        sha.update(chunk)
+                        size += len(chunk)
+                finally:
+                    md5_worker.finish()
+                    write_worker.finish()
+            else:
+                for chunk in chunks:
+                    if not head:
+                        head = chunk[:4096]
+                    sha.update(chunk)
+                    md5.update(chunk)
+                    _write_all(fd, chunk)
+                    size += len(chunk)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        return tmp, StoredBlob(sha.hexdigest(), md5.hexdigest(), size, head)
+
+    def marker_path(self, sha256: str) -> Path:
+        """The in-flight marker of a blob between rename and database commit."""
+        return self.tmp_dir / f"{sha256}.inflight"
+
+    def commit_blob(self, tmp: Path, sha256: str) -> bool:
+        """Move a verified temporary copy into place, read-only; drop it if already stored.
+
+        Returns:
+            True when the content was new to the store.
+        """
+        final = self.path_of(sha256)
+        if final.is_file():
+            tmp.unlink(missing_ok=True)
+            return False
+        final.parent.mkdir(parents=True, exist_ok=True)
+        marker = self.marker_path(sha256)
+        marker.touch()
+        _fsync_dir(self.tmp_dir)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        return True
+
+    def clear_marker(self, sha256: str) -> None:
+        """Forget the in-flight marker once the database row is committed."""
+        self.marker_path(sha256).unlink(missing_ok=True)
+
+    def discard(self, tmp: Path) -> None:
+        """Remove a temporary copy that will not be kept."""
+        tmp.unlink(missing_ok=True)
+
+    def remove_blob(self, sha256: str) -> None:
+        """Delete stored content (only recovery of an interrupted ingest does this)."""
+        path = self.path_of(sha256)
+        if path.exists():
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+            path.unlink()
+
+    def leftovers(self) -> tuple[list[Path], list[str]]:
+        """Temporary copies and in-flight markers left behind by an interrupted process."""
+        if not self.tmp_dir.is_dir():
+            return [], []
+        parts = sorted(self.tmp_dir.glob("*.part"))
+        markers = sorted(p.name.removesuffix(".inflight") for p in self.tmp_dir.glob("*.inflight"))
+        return parts, markers
+
+    def stored_hashes(self) -> Iterator[tuple[str, Path]]:
+        """Every file in the evidence folder, as `(file name, path)`."""
+        for path in sorted(self.evidence_dir.rglob("*")):
+            if path.is_file() or path.is_symlink():
+                yield path.name, path
+
+    # derived ------------------------------------------------------------------------------
+    def put_derived(self, data: bytes, suffix: str) -> tuple[str, Path]:
+        """Store a derived file (frame, thumbnail…) under its own content hash.
+
+        Args:
+            data: the file's bytes.
+            suffix: the extension, with its dot (".png").
+
+        Returns:
+            The sha256 of the data and the stored path.
+        """
+        sha256 = hashlib.sha256(data).hexdigest()
+        final = self.derived_path(sha256, suffix)
+        if final.is_file():
+            return sha256, final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, final)
+        return sha256, final
+
+    def derived_path(self, sha256: str, suffix: str) -> Path:
+        """Where a derived file with this hash and extension lives."""
+        rel = shard(sha256)
+        return self.derived_dir / rel.parent / f"{rel.name}{suffix}"
+
+    def derived_files(self) -> Iterator[Path]:
+        """Every derived file."""
+        if self.derived_dir.is_dir():
+            for path in sorted(self.derived_dir.rglob("*")):
+                if path.is_file():
+                    yield path
+
+
+def hash_file(path: Path, cancel: CancelToken | None = None) -> tuple[str, int]:
+    """sha256 and size of a file, read without following a final symlink."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot read ({exc.strerror})") from exc
+    sha = hashlib.sha256()
+    size = 0
+    try:
+        for chunk in read_chunks(fd, cancel):
+            sha.update(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return sha.hexdigest(), size
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,247 @@
+"""Item rows: insert, edit, read, list and full-text search."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, replace
+from typing import Any
+
+import sqlite_utils
+
+from forensics.errors import NotFoundError
+from forensics.models import Item
+
+_COLUMNS = tuple(f.name for f in fields(Item))
+_JSON_LIST = ("tags", "errors", "warnings")
+EDITABLE = ("name", "serial", "marking", "exhibit", "note", "status", "tags", "parent_id")
+SORTABLE = ("name", "kind", "size", "mime", "created_at", "sha256", "status", "exhibit")
+
+
+def item_record(item: Item) -> dict[str, Any]:
+    """The canonical, JSON-able state of an item whose digest the custody log keeps."""
+    out: dict[str, Any] = {}
+    for name in _COLUMNS:
+        value = getattr(item, name)
+        if isinstance(value, bytes):
+            value = value.hex()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
+
+
+def _to_row(item: Item) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in _COLUMNS:
+        value = getattr(item, name)
+        if name in _JSON_LIST:
+            value = json.dumps(list(value), ensure_ascii=False)
+        elif name == "attributes":
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        elif name == "fs_deleted" and value is not None:
+            value = int(value)
+        row[name] = value
+    return row
+
+
+def row_to_item(row: Mapping[str, Any]) -> Item:
+    """Build an `Item` from a row of the `items` table."""
+    values: dict[str, Any] = {}
+    for name in _COLUMNS:
+        value = row[name]
+        if name in _JSON_LIST:
+            value = tuple(json.loads(value or "[]"))
+        elif name == "attributes":
+            value = json.loads(value or "{}")
+        elif name == "fs_deleted" and value is not None:
+            value = bool(value)
+        values[name] = value
+    return Item(**values)
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: every word, as a prefix, must match."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+class ItemRepository:
+    """SQL for the `items` table. Writes must run inside `transaction()`."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def insert(self, item: Item) -> None:
+        """Insert a new item row."""
+        row = _to_row(item)
+        names = ", ".join(row)
+        marks = ", ".join(f":{k}" for k in row)
+        self._db.conn.execute(f"INSERT INTO items ({names}) VALUES ({marks})", row)
+
+    def update(self, item_id: str, changes: Mapping[str, Any]) -> Item:
+        """Apply field changes to an item and return its new state.
+
+        Raises:
+            NotFoundError: no such item.
+            ValueError: a field that cannot be edited.
+        """
+        bad = set(changes) - set(EDITABLE) - {"attributes", "errors", "warnings", "mime"}
+        if bad:
+            raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
+        current = self.get(item_id)
+        new = replace(current, **{
+            k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()
+        })
+        row = _to_row(new)
+        sets = ", ".join(f"{k} = :{k}" for k in changes)
+        self._db.conn.execute(
+            f"UPDATE items SET {sets} WHERE id = :id", {**{k: row[k] for k in changes},
+                                                        "id": item_id}
+        )
+        return new
+
+    def get(self, item_id: str) -> Item:
+        """The item with this id.
+
+        Raises:
+            NotFoundError: no such item.
+        """
+        row = self._db.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item with id {item_id}")
+        return row_to_item(row)
+
+    def find(self, item_id: str) -> Item | None:
+        """The item with this id, or None."""
+        row = self._db.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        return None if row is None else row_to_item(row)
+
+    def resolve_prefix(self, prefix: str) -> str:
+        """The full id of the one item whose id starts with `prefix` (ids are long to type).
+
+        Raises:
+            NotFoundError: no item, or more than one, matches.
+        """
+        rows = self._db.conn.execute(
+            "SELECT id FROM items WHERE id LIKE ? LIMIT 2", (prefix.replace("%", "") + "%",)
+        ).fetchall()
+        if len(rows) != 1:
+            what = "no item" if not rows else "more than one item"
+            raise NotFoundError(f"{what} with an id starting with {prefix!r}")
+        return str(rows[0]["id"])
+
+    def children(self, parent_id: str | None) -> list[Item]:
+        """The direct children of an item (top-level items for None), by name."""
+        if parent_id is None:
+            rows = self._db.query(
+                "SELECT * FROM items WHERE parent_id IS NULL ORDER BY name COLLATE NOCASE"
+            )
+        else:
+            rows = self._db.query(
+                "SELECT * FROM items WHERE parent_id = ? ORDER BY name COLLATE NOCASE",
+                [parent_id],
+            )
+        return [row_to_item(r) for r in rows]
+
+    def child_count(self, parent_id: str) -> int:
+        """How many direct children an item has."""
+        row = self._db.conn.execute(
+            "SELECT COUNT(*) FROM items WHERE parent_id = ?", (parent_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def find_duplicate(
+        self, sha256: str, source_path_raw: bytes | None, fs_path_raw: bytes | None,
+        parent_id: str | None,
+    ) -> Item | None:
+        """An item already holding this content from this very source, if any."""
+        row = self._db.conn.execute(
+            "SELECT * FROM items WHERE sha256 = ? AND source_path_raw IS ? "
+            "AND fs_path_raw IS ? AND parent_id IS ? LIMIT 1",
+            (sha256, source_path_raw, fs_path_raw, parent_id),
+        ).fetchone()
+        return None if row is None else row_to_item(row)
+
+    def _where(
+        self, search: str | None, kinds: Iterable[str] | None, tag: str | None,
+        status: str | None, parent_id: str | None = None,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if search:
+            query = fts_query(search)
+            if query:
+                clauses.append(
+                    "items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+                )
+                params.append(query)
+        kinds = list(kinds or [])
+        if kinds:
+            clauses.append(f"kind IN ({', '.join('?' for _ in kinds)})")
+            params.extend(kinds)
+        if tag:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)")
+            params.append(tag)
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if parent_id:
+            clauses.append("parent_id = ?")
+            params.append(parent_id)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def search(
+        self,
+        text: str | None = None,
+        *,
+        kinds: Iterable[str] | None = None,
+        tag: str | None = None,
+        status: str | None = None,
+        parent_id: str | None = None,
+        order_by: str = "created_at",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Item]:
+        """Items matching a full-text query and filters, one page at a time."""
+        if order_by not in SORTABLE:
+            raise ValueError(f"cannot sort by {order_by}")
+        where, params = self._where(text, kinds, tag, status, parent_id)
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT * FROM items{where} ORDER BY {order_by} {direction}, rowid {direction}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        return [row_to_item(r) for r in self._db.conn.execute(sql, params)]
+
+    def count(
+        self,
+        text: str | None = None,
+        *,
+        kinds: Iterable[str] | None = None,
+        tag: str | None = None,
+        status: str | None = None,
+        parent_id: str | None = None,
+    ) -> int:
+        """How many items `search` would return with no limit."""
+        where, params = self._where(text, kinds, tag, status, parent_id)
+        row = self._db.conn.execute(f"SELECT COUNT(*) FROM items{where}", params).fetchone()
+        return int(row[0])
+
+    def all_tags(self) -> list[str]:
+        """Every tag used in the case, sorted."""
+        rows = self._db.conn.execute(
+            "SELECT DISTINCT value FROM items, json_each(items.tags) ORDER BY value"
+        )
+        return [str(r[0]) for r in rows]
+
+    def content_items(self) -> list[Item]:
+        """Every item that has stored content."""
+        rows = self._db.query("SELECT * FROM items WHERE sha256 IS NOT NULL ORDER BY rowid")
+        return [row_to_item(r) for r in rows]
+
+    def all_ids(self) -> list[str]:
+        """Every item id, in insertion order."""
+        return [str(r[0]) for r in self._db.conn.execute("SELECT id FROM items ORDER BY rowid")]

@@ -1,0 +1,100 @@
+"""Schema of the 'core' component: case facts, items, full-text search, the custody chain."""
+
+from __future__ import annotations
+
+from forensics.store.migrations import Migration
+
+COMPONENT = "core"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        COMPONENT,
+        1,
+        "case facts, items with full-text search, custody hash chain",
+        (
+            """CREATE TABLE case_info (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            """CREATE TABLE items (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                parent_id TEXT REFERENCES items(id),
+                sha256 TEXT,
+                md5 TEXT,
+                size INTEGER,
+                mime TEXT,
+                source_path TEXT,
+                source_path_raw BLOB,
+                serial TEXT,
+                marking TEXT,
+                exhibit TEXT,
+                note TEXT,
+                status TEXT NOT NULL DEFAULT 'active',
+                tags TEXT NOT NULL DEFAULT '[]',
+                fs_path TEXT,
+                fs_path_raw BLOB,
+                fs_deleted INTEGER,
+                fs_mtime TEXT,
+                fs_atime TEXT,
+                fs_ctime TEXT,
+                fs_crtime TEXT,
+                link_target TEXT,
+                attributes TEXT NOT NULL DEFAULT '{}',
+                errors TEXT NOT NULL DEFAULT '[]',
+                warnings TEXT NOT NULL DEFAULT '[]',
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )""",
+            "CREATE INDEX items_parent ON items(parent_id)",
+            "CREATE INDEX items_sha256 ON items(sha256)",
+            "CREATE INDEX items_kind ON items(kind)",
+            "CREATE INDEX items_created ON items(created_at)",
+            """CREATE VIRTUAL TABLE items_fts USING fts5(
+                name, note, marking, serial, exhibit, source_path, fs_path, tags,
+                content='items', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 2'
+            )""",
+            """CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+                INSERT INTO items_fts(rowid, name, note, marking, serial, exhibit, source_path,
+                                      fs_path, tags)
+                VALUES (new.rowid, new.name, new.note, new.marking, new.serial, new.exhibit,
+                        new.source_path, new.fs_path, new.tags);
+            END""",
+            """CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+                INSERT INTO items_fts(items_fts, rowid, name, note, marking, serial, exhibit,
+                                      source_path, fs_path, tags)
+                VALUES ('delete', old.rowid, old.name, old.note, old.marking, old.serial,
+                        old.exhibit, old.source_path, old.fs_path, old.tags);
+            END""",
+            """CREATE TRIGGER items_au AFTER UPDATE ON items BEGIN
+                INSERT INTO items_fts(items_fts, rowid, name, note, marking, serial, exhibit,
+                                      source_path, fs_path, tags)
+                VALUES ('delete', old.rowid, old.name, old.note, old.marking, old.serial,
+                        old.exhibit, old.source_path, old.fs_path, old.tags);
+                INSERT INTO items_fts(rowid, name, note, marking, serial, exhibit, source_path,
+                                      fs_path, tags)
+                VALUES (new.rowid, new.name, new.note, new.marking, new.serial, new.exhibit,
+                        new.source_path, new.fs_path, new.tags);
+            END""",
+            """CREATE TABLE custody (
+                seq INTEGER PRIMARY KEY,
+                entry_id TEXT NOT NULL UNIQUE,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                item_id TEXT,
+                subject_type TEXT,
+                subject_id TEXT,
+                record_sha256 TEXT,
+                details TEXT NOT NULL,
+                reason TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )""",
+            "CREATE INDEX custody_item ON custody(item_id)",
+            "CREATE INDEX custody_subject ON custody(subject_type, subject_id)",
+        ),
+    ),
+)

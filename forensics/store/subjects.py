@@ -1,0 +1,44 @@
+"""How `verify` reads the current state of each kind of record the custody log tracks.
+
+A custody entry that changed a record stores the digest of the record's new state; `verify`
+reads the record again through the fetcher registered here for its subject type and compares.
+A feature whose records are logged registers its fetcher in `FETCHERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+
+from forensics.store.items import ItemRepository, item_record
+
+Fetcher = Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
+
+
+def _item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
+    item = ItemRepository(db).find(item_id)
+    return None if item is None else item_record(item)
+
+
+_CASE_KEYS = ("case_id", "title", "examiner", "created_at", "created_with")
+
+
+def _case(db: sqlite_utils.Database, case_id: str) -> dict[str, Any] | None:
+    rows = {
+        r["key"]: r["value"]
+        for r in db.query(
+            f"SELECT key, value FROM case_info WHERE key IN ({', '.join('?' * len(_CASE_KEYS))})",
+            list(_CASE_KEYS),
+        )
+    }
+    if rows.get("case_id") != case_id:
+        return None
+    return {k: rows.get(k) for k in _CASE_KEYS}
+
+
+FETCHERS: dict[str, Fetcher] = {
+    "item": _item,
+    "case": _case,
+}

@@ -1,0 +1,1 @@
+"""The Qt workbench: widgets, dialogs, item models and the job runner's Qt side."""

@@ -1,0 +1,62 @@
+"""What the main window hands to each feature's GUI: services, never a global accessor.
+
+A feature contributes its docks, menus and actions through a `Contribution`; the main window
+builds every contribution listed in `ui.contributions.CONTRIBUTIONS` with one
+`WorkbenchContext` and tells them when a case opens or closes and which item is selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from forensics.case import Case
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from ui.jobs import JobRunner
+
+
+class WorkbenchSignals(QObject):
+    """Events shared across the workbench (emitted on the GUI thread)."""
+
+    case_opened = Signal(object)
+    """The new `Case` (GUI-thread connection)."""
+    case_closed = Signal()
+    item_selected = Signal(str)
+    """An item id chosen in the tree or the catalogue."""
+    case_changed = Signal()
+    """Records were added or edited: views reload."""
+    open_item_requested = Signal(str)
+    """Show an item in the viewer (e.g. from a link)."""
+    frame_requested = Signal(str, int)
+    """Show this media item at this frame index."""
+
+
+@dataclass
+class WorkbenchContext:
+    """The services a feature's widgets receive."""
+
+    window: QMainWindow
+    runner: JobRunner
+    signals: WorkbenchSignals
+    current_case: Callable[[], Case | None]
+    """The open case on the GUI thread (None when no case is open)."""
+    menu: Callable[[str], QMenu]
+    """The top-level menu with this title ("&File", "&Case", "&Media", "&Tools"…)."""
+    add_dock: Callable[[str, QWidget], QDockWidget]
+    """Add a dock widget with this title; the window places it and restores its layout."""
+
+    def case_root(self) -> Path | None:
+        """The open case's folder, for jobs that open their own connection."""
+        case = self.current_case()
+        return None if case is None else case.root
+
+
+class Contribution(Protocol):
+    """A feature's part of the main window."""
+
+    def install(self, ctx: WorkbenchContext) -> None:
+        """Add docks, menu entries and actions to `ctx.window`."""

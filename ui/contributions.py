@@ -1,0 +1,9 @@
+"""Every feature's contribution to the main window, built in this order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ui.context import Contribution
+
+CONTRIBUTIONS: tuple[Callable[[], Contribution], ...] = ()

@@ -1,0 +1,111 @@
+"""Background jobs: core functions run in a QRunnable, their signals come back on the GUI thread.
+
+A job function receives `progress` and `cancel` exactly as the CLI gives them, so the same core
+code runs in both. The runner keeps every job alive until it ends and `shutdown()` cancels and
+waits for them when the window closes. Progress is throttled: a signal only when the whole
+percentage changes, so a fast loop cannot flood the event queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from forensics.errors import CancelledError
+from forensics.jobs import CancelToken, ProgressFn
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+JobFn = Callable[[ProgressFn, CancelToken], Any]
+
+
+class JobSignals(QObject):
+    """What a job reports. Connected slots run on the GUI thread (queued connections)."""
+
+    progress = Signal(int, str)
+    """percent (0-100, or -1 when the total is unknown), message."""
+    finished = Signal(object)
+    failed = Signal(str, str)
+    """message, traceback."""
+    cancelled = Signal()
+    ended = Signal()
+    """Emitted last, whatever the outcome."""
+
+
+class Job(QRunnable):
+    """One unit of background work with its cancel token."""
+
+    def __init__(self, name: str, fn: JobFn) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.name = name
+        self.fn = fn
+        self.signals = JobSignals()
+        self.cancel_token = CancelToken()
+        self._last_percent = -2
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next check."""
+        self.cancel_token.cancel()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        percent = int(done * 100 / total) if total > 0 else -1
+        if percent != self._last_percent:
+            self._last_percent = percent
+            self.signals.progress.emit(percent, message)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self._progress, self.cancel_token)
+        except CancelledError:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # surfaced to the user in a dialog, never swallowed
+            log.exception("job %s failed", self.name)
+            self.signals.failed.emit(str(exc), traceback.format_exc())
+        else:
+            if self.cancel_token.cancelled:
+                self.signals.cancelled.emit()
+            self.signals.finished.emit(result)
+        finally:
+            self.signals.ended.emit()
+
+
+class JobRunner(QObject):
+    """Starts jobs on a thread pool and keeps them referenced until they end."""
+
+    job_started = Signal(object)
+    job_ended = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._jobs: set[Job] = set()
+
+    def start(self, name: str, fn: JobFn) -> Job:
+        """Run `fn(progress, cancel)` in the background and return its job (connect first
+        to `job.signals` before control returns to the event loop)."""
+        job = Job(name, fn)
+        self._jobs.add(job)
+        job.signals.ended.connect(lambda j=job: self._ended(j))
+        self._pool.start(job)
+        self.job_started.emit(job)
+        return job
+
+    def _ended(self, job: Job) -> None:
+        self._jobs.discard(job)
+        self.job_ended.emit(job)
+
+    @property
+    def active(self) -> int:
+        """How many jobs have not ended."""
+        return len(self._jobs)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel every job and wait for the pool to drain. Returns True when all ended."""
+        for job in list(self._jobs):
+            job.cancel()
+        return self._pool.waitForDone(timeout_ms)
