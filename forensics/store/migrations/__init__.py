@@ -26,12 +26,13 @@ def _registry() -> dict[str, tuple[Migration, ...]]:
         annotation,
         core,
         exchange,
+        frames,
         geoloc,
         media,
         provenance,
     )
 
-    modules = (core, media, annotation, geoloc, provenance, exchange)
+    modules = (core, media, frames, annotation, geoloc, provenance, exchange)
     registry: dict[str, tuple[Migration, ...]] = {}
     for module in modules:
         if module.COMPONENT in registry:
