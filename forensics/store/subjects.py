@@ -13,6 +13,8 @@ from typing import Any
 import sqlite_utils
 
 from forensics.store.items import ItemRepository, item_record
+from forensics.store.media import SUBJECT as MEDIA_METADATA
+from forensics.store.media import fetch_metadata_state
 
 Fetcher = Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
 
@@ -41,4 +43,5 @@ def _case(db: sqlite_utils.Database, case_id: str) -> dict[str, Any] | None:
 FETCHERS: dict[str, Fetcher] = {
     "item": _item,
     "case": _case,
+    MEDIA_METADATA: fetch_metadata_state,
 }

@@ -1,0 +1,355 @@
+"""Metadata, positions and telemetry tracks of media items: the only SQL for them.
+
+Re-running an extractor on an item replaces that extractor's record in place (same id, a new
+`updated_at`) together with its positions and tracks; the custody log keeps every version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+from forensics.media.display import group_facts
+from forensics.media.records import (
+    MetadataRecord,
+    MetadataView,
+    Position,
+    Track,
+    TrackPoint,
+)
+from forensics.store.custody import canonical_json
+
+SUBJECT = "media_metadata"
+"""Custody subject type of a metadata record (its positions and tracks are part of it)."""
+
+
+def points_digest(points: tuple[TrackPoint, ...] | list[TrackPoint]) -> str:
+    """sha256 of a track's points in canonical JSON: a point edited in place changes it."""
+    return hashlib.sha256(canonical_json([p.to_json() for p in points]).encode("ascii")).hexdigest()
+
+
+def _row_to_record(row: Mapping[str, Any]) -> MetadataRecord:
+    return MetadataRecord(
+        id=row["id"],
+        item_id=row["item_id"],
+        extractor=row["extractor"],
+        extractor_version=row["extractor_version"],
+        source_sha256=row["source_sha256"],
+        status=row["status"],
+        facts=json.loads(row["facts"]),
+        warnings=tuple(json.loads(row["warnings"])),
+        errors=tuple(json.loads(row["errors"])),
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _row_to_position(row: Mapping[str, Any]) -> Position:
+    return Position(
+        id=row["id"],
+        item_id=row["item_id"],
+        lat=row["lat"],
+        lon=row["lon"],
+        alt=row["alt"],
+        source=row["source"],
+        time=row["time"],
+        direction=row["direction"],
+        detail=row["detail"],
+        extractor=row["extractor"],
+        extractor_version=row["extractor_version"],
+        source_sha256=row["source_sha256"],
+        created_at=row["created_at"],
+    )
+
+
+class MediaRepository:
+    """Reads and writes the 'media' component's tables of one case database."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    # reading ------------------------------------------------------------------------------
+    def positions(self, item_id: str | None = None) -> list[Position]:
+        """Positions found in metadata, for one item or the whole case.
+
+        Args:
+            item_id: only this item's positions; None for every item.
+
+        Returns:
+            EXIF, container and telemetry (first fix of each track) positions, oldest first.
+        """
+        sql = "SELECT * FROM media_positions"
+        params: list[Any] = []
+        if item_id is not None:
+            sql += " WHERE item_id = ?"
+            params.append(item_id)
+        sql += " ORDER BY created_at, item_id, source, id"
+        return [_row_to_position(r) for r in self._db.query(sql, params)]
+
+    def records(self, item_id: str) -> list[MetadataRecord]:
+        """Every extractor's record for an item, by extractor name."""
+        return [
+            _row_to_record(r)
+            for r in self._db.query(
+                "SELECT * FROM media_metadata WHERE item_id = ? ORDER BY extractor", [item_id]
+            )
+        ]
+
+    def record(self, metadata_id: str) -> MetadataRecord | None:
+        """One metadata record by id, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM media_metadata WHERE id = ?", (metadata_id,)
+        ).fetchone()
+        return None if row is None else _row_to_record(row)
+
+    def find_record(self, item_id: str, extractor: str) -> MetadataRecord | None:
+        """The record one extractor wrote for an item, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM media_metadata WHERE item_id = ? AND extractor = ?", (item_id, extractor)
+        ).fetchone()
+        return None if row is None else _row_to_record(row)
+
+    def metadata(self, item_id: str) -> MetadataView:
+        """Everything extracted from an item, grouped for display (empty when nothing ran)."""
+        records = self.records(item_id)
+        warnings: list[str] = []
+        errors: list[str] = []
+        for r in records:
+            warnings.extend(r.warnings)
+            errors.extend(r.errors)
+        return MetadataView(
+            item_id=item_id,
+            groups=group_facts(records),
+            warnings=tuple(warnings),
+            errors=tuple(errors),
+            records=tuple(records),
+            positions=tuple(self.positions(item_id)),
+        )
+
+    def tracks(self, item_id: str | None = None) -> list[Track]:
+        """Telemetry tracks with their points, for one item or all."""
+        sql = "SELECT * FROM media_tracks"
+        params: list[Any] = []
+        if item_id is not None:
+            sql += " WHERE item_id = ?"
+            params.append(item_id)
+        sql += " ORDER BY created_at, id"
+        return [self._track(row) for row in self._db.query(sql, params)]
+
+    def track(self, item_id: str) -> Track | None:
+        """The telemetry track of an item (the first, when there are several), or None."""
+        found = self.tracks(item_id)
+        return found[0] if found else None
+
+    def _track(self, row: Mapping[str, Any]) -> Track:
+        points = tuple(
+            TrackPoint(
+                seq=p["seq"],
+                lat=p["lat"],
+                lon=p["lon"],
+                alt=p["alt"],
+                time=p["time"],
+                offset_s=p["offset_s"],
+            )
+            for p in self._db.query(
+                "SELECT seq, lat, lon, alt, time, offset_s FROM media_track_points "
+                "WHERE track_id = ? ORDER BY seq",
+                [row["id"]],
+            )
+        )
+        return Track(
+            id=row["id"],
+            item_id=row["item_id"],
+            layout=row["layout"],
+            points=points,
+            start_time=row["start_time"],
+            end_time=row["end_time"],
+            extractor=row["extractor"],
+            extractor_version=row["extractor_version"],
+            source_sha256=row["source_sha256"],
+            created_at=row["created_at"],
+        )
+
+    def record_state(self, metadata_id: str) -> dict[str, Any] | None:
+        """The canonical state of a record with its positions and tracks (custody digest)."""
+        record = self.record(metadata_id)
+        if record is None:
+            return None
+        positions = [
+            _row_to_position(r).to_json()
+            for r in self._db.query(
+                "SELECT * FROM media_positions WHERE metadata_id = ? ORDER BY id", [metadata_id]
+            )
+        ]
+        tracks = []
+        for row in self._db.query(
+            "SELECT * FROM media_tracks WHERE metadata_id = ? ORDER BY id", [metadata_id]
+        ):
+            track = self._track(row)
+            tracks.append(
+                {
+                    "id": track.id,
+                    "layout": track.layout,
+                    "point_count": len(track.points),
+                    "start_time": track.start_time,
+                    "end_time": track.end_time,
+                    "points_sha256": points_digest(track.points),
+                }
+            )
+        state = record.to_json()
+        state["positions"] = positions
+        state["tracks"] = tracks
+        return state
+
+    # writing (inside the caller's transaction) ----------------------------------------------
+    def save(
+        self, record: MetadataRecord, positions: list[Position], tracks: list[Track]
+    ) -> MetadataRecord:
+        """Store one extractor's result for an item, replacing its earlier result.
+
+        The record keeps its id and first creation when it already existed. Call inside
+        `case.transaction()` together with the custody entry.
+
+        Returns:
+            The record as stored (its id may be the existing one).
+        """
+        if not self._db.conn.in_transaction:
+            raise RuntimeError("media records are saved inside a transaction")
+        conn = self._db.conn
+        existing = self.find_record(record.item_id, record.extractor)
+        if existing is not None:
+            record = MetadataRecord(
+                id=existing.id,
+                item_id=record.item_id,
+                extractor=record.extractor,
+                extractor_version=record.extractor_version,
+                source_sha256=record.source_sha256,
+                status=record.status,
+                facts=record.facts,
+                warnings=record.warnings,
+                errors=record.errors,
+                created_at=existing.created_at,
+                created_by=existing.created_by,
+                updated_at=record.created_at,
+            )
+            self._delete_children(existing.id)
+            conn.execute(
+                "UPDATE media_metadata SET extractor_version = ?, source_sha256 = ?, "
+                "status = ?, facts = ?, warnings = ?, errors = ?, updated_at = ? WHERE id = ?",
+                (
+                    record.extractor_version,
+                    record.source_sha256,
+                    record.status,
+                    canonical_json(record.facts),
+                    canonical_json(list(record.warnings)),
+                    canonical_json(list(record.errors)),
+                    record.updated_at,
+                    record.id,
+                ),
+            )
+        else:
+            conn.execute(
+                "INSERT INTO media_metadata (id, item_id, extractor, extractor_version, "
+                "source_sha256, status, facts, warnings, errors, created_at, created_by, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.item_id,
+                    record.extractor,
+                    record.extractor_version,
+                    record.source_sha256,
+                    record.status,
+                    canonical_json(record.facts),
+                    canonical_json(list(record.warnings)),
+                    canonical_json(list(record.errors)),
+                    record.created_at,
+                    record.created_by,
+                    record.updated_at,
+                ),
+            )
+        for p in positions:
+            conn.execute(
+                "INSERT INTO media_positions (id, item_id, metadata_id, source, lat, lon, alt, "
+                "direction, time, detail, extractor, extractor_version, source_sha256, "
+                "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    p.id,
+                    record.item_id,
+                    record.id,
+                    p.source,
+                    p.lat,
+                    p.lon,
+                    p.alt,
+                    p.direction,
+                    p.time,
+                    p.detail,
+                    record.extractor,
+                    record.extractor_version,
+                    record.source_sha256,
+                    p.created_at or record.created_at,
+                    record.created_by,
+                ),
+            )
+        for t in tracks:
+            conn.execute(
+                "INSERT INTO media_tracks (id, item_id, metadata_id, layout, point_count, "
+                "start_time, end_time, points_sha256, extractor, extractor_version, "
+                "source_sha256, created_at, created_by) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    t.id,
+                    record.item_id,
+                    record.id,
+                    t.layout,
+                    len(t.points),
+                    t.start_time,
+                    t.end_time,
+                    points_digest(t.points),
+                    record.extractor,
+                    record.extractor_version,
+                    record.source_sha256,
+                    t.created_at or record.created_at,
+                    record.created_by,
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO media_track_points (id, track_id, seq, time, offset_s, lat, lon, "
+                "alt, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        str(uuid.uuid4()),
+                        t.id,
+                        p.seq,
+                        p.time,
+                        p.offset_s,
+                        p.lat,
+                        p.lon,
+                        p.alt,
+                        record.created_at,
+                        record.created_by,
+                    )
+                    for p in t.points
+                ],
+            )
+        return record
+
+    def _delete_children(self, metadata_id: str) -> None:
+        conn = self._db.conn
+        conn.execute(
+            "DELETE FROM media_track_points WHERE track_id IN "
+            "(SELECT id FROM media_tracks WHERE metadata_id = ?)",
+            (metadata_id,),
+        )
+        conn.execute("DELETE FROM media_tracks WHERE metadata_id = ?", (metadata_id,))
+        conn.execute("DELETE FROM media_positions WHERE metadata_id = ?", (metadata_id,))
+
+
+def fetch_metadata_state(db: sqlite_utils.Database, metadata_id: str) -> dict[str, Any] | None:
+    """Custody fetcher for `media_metadata` subjects (see `forensics.store.subjects`)."""
+    return MediaRepository(db).record_state(metadata_id)
