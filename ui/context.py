@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from forensics.case import Case
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
+from forensics.case import Case
 from ui.jobs import JobRunner
+
+if TYPE_CHECKING:
+    from ui.viewer import MediaViewer
 
 
 class WorkbenchSignals(QObject):
@@ -47,7 +50,12 @@ class WorkbenchContext:
     menu: Callable[[str], QMenu]
     """The top-level menu with this title ("&File", "&Case", "&Media", "&Tools"…)."""
     add_dock: Callable[[str, QWidget], QDockWidget]
-    """Add a dock widget with this title; the window places it and restores its layout."""
+    """Add a dock widget with this title; the window places it and restores its layout.
+    The main window's implementation also takes `area="left"|"right"|"bottom"` (default
+    "bottom", tabbed with the viewer)."""
+    viewer: MediaViewer | None = None
+    """The main window's media viewer (`ui.viewer.MediaViewer`): annotation overlays go into
+    its `graphics_scene()` in image pixel coordinates; it emits `frame_shown`."""
 
     def case_root(self) -> Path | None:
         """The open case's folder, for jobs that open their own connection."""

@@ -13,9 +13,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
 from forensics.errors import CancelledError
 from forensics.jobs import CancelToken, ProgressFn
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -84,28 +85,64 @@ class JobRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._jobs: set[Job] = set()
+        self._closed = False
 
     def start(self, name: str, fn: JobFn) -> Job:
-        """Run `fn(progress, cancel)` in the background and return its job (connect first
-        to `job.signals` before control returns to the event loop)."""
+        """Run `fn(progress, cancel)` in the background and return its job.
+
+        The job is handed to the pool on the next turn of the event loop, so slots connected
+        to `job.signals` right after this call never miss a fast job's signals. After
+        `shutdown()` a new job is cancelled at once (its `cancelled` and `ended` still come).
+        """
         job = Job(name, fn)
         self._jobs.add(job)
         job.signals.ended.connect(lambda j=job: self._ended(j))
-        self._pool.start(job)
+        QTimer.singleShot(0, self, lambda j=job: self._launch(j))
         self.job_started.emit(job)
         return job
 
+    def _launch(self, job: Job) -> None:
+        if self._closed or job.cancel_token.cancelled:
+            job.signals.cancelled.emit()
+            job.signals.ended.emit()
+            return
+        self._pool.start(job)
+
     def _ended(self, job: Job) -> None:
-        self._jobs.discard(job)
-        self.job_ended.emit(job)
+        if job in self._jobs:
+            self._jobs.discard(job)
+            self.job_ended.emit(job)
 
     @property
     def active(self) -> int:
         """How many jobs have not ended."""
         return len(self._jobs)
 
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Cancel every job and wait for the pool to drain. Returns True when all ended."""
+    def jobs(self) -> list[Job]:
+        """The jobs that have not ended."""
+        return list(self._jobs)
+
+    def cancel_all(self) -> None:
+        """Ask every job to stop (a case is closing); the runner stays usable."""
         for job in list(self._jobs):
             job.cancel()
+
+    def wait(self, timeout_ms: int = 10000) -> bool:
+        """Wait for the running jobs to return. Returns True when the pool drained."""
         return self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel every job and wait for the pool to drain. Returns True when all ended.
+
+        The runner accepts no more work afterwards: the window is closing.
+        """
+        self._closed = True
+        self.cancel_all()
+        done = self._pool.waitForDone(timeout_ms)
+        if not done:
+            log.warning(
+                "jobs still running after %d ms: %s",
+                timeout_ms,
+                ", ".join(j.name for j in self._jobs),
+            )
+        return done

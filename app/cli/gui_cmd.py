@@ -1,10 +1,40 @@
-"""`pwb` subcommands of this feature (registered by `app.cli.COMMAND_MODULES`)."""
+"""`pwb gui`: the desktop workbench."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+from app.cli.common import UsageError
+from forensics.case import is_case
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add this feature's subcommands to `pwb`."""
+    """Add `pwb gui` to the command line."""
+    p = sub.add_parser(
+        "gui",
+        help="open the desktop workbench",
+        description="Open the workbench on a case (with no case: the last one, else the demo "
+        "case in your data folder).",
+    )
+    p.add_argument("case_dir", nargs="?", metavar="CASE_DIR", help="case folder to open")
+    p.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        type=Path,
+        help="open at 1440x900, wait until idle, save a PNG and exit",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the GUI; returns when its window closes."""
+    case_dir = None
+    if args.case_dir is not None:
+        case_dir = Path(args.case_dir).expanduser().resolve()
+        if not is_case(case_dir):
+            raise UsageError(f"{case_dir}: not a case folder (it has no case.db)")
+    from app.gui import run_gui
+
+    return run_gui(case_dir, args.screenshot)

@@ -1,0 +1,179 @@
+"""Starting the GUI: the application object, its look, which case opens, and screenshot mode.
+
+With no case named, the workbench opens the last case, else the demo case in the user's data
+folder (built on first start when the demo builder is installed; an empty case otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from forensics.case import Case, is_case
+from ui.style import apply_style
+
+log = logging.getLogger(__name__)
+
+ORG = "ProvenanceWorkbench"
+APP = "Provenance Workbench"
+DATA_ENV = "PWB_DATA_DIR"
+SCREENSHOT_SIZE = (1440, 900)
+IDLE_CHECKS = 3
+"""Consecutive quiet polls (100 ms apart) before the window counts as idle."""
+IDLE_TIMEOUT_MS = 120_000
+
+
+def application() -> QApplication:
+    """The process's QApplication, created and styled once."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    apply_style(app)
+    return app
+
+
+def data_dir() -> Path:
+    """Where the workbench keeps its own cases and settings: `PWB_DATA_DIR`, else the
+    platform's application data folder."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        path = Path(env)
+    else:
+        location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        path = Path(location) if location else Path.home() / ".provenance-workbench"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _settings(folder: Path, screenshot: bool) -> QSettings:
+    if screenshot:
+        # A screenshot must not depend on, nor change, the user's layout.
+        scratch = Path(tempfile.mkdtemp(prefix="pwb-shot-")) / "settings.ini"
+        return QSettings(str(scratch), QSettings.Format.IniFormat)
+    if os.environ.get(DATA_ENV):
+        return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORG, APP)
+
+
+def demo_builder() -> Callable[[Path], Any] | None:
+    """`app.demo.build.build_demo` when the demo feature is installed."""
+    try:
+        from app.demo.build import build_demo
+    except ImportError:
+        return None
+    return build_demo
+
+
+def default_case(folder: Path) -> tuple[Path, Callable[[Path], Any] | None]:
+    """The case to open with no argument and, when it must be built first, how."""
+    builder = demo_builder()
+    if builder is not None:
+        root = folder / "demo-case"
+        return root, (None if is_case(root) else builder)
+    root = folder / "my-case"
+    if not is_case(root):
+        Case.create(root, title="My case").close()
+    return root, None
+
+
+def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
+    """Run the workbench until its window closes (or, with `screenshot`, until it is idle and
+    the picture is saved). Returns the process exit code."""
+    from ui.main_window import MainWindow
+
+    app = application()
+    folder = data_dir()
+    window = MainWindow(
+        _settings(folder, screenshot is not None),
+        data_dir=folder,
+        restore_layout=screenshot is None,
+    )
+    if screenshot is not None:
+        window.resize(*SCREENSHOT_SIZE)
+    window.show()
+
+    build: Callable[[Path], Any] | None = None
+    if case_dir is not None:
+        target: Path | None = case_dir
+    elif (
+        screenshot is None
+        and window.last_case() is not None
+        and is_case(window.last_case() or Path())
+    ):
+        target = window.last_case()
+    else:
+        target, build = default_case(folder)
+    if target is not None and build is not None:
+        _build_then_open(window, target, build)
+    elif target is not None:
+        window.open_case(target)
+
+    if screenshot is None:
+        return int(app.exec())
+    result: dict[str, int] = {}
+    when_idle(window, lambda: _save_screenshot(window, screenshot, result))
+    app.exec()
+    return result.get("code", 1)
+
+
+def _build_then_open(window: Any, root: Path, build: Callable[[Path], Any]) -> None:
+    """Build the demo case in the background, then open it."""
+
+    def work(progress: Any, cancel: Any) -> Path:
+        progress(0, 0, "building the demo case")
+        build(root)
+        return root
+
+    job = window.runner.start("Building the demo case", work)
+    job.signals.finished.connect(lambda _r: window.open_case(root))
+    job.signals.failed.connect(
+        lambda message, _tb: QMessageBox.critical(
+            window, "The demo case could not be built", f"{root}\n\n{message}"
+        )
+    )
+
+
+def when_idle(window: Any, then: Callable[[], None], timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
+    """Call `then` once no job runs and the viewer has nothing pending, a few polls in a row
+    (so work that a finished job starts is waited for too)."""
+    state = {"quiet": 0, "waited": 0}
+    timer = QTimer(window)
+    timer.setInterval(100)
+
+    def poll() -> None:
+        state["waited"] += 100
+        busy = window.runner.active > 0 or window.is_busy()
+        state["quiet"] = 0 if busy else state["quiet"] + 1
+        if state["quiet"] >= IDLE_CHECKS or state["waited"] >= timeout_ms:
+            if state["waited"] >= timeout_ms:
+                log.warning("the window was still busy after %d ms", timeout_ms)
+            timer.stop()
+            then()
+
+    timer.timeout.connect(poll)
+    timer.start()
+
+
+def _save_screenshot(window: Any, out: Path, result: dict[str, int]) -> None:
+    QApplication.processEvents()
+    pixmap = window.grab()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = pixmap.save(str(out), "PNG")
+    if not ok:
+        log.error("could not write %s", out)
+    result["code"] = 0 if ok else 1
+    window.close()
+    app = QApplication.instance()
+    if app is not None:
+        app.quit()

@@ -1,0 +1,33 @@
+"""Fixtures for driving the real main window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path: Path) -> Iterator[object]:
+    """Build main windows with settings in a temporary ini file; closed after the test."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    made: list[MainWindow] = []
+
+    def make(contributions=None, settings_name: str = "settings.ini") -> MainWindow:
+        settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
+        window = MainWindow(
+            settings, data_dir=tmp_path / "data", contributions=contributions, restore_layout=True
+        )
+        qtbot.addWidget(window)
+        window.resize(1440, 900)
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()

@@ -1,0 +1,112 @@
+"""The main window: context for features, menus, docks, case lifecycle, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from PySide6.QtWidgets import QDockWidget, QLabel
+
+from forensics.case import Case
+
+
+class _Feature:
+    """A contribution like the other features write: a dock, a menu entry, a listener."""
+
+    installed: ClassVar[list[object]] = []
+
+    def install(self, ctx) -> None:
+        ctx.add_dock("Test feature", QLabel("hello"))
+        ctx.menu("&Tools").addAction("Do something")
+        ctx.signals.case_opened.connect(lambda case: self.installed.append(case.root))
+        self.installed.append(ctx)
+
+
+class _Broken:
+    def install(self, ctx) -> None:
+        raise RuntimeError("boom")
+
+
+def test_contributions_get_a_working_context(make_window, case: Case) -> None:
+    _Feature.installed.clear()
+    root = case.root
+    case.close()
+    window = make_window(contributions=(_Feature, _Broken))
+    ctx = _Feature.installed[0]
+    assert ctx.window is window
+    assert ctx.viewer is window.viewer
+    assert ctx.current_case() is None
+    # find-or-create: the same menu whatever the ampersand, placed before Help
+    assert ctx.menu("Tools") is ctx.menu("&Tools")
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("&Tools") < titles.index("&Help")
+    dock = window.findChild(QDockWidget, "dock_test_feature")
+    assert dock is not None
+    assert dock.widget().text() == "hello"
+    assert len(window.contribution_errors) == 1
+    assert "boom" in window.contribution_errors[0]
+    assert window.open_case(root)
+    assert ctx.current_case() is not None
+    assert ctx.case_root() == root
+    assert _Feature.installed[-1] == root
+    window.close_case()
+    assert ctx.current_case() is None
+
+
+def test_registered_contributions_install_cleanly(make_window) -> None:
+    window = make_window()
+    assert window.contribution_errors == []
+
+
+def test_every_menu_action_has_a_shortcut_and_a_status_tip(make_window, case: Case) -> None:
+    window = make_window()
+    window.open_case(case.root)
+    seen: dict[str, str] = {}
+    missing = []
+
+    def walk(menu) -> None:
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            if action.menu() is not None:
+                walk(action.menu())
+                continue
+            key = action.shortcut().toString()
+            if not key or not action.statusTip():
+                missing.append(action.text())
+            if key:
+                assert key not in seen, f"{action.text()} and {seen[key]} share {key}"
+                seen[key] = action.text()
+
+    for top in window.menuBar().actions():
+        walk(top.menu())
+    assert not missing, f"actions without a shortcut or status tip: {missing}"
+    assert len(seen) >= 10
+
+
+def test_layout_last_case_and_recent_are_restored(make_window, case: Case) -> None:
+    root = case.root
+    first = make_window()
+    assert first.open_case(root)
+    first.docks()[0].hide()
+    first.close()
+    again = make_window()
+    assert again.last_case() == root
+    assert again.recent_cases() == [str(root)]
+    assert not again.docks()[0].isVisible()
+    recent = again.actions_.recent_menu.actions()
+    assert len(recent) == 1
+    assert str(root) in recent[0].text()
+
+
+def test_a_folder_that_is_not_a_case_is_refused_with_a_dialog(
+    make_window, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[2]))
+    window = make_window()
+    assert not window.open_case(tmp_path)
+    assert window.current_case() is None
+    assert "not a case folder" in shown[0]

@@ -1,0 +1,297 @@
+"""The main window: the case tree, the catalogue, the detail panel, the viewer, and every
+feature's docks and menus.
+
+The window owns the GUI thread's `Case` connection, the job runner and the shared signals, and
+hands them to each feature through one `WorkbenchContext`; features never reach for a global.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
+
+from forensics.case import Case
+from forensics.errors import WorkbenchError
+from ui.case_tree import CaseTreePanel
+from ui.catalogue import CataloguePanel
+from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
+from ui.detail_panel import DetailPanel
+from ui.job_status import JobStatusBar
+from ui.jobs import JobRunner
+from ui.viewer import MediaViewer
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Provenance Workbench"
+MAX_RECENT = 8
+_AREAS = {
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "right": Qt.DockWidgetArea.RightDockWidgetArea,
+    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+
+
+def _plain(title: str) -> str:
+    return title.replace("&", "").strip().casefold()
+
+
+class MainWindow(QMainWindow):
+    """The workbench window. `settings` keeps layout, last case and recent cases."""
+
+    def __init__(
+        self,
+        settings: QSettings,
+        *,
+        data_dir: Path,
+        contributions: Sequence[Callable[[], Contribution]] | None = None,
+        restore_layout: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.data_dir = data_dir
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.signals = WorkbenchSignals(self)
+        self.runner = JobRunner(self)
+        self._case: Case | None = None
+        self._menus: dict[str, QMenu] = {}
+        self._docks: dict[str, QDockWidget] = {}
+        self._bottom_anchor: QDockWidget | None = None
+        self.contribution_errors: list[str] = []
+
+        self.job_status = JobStatusBar(self.runner, self)
+        self.setStatusBar(self.job_status)
+        self.catalogue = CataloguePanel(self.signals, self)
+        self.setCentralWidget(self.catalogue)
+        self.tree = CaseTreePanel(self.signals, self)
+        self.detail = DetailPanel(self.signals, self)
+        self.viewer = MediaViewer(self.runner, self.current_case, self)
+        self.menu("&File")
+        self.menu("&Case")
+        self.menu("&View")
+        self.menu("&Help")
+        self.add_dock("Case tree", self.tree, area="left")
+        self.add_dock("Details", self.detail, area="right")
+        self.add_dock("Viewer", self.viewer, area="bottom")
+        self._bottom_anchor = self._docks["viewer"]
+
+        from ui.window_actions import WindowActions
+
+        self.actions_ = WindowActions(self)
+        self.context = WorkbenchContext(
+            window=self,
+            runner=self.runner,
+            signals=self.signals,
+            current_case=self.current_case,
+            menu=self.menu,
+            add_dock=self.add_dock,
+            viewer=self.viewer,
+        )
+        self.signals.item_selected.connect(self._on_item_selected)
+        self.signals.open_item_requested.connect(self._show_item)
+        self.signals.frame_requested.connect(self._show_frame)
+        self._install(contributions)
+        self.actions_.finish_menus()
+        self._default_sizes()
+        self.initial_state = self.saveState()
+        if restore_layout:
+            self._restore_layout()
+
+    # the context's services --------------------------------------------------------------
+    def current_case(self) -> Case | None:
+        """The case open on the GUI thread, or None."""
+        return self._case
+
+    def menu(self, title: str) -> QMenu:
+        """The top-level menu with this title, created (before Help) when missing."""
+        key = _plain(title)
+        found = self._menus.get(key)
+        if found is not None:
+            return found
+        menu = QMenu(title, self)
+        menu.setObjectName(f"menu_{key.replace(' ', '_')}")
+        help_menu = self._menus.get("help")
+        if help_menu is not None:
+            self.menuBar().insertMenu(help_menu.menuAction(), menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self._menus[key] = menu
+        return menu
+
+    def add_dock(self, title: str, widget: QWidget, area: str = "bottom") -> QDockWidget:
+        """A dock holding `widget`; bottom docks are tabbed with the viewer.
+
+        Raises:
+            ValueError: a dock with this title exists, or the area is unknown.
+        """
+        key = _plain(title)
+        if key in self._docks:
+            raise ValueError(f"a dock named {title!r} already exists")
+        if area not in _AREAS:
+            raise ValueError(f"unknown dock area {area!r}")
+        dock = QDockWidget(title, self)
+        dock.setObjectName("dock_" + "".join(c if c.isalnum() else "_" for c in key))
+        dock.setWidget(widget)
+        self.addDockWidget(_AREAS[area], dock)
+        if area == "bottom" and self._bottom_anchor is not None:
+            self.tabifyDockWidget(self._bottom_anchor, dock)
+            self._bottom_anchor.raise_()
+        self._docks[key] = dock
+        if hasattr(self, "actions_"):
+            self.actions_.add_dock_toggle(dock)
+        return dock
+
+    def docks(self) -> list[QDockWidget]:
+        """Every dock, in the order added."""
+        return list(self._docks.values())
+
+    # contributions -------------------------------------------------------------------------
+    def _install(self, contributions: Sequence[Callable[[], Contribution]] | None) -> None:
+        if contributions is None:
+            from ui.contributions import CONTRIBUTIONS
+
+            contributions = CONTRIBUTIONS
+        for factory in contributions:
+            name = getattr(factory, "__qualname__", repr(factory))
+            try:
+                factory().install(self.context)
+            except Exception as exc:  # one feature's bug must not take the workbench down
+                log.exception("contribution %s failed to install", name)
+                self.contribution_errors.append(f"{name}: {exc}")
+        if self.contribution_errors:
+            self.statusBar().showMessage(
+                f"{len(self.contribution_errors)} feature(s) failed to load; see the log", 10000
+            )
+
+    # case lifecycle ------------------------------------------------------------------------
+    def open_case(self, root: Path) -> bool:
+        """Close the open case and open the one at `root`; errors go to a dialog."""
+        root = Path(root).expanduser().resolve()
+        if self._case is not None and self._case.root == root:
+            return True
+        self.close_case()
+        try:
+            case = Case.open(root)
+        except (WorkbenchError, OSError) as exc:
+            QMessageBox.critical(self, "Cannot open the case", f"{root}\n\n{exc}")
+            self._forget_recent(root)
+            return False
+        self._case = case
+        info = case.info_or_none()
+        title = info.title if info else root.name
+        self.setWindowTitle(f"{title} — {APP_NAME}")
+        self._remember(root)
+        self.signals.case_opened.emit(case)
+        self.statusBar().showMessage(f"Opened {root}", 5000)
+        return True
+
+    def close_case(self) -> None:
+        """Cancel the case's jobs, tell every view, and close the connection."""
+        if self._case is None:
+            return
+        self.runner.cancel_all()
+        self.runner.wait(10000)
+        case, self._case = self._case, None
+        self.signals.case_closed.emit()
+        case.close()
+        self.setWindowTitle(APP_NAME)
+
+    def is_busy(self) -> bool:
+        """True while views still load or decode (screenshot mode waits for idle)."""
+        return self.viewer.is_busy()
+
+    def notify_changed(self) -> None:
+        """Records changed (ingest, edit): every view reloads."""
+        self.signals.case_changed.emit()
+
+    def _on_item_selected(self, item_id: str) -> None:
+        self._show_item(item_id)
+
+    def _show_item(self, item_id: str) -> None:
+        self.viewer.show_item(item_id)
+
+    def _show_frame(self, item_id: str, index: int) -> None:
+        self._docks["viewer"].raise_()
+        self.viewer.show_item(item_id, frame_index=index)
+
+    # settings ------------------------------------------------------------------------------
+    def recent_cases(self) -> list[str]:
+        """Recently opened case folders, newest first."""
+        value = self.settings.value("case/recent", [])
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return []
+
+    def _remember(self, root: Path) -> None:
+        recent = [str(root)] + [r for r in self.recent_cases() if r != str(root)]
+        self.settings.setValue("case/recent", recent[:MAX_RECENT])
+        self.settings.setValue("case/last", str(root))
+        self.actions_.refresh_recent()
+
+    def _forget_recent(self, root: Path) -> None:
+        self.settings.setValue("case/recent", [r for r in self.recent_cases() if r != str(root)])
+        self.actions_.refresh_recent()
+
+    def last_case(self) -> Path | None:
+        """The case open when the window last closed, if any."""
+        value = self.settings.value("case/last")
+        return Path(str(value)) if value else None
+
+    def _default_sizes(self) -> None:
+        self.resize(1440, 900)
+        self.resizeDocks(
+            [self._docks["case tree"], self._docks["details"]],
+            [280, 380],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self._docks["viewer"]], [430], Qt.Orientation.Vertical)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        """Keep geometry and dock layout for the next start."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    # window events -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the layout, stop every job and close the case before the window goes."""
+        self.save_layout()
+        self.viewer.shutdown()
+        self.runner.shutdown()
+        last = self._case.root if self._case is not None else None
+        self.close_case()
+        if last is not None:
+            self.settings.setValue("case/last", str(last))
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept files dropped from the desktop: they are ingested into the open case."""
+        if event.mimeData().hasUrls() and self._case is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Ingest the dropped files and folders."""
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.actions_.ingest(paths)

@@ -1,0 +1,20 @@
+"""What the viewer has on screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ShownFrame:
+    """The picture on screen, anchored so an annotation made on it can be found again."""
+
+    item_id: str
+    media_sha256: str
+    frame_index: int
+    """-1 for a still image."""
+    pts: float | None
+    """Presentation time in seconds (None for a still image)."""
+    pixel_sha256: str
+    width: int
+    height: int

@@ -1,0 +1,266 @@
+"""The main window's own menus: File, Case, View and Help, each action with a shortcut and a
+status tip, and the handlers behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+_DOCK_KEYS = [f"Alt+{n}" for n in range(1, 10)] + ["Alt+0"]
+
+
+class WindowActions:
+    """Builds the window's menus and runs what they ask for."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.actions: dict[str, QAction] = {}
+        self._dock_toggles = 0
+        file_menu = window.menu("&File")
+        self._add(
+            file_menu, "new_case", "&New case…", "Ctrl+N", "Create a new case folder", self.new_case
+        )
+        self._add(
+            file_menu,
+            "open_case",
+            "&Open case…",
+            "Ctrl+O",
+            "Open an existing case folder",
+            self.open_case,
+        )
+        self.recent_menu = file_menu.addMenu("&Recent cases")
+        self.recent_menu.setObjectName("menu_recent")
+        self._add(
+            file_menu,
+            "close_case",
+            "&Close case",
+            "Ctrl+W",
+            "Close the open case",
+            self.w.close_case,
+        )
+        file_menu.addSeparator()
+        self._add(
+            file_menu,
+            "quit",
+            "&Quit",
+            "Ctrl+Q",
+            "Stop running jobs, save the layout and quit",
+            self.w.close,
+        )
+
+        case_menu = window.menu("&Case")
+        self._add(
+            case_menu,
+            "add_evidence",
+            "Add &evidence…",
+            "Ctrl+I",
+            "Ingest files, folders or disk images into the case",
+            self.add_evidence,
+        )
+        self._add(
+            case_menu,
+            "add_hardware",
+            "Register &hardware item…",
+            "Ctrl+Shift+N",
+            "Register a physical item (drone, module, chip) with no file",
+            self.add_item,
+        )
+        self._add(
+            case_menu,
+            "edit_item",
+            "&Edit selected item…",
+            "Ctrl+E",
+            "Edit the fields of the selected item",
+            self.edit_item,
+        )
+        case_menu.addSeparator()
+        self._add(
+            case_menu,
+            "verify",
+            "&Verify case…",
+            "Ctrl+Shift+V",
+            "Re-hash every stored file and re-walk the custody chain",
+            self.verify,
+        )
+
+        view_menu = window.menu("&View")
+        self._add(
+            view_menu,
+            "find",
+            "&Find in catalogue",
+            "Ctrl+F",
+            "Move to the catalogue's search box",
+            self.w.catalogue.focus_search,
+        )
+        self._add(
+            view_menu,
+            "reset_layout",
+            "&Reset layout",
+            "Ctrl+Shift+R",
+            "Put every panel back where it started",
+            self.reset_layout,
+        )
+        view_menu.addSeparator()
+        for dock in window.docks():
+            self.add_dock_toggle(dock)
+
+        help_menu = window.menu("&Help")
+        self._add(
+            help_menu,
+            "about",
+            "&About Provenance Workbench",
+            "F1",
+            "Version, data sources and their licences",
+            self.about,
+        )
+        self.refresh_recent()
+        window.signals.case_opened.connect(lambda _c: self._case_state())
+        window.signals.case_closed.connect(self._case_state)
+        self._case_state()
+
+    def _add(
+        self,
+        menu: QMenu,
+        key: str,
+        text: str,
+        shortcut: QKeySequence.StandardKey | str,
+        tip: str,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(text, self.w)
+        action.setObjectName(f"action_{key}")
+        action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.actions[key] = action
+        return action
+
+    def add_dock_toggle(self, dock: QDockWidget) -> None:
+        """A View menu entry showing or hiding a dock."""
+        toggle = dock.toggleViewAction()
+        if self._dock_toggles < len(_DOCK_KEYS):
+            toggle.setShortcut(QKeySequence(_DOCK_KEYS[self._dock_toggles]))
+        self._dock_toggles += 1
+        toggle.setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
+        self.w.menu("&View").addAction(toggle)
+
+    def finish_menus(self) -> None:
+        """Called once every feature has installed: nothing to add yet, kept for order."""
+
+    def _case_state(self) -> None:
+        has_case = self.w.current_case() is not None
+        for key in ("close_case", "add_evidence", "add_hardware", "edit_item", "verify"):
+            self.actions[key].setEnabled(has_case)
+
+    # recent cases --------------------------------------------------------------------------
+    def refresh_recent(self) -> None:
+        """Rebuild the Recent cases submenu from the settings."""
+        self.recent_menu.clear()
+        recent = self.w.recent_cases()
+        for n, path in enumerate(recent, start=1):
+            action = QAction(f"&{n} {path}", self.w)
+            action.setShortcut(QKeySequence(f"Ctrl+Alt+{n}"))
+            action.setStatusTip(f"Open the case in {path}")
+            action.triggered.connect(lambda _c=False, p=path: self.w.open_case(Path(p)))
+            self.recent_menu.addAction(action)
+        self.recent_menu.setEnabled(bool(recent))
+
+    # File ---------------------------------------------------------------------------------
+    def new_case(self) -> None:
+        """Ask for a folder and a title, create the case and open it."""
+        from ui.case_dialogs import NewCaseDialog
+
+        dialog = NewCaseDialog(self.w.data_dir, self.w)
+        if dialog.exec() and dialog.case is not None:
+            root = dialog.case.root
+            dialog.case.close()
+            self.w.open_case(root)
+
+    def open_case(self) -> None:
+        """Pick a case folder and open it."""
+        start = str(self.w.last_case() or self.w.data_dir)
+        folder = QFileDialog.getExistingDirectory(self.w, "Open case folder", start)
+        if folder:
+            self.w.open_case(Path(folder))
+
+    # Case ---------------------------------------------------------------------------------
+    def add_evidence(self) -> None:
+        """Open the ingest dialog."""
+        self.ingest([])
+
+    def ingest(self, paths: Sequence[Path]) -> None:
+        """Ingest these paths (or pick some) with progress, Cancel and per-file errors."""
+        from ui.ingest_dialog import IngestDialog
+
+        case = self.w.current_case()
+        if case is None:
+            return
+        parent = self.w.catalogue.selected_item_id()
+        dialog = IngestDialog(self.w.runner, case.root, self.w, parent_id=parent)
+        dialog.ingested.connect(self.w.notify_changed)
+        dialog.add_paths(paths)
+        if paths:
+            dialog.start()
+        dialog.exec()
+
+    def add_item(self) -> None:
+        """Register a hardware item under the selected item."""
+        from ui.item_dialog import ItemDialog
+
+        case = self.w.current_case()
+        if case is None:
+            return
+        dialog = ItemDialog(case, self.w, parent_id=self.w.catalogue.selected_item_id())
+        if dialog.exec():
+            self.w.notify_changed()
+
+    def edit_item(self) -> None:
+        """Edit the selected item's fields."""
+        from ui.item_dialog import ItemDialog
+
+        case = self.w.current_case()
+        item_id = self.w.catalogue.selected_item_id()
+        if case is None:
+            return
+        if item_id is None:
+            QMessageBox.information(
+                self.w, "Edit item", "Select an item in the catalogue or the case tree first."
+            )
+            return
+        dialog = ItemDialog(case, self.w, item_id=item_id)
+        if dialog.exec():
+            self.w.notify_changed()
+
+    def verify(self) -> None:
+        """Verify the case in the background and show the findings."""
+        from ui.verify_dialog import VerifyDialog
+
+        case = self.w.current_case()
+        if case is None:
+            return
+        dialog = VerifyDialog(self.w.runner, case.root, self.w)
+        dialog.start()
+        dialog.exec()
+
+    # View / Help --------------------------------------------------------------------------
+    def reset_layout(self) -> None:
+        """Show every dock again in its first place."""
+        for dock in self.w.docks():
+            dock.setFloating(False)
+            dock.show()
+        self.w.restoreState(self.w.initial_state)
+
+    def about(self) -> None:
+        """The About box: version, data sources and licences."""
+        from ui.about import AboutDialog
+
+        AboutDialog(self.w).exec()
