@@ -48,8 +48,9 @@ def is_case(root: Path) -> bool:
 class Case:
     """An open case: database, repositories, custody log and evidence store."""
 
-    def __init__(self, root: Path, db: sqlite_utils.Database, lock_fd: int | None,
-                 readonly: bool) -> None:
+    def __init__(
+        self, root: Path, db: sqlite_utils.Database, lock_fd: int | None, readonly: bool
+    ) -> None:
         self.root = root
         self.db = db
         self.readonly = readonly
@@ -87,8 +88,13 @@ class Case:
                 case.db.conn.execute(
                     "INSERT INTO case_info (key, value) VALUES (?, ?)", (key, value)
                 )
-            case.custody.append(Action.CASE_CREATED, examiner, details=info,
-                                subject=("case", info["case_id"]), record=info)
+            case.custody.append(
+                Action.CASE_CREATED,
+                examiner,
+                details=info,
+                subject=("case", info["case_id"]),
+                record=info,
+            )
         return case
 
     @classmethod
@@ -149,8 +155,12 @@ class Case:
     def __enter__(self) -> Case:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def reopen(self) -> Case:
@@ -167,8 +177,13 @@ class Case:
         rows = {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM case_info")}
         if "case_id" not in rows:
             return None
-        return CaseInfo(rows["case_id"], rows["title"], rows["examiner"], rows["created_at"],
-                        rows["created_with"])
+        return CaseInfo(
+            rows["case_id"],
+            rows["title"],
+            rows["examiner"],
+            rows["created_at"],
+            rows["created_with"],
+        )
 
     @property
     def info(self) -> CaseInfo:
@@ -221,19 +236,39 @@ class Case:
         if parent_id is not None:
             self.items.get(parent_id)
         item = Item(
-            id=str(uuid.uuid4()), kind=kind, name=name, parent_id=parent_id, serial=serial,
-            marking=marking, exhibit=exhibit, note=note, tags=tuple(tags),
-            attributes=dict(attributes or {}), created_at=utc_now(), created_by=actor,
+            id=str(uuid.uuid4()),
+            kind=kind,
+            name=name,
+            parent_id=parent_id,
+            serial=serial,
+            marking=marking,
+            exhibit=exhibit,
+            note=note,
+            tags=tuple(tags),
+            attributes=dict(attributes or {}),
+            created_at=utc_now(),
+            created_by=actor,
         )
         with self.transaction():
             self.items.insert(item)
-            self.custody.append(Action.ITEM_ADDED, actor, item_id=item.id,
-                                record=item_record(item), reason=reason,
-                                details={"kind": kind, "name": name, "parent_id": parent_id})
+            self.custody.append(
+                Action.ITEM_ADDED,
+                actor,
+                item_id=item.id,
+                record=item_record(item),
+                reason=reason,
+                details={"kind": kind, "name": name, "parent_id": parent_id},
+            )
         return item
 
-    def edit_item(self, item_id: str, changes: Mapping[str, Any], *, actor: str | None = None,
-                  reason: str | None = None) -> Item:
+    def edit_item(
+        self,
+        item_id: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> Item:
         """Change editable fields of an item; the old and new values go into the log."""
         actor = self.actor(actor)
         with self.transaction():
@@ -244,8 +279,14 @@ class Case:
             old = item_record(before)
             new = item_record(after)
             diff = {k: {"from": old[k], "to": new[k]} for k in changes if old[k] != new[k]}
-            self.custody.append(Action.ITEM_EDITED, actor, item_id=item_id, record=new,
-                                details={"changes": diff}, reason=reason)
+            self.custody.append(
+                Action.ITEM_EDITED,
+                actor,
+                item_id=item_id,
+                record=new,
+                details={"changes": diff},
+                reason=reason,
+            )
         return after
 
     def _check_parent(self, item_id: str, parent_id: str) -> None:
@@ -282,12 +323,19 @@ class Case:
             self.evidence.discard(part)
         with self.transaction():
             self.custody.append(
-                Action.RECOVERED, "provenance-workbench",
-                details={"partial_copies_removed": len(parts), "unreferenced_blobs_removed":
-                         removed},
+                Action.RECOVERED,
+                "provenance-workbench",
+                details={
+                    "partial_copies_removed": len(parts),
+                    "unreferenced_blobs_removed": removed,
+                },
                 reason="an earlier process stopped in the middle of an ingest",
             )
         for sha in markers:
             self.evidence.clear_marker(sha)
-        log.warning("%s: recovered from an interrupted ingest (%d partial copies, %d blobs)",
-                    self.root, len(parts), len(removed))
+        log.warning(
+            "%s: recovered from an interrupted ingest (%d partial copies, %d blobs)",
+            self.root,
+            len(parts),
+            len(removed),
+        )

@@ -79,10 +79,14 @@ def verify_case(
     if record_result and not case.readonly:
         with case.transaction():
             case.custody.append(
-                Action.VERIFIED, case.actor(actor),
-                details={"ok": report.ok, "findings": len(report.findings),
-                         "files_checked": report.files_checked,
-                         "entries_checked": report.entries_checked},
+                Action.VERIFIED,
+                case.actor(actor),
+                details={
+                    "ok": report.ok,
+                    "findings": len(report.findings),
+                    "files_checked": report.files_checked,
+                    "entries_checked": report.entries_checked,
+                },
             )
     return report
 
@@ -96,47 +100,92 @@ def _check_chain(case: Case, report: VerifyReport) -> None:
         report.entries_checked += 1
         gap = seq != expected_seq
         if gap:
-            missing = (f"entry {expected_seq}" if seq == expected_seq + 1
-                       else f"entries {expected_seq} to {seq - 1}")
-            report.findings.append(Finding(
-                "custody_removed", f"custody {missing} removed: the log jumps to entry {seq}",
-                entry_seq=expected_seq, expected=str(expected_seq), found=str(seq)))
+            missing = (
+                f"entry {expected_seq}"
+                if seq == expected_seq + 1
+                else f"entries {expected_seq} to {seq - 1}"
+            )
+            report.findings.append(
+                Finding(
+                    "custody_removed",
+                    f"custody {missing} removed: the log jumps to entry {seq}",
+                    entry_seq=expected_seq,
+                    expected=str(expected_seq),
+                    found=str(seq),
+                )
+            )
         if row["prev_hash"] != prev_hash and not gap:
-            report.findings.append(Finding(
-                "custody_broken_link",
-                f"custody entry {seq} does not follow entry {seq - 1}: an entry was inserted, "
-                "removed or changed before it",
-                entry_seq=seq, item_id=row["item_id"], expected=prev_hash,
-                found=row["prev_hash"]))
+            report.findings.append(
+                Finding(
+                    "custody_broken_link",
+                    f"custody entry {seq} does not follow entry {seq - 1}: an entry was inserted, "
+                    "removed or changed before it",
+                    entry_seq=seq,
+                    item_id=row["item_id"],
+                    expected=prev_hash,
+                    found=row["prev_hash"],
+                )
+            )
         recomputed = entry_hash(
-            seq=seq, entry_id=row["entry_id"], at=row["at"], actor=row["actor"],
-            action=row["action"], item_id=row["item_id"], subject_type=row["subject_type"],
-            subject_id=row["subject_id"], record_sha256=row["record_sha256"],
-            details=row["details"], reason=row["reason"], prev_hash=row["prev_hash"],
+            seq=seq,
+            entry_id=row["entry_id"],
+            at=row["at"],
+            actor=row["actor"],
+            action=row["action"],
+            item_id=row["item_id"],
+            subject_type=row["subject_type"],
+            subject_id=row["subject_id"],
+            record_sha256=row["record_sha256"],
+            details=row["details"],
+            reason=row["reason"],
+            prev_hash=row["prev_hash"],
         )
         if recomputed != row["hash"]:
-            report.findings.append(Finding(
-                "custody_changed",
-                f"custody entry {seq} ({row['action']}) was changed after it was written",
-                entry_seq=seq, item_id=row["item_id"], expected=row["hash"], found=recomputed))
+            report.findings.append(
+                Finding(
+                    "custody_changed",
+                    f"custody entry {seq} ({row['action']}) was changed after it was written",
+                    entry_seq=seq,
+                    item_id=row["item_id"],
+                    expected=row["hash"],
+                    found=recomputed,
+                )
+            )
         prev_hash = row["hash"]
         expected_seq = seq + 1
         last_seq, last_hash = seq, row["hash"]
     head_seq, head_hash = case.custody.head()
     if head_seq > last_seq:
-        report.findings.append(Finding(
-            "custody_removed",
-            f"custody entries after {last_seq} were removed: the log's anchored head is entry "
-            f"{head_seq}", entry_seq=last_seq + 1, expected=str(head_seq), found=str(last_seq)))
+        report.findings.append(
+            Finding(
+                "custody_removed",
+                f"custody entries after {last_seq} were removed: the log's anchored head is entry "
+                f"{head_seq}",
+                entry_seq=last_seq + 1,
+                expected=str(head_seq),
+                found=str(last_seq),
+            )
+        )
     elif head_seq < last_seq:
-        report.findings.append(Finding(
-            "custody_added",
-            f"custody entries after {head_seq} were added outside the workbench",
-            entry_seq=head_seq + 1, expected=str(head_seq), found=str(last_seq)))
+        report.findings.append(
+            Finding(
+                "custody_added",
+                f"custody entries after {head_seq} were added outside the workbench",
+                entry_seq=head_seq + 1,
+                expected=str(head_seq),
+                found=str(last_seq),
+            )
+        )
     elif head_hash != last_hash:
-        report.findings.append(Finding(
-            "custody_changed", f"custody entry {last_seq} differs from the anchored head",
-            entry_seq=last_seq, expected=head_hash, found=last_hash))
+        report.findings.append(
+            Finding(
+                "custody_changed",
+                f"custody entry {last_seq} differs from the anchored head",
+                entry_seq=last_seq,
+                expected=head_hash,
+                found=last_hash,
+            )
+        )
 
 
 def _check_records(case: Case, report: VerifyReport) -> None:
@@ -150,32 +199,56 @@ def _check_records(case: Case, report: VerifyReport) -> None:
         item_id = subject_id if subject_type == "item" else None
         if current is None:
             if digest != DELETED:
-                report.findings.append(Finding(
-                    f"{subject_type}_removed",
-                    f"{subject_type} {subject_id} was removed from the database; custody entry "
-                    f"{seq} recorded it", item_id=item_id, entry_seq=seq, expected=digest,
-                    found="missing"))
+                report.findings.append(
+                    Finding(
+                        f"{subject_type}_removed",
+                        f"{subject_type} {subject_id} was removed from the database; custody entry "
+                        f"{seq} recorded it",
+                        item_id=item_id,
+                        entry_seq=seq,
+                        expected=digest,
+                        found="missing",
+                    )
+                )
             continue
         found = record_digest(current)
         if digest == DELETED:
-            report.findings.append(Finding(
-                f"{subject_type}_added",
-                f"{subject_type} {subject_id} exists although custody entry {seq} deleted it",
-                item_id=item_id, entry_seq=seq, expected="deleted", found=found))
+            report.findings.append(
+                Finding(
+                    f"{subject_type}_added",
+                    f"{subject_type} {subject_id} exists although custody entry {seq} deleted it",
+                    item_id=item_id,
+                    entry_seq=seq,
+                    expected="deleted",
+                    found=found,
+                )
+            )
         elif found != digest:
-            report.findings.append(Finding(
-                f"{subject_type}_changed",
-                f"{subject_type} {subject_id} differs from its state at custody entry {seq}",
-                item_id=item_id, entry_seq=seq, expected=digest, found=found))
+            report.findings.append(
+                Finding(
+                    f"{subject_type}_changed",
+                    f"{subject_type} {subject_id} differs from its state at custody entry {seq}",
+                    item_id=item_id,
+                    entry_seq=seq,
+                    expected=digest,
+                    found=found,
+                )
+            )
     for item_id in case.items.all_ids():
         if ("item", item_id) not in latest:
-            report.findings.append(Finding(
-                "item_unlogged", f"item {item_id} has no custody entry: it was added to the "
-                "database outside the workbench", item_id=item_id))
+            report.findings.append(
+                Finding(
+                    "item_unlogged",
+                    f"item {item_id} has no custody entry: it was added to the "
+                    "database outside the workbench",
+                    item_id=item_id,
+                )
+            )
 
 
-def _check_evidence(case: Case, report: VerifyReport, progress: ProgressFn,
-                    cancel: CancelToken) -> None:
+def _check_evidence(
+    case: Case, report: VerifyReport, progress: ProgressFn, cancel: CancelToken
+) -> None:
     items = case.items.content_items()
     by_hash: dict[str, list[str]] = {}
     sizes: dict[str, int | None] = {}
@@ -191,36 +264,63 @@ def _check_evidence(case: Case, report: VerifyReport, progress: ProgressFn,
         progress(done, total, sha)
         if not path.is_file() or path.is_symlink():
             for item_id in ids:
-                report.findings.append(Finding(
-                    "evidence_missing", f"stored file of item {item_id} is missing from the "
-                    "evidence store", item_id=item_id, expected=sha, found="missing"))
+                report.findings.append(
+                    Finding(
+                        "evidence_missing",
+                        f"stored file of item {item_id} is missing from the evidence store",
+                        item_id=item_id,
+                        expected=sha,
+                        found="missing",
+                    )
+                )
             continue
         found, size = hash_file(path, cancel)
         report.files_checked += 1
         done += size
         if found != sha:
             for item_id in ids:
-                report.findings.append(Finding(
-                    "evidence_changed", f"stored file of item {item_id} no longer matches its "
-                    "sha256", item_id=item_id, expected=sha, found=found))
+                report.findings.append(
+                    Finding(
+                        "evidence_changed",
+                        f"stored file of item {item_id} no longer matches its sha256",
+                        item_id=item_id,
+                        expected=sha,
+                        found=found,
+                    )
+                )
         elif sizes[sha] is not None and size != sizes[sha]:
             for item_id in ids:
-                report.findings.append(Finding(
-                    "evidence_changed", f"stored file of item {item_id} has the wrong size",
-                    item_id=item_id, expected=str(sizes[sha]), found=str(size)))
+                report.findings.append(
+                    Finding(
+                        "evidence_changed",
+                        f"stored file of item {item_id} has the wrong size",
+                        item_id=item_id,
+                        expected=str(sizes[sha]),
+                        found=str(size),
+                    )
+                )
     for name, path in case.evidence.stored_hashes():
         if name not in by_hash:
-            report.findings.append(Finding(
-                "evidence_unexpected", f"a file no item refers to was found in the evidence "
-                f"store: {path.relative_to(case.root)}", found=name))
+            report.findings.append(
+                Finding(
+                    "evidence_unexpected",
+                    f"a file no item refers to was found in the evidence "
+                    f"store: {path.relative_to(case.root)}",
+                    found=name,
+                )
+            )
     for path in case.evidence.derived_files():
         cancel.raise_if_cancelled()
         expected = path.name.split(".", 1)[0]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         report.files_checked += 1
         if digest != expected:
-            report.findings.append(Finding(
-                "derived_changed", f"derived file {path.relative_to(case.root)} no longer "
-                "matches its sha256", expected=expected, found=digest))
+            report.findings.append(
+                Finding(
+                    "derived_changed",
+                    f"derived file {path.relative_to(case.root)} no longer matches its sha256",
+                    expected=expected,
+                    found=digest,
+                )
+            )
     progress(total, total, "done")
-

@@ -6,11 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from forensics.case import Case
-from forensics.intake.ingest import IngestOptions, ingest_paths
-from forensics.models import Item, ItemKind
-from forensics.verify import verify_case
-
 from app.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
@@ -23,6 +18,10 @@ from app.cli.common import (
 from app.cli.interrupt import cancel_on_sigint
 from app.cli.output import ProgressBar, print_json, say, table
 from app.services import post_ingest_steps
+from forensics.case import Case
+from forensics.intake.ingest import IngestOptions, ingest_paths
+from forensics.models import Item, ItemKind
+from forensics.verify import verify_case
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -36,8 +35,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     p = sub.add_parser("add", help="register a physical item (drone, camera module, chip)")
     p.add_argument("case_dir")
-    p.add_argument("--kind", default=ItemKind.HARDWARE,
-                   choices=[ItemKind.HARDWARE, ItemKind.COMPONENT])
+    p.add_argument(
+        "--kind", default=ItemKind.HARDWARE, choices=[ItemKind.HARDWARE, ItemKind.COMPONENT]
+    )
     p.add_argument("--name", required=True)
     p.add_argument("--parent")
     p.add_argument("--serial")
@@ -68,10 +68,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--examiner")
     p.add_argument("--note")
     p.add_argument("--reason")
-    p.add_argument("--no-extract", action="store_true",
-                   help="do not extract metadata after ingest")
-    p.add_argument("--no-expand", action="store_true",
-                   help="do not open disk images to ingest the files inside")
+    p.add_argument("--no-extract", action="store_true", help="do not extract metadata after ingest")
+    p.add_argument(
+        "--no-expand",
+        action="store_true",
+        help="do not open disk images to ingest the files inside",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_ingest)
 
@@ -118,10 +120,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     with open_case(args.case_dir) as case:
         parent = resolve_item(case, args.parent) if args.parent else None
-        item = case.add_item(kind=args.kind, name=args.name, parent_id=parent,
-                             serial=args.serial, marking=args.marking, exhibit=args.exhibit,
-                             note=args.note, tags=args.tags, actor=args.examiner,
-                             reason=args.reason)
+        item = case.add_item(
+            kind=args.kind,
+            name=args.name,
+            parent_id=parent,
+            serial=args.serial,
+            marking=args.marking,
+            exhibit=args.exhibit,
+            note=args.note,
+            tags=args.tags,
+            actor=args.examiner,
+            reason=args.reason,
+        )
         _print_item(item, args.json)
     return EXIT_OK
 
@@ -147,7 +157,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with open_case(args.case_dir) as case:
         parent = resolve_item(case, args.parent) if args.parent else None
         options = IngestOptions(
-            parent_id=parent, examiner=args.examiner, note=args.note, reason=args.reason,
+            parent_id=parent,
+            examiner=args.examiner,
+            note=args.note,
+            reason=args.reason,
             expand_disk_images=not args.no_expand,
             post_ingest=post_ingest_steps(extract=not args.no_extract),
         )
@@ -168,9 +181,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             for w in o.warnings:
                 say(f"  warning: {w}")
         data = report.to_json()
-        say(f"{data['ingested']} ingested, {data['duplicates']} already present, "
+        say(
+            f"{data['ingested']} ingested, {data['duplicates']} already present, "
             f"{data['recorded']} recorded (links), {data['rejected']} rejected"
-            + (" - interrupted" if report.cancelled else ""))
+            + (" - interrupted" if report.cancelled else "")
+        )
     if report.cancelled:
         return EXIT_INTERRUPTED
     return EXIT_PARTIAL if report.rejected else EXIT_OK
@@ -179,14 +194,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_items(args: argparse.Namespace) -> int:
     with open_case(args.case_dir, readonly=True) as case:
         parent = resolve_item(case, args.parent) if args.parent else None
-        items = case.items.search(args.search, kinds=args.kind, tag=args.tag,
-                                  parent_id=parent, limit=args.limit)
+        items = case.items.search(
+            args.search, kinds=args.kind, tag=args.tag, parent_id=parent, limit=args.limit
+        )
     if args.json:
         print_json({"count": len(items), "items": [i.to_json() for i in items]})
     else:
-        table([[i.id, i.kind, i.name, "" if i.size is None else str(i.size), i.mime or "",
-                (i.sha256 or "")[:16]] for i in items],
-              ["ID", "KIND", "NAME", "SIZE", "TYPE", "SHA256"])
+        table(
+            [
+                [
+                    i.id,
+                    i.kind,
+                    i.name,
+                    "" if i.size is None else str(i.size),
+                    i.mime or "",
+                    (i.sha256 or "")[:16],
+                ]
+                for i in items
+            ],
+            ["ID", "KIND", "NAME", "SIZE", "TYPE", "SHA256"],
+        )
     return EXIT_OK
 
 
@@ -196,8 +223,13 @@ def cmd_show(args: argparse.Namespace) -> int:
         entries = case.custody.entries(item_id=item.id)
         children = case.items.children(item.id)
     if args.json:
-        print_json({**item.to_json(), "children": [c.id for c in children],
-                    "custody": [e.to_json() for e in entries]})
+        print_json(
+            {
+                **item.to_json(),
+                "children": [c.id for c in children],
+                "custody": [e.to_json() for e in entries],
+            }
+        )
         return EXIT_OK
     for key, value in item.to_json().items():
         if value not in (None, [], {}, ""):
@@ -219,8 +251,10 @@ def cmd_log(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"entries": [e.to_json() for e in entries]})
     else:
-        table([[str(e.seq), e.at, e.actor, e.action, e.item_id or "", e.hash[:16]]
-               for e in entries], ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "HASH"])
+        table(
+            [[str(e.seq), e.at, e.actor, e.action, e.item_id or "", e.hash[:16]] for e in entries],
+            ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "HASH"],
+        )
     return EXIT_OK
 
 
@@ -238,9 +272,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for f in report.findings:
             detail = f" (expected {f.expected}, found {f.found})" if f.expected else ""
             say(f"FINDING {f.kind}: {f.message}{detail}")
-        say(("OK: " if report.ok else f"{len(report.findings)} finding(s): ")
+        say(
+            ("OK: " if report.ok else f"{len(report.findings)} finding(s): ")
             + f"{report.files_checked} files re-hashed, {report.entries_checked} custody "
-            f"entries and {report.records_checked} records checked")
+            f"entries and {report.records_checked} records checked"
+        )
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 

@@ -15,12 +15,14 @@ import os
 import stat
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from forensics.case import Case
 from forensics.errors import CancelledError, NotFoundError
+from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
+from forensics.intake.walk import Entry, describe_symlink, walk_inputs
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
@@ -28,9 +30,6 @@ from forensics.store.db import utc_now
 from forensics.store.evidence import read_chunks
 from forensics.store.items import item_record
 from forensics.textsafe import escape_name
-
-from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
-from forensics.intake.walk import Entry, describe_symlink, walk_inputs
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +118,8 @@ class ContentSource:
     fs_ctime: str | None = None
     fs_crtime: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    """What the caller already knows is doubtful about the content (a deleted file...)."""
 
 
 def ingest_paths(
@@ -153,10 +154,13 @@ def ingest_paths(
     total = sum(e.size for e in entries)
     done = 0
     report = IngestReport()
+    consumed: set[bytes] = set()
     for entry in entries:
         if cancel.cancelled:
             report.cancelled = True
             break
+        if os.path.abspath(entry.path) in consumed:
+            continue  # an E01 segment already ingested with its first segment
         label = escape_name(entry.path)
         progress(done, total, label)
 
@@ -166,7 +170,7 @@ def ingest_paths(
             progress(done, total, _label)
 
         try:
-            outcomes = _ingest_entry(case, entry, options, cancel, on_bytes, progress)
+            outcomes = _ingest_entry(case, entry, options, cancel, on_bytes, progress, consumed)
         except CancelledError:
             report.cancelled = True
             break
@@ -178,8 +182,13 @@ def ingest_paths(
 
 
 def _ingest_entry(
-    case: Case, entry: Entry, options: IngestOptions, cancel: CancelToken,
-    on_bytes: Callable[[int], None], progress: ProgressFn,
+    case: Case,
+    entry: Entry,
+    options: IngestOptions,
+    cancel: CancelToken,
+    on_bytes: Callable[[int], None],
+    progress: ProgressFn,
+    consumed: set[bytes],
 ) -> list[IngestOutcome]:
     label = escape_name(entry.path)
     if entry.kind in ("error", "special"):
@@ -188,21 +197,94 @@ def _ingest_entry(
         return [_record_symlink(case, entry, options)]
     if entry.kind == "empty":
         return [IngestOutcome(label, "skipped", warnings=(entry.reason or "empty folder",))]
+    consumed.add(os.path.abspath(entry.path))
+    outcome = _ingest_host_file(case, entry.path, options, cancel, on_bytes)
+    item = outcome.item
+    if (
+        outcome.status not in ("ingested", "duplicate")
+        or item is None
+        or item.mime is None
+        or not is_disk_image(item.mime)
+        or not options.expand_disk_images
+    ):
+        return [outcome]
+    from forensics.intake.diskimage import expand_disk_image, is_expanded
+    from forensics.intake.ewf import (
+        EWF_MIME,
+        FIRST_SEGMENT_ATTR,
+        SEGMENT_ATTR,
+        segment_number,
+        sibling_segments,
+    )
+
+    outcomes = [outcome]
+    segments: list[Item] = []
+    if item.mime == EWF_MIME and segment_number(_stored_head(case, item)) == 1:
+        for number, path in enumerate(sibling_segments(entry.path), start=2):
+            if os.path.abspath(path) in consumed:
+                continue
+            consumed.add(os.path.abspath(path))
+            seg = _ingest_host_file(
+                case,
+                path,
+                options,
+                cancel,
+                on_bytes,
+                attributes={FIRST_SEGMENT_ATTR: item.id, SEGMENT_ATTR: number},
+            )
+            outcomes.append(seg)
+            if seg.item is not None:
+                segments.append(seg.item)
+    if outcome.status == "duplicate" and is_expanded(case, item.id):
+        return outcomes
+    inside = expand_disk_image(
+        case, item, options, cancel=cancel, progress=progress, segments=segments
+    )
+    if inside and inside[0].item is not None and inside[0].item.id == item.id:
+        # No file system opened: the warning belongs to the image's own outcome.
+        outcomes[0] = replace(
+            outcome, item=inside[0].item, warnings=outcome.warnings + inside[0].warnings
+        )
+        inside = inside[1:]
+    return outcomes + inside
+
+
+def _stored_head(case: Case, item: Item) -> bytes:
+    if item.sha256 is None:
+        return b""
+    with open(case.evidence.open(item.sha256), "rb") as f:
+        return f.read(16)
+
+
+def _ingest_host_file(
+    case: Case,
+    path: bytes,
+    options: IngestOptions,
+    cancel: CancelToken,
+    on_bytes: Callable[[int], None],
+    attributes: dict[str, Any] | None = None,
+) -> IngestOutcome:
+    """Open one host file without following links, and store it."""
+    label = escape_name(path)
     try:
-        fd = _open_source(entry.path)
+        fd = _open_source(path)
     except OSError as exc:
-        reason = ("symlink; not followed" if exc.errno == errno.ELOOP
-                  else f"cannot open ({exc.strerror})")
-        return [_reject(case, options, label, reason)]
+        reason = (
+            "symlink; not followed" if exc.errno == errno.ELOOP else f"cannot open ({exc.strerror})"
+        )
+        return _reject(case, options, label, reason)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return [_reject(case, options, label, "not a regular file; not read")]
+            return _reject(case, options, label, "not a regular file; not read")
         source = ContentSource(
-            name=escape_name(os.path.basename(entry.path)),
-            source_path=escape_name(os.path.abspath(entry.path)),
-            source_path_raw=os.path.abspath(entry.path),
-            fs_mtime=_ts(st.st_mtime), fs_atime=_ts(st.st_atime), fs_ctime=_ts(st.st_ctime),
+            name=escape_name(os.path.basename(path)),
+            source_path=escape_name(os.path.abspath(path)),
+            source_path_raw=os.path.abspath(path),
+            fs_mtime=_ts(st.st_mtime),
+            fs_atime=_ts(st.st_atime),
+            fs_ctime=_ts(st.st_ctime),
+            attributes=dict(attributes or {}),
         )
 
         def chunks() -> Iterator[bytes]:
@@ -211,21 +293,19 @@ def _ingest_entry(
                 yield chunk
 
         try:
-            outcome = store_content(case, chunks(), st.st_size, source, options,
-                                    parent_id=options.parent_id, cancel=cancel)
+            return store_content(
+                case,
+                chunks(),
+                st.st_size,
+                source,
+                options,
+                parent_id=options.parent_id,
+                cancel=cancel,
+            )
         except OSError as exc:
-            return [_reject(case, options, label, f"read failed ({exc.strerror})")]
+            return _reject(case, options, label, f"read failed ({exc.strerror})")
     finally:
         os.close(fd)
-    outcomes = [outcome]
-    item = outcome.item
-    if (outcome.status == "ingested" and item is not None and item.mime is not None
-            and is_disk_image(item.mime) and options.expand_disk_images):
-        from forensics.intake.diskimage import expand_disk_image
-
-        outcomes.extend(expand_disk_image(case, item, options, cancel=cancel,
-                                          progress=progress))
-    return outcomes
 
 
 def _open_source(path: bytes) -> int:
@@ -259,7 +339,7 @@ def store_content(
     label = source.source_path or source.fs_path or source.name
     tmp, blob = case.evidence.copy_in(chunks, size_hint)
     mime = sniff(blob.head, blob.size)
-    warnings: list[str] = []
+    warnings: list[str] = list(source.warnings)
     if blob.size == 0:
         warnings.append("empty file (0 bytes)")
     elif extension_mismatch(source.name, mime):
@@ -267,38 +347,68 @@ def store_content(
     if "\\u" in source.name or "\\x" in source.name or "\\n" in source.name:
         warnings.append("the name holds control, bidi or non-UTF-8 characters (shown escaped)")
     if blob.size != size_hint and size_hint:
-        warnings.append(f"size changed while reading: expected {size_hint}, read {blob.size}")
-    duplicate = case.items.find_duplicate(blob.sha256, source.source_path_raw,
-                                          source.fs_path_raw, parent_id)
+        warnings.append(
+            f"read {blob.size} bytes where {size_hint} were expected: the file "
+            "changed while it was read, or could not be read in full"
+        )
+    duplicate = case.items.find_duplicate(
+        blob.sha256, source.source_path_raw, source.fs_path_raw, parent_id
+    )
     if duplicate is not None:
         case.evidence.discard(tmp)
         with case.transaction():
             case.custody.append(
-                Action.INGEST_DUPLICATE, actor, item_id=duplicate.id,
+                Action.INGEST_DUPLICATE,
+                actor,
+                item_id=duplicate.id,
                 details={"source_path": label, "sha256": blob.sha256},
                 reason=options.reason,
             )
-        return IngestOutcome(label, "duplicate", duplicate,
-                             warnings=(f"already in the case as item {duplicate.id}",))
+        return IngestOutcome(
+            label, "duplicate", duplicate, warnings=(f"already in the case as item {duplicate.id}",)
+        )
     item_kind = kind or (ItemKind.DISK_IMAGE if is_disk_image(mime) else ItemKind.FILE)
     item = Item(
-        id=str(uuid.uuid4()), kind=item_kind, name=source.name, parent_id=parent_id,
-        sha256=blob.sha256, md5=blob.md5, size=blob.size, mime=mime,
-        source_path=source.source_path, source_path_raw=source.source_path_raw,
-        note=options.note, fs_path=source.fs_path, fs_path_raw=source.fs_path_raw,
-        fs_deleted=source.fs_deleted, fs_mtime=source.fs_mtime, fs_atime=source.fs_atime,
-        fs_ctime=source.fs_ctime, fs_crtime=source.fs_crtime,
-        attributes=dict(source.attributes), warnings=tuple(warnings),
-        created_at=utc_now(), created_by=actor,
+        id=str(uuid.uuid4()),
+        kind=item_kind,
+        name=source.name,
+        parent_id=parent_id,
+        sha256=blob.sha256,
+        md5=blob.md5,
+        size=blob.size,
+        mime=mime,
+        source_path=source.source_path,
+        source_path_raw=source.source_path_raw,
+        note=options.note,
+        fs_path=source.fs_path,
+        fs_path_raw=source.fs_path_raw,
+        fs_deleted=source.fs_deleted,
+        fs_mtime=source.fs_mtime,
+        fs_atime=source.fs_atime,
+        fs_ctime=source.fs_ctime,
+        fs_crtime=source.fs_crtime,
+        attributes=dict(source.attributes),
+        warnings=tuple(warnings),
+        created_at=utc_now(),
+        created_by=actor,
     )
     case.evidence.commit_blob(tmp, blob.sha256)
     try:
         with case.transaction():
             case.items.insert(item)
             case.custody.append(
-                Action.INGESTED, actor, item_id=item.id, record=item_record(item),
-                details={"source_path": label, "sha256": blob.sha256, "md5": blob.md5,
-                         "size": blob.size, "mime": mime, "note": options.note},
+                Action.INGESTED,
+                actor,
+                item_id=item.id,
+                record=item_record(item),
+                details={
+                    "source_path": label,
+                    "sha256": blob.sha256,
+                    "md5": blob.md5,
+                    "size": blob.size,
+                    "mime": mime,
+                    "note": options.note,
+                },
                 reason=options.reason,
             )
     finally:
@@ -323,27 +433,57 @@ def _record_symlink(case: Case, entry: Entry, options: IngestOptions) -> IngestO
     except OSError as exc:
         return _reject(case, options, label, f"cannot read symlink ({exc.strerror})")
     item = Item(
-        id=str(uuid.uuid4()), kind=ItemKind.SYMLINK, name=escape_name(
-            os.path.basename(entry.path)),
-        parent_id=options.parent_id, source_path=label,
-        source_path_raw=os.path.abspath(entry.path), link_target=target, note=options.note,
-        warnings=(warning,), created_at=utc_now(), created_by=actor,
+        id=str(uuid.uuid4()),
+        kind=ItemKind.SYMLINK,
+        name=escape_name(os.path.basename(entry.path)),
+        parent_id=options.parent_id,
+        source_path=label,
+        source_path_raw=os.path.abspath(entry.path),
+        link_target=target,
+        note=options.note,
+        warnings=(warning,),
+        created_at=utc_now(),
+        created_by=actor,
     )
     with case.transaction():
         case.items.insert(item)
-        case.custody.append(Action.INGESTED, actor, item_id=item.id, record=item_record(item),
-                            details={"source_path": label, "symlink_target": target},
-                            reason=options.reason)
+        case.custody.append(
+            Action.INGESTED,
+            actor,
+            item_id=item.id,
+            record=item_record(item),
+            details={"source_path": label, "symlink_target": target},
+            reason=options.reason,
+        )
     return IngestOutcome(label, "recorded", item, warnings=(warning,))
 
 
-def _reject(case: Case, options: IngestOptions, label: str, reason: str) -> IngestOutcome:
+def record_rejection(
+    case: Case, options: IngestOptions, label: str, reason: str, *, item_id: str | None = None
+) -> IngestOutcome:
+    """Log an input that could not be ingested, and return its rejected outcome.
+
+    Args:
+        case: the open case.
+        options: who is ingesting, and why.
+        label: the input, escaped for display.
+        reason: why it was rejected, as a plain sentence.
+        item_id: the item the input belongs to (the image a file inside came from).
+    """
     actor = case.actor(options.examiner)
     with case.transaction():
-        case.custody.append(Action.INGEST_REJECTED, actor,
-                            details={"source_path": label, "reason": reason},
-                            reason=options.reason)
+        case.custody.append(
+            Action.INGEST_REJECTED,
+            actor,
+            item_id=item_id,
+            details={"source_path": label, "reason": reason},
+            reason=options.reason,
+        )
     return IngestOutcome(label, "rejected", reason=reason)
+
+
+def _reject(case: Case, options: IngestOptions, label: str, reason: str) -> IngestOutcome:
+    return record_rejection(case, options, label, reason)
 
 
 def _ts(value: float) -> str:
@@ -358,4 +498,3 @@ def resolve_parent(case: Case, parent: str | None) -> str | None:
         return case.items.get(parent).id
     except NotFoundError:
         return case.items.resolve_prefix(parent)
-

@@ -7,15 +7,17 @@ disk-image expansion).
 
 from __future__ import annotations
 
-DISK_IMAGE_TYPES = frozenset({
-    "application/x-ewf",
-    "application/x-fat-image",
-    "application/x-exfat-image",
-    "application/x-ntfs-image",
-    "application/x-ext-image",
-    "application/x-mbr-disk-image",
-    "application/x-gpt-disk-image",
-})
+DISK_IMAGE_TYPES = frozenset(
+    {
+        "application/x-ewf",
+        "application/x-fat-image",
+        "application/x-exfat-image",
+        "application/x-ntfs-image",
+        "application/x-ext-image",
+        "application/x-mbr-disk-image",
+        "application/x-gpt-disk-image",
+    }
+)
 
 _EXTENSIONS = {
     "image/jpeg": {".jpg", ".jpeg", ".jpe", ".jfif"},
@@ -117,7 +119,7 @@ def _sniff_disk(head: bytes) -> str | None:
             return "application/x-exfat-image"
         if head[54:59] == b"FAT12" or head[54:59] == b"FAT16" or head[82:87] == b"FAT32":
             return "application/x-fat-image"
-        partitions = [head[446 + 16 * i: 462 + 16 * i] for i in range(4)]
+        partitions = [head[446 + 16 * i : 462 + 16 * i] for i in range(4)]
         kinds = [p[4] for p in partitions]
         if 0xEE in kinds:
             return "application/x-gpt-disk-image"

@@ -36,6 +36,7 @@ class Action:
     INGEST_DUPLICATE = "ingest_duplicate"
     INGEST_REJECTED = "ingest_rejected"
     RECOVERED = "recovered_interrupted_ingest"
+    DISK_IMAGE_EXPANDED = "disk_image_expanded"
     EXTRACTED = "extracted"
     ANNOTATED = "annotated"
     EXPORTED = "exported"
@@ -45,8 +46,9 @@ class Action:
 
 def canonical_json(value: Any) -> str:
     """The one JSON spelling of a value that every hash in the case is computed over."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
 
 
 def record_digest(record: Mapping[str, Any]) -> str:
@@ -71,8 +73,20 @@ def entry_hash(
 ) -> str:
     """The hash of one entry: every stored field but the hash itself, in canonical JSON."""
     payload = canonical_json(
-        [seq, entry_id, at, actor, action, item_id, subject_type, subject_id, record_sha256,
-         details, reason, prev_hash]
+        [
+            seq,
+            entry_id,
+            at,
+            actor,
+            action,
+            item_id,
+            subject_type,
+            subject_id,
+            record_sha256,
+            details,
+            reason,
+            prev_hash,
+        ]
     )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
@@ -136,8 +150,8 @@ class CustodyLog:
         seq = 1 if last is None else int(last["seq"]) + 1
         prev_hash = GENESIS_HASH if last is None else str(last["hash"])
         tracked = record is not None or deleted
-        subject_type, subject_id = subject if subject else (
-            ("item", item_id) if item_id and tracked else (None, None)
+        subject_type, subject_id = (
+            subject if subject else (("item", item_id) if item_id and tracked else (None, None))
         )
         if deleted:
             digest: str | None = DELETED
@@ -177,9 +191,7 @@ class CustodyLog:
     ) -> list[CustodyEntry]:
         """The entries in order, optionally only those about one item or record."""
         if item_id is not None:
-            rows = self._db.query(
-                "SELECT * FROM custody WHERE item_id = ? ORDER BY seq", [item_id]
-            )
+            rows = self._db.query("SELECT * FROM custody WHERE item_id = ? ORDER BY seq", [item_id])
         elif subject is not None:
             rows = self._db.query(
                 "SELECT * FROM custody WHERE subject_type = ? AND subject_id = ? ORDER BY seq",
@@ -207,6 +219,7 @@ class CustodyLog:
             "WHERE record_sha256 IS NOT NULL ORDER BY seq"
         ):
             latest[(row["subject_type"], row["subject_id"])] = (
-                int(row["seq"]), row["record_sha256"]
+                int(row["seq"]),
+                row["record_sha256"],
             )
         return latest

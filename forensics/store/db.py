@@ -138,5 +138,6 @@ def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
             "applied_at = excluded.applied_at",
             (migration.component, migration.version, utc_now()),
         )
-    log.info("applied migration %s:%d %s", migration.component, migration.version,
-             migration.description)
+    log.info(
+        "applied migration %s:%d %s", migration.component, migration.version, migration.description
+    )

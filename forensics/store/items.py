@@ -91,14 +91,15 @@ class ItemRepository:
         if bad:
             raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
         current = self.get(item_id)
-        new = replace(current, **{
+        values: dict[str, Any] = {
             k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()
-        })
+        }
+        new = replace(current, **values)
         row = _to_row(new)
         sets = ", ".join(f"{k} = :{k}" for k in changes)
         self._db.conn.execute(
-            f"UPDATE items SET {sets} WHERE id = :id", {**{k: row[k] for k in changes},
-                                                        "id": item_id}
+            f"UPDATE items SET {sets} WHERE id = :id",
+            {**{k: row[k] for k in changes}, "id": item_id},
         )
         return new
 
@@ -153,7 +154,10 @@ class ItemRepository:
         return int(row[0])
 
     def find_duplicate(
-        self, sha256: str, source_path_raw: bytes | None, fs_path_raw: bytes | None,
+        self,
+        sha256: str,
+        source_path_raw: bytes | None,
+        fs_path_raw: bytes | None,
         parent_id: str | None,
     ) -> Item | None:
         """An item already holding this content from this very source, if any."""
@@ -165,8 +169,12 @@ class ItemRepository:
         return None if row is None else row_to_item(row)
 
     def _where(
-        self, search: str | None, kinds: Iterable[str] | None, tag: str | None,
-        status: str | None, parent_id: str | None = None,
+        self,
+        search: str | None,
+        kinds: Iterable[str] | None,
+        tag: str | None,
+        status: str | None,
+        parent_id: str | None = None,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []

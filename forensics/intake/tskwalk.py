@@ -1,0 +1,279 @@
+"""Opening disk images with The Sleuth Kit (`pytsk3`) and walking every file inside.
+
+The image's bytes always come from the case's own stored copy, through a Python reader
+handed to TSK (`Img_Info` subclass), so a case folder whose path is not valid UTF-8 works and
+an E01 set is read through libewf the same way.
+
+What the walk yields, and why:
+- every regular file and symlink, allocated or deleted (a deleted name, an orphan under
+  `$OrphanFiles`): deleted files are often what an examiner is after;
+- never `.` / `..`, and never TSK's *virtual files* (`$MBR`, `$FAT1`, `$FAT2`, NTFS's
+  `$OrphanFiles` folder itself is virtual too, but its contents are real orphans and are
+  walked). The virtual files only re-expose file-system structures whose bytes are already
+  in the image item itself, so storing them again would add nothing but noise;
+- nor the FAT volume-label entry, which is a name without content;
+- a file whose name survived but whose metadata did not (`meta` is None) is yielded with
+  kind "nometa" so the caller can say it was seen but cannot be read.
+
+NTFS alternate data streams are not separated: the default `$DATA` stream is read.
+FAT stores local time without a zone; TSK converts it with the process's time zone, so FAT
+timestamps are only as right as that zone is for the card.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import pytsk3
+
+from forensics.errors import CancelledError
+from forensics.jobs import CancelToken
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 128
+"""Deeper folders are not walked: a damaged (deleted) directory can point back up."""
+
+PARTITIONED = frozenset({"application/x-mbr-disk-image", "application/x-gpt-disk-image"})
+
+FS_TYPE_NAMES: dict[int, str] = {
+    value: name.removeprefix("TSK_FS_TYPE_")
+    for name in dir(pytsk3)
+    if name.startswith("TSK_FS_TYPE_")
+    and not name.endswith("DETECT")
+    and isinstance(value := getattr(pytsk3, name), int)
+}
+
+
+class Media(Protocol):
+    """Anything that reads an image's bytes at an offset."""
+
+    size: int
+
+    def read(self, offset: int, size: int) -> bytes:
+        """Up to `size` bytes from `offset`."""
+
+    def close(self) -> None:
+        """Release the underlying files."""
+
+
+class RawMedia:
+    """A raw (dd) image file read with `pread`."""
+
+    def __init__(self, path: bytes | str | os.PathLike[str]) -> None:
+        self._fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        self.size = os.fstat(self._fd).st_size
+
+    def read(self, offset: int, size: int) -> bytes:
+        """Up to `size` bytes from `offset`."""
+        return os.pread(self._fd, size, offset)
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class TskImage(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 has no type information
+    """An `Img_Info` whose reads are served by a Python `Media`."""
+
+    def __init__(self, media: Media) -> None:
+        self._media = media
+        super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def close(self) -> None:
+        """Close the media (TSK calls this too)."""
+        self._media.close()
+
+    def read(self, offset: int, size: int) -> bytes:
+        """TSK's read callback."""
+        return self._media.read(offset, size)
+
+    def get_size(self) -> int:
+        """TSK's size callback."""
+        return self._media.size
+
+
+@dataclass(frozen=True)
+class Volume:
+    """One file system found in an image: where it starts and what it is."""
+
+    prefix: bytes
+    """Path prefix of its files: empty for an unpartitioned image, `/p<slot>` otherwise."""
+    fs: Any
+    fs_type: str
+    offset: int
+    partition: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FsEntry:
+    """One file found inside a file system."""
+
+    file: Any
+    """The `pytsk3.File`, for reading."""
+    path_raw: bytes
+    kind: str
+    """"file", "symlink", "nometa" (name without metadata) or "other" (device, FIFO...)."""
+    size: int
+    inode: int | None
+    deleted: bool
+    meta_reused: bool
+    """The name is deleted but its metadata is allocated: it now describes another file."""
+    mtime: str | None = None
+    atime: str | None = None
+    ctime: str | None = None
+    crtime: str | None = None
+    link: bytes | None = None
+
+
+def open_volumes(img: TskImage, mime: str) -> tuple[list[Volume], list[str]]:
+    """Every file system TSK can open in an image.
+
+    A whole-disk image (MBR or GPT) is opened through its partition table; anything else is
+    tried as a file system at offset 0 first and as a partitioned disk after that.
+
+    Returns:
+        The volumes, and one sentence per partition or attempt that failed.
+    """
+    problems: list[str] = []
+    if mime not in PARTITIONED:
+        volume = _open_fs(img, 0, b"", {}, problems)
+        if volume is not None:
+            return [volume], []
+    volumes: list[Volume] = []
+    try:
+        vs = pytsk3.Volume_Info(img)
+    except OSError as exc:
+        problems.append(f"no partition table TSK can read ({_tsk_message(exc)})")
+        return volumes, problems
+    block = int(vs.info.block_size)
+    for part in vs:
+        if not int(part.flags) & int(pytsk3.TSK_VS_PART_FLAG_ALLOC):
+            continue
+        desc = (
+            part.desc.decode("utf-8", "replace") if isinstance(part.desc, bytes) else str(part.desc)
+        )
+        info = {
+            "slot": int(part.addr),
+            "start_sector": int(part.start),
+            "sectors": int(part.len),
+            "description": desc,
+        }
+        volume = _open_fs(img, int(part.start) * block, b"/p%d" % int(part.addr), info, problems)
+        if volume is not None:
+            volumes.append(volume)
+    return volumes, ([] if volumes else problems)
+
+
+def _open_fs(
+    img: TskImage, offset: int, prefix: bytes, partition: dict[str, Any], problems: list[str]
+) -> Volume | None:
+    try:
+        fs = pytsk3.FS_Info(img, offset=offset)
+    except OSError as exc:
+        where = (
+            f"partition {partition['slot']} ({partition['description']})"
+            if partition
+            else "offset 0"
+        )
+        problems.append(f"no file system TSK can read at {where} ({_tsk_message(exc)})")
+        return None
+    fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), f"type {int(fs.info.ftype)}")
+    return Volume(prefix, fs, fs_type, offset, partition)
+
+
+def walk_volume(volume: Volume, cancel: CancelToken) -> Iterator[FsEntry | str]:
+    """Every file of a volume, depth first; a string for each folder that could not be read.
+
+    Raises:
+        CancelledError: the token was cancelled (checked per folder).
+    """
+    root = volume.fs.open_dir(path="/")
+    yield from _walk_dir(root, volume.prefix, 0, set(), cancel)
+
+
+def _walk_dir(
+    directory: Any, path: bytes, depth: int, seen: set[int], cancel: CancelToken
+) -> Iterator[FsEntry | str]:
+    if cancel.cancelled:
+        raise CancelledError("cancelled by the user")
+    subdirs: list[tuple[Any, bytes]] = []
+    for f in directory:
+        name = bytes(f.info.name.name)
+        if name in (b".", b".."):
+            continue
+        name_type = int(f.info.name.type)
+        if name_type == int(pytsk3.TSK_FS_NAME_TYPE_VIRT):
+            continue
+        if name.endswith(b"(Volume Label Entry)"):
+            continue
+        child = path + b"/" + name
+        meta = f.info.meta
+        name_deleted = bool(int(f.info.name.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC))
+        if meta is None:
+            yield FsEntry(f, child, "nometa", 0, None, True, False)
+            continue
+        meta_type = int(meta.type)
+        if meta_type in (int(pytsk3.TSK_FS_META_TYPE_DIR), int(pytsk3.TSK_FS_META_TYPE_VIRT_DIR)):
+            addr = int(meta.addr)
+            if addr not in seen:
+                seen.add(addr)
+                subdirs.append((f, child))
+            continue
+        meta_deleted = bool(int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_UNALLOC))
+        if meta_type == int(pytsk3.TSK_FS_META_TYPE_REG):
+            kind = "file"
+        elif meta_type == int(pytsk3.TSK_FS_META_TYPE_LNK):
+            kind = "symlink"
+        else:
+            kind = "other"
+        link = meta.link
+        yield FsEntry(
+            f,
+            child,
+            kind,
+            max(0, int(meta.size)),
+            int(meta.addr),
+            name_deleted or meta_deleted,
+            name_deleted and not meta_deleted,
+            mtime=_ts(meta.mtime, getattr(meta, "mtime_nano", 0)),
+            atime=_ts(meta.atime, getattr(meta, "atime_nano", 0)),
+            ctime=_ts(meta.ctime, getattr(meta, "ctime_nano", 0)),
+            crtime=_ts(meta.crtime, getattr(meta, "crtime_nano", 0)),
+            link=bytes(link) if link else None,
+        )
+    for f, child in subdirs:
+        if depth >= MAX_DEPTH:
+            yield f"{child.decode('utf-8', 'replace')}: deeper than {MAX_DEPTH} folders; not walked"
+            continue
+        try:
+            sub = f.as_directory()
+        except OSError as exc:
+            yield f"{os.fsdecode(child)}: cannot list folder ({_tsk_message(exc)})"
+            continue
+        yield from _walk_dir(sub, child, depth + 1, seen, cancel)
+
+
+def _ts(seconds: int | None, nano: int | None) -> str | None:
+    """A file-system time as UTC ISO 8601; None when the file system has none (0)."""
+    if not seconds:
+        return None
+    try:
+        when = datetime.fromtimestamp(int(seconds), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    micro = int(nano or 0) // 1000
+    return when.replace(microsecond=min(micro, 999_999)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _tsk_message(exc: BaseException) -> str:
+    """TSK's error text without the binding's source-file prefix."""
+    text = str(exc).strip()
+    return text.rsplit(": ", 1)[-1] if ": " in text else text or type(exc).__name__
