@@ -1,0 +1,1 @@
+"""Data files loaded through importlib.resources (basemap, gazetteer extras, icons)."""

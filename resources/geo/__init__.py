@@ -1,0 +1,1 @@
+"""Geographic data: the world basemap and the gazetteer's supplementary places."""
