@@ -37,3 +37,11 @@ class ValidationError(WorkbenchError):
 
 class CancelledError(WorkbenchError):
     """Long work stopped because its cancel token was set."""
+
+
+class ArchiveError(WorkbenchError):
+    """An exchange archive was refused: every reason is listed, nothing was written."""
+
+    def __init__(self, message: str, reasons: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.reasons: list[str] = list(reasons or [message])

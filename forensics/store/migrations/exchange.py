@@ -1,4 +1,9 @@
-"""Schema of the 'exchange' component."""
+"""Schema of the 'exchange' component: merges, their conflicts and the imported custody chains.
+
+A merge keeps what the other team sent apart from our own chain: `imported_custody` holds their
+chain verbatim (it re-verifies on its own), `merge_conflicts` the records both sides changed,
+until the user keeps theirs or ours.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +11,62 @@ from forensics.store.migrations import Migration
 
 COMPONENT = "exchange"
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        COMPONENT,
+        1,
+        "merges, merge conflicts, imported custody chains",
+        (
+            """CREATE TABLE merges (
+                id TEXT PRIMARY KEY,
+                archive_name TEXT NOT NULL,
+                manifest_sha256 TEXT NOT NULL,
+                origin_case_id TEXT,
+                origin_title TEXT,
+                packed_by TEXT,
+                packed_at TEXT,
+                signer TEXT,
+                redaction TEXT NOT NULL DEFAULT 'none',
+                added INTEGER NOT NULL DEFAULT 0,
+                updated INTEGER NOT NULL DEFAULT 0,
+                unchanged INTEGER NOT NULL DEFAULT 0,
+                conflicts INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )""",
+            """CREATE TABLE merge_conflicts (
+                id TEXT PRIMARY KEY,
+                merge_id TEXT NOT NULL REFERENCES merges(id),
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                subject_type TEXT,
+                mine TEXT NOT NULL,
+                theirs TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'open',
+                resolved_at TEXT,
+                resolved_by TEXT,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                updated_at TEXT
+            )""",
+            "CREATE INDEX merge_conflicts_status ON merge_conflicts(status)",
+            """CREATE TABLE imported_custody (
+                merge_id TEXT NOT NULL REFERENCES merges(id),
+                seq INTEGER NOT NULL,
+                entry_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                item_id TEXT,
+                subject_type TEXT,
+                subject_id TEXT,
+                record_sha256 TEXT,
+                details TEXT NOT NULL,
+                reason TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                PRIMARY KEY (merge_id, seq)
+            )""",
+        ),
+    ),
+)

@@ -1,0 +1,1 @@
+"""Sharing cases between teams: archives (pack, unpack, merge, signatures) and exports."""

@@ -1,0 +1,184 @@
+"""The `.pwbcase` archive format: member names, the manifest, limits.
+
+A `.pwbcase` file is a zip whose member names are drawn from a fixed grammar (the case's own
+layout), so an unpacker can refuse anything else before it writes a byte:
+
+- `manifest.json`: format version, who packed it, when and why, the selection and redaction,
+  and every other member with its sha256 and size;
+- `manifest.sig` (optional): an Ed25519 signature over the exact bytes of `manifest.json`;
+- `case.db`: a consistent SQLite snapshot of the records;
+- `custody.jsonl`: the custody chain shipped with the records, one entry per line;
+- `evidence/ab/cd/<sha256>` and `derived/ab/cd/<sha256>.<ext>`: content-addressed files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = "pwbcase"
+FORMAT_VERSION = 1
+"""Bumped when an older unpacker could misread an archive; newer versions are refused."""
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+RECORDS = "case.db"
+CUSTODY = "custody.jsonl"
+
+MAX_MANIFEST_BYTES = 64 << 20
+MAX_RATIO = 100
+"""Largest inflated/compressed ratio a member may reach past `RATIO_GRACE` bytes."""
+RATIO_GRACE = 1 << 20
+DEFAULT_MAX_TOTAL = 1 << 40
+"""Default cap on the bytes an unpack may write (1 TiB), below the free disk space anyway."""
+
+_SHA = r"[0-9a-f]{64}"
+EVIDENCE_RE = re.compile(rf"evidence/([0-9a-f]{{2}})/([0-9a-f]{{2}})/({_SHA})")
+DERIVED_RE = re.compile(rf"derived/([0-9a-f]{{2}})/([0-9a-f]{{2}})/({_SHA})(\.[a-z0-9]{{1,8}})?")
+
+ROLE_RECORDS = "records"
+ROLE_CUSTODY = "custody"
+ROLE_EVIDENCE = "evidence"
+ROLE_DERIVED = "derived"
+
+
+def member_role(name: str) -> str | None:
+    """The role of a well-formed member name, or None for a name outside the grammar.
+
+    The shard folders must match the hash they hold, so one name has exactly one meaning.
+    """
+    if name == RECORDS:
+        return ROLE_RECORDS
+    if name == CUSTODY:
+        return ROLE_CUSTODY
+    m = EVIDENCE_RE.fullmatch(name)
+    if m:
+        return ROLE_EVIDENCE if m.group(3).startswith(m.group(1) + m.group(2)) else None
+    m = DERIVED_RE.fullmatch(name)
+    if m:
+        return ROLE_DERIVED if m.group(3).startswith(m.group(1) + m.group(2)) else None
+    return None
+
+
+def member_sha(name: str) -> str | None:
+    """The content hash a content-addressed member's name promises."""
+    m = EVIDENCE_RE.fullmatch(name) or DERIVED_RE.fullmatch(name)
+    return m.group(3) if m else None
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file inside an archive, as the manifest lists it."""
+
+    name: str
+    role: str
+    sha256: str
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's spelling."""
+        return {"name": self.name, "role": self.role, "sha256": self.sha256, "size": self.size}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an archive holds, who packed it, when and why."""
+
+    format_version: int
+    case_id: str
+    case_title: str
+    packed_by: str
+    packed_at: str
+    reason: str | None
+    tool: str
+    selection: list[str] | None
+    redaction: dict[str, Any]
+    custody: dict[str, Any]
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def total_size(self) -> int:
+        """Bytes the members take once unpacked."""
+        return sum(m.size for m in self.members)
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest document."""
+        return {
+            "format": FORMAT,
+            "format_version": self.format_version,
+            "case": {"id": self.case_id, "title": self.case_title},
+            "packed_by": self.packed_by,
+            "packed_at": self.packed_at,
+            "reason": self.reason,
+            "tool": self.tool,
+            "selection": self.selection,
+            "redaction": self.redaction,
+            "custody": self.custody,
+            "members": [m.to_json() for m in self.members],
+        }
+
+
+def parse_manifest(doc: Any) -> tuple[Manifest | None, list[str]]:
+    """Read a manifest document defensively.
+
+    Returns:
+        The manifest (None when unusable) and every problem found in it.
+    """
+    problems: list[str] = []
+    if not isinstance(doc, dict):
+        return None, ["manifest.json is not a JSON object"]
+    if doc.get("format") != FORMAT:
+        problems.append(f"manifest.json does not describe a {FORMAT} archive")
+    version = doc.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append("manifest.json has no integer format_version")
+        return None, problems
+    if version > FORMAT_VERSION:
+        problems.append(
+            f"the archive uses format version {version}, made by a newer Provenance Workbench; "
+            f"this version reads up to {FORMAT_VERSION}"
+        )
+        return None, problems
+    raw_members = doc.get("members")
+    members: list[Member] = []
+    if not isinstance(raw_members, list):
+        problems.append("manifest.json lists no members")
+        raw_members = []
+    for entry in raw_members:
+        try:
+            name, sha, size = entry["name"], entry["sha256"], entry["size"]
+        except (TypeError, KeyError):
+            problems.append(f"manifest.json has a malformed member entry: {entry!r:.80}")
+            continue
+        if not (
+            isinstance(name, str)
+            and isinstance(sha, str)
+            and isinstance(size, int)
+            and re.fullmatch(_SHA, sha)
+            and size >= 0
+        ):
+            problems.append(f"manifest.json has a malformed member entry: {entry!r:.80}")
+            continue
+        role = member_role(name)
+        if role is None:
+            problems.append(f"manifest.json lists a member outside the archive layout: {name!r}")
+            continue
+        members.append(Member(name, role, sha, size))
+    case: dict[str, Any] = doc["case"] if isinstance(doc.get("case"), dict) else {}
+    redaction: dict[str, Any] = doc["redaction"] if isinstance(doc.get("redaction"), dict) else {}
+    custody: dict[str, Any] = doc["custody"] if isinstance(doc.get("custody"), dict) else {}
+    manifest = Manifest(
+        format_version=version,
+        case_id=str(case.get("id", "")),
+        case_title=str(case.get("title", "")),
+        packed_by=str(doc.get("packed_by", "")),
+        packed_at=str(doc.get("packed_at", "")),
+        reason=doc.get("reason") if isinstance(doc.get("reason"), str) else None,
+        tool=str(doc.get("tool", "")),
+        selection=doc.get("selection") if isinstance(doc.get("selection"), list) else None,
+        redaction=redaction,
+        custody=custody,
+        members=members,
+    )
+    return manifest, problems

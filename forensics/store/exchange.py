@@ -1,0 +1,243 @@
+"""SQL for exchanging cases: snapshots, generic row access, custody rewriting.
+
+Packing, redaction and merging work on every record table the same way (every record table has
+a uuid `id` primary key), so they read and write rows through these generic functions instead
+of each feature's repository. The table and column names used here come from the database's own
+schema (`sqlite_master`, `table_info`), never from the archive or the user, and are quoted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from forensics.errors import CaseError
+from forensics.store.custody import HEAD_KEY, canonical_json, entry_hash
+
+SYSTEM_TABLES = frozenset({"case_info", "custody", "schema_version"})
+"""Tables that are not records: case facts, the chain itself, the schema versions."""
+
+EXCHANGE_TABLES = frozenset({"merges", "merge_conflicts", "imported_custody"})
+"""The exchange feature's own bookkeeping: never merged from another case."""
+
+
+def quote(name: str) -> str:
+    """An SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def snapshot(db: sqlite_utils.Database, dest: Path) -> None:
+    """Write a consistent copy of the whole database to `dest` (`VACUUM INTO`).
+
+    The copy is one read transaction, so writers in other processes cannot tear it, and it
+    holds no free pages.
+
+    Raises:
+        CaseError: the copy could not be written.
+    """
+    try:
+        db.conn.execute("VACUUM INTO ?", (str(dest),))
+    except sqlite3.Error as exc:
+        raise CaseError(f"cannot snapshot the case database to {dest}: {exc}") from exc
+
+
+def vacuum(db: sqlite_utils.Database) -> None:
+    """Rebuild a database file so deleted rows leave no trace in free pages."""
+    db.conn.execute("VACUUM")
+
+
+def _virtual_tables(db: sqlite_utils.Database) -> list[str]:
+    return [
+        str(r[0])
+        for r in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+        )
+    ]
+
+
+def data_tables(db: sqlite_utils.Database) -> list[str]:
+    """Every ordinary table that holds case data (no system, virtual or shadow tables)."""
+    virtual = _virtual_tables(db)
+    out = []
+    for (name,) in db.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+    ):
+        if name in SYSTEM_TABLES or any(name.startswith(v + "_") for v in virtual):
+            continue
+        out.append(str(name))
+    return out
+
+
+def columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    """The column names of a table, in order."""
+    return [str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({quote(table)})")]
+
+
+def has_uuid_id(db: sqlite_utils.Database, table: str) -> bool:
+    """True for a record table: its one-column primary key is `id`."""
+    pks = [r for r in db.conn.execute(f"PRAGMA table_info({quote(table)})") if int(r[5]) > 0]
+    return len(pks) == 1 and pks[0][1] == "id"
+
+
+def record_tables(db: sqlite_utils.Database) -> list[str]:
+    """Tables whose rows are records with a uuid `id`."""
+    return [t for t in data_tables(db) if has_uuid_id(db, t)]
+
+
+def rows(db: sqlite_utils.Database, table: str) -> Iterator[dict[str, Any]]:
+    """Every row of a table as a dict (keyless tables include their `rowid` as `_rowid_`)."""
+    if has_uuid_id(db, table):
+        sql = f"SELECT * FROM {quote(table)} ORDER BY rowid"
+    else:
+        sql = f"SELECT rowid AS _rowid_, * FROM {quote(table)} ORDER BY rowid"
+    for row in db.conn.execute(sql):
+        yield dict(row)
+
+
+def get_row(db: sqlite_utils.Database, table: str, record_id: str) -> dict[str, Any] | None:
+    """One record by id, or None."""
+    row = db.conn.execute(f"SELECT * FROM {quote(table)} WHERE id = ?", (record_id,)).fetchone()
+    return None if row is None else dict(row)
+
+
+def ids(db: sqlite_utils.Database, table: str) -> set[str]:
+    """Every id of a record table."""
+    return {str(r[0]) for r in db.conn.execute(f"SELECT id FROM {quote(table)}")}
+
+
+def insert_row(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+    """Insert one row (columns named by the row's keys, which come from a schema)."""
+    names = ", ".join(quote(k) for k in row)
+    marks = ", ".join("?" for _ in row)
+    db.conn.execute(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(row.values()))
+
+
+def update_row(
+    db: sqlite_utils.Database, table: str, record_id: str, values: Mapping[str, Any]
+) -> None:
+    """Set columns of one record."""
+    if not values:
+        return
+    sets = ", ".join(f"{quote(k)} = ?" for k in values)
+    db.conn.execute(f"UPDATE {quote(table)} SET {sets} WHERE id = ?", [*values.values(), record_id])
+
+
+def update_rowid(
+    db: sqlite_utils.Database, table: str, rowid: int, values: Mapping[str, Any]
+) -> None:
+    """Set columns of one row of a keyless table."""
+    if not values:
+        return
+    sets = ", ".join(f"{quote(k)} = ?" for k in values)
+    db.conn.execute(f"UPDATE {quote(table)} SET {sets} WHERE rowid = ?", [*values.values(), rowid])
+
+
+def delete_ids(db: sqlite_utils.Database, table: str, record_ids: Iterable[str]) -> int:
+    """Delete records by id; returns how many went."""
+    count = 0
+    for record_id in record_ids:
+        count += db.conn.execute(f"DELETE FROM {quote(table)} WHERE id = ?", (record_id,)).rowcount
+    return count
+
+
+def delete_rowids(db: sqlite_utils.Database, table: str, rowids: Iterable[int]) -> int:
+    """Delete rows of a keyless table by rowid."""
+    count = 0
+    for rowid in rowids:
+        count += db.conn.execute(f"DELETE FROM {quote(table)} WHERE rowid = ?", (rowid,)).rowcount
+    return count
+
+
+def clear_table(db: sqlite_utils.Database, table: str) -> None:
+    """Delete every row of a table."""
+    db.conn.execute(f"DELETE FROM {quote(table)}")
+
+
+def case_info(db: sqlite_utils.Database) -> dict[str, str]:
+    """The case facts as stored (key -> value)."""
+    return {str(r[0]): str(r[1]) for r in db.conn.execute("SELECT key, value FROM case_info")}
+
+
+def set_case_info(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Write one case fact (used only on a snapshot being prepared for export)."""
+    db.conn.execute(
+        "INSERT INTO case_info (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def custody_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The custody chain as stored, in order."""
+    return [dict(r) for r in db.conn.execute("SELECT * FROM custody ORDER BY seq")]
+
+
+_CHAIN_FIELDS = (
+    "entry_id",
+    "at",
+    "actor",
+    "action",
+    "item_id",
+    "subject_type",
+    "subject_id",
+    "record_sha256",
+    "details",
+    "reason",
+)
+
+
+def rewrite_custody(db: sqlite_utils.Database, entries: Sequence[Mapping[str, Any]]) -> str:
+    """Replace the chain of a snapshot with new entries, re-linked and re-hashed from genesis.
+
+    Only an export snapshot is ever rewritten (a selection or a redaction changes what the
+    entries may say); the case's own chain is append-only.
+
+    Args:
+        db: the snapshot database, inside a transaction.
+        entries: the entries in order; `seq`, `prev_hash` and `hash` are recomputed.
+
+    Returns:
+        The hash of the new head.
+    """
+    db.conn.execute("DELETE FROM custody")
+    prev = "0" * 64
+    seq = 0
+    for entry in entries:
+        seq += 1
+        fields: dict[str, Any] = {k: entry.get(k) for k in _CHAIN_FIELDS}
+        fields.update(seq=seq, prev_hash=prev)
+        fields["hash"] = entry_hash(**fields)
+        db.conn.execute(
+            "INSERT INTO custody (seq, entry_id, at, actor, action, item_id, subject_type, "
+            "subject_id, record_sha256, details, reason, prev_hash, hash) VALUES (:seq, "
+            ":entry_id, :at, :actor, :action, :item_id, :subject_type, :subject_id, "
+            ":record_sha256, :details, :reason, :prev_hash, :hash)",
+            fields,
+        )
+        prev = fields["hash"]
+    set_case_info(db, HEAD_KEY, canonical_json({"seq": seq, "hash": prev}))
+    return prev
+
+
+def defer_foreign_keys(db: sqlite_utils.Database) -> None:
+    """Check foreign keys at commit rather than per statement (rows arrive in any order)."""
+    db.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+def foreign_keys_off(db: sqlite_utils.Database) -> None:
+    """Stop enforcing foreign keys on this connection (an export snapshot being trimmed)."""
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+
+
+def integrity_problems(db: sqlite_utils.Database) -> list[str]:
+    """What `PRAGMA quick_check` reports, empty when the file is sound."""
+    try:
+        found = [str(r[0]) for r in db.conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if found == ["ok"] else found

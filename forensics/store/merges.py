@@ -1,0 +1,214 @@
+"""Merge records, their conflicts and the custody chains imported with them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlite_utils
+
+from forensics.errors import NotFoundError
+
+MERGE_SUBJECT = "merge"
+CONFLICT_SUBJECT = "merge_conflict"
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """One merge of an archive into this case."""
+
+    id: str
+    archive_name: str
+    manifest_sha256: str
+    origin_case_id: str | None
+    origin_title: str | None
+    packed_by: str | None
+    packed_at: str | None
+    signer: str | None
+    redaction: str
+    added: int
+    updated: int
+    unchanged: int
+    conflicts: int
+    created_at: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record both sides changed: kept as ours until the user decides."""
+
+    id: str
+    merge_id: str
+    table_name: str
+    record_id: str
+    subject_type: str | None
+    mine: dict[str, Any]
+    theirs: dict[str, Any]
+    status: str
+    resolved_at: str | None
+    resolved_by: str | None
+    created_at: str
+    created_by: str
+    updated_at: str | None
+
+    @property
+    def changed_columns(self) -> list[str]:
+        """The columns whose values differ between the two sides."""
+        return [k for k in self.mine if self.mine.get(k) != self.theirs.get(k)]
+
+
+OPEN = "open"
+KEPT_MINE = "kept_mine"
+TOOK_THEIRS = "took_theirs"
+
+
+def merge_state(merge: MergeRecord) -> dict[str, Any]:
+    """The JSON-able state of a merge record (what its custody entry digests)."""
+    return asdict(merge)
+
+
+def conflict_state(conflict: Conflict) -> dict[str, Any]:
+    """The JSON-able state of a conflict record (what its custody entries digest)."""
+    return asdict(conflict)
+
+
+def _conflict(row: Mapping[str, Any]) -> Conflict:
+    data = dict(row)
+    data["mine"] = json.loads(data["mine"])
+    data["theirs"] = json.loads(data["theirs"])
+    return Conflict(**data)
+
+
+class MergeRepository:
+    """SQL for `merges`, `merge_conflicts` and `imported_custody`. Writes need a transaction."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def insert_merge(self, merge: MergeRecord) -> None:
+        """Record a merge."""
+        row = asdict(merge)
+        names = ", ".join(row)
+        self._db.conn.execute(
+            f"INSERT INTO merges ({names}) VALUES ({', '.join(':' + k for k in row)})", row
+        )
+
+    def find_merge(self, merge_id: str) -> MergeRecord | None:
+        """A merge by id, or None."""
+        row = self._db.conn.execute("SELECT * FROM merges WHERE id = ?", (merge_id,)).fetchone()
+        return None if row is None else MergeRecord(**dict(row))
+
+    def merges(self) -> list[MergeRecord]:
+        """Every merge, oldest first."""
+        return [
+            MergeRecord(**dict(r))
+            for r in self._db.conn.execute("SELECT * FROM merges ORDER BY created_at")
+        ]
+
+    def insert_conflict(self, conflict: Conflict) -> None:
+        """Record a conflict."""
+        row = asdict(conflict)
+        row["mine"] = json.dumps(conflict.mine, ensure_ascii=False, sort_keys=True)
+        row["theirs"] = json.dumps(conflict.theirs, ensure_ascii=False, sort_keys=True)
+        self._db.conn.execute(
+            f"INSERT INTO merge_conflicts ({', '.join(row)}) "
+            f"VALUES ({', '.join(':' + k for k in row)})",
+            row,
+        )
+
+    def conflicts(
+        self, *, status: str | None = None, merge_id: str | None = None
+    ) -> list[Conflict]:
+        """Conflicts, optionally only open ones or those of one merge."""
+        clauses, params = [], []
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status)
+        if merge_id is not None:
+            clauses.append("merge_id = ?")
+            params.append(merge_id)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return [
+            _conflict(r)
+            for r in self._db.conn.execute(
+                f"SELECT * FROM merge_conflicts{where} ORDER BY created_at, rowid", params
+            )
+        ]
+
+    def find_conflict(self, conflict_id: str) -> Conflict | None:
+        """A conflict by id, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM merge_conflicts WHERE id = ?", (conflict_id,)
+        ).fetchone()
+        return None if row is None else _conflict(row)
+
+    def get_conflict(self, conflict_id: str) -> Conflict:
+        """A conflict by id.
+
+        Raises:
+            NotFoundError: no such conflict.
+        """
+        found = self.find_conflict(conflict_id)
+        if found is None:
+            raise NotFoundError(f"no merge conflict with id {conflict_id}")
+        return found
+
+    def set_conflict_status(self, conflict_id: str, status: str, by: str, at: str) -> Conflict:
+        """Mark a conflict resolved one way or the other; returns its new state."""
+        self._db.conn.execute(
+            "UPDATE merge_conflicts SET status = ?, resolved_by = ?, resolved_at = ?, "
+            "updated_at = ? WHERE id = ?",
+            (status, by, at, at, conflict_id),
+        )
+        return self.get_conflict(conflict_id)
+
+    def insert_imported_custody(self, merge_id: str, entries: Sequence[Mapping[str, Any]]) -> None:
+        """Store the incoming chain verbatim, linked to its merge."""
+        for entry in entries:
+            row = {**{k: entry[k] for k in _ENTRY_FIELDS}, "merge_id": merge_id}
+            self._db.conn.execute(
+                f"INSERT INTO imported_custody ({', '.join(row)}) "
+                f"VALUES ({', '.join(':' + k for k in row)})",
+                row,
+            )
+
+    def imported_custody(self, merge_id: str) -> list[dict[str, Any]]:
+        """The chain imported with one merge, in order."""
+        return [
+            {k: r[k] for k in _ENTRY_FIELDS}
+            for r in self._db.conn.execute(
+                "SELECT * FROM imported_custody WHERE merge_id = ? ORDER BY seq", (merge_id,)
+            )
+        ]
+
+
+_ENTRY_FIELDS = (
+    "seq",
+    "entry_id",
+    "at",
+    "actor",
+    "action",
+    "item_id",
+    "subject_type",
+    "subject_id",
+    "record_sha256",
+    "details",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def fetch_merge(db: sqlite_utils.Database, merge_id: str) -> dict[str, Any] | None:
+    """The verify fetcher for merge records."""
+    found = MergeRepository(db).find_merge(merge_id)
+    return None if found is None else merge_state(found)
+
+
+def fetch_conflict(db: sqlite_utils.Database, conflict_id: str) -> dict[str, Any] | None:
+    """The verify fetcher for merge conflicts."""
+    found = MergeRepository(db).find_conflict(conflict_id)
+    return None if found is None else conflict_state(found)
