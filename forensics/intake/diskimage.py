@@ -57,6 +57,7 @@ def expand_disk_image(
     cancel: CancelToken,
     progress: ProgressFn = no_progress,
     segments: Sequence[Item] = (),
+    sink: list[IngestOutcome] | None = None,
 ) -> list[IngestOutcome]:
     """Ingest every file inside a disk image as a child item of the image.
 
@@ -67,6 +68,8 @@ def expand_disk_image(
         cancel: checked per chunk; what finished stays.
         progress: bytes done, bytes in total, and the file in progress.
         segments: for an E01 set, the items of its later segments (`.E02`...).
+        sink: the list to append outcomes to as they happen (so an interruption keeps
+            the outcomes of what finished); a new list when None.
 
     Returns:
         One outcome per file inside. When no file system opens, a single outcome for the
@@ -75,24 +78,28 @@ def expand_disk_image(
     Raises:
         CancelledError: the token was cancelled.
     """
+    out: list[IngestOutcome] = [] if sink is None else sink
     if image.sha256 is None:
-        return []
+        return out
     if image.mime == EWF_MIME:
         with open(case.evidence.open(image.sha256), "rb") as f:
             number = segment_number(f.read(16))
         if number is not None and number != 1:
             log.info("%s: EWF segment %d is expanded with its first segment", image.id, number)
-            return []
+            return out
     try:
         media = _open_media(case, image, segments)
     except (EvidenceError, OSError) as exc:
-        return [_no_file_system(case, image, options, str(exc))]
+        out.append(_no_file_system(case, image, options, str(exc)))
+        return out
     img = TskImage(media)
     try:
         volumes, problems = open_volumes(img, image.mime or "")
         if not volumes:
-            return [_no_file_system(case, image, options, "; ".join(problems))]
-        return _expand(case, image, volumes, options, cancel, progress)
+            out.append(_no_file_system(case, image, options, "; ".join(problems)))
+            return out
+        _expand(case, image, volumes, options, cancel, progress, out)
+        return out
     finally:
         img.close()
 
@@ -113,9 +120,10 @@ def _expand(
     options: IngestOptions,
     cancel: CancelToken,
     progress: ProgressFn,
-) -> list[IngestOutcome]:
+    outcomes: list[IngestOutcome],
+) -> None:
     entries: list[tuple[Any, FsEntry]] = []
-    outcomes: list[IngestOutcome] = []
+    first = len(outcomes)
     for volume in volumes:
         for entry in walk_volume(volume, cancel):
             if isinstance(entry, str):
@@ -214,12 +222,11 @@ def _expand(
                     for v in volumes
                 ],
                 "files": len(entries),
-                "rejected": sum(o.status == "rejected" for o in outcomes),
+                "rejected": sum(o.status == "rejected" for o in outcomes[first:]),
             },
             reason=options.reason,
         )
     progress(total, total, image.name)
-    return outcomes
 
 
 def _read(entry: FsEntry, cancel: CancelToken, on_bytes: Any) -> Iterator[bytes]:

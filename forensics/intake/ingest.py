@@ -14,13 +14,21 @@ import logging
 import os
 import stat
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from forensics.case import Case
 from forensics.errors import CancelledError, NotFoundError
+from forensics.intake.names import name_warnings
+from forensics.intake.records import (
+    ContentSource,
+    IngestOptions,
+    IngestOutcome,
+    IngestReport,
+    PostIngest,
+)
 from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
 from forensics.intake.walk import Entry, describe_symlink, walk_inputs
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -33,93 +41,19 @@ from forensics.textsafe import escape_name
 
 log = logging.getLogger(__name__)
 
-PostIngest = Callable[[Case, Item, CancelToken], Sequence[str]]
-"""Work run on each newly ingested item (metadata extraction…); returns warnings to report."""
+ARCHIVE_TYPES = frozenset({"application/zip", "application/gzip", "application/x-7z-compressed"})
 
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """How an ingest runs: who, under which parent, and what to do after each file."""
-
-    parent_id: str | None = None
-    examiner: str | None = None
-    note: str | None = None
-    reason: str | None = None
-    expand_disk_images: bool = True
-    post_ingest: Sequence[PostIngest] = ()
-
-
-@dataclass(frozen=True)
-class IngestOutcome:
-    """What happened to one input."""
-
-    path: str
-    """The input's path, escaped for display."""
-    status: str
-    """"ingested", "duplicate", "recorded" (a symlink), "skipped" (an empty folder) or
-    "rejected"."""
-    item: Item | None = None
-    reason: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The outcome as `pwb ingest --json` prints it."""
-        out: dict[str, Any] = {"path": self.path, "status": self.status}
-        if self.item is not None:
-            out["item"] = self.item.to_json()
-        if self.reason is not None:
-            out["reason"] = self.reason
-        out["warnings"] = list(self.warnings)
-        return out
-
-
-@dataclass
-class IngestReport:
-    """Every outcome of one ingest command, and whether it was cancelled."""
-
-    outcomes: list[IngestOutcome] = field(default_factory=list)
-    cancelled: bool = False
-
-    @property
-    def rejected(self) -> list[IngestOutcome]:
-        """The inputs that could not be ingested."""
-        return [o for o in self.outcomes if o.status == "rejected"]
-
-    @property
-    def items(self) -> list[Item]:
-        """The items created or found by this ingest."""
-        return [o.item for o in self.outcomes if o.item is not None]
-
-    def to_json(self) -> dict[str, Any]:
-        """The report as `pwb ingest --json` prints it."""
-        return {
-            "cancelled": self.cancelled,
-            "ingested": sum(o.status == "ingested" for o in self.outcomes),
-            "duplicates": sum(o.status == "duplicate" for o in self.outcomes),
-            "recorded": sum(o.status == "recorded" for o in self.outcomes),
-            "skipped": sum(o.status == "skipped" for o in self.outcomes),
-            "rejected": len(self.rejected),
-            "outcomes": [o.to_json() for o in self.outcomes],
-        }
-
-
-@dataclass(frozen=True)
-class ContentSource:
-    """Where a piece of content came from, for the item it becomes."""
-
-    name: str
-    source_path: str | None = None
-    source_path_raw: bytes | None = None
-    fs_path: str | None = None
-    fs_path_raw: bytes | None = None
-    fs_deleted: bool | None = None
-    fs_mtime: str | None = None
-    fs_atime: str | None = None
-    fs_ctime: str | None = None
-    fs_crtime: str | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-    """What the caller already knows is doubtful about the content (a deleted file...)."""
+__all__ = [
+    "ContentSource",
+    "IngestOptions",
+    "IngestOutcome",
+    "IngestReport",
+    "PostIngest",
+    "ingest_paths",
+    "record_rejection",
+    "resolve_parent",
+    "store_content",
+]
 
 
 def ingest_paths(
@@ -170,11 +104,13 @@ def ingest_paths(
             progress(done, total, _label)
 
         try:
-            outcomes = _ingest_entry(case, entry, options, cancel, on_bytes, progress, consumed)
+            # Outcomes go straight into the report: an interruption keeps what finished.
+            _ingest_entry(
+                case, entry, options, cancel, on_bytes, progress, consumed, report.outcomes
+            )
         except CancelledError:
             report.cancelled = True
             break
-        report.outcomes.extend(outcomes)
     if report.cancelled:
         log.info("ingest cancelled after %d outcomes", len(report.outcomes))
     progress(done, total, "done")
@@ -189,16 +125,22 @@ def _ingest_entry(
     on_bytes: Callable[[int], None],
     progress: ProgressFn,
     consumed: set[bytes],
-) -> list[IngestOutcome]:
+    sink: list[IngestOutcome],
+) -> None:
     label = escape_name(entry.path)
     if entry.kind in ("error", "special"):
-        return [_reject(case, options, label, entry.reason or "cannot be read")]
+        sink.append(_reject(case, options, label, entry.reason or "cannot be read"))
+        return
     if entry.kind == "symlink":
-        return [_record_symlink(case, entry, options)]
+        sink.append(_record_symlink(case, entry, options))
+        return
     if entry.kind == "empty":
-        return [IngestOutcome(label, "skipped", warnings=(entry.reason or "empty folder",))]
+        sink.append(IngestOutcome(label, "skipped", warnings=(entry.reason or "empty folder",)))
+        return
     consumed.add(os.path.abspath(entry.path))
     outcome = _ingest_host_file(case, entry.path, options, cancel, on_bytes)
+    sink.append(outcome)
+    index = len(sink) - 1
     item = outcome.item
     if (
         outcome.status not in ("ingested", "duplicate")
@@ -207,7 +149,7 @@ def _ingest_entry(
         or not is_disk_image(item.mime)
         or not options.expand_disk_images
     ):
-        return [outcome]
+        return
     from forensics.intake.diskimage import expand_disk_image, is_expanded
     from forensics.intake.ewf import (
         EWF_MIME,
@@ -217,7 +159,6 @@ def _ingest_entry(
         sibling_segments,
     )
 
-    outcomes = [outcome]
     segments: list[Item] = []
     if item.mime == EWF_MIME and segment_number(_stored_head(case, item)) == 1:
         for number, path in enumerate(sibling_segments(entry.path), start=2):
@@ -232,21 +173,30 @@ def _ingest_entry(
                 on_bytes,
                 attributes={FIRST_SEGMENT_ATTR: item.id, SEGMENT_ATTR: number},
             )
-            outcomes.append(seg)
+            sink.append(seg)
             if seg.item is not None:
                 segments.append(seg.item)
     if outcome.status == "duplicate" and is_expanded(case, item.id):
-        return outcomes
-    inside = expand_disk_image(
-        case, item, options, cancel=cancel, progress=progress, segments=segments
-    )
-    if inside and inside[0].item is not None and inside[0].item.id == item.id:
-        # No file system opened: the warning belongs to the image's own outcome.
-        outcomes[0] = replace(
-            outcome, item=inside[0].item, warnings=outcome.warnings + inside[0].warnings
+        return
+    inside: list[IngestOutcome] = []
+    try:
+        expand_disk_image(
+            case,
+            item,
+            options,
+            cancel=cancel,
+            progress=progress,
+            segments=segments,
+            sink=inside,
         )
-        inside = inside[1:]
-    return outcomes + inside
+    finally:
+        if inside and inside[0].item is not None and inside[0].item.id == item.id:
+            # No file system opened: the warning belongs to the image's own outcome.
+            sink[index] = replace(
+                outcome, item=inside[0].item, warnings=outcome.warnings + inside[0].warnings
+            )
+            inside = inside[1:]
+        sink.extend(inside)
 
 
 def _stored_head(case: Case, item: Item) -> bytes:
@@ -344,8 +294,11 @@ def store_content(
         warnings.append("empty file (0 bytes)")
     elif extension_mismatch(source.name, mime):
         warnings.append(f"the name's extension does not match the content, which is {mime}")
-    if "\\u" in source.name or "\\x" in source.name or "\\n" in source.name:
-        warnings.append("the name holds control, bidi or non-UTF-8 characters (shown escaped)")
+    raw_path = source.fs_path_raw or source.source_path_raw
+    if raw_path is not None:
+        warnings.extend(name_warnings(os.path.basename(raw_path)))
+    if mime in ARCHIVE_TYPES:
+        warnings.append("an archive: stored as one file, its contents were not extracted")
     if blob.size != size_hint and size_hint:
         warnings.append(
             f"read {blob.size} bytes where {size_hint} were expected: the file "

@@ -1,0 +1,103 @@
+"""The records of an ingest: options, per-input outcomes, the report, a content's source.
+
+Kept apart from the ingest machinery so the GUI and the CLI can build and read them without
+pulling in the copying code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from forensics.case import Case
+from forensics.jobs import CancelToken
+from forensics.models import Item
+
+PostIngest = Callable[[Case, Item, CancelToken], Sequence[str]]
+"""Work run on each newly ingested item (metadata extraction…); returns warnings to report."""
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How an ingest runs: who, under which parent, and what to do after each file."""
+
+    parent_id: str | None = None
+    examiner: str | None = None
+    note: str | None = None
+    reason: str | None = None
+    expand_disk_images: bool = True
+    post_ingest: Sequence[PostIngest] = ()
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one input."""
+
+    path: str
+    """The input's path, escaped for display."""
+    status: str
+    """"ingested", "duplicate", "recorded" (a symlink), "skipped" (an empty folder) or
+    "rejected"."""
+    item: Item | None = None
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as `pwb ingest --json` prints it."""
+        out: dict[str, Any] = {"path": self.path, "status": self.status}
+        if self.item is not None:
+            out["item"] = self.item.to_json()
+        if self.reason is not None:
+            out["reason"] = self.reason
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+@dataclass
+class IngestReport:
+    """Every outcome of one ingest command, and whether it was cancelled."""
+
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def rejected(self) -> list[IngestOutcome]:
+        """The inputs that could not be ingested."""
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    @property
+    def items(self) -> list[Item]:
+        """The items created or found by this ingest."""
+        return [o.item for o in self.outcomes if o.item is not None]
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as `pwb ingest --json` prints it."""
+        return {
+            "cancelled": self.cancelled,
+            "ingested": sum(o.status == "ingested" for o in self.outcomes),
+            "duplicates": sum(o.status == "duplicate" for o in self.outcomes),
+            "recorded": sum(o.status == "recorded" for o in self.outcomes),
+            "skipped": sum(o.status == "skipped" for o in self.outcomes),
+            "rejected": len(self.rejected),
+            "outcomes": [o.to_json() for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    """Where a piece of content came from, for the item it becomes."""
+
+    name: str
+    source_path: str | None = None
+    source_path_raw: bytes | None = None
+    fs_path: str | None = None
+    fs_path_raw: bytes | None = None
+    fs_deleted: bool | None = None
+    fs_mtime: str | None = None
+    fs_atime: str | None = None
+    fs_ctime: str | None = None
+    fs_crtime: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    """What the caller already knows is doubtful about the content (a deleted file...)."""
