@@ -15,6 +15,7 @@ import sqlite_utils
 from forensics.store.items import ItemRepository, item_record
 from forensics.store.media import SUBJECT as MEDIA_METADATA
 from forensics.store.media import fetch_metadata_state
+from forensics.store.merges import CONFLICT_SUBJECT, MERGE_SUBJECT, fetch_conflict, fetch_merge
 
 Fetcher = Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
 
@@ -45,3 +46,4 @@ FETCHERS: dict[str, Fetcher] = {
     "case": _case,
     MEDIA_METADATA: fetch_metadata_state,
 }
+FETCHERS.update({MERGE_SUBJECT: fetch_merge, CONFLICT_SUBJECT: fetch_conflict})
