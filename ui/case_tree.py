@@ -1,9 +1,13 @@
-"""The case tree: hardware teardown hierarchy, disk images with their files, media."""
+"""The case tree panel: hardware teardown hierarchy, disk images with their files, media."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelection, QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
+from forensics.case import Case
+from forensics.store.item_tree import ItemTreeReader
+from ui.case_tree_model import ITEM_ID_ROLE, CaseTreeModel
 from ui.context import WorkbenchSignals
 
 
@@ -14,7 +18,86 @@ class CaseTreePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("case_tree")
         self._signals = signals
+        self._emitting = False
+        self.model = CaseTreeModel(self)
         self.view = QTreeView()
+        self.view.setObjectName("case_tree_view")
+        self.view.setModel(self.model)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAnimated(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.doubleClicked.connect(self._on_double_click)
+        signals.case_opened.connect(self._open)
+        signals.case_closed.connect(lambda: self.model.set_reader(None))
+        signals.case_changed.connect(self._changed)
+        signals.item_selected.connect(self._select_from_elsewhere)
+
+    def _open(self, case: Case) -> None:
+        self.model.set_reader(ItemTreeReader(case.db))
+        self._expand_top()
+
+    def _changed(self) -> None:
+        selected = self.selected_item_id()
+        self.model.reload()
+        self._expand_top()
+        if selected is not None:
+            self.select(selected)
+
+    def _expand_top(self) -> None:
+        # Physical items open at once: the teardown hierarchy is what an examiner looks for.
+        if self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+        for row in range(min(self.model.rowCount(), 50)):
+            index = self.model.index(row, 0)
+            if self.model.hasChildren(index) and row < 10:
+                self.view.expand(index)
+
+    def selected_item_id(self) -> str | None:
+        """The id of the selected item, or None."""
+        rows = self.view.selectionModel().selectedIndexes()
+        if not rows:
+            return None
+        value = rows[0].data(ITEM_ID_ROLE)
+        return str(value) if value else None
+
+    def select(self, item_id: str) -> bool:
+        """Select an item, expanding its parents. Returns False when it is not in the tree."""
+        index = self.model.index_of(item_id)
+        if not index.isValid():
+            return False
+        parent = index.parent()
+        while parent.isValid():
+            self.view.expand(parent)
+            parent = parent.parent()
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        return True
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None and not self._emitting:
+            self._emitting = True
+            try:
+                self._signals.item_selected.emit(item_id)
+            finally:
+                self._emitting = False
+
+    def _on_double_click(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self._signals.open_item_requested.emit(item_id)
+
+    def _select_from_elsewhere(self, item_id: str) -> None:
+        if self._emitting or item_id == self.selected_item_id():
+            return
+        self._emitting = True
+        try:
+            if not self.select(item_id):
+                self.view.clearSelection()
+        finally:
+            self._emitting = False

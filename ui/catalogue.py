@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QTableView, QVBoxLayout, QWidget
+from dataclasses import replace
 
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.case import Case
+from forensics.store.item_tree import distinct_statuses
+from ui.catalogue_model import COLUMNS, ITEM_ID_ROLE, KIND_FILTERS, CatalogueModel
 from ui.context import WorkbenchSignals
+
+_WIDTHS = {
+    "Kind": 90,
+    "Type": 110,
+    "Size": 76,
+    "Exhibit": 64,
+    "Status": 64,
+    "Added (UTC)": 140,
+    "SHA-256": 136,
+}
 
 
 class CataloguePanel(QWidget):
@@ -14,19 +40,180 @@ class CataloguePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("catalogue")
         self._signals = signals
+        self._case: Case | None = None
+        self._emitting = False
+        self.model = CatalogueModel(self)
+
         self.search = QLineEdit()
         self.search.setObjectName("catalogue_search")
         self.search.setPlaceholderText("Search names, notes, markings, serials, paths…")
+        self.search.setClearButtonEnabled(True)
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kind_filter")
+        for label, kind in KIND_FILTERS:
+            self.kind_filter.addItem(label, kind)
+        self.tag_filter = QComboBox()
+        self.tag_filter.setObjectName("tag_filter")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("status_filter")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("catalogue_count")
+        self.count_label.setMinimumWidth(90)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
         self.table = QTableView()
+        self.table.setObjectName("catalogue_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(
+            COLUMNS.index(next(c for c in COLUMNS if c.sort_key == "created_at")),
+            Qt.SortOrder.AscendingOrder,
+        )
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for n, column in enumerate(COLUMNS):
+            if column.header in _WIDTHS:
+                header.resizeSection(n, _WIDTHS[column.header])
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.kind_filter)
+        bar.addWidget(self.tag_filter)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(6)
+        layout.addLayout(bar)
         layout.addWidget(self.table)
+
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._update_count)
+        self.search.textChanged.connect(self._on_text)
+        self.kind_filter.currentIndexChanged.connect(self._on_filters)
+        self.tag_filter.currentIndexChanged.connect(self._on_filters)
+        self.status_filter.currentIndexChanged.connect(self._on_filters)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.model.modelReset.connect(self._count_timer.start)
+        signals.case_opened.connect(self._open)
+        signals.case_closed.connect(self._close)
+        signals.case_changed.connect(self._changed)
+        signals.item_selected.connect(self._select_from_elsewhere)
+        self._fill_filters()
+
+    # case lifecycle ------------------------------------------------------------------------
+    def _open(self, case: Case) -> None:
+        self._case = case
+        self._fill_filters()
+        self.model.set_repository(case.items)
+
+    def _close(self) -> None:
+        self._case = None
+        self.model.set_repository(None)
+        self._fill_filters()
+
+    def _changed(self) -> None:
+        selected = self.selected_item_id()
+        self._fill_filters()
+        self.model.reload()
+        if selected is not None:
+            self._select_row_of(selected)
+
+    def _fill_filters(self) -> None:
+        for combo, everything, values in (
+            (self.tag_filter, "All tags", self._case.items.all_tags() if self._case else []),
+            (
+                self.status_filter,
+                "Any status",
+                distinct_statuses(self._case.db) if self._case else [],
+            ),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for value in values:
+                combo.addItem(value, value)
+            found = combo.findData(current)
+            combo.setCurrentIndex(max(0, found))
+            combo.blockSignals(False)
+
+    # searching and filtering ---------------------------------------------------------------
+    def _on_text(self, text: str) -> None:
+        self.model.set_text(text.strip())
+
+    def _on_filters(self) -> None:
+        self.model.set_query(
+            replace(
+                self.model.query,
+                kind=self.kind_filter.currentData(),
+                tag=self.tag_filter.currentData(),
+                status=self.status_filter.currentData(),
+            )
+        )
+
+    def _update_count(self) -> None:
+        if self._case is None:
+            self.count_label.setText("")
+            return
+        total = self.model.total()
+        self.count_label.setText(f"{total:,} item{'s' if total != 1 else ''}")
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""
         self.search.setFocus()
         self.search.selectAll()
 
+    # selection -----------------------------------------------------------------------------
     def selected_item_id(self) -> str | None:
         """The id of the selected item, or None."""
-        return None
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = rows[0].data(ITEM_ID_ROLE)
+        return str(value) if value else None
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None and not self._emitting:
+            self._emitting = True
+            try:
+                self._signals.item_selected.emit(item_id)
+            finally:
+                self._emitting = False
+
+    def _on_double_click(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self._signals.open_item_requested.emit(item_id)
+
+    def _select_from_elsewhere(self, item_id: str) -> None:
+        if not self._emitting and item_id != self.selected_item_id():
+            self._emitting = True
+            try:
+                self._select_row_of(item_id)
+            finally:
+                self._emitting = False
+
+    def _select_row_of(self, item_id: str) -> None:
+        row = self.model.row_of(item_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))

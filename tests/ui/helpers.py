@@ -1,0 +1,31 @@
+"""Building small real cases for GUI tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forensics.case import Case
+from forensics.intake.ingest import IngestOptions, ingest_paths
+
+
+def populate(case: Case, corpus: Path) -> dict[str, str]:
+    """A drone with a camera module, and two stills and a clip from the corpus under it."""
+    drone = case.add_item(
+        kind="hardware", name="Gerbera drone", exhibit="EX-001", tags=("recovered",)
+    )
+    camera = case.add_item(
+        kind="component", name="Viewpro A40 camera", parent_id=drone.id, marking="VIEWPRO A40 TIR"
+    )
+    report = ingest_paths(
+        case,
+        [
+            corpus / "video" / "pyscenedetect" / "counter.mp4",
+            corpus / "synthetic" / "gps_control_eiffel.jpg",
+            corpus / "synthetic" / "gps_control_rio_sw.jpg",
+        ],
+        IngestOptions(parent_id=drone.id),
+    )
+    ids = {"drone": drone.id, "camera": camera.id}
+    for item in report.items:
+        ids[item.name] = item.id
+    return ids

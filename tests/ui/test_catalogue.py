@@ -1,0 +1,102 @@
+"""The catalogue and the case tree: paging models, search as you type, filters, selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from forensics.case import Case
+from forensics.store.item_tree import ItemTreeReader
+from tests.ui.helpers import populate
+from ui.case_tree_model import CaseTreeModel
+from ui.catalogue_model import PAGE, CatalogueModel
+
+
+def _many(case: Case, n: int) -> None:
+    for k in range(n):
+        case.add_item(kind="hardware", name=f"rotor blade {k:04d}", note="spare part")
+
+
+def test_catalogue_model_pages_sorts_and_searches(qtmodeltester, case: Case) -> None:
+    _many(case, PAGE + 30)
+    case.add_item(kind="component", name="GNSS receiver", marking="NEO-M8N")
+    model = CatalogueModel()
+    model.set_repository(case.items)
+    assert model.rowCount() == PAGE
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == PAGE + 31
+    qtmodeltester.check(model)
+    assert not model.canFetchMore()
+    assert model.total() == PAGE + 31
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 0).data() == "rotor blade 0229"
+    model.set_text("neo")  # a prefix of a word in the marking
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == "GNSS receiver"
+    qtmodeltester.check(model)
+
+
+def test_tree_model_shows_the_hierarchy_lazily(qtmodeltester, case: Case, corpus: Path) -> None:
+    ids = populate(case, corpus)
+    model = CaseTreeModel()
+    model.set_reader(ItemTreeReader(case.db))
+    assert model.rowCount() == 0  # nothing read until the view asks
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 1
+    drone = model.index(0, 0)
+    assert drone.data() == "Gerbera drone"
+    assert model.hasChildren(drone)
+    model.fetchMore(drone)
+    names = [model.index(r, 0, drone).data() for r in range(model.rowCount(drone))]
+    # physical items first, then files, each by name
+    assert names == [
+        "Viewpro A40 camera",
+        "counter.mp4",
+        "gps_control_eiffel.jpg",
+        "gps_control_rio_sw.jpg",
+    ]
+    found = model.index_of(ids["counter.mp4"])
+    assert found.parent() == drone
+    qtmodeltester.check(model)
+
+
+def test_search_filters_and_selection_drive_the_panels(
+    make_window, qtbot, case: Case, corpus: Path
+) -> None:
+    ids = populate(case, corpus)
+    window = make_window()
+    window.open_case(case.root)
+    table = window.catalogue.table
+    assert table.model().rowCount() == 5
+    qtbot.keyClicks(window.catalogue.search, "eiff")
+    assert table.model().rowCount() == 1
+    assert table.model().index(0, 0).data() == "gps_control_eiffel.jpg"
+    assert window.catalogue.count_label.text() in ("", "1 item")
+    qtbot.waitUntil(lambda: window.catalogue.count_label.text() == "1 item")
+    window.catalogue.search.clear()
+    assert table.model().rowCount() == 5
+    window.catalogue.kind_filter.setCurrentIndex(window.catalogue.kind_filter.findData("component"))
+    assert table.model().rowCount() == 1
+    window.catalogue.kind_filter.setCurrentIndex(0)
+    window.catalogue.tag_filter.setCurrentIndex(window.catalogue.tag_filter.findData("recovered"))
+    assert table.model().rowCount() == 1
+    window.catalogue.tag_filter.setCurrentIndex(0)
+
+    with qtbot.waitSignal(window.signals.item_selected) as blocker:
+        table.selectRow(window.catalogue.model.row_of(ids["camera"]))
+    assert blocker.args == [ids["camera"]]
+    text = window.detail.text()
+    assert "Viewpro A40 camera" in text
+    assert "VIEWPRO A40 TIR" in text
+    assert "Inside: Gerbera drone" in text
+    assert "item added" in text  # the custody log of the item
+    # the tree follows the catalogue
+    assert window.tree.selected_item_id() == ids["camera"]
+    # and the catalogue follows the tree
+    window.tree.select(ids["counter.mp4"])
+    assert window.catalogue.selected_item_id() == ids["counter.mp4"]
+    detail = window.detail.text()
+    assert "79,147 bytes" in detail
+    assert "SHA-256" in detail

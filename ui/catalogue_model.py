@@ -1,0 +1,234 @@
+"""The catalogue's table model: items read from the case a page at a time.
+
+The model never holds the whole case: it asks the store for one page (`ItemRepository.search`
+with a limit and an offset) when the view scrolls near the end (`canFetchMore`/`fetchMore`).
+A new search or filter resets it to the first page, so a keystroke costs one small query; the
+total is counted separately and only for the status line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from forensics.models import Item, ItemKind
+from forensics.store.items import ItemRepository
+from ui.formatting import human_size, kind_label, short_time
+
+PAGE = 200
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: header, the field it shows and the store's sort key."""
+
+    header: str
+    sort_key: str
+
+
+COLUMNS = (
+    Column("Name", "name"),
+    Column("Kind", "kind"),
+    Column("Type", "mime"),
+    Column("Size", "size"),
+    Column("Exhibit", "exhibit"),
+    Column("Status", "status"),
+    Column("Added (UTC)", "created_at"),
+    Column("SHA-256", "sha256"),
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the catalogue shows: a full-text search, filters and an order."""
+
+    text: str = ""
+    kind: str | None = None
+    tag: str | None = None
+    status: str | None = None
+    order_by: str = "created_at"
+    descending: bool = False
+
+
+class CatalogueModel(QAbstractTableModel):
+    """Items of one case matching a `Query`, fetched page by page."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._repo: ItemRepository | None = None
+        self._query = Query()
+        self._rows: list[Item] = []
+        self._more = False
+        self._resetting = False
+
+    # what is shown ------------------------------------------------------------------------
+    def set_repository(self, repo: ItemRepository | None) -> None:
+        """Show the items of this repository (None: show nothing)."""
+        self._repo = repo
+        self.reload()
+
+    @property
+    def query(self) -> Query:
+        """The current search, filters and order."""
+        return self._query
+
+    def set_query(self, query: Query) -> None:
+        """Search and filter again from the first page."""
+        if query != self._query:
+            self._query = query
+            self.reload()
+
+    def set_text(self, text: str) -> None:
+        """Full-text search as the user types."""
+        self.set_query(replace(self._query, text=text))
+
+    def reload(self) -> None:
+        """Read the first page again (records changed or the query did)."""
+        self._resetting = True  # views and testers may ask for more inside endResetModel
+        self.beginResetModel()
+        self._rows = []
+        self._more = False
+        if self._repo is not None:
+            self._rows = self._page(0)
+            self._more = len(self._rows) == PAGE
+        self.endResetModel()
+        self._resetting = False
+
+    def total(self) -> int:
+        """How many items match in all (one COUNT query; not needed to show a page)."""
+        if self._repo is None:
+            return 0
+        q = self._query
+        return self._repo.count(
+            q.text or None, kinds=[q.kind] if q.kind else None, tag=q.tag, status=q.status
+        )
+
+    def _page(self, offset: int) -> list[Item]:
+        assert self._repo is not None
+        q = self._query
+        return self._repo.search(
+            q.text or None,
+            kinds=[q.kind] if q.kind else None,
+            tag=q.tag,
+            status=q.status,
+            order_by=q.order_by,
+            descending=q.descending,
+            limit=PAGE,
+            offset=offset,
+        )
+
+    def item_at(self, row: int) -> Item | None:
+        """The item on this row, or None."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, item_id: str) -> int | None:
+        """The row of an item among those loaded, or None."""
+        for n, item in enumerate(self._rows):
+            if item.id == item_id:
+                return n
+        return None
+
+    # paging -------------------------------------------------------------------------------
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        """True while the store has rows past those loaded."""
+        return not parent.isValid() and self._more and not self._resetting
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        """Load the next page."""
+        if not self.canFetchMore(parent) or self._repo is None:
+            return
+        page = self._page(len(self._rows))
+        self._more = len(page) == PAGE
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    # the table ----------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Rows loaded so far."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """The fixed columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section].header
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """One cell."""
+        if not index.isValid():
+            return None
+        item = self.item_at(index.row())
+        if item is None or not 0 <= index.column() < len(COLUMNS):
+            return None
+        key = COLUMNS[index.column()].sort_key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(item, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "sha256":
+                return item.sha256
+            if key == "name" and item.source_path:
+                return item.source_path
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "size":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ITEM_ID_ROLE:
+            return item.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in the store (the view never sorts a partial page itself)."""
+        if 0 <= column < len(COLUMNS):
+            self.set_query(
+                replace(
+                    self._query,
+                    order_by=COLUMNS[column].sort_key,
+                    descending=order == Qt.SortOrder.DescendingOrder,
+                )
+            )
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Rows are selectable, not editable in place (edits go through a logged dialog)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def _display(item: Item, key: str) -> str:
+    if key == "name":
+        return item.name + (" (deleted)" if item.fs_deleted else "")
+    if key == "kind":
+        return kind_label(item.kind)
+    if key == "mime":
+        return item.mime or ""
+    if key == "size":
+        return "" if item.size is None else human_size(item.size)
+    if key == "exhibit":
+        return item.exhibit or ""
+    if key == "status":
+        return item.status
+    if key == "created_at":
+        return short_time(item.created_at)
+    if key == "sha256":
+        return (item.sha256 or "")[:16]
+    return ""
+
+
+KIND_FILTERS = (("All kinds", None), *((kind_label(k), k) for k in ItemKind.ALL))

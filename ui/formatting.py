@@ -1,0 +1,46 @@
+"""How values read in the GUI: sizes, times, kinds (one place, so every view agrees)."""
+
+from __future__ import annotations
+
+_KIND_LABELS = {
+    "hardware": "Hardware",
+    "component": "Component",
+    "file": "File",
+    "disk_image": "Disk image",
+    "symlink": "Link",
+}
+
+
+def human_size(size: int) -> str:
+    """A byte count as people read it ("12.3 MB"); exact bytes below 1 kB."""
+    if size < 1000:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000.0
+        if value < 1000 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    return f"{size} B"
+
+
+def kind_label(kind: str) -> str:
+    """The kind of an item in words."""
+    return _KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def short_time(iso: str | None) -> str:
+    """An ISO-8601 UTC time without fractions or zone letter ("2024-05-01 12:30:05")."""
+    if not iso:
+        return ""
+    text = iso.replace("T", " ")
+    text = text.split(".")[0]
+    return text.removesuffix("Z").removesuffix("+00:00")
+
+
+def frame_time(seconds: float) -> str:
+    """A presentation time as mm:ss.mmm (h:mm:ss.mmm past an hour)."""
+    ms = round(seconds * 1000)
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h}:{m:02d}:{s:02d}.{ms:03d}" if h else f"{m:02d}:{s:02d}.{ms:03d}"
