@@ -1,0 +1,420 @@
+"""Geolocation hypotheses: the rules for recording, changing and weighing them.
+
+An analyst keeps several competing answers to "where was this filmed?" at once. Each change
+is validated in full before anything is written, stored with a snapshot in the hypothesis's
+history and a custody entry carrying the digest of the new state, all in one transaction, so
+a bad value stores nothing and every version stays readable.
+
+Evidence for and against is linked as annotations, items, frames and sources. Links that
+share a `clue` label describe one observation (the same lantern on three frames), so a
+hypothesis's support is counted in independent clues; fewer than two is weak.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from forensics.case import Case
+from forensics.errors import NotFoundError, ValidationError
+from forensics.store.db import utc_now
+from forensics.store.hypotheses import (
+    CONFIDENCES,
+    LINK_KINDS,
+    METHODS,
+    ORIGINS,
+    STANCES,
+    STATUSES,
+    SUBJECT,
+    EvidenceLink,
+    HistoryEntry,
+    Hypothesis,
+    HypothesisRepository,
+    hypothesis_record,
+)
+from geoloc.evidence import EvidenceLinks, Support, support_of
+from geoloc.gazetteer import OfflineGazetteer, default_gazetteer
+from geoloc.validation import centroid, check_area, check_lat_lon, check_radius
+from geoloc.vocabulary import choice, frame_range, normalize_methods
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CONFIDENCES",
+    "LINK_KINDS",
+    "METHODS",
+    "STANCES",
+    "STATUSES",
+    "EvidenceLink",
+    "HistoryEntry",
+    "Hypothesis",
+    "HypothesisDraft",
+    "HypothesisService",
+    "Support",
+]
+
+ACTION_ADDED = "hypothesis_added"
+ACTION_EDITED = "hypothesis_edited"
+ACTION_DELETED = "hypothesis_deleted"
+
+EDITABLE = (
+    "item_id",
+    "frame_start",
+    "frame_end",
+    "lat",
+    "lon",
+    "radius_m",
+    "area",
+    "place_name",
+    "methods",
+    "status",
+    "confidence",
+    "analyst",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class HypothesisDraft:
+    """What an analyst gives to record a hypothesis (validated by `HypothesisService.add`).
+
+    Give a position (`lat`/`lon`), an area (`area` as (lon, lat) pairs), or only a
+    `place_name` the gazetteer knows (its position is then looked up).
+    """
+
+    item_id: str | None
+    methods: tuple[str, ...] | str
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: float | None = None
+    area: Sequence[Sequence[float]] | None = None
+    place_name: str | None = None
+    status: str = "proposed"
+    confidence: str = "unverified"
+    analyst: str | None = None
+    notes: str = ""
+    frame_start: int | None = None
+    frame_end: int | None = None
+    origin: str = "analyst"
+    origin_ref: str | None = None
+
+
+class HypothesisService:
+    """Records, changes and weighs the hypotheses of one open case.
+
+    Args:
+        case: the open case (its connection is used on the calling thread).
+        gazetteer: where place names are looked up (default: the shared offline one).
+    """
+
+    def __init__(self, case: Case, gazetteer: OfflineGazetteer | None = None) -> None:
+        self.case = case
+        self.repo = HypothesisRepository(case.db)
+        self._gazetteer = gazetteer
+        self._links = EvidenceLinks(case, self.repo)
+
+    @property
+    def gazetteer(self) -> OfflineGazetteer:
+        """The gazetteer place names are resolved with."""
+        if self._gazetteer is None:
+            self._gazetteer = default_gazetteer()
+        return self._gazetteer
+
+    # reading ------------------------------------------------------------------------------
+    def get(self, hypothesis_id: str) -> Hypothesis:
+        """A hypothesis by id or unique id prefix.
+
+        Raises:
+            NotFoundError: none, or several, match.
+        """
+        found = self.repo.find(hypothesis_id)
+        return (
+            found if found is not None else self.repo.get(self.repo.resolve_prefix(hypothesis_id))
+        )
+
+    def hypotheses(self, item_id: str | None = None) -> list[Hypothesis]:
+        """Hypotheses of one item, or of the whole case."""
+        return self.repo.hypotheses(item_id)
+
+    def links(self, hypothesis_id: str) -> list[EvidenceLink]:
+        """The evidence linked to a hypothesis."""
+        return self.repo.links(hypothesis_id)
+
+    def history(self, hypothesis_id: str) -> list[HistoryEntry]:
+        """Every version of a hypothesis, oldest first."""
+        return self.repo.history(hypothesis_id)
+
+    def support(self, hypothesis_id: str) -> Support:
+        """Supporting and contradicting links, and how many independent clues they make."""
+        return support_of(self.repo.links(hypothesis_id))
+
+    def supports(self) -> dict[str, Support]:
+        """`support` for every hypothesis of the case, in one query."""
+        by_h: dict[str, list[EvidenceLink]] = {}
+        for link in self.repo.links():
+            by_h.setdefault(link.hypothesis_id, []).append(link)
+        return {h.id: support_of(by_h.get(h.id, [])) for h in self.repo.hypotheses()}
+
+    # validation ---------------------------------------------------------------------------
+    def _geometry(
+        self, lat: Any, lon: Any, radius_m: Any, area: Any, place_name: str | None
+    ) -> dict[str, Any]:
+        if area:
+            ring = check_area(area)
+            c_lat, c_lon = centroid(ring)
+            return {"geometry": "area", "lat": c_lat, "lon": c_lon, "area": ring, "radius_m": None}
+        if lat is None and lon is None:
+            if not place_name or not place_name.strip():
+                raise ValidationError(
+                    "give a position (latitude and longitude), an area, or a place name"
+                )
+            found = self.gazetteer.search(place_name, limit=1)
+            if not found:
+                raise ValidationError(
+                    f"the gazetteer does not know the place {place_name!r}; give its "
+                    "latitude and longitude"
+                )
+            lat, lon = found[0].lat, found[0].lon
+            if radius_m is None:
+                radius_m = 5000.0 if found[0].kind == "city" else 3000.0
+        elif lat is None or lon is None:
+            raise ValidationError("give both a latitude and a longitude")
+        la, lo = check_lat_lon(lat, lon)
+        r = None if radius_m is None else check_radius(radius_m)
+        return {"geometry": "point", "lat": la, "lon": lo, "radius_m": r, "area": None}
+
+    def _check_item(self, item_id: str | None) -> None:
+        if item_id is not None:
+            self.case.items.get(item_id)
+
+    # writing ------------------------------------------------------------------------------
+    def add(
+        self, draft: HypothesisDraft, *, actor: str | None = None, reason: str | None = None
+    ) -> Hypothesis:
+        """Validate and record a new hypothesis (with its first history entry).
+
+        Raises:
+            ValidationError: a value is out of range, NaN, unknown or missing.
+            NotFoundError: the item does not exist.
+        """
+        actor = self.case.actor(actor)
+        geometry = self._geometry(
+            draft.lat, draft.lon, draft.radius_m, draft.area, draft.place_name
+        )
+        frame_start, frame_end = frame_range(draft.frame_start, draft.frame_end)
+        now = utc_now()
+        h = Hypothesis(
+            id=str(uuid.uuid4()),
+            item_id=draft.item_id,
+            frame_start=frame_start,
+            frame_end=frame_end,
+            place_name=(draft.place_name or "").strip() or None,
+            methods=normalize_methods(draft.methods),
+            status=choice(draft.status, STATUSES, "status"),
+            confidence=choice(draft.confidence, CONFIDENCES, "confidence"),
+            analyst=(draft.analyst or actor).strip() or actor,
+            notes=draft.notes or "",
+            origin=choice(draft.origin, ORIGINS, "origin"),
+            origin_ref=draft.origin_ref,
+            version=1,
+            created_at=now,
+            created_by=actor,
+            updated_at=now,
+            **geometry,
+        )
+        with self.case.transaction():
+            self._check_item(h.item_id)
+            self.repo.insert(h)
+            self._log(h, ACTION_ADDED, actor, reason, changes={})
+        return h
+
+    def update(
+        self,
+        hypothesis_id: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> Hypothesis:
+        """Change fields of a hypothesis; the new state is validated whole before saving.
+
+        Raises:
+            ValidationError: an unknown field or a bad value (nothing is stored).
+            NotFoundError: no such hypothesis or item.
+        """
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValidationError(
+                f"cannot change {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}"
+            )
+        actor = self.case.actor(actor)
+        with self.case.transaction():
+            before = self.get(hypothesis_id)
+            merged = {**{k: getattr(before, k) for k in EDITABLE}, **changes}
+            if "area" in changes and changes["area"] is None:
+                merged["area"] = None
+            if {"lat", "lon"} & set(changes) and "area" not in changes:
+                merged["area"] = None
+            geometry = self._geometry(
+                merged["lat"],
+                merged["lon"],
+                merged["radius_m"],
+                merged["area"],
+                merged["place_name"],
+            )
+            frame_start, frame_end = frame_range(merged["frame_start"], merged["frame_end"])
+            after = replace(
+                before,
+                item_id=merged["item_id"],
+                frame_start=frame_start,
+                frame_end=frame_end,
+                place_name=(merged["place_name"] or "").strip() or None,
+                methods=normalize_methods(merged["methods"]),
+                status=choice(merged["status"], STATUSES, "status"),
+                confidence=choice(merged["confidence"], CONFIDENCES, "confidence"),
+                analyst=str(merged["analyst"] or before.analyst),
+                notes=str(merged["notes"] or ""),
+                version=before.version + 1,
+                updated_at=utc_now(),
+                **geometry,
+            )
+            old, new = hypothesis_record(before), hypothesis_record(after)
+            diff = {
+                k: {"from": old[k], "to": new[k]}
+                for k in (*EDITABLE, "geometry")
+                if old[k] != new[k]
+            }
+            if not diff:
+                return before
+            self._check_item(after.item_id)
+            self.repo.update(after)
+            self._log(after, ACTION_EDITED, actor, reason, changes=diff)
+        return after
+
+    def delete(
+        self, hypothesis_id: str, *, actor: str | None = None, reason: str | None = None
+    ) -> None:
+        """Remove a hypothesis and its evidence links (its history stays)."""
+        actor = self.case.actor(actor)
+        with self.case.transaction():
+            h = self.get(hypothesis_id)
+            for link in self.repo.links(h.id):
+                self._links.remove(link, actor, reason)
+            self.repo.delete(h.id)
+            state = hypothesis_record(h)
+            self.repo.add_history(
+                HistoryEntry(
+                    id=str(uuid.uuid4()),
+                    hypothesis_id=h.id,
+                    version=h.version + 1,
+                    action=ACTION_DELETED,
+                    state=state,
+                    changes={},
+                    reason=reason,
+                    created_at=utc_now(),
+                    created_by=actor,
+                )
+            )
+            self.case.custody.append(
+                ACTION_DELETED,
+                actor,
+                item_id=h.item_id,
+                subject=(SUBJECT, h.id),
+                deleted=True,
+                reason=reason,
+                details={"place_name": h.place_name},
+            )
+
+    def link(
+        self,
+        hypothesis_id: str,
+        *,
+        stance: str,
+        kind: str,
+        target_id: str,
+        clue: str | None = None,
+        note: str = "",
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> EvidenceLink:
+        """Attach supporting or contradicting evidence (idempotent per target).
+
+        Args:
+            hypothesis_id: the hypothesis (id or unique prefix).
+            stance: "supporting" or "contradicting".
+            kind: "annotation", "item", "frame" or "source".
+            target_id: the record's id (an item id, annotation id, source id...).
+            clue: a label for the observation; links with the same label count as one clue.
+            note: why this evidence bears on the place.
+            actor: who links it (default: the case's examiner).
+            reason: why, for the custody log.
+
+        Raises:
+            ValidationError: an unknown stance or kind, or a target of another kind.
+            NotFoundError: no such hypothesis or target.
+        """
+        actor = self.case.actor(actor)
+        with self.case.transaction():
+            h = self.get(hypothesis_id)
+            return self._links.add(
+                h,
+                stance=stance,
+                kind=kind,
+                target_id=target_id,
+                clue=clue,
+                note=note,
+                actor=actor,
+                reason=reason,
+            )
+
+    def unlink(self, link_id: str, *, actor: str | None = None, reason: str | None = None) -> None:
+        """Remove an evidence link.
+
+        Raises:
+            NotFoundError: no such link.
+        """
+        actor = self.case.actor(actor)
+        with self.case.transaction():
+            link = self.repo.find_link(link_id)
+            if link is None:
+                raise NotFoundError(f"no evidence link {link_id}")
+            self._links.remove(link, actor, reason)
+
+    def _log(
+        self, h: Hypothesis, action: str, actor: str, reason: str | None, changes: dict[str, Any]
+    ) -> None:
+        state = hypothesis_record(h)
+        history_id = str(uuid.uuid4())
+        self.repo.add_history(
+            HistoryEntry(
+                id=history_id,
+                hypothesis_id=h.id,
+                version=h.version,
+                action=action,
+                state=state,
+                changes=changes,
+                reason=reason,
+                created_at=h.updated_at,
+                created_by=actor,
+            )
+        )
+        details: dict[str, Any] = {
+            "version": h.version,
+            "history_id": history_id,
+            "place_name": h.place_name,
+            "status": h.status,
+        }
+        if changes:
+            details["changes"] = changes
+        self.case.custody.append(
+            action,
+            actor,
+            item_id=h.item_id,
+            subject=(SUBJECT, h.id),
+            record=state,
+            details=details,
+            reason=reason,
+        )
