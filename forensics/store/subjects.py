@@ -12,10 +12,20 @@ from typing import Any
 
 import sqlite_utils
 
+from forensics.store.annotations import (
+    annotation_subject,
+    label_subject,
+    link_subject,
+    track_subject,
+)
+from forensics.store.hypotheses import EVIDENCE_SUBJECT as GEO_EVIDENCE
+from forensics.store.hypotheses import SUBJECT as GEO_HYPOTHESIS
+from forensics.store.hypotheses import fetch_evidence_link, fetch_hypothesis
 from forensics.store.items import ItemRepository, item_record
 from forensics.store.media import SUBJECT as MEDIA_METADATA
 from forensics.store.media import fetch_metadata_state
 from forensics.store.merges import CONFLICT_SUBJECT, MERGE_SUBJECT, fetch_conflict, fetch_merge
+from forensics.store.provenance import provenance_fetchers
 
 Fetcher = Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
 
@@ -44,6 +54,14 @@ def _case(db: sqlite_utils.Database, case_id: str) -> dict[str, Any] | None:
 FETCHERS: dict[str, Fetcher] = {
     "item": _item,
     "case": _case,
+    GEO_HYPOTHESIS: fetch_hypothesis,
+    GEO_EVIDENCE: fetch_evidence_link,
     MEDIA_METADATA: fetch_metadata_state,
+    "annotation": annotation_subject,
+    "track": track_subject,
+    "annotation_link": link_subject,
+    "annotation_label": label_subject,
 }
+
+FETCHERS.update(provenance_fetchers())
 FETCHERS.update({MERGE_SUBJECT: fetch_merge, CONFLICT_SUBJECT: fetch_conflict})

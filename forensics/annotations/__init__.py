@@ -1,0 +1,1 @@
+"""Annotating frames and images: marks, tracks, links, exports (Qt-free)."""

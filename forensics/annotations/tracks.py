@@ -1,0 +1,172 @@
+"""Tracks: one object marked on keyframes, boxes in between interpolated.
+
+An analyst marks a vehicle on two or more keyframes; the frames between are interpolated
+(`geometry.interpolate`). Correcting any frame makes it a keyframe. The track ends where the
+object leaves: an `outside` keyframe there, as CVAT records it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from forensics.annotations.anchor import media_item
+from forensics.annotations.geometry import shape_at
+from forensics.annotations.models import FrameAnchor, Track
+from forensics.annotations.service import AnnotationService, Removed, Saved
+from forensics.errors import ValidationError
+from forensics.store.db import utc_now
+
+
+@dataclass(frozen=True)
+class RemovedTrack:
+    """A deleted track with its keyframes (what an undo puts back)."""
+
+    track: Track
+    keyframes: tuple[Removed, ...]
+
+
+def create_track(
+    svc: AnnotationService,
+    item_id: str,
+    label: str,
+    *,
+    note: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+    track_id: str | None = None,
+) -> Track:
+    """Start a track of one object on a video (no keyframes yet).
+
+    Raises:
+        ValidationError: unknown label or an item without content.
+    """
+    item = media_item(svc.case, item_id)
+    svc._check_label(label)
+    now = utc_now()
+    track = Track(
+        track_id or str(uuid.uuid4()),
+        item_id,
+        str(item.sha256),
+        label,
+        note,
+        dict(attributes or {}),
+        now,
+        svc.actor,
+        now,
+    )
+    with svc.case.transaction():
+        svc._ensure_labels()
+        svc.repo.insert_track(track)
+        svc._log("track_create", "track", track.to_record(), track.id, item_id, label=label)
+    return track
+
+
+def edit_track(
+    svc: AnnotationService,
+    track_id: str,
+    *,
+    label: str | None = None,
+    note: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> Track:
+    """Change a track's label (its keyframes follow), note or attributes."""
+    before = svc.repo.get_track(track_id)
+    if label is not None:
+        svc._check_label(label)
+    after = replace(
+        before,
+        label=label if label is not None else before.label,
+        note=note if note is not None else before.note,
+        attributes=dict(attributes) if attributes is not None else before.attributes,
+        updated_at=utc_now(),
+    )
+    with svc.case.transaction():
+        svc.repo.update_track(after)
+        svc._log(
+            "track_edit", "track", after.to_record(), after.id, after.item_id, label=after.label
+        )
+        if after.label != before.label:
+            for key in svc.repo.keyframes(track_id):
+                svc._write(
+                    key, replace(key, label=after.label, updated_at=utc_now()), "edit", None, ()
+                )
+    return after
+
+
+def add_keyframe(
+    svc: AnnotationService,
+    track_id: str,
+    frame_index: int,
+    kind: str,
+    points: Iterable[Sequence[float]],
+    *,
+    anchor: FrameAnchor | None = None,
+    outside: bool = False,
+) -> Saved:
+    """Mark (or correct) the object on one frame; that frame becomes a keyframe."""
+    track = svc.repo.get_track(track_id)
+    existing = [k for k in svc.repo.keyframes(track_id) if k.frame_index == frame_index]
+    if existing:
+        return svc.edit(existing[0].id, {"points": points, "outside": outside, "keyframe": True})
+    return svc.add(
+        track.item_id,
+        frame_index,
+        kind,
+        points,
+        track.label,
+        anchor=anchor,
+        track_id=track_id,
+        keyframe=True,
+        outside=outside,
+        note=track.note,
+        attributes=track.attributes,
+    )
+
+
+def end_track(
+    svc: AnnotationService, track_id: str, frame_index: int, *, anchor: FrameAnchor | None = None
+) -> Saved:
+    """The object leaves the view at this frame: the track stops here.
+
+    Raises:
+        ValidationError: the track has no shape before this frame.
+    """
+    keys = svc.repo.keyframes(track_id)
+    before = [k for k in keys if k.frame_index < frame_index]
+    if not before:
+        raise ValidationError("a track ends after its first keyframe")
+    shape = shape_at(keys, frame_index - 1)
+    last = before[-1]
+    points = shape.points if shape is not None else last.points
+    return add_keyframe(svc, track_id, frame_index, last.kind, points, anchor=anchor, outside=True)
+
+
+def delete_track(svc: AnnotationService, track_id: str) -> RemovedTrack:
+    """Delete a track with all its keyframes and their links."""
+    track = svc.repo.get_track(track_id)
+    with svc.case.transaction():
+        removed = tuple(svc.delete(k.id) for k in svc.repo.keyframes(track_id))
+        svc.repo.delete_track(track_id)
+        svc._log(
+            "track_delete", "track", None, track.id, track.item_id, deleted=True, label=track.label
+        )
+    return RemovedTrack(track, removed)
+
+
+def restore_track(svc: AnnotationService, removed: RemovedTrack) -> Track:
+    """Put a deleted track back with its keyframes and links (undo of a delete)."""
+    with svc.case.transaction():
+        svc.repo.insert_track(removed.track)
+        svc._log(
+            "track_restore",
+            "track",
+            removed.track.to_record(),
+            removed.track.id,
+            removed.track.item_id,
+            label=removed.track.label,
+        )
+        for key in removed.keyframes:
+            svc.restore(key)
+    return removed.track

@@ -1,0 +1,421 @@
+"""Rows of the annotations component: labels, tracks, annotations and links.
+
+Plain reads and writes only; validation, frame anchoring and the custody entries that go with
+every write live in `forensics.annotations.service`, which calls these inside a transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+from forensics.annotations.models import (
+    Annotation,
+    AnnotationFilter,
+    Label,
+    Link,
+    Track,
+)
+from forensics.errors import NotFoundError
+
+_ANN_COLUMNS = (
+    "id",
+    "item_id",
+    "media_sha256",
+    "frame_index",
+    "pts",
+    "frame_pixel_sha256",
+    "frame_width",
+    "frame_height",
+    "kind",
+    "geometry",
+    "label",
+    "note",
+    "attributes",
+    "track_id",
+    "keyframe",
+    "outside",
+    "created_at",
+    "created_by",
+    "updated_at",
+)
+_TRACK_COLUMNS = (
+    "id",
+    "item_id",
+    "media_sha256",
+    "label",
+    "note",
+    "attributes",
+    "created_at",
+    "created_by",
+    "updated_at",
+)
+_LINK_COLUMNS = (
+    "id",
+    "annotation_id",
+    "target_type",
+    "target_id",
+    "note",
+    "created_at",
+    "created_by",
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _ann_row(a: Annotation) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "item_id": a.item_id,
+        "media_sha256": a.media_sha256,
+        "frame_index": a.frame_index,
+        "pts": a.pts,
+        "frame_pixel_sha256": a.frame_pixel_sha256,
+        "frame_width": a.frame_width,
+        "frame_height": a.frame_height,
+        "kind": a.kind,
+        "geometry": _dumps([[x, y] for x, y in a.points]),
+        "label": a.label,
+        "note": a.note,
+        "attributes": _dumps(a.attributes),
+        "track_id": a.track_id,
+        "keyframe": int(a.keyframe),
+        "outside": int(a.outside),
+        "created_at": a.created_at,
+        "created_by": a.created_by,
+        "updated_at": a.updated_at,
+    }
+
+
+def row_to_annotation(row: Mapping[str, Any]) -> Annotation:
+    """Build an `Annotation` from a row of the `annotations` table."""
+    return Annotation(
+        id=row["id"],
+        item_id=row["item_id"],
+        media_sha256=row["media_sha256"],
+        frame_index=int(row["frame_index"]),
+        pts=None if row["pts"] is None else float(row["pts"]),
+        frame_pixel_sha256=row["frame_pixel_sha256"],
+        frame_width=int(row["frame_width"]),
+        frame_height=int(row["frame_height"]),
+        kind=row["kind"],
+        points=tuple((float(x), float(y)) for x, y in json.loads(row["geometry"])),
+        label=row["label"],
+        note=row["note"],
+        attributes=json.loads(row["attributes"] or "{}"),
+        track_id=row["track_id"],
+        keyframe=bool(row["keyframe"]),
+        outside=bool(row["outside"]),
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _track_row(t: Track) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "item_id": t.item_id,
+        "media_sha256": t.media_sha256,
+        "label": t.label,
+        "note": t.note,
+        "attributes": _dumps(t.attributes),
+        "created_at": t.created_at,
+        "created_by": t.created_by,
+        "updated_at": t.updated_at,
+    }
+
+
+def row_to_track(row: Mapping[str, Any]) -> Track:
+    """Build a `Track` from a row of the `annotation_tracks` table."""
+    return Track(
+        id=row["id"],
+        item_id=row["item_id"],
+        media_sha256=row["media_sha256"],
+        label=row["label"],
+        note=row["note"],
+        attributes=json.loads(row["attributes"] or "{}"),
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        updated_at=row["updated_at"],
+    )
+
+
+def row_to_link(row: Mapping[str, Any]) -> Link:
+    """Build a `Link` from a row of the `annotation_links` table."""
+    return Link(**{c: row[c] for c in _LINK_COLUMNS})
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+    columns = ", ".join(row)
+    values = ", ".join(f":{c}" for c in row)
+    db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", dict(row))
+
+
+def _update(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+    sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
+    cur = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", dict(row))
+    if cur.rowcount == 0:
+        raise NotFoundError(f"no {table} row with id {row['id']}")
+
+
+class AnnotationRepository:
+    """SQL over the annotations component of one case database."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    # labels -------------------------------------------------------------------------------
+    def labels(self) -> list[Label]:
+        """The stored labels, in the order they were added."""
+        rows = self._db.query("SELECT * FROM annotation_labels ORDER BY created_at, rowid")
+        return [
+            Label(r["id"], r["name"], r["color"], r["created_at"], r["created_by"]) for r in rows
+        ]
+
+    def find_label(self, label_id: str) -> Label | None:
+        """A label by id, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM annotation_labels WHERE id = ?", (label_id,)
+        ).fetchone()
+        return (
+            None
+            if row is None
+            else Label(row["id"], row["name"], row["color"], row["created_at"], row["created_by"])
+        )
+
+    def insert_label(self, label: Label) -> None:
+        """Store a new label."""
+        _insert(self._db, "annotation_labels", label.to_record())
+
+    def delete_label(self, label_id: str) -> None:
+        """Remove a label."""
+        self._db.conn.execute("DELETE FROM annotation_labels WHERE id = ?", (label_id,))
+
+    # annotations --------------------------------------------------------------------------
+    def insert(self, annotation: Annotation) -> None:
+        """Store a new annotation (or one restored by an undo, with its old id)."""
+        _insert(self._db, "annotations", _ann_row(annotation))
+
+    def update(self, annotation: Annotation) -> None:
+        """Overwrite an annotation's row with a new state."""
+        _update(self._db, "annotations", _ann_row(annotation))
+
+    def delete(self, annotation_id: str) -> None:
+        """Remove an annotation row (its links must be gone first)."""
+        self._db.conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+
+    def find(self, annotation_id: str) -> Annotation | None:
+        """An annotation by id, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM annotations WHERE id = ?", (annotation_id,)
+        ).fetchone()
+        return None if row is None else row_to_annotation(row)
+
+    def get(self, annotation_id: str) -> Annotation:
+        """An annotation by id.
+
+        Raises:
+            NotFoundError: there is no such annotation.
+        """
+        found = self.find(annotation_id)
+        if found is None:
+            raise NotFoundError(f"no annotation {annotation_id}")
+        return found
+
+    def search(
+        self, flt: AnnotationFilter | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[Annotation]:
+        """Annotations matching a filter, by item, frame and creation."""
+        where, params = self._where(flt or AnnotationFilter())
+        sql = (
+            f"SELECT a.* FROM annotations a{where} ORDER BY a.item_id, a.frame_index, "
+            "a.created_at, a.id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [row_to_annotation(r) for r in self._db.query(sql, params)]
+
+    def count(self, flt: AnnotationFilter | None = None) -> int:
+        """How many annotations match a filter."""
+        where, params = self._where(flt or AnnotationFilter())
+        row = self._db.conn.execute(f"SELECT COUNT(*) FROM annotations a{where}", params).fetchone()
+        return int(row[0])
+
+    def _where(self, flt: AnnotationFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if flt.label is not None:
+            clauses.append("a.label = ?")
+            params.append(flt.label)
+        if flt.item_id is not None:
+            clauses.append("a.item_id = ?")
+            params.append(flt.item_id)
+        if flt.track_id is not None:
+            clauses.append("a.track_id = ?")
+            params.append(flt.track_id)
+        if flt.frame_index is not None:
+            clauses.append("a.frame_index = ?")
+            params.append(flt.frame_index)
+        if flt.link is not None:
+            target_type, target_id = flt.link
+            sub = "SELECT annotation_id FROM annotation_links WHERE target_type = ?"
+            params.append(target_type)
+            if target_id is not None:
+                sub += " AND target_id = ?"
+                params.append(target_id)
+            clauses.append(f"a.id IN ({sub})")
+        return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), params
+
+    def label_names_in_use(self) -> list[str]:
+        """Every label some annotation carries."""
+        return [
+            r["label"]
+            for r in self._db.query("SELECT DISTINCT label FROM annotations ORDER BY label")
+        ]
+
+    def annotated_frames(self) -> list[dict[str, Any]]:
+        """One row per annotated frame: item, index, pts, pixel sha256 and how many marks."""
+        return list(
+            self._db.query(
+                "SELECT item_id, media_sha256, frame_index, MIN(pts) AS pts, frame_pixel_sha256, "
+                "frame_width, frame_height, COUNT(*) AS count, "
+                "GROUP_CONCAT(DISTINCT label) AS labels"
+                " FROM annotations WHERE outside = 0 GROUP BY item_id, frame_index, "
+                "frame_pixel_sha256 ORDER BY item_id, frame_index"
+            )
+        )
+
+    # tracks -------------------------------------------------------------------------------
+    def insert_track(self, track: Track) -> None:
+        """Store a new track."""
+        _insert(self._db, "annotation_tracks", _track_row(track))
+
+    def update_track(self, track: Track) -> None:
+        """Overwrite a track's row."""
+        _update(self._db, "annotation_tracks", _track_row(track))
+
+    def delete_track(self, track_id: str) -> None:
+        """Remove a track row (its keyframes must be gone first)."""
+        self._db.conn.execute("DELETE FROM annotation_tracks WHERE id = ?", (track_id,))
+
+    def find_track(self, track_id: str) -> Track | None:
+        """A track by id, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM annotation_tracks WHERE id = ?", (track_id,)
+        ).fetchone()
+        return None if row is None else row_to_track(row)
+
+    def get_track(self, track_id: str) -> Track:
+        """A track by id.
+
+        Raises:
+            NotFoundError: there is no such track.
+        """
+        found = self.find_track(track_id)
+        if found is None:
+            raise NotFoundError(f"no track {track_id}")
+        return found
+
+    def tracks(self, item_id: str | None = None) -> list[Track]:
+        """Every track, or those on one item."""
+        if item_id is None:
+            rows = self._db.query("SELECT * FROM annotation_tracks ORDER BY created_at, id")
+        else:
+            rows = self._db.query(
+                "SELECT * FROM annotation_tracks WHERE item_id = ? ORDER BY created_at, id",
+                [item_id],
+            )
+        return [row_to_track(r) for r in rows]
+
+    def keyframes(self, track_id: str) -> list[Annotation]:
+        """A track's annotations in frame order."""
+        return [
+            row_to_annotation(r)
+            for r in self._db.query(
+                "SELECT * FROM annotations WHERE track_id = ? ORDER BY frame_index, id", [track_id]
+            )
+        ]
+
+    def item_ids_with_content(self, sha256: str) -> list[str]:
+        """The items whose content has this sha256 (where imported marks can land)."""
+        return [
+            str(r[0])
+            for r in self._db.conn.execute(
+                "SELECT id FROM items WHERE sha256 = ? ORDER BY rowid", (sha256,)
+            )
+        ]
+
+    # links --------------------------------------------------------------------------------
+    def insert_link(self, link: Link) -> None:
+        """Store a new link."""
+        _insert(self._db, "annotation_links", link.to_record())
+
+    def delete_link(self, link_id: str) -> None:
+        """Remove a link."""
+        self._db.conn.execute("DELETE FROM annotation_links WHERE id = ?", (link_id,))
+
+    def find_link(self, link_id: str) -> Link | None:
+        """A link by id, or None."""
+        row = self._db.conn.execute(
+            "SELECT * FROM annotation_links WHERE id = ?", (link_id,)
+        ).fetchone()
+        return None if row is None else row_to_link(row)
+
+    def links_of(self, annotation_id: str) -> list[Link]:
+        """What one annotation supports."""
+        return [
+            row_to_link(r)
+            for r in self._db.query(
+                "SELECT * FROM annotation_links WHERE annotation_id = ? ORDER BY created_at, id",
+                [annotation_id],
+            )
+        ]
+
+    def links_to(self, target_type: str, target_id: str) -> list[Link]:
+        """The links pointing at one record (following a link backwards)."""
+        return [
+            row_to_link(r)
+            for r in self._db.query(
+                "SELECT * FROM annotation_links WHERE target_type = ? AND target_id = ? "
+                "ORDER BY created_at, id",
+                [target_type, target_id],
+            )
+        ]
+
+    def all_links(self) -> list[Link]:
+        """Every link of the case."""
+        return [
+            row_to_link(r)
+            for r in self._db.query("SELECT * FROM annotation_links ORDER BY created_at, id")
+        ]
+
+
+# fetchers for `verify` (registered in forensics.store.subjects) ----------------------------
+def annotation_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+    """The current record of an annotation, for `verify`."""
+    found = AnnotationRepository(db).find(record_id)
+    return None if found is None else found.to_record()
+
+
+def track_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+    """The current record of a track, for `verify`."""
+    found = AnnotationRepository(db).find_track(record_id)
+    return None if found is None else found.to_record()
+
+
+def link_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+    """The current record of an annotation link, for `verify`."""
+    found = AnnotationRepository(db).find_link(record_id)
+    return None if found is None else found.to_record()
+
+
+def label_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+    """The current record of an annotation label, for `verify`."""
+    found = AnnotationRepository(db).find_label(record_id)
+    return None if found is None else found.to_record()
