@@ -65,7 +65,8 @@ def verify_case(
     Args:
         case: the open case.
         actor: who verifies (for the custody entry).
-        record_result: append a `verified` custody entry with the outcome.
+        record_result: append a `verified` custody entry with the outcome (not when the
+            chain itself is damaged: that would re-anchor its head on the damage).
         progress: called with bytes hashed, bytes in total and the current file.
         cancel: stops between files.
 
@@ -76,7 +77,10 @@ def verify_case(
     _check_chain(case, report)
     _check_records(case, report)
     _check_evidence(case, report, progress, cancel or CancelToken())
-    if record_result and not case.readonly:
+    chain_damaged = any(f.kind.startswith("custody_") for f in report.findings)
+    # Appending to a damaged chain would re-anchor its head on the damage: a removed last
+    # entry would look whole at the next run. The log stays as found until someone looks.
+    if record_result and not case.readonly and not chain_damaged:
         with case.transaction():
             case.custody.append(
                 Action.VERIFIED,
