@@ -9,4 +9,6 @@ def post_ingest_steps(extract: bool = True) -> tuple[PostIngest, ...]:
     """The work that runs on each newly ingested item (metadata extraction when enabled)."""
     if not extract:
         return ()
-    return ()
+    from forensics.media.extract import PostIngestExtraction
+
+    return (PostIngestExtraction(),)
