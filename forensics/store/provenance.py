@@ -1,0 +1,239 @@
+"""SQL for the provenance records: manufacturers, components, links, sources, claims, figures.
+
+One generic mapping per record type (table, dataclass, JSON columns) keeps inserts, updates
+and reads in one place; the queries the features need on top (names and aliases, the
+components under an item, the sources cited by a record) follow. Writes run inside
+`transaction()`; the caller appends the custody entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from forensics.errors import NotFoundError
+from forensics.provenance.models import (
+    Alias,
+    Citation,
+    Claim,
+    Component,
+    ComponentLink,
+    Confidence,
+    Figure,
+    Manufacturer,
+    MarkingDecision,
+    Source,
+)
+
+Record = (
+    Manufacturer | Component | ComponentLink | Source | Claim | Figure | Citation | MarkingDecision
+)
+R = TypeVar(
+    "R", Manufacturer, Component, ComponentLink, Source, Claim, Figure, Citation, MarkingDecision
+)
+
+TABLES: dict[str, tuple[str, type[Any]]] = {
+    "manufacturer": ("manufacturers", Manufacturer),
+    "component": ("components", Component),
+    "component_link": ("component_links", ComponentLink),
+    "source": ("sources", Source),
+    "claim": ("claims", Claim),
+    "figure": ("figures", Figure),
+    "citation": ("citations", Citation),
+    "marking_decision": ("marking_decisions", MarkingDecision),
+}
+"""Custody subject type -> (table, record class)."""
+
+_TARGET_TABLES = {
+    "item": "items",
+    "component": "components",
+    "component_link": "component_links",
+    "hypothesis": "geo_hypotheses",
+    "figure": "figures",
+    "claim": "claims",
+    "manufacturer": "manufacturers",
+}
+"""Tables of the records that can cite a source (hypotheses belong to the geoloc schema)."""
+
+_SUBJECT = {cls: subject for subject, (_, cls) in TABLES.items()}
+
+
+def subject_of(record: Record) -> str:
+    """The custody subject type of a record."""
+    return _SUBJECT[type(record)]
+
+
+def _to_row(record: Record) -> dict[str, Any]:
+    row = record.record()
+    for key, value in row.items():
+        if isinstance(value, list):
+            row[key] = json.dumps(value, ensure_ascii=False)
+    return row
+
+
+def _from_row(cls: type[R], row: Mapping[str, Any]) -> R:
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        value = row[f.name]
+        if f.name == "aliases":
+            value = tuple(Alias(**a) for a in json.loads(value or "[]"))
+        elif f.name == "photo_item_ids":
+            value = tuple(json.loads(value or "[]"))
+        values[f.name] = value
+    return cls(**values)
+
+
+class ProvenanceRepository:
+    """Reads and writes the provenance tables of one case database."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    # generic ----------------------------------------------------------------------------
+    def insert(self, record: Record) -> None:
+        """Insert a new record row."""
+        table, _ = TABLES[subject_of(record)]
+        row = _to_row(record)
+        self._db.conn.execute(
+            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})",
+            row,
+        )
+
+    def update(self, record: Record) -> None:
+        """Write every field of an existing record.
+
+        Raises:
+            NotFoundError: no row with the record's id.
+        """
+        table, _ = TABLES[subject_of(record)]
+        row = _to_row(record)
+        sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
+        cur = self._db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", row)
+        if cur.rowcount == 0:
+            raise NotFoundError(f"no {subject_of(record)} {record.id}")
+
+    def find(self, cls: type[R], record_id: str) -> R | None:
+        """The record of this class with this id, or None."""
+        table, _ = TABLES[_SUBJECT[cls]]
+        row = self._db.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else _from_row(cls, row)
+
+    def get(self, cls: type[R], record_id: str) -> R:
+        """The record of this class with this id.
+
+        Raises:
+            NotFoundError: none.
+        """
+        found = self.find(cls, record_id)
+        if found is None:
+            raise NotFoundError(f"no {_SUBJECT[cls].replace('_', ' ')} with id {record_id}")
+        return found
+
+    def all(
+        self,
+        cls: type[R],
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+        order: str = "created_at, id",
+    ) -> list[R]:
+        """Every record of a class, optionally filtered by a SQL condition."""
+        table, _ = TABLES[_SUBJECT[cls]]
+        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
+        sql += f" ORDER BY {order}"
+        return [_from_row(cls, r) for r in self._db.conn.execute(sql, tuple(params))]
+
+    def resolve_prefix(self, cls: type[R], prefix: str) -> R:
+        """The record whose id is `prefix` or starts with it.
+
+        Raises:
+            NotFoundError: none, or several, match.
+        """
+        found = self.find(cls, prefix)
+        if found is not None:
+            return found
+        table, _ = TABLES[_SUBJECT[cls]]
+        rows = self._db.conn.execute(
+            f"SELECT * FROM {table} WHERE id LIKE ? LIMIT 2",
+            (prefix.replace("%", "").replace("_", "") + "%",),
+        ).fetchall()
+        label = _SUBJECT[cls].replace("_", " ")
+        if not rows:
+            raise NotFoundError(f"no {label} with id {prefix}")
+        if len(rows) > 1:
+            raise NotFoundError(f"the id prefix {prefix} matches several {label}s")
+        return _from_row(cls, rows[0])
+
+    def record_state(self, subject: str, record_id: str) -> dict[str, Any] | None:
+        """The JSON-able state of a record by custody subject type (for `verify`)."""
+        _, cls = TABLES[subject]
+        found = self.find(cls, record_id)
+        return None if found is None else dict(found.record())
+
+    # queries ----------------------------------------------------------------------------
+    def manufacturer_named(self, name: str) -> Manufacturer | None:
+        """The manufacturer with this name or alias (case-insensitive), if any."""
+        for manufacturer in self.all(Manufacturer, order="name COLLATE NOCASE"):
+            if manufacturer.matches(name):
+                return manufacturer
+        return None
+
+    def links_of(self, component_id: str, *, active_only: bool = True) -> list[ComponentLink]:
+        """A component's manufacturer links, strongest confidence first."""
+        where = "component_id = ?" + (" AND status = 'active'" if active_only else "")
+        links = self.all(ComponentLink, where=where, params=(component_id,))
+        return sorted(links, key=lambda k: (Confidence.rank(k.confidence), k.created_at))
+
+    def components_under(self, item_id: str | None) -> list[Component]:
+        """The components in an item's subtree (the item itself included), or in the case."""
+        if item_id is None:
+            return self.all(Component)
+        rows = self._db.conn.execute(
+            """WITH RECURSIVE tree(id) AS (
+                   SELECT id FROM items WHERE id = ?
+                   UNION ALL SELECT items.id FROM items JOIN tree ON items.parent_id = tree.id)
+               SELECT components.* FROM components JOIN tree ON components.id = tree.id
+               ORDER BY components.created_at, components.id""",
+            (item_id,),
+        ).fetchall()
+        return [_from_row(Component, r) for r in rows]
+
+    def citations_of(self, target_type: str, target_id: str) -> list[tuple[Citation, Source]]:
+        """The sources a record cites, with the citation (locator, note)."""
+        rows = self._db.conn.execute(
+            "SELECT * FROM citations WHERE target_type = ? AND target_id = ? "
+            "ORDER BY created_at, id",
+            (target_type, target_id),
+        ).fetchall()
+        out = []
+        for row in rows:
+            citation = _from_row(Citation, row)
+            out.append((citation, self.get(Source, citation.source_id)))
+        return out
+
+    def citing(self, source_id: str) -> list[Citation]:
+        """Every citation of a source."""
+        return self.all(Citation, where="source_id = ?", params=(source_id,))
+
+    def target_exists(self, target_type: str, target_id: str) -> bool:
+        """True when the record a citation points at exists in this case."""
+        table = _TARGET_TABLES.get(target_type)
+        if table is None or table not in self._db.table_names():
+            return False
+        row = self._db.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone()
+        return row is not None
+
+
+def provenance_fetchers() -> dict[
+    str, Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
+]:
+    """A `verify` fetcher for each provenance subject type (see `forensics.store.subjects`)."""
+
+    def fetcher(subject: str) -> Callable[[sqlite_utils.Database, str], dict[str, Any] | None]:
+        return lambda db, record_id: ProvenanceRepository(db).record_state(subject, record_id)
+
+    return {subject: fetcher(subject) for subject in TABLES}
