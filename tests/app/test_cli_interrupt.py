@@ -1,0 +1,114 @@
+"""A large ingest killed with SIGKILL or interrupted with Ctrl-C leaves a sound case."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from forensics.case import Case
+from forensics.verify import verify_case
+
+REPO = Path(__file__).resolve().parents[2]
+BIG_MIB = 160
+
+
+def _big_file(path: Path, mib: int = BIG_MIB) -> str:
+    """A file of `mib` MiB that no other test has (every MiB differs); returns its sha256."""
+    block = os.urandom(1 << 20)
+    sha = hashlib.sha256()
+    with open(path, "wb") as f:
+        for i in range(mib):
+            chunk = i.to_bytes(8, "little") + block[8:]
+            f.write(chunk)
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _start_ingest(root: Path, *paths: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "ingest", str(root), *map(str, paths)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_mid_copy(root: Path, proc: subprocess.Popen[bytes], at_least: int) -> Path:
+    """Wait until a copy in flight holds `at_least` bytes; return its temporary file."""
+    deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
+    while time.monotonic() < deadline:
+        for part in (root / "tmp").glob("*.part"):
+            try:
+                if part.stat().st_size >= at_least:
+                    return part
+            except FileNotFoundError:
+                continue
+        if proc.poll() is not None:
+            pytest.fail(f"the ingest ended before it could be interrupted: {proc.stderr!r}")
+        time.sleep(0.001)
+    proc.kill()
+    pytest.fail("the ingest never started copying")
+
+
+@pytest.mark.slow
+def test_kill_9_mid_copy_leaves_a_case_that_verifies(tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    expected = _big_file(big)
+    root = tmp_path / "case"
+    assert main(["init", str(root), "--title", "kill -9"]) == 0
+
+    proc = _start_ingest(root, big)
+    part = _wait_mid_copy(root, proc, 16 << 20)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    assert part.exists()  # killed mid-copy: the partial copy is still there
+
+    with Case.open(root) as case:  # opening recovers
+        assert case.items.count() == 0
+        assert not list((root / "tmp").glob("*.part"))
+        assert [e.action for e in case.custody.entries()][-1] == "recovered_interrupted_ingest"
+        report = verify_case(case)
+        assert report.ok, report.findings
+
+    again = _start_ingest(root, big)
+    _out, err = again.communicate()
+    assert again.returncode == 0, err
+    with Case.open(root, readonly=True) as case:
+        [item] = case.items.search()
+        assert item.sha256 == expected
+        assert item.size == BIG_MIB << 20
+        assert verify_case(case, record_result=False).ok
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_what_finished_and_nothing_else(tmp_path: Path) -> None:
+    source = tmp_path / "card"
+    source.mkdir()
+    (source / "a_small.txt").write_bytes(b"finished before the interruption\n")
+    _big_file(source / "b_big.bin", 100)
+    root = tmp_path / "case"
+    assert main(["init", str(root), "--title", "Ctrl-C"]) == 0
+
+    proc = _start_ingest(root, source)
+    _wait_mid_copy(root, proc, 8 << 20)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate()
+
+    assert proc.returncode == 130
+    assert b"interrupted" in err
+    assert not list((root / "tmp").glob("*.part"))
+    with Case.open(root, readonly=True) as case:
+        names = [i.name for i in case.items.search()]
+        assert names == ["a_small.txt"]
+        stored = [p for p in (root / "evidence").rglob("*") if p.is_file()]
+        assert len(stored) == 1
+        assert verify_case(case, record_result=False).ok
