@@ -1,10 +1,125 @@
-"""`pwb` subcommands of this feature (registered by `app.cli.COMMAND_MODULES`)."""
+"""`pwb meta`: what the media says (and, from the frames feature, `pwb frames`).
+
+Each command lives in its own `register_*` / `cmd_*` pair so features add theirs beside it.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
+from app.cli.interrupt import cancel_on_sigint
+from app.cli.output import ProgressBar, print_json, say
+from forensics.media.extract import MetadataResult, extract_metadata
+from forensics.media.records import MetadataView
+from forensics.store.media import MediaRepository
+from forensics.textsafe import escape_name
+
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this feature's subcommands to `pwb`."""
+    register_meta(sub)
+
+
+def register_meta(sub: argparse._SubParsersAction[Any]) -> None:
+    """`pwb meta CASE ITEM [--refresh] [--extractor NAME] [--json]`."""
+    p = sub.add_parser(
+        "meta",
+        help="show an item's metadata (EXIF, GPS, container, telemetry), extracting it "
+        "when it has not been",
+    )
+    p.add_argument("case_dir")
+    p.add_argument("item", help="item id or a unique prefix of one")
+    p.add_argument("--refresh", action="store_true", help="extract again even if stored")
+    p.add_argument(
+        "--extractor",
+        action="append",
+        metavar="NAME",
+        help="run only this extractor (repeatable): exif, image, thumbnail, container, dji_srt",
+    )
+    p.add_argument("--examiner", help="who runs the extraction (for the custody log)")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_meta)
+
+
+def cmd_meta(args: argparse.Namespace) -> int:
+    """Show stored metadata; extract first when nothing is stored or `--refresh` is given."""
+    result: MetadataResult | None = None
+    with open_case(args.case_dir) as case:
+        item_id = resolve_item(case, args.item)
+        item = case.items.get(item_id)
+        repo = MediaRepository(case.db)
+        if args.refresh or args.extractor or not repo.records(item_id):
+            bar = ProgressBar("metadata")
+            with cancel_on_sigint() as cancel:
+                try:
+                    result = extract_metadata(
+                        case,
+                        item_id,
+                        progress=bar,
+                        cancel=cancel,
+                        extractors=args.extractor,
+                        actor=args.examiner,
+                    )
+                finally:
+                    bar.close()
+        view = repo.metadata(item_id)
+        tracks = repo.tracks(item_id)
+    failed = any(r.status in ("failed", "timeout") for r in view.records)
+    if args.json:
+        print_json(
+            {
+                "item": item.to_json(),
+                "extraction": None if result is None else result.to_json(),
+                "groups": _groups_json(view),
+                "positions": [p.to_json() for p in view.positions],
+                "tracks": [t.to_json() for t in tracks],
+                "warnings": list(view.warnings),
+                "errors": list(view.errors),
+            }
+        )
+    else:
+        _print_view(item.name, item.id, item.mime, view, result)
+        for track in tracks:
+            say(
+                f"track: {len(track.points)} fixes ({track.layout}), "
+                f"{track.start_time or '?'} to {track.end_time or '?'}"
+            )
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _groups_json(view: MetadataView) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": g.key,
+            "label": g.label,
+            "extractor": g.extractor,
+            "fields": [{"key": f.key, "label": f.label, "value": f.value} for f in g.fields],
+        }
+        for g in view.groups
+    ]
+
+
+def _print_view(
+    name: str, item_id: str, mime: str | None, view: MetadataView, result: MetadataResult | None
+) -> None:
+    say(f"{name}  {item_id}  {mime or ''}".rstrip())
+    if result is not None and result.skipped:
+        say(f"nothing extracted: {result.skipped}")
+    if view.empty:
+        return
+    for group in view.groups:
+        say(f"== {group.label} ==  [{group.extractor}]")
+        for field in group.fields:
+            say(f"  {field.label}: {escape_name(field.value)}")
+    for p in view.positions:
+        say(
+            f"position ({p.source}, {p.detail}): {p.lat:.7f}, {p.lon:.7f}"
+            + (f", {p.alt:g} m" if p.alt is not None else "")
+            + (f" at {p.time}" if p.time else "")
+        )
+    for w in view.warnings:
+        say(f"warning: {escape_name(w)}")
+    for e in view.errors:
+        say(f"error: {escape_name(e)}")

@@ -102,7 +102,9 @@ def render_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(render_value(v) for v in value)
     if isinstance(value, Mapping):
-        return "; ".join(f"{label_for(str(k))}: {render_value(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{label_for(str(k))}: {render_value(v)}" for k, v in value.items() if v is not None
+        )
     return str(value)
 
 

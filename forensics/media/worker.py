@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import signal
 import time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -43,6 +44,8 @@ def run_inline(name: str, source: Source) -> Output:
 
 
 def _serve(conn: Connection) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides (it kills us when cancelled).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             message = conn.recv()
