@@ -18,6 +18,8 @@ from forensics.store.annotations import (
     link_subject,
     track_subject,
 )
+from forensics.store.frames import SUBJECT as FRAME_RUN
+from forensics.store.frames import fetch_run_state
 from forensics.store.hypotheses import EVIDENCE_SUBJECT as GEO_EVIDENCE
 from forensics.store.hypotheses import SUBJECT as GEO_HYPOTHESIS
 from forensics.store.hypotheses import fetch_evidence_link, fetch_hypothesis
@@ -64,4 +66,5 @@ FETCHERS: dict[str, Fetcher] = {
 }
 
 FETCHERS.update(provenance_fetchers())
+FETCHERS[FRAME_RUN] = fetch_run_state
 FETCHERS.update({MERGE_SUBJECT: fetch_merge, CONFLICT_SUBJECT: fetch_conflict})
