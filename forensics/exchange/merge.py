@@ -69,11 +69,18 @@ class MergeResult:
             "updated": self.merge.updated,
             "unchanged": self.merge.unchanged,
             "conflicts": [
-                {"id": c.id, "table": c.table_name, "record_id": c.record_id,
-                 "columns": c.changed_columns} for c in self.conflicts],
+                {
+                    "id": c.id,
+                    "table": c.table_name,
+                    "record_id": c.record_id,
+                    "columns": c.changed_columns,
+                }
+                for c in self.conflicts
+            ],
             "same_content": self.same_content,
             "evidence_added": self.evidence_added,
-            "signature": None if self.received is None or self.received.signature is None
+            "signature": None
+            if self.received is None or self.received.signature is None
             else self.received.signature.to_json(),
         }
 
@@ -85,12 +92,15 @@ def jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 def from_jsonable(row: dict[str, Any]) -> dict[str, Any]:
     """The inverse of `jsonable`."""
-    return {k: bytes.fromhex(v["$bytes"]) if isinstance(v, dict) and set(v) == {"$bytes"}
-            else v for k, v in row.items()}
+    return {
+        k: bytes.fromhex(v["$bytes"]) if isinstance(v, dict) and set(v) == {"$bytes"} else v
+        for k, v in row.items()
+    }
 
 
-def _histories(chain: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, set[str]],
-                                                      dict[str, dict[str, Any]]]:
+def _histories(
+    chain: list[dict[str, Any]],
+) -> tuple[dict[str, str], dict[str, set[str]], dict[str, dict[str, Any]]]:
     subject_of: dict[str, str] = {}
     history: dict[str, set[str]] = {}
     latest: dict[str, dict[str, Any]] = {}
@@ -109,19 +119,25 @@ def _digest(subject_type: str | None, case: Case, record_id: str) -> str | None:
     return None if current is None else record_digest(current)
 
 
-def merge_archive(case: Case, archive: Path, *, limits: Limits = Limits(),
-                  actor: str | None = None, progress: ProgressFn = no_progress,
-                  cancel: CancelToken | None = None) -> MergeResult:
+def merge_archive(
+    case: Case,
+    archive: Path,
+    *,
+    limits: Limits | None = None,
+    actor: str | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> MergeResult:
     """Check `archive` like an unpack, then merge it into `case` in one transaction.
 
     Raises:
         ArchiveError: the archive was refused; the case is unchanged.
     """
+    limits = limits or Limits()
     archive = Path(archive)
     work = Path(tempfile.mkdtemp(prefix="merge-", dir=case.evidence.tmp_dir))
     try:
-        received = receive(archive, work / "case", limits=limits, progress=progress,
-                           cancel=cancel)
+        received = receive(archive, work / "case", limits=limits, progress=progress, cancel=cancel)
         with Case.open(work / "case") as theirs:
             result = _merge(case, theirs, archive, received, case.actor(actor))
         result.received = received
@@ -130,8 +146,7 @@ def merge_archive(case: Case, archive: Path, *, limits: Limits = Limits(),
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _merge(case: Case, theirs: Case, archive: Path, received: Received,
-           actor: str) -> MergeResult:
+def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: str) -> MergeResult:
     redacted = received.manifest.redaction.get("profile", "none") != "none"
     their_chain = sx.custody_rows(theirs.db)
     their_subject, their_hist, their_latest = _histories(their_chain)
@@ -169,28 +184,60 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received,
                 if mine_d in their_hist.get(rid, set()):
                     updates.append((table, row))
                     continue
-            conflicts.append(Conflict(
-                id=str(uuid.uuid4()), merge_id=merge_id, table_name=table, record_id=rid,
-                subject_type=subject, mine=jsonable(mine), theirs=jsonable(row), status=OPEN,
-                resolved_at=None, resolved_by=None, created_at=now, created_by=actor,
-                updated_at=None))
+            conflicts.append(
+                Conflict(
+                    id=str(uuid.uuid4()),
+                    merge_id=merge_id,
+                    table_name=table,
+                    record_id=rid,
+                    subject_type=subject,
+                    mine=jsonable(mine),
+                    theirs=jsonable(row),
+                    status=OPEN,
+                    resolved_at=None,
+                    resolved_by=None,
+                    created_at=now,
+                    created_by=actor,
+                    updated_at=None,
+                )
+            )
     my_content = {i.sha256: i.id for i in case.items.content_items()}
     same_content = [
-        {"theirs": str(row["id"]), "mine": str(my_content[row["sha256"]]),
-         "sha256": str(row["sha256"])}
-        for table, row in added if table == "items" and row.get("sha256") in my_content]
+        {
+            "theirs": str(row["id"]),
+            "mine": str(my_content[row["sha256"]]),
+            "sha256": str(row["sha256"]),
+        }
+        for table, row in added
+        if table == "items" and row.get("sha256") in my_content
+    ]
     info = received.manifest
     merge = MergeRecord(
-        id=merge_id, archive_name=archive.name, manifest_sha256=received.manifest_sha256,
-        origin_case_id=info.case_id, origin_title=info.case_title, packed_by=info.packed_by,
+        id=merge_id,
+        archive_name=archive.name,
+        manifest_sha256=received.manifest_sha256,
+        origin_case_id=info.case_id,
+        origin_title=info.case_title,
+        packed_by=info.packed_by,
         packed_at=info.packed_at,
-        signer=None if received.signature is None else
-        f"{received.signature.signer} ({received.signature.fingerprint})",
-        redaction=str(info.redaction.get("profile", "none")), added=len(added),
-        updated=len(updates), unchanged=unchanged, conflicts=len(conflicts), created_at=now,
-        created_by=actor)
-    blobs = sorted({str(i.sha256) for i in theirs.items.content_items()
-                    if not case.evidence.has(str(i.sha256))})
+        signer=None
+        if received.signature is None
+        else f"{received.signature.signer} ({received.signature.fingerprint})",
+        redaction=str(info.redaction.get("profile", "none")),
+        added=len(added),
+        updated=len(updates),
+        unchanged=unchanged,
+        conflicts=len(conflicts),
+        created_at=now,
+        created_by=actor,
+    )
+    blobs = sorted(
+        {
+            str(i.sha256)
+            for i in theirs.items.content_items()
+            if not case.evidence.has(str(i.sha256))
+        }
+    )
     for sha in blobs:
         case.evidence.commit_blob(theirs.evidence.path_of(sha), sha)
     _copy_derived(theirs, case)
@@ -203,31 +250,55 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received,
             for table, row in added:
                 sx.insert_row(case.db, table, row)
             for table, row in updates:
-                sx.update_row(case.db, table, str(row["id"]),
-                              {k: v for k, v in row.items() if k != "id"})
+                sx.update_row(
+                    case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"}
+                )
             for table, row in [*added, *updates]:
-                _log_record(case, actor, table, str(row["id"]),
-                            my_subject.get(str(row["id"])) or their_subject.get(str(row["id"])),
-                            their_latest.get(str(row["id"])), merge_id)
+                _log_record(
+                    case,
+                    actor,
+                    table,
+                    str(row["id"]),
+                    my_subject.get(str(row["id"])) or their_subject.get(str(row["id"])),
+                    their_latest.get(str(row["id"])),
+                    merge_id,
+                )
             for conflict in conflicts:
                 repo.insert_conflict(conflict)
                 case.custody.append(
-                    "merge_conflict", actor, subject=(CONFLICT_SUBJECT, conflict.id),
+                    "merge_conflict",
+                    actor,
+                    subject=(CONFLICT_SUBJECT, conflict.id),
                     item_id=conflict.record_id if conflict.table_name == "items" else None,
                     record=conflict_state(conflict),
-                    details={"merge_id": merge_id, "table": conflict.table_name,
-                             "record_id": conflict.record_id,
-                             "columns": conflict.changed_columns})
+                    details={
+                        "merge_id": merge_id,
+                        "table": conflict.table_name,
+                        "record_id": conflict.record_id,
+                        "columns": conflict.changed_columns,
+                    },
+                )
             case.custody.append(
-                MERGED, actor, subject=(MERGE_SUBJECT, merge_id), record=merge_state(merge),
-                details={"archive": archive.name, "manifest_sha256": merge.manifest_sha256,
-                         "origin_case_id": info.case_id, "packed_by": info.packed_by,
-                         "added": len(added), "updated": len(updates),
-                         "conflicts": len(conflicts), "evidence_added": len(blobs),
-                         "imported_custody_entries": len(their_chain),
-                         "imported_custody_head": their_chain[-1]["hash"] if their_chain
-                         else GENESIS_HASH},
-                reason=f"merged archive {archive.name}")
+                MERGED,
+                actor,
+                subject=(MERGE_SUBJECT, merge_id),
+                record=merge_state(merge),
+                details={
+                    "archive": archive.name,
+                    "manifest_sha256": merge.manifest_sha256,
+                    "origin_case_id": info.case_id,
+                    "packed_by": info.packed_by,
+                    "added": len(added),
+                    "updated": len(updates),
+                    "conflicts": len(conflicts),
+                    "evidence_added": len(blobs),
+                    "imported_custody_entries": len(their_chain),
+                    "imported_custody_head": their_chain[-1]["hash"]
+                    if their_chain
+                    else GENESIS_HASH,
+                },
+                reason=f"merged archive {archive.name}",
+            )
     except BaseException:
         for sha in blobs:
             case.evidence.remove_blob(sha)
@@ -238,18 +309,31 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received,
     return MergeResult(merge, conflicts, same_content, len(blobs))
 
 
-def _log_record(case: Case, actor: str, table: str, record_id: str, subject: str | None,
-                origin: dict[str, Any] | None, merge_id: str) -> None:
+def _log_record(
+    case: Case,
+    actor: str,
+    table: str,
+    record_id: str,
+    subject: str | None,
+    origin: dict[str, Any] | None,
+    merge_id: str,
+) -> None:
     fetch = FETCHERS.get(subject or "")
     current = fetch(case.db, record_id) if fetch is not None else None
     if subject is None or current is None:
         return
     case.custody.append(
-        MERGED, actor, subject=(subject, record_id),
+        MERGED,
+        actor,
+        subject=(subject, record_id),
         item_id=record_id if subject == "item" else (origin or {}).get("item_id"),
         record=current,
-        details={"merge_id": merge_id, "table": table,
-                 "origin_entry": None if origin is None else origin["hash"]})
+        details={
+            "merge_id": merge_id,
+            "table": table,
+            "origin_entry": None if origin is None else origin["hash"],
+        },
+    )
 
 
 def _copy_derived(theirs: Case, case: Case) -> None:
@@ -260,8 +344,14 @@ def _copy_derived(theirs: Case, case: Case) -> None:
             os.replace(path, target)
 
 
-def resolve_conflict(case: Case, conflict_id: str, choice: str, *, actor: str | None = None,
-                     reason: str | None = None) -> Conflict:
+def resolve_conflict(
+    case: Case,
+    conflict_id: str,
+    choice: str,
+    *,
+    actor: str | None = None,
+    reason: str | None = None,
+) -> Conflict:
     """Settle a conflict: `"mine"` keeps our record, `"theirs"` takes theirs (logged).
 
     Raises:
@@ -275,23 +365,40 @@ def resolve_conflict(case: Case, conflict_id: str, choice: str, *, actor: str | 
     with case.transaction():
         conflict = repo.get_conflict(conflict_id)
         if conflict.status != OPEN:
-            raise ValidationError(f"conflict {conflict_id} is already resolved "
-                                  f"({conflict.status})")
+            raise ValidationError(f"conflict {conflict_id} is already resolved ({conflict.status})")
         if choice == "theirs":
             values = from_jsonable(conflict.theirs)
-            sx.update_row(case.db, conflict.table_name, conflict.record_id,
-                          {k: v for k, v in values.items() if k != "id"})
-            _log_record(case, actor, conflict.table_name, conflict.record_id,
-                        conflict.subject_type, None, conflict.merge_id)
+            sx.update_row(
+                case.db,
+                conflict.table_name,
+                conflict.record_id,
+                {k: v for k, v in values.items() if k != "id"},
+            )
+            _log_record(
+                case,
+                actor,
+                conflict.table_name,
+                conflict.record_id,
+                conflict.subject_type,
+                None,
+                conflict.merge_id,
+            )
         status = TOOK_THEIRS if choice == "theirs" else KEPT_MINE
         new = repo.set_conflict_status(conflict_id, status, actor, utc_now())
         case.custody.append(
-            CONFLICT_RESOLVED, actor, subject=(CONFLICT_SUBJECT, conflict_id),
+            CONFLICT_RESOLVED,
+            actor,
+            subject=(CONFLICT_SUBJECT, conflict_id),
             item_id=conflict.record_id if conflict.table_name == "items" else None,
             record=conflict_state(new),
-            details={"choice": choice, "table": conflict.table_name,
-                     "record_id": conflict.record_id, "columns": conflict.changed_columns},
-            reason=reason)
+            details={
+                "choice": choice,
+                "table": conflict.table_name,
+                "record_id": conflict.record_id,
+                "columns": conflict.changed_columns,
+            },
+            reason=reason,
+        )
     return new
 
 
@@ -317,10 +424,19 @@ def verify_imported(case: Case, merge_id: str) -> list[str]:
 def conflicts_json(case: Case, *, only_open: bool = True) -> list[dict[str, Any]]:
     """Conflicts as the CLI lists them."""
     found = MergeRepository(case.db).conflicts(status=OPEN if only_open else None)
-    return [{"id": c.id, "merge_id": c.merge_id, "table": c.table_name,
-             "record_id": c.record_id, "status": c.status, "columns": c.changed_columns,
-             "mine": {k: c.mine.get(k) for k in c.changed_columns},
-             "theirs": {k: c.theirs.get(k) for k in c.changed_columns}} for c in found]
+    return [
+        {
+            "id": c.id,
+            "merge_id": c.merge_id,
+            "table": c.table_name,
+            "record_id": c.record_id,
+            "status": c.status,
+            "columns": c.changed_columns,
+            "mine": {k: c.mine.get(k) for k in c.changed_columns},
+            "theirs": {k: c.theirs.get(k) for k in c.changed_columns},
+        }
+        for c in found
+    ]
 
 
 def dumps(value: Any) -> str:

@@ -325,7 +325,7 @@ def receive(
     archive: Path,
     root: Path,
     *,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> Received:
@@ -336,6 +336,7 @@ def receive(
     Raises:
         ArchiveError: the archive was refused; `reasons` lists why.
     """
+    limits = limits or Limits()
     cancel = cancel or CancelToken()
     try:
         zf = zipfile.ZipFile(archive)
@@ -367,7 +368,7 @@ def unpack_archive(
     archive: Path,
     dest: Path,
     *,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     actor: str | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
@@ -378,6 +379,7 @@ def unpack_archive(
         ValidationError: `dest` exists and is not an empty folder.
         ArchiveError: the archive was refused (nothing is left at `dest`).
     """
+    limits = limits or Limits()
     archive, dest = Path(archive), Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ValidationError(f"{dest}: already exists and is not an empty folder")

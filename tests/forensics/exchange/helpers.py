@@ -1,0 +1,98 @@
+"""Building cases and doctored archives for the exchange tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forensics.case import Case
+from forensics.intake.ingest import IngestOptions, ingest_paths
+
+GPS_JPEG = "exif-samples/jpg/gps/DSCN0010.jpg"
+PLAIN_JPEG = "exif-samples/jpg/Canon_40D.jpg"
+
+
+@dataclass
+class Filled:
+    """A small case: a drone with a camera component, two pictures, a derived file."""
+
+    case: Case
+    drone: str
+    camera: str
+    gps_photo: str
+    plain_photo: str
+    derived_sha: str
+
+
+def fill(case: Case, corpus: Path) -> Filled:
+    """Put a teardown tree, two ingested files and a derived file into `case`."""
+    drone = case.add_item(kind="hardware", name="Gerbera drone", exhibit="EX-001")
+    camera = case.add_item(
+        kind="component",
+        name="Viewpro A40",
+        parent_id=drone.id,
+        attributes={
+            "latitude": 22.53412,
+            "longitude": 113.93467,
+            "gps": {"source": "exif"},
+            "altitude": 35.0,
+        },
+    )
+    report = ingest_paths(
+        case,
+        [str(corpus / GPS_JPEG), str(corpus / PLAIN_JPEG)],
+        IngestOptions(parent_id=drone.id, post_ingest=()),
+    )
+    by_name = {Path(str(o.path)).name: o.item for o in report.outcomes}
+    gps_item, plain_item = by_name["DSCN0010.jpg"], by_name["Canon_40D.jpg"]
+    assert gps_item is not None
+    assert plain_item is not None
+    sha, _ = case.evidence.put_derived(
+        b"\x89PNG fake thumbnail for " + gps_item.id.encode(), ".png"
+    )
+    case.edit_item(gps_item.id, {"attributes": {"thumbnail_sha256": sha}})
+    return Filled(case, drone.id, camera.id, gps_item.id, plain_item.id, sha)
+
+
+def members(archive: Path) -> dict[str, bytes]:
+    """Every member of a zip, by name."""
+    with zipfile.ZipFile(archive) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def rebuild(
+    src: Path,
+    dst: Path,
+    *,
+    replace: dict[str, bytes] | None = None,
+    edit_manifest: Callable[[dict[str, Any]], None] | None = None,
+    rehash: bool = False,
+) -> Path:
+    """Copy an archive, swapping member contents and editing the manifest.
+
+    Args:
+        replace: member name -> new bytes.
+        edit_manifest: changes the manifest document in place.
+        rehash: recompute the manifest's sha256 and size of replaced members (a consistent
+            forgery), rather than leaving the manifest as packed (a changed member).
+    """
+    content = members(src)
+    content.update(replace or {})
+    manifest = json.loads(content["manifest.json"])
+    if rehash:
+        for m in manifest["members"]:
+            m["sha256"] = hashlib.sha256(content[m["name"]]).hexdigest()
+            m["size"] = len(content[m["name"]])
+    if edit_manifest is not None:
+        edit_manifest(manifest)
+    if edit_manifest is not None or rehash:
+        content["manifest.json"] = json.dumps(manifest, indent=1).encode()
+    with zipfile.ZipFile(dst, "w") as zf:
+        for name, data in content.items():
+            zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return dst
