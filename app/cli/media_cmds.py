@@ -9,6 +9,7 @@ import argparse
 from typing import Any
 
 from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
+from app.cli.frames_cmds import register_frames
 from app.cli.interrupt import cancel_on_sigint
 from app.cli.output import ProgressBar, print_json, say
 from forensics.media.extract import MetadataResult, extract_metadata
@@ -20,6 +21,7 @@ from forensics.textsafe import escape_name
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this feature's subcommands to `pwb`."""
     register_meta(sub)
+    register_frames(sub)
 
 
 def register_meta(sub: argparse._SubParsersAction[Any]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from forensics.case import Case
 from forensics.errors import EvidenceError, UnsupportedMediaError, ValidationError
@@ -79,7 +80,7 @@ def frame_png_path(case: Case, frame: FrameRecord) -> Path:
 def _store_frame(
     case: Case, media: _Media, decoded: DecodedFrame, kind: str, run_id: str, actor: str, now: str
 ) -> FrameRecord:
-    bgr = cv2.cvtColor(decoded.rgb, cv2.COLOR_RGB2BGR)
+    bgr: Image = np.asarray(cv2.cvtColor(decoded.rgb, cv2.COLOR_RGB2BGR), np.uint8)
     ok, png = cv2.imencode(".png", bgr, _PNG_PARAMS)
     if not ok:
         raise EvidenceError(f"{media.label}: frame {decoded.index} cannot be encoded as PNG")
