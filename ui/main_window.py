@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWid
 
 from forensics.case import Case
 from forensics.errors import WorkbenchError
+from forensics.intake.ingest import PostIngest
 from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
@@ -50,10 +51,12 @@ class MainWindow(QMainWindow):
         data_dir: Path,
         contributions: Sequence[Callable[[], Contribution]] | None = None,
         restore_layout: bool = True,
+        post_ingest: Sequence[PostIngest] = (),
     ) -> None:
         super().__init__()
         self.settings = settings
         self.data_dir = data_dir
+        self.post_ingest = tuple(post_ingest)
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         self.signals.item_selected.connect(self._on_item_selected)
         self.signals.open_item_requested.connect(self._show_item)
         self.signals.frame_requested.connect(self._show_frame)
+        self.signals.case_closed.connect(self.viewer.clear)
         self._install(contributions)
         self.actions_.finish_menus()
         self._default_sizes()

@@ -205,7 +205,9 @@ class WindowActions:
         if case is None:
             return
         parent = self.w.catalogue.selected_item_id()
-        dialog = IngestDialog(self.w.runner, case.root, self.w, parent_id=parent)
+        dialog = IngestDialog(
+            self.w.runner, case.root, self.w, parent_id=parent, post_ingest=self.w.post_ingest
+        )
         dialog.ingested.connect(self.w.notify_changed)
         dialog.add_paths(paths)
         if paths:

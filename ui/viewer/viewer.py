@@ -1,16 +1,45 @@
-"""The media viewer widget."""
+"""The media viewer widget: a still with zoom and pan, or a video frame by frame.
+
+Every picture is decoded by `FrameDecoder` off the GUI thread; the widget only asks for a
+frame and shows whatever arrives, so dragging the scrubber never blocks the window.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forensics.case import Case
-from ui.jobs import JobRunner
+from forensics.errors import WorkbenchError
+from forensics.jobs import CancelToken, ProgressFn
+from forensics.media.keyframes import KeyFrame, strip_frames
+from forensics.models import Item
+from forensics.store.custody import Action
+from ui.formatting import frame_time
+from ui.jobs import Job, JobRunner
+from ui.viewer.decoder import FrameDecoder, FrameRequest, FrameResult
 from ui.viewer.image_view import ImageView
 from ui.viewer.shown import ShownFrame
+from ui.viewer.strip import KeyframeStrip
+
+log = logging.getLogger(__name__)
 
 
 class MediaViewer(QWidget):
@@ -30,10 +59,106 @@ class MediaViewer(QWidget):
         self._runner = runner
         self._current_case = current_case
         self._shown: ShownFrame | None = None
-        self.view = ImageView(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
+        self._image: QImage | None = None
+        self._item: Item | None = None
+        self._path: Path | None = None
+        self._is_video = False
+        self._serial = 0
+        self._frame_count = 0
+        self._fps = 0.0
+        self._wanted = 0
+        self._strip_job: Job | None = None
+        self.decoder = FrameDecoder(self)
+        self.decoder.decoded.connect(self._on_decoded)
 
+        self.view = ImageView(self)
+        self.title = QLabel("Nothing to show. Select an image or a video.")
+        self.title.setObjectName("viewer_title")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.zoom_label = QLabel("")
+        self.zoom_label.setObjectName("zoom_label")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("frame_slider")
+        self.slider.setRange(0, 0)
+        self.slider.setPageStep(10)
+        self.frame_label = QLabel("")
+        self.frame_label.setObjectName("frame_label")
+        self.strip = KeyframeStrip(self)
+        self.strip.frame_clicked.connect(self.seek)
+        self._play_timer = QTimer(self)
+        self._play_timer.timeout.connect(self._play_tick)
+
+        self.actions_: dict[str, QAction] = {}
+        zoom_bar = QHBoxLayout()
+        zoom_bar.setContentsMargins(0, 0, 0, 0)
+        zoom_bar.addWidget(self.title, 1)
+        for key, text, shortcut, tip, slot in (
+            ("fit", "Fit", "Ctrl+Shift+0", "Fit the picture in the viewer", self.view.fit),
+            (
+                "actual",
+                "1:1",
+                "Ctrl+Shift+1",
+                "One image pixel per screen pixel",
+                lambda: self.view.set_zoom(1.0),
+            ),
+            ("zoom_out", "−", "Ctrl+-", "Zoom out", self.view.zoom_out),  # noqa: RUF001
+            ("zoom_in", "+", "Ctrl+=", "Zoom in", self.view.zoom_in),
+        ):
+            zoom_bar.addWidget(self._button(key, text, shortcut, tip, slot))
+        zoom_bar.addWidget(self.zoom_label)
+
+        self.transport = QWidget()
+        bar = QHBoxLayout(self.transport)
+        bar.setContentsMargins(0, 0, 0, 0)
+        for key, text, shortcut, tip, slot in (
+            ("first", "⏮", "Home", "First frame", lambda: self.seek(0)),
+            ("back", "◀ 1", "Left", "One frame back", lambda: self.step(-1)),
+            ("play", "▶", "Space", "Play or pause", self.toggle_play),
+            ("forward", "1 ▶", "Right", "One frame forward", lambda: self.step(1)),
+            ("last", "⏭", "End", "Last frame", lambda: self.seek(self._frame_count - 1)),
+        ):
+            bar.addWidget(self._button(key, text, shortcut, tip, slot))
+        bar.addWidget(self.slider, 1)
+        bar.addWidget(self.frame_label)
+        bar.addWidget(
+            self._button(
+                "export",
+                "Export frame…",
+                "Ctrl+Shift+E",
+                "Save the frame on screen as a PNG file",
+                self.export_frame,
+            )
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addLayout(zoom_bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.transport)
+        layout.addWidget(self.strip)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        self._set_video_mode(False)
+
+    def _button(
+        self, key: str, text: str, shortcut: str, tip: str, slot: Callable[[], object]
+    ) -> QToolButton:
+        action = QAction(text, self)
+        action.setObjectName(f"viewer_{key}")
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setStatusTip(tip)
+        action.setToolTip(f"{tip} ({shortcut})")
+        action.triggered.connect(lambda _c=False: slot())
+        self.addAction(action)
+        self.actions_[key] = action
+        button = QToolButton()
+        button.setObjectName(f"viewer_{key}_button")
+        button.setDefaultAction(action)
+        return button
+
+    # the annotation contract -------------------------------------------------------------------
     def graphics_scene(self) -> QGraphicsScene:
         """The scene the picture lives in (pixmap at (0, 0), image pixel coordinates)."""
         return self.view.scene()
@@ -46,12 +171,219 @@ class MediaViewer(QWidget):
         """What is on screen, or None."""
         return self._shown
 
-    def show_item(self, item_id: str, frame_index: int | None = None) -> None:
-        """Show an item: a still image, or a video at `frame_index` (its first frame)."""
+    def current_image(self) -> QImage | None:
+        """The decoded picture on screen (full resolution), or None."""
+        return self._image
 
+    # showing ----------------------------------------------------------------------------------
+    def show_item(self, item_id: str, frame_index: int | None = None) -> None:
+        """Show an item: a still image, or a video at `frame_index` (else where it was)."""
+        case = self._current_case()
+        if case is None:
+            self.clear()
+            return
+        if self._item is not None and self._item.id == item_id and self._path is not None:
+            if self._is_video and frame_index is not None:
+                self.seek(frame_index)
+            return
+        item = case.items.find(item_id)
+        mime = (item.mime or "") if item is not None else ""
+        if item is None or item.sha256 is None or not mime.startswith(("image/", "video/")):
+            self.clear(None if item is None else f"{item.name}: not an image or a video")
+            return
+        try:
+            path = case.evidence.open(item.sha256)
+        except WorkbenchError as exc:
+            self.clear(str(exc))
+            return
+        self.pause()
+        self._item, self._path = item, path
+        self._is_video = mime.startswith("video/")
+        self._frame_count, self._fps = 0, 0.0
+        self._shown = None
+        self._image = None
+        self.title.setText(f"{item.name} · decoding…")
+        self._set_video_mode(self._is_video)
+        self.strip.clear()
+        self._request(frame_index or 0)
+        if self._is_video:
+            self._load_strip(path)
+
+    def clear(self, message: str | None = None) -> None:
+        """Show nothing (with a reason)."""
+        self.pause()
+        self._serial += 1
+        self._item = self._path = None
+        self._shown = None
+        self._image = None
+        self.view.clear()
+        self.strip.clear()
+        self._set_video_mode(False)
+        self.title.setText(message or "Nothing to show. Select an image or a video.")
+
+    def _set_video_mode(self, video: bool) -> None:
+        self.transport.setVisible(video)
+        self.strip.setVisible(video)
+
+    def _request(self, index: int) -> None:
+        if self._item is None or self._path is None or self._item.sha256 is None:
+            return
+        self._serial += 1
+        self._wanted = index
+        self.decoder.request(
+            FrameRequest(
+                self._serial, self._item.id, self._item.sha256, self._path, self._is_video, index
+            )
+        )
+
+    def _on_decoded(self, result: Any) -> None:
+        if not isinstance(result, FrameResult) or self._item is None:
+            return
+        if result.request.item_id != self._item.id:
+            return  # an answer for an item no longer shown
+        if result.frame_count:
+            self._frame_count, self._fps = result.frame_count, result.fps
+            if self.slider.maximum() != max(0, result.frame_count - 1):
+                self.slider.blockSignals(True)
+                self.slider.setRange(0, max(0, result.frame_count - 1))
+                self.slider.blockSignals(False)
+        if result.image is None:
+            self.pause()
+            self.title.setText(f"{self._item.name} · {result.error}")
+            return
+        self._image = result.image
+        self.view.set_image(result.image)
+        self._shown = ShownFrame(
+            self._item.id,
+            result.request.media_sha256,
+            result.frame_index,
+            result.pts,
+            result.pixel_sha256,
+            result.image.width(),
+            result.image.height(),
+        )
+        size = f"{result.image.width()}×{result.image.height()}"  # noqa: RUF001
+        if self._is_video:
+            self.title.setText(f"{self._item.name} · {size} · {self._fps:.3g} frames/s")
+            self.frame_label.setText(
+                f"Frame {result.frame_index} / {max(0, self._frame_count - 1)} · "
+                f"{frame_time(result.pts or 0.0)}"
+            )
+            if self.slider.value() != result.frame_index and not self.slider.isSliderDown():
+                self.slider.blockSignals(True)
+                self.slider.setValue(result.frame_index)
+                self.slider.blockSignals(False)
+        else:
+            self.title.setText(f"{self._item.name} · {size}")
+        self.frame_shown.emit(self._item.id, result.frame_index, result.pixel_sha256)
+
+    # video ------------------------------------------------------------------------------------
+    def frame_index(self) -> int:
+        """The index of the frame on screen (-1 for a still or nothing)."""
+        return -1 if self._shown is None else self._shown.frame_index
+
+    def seek(self, index: int) -> None:
+        """Show frame `index` of the video."""
+        if not self._is_video:
+            return
+        last = max(0, self._frame_count - 1) if self._frame_count else index
+        self._request(max(0, min(index, last)))
+
+    def step(self, delta: int) -> None:
+        """Move `delta` frames from the one wanted last (so quick key repeats add up)."""
+        self.pause()
+        self.seek(self._wanted + delta)
+
+    def _on_slider(self, value: int) -> None:
+        self.seek(value)
+
+    def toggle_play(self) -> None:
+        """Play from the current frame, or pause."""
+        if self._play_timer.isActive():
+            self.pause()
+        elif self._is_video:
+            fps = self._fps if self._fps > 0 else 25.0
+            self._play_timer.start(max(5, int(1000 / fps)))
+            self.actions_["play"].setText("⏸")
+
+    def pause(self) -> None:
+        """Stop playing."""
+        self._play_timer.stop()
+        if "play" in self.actions_:
+            self.actions_["play"].setText("▶")
+
+    def _play_tick(self) -> None:
+        if self.decoder.busy():
+            return  # the decoder sets the pace when it cannot keep up
+        if self._frame_count and self._wanted >= self._frame_count - 1:
+            self.pause()
+            return
+        self._request(self._wanted + 1)
+
+    def _load_strip(self, path: Path) -> None:
+        if self._strip_job is not None:
+            self._strip_job.cancel()
+        item_id = self._item.id if self._item is not None else ""
+
+        def work(progress: ProgressFn, cancel: CancelToken) -> list[KeyFrame]:
+            return strip_frames(path, progress=progress, cancel=cancel)
+
+        job = self._runner.start("Keyframes", work)
+        self._strip_job = job
+        job.signals.finished.connect(lambda frames, i=item_id: self._strip_loaded(i, frames))
+        job.signals.ended.connect(lambda j=job: self._strip_ended(j))
+
+    def _strip_loaded(self, item_id: str, frames: Any) -> None:
+        if self._item is not None and self._item.id == item_id and isinstance(frames, list):
+            self.strip.set_frames(frames)
+
+    def _strip_ended(self, job: Job) -> None:
+        if self._strip_job is job:
+            self._strip_job = None
+
+    # export -----------------------------------------------------------------------------------
+    def export_frame(self, target: Path | None = None) -> Path | None:
+        """Save the picture on screen as PNG and log the export in the custody chain."""
+        shown, image, case = self._shown, self._image, self._current_case()
+        if shown is None or image is None or case is None:
+            return None
+        if target is None:
+            suggestion = (
+                f"frame-{shown.frame_index:06d}.png" if shown.frame_index >= 0 else "image.png"
+            )
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Export frame", suggestion, "PNG image (*.png)"
+            )
+            if not name:
+                return None
+            target = Path(name)
+        if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
+            QMessageBox.warning(self, "Export frame", f"{target}: the file could not be written")
+            return None
+        with case.transaction():
+            case.custody.append(
+                Action.EXPORTED,
+                case.actor(),
+                item_id=shown.item_id,
+                details={
+                    "what": "frame",
+                    "frame_index": shown.frame_index,
+                    "pts": shown.pts,
+                    "pixel_sha256": shown.pixel_sha256,
+                    "media_sha256": shown.media_sha256,
+                    "to": str(target),
+                },
+            )
+        return target
+
+    # lifecycle ---------------------------------------------------------------------------------
     def is_busy(self) -> bool:
         """True while a frame or the keyframe strip is being decoded."""
-        return False
+        return self.decoder.busy() or self._strip_job is not None
 
     def shutdown(self) -> None:
-        """Stop the decode worker (the window is closing)."""
+        """Stop playback and the decode worker (the window is closing)."""
+        self.pause()
+        if self._strip_job is not None:
+            self._strip_job.cancel()
+        self.decoder.stop()

@@ -1,0 +1,1 @@
+"""Annotating frames in the viewer: drawing tools, undoable edits, the annotations list."""

@@ -1,0 +1,163 @@
+"""Undoable annotation edits: each command calls the core, which saves and logs at once.
+
+A command is pushed after its first step already succeeded (so a refused edit never enters
+the stack); `redo` after an undo puts the same record back with the same id, and the custody
+log keeps every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from forensics.annotations import tracks
+from forensics.annotations.models import Annotation, Link, Track
+from forensics.annotations.service import AnnotationService, Removed
+
+Service = Callable[[], AnnotationService]
+Changed = Callable[[], None]
+
+
+class _Command(QUndoCommand):
+    def __init__(self, text: str, service: Service, changed: Changed) -> None:
+        super().__init__(text)
+        self._service = service
+        self._changed = changed
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+        else:
+            self._redo(self._service())
+        self._changed()
+
+    def undo(self) -> None:
+        self._undo(self._service())
+        self._changed()
+
+    def _redo(self, svc: AnnotationService) -> None:
+        raise NotImplementedError
+
+    def _undo(self, svc: AnnotationService) -> None:
+        raise NotImplementedError
+
+
+class AddAnnotation(_Command):
+    """A new mark (already saved when pushed)."""
+
+    def __init__(self, service: Service, changed: Changed, annotation: Annotation) -> None:
+        super().__init__(f"Add {annotation.kind} '{annotation.label}'", service, changed)
+        self.annotation = annotation
+        self._links: tuple[Link, ...] = ()
+
+    def _redo(self, svc: AnnotationService) -> None:
+        svc.restore(Removed(self.annotation, self._links))
+
+    def _undo(self, svc: AnnotationService) -> None:
+        self._links = svc.delete(self.annotation.id).links
+
+
+class EditAnnotation(_Command):
+    """A change of shape, label, note or attributes (already saved when pushed)."""
+
+    def __init__(
+        self,
+        service: Service,
+        changed: Changed,
+        before: Annotation,
+        after: Annotation,
+        text: str = "Edit annotation",
+    ) -> None:
+        super().__init__(text, service, changed)
+        self.before = before
+        self.after = after
+
+    def _redo(self, svc: AnnotationService) -> None:
+        svc.put(self.after)
+
+    def _undo(self, svc: AnnotationService) -> None:
+        svc.put(self.before)
+
+
+class DeleteAnnotation(_Command):
+    """A deleted mark with its links (already deleted when pushed)."""
+
+    def __init__(self, service: Service, changed: Changed, removed: Removed) -> None:
+        super().__init__(f"Delete '{removed.annotation.label}'", service, changed)
+        self.removed = removed
+
+    def _redo(self, svc: AnnotationService) -> None:
+        self.removed = svc.delete(self.removed.annotation.id)
+
+    def _undo(self, svc: AnnotationService) -> None:
+        svc.restore(self.removed)
+
+
+class AddLink(_Command):
+    """A new link (already saved when pushed)."""
+
+    def __init__(self, service: Service, changed: Changed, link: Link) -> None:
+        super().__init__(f"Link to {link.target_type}", service, changed)
+        self.link = link
+
+    def _redo(self, svc: AnnotationService) -> None:
+        svc.restore_link(self.link)
+
+    def _undo(self, svc: AnnotationService) -> None:
+        svc.unlink(self.link.id)
+
+
+class RemoveLink(_Command):
+    """A removed link (already removed when pushed)."""
+
+    def __init__(self, service: Service, changed: Changed, link: Link) -> None:
+        super().__init__(f"Unlink {link.target_type}", service, changed)
+        self.link = link
+
+    def _redo(self, svc: AnnotationService) -> None:
+        svc.unlink(self.link.id)
+
+    def _undo(self, svc: AnnotationService) -> None:
+        svc.restore_link(self.link)
+
+
+class CreateTrack(_Command):
+    """A new, empty track (already saved when pushed)."""
+
+    def __init__(self, service: Service, changed: Changed, track: Track) -> None:
+        super().__init__(f"New track '{track.label}'", service, changed)
+        self.track = track
+
+    def _redo(self, svc: AnnotationService) -> None:
+        tracks.restore_track(svc, tracks.RemovedTrack(self.track, ()))
+
+    def _undo(self, svc: AnnotationService) -> None:
+        tracks.delete_track(svc, self.track.id)
+
+
+class SetKeyframe(_Command):
+    """A keyframe added to a track, or an existing one corrected (already saved)."""
+
+    def __init__(
+        self, service: Service, changed: Changed, before: Annotation | None, after: Annotation
+    ) -> None:
+        text = "Add keyframe" if before is None else "Correct keyframe"
+        if after.outside:
+            text = "End track"
+        super().__init__(f"{text} at frame {after.frame_index}", service, changed)
+        self.before = before
+        self.after = after
+
+    def _redo(self, svc: AnnotationService) -> None:
+        if self.before is None:
+            svc.restore(Removed(self.after, ()))
+        else:
+            svc.put(self.after)
+
+    def _undo(self, svc: AnnotationService) -> None:
+        if self.before is None:
+            svc.delete(self.after.id)
+        else:
+            svc.put(self.before)

@@ -1,0 +1,313 @@
+"""The annotation layer of one viewer: what is drawn, what the tools do, the undo stack.
+
+The controller owns nothing of the picture: it listens to the frame the viewer shows, draws
+that frame's annotations over it, turns finished drawings into undoable commands, and keeps
+one `AnnotationService` per open case (on the GUI thread's connection).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+from forensics.annotations import tracks
+from forensics.annotations.models import Annotation, FrameAnchor
+from forensics.annotations.service import AnnotationService
+from forensics.case import Case
+from forensics.errors import WorkbenchError
+from ui.annotate import commands
+from ui.annotate.shapes import AnnotationShape, Points
+from ui.annotate.tools import DrawingTool
+
+log = logging.getLogger(__name__)
+
+
+class AnnotationController(QObject):
+    """Draws and edits the annotations of the frame on screen."""
+
+    changed = Signal()
+    """Annotations were added, edited or removed (lists reload)."""
+    selection_changed = Signal(str)
+    """The selected annotation's id ("" when none)."""
+    warned = Signal(str)
+    """A warning to show in the status bar (a clipped box…)."""
+    failed = Signal(str)
+    """An edit was refused; the message names what and why."""
+
+    def __init__(
+        self,
+        current_case: Callable[[], Case | None],
+        scene: QGraphicsScene,
+        view: QGraphicsView,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current_case = current_case
+        self._scene = scene
+        self.view = view
+        self.undo_stack = QUndoStack(self)
+        self.tool = DrawingTool(view, self)
+        self.tool.shape_drawn.connect(self._on_drawn)
+        self._svc: AnnotationService | None = None
+        self._svc_case: Case | None = None
+        self._frame: FrameAnchor | None = None
+        self._shapes: list[AnnotationShape] = []
+        self.label = "vehicle"
+        self.track_id: str | None = None
+        """While set, drawn shapes become keyframes of this track."""
+        self._scene.selectionChanged.connect(self._on_selection)
+
+    # service --------------------------------------------------------------------------------
+    def service(self) -> AnnotationService:
+        """The service of the open case.
+
+        Raises:
+            WorkbenchError: no case is open.
+        """
+        case = self._current_case()
+        if case is None:
+            raise WorkbenchError("no case is open")
+        if self._svc is None or self._svc_case is not case:
+            if self._svc is not None:
+                self._svc.close()
+            self._svc = AnnotationService(case)
+            self._svc_case = case
+        return self._svc
+
+    def case_closed(self) -> None:
+        """Forget the case: clear the overlay and the undo history."""
+        self.undo_stack.clear()
+        self.tool.set_tool("")
+        self.track_id = None
+        self._frame = None
+        self._clear()
+        if self._svc is not None:
+            self._svc.close()
+        self._svc = None
+        self._svc_case = None
+
+    # frame ----------------------------------------------------------------------------------
+    @property
+    def frame(self) -> FrameAnchor | None:
+        """The frame annotations are drawn on."""
+        return self._frame
+
+    def set_frame(self, anchor: FrameAnchor | None) -> None:
+        """The viewer shows a new frame: draw its annotations."""
+        self._frame = anchor
+        self.refresh()
+
+    def show_frame(self, item_id: str, frame_index: int, pixel_sha256: str = "") -> None:
+        """Slot for the viewer's `frame_shown(item_id, frame_index, pixel_sha256)`."""
+        try:
+            anchor = self.service().anchor(item_id, frame_index)
+        except WorkbenchError as exc:
+            self._frame = None
+            self._clear()
+            self.failed.emit(f"frame {frame_index}: {exc}")
+            return
+        if pixel_sha256 and anchor.pixel_sha256 != pixel_sha256:
+            log.warning("viewer and core decode frame %d differently", frame_index)
+        self.set_frame(anchor)
+
+    def _clear(self) -> None:
+        for shape in self._shapes:
+            if shape.scene() is self._scene:
+                self._scene.removeItem(shape)
+        self._shapes = []
+
+    def refresh(self) -> None:
+        """Redraw the annotations of the current frame."""
+        selected = self.selected_id()
+        self._clear()
+        if self._frame is None or self._current_case() is None:
+            return
+        svc = self.service()
+        labels = svc.labels()
+        for shown in svc.on_frame(self._frame.item_id, self._frame.frame_index):
+            ann = shown.annotation
+            item = AnnotationShape(
+                ann.id,
+                ann.kind,
+                shown.points,
+                ann.label,
+                labels.color(ann.label),
+                interpolated=shown.interpolated,
+                flagged=bool(svc.flags(ann)),
+                on_moved=None if shown.interpolated else self._on_moved,
+            )
+            item.track_id = ann.track_id  # type: ignore[attr-defined]
+            self._scene.addItem(item)
+            self._shapes.append(item)
+            if ann.id == selected and not shown.interpolated:
+                item.setSelected(True)
+
+    def shapes(self) -> list[AnnotationShape]:
+        """The shapes drawn on the current frame."""
+        return list(self._shapes)
+
+    # selection ------------------------------------------------------------------------------
+    def selected_id(self) -> str:
+        """The selected annotation's id ("" when none)."""
+        for shape in self._shapes:
+            if shape.scene() is self._scene and shape.isSelected() and not shape.interpolated:
+                return shape.annotation_id
+        return ""
+
+    def select(self, annotation_id: str) -> None:
+        """Select an annotation drawn on the current frame."""
+        for shape in self._shapes:
+            shape.setSelected(shape.annotation_id == annotation_id and not shape.interpolated)
+
+    def _on_selection(self) -> None:
+        self.selection_changed.emit(self.selected_id())
+
+    # edits ----------------------------------------------------------------------------------
+    def _push(self, command: commands._Command) -> None:
+        self.undo_stack.push(command)
+
+    def _did_change(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _attempt(self, what: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except WorkbenchError as exc:
+            self.failed.emit(f"{what}: {exc}")
+            return None
+
+    def _on_drawn(self, kind: str, points: Points) -> None:
+        if self._frame is None:
+            self.failed.emit("no frame is shown to annotate")
+            return
+        if self.track_id is not None:
+            self.set_keyframe(kind, points)
+        else:
+            self.add(kind, points)
+
+    def add(self, kind: str, points: Points, label: str | None = None) -> Annotation | None:
+        """Annotate the current frame (undoable)."""
+        frame = self._frame
+        if frame is None:
+            return None
+        saved = self._attempt(
+            "annotation refused",
+            lambda: self.service().add(
+                frame.item_id, frame.frame_index, kind, points, label or self.label, anchor=frame
+            ),
+        )
+        if saved is None:
+            return None
+        for warning in saved.warnings:
+            self.warned.emit(warning)
+        self._push(commands.AddAnnotation(self.service, self._did_change, saved.annotation))
+        self.select(saved.annotation.id)
+        return saved.annotation  # type: ignore[no-any-return]
+
+    def edit(self, annotation_id: str, changes: Mapping[str, Any]) -> Annotation | None:
+        """Change an annotation (undoable)."""
+        svc = self.service()
+        before = svc.get(annotation_id)
+        saved = self._attempt("edit refused", lambda: svc.edit(annotation_id, changes))
+        if saved is None:
+            return None
+        for warning in saved.warnings:
+            self.warned.emit(warning)
+        self._push(
+            commands.EditAnnotation(self.service, self._did_change, before, saved.annotation)
+        )
+        return saved.annotation  # type: ignore[no-any-return]
+
+    def _on_moved(self, annotation_id: str, points: Points) -> None:
+        if self.edit(annotation_id, {"points": points}) is None:
+            self.refresh()
+
+    def delete(self, annotation_id: str | None = None) -> None:
+        """Delete an annotation, the selected one by default (undoable)."""
+        target = annotation_id or self.selected_id()
+        if not target:
+            return
+        removed = self._attempt("delete refused", lambda: self.service().delete(target))
+        if removed is not None:
+            self._push(commands.DeleteAnnotation(self.service, self._did_change, removed))
+
+    def link(self, annotation_id: str, target_type: str, target_id: str) -> bool:
+        """Link an annotation to what it supports (undoable)."""
+        link = self._attempt(
+            "link refused", lambda: self.service().link(annotation_id, target_type, target_id)
+        )
+        if link is None:
+            return False
+        self._push(commands.AddLink(self.service, self._did_change, link))
+        return True
+
+    def unlink(self, link_id: str) -> None:
+        """Remove a link (undoable)."""
+        link = self._attempt("unlink refused", lambda: self.service().unlink(link_id))
+        if link is not None:
+            self._push(commands.RemoveLink(self.service, self._did_change, link))
+
+    # tracks ---------------------------------------------------------------------------------
+    def start_track(self, label: str | None = None) -> str | None:
+        """Start a track on the shown video; drawn shapes become its keyframes."""
+        frame = self._frame
+        if frame is None or frame.frame_index < 0:
+            self.failed.emit("a track needs a video frame on screen")
+            return None
+        track = self._attempt(
+            "track refused",
+            lambda: tracks.create_track(self.service(), frame.item_id, label or self.label),
+        )
+        if track is None:
+            return None
+        self._push(commands.CreateTrack(self.service, self._did_change, track))
+        self.track_id = track.id
+        return track.id  # type: ignore[no-any-return]
+
+    def stop_track(self) -> None:
+        """Drawn shapes are single marks again."""
+        self.track_id = None
+
+    def set_keyframe(self, kind: str, points: Points, *, outside: bool = False) -> None:
+        """Mark (or correct) the current track on the shown frame (undoable)."""
+        frame, track_id = self._frame, self.track_id
+        if frame is None or track_id is None:
+            return
+        svc = self.service()
+        before = next(
+            (k for k in svc.repo.keyframes(track_id) if k.frame_index == frame.frame_index), None
+        )
+        saved = self._attempt(
+            "keyframe refused",
+            lambda: tracks.add_keyframe(
+                svc, track_id, frame.frame_index, kind, points, anchor=frame, outside=outside
+            ),
+        )
+        if saved is None:
+            return
+        self._push(commands.SetKeyframe(self.service, self._did_change, before, saved.annotation))
+
+    def end_track_here(self) -> None:
+        """The tracked object leaves the view on the shown frame (undoable)."""
+        frame, track_id = self._frame, self.track_id
+        if frame is None or track_id is None:
+            self.failed.emit("no track is being drawn")
+            return
+        svc = self.service()
+        before = next(
+            (k for k in svc.repo.keyframes(track_id) if k.frame_index == frame.frame_index), None
+        )
+        saved = self._attempt(
+            "end of track refused",
+            lambda: tracks.end_track(svc, track_id, frame.frame_index, anchor=frame),
+        )
+        if saved is None:
+            return
+        self._push(commands.SetKeyframe(self.service, self._did_change, before, saved.annotation))
+        self.track_id = None

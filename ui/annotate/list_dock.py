@@ -1,0 +1,113 @@
+"""The annotations list: filter by label, item and link; double-click jumps to the frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.annotations.models import AnnotationFilter, TargetType
+from forensics.annotations.service import AnnotationService
+from ui.annotate.list_model import AnnotationTableModel
+
+ALL = "(all)"
+
+
+class AnnotationsDock(QWidget):
+    """Every annotation of the case, filterable."""
+
+    frame_requested = Signal(str, int)
+    """item_id, frame_index of the annotation double-clicked."""
+    annotation_chosen = Signal(str)
+
+    def __init__(
+        self, service: Callable[[], AnnotationService | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotations_dock")
+        self._service = service
+        self.model = AnnotationTableModel(service, self)
+        self.label_filter = QComboBox()
+        self.label_filter.setObjectName("annotation_label_filter")
+        self.label_filter.setToolTip("Only annotations with this label")
+        self.item_filter = QComboBox()
+        self.item_filter.setObjectName("annotation_item_filter")
+        self.item_filter.setToolTip("Only annotations on this media item")
+        self.link_type = QComboBox()
+        self.link_type.addItems([ALL, *TargetType.ALL])
+        self.link_type.setToolTip("Only annotations that support a record of this kind")
+        self.link_id = QLineEdit()
+        self.link_id.setPlaceholderText("linked record id")
+        self.link_id.setToolTip("Only annotations that support this record")
+        row = QHBoxLayout()
+        for w in (self.label_filter, self.item_filter, self.link_type, self.link_id):
+            row.addWidget(w)
+        self.table = QTableView()
+        self.table.setObjectName("annotations_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open)
+        self.table.clicked.connect(self._chosen)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        self.label_filter.currentIndexChanged.connect(self._apply)
+        self.item_filter.currentIndexChanged.connect(self._apply)
+        self.link_type.currentIndexChanged.connect(self._apply)
+        self.link_id.editingFinished.connect(self._apply)
+
+    def reload(self) -> None:
+        """Refill the filter choices and the table (case opened or changed)."""
+        svc = self._service()
+        label, item = self.label_filter.currentText(), self.item_filter.currentData()
+        for combo in (self.label_filter, self.item_filter):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ALL, None)
+        if svc is not None:
+            for name in svc.labels().names():
+                self.label_filter.addItem(name, name)
+            for frame_item in sorted({a.item_id for a in svc.repo.search()}):
+                found = svc.case.items.find(frame_item)
+                self.item_filter.addItem(found.name if found else frame_item, frame_item)
+        self.label_filter.setCurrentIndex(max(0, self.label_filter.findText(label)))
+        self.item_filter.setCurrentIndex(max(0, self.item_filter.findData(item)))
+        for combo in (self.label_filter, self.item_filter):
+            combo.blockSignals(False)
+        self._apply()
+
+    def current_filter(self) -> AnnotationFilter:
+        """The filter the widgets describe."""
+        link = None
+        if self.link_type.currentText() != ALL:
+            link = (self.link_type.currentText(), self.link_id.text().strip() or None)
+        return AnnotationFilter(
+            label=self.label_filter.currentData(), item_id=self.item_filter.currentData(), link=link
+        )
+
+    def _apply(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def _open(self, index: QModelIndex) -> None:
+        ann = self.model.annotation(index.row())
+        if ann is not None:
+            self.frame_requested.emit(ann.item_id, ann.frame_index)
+            self.annotation_chosen.emit(ann.id)
+
+    def _chosen(self, index: QModelIndex) -> None:
+        ann = self.model.annotation(index.row())
+        if ann is not None:
+            self.annotation_chosen.emit(ann.id)

@@ -1,0 +1,73 @@
+"""Creating a case from the GUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.case import Case, default_examiner
+from forensics.errors import WorkbenchError
+
+
+class NewCaseDialog(QDialog):
+    """Folder, title and examiner of a new case; `case` holds it once created."""
+
+    def __init__(self, default_parent: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("new_case_dialog")
+        self.setWindowTitle("New case")
+        self.resize(560, 180)
+        self.case: Case | None = None
+        self.folder = QLineEdit(str(default_parent / "new-case"))
+        self.folder.setObjectName("new_case_folder")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.title = QLineEdit()
+        self.title.setObjectName("new_case_title")
+        self.title.setPlaceholderText("e.g. Gerbera footage")
+        self.examiner = QLineEdit(default_examiner())
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Folder", row)
+        form.addRow("&Title", self.title)
+        form.addRow("&Examiner", self.examiner)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.create_case)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the new case")
+        if folder:
+            self.folder.setText(folder)
+
+    def create_case(self) -> None:
+        """Create the case; a problem (folder not empty, no title) keeps the dialog open."""
+        try:
+            self.case = Case.create(
+                Path(self.folder.text()).expanduser(),
+                title=self.title.text().strip(),
+                examiner=self.examiner.text().strip() or None,
+            )
+        except (WorkbenchError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot create the case", str(exc))
+            return
+        self.accept()

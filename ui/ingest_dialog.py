@@ -1,0 +1,240 @@
+"""Adding evidence: pick files, folders or disk images (or drop them), ingest in the
+background with a progress bar and Cancel, then list what was rejected and why."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.case import Case
+from forensics.intake.ingest import IngestOptions, IngestReport, PostIngest, ingest_paths
+from forensics.jobs import CancelToken, ProgressFn
+from ui.error_list import ErrorListDialog
+from ui.jobs import Job, JobRunner
+
+log = logging.getLogger(__name__)
+
+DISK_IMAGE_FILTER = "Disk and card images (*.img *.dd *.raw *.bin *.iso *.E01 *.e01);;All files (*)"
+
+
+class IngestDialog(QDialog):
+    """One ingest: the inputs, a note, progress, Cancel, and the outcome."""
+
+    ingested = Signal()
+    """Emitted after an ingest ended with at least one new item (views reload)."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        case_root: Path,
+        parent: QWidget | None = None,
+        *,
+        parent_id: str | None = None,
+        post_ingest: Sequence[PostIngest] = (),
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ingest_dialog")
+        self.setWindowTitle("Add evidence")
+        self.setAcceptDrops(True)
+        self.resize(640, 420)
+        self._runner = runner
+        self._root = case_root
+        self._parent_id = parent_id
+        self._post_ingest = tuple(post_ingest)
+        self.job: Job | None = None
+        self.report: IngestReport | None = None
+        self.failure: str | None = None
+        self.errors: ErrorListDialog | None = None
+
+        self.paths = QListWidget()
+        self.paths.setObjectName("ingest_paths")
+        add_files = QPushButton("Add &files…")
+        add_files.clicked.connect(self._pick_files)
+        add_folder = QPushButton("Add f&older…")
+        add_folder.clicked.connect(self._pick_folder)
+        add_image = QPushButton("Add disk &image…")
+        add_image.clicked.connect(self._pick_image)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Note for the custody log (where it came from, why)")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("ingest_progress")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.status = QLabel("Choose files, folders or disk images, or drop them here.")
+        self.status.setObjectName("ingest_status")
+        self.status.setWordWrap(True)
+        self.start_button = QPushButton("&Ingest")
+        self.start_button.setObjectName("ingest_start")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setObjectName("ingest_cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.accept)
+
+        pick = QHBoxLayout()
+        for b in (add_files, add_folder, add_image):
+            pick.addWidget(b)
+        pick.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.progress, 1)
+        actions.addWidget(self.start_button)
+        actions.addWidget(self.cancel_button)
+        actions.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(pick)
+        layout.addWidget(self.paths, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.status)
+        layout.addLayout(actions)
+        self._idle()
+
+    # inputs ---------------------------------------------------------------------------------
+    def add_paths(self, paths: Sequence[Path]) -> None:
+        """Add inputs to the list."""
+        for path in paths:
+            self.paths.addItem(str(path))
+        self._idle()
+
+    def input_paths(self) -> list[Path]:
+        """The inputs, in order."""
+        return [Path(self.paths.item(n).text()) for n in range(self.paths.count())]
+
+    def _pick_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add files")
+        self.add_paths([Path(f) for f in files])
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder")
+        if folder:
+            self.add_paths([Path(folder)])
+
+    def _pick_image(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add disk images", "", DISK_IMAGE_FILTER)
+        self.add_paths([Path(f) for f in files])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept files dropped from the desktop."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Add dropped files and folders to the list."""
+        self.add_paths([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
+
+    # running --------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Ingest every input in the background."""
+        paths = self.input_paths()
+        if not paths or self.job is not None:
+            return
+        root, parent_id, note = self._root, self._parent_id, self.note.text().strip() or None
+        post = self._post_ingest
+
+        def work(progress: ProgressFn, cancel: CancelToken) -> IngestReport:
+            with Case.open(root) as case:  # the job's own connection
+                options = IngestOptions(parent_id=parent_id, note=note, post_ingest=post)
+                return ingest_paths(case, paths, options, progress=progress, cancel=cancel)
+
+        self.report = None
+        self.failure = None
+        self.job = self._runner.start("Ingest", work)
+        self.job.signals.progress.connect(self._progress)
+        self.job.signals.finished.connect(self._finished)
+        self.job.signals.failed.connect(self._failed)
+        self.job.signals.ended.connect(self._ended)
+        self.status.setText("Ingesting…")
+        self._busy()
+
+    def cancel(self) -> None:
+        """Stop after the current chunk (the file in progress leaves nothing), or close."""
+        if self.job is not None:
+            self.job.cancel()
+            self.status.setText("Cancelling… the file being copied is discarded.")
+            self.cancel_button.setEnabled(False)
+        else:
+            self.reject()
+
+    def running(self) -> bool:
+        """True while the ingest job has not ended."""
+        return self.job is not None
+
+    def _progress(self, percent: int, message: str) -> None:
+        if percent < 0:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(percent)
+        self.status.setText(message)
+
+    def _finished(self, report: Any) -> None:
+        if not isinstance(report, IngestReport):
+            return
+        self.report = report
+        counts = report.to_json()
+        done = (
+            f"{counts['ingested']} ingested, {counts['duplicates']} already in the case, "
+            f"{counts['recorded']} links recorded, {counts['rejected']} rejected"
+        )
+        self.status.setText(("Cancelled. " if report.cancelled else "Done. ") + done + ".")
+        if report.items:
+            self.ingested.emit()
+        problems = [f"{o.path}: {o.reason}" for o in report.rejected]
+        problems += [f"{o.path}: warning: {w}" for o in report.outcomes for w in o.warnings]
+        if problems:
+            self.errors = ErrorListDialog(
+                "Ingest: files with problems",
+                f"{len(report.rejected)} input(s) were rejected; every other one was "
+                "ingested. Each line names the file and the reason.",
+                problems,
+                self,
+            )
+            self.errors.setModal(False)
+            self.errors.show()
+
+    def _failed(self, message: str, _traceback: str) -> None:
+        self.failure = message
+        self.status.setText(f"The ingest stopped: {message}")
+        ErrorListDialog(
+            "Ingest failed", "The ingest stopped with an error:", [message], self
+        ).open()
+
+    def _ended(self) -> None:
+        self.job = None
+        self.progress.setRange(0, 100)
+        self._idle()
+
+    def _busy(self) -> None:
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.close_button.setEnabled(False)
+
+    def _idle(self) -> None:
+        self.start_button.setEnabled(self.paths.count() > 0 and self.report is None)
+        self.cancel_button.setEnabled(True)
+        self.close_button.setEnabled(True)
+
+    def reject(self) -> None:
+        """Closing while running cancels the ingest first."""
+        if self.job is not None:
+            self.cancel()
+            return
+        super().reject()
