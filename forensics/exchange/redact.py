@@ -32,7 +32,7 @@ _LATLON = re.compile(
 )
 _ALT = re.compile(r"(?i)^(alt|altitude|elevation|.*_alt|.*altitude)$")
 _DROP = re.compile(r"(?i)(gps|iso6709|©xyz|xyz|loci|location|place|address|geocode)")
-_COORDS = re.compile(r"(?i)^(coordinates|coords|geometry|bbox|point|polygon|track)$")
+_COORDS = re.compile(r"(?i)^(coordinates|coords|geometry|bbox|point|polygon|track|area|outline)$")
 _PERSON = re.compile(
     r"(?i)^(actor|examiner|analyst|author|performer|packed_by|resolved_by|"
     r".*_by|investigator|owner)$"
