@@ -28,6 +28,7 @@ from pathlib import Path
 
 from app.demo.context import DEMO_ACTOR, DemoContext, DemoStep, stable_id
 from app.demo.evidence_step import footage_step, hardware_step
+from app.demo.provenance_step import provenance_step
 from forensics.case import Case, is_case
 from forensics.errors import CaseError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -47,6 +48,7 @@ DEMO_FOLDER = "demo-case"
 STEPS: tuple[DemoStep, ...] = (
     hardware_step,
     footage_step,
+    provenance_step,
 )
 """The demo's parts, in order. A feature appends its own step (import it above)."""
 

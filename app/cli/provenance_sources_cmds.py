@@ -1,0 +1,258 @@
+"""`pwb source`, `pwb claim`, `pwb figure`, `pwb cite`: graded sources and what they say."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli.common import EXIT_OK, UsageError, add_json_flag, open_case
+from app.cli.output import print_json, say, table
+from forensics.errors import NotFoundError
+from forensics.provenance.models import CITATION_TARGETS, SOURCE_KINDS, Claim, Figure, Source
+from forensics.provenance.sources import (
+    add_claim,
+    add_figure,
+    add_source,
+    cite,
+    regrade_source,
+    source_json,
+)
+from forensics.store.provenance import ProvenanceRepository
+from forensics.textsafe import escape_name
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add the source, claim, figure and cite subcommands."""
+    p = sub.add_parser("source", help="sources graded with the Admiralty system")
+    ssub = p.add_subparsers(dest="source_command", metavar="ACTION", required=True)
+    a = ssub.add_parser("add", help="register a source")
+    a.add_argument("case")
+    a.add_argument("--kind", required=True, choices=SOURCE_KINDS)
+    a.add_argument("--title", required=True)
+    a.add_argument("--author")
+    a.add_argument("--publisher")
+    a.add_argument("--url")
+    a.add_argument("--published", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    a.add_argument(
+        "--grade", default="F6", help="reliability A-F and credibility 1-6, e.g. B2 (default F6)"
+    )
+    a.add_argument("--notes")
+    a.add_argument("--examiner")
+    add_json_flag(a)
+    a.set_defaults(func=cmd_source_add)
+    ls = ssub.add_parser("list", help="list sources with grades and claims")
+    ls.add_argument("case")
+    add_json_flag(ls)
+    ls.set_defaults(func=cmd_source_list)
+    g = ssub.add_parser("grade", help="change a source's grade")
+    g.add_argument("case")
+    g.add_argument("source")
+    g.add_argument("grade")
+    g.add_argument("--reason")
+    g.add_argument("--examiner")
+    add_json_flag(g)
+    g.set_defaults(func=cmd_source_grade)
+
+    p = sub.add_parser("claim", help="claims made by sources")
+    csub = p.add_subparsers(dest="claim_command", metavar="ACTION", required=True)
+    a = csub.add_parser("add", help="record a claim with its date")
+    a.add_argument("case")
+    a.add_argument("--source", required=True)
+    a.add_argument("--text", required=True)
+    a.add_argument("--date", help="the date the claim refers to (YYYY[-MM[-DD]] or YYYY-Qn)")
+    a.add_argument("--examiner")
+    add_json_flag(a)
+    a.set_defaults(func=cmd_claim_add)
+
+    p = sub.add_parser("figure", help="figures given by sources")
+    fsub = p.add_subparsers(dest="figure_command", metavar="ACTION", required=True)
+    a = fsub.add_parser("add", help="record a figure citing its sources")
+    a.add_argument("case")
+    a.add_argument("--what", required=True)
+    a.add_argument("--value", required=True, type=float)
+    a.add_argument("--unit", required=True)
+    a.add_argument("--as-of")
+    a.add_argument("--claim")
+    a.add_argument("--source", action="append", default=[])
+    a.add_argument("--examiner")
+    add_json_flag(a)
+    a.set_defaults(func=cmd_figure_add)
+    ls = fsub.add_parser("list", help="list figures with their sources")
+    ls.add_argument("case")
+    add_json_flag(ls)
+    ls.set_defaults(func=cmd_figure_list)
+
+    p = sub.add_parser("cite", help="make a record cite a source")
+    p.add_argument("case")
+    p.add_argument("source")
+    p.add_argument("--target-type", required=True, choices=CITATION_TARGETS)
+    p.add_argument("--target", required=True, help="the citing record's id")
+    p.add_argument("--locator", help="page, post number, timestamp")
+    p.add_argument("--note")
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_cite)
+
+
+def _source_id(repo: ProvenanceRepository, ref: str) -> str:
+    try:
+        return repo.resolve_prefix(Source, ref).id
+    except NotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_source_add(args: argparse.Namespace) -> int:
+    with open_case(args.case) as case:
+        source = add_source(
+            case,
+            kind=args.kind,
+            title=args.title,
+            author=args.author,
+            publisher=args.publisher,
+            url=args.url,
+            published=args.published,
+            grade=args.grade,
+            notes=args.notes,
+            actor=args.examiner,
+        )
+        doc = source_json(case, source)
+    if args.json:
+        print_json(doc)
+    else:
+        say(f"{source.id}  {doc['grade_meaning']}  {escape_name(source.title)}")
+    return EXIT_OK
+
+
+def cmd_source_list(args: argparse.Namespace) -> int:
+    with open_case(args.case, readonly=True) as case:
+        sources = ProvenanceRepository(case.db).all(Source, order="published, title")
+        docs = [source_json(case, s) for s in sources]
+    if args.json:
+        print_json({"sources": docs})
+        return EXIT_OK
+    table(
+        [
+            [
+                d["id"][:8],
+                d["grade"],
+                d["kind"],
+                d["published"] or "",
+                str(len(d["claims"])),
+                escape_name(d["title"]),
+            ]
+            for d in docs
+        ],
+        ["ID", "GRADE", "KIND", "PUBLISHED", "CLAIMS", "TITLE"],
+    )
+    return EXIT_OK
+
+
+def cmd_source_grade(args: argparse.Namespace) -> int:
+    with open_case(args.case) as case:
+        repo = ProvenanceRepository(case.db)
+        source = regrade_source(
+            case, _source_id(repo, args.source), args.grade, actor=args.examiner, reason=args.reason
+        )
+        doc = source_json(case, source)
+    if args.json:
+        print_json(doc)
+    else:
+        say(f"{source.id}  {doc['grade_meaning']}")
+    return EXIT_OK
+
+
+def cmd_claim_add(args: argparse.Namespace) -> int:
+    with open_case(args.case) as case:
+        repo = ProvenanceRepository(case.db)
+        claim = add_claim(
+            case,
+            source_id=_source_id(repo, args.source),
+            text=args.text,
+            claim_date=args.date,
+            actor=args.examiner,
+        )
+    if args.json:
+        print_json(claim.record())
+    else:
+        say(f"{claim.id}  {claim.claim_date or 'undated'}  {escape_name(claim.text)}")
+    return EXIT_OK
+
+
+def cmd_figure_add(args: argparse.Namespace) -> int:
+    with open_case(args.case) as case:
+        repo = ProvenanceRepository(case.db)
+        claim_id = None
+        if args.claim:
+            try:
+                claim_id = repo.resolve_prefix(Claim, args.claim).id
+            except NotFoundError as exc:
+                raise UsageError(str(exc)) from exc
+        figure = add_figure(
+            case,
+            what=args.what,
+            value=args.value,
+            unit=args.unit,
+            as_of=args.as_of,
+            claim_id=claim_id,
+            source_ids=tuple(_source_id(repo, s) for s in args.source),
+            actor=args.examiner,
+        )
+    if args.json:
+        print_json(figure.record())
+    else:
+        say(f"{figure.id}  {figure.value:g} {escape_name(figure.unit)}  {escape_name(figure.what)}")
+    return EXIT_OK
+
+
+def cmd_figure_list(args: argparse.Namespace) -> int:
+    with open_case(args.case, readonly=True) as case:
+        repo = ProvenanceRepository(case.db)
+        rows = [
+            (f, [s for _, s in repo.citations_of("figure", f.id)])
+            for f in repo.all(Figure, order="as_of, what")
+        ]
+    if args.json:
+        print_json(
+            {
+                "figures": [
+                    {
+                        **f.record(),
+                        "sources": [{"id": s.id, "title": s.title, "grade": s.grade} for s in srcs],
+                    }
+                    for f, srcs in rows
+                ]
+            }
+        )
+        return EXIT_OK
+    table(
+        [
+            [
+                f"{f.value:g} {escape_name(f.unit)}",
+                f.as_of or "",
+                escape_name(f.what),
+                "; ".join(f"{escape_name(s.title)} [{s.grade}]" for s in srcs),
+            ]
+            for f, srcs in rows
+        ],
+        ["FIGURE", "AS OF", "WHAT", "SOURCES"],
+    )
+    return EXIT_OK
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    with open_case(args.case) as case:
+        repo = ProvenanceRepository(case.db)
+        citation = cite(
+            case,
+            _source_id(repo, args.source),
+            args.target_type,
+            args.target,
+            locator=args.locator,
+            note=args.note,
+            actor=args.examiner,
+        )
+    if args.json:
+        print_json(citation.record())
+    else:
+        say(f"{citation.id}  {args.target_type} {args.target} cites {citation.source_id}")
+    return EXIT_OK

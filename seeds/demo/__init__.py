@@ -1,0 +1,1 @@
+"""Seed data of the demo case (JSON)."""
