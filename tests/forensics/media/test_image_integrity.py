@@ -1,0 +1,57 @@
+"""Pixel integrity, bombs, thumbnails and perceptual hashes on real and malformed files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from forensics.media.image_integrity import check_image
+from forensics.media.thumbnails import THUMB_SIZE, hamming, make_thumbnail
+
+
+def test_truncated_jpeg_is_damaged_though_open_and_verify_pass(bad_files: Path) -> None:
+    data = (bad_files / "truncated_30pct.jpg").read_bytes()
+    with Image.open(io.BytesIO(data)) as plain:
+        plain.verify()  # the trap: Pillow's own check passes
+    result = check_image(data, "image/jpeg")
+    assert result.status == "damaged"
+    assert any("pixel data truncated" in p for p in result.problems)
+    assert (result.width, result.height) == (640, 480)
+
+
+def test_png_bad_crcs_are_damaged(bad_files: Path) -> None:
+    idat = check_image((bad_files / "png_bad_idat_crc.png").read_bytes(), "image/png")
+    assert idat.status == "damaged"
+    assert any("verify() failed" in p and "IDAT" in p for p in idat.problems)
+    ihdr = check_image((bad_files / "png_bad_ihdr_crc.png").read_bytes(), "image/png")
+    assert ihdr.status == "damaged"
+    assert any("corrupt PNG" in p for p in ihdr.problems)
+
+
+def test_decompression_bomb_is_refused(bad_files: Path) -> None:
+    result = check_image((bad_files / "sof_claims_60000x60000.jpg").read_bytes(), "image/jpeg")
+    assert result.status == "refused"
+    assert "decompression bomb" in result.problems[0]
+
+
+def test_good_image_and_unsupported_heic(corpus: Path) -> None:
+    good = check_image((corpus / "exif-samples/jpg/gps/DSCN0010.jpg").read_bytes(), "image/jpeg")
+    assert (good.status, good.width, good.height) == ("ok", 640, 480)
+    heic = check_image((corpus / "exif-samples/heic/IMG_5195.HEIC").read_bytes(), "image/heic")
+    assert heic.status == "unsupported"
+
+
+def test_thumbnail_draft_size_and_phash(corpus: Path) -> None:
+    data = (corpus / "exif-samples/jpg/gps/DSCN0010.jpg").read_bytes()
+    thumb = make_thumbnail(data)
+    assert max(thumb.width, thumb.height) == THUMB_SIZE
+    with Image.open(io.BytesIO(thumb.png)) as png:
+        assert png.format == "PNG"
+        assert png.size == (thumb.width, thumb.height)
+    full = make_thumbnail(data, draft=False)
+    assert hamming(thumb.phash, full.phash) <= 6, "draft and full decode look the same"
+    other = make_thumbnail((corpus / "exif-samples/jpg/Canon_40D.jpg").read_bytes())
+    assert hamming(thumb.phash, other.phash) > 12, "different pictures hash apart"
+    assert make_thumbnail(data).png == thumb.png, "thumbnails are deterministic"
