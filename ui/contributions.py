@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ui.annotate.contribution import AnnotateContribution
 from ui.context import Contribution
 
-CONTRIBUTIONS: tuple[Callable[[], Contribution], ...] = ()
+CONTRIBUTIONS: tuple[Callable[[], Contribution], ...] = (AnnotateContribution,)

@@ -54,7 +54,7 @@ class AnnotationEditor(QWidget):
         self.link_type.addItems(list(TargetType.ALL))
         self.link_target = QLineEdit()
         self.link_target.setPlaceholderText("id of the item, component, maker or hypothesis")
-        add_link = QPushButton("Link")
+        self.link_button = add_link = QPushButton("Link")
         add_link.setToolTip("Say what this annotation supports")
         add_link.clicked.connect(self._add_link)
         remove_link = QPushButton("Unlink")
@@ -110,8 +110,9 @@ class AnnotationEditor(QWidget):
             self.attributes.setItem(row, 0, QTableWidgetItem(str(key)))
             self.attributes.setItem(row, 1, QTableWidgetItem(str(value)))
         for link in svc.links_of(ann.id):
-            entry = QListWidgetItem(f"{link.target_type}: {self._describe(link.target_type,
-                                                                          link.target_id)}")
+            entry = QListWidgetItem(
+                f"{link.target_type}: {self._describe(link.target_type, link.target_id)}"
+            )
             entry.setData(Qt.ItemDataRole.UserRole, (link.id, link.target_type, link.target_id))
             self.links.addItem(entry)
 
@@ -143,15 +144,21 @@ class AnnotationEditor(QWidget):
             except WorkbenchError as exc:
                 self._controller.failed.emit(f"label refused: {exc}")
                 return
-        self._controller.edit(self._id, {"label": label,
-                                         "note": self.note.toPlainText() or None,
-                                         "attributes": self._attributes()})
+        self._controller.edit(
+            self._id,
+            {
+                "label": label,
+                "note": self.note.toPlainText() or None,
+                "attributes": self._attributes(),
+            },
+        )
 
     def _add_link(self) -> None:
         target = self.link_target.text().strip()
-        if self._id and target:
-            if self._controller.link(self._id, self.link_type.currentText(), target):
-                self.link_target.clear()
+        if not (self._id and target):
+            return
+        if self._controller.link(self._id, self.link_type.currentText(), target):
+            self.link_target.clear()
 
     def _remove_link(self) -> None:
         entry = self.links.currentItem()

@@ -1,0 +1,244 @@
+"""Annotating in the GUI: draw, link, undo/redo, track, list, export round trip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
+
+from forensics.annotations.exchange import export_annotations, import_annotations
+from forensics.annotations.models import Annotation
+from forensics.annotations.service import AnnotationService
+from forensics.case import Case
+from forensics.intake.ingest import ingest_paths
+from forensics.models import Item
+from ui.annotate.controller import AnnotationController
+from ui.annotate.editor import AnnotationEditor
+from ui.annotate.list_dock import AnnotationsDock
+
+COUNTER = "video/pyscenedetect/counter.mp4"
+
+
+class Host(QGraphicsView):
+    """A minimal viewer: the frame as a pixmap at (0, 0), in image pixels, shown at 1/4."""
+
+    def __init__(self, case: Case, item: Item) -> None:
+        self._scene = QGraphicsScene()
+        super().__init__(self._scene)
+        self.case, self.item = case, item
+        self.pixmap = QGraphicsPixmapItem()
+        self.scene().addItem(self.pixmap)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.resize(520, 320)
+        self.scale(0.25, 0.25)
+        self.svc = AnnotationService(case)
+
+    def show_frame(self, controller: AnnotationController, index: int) -> None:
+        anchor, rgb = self.svc.sources.get(self.item.id).read(index)
+        h, w, _ = rgb.shape
+        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888)
+        self.pixmap.setPixmap(QPixmap.fromImage(image))
+        self.scene().setSceneRect(0, 0, w, h)
+        self.centerOn(w / 2, h / 2)
+        controller.show_frame(self.item.id, index, anchor.pixel_sha256)
+
+
+def drag(qtbot, view: QGraphicsView, start: tuple[float, float], end: tuple[float, float]) -> None:
+    a: QPoint = view.mapFromScene(*start)
+    b: QPoint = view.mapFromScene(*end)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=(a + b) / 2)
+    qtbot.mouseMove(view.viewport(), pos=b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+
+
+def close_to(points: tuple[tuple[float, float], ...], expected: list[tuple[float, float]]) -> bool:
+    return all(
+        abs(p[0] - e[0]) <= 4 and abs(p[1] - e[1]) <= 4
+        for p, e in zip(points, expected, strict=True)
+    )
+
+
+@pytest.fixture
+def setup(
+    qtbot, case: Case, corpus: Path
+) -> Iterator[tuple[Case, Item, Item, Host, AnnotationController]]:
+    video = ingest_paths(case, [corpus / COUNTER]).items[0]
+    camera = case.add_item(kind="component", name="Viewpro A40")
+    host = Host(case, video)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    controller = AnnotationController(lambda: case, host.scene(), host)
+    yield case, video, camera, host, controller
+    controller.case_closed()
+    host.svc.close()
+
+
+def test_draw_link_undo_redo_track_and_round_trip(
+    qtbot, qtmodeltester, setup, tmp_path: Path, corpus: Path
+) -> None:
+    case, video, camera, host, controller = setup
+    editor = AnnotationEditor(controller)
+    qtbot.addWidget(editor)
+    svc = controller.service()
+
+    # draw a box on frame 4
+    host.show_frame(controller, 4)
+    controller.tool.set_tool("box")
+    assert host.dragMode() == QGraphicsView.DragMode.NoDrag
+    drag(qtbot, host, (200, 120), (600, 440))
+    [ann] = svc.search()
+    assert ann.frame_index == 4
+    assert ann.kind == "box"
+    assert ann.label == "vehicle"
+    assert close_to(ann.points, [(200, 120), (600, 440)])
+    assert ann.frame_pixel_sha256 == svc.anchor(video.id, 4).pixel_sha256
+    assert [s.annotation_id for s in controller.shapes()] == [ann.id]
+
+    # link it to the camera item through the editor
+    assert editor.annotation_id == ann.id
+    editor.link_type.setCurrentText("item")
+    editor.link_target.setText(camera.id)
+    qtbot.mouseClick(editor.link_button, Qt.MouseButton.LeftButton)
+    assert [(lk.target_type, lk.target_id) for lk in svc.links_of(ann.id)] == [("item", camera.id)]
+    assert editor.links.count() == 1
+    assert [a.id for a in svc.supporting("item", camera.id)] == [ann.id]
+
+    # undo both, redo both: the same record with the same link comes back
+    controller.undo_stack.undo()
+    assert svc.links_of(ann.id) == []
+    controller.undo_stack.undo()
+    assert svc.search() == []
+    assert controller.shapes() == []
+    controller.undo_stack.redo()
+    controller.undo_stack.redo()
+    [back] = svc.search()
+    assert back.id == ann.id
+    assert back.points == ann.points
+    assert [lk.target_id for lk in svc.links_of(ann.id)] == [camera.id]
+    ops = [
+        e.details["op"]
+        for e in case.custody.entries()
+        if e.action == "annotated" and e.subject_type in ("annotation", "annotation_link")
+    ]
+    assert ops == ["create", "link", "unlink", "delete", "restore", "link"]
+
+    # a track over three keyframes; frame 5 is interpolated
+    controller.tool.set_tool("box")
+    track_id = controller.start_track("vehicle")
+    assert track_id
+    for frame, x in ((0, 100), (10, 500), (20, 900)):
+        host.show_frame(controller, frame)
+        drag(qtbot, host, (x, 200), (x + 200, 400))
+    keys = svc.repo.keyframes(track_id)
+    assert [k.frame_index for k in keys] == [0, 10, 20]
+    host.show_frame(controller, 5)
+    [mid] = [s for s in controller.shapes() if s.interpolated]
+    assert close_to(mid.points, [(300, 200), (500, 400)])
+    controller.undo_stack.undo()  # the third keyframe goes
+    assert [k.frame_index for k in svc.repo.keyframes(track_id)] == [0, 10]
+    controller.undo_stack.redo()
+    assert [k.frame_index for k in svc.repo.keyframes(track_id)] == [0, 10, 20]
+
+    # the list: every annotation, filterable, double-click asks for the frame
+    dock = AnnotationsDock(lambda: svc)
+    qtbot.addWidget(dock)
+    dock.reload()
+    qtmodeltester.check(dock.model)
+    assert dock.model.rowCount() == 4
+    dock.link_type.setCurrentText("item")
+    assert dock.model.rowCount() == 1
+    with qtbot.waitSignal(dock.frame_requested) as requested:
+        dock.table.doubleClicked.emit(dock.model.index(0, 0))
+    assert requested.args == [video.id, 4]
+
+    # exports round-trip into a fresh case on the same pixels with the same geometry
+    fresh = Case.create(tmp_path / "fresh", title="Other machine", examiner="B")
+    try:
+        ingest_paths(fresh, [corpus / COUNTER])
+        other = AnnotationService(fresh)
+        try:
+            for fmt in ("coco", "cvat-video"):
+                report = export_annotations(svc, fmt, tmp_path / fmt)
+                for path in report.files:
+                    if path.endswith((".json", ".xml")):
+                        assert import_annotations(other, Path(path)).rejected == []
+
+            def key(a: Annotation) -> tuple[object, ...]:
+                return (a.id, a.frame_pixel_sha256, a.frame_index, a.kind, a.points, a.label)
+
+            assert sorted(map(key, other.search())) == sorted(map(key, svc.search()))
+            assert [lk.target_type for lk in other.links_of(ann.id)] == []  # camera not there
+        finally:
+            other.close()
+    finally:
+        fresh.close()
+
+
+def test_moving_a_shape_is_an_undoable_edit_and_delete_restores(qtbot, setup) -> None:
+    _case, _video, _camera, host, controller = setup
+    svc = controller.service()
+    host.show_frame(controller, 2)
+    ann = controller.add("point", ((300.0, 300.0),), "lantern")
+    assert ann is not None
+    drag(qtbot, host, (300, 300), (340, 280))  # no tool active: the drag moves the point
+    [moved] = svc.get(ann.id).points
+    assert abs(moved[0] - 340) <= 4
+    assert abs(moved[1] - 280) <= 4
+    controller.undo_stack.undo()
+    assert svc.get(ann.id).points == ((300.0, 300.0),)
+    controller.delete(ann.id)
+    assert svc.search() == []
+    controller.undo_stack.undo()
+    assert svc.get(ann.id).label == "lantern"
+    failures: list[str] = []
+    controller.failed.connect(failures.append)
+    controller.add("box", ((5000.0, 5000.0), (6000.0, 6000.0)))
+    assert failures
+    assert "outside" in failures[0]
+    # add, delete (the undone move was dropped by the delete); the refused box is not there
+    assert [controller.undo_stack.text(i) for i in range(controller.undo_stack.count())] == [
+        "Add point 'lantern'",
+        "Delete 'lantern'",
+    ]
+
+
+def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
+    qtbot, make_window, case: Case, corpus: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QDockWidget
+
+    from ui.annotate.contribution import AnnotateContribution
+
+    video = ingest_paths(case, [corpus / COUNTER]).items[0]
+    svc = AnnotationService(case)
+    svc.add(video.id, 3, "box", [(10, 10), (100, 100)], "lantern")
+    svc.close()
+    root = case.root
+    case.close()
+    window = make_window(contributions=(AnnotateContribution,))
+    assert window.contribution_errors == []
+    menu = window.context.menu("&Annotate")
+    actions = [a for a in menu.actions() if not a.isSeparator()]
+    assert len(actions) >= 12
+    assert all(a.shortcut().toString() and a.statusTip() for a in actions), [
+        a.text() for a in actions if not (a.shortcut().toString() and a.statusTip())
+    ]
+    for name in ("dock_annotations", "dock_annotation", "dock_frames_of_interest"):
+        assert window.findChild(QDockWidget, name) is not None, name
+    assert window.open_case(root)
+    controller = window.findChild(AnnotationController, "annotation_controller")
+    contribution = controller.contribution
+    assert contribution.list.model.rowCount() == 1
+    qtbot.waitUntil(lambda: contribution.frames.count() == 1, timeout=20000)
+    job = contribution.run_export("png", tmp_path / "png")
+    with qtbot.waitSignal(job.signals.ended, timeout=20000):
+        pass
+    assert len(list((tmp_path / "png").glob("*.png"))) == 1
