@@ -131,6 +131,8 @@ def hypotheses_from_metadata(
     positions = metadata_positions(case, item_id)
     tracks = {t.item_id: t for t in telemetry_tracks(case, item_id)}
     result = AutoResult()
+    if item_id is not None and not positions:
+        result.problems.append(_no_position(case, item_id))
     for n, pos in enumerate(positions):
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -165,6 +167,18 @@ def hypotheses_from_metadata(
             result.problems.append(f"item {pos.item_id}: {pos.source} position {pos.id}: {exc}")
     progress(len(positions), len(positions), "done")
     return result
+
+
+def _no_position(case: Case, item_id: str) -> str:
+    """Why an item yields no hypothesis: its metadata holds no position (and what it said)."""
+    name = case.items.get(item_id).name
+    repo = _media_repository(case)
+    said: tuple[str, ...] = ()
+    if repo is not None and hasattr(repo, "metadata"):
+        view = repo.metadata(item_id)
+        said = tuple(view.warnings) + tuple(view.errors)
+    detail = f" ({'; '.join(said)})" if said else ""
+    return f"item {item_id} ({name}): its metadata holds no position{detail}"
 
 
 def check_case(

@@ -169,8 +169,8 @@ class OfflineGazetteer(Geocoder):  # type: ignore[misc]
         Raises:
             ValueError: the position is not a valid latitude/longitude.
         """
-        point = query if isinstance(query, Point) else Point(query)
-        found = self.nearest(point.latitude, point.longitude, k=1 if exactly_one else (limit or 5))
+        lat, lon = _lat_lon(query)
+        found = self.nearest(lat, lon, k=1 if exactly_one else (limit or 5))
         if not found:
             return None
         locations = [_location(p, distance_m=d) for p, d in found]
@@ -277,6 +277,27 @@ class OfflineGazetteer(Geocoder):  # type: ignore[misc]
                     visited.add(cell)
                     out.extend(idx.grid.get(cell, ()))
         return out
+
+
+def _lat_lon(query: Any) -> tuple[float, float]:
+    """(lat, lon) from what geopy accepts, refusing out-of-range values geopy would wrap."""
+    if isinstance(query, Point):
+        return float(query.latitude), float(query.longitude)
+    if isinstance(query, list | tuple) and len(query) >= 2:
+        try:
+            return float(query[0]), float(query[1])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not a position: {query!r}") from exc
+    if isinstance(query, str):
+        parts = query.replace(";", ",").split(",")
+        if len(parts) == 2:
+            try:
+                return float(parts[0]), float(parts[1])
+            except ValueError:
+                pass
+        point = Point(query)
+        return float(point.latitude), float(point.longitude)
+    raise ValueError(f"not a position: {query!r}")
 
 
 def _ring_floor_m(lat: float, r: int) -> float:

@@ -1,0 +1,413 @@
+"""`pwb geo add | edit | link | list | show | auto | check | sun`: geolocation hypotheses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from app.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    UsageError,
+    add_json_flag,
+    open_case,
+    resolve_item,
+)
+from app.cli.output import print_json, say, table, warn
+from forensics.errors import NotFoundError
+from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STATUSES
+from geoloc.auto import check_case, hypotheses_from_metadata
+from geoloc.evidence import Support
+from geoloc.export_geo import properties
+from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
+from geoloc.sun import check_shadow, sun_position
+
+
+def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
+    """Add the `pwb geo` actions."""
+    p = geo.add_parser("add", help="record a hypothesis for an item")
+    p.add_argument("case_dir")
+    p.add_argument("--item", required=True)
+    p.add_argument("--place", help="a place name (looked up when no position is given)")
+    p.add_argument("--lat", type=float)
+    p.add_argument("--lon", type=float)
+    p.add_argument("--area", help='an outline "LON,LAT LON,LAT LON,LAT ..." instead of a point')
+    p.add_argument("--radius-m", type=float, help="uncertainty radius in metres")
+    p.add_argument(
+        "--method",
+        action="append",
+        required=True,
+        dest="methods",
+        help=f"one of {', '.join(METHODS)} (repeatable)",
+    )
+    p.add_argument("--status", default="proposed", help=", ".join(STATUSES))
+    p.add_argument("--confidence", default="unverified", help=", ".join(CONFIDENCES))
+    p.add_argument("--frames", help="a frame range FIRST-LAST of a video")
+    p.add_argument("--analyst")
+    p.add_argument("--notes", default="")
+    p.add_argument("--examiner")
+    p.add_argument("--reason")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_add)
+
+    p = geo.add_parser("edit", help="change a hypothesis (the old version stays in its history)")
+    p.add_argument("case_dir")
+    p.add_argument("hypothesis")
+    for name in ("status", "confidence", "notes", "analyst", "place"):
+        p.add_argument(f"--{name}")
+    p.add_argument("--lat", type=float)
+    p.add_argument("--lon", type=float)
+    p.add_argument("--radius-m", type=float)
+    p.add_argument("--method", action="append", dest="methods")
+    p.add_argument("--examiner")
+    p.add_argument("--reason")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_edit)
+
+    p = geo.add_parser("link", help="attach supporting or contradicting evidence")
+    p.add_argument("case_dir")
+    p.add_argument("hypothesis")
+    stance = p.add_mutually_exclusive_group(required=True)
+    stance.add_argument("--supporting", action="store_const", const="supporting", dest="stance")
+    stance.add_argument(
+        "--contradicting", action="store_const", const="contradicting", dest="stance"
+    )
+    p.add_argument("--kind", required=True, choices=LINK_KINDS)
+    p.add_argument(
+        "--target", required=True, help="the id of the annotation, item, frame or source"
+    )
+    p.add_argument("--clue", help="label of the observation; links with one label are one clue")
+    p.add_argument("--note", default="")
+    p.add_argument("--examiner")
+    p.add_argument("--reason")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_link)
+
+    p = geo.add_parser("list", help="list hypotheses with their support")
+    p.add_argument("case_dir")
+    p.add_argument("--item")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_list)
+
+    p = geo.add_parser("show", help="one hypothesis with its evidence and history")
+    p.add_argument("case_dir")
+    p.add_argument("hypothesis")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_show)
+
+    p = geo.add_parser("auto", help="make hypotheses from positions in the media's metadata")
+    p.add_argument("case_dir")
+    p.add_argument("--item")
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_auto)
+
+    p = geo.add_parser("check", help="flag hypotheses that contradict metadata or each other")
+    p.add_argument("case_dir")
+    p.add_argument("--item")
+    p.add_argument(
+        "--threshold-m",
+        type=float,
+        default=1000.0,
+        help="gap between uncertainty circles that counts as far (default 1000)",
+    )
+    add_json_flag(p)
+    p.set_defaults(func=cmd_check)
+
+    p = geo.add_parser("sun", help="the sun's azimuth and elevation at a hypothesis")
+    p.add_argument("case_dir")
+    p.add_argument("hypothesis")
+    p.add_argument(
+        "--time", required=True, help="ISO 8601 with offset, e.g. 2025-05-01T10:00+08:00"
+    )
+    p.add_argument(
+        "--shadow-azimuth",
+        type=float,
+        help="a shadow direction measured on the frame (degrees from north)",
+    )
+    p.add_argument("--tolerance", type=float, default=15.0)
+    add_json_flag(p)
+    p.set_defaults(func=cmd_sun)
+
+
+# helpers --------------------------------------------------------------------------------------
+def _json(h: Hypothesis, support: Support) -> dict[str, Any]:
+    out = properties(h, support)
+    out["lat"], out["lon"] = h.lat, h.lon
+    out["area"] = None if h.area is None else [list(p) for p in h.area]
+    return out
+
+
+def _frames(text: str | None) -> tuple[int | None, int | None]:
+    if not text:
+        return None, None
+    first, _, last = text.partition("-")
+    try:
+        return int(first), int(last) if last else int(first)
+    except ValueError as exc:
+        raise UsageError(f"--frames {text!r}: expected FIRST-LAST, e.g. 120-480") from exc
+
+
+def _area(text: str | None) -> list[list[float]] | None:
+    if not text:
+        return None
+    try:
+        return [[float(v) for v in pair.split(",")] for pair in text.split()]
+    except ValueError as exc:
+        raise UsageError(f"--area {text!r}: expected LON,LAT pairs separated by spaces") from exc
+
+
+def _hypothesis(service: HypothesisService, ref: str) -> Hypothesis:
+    try:
+        return service.get(ref)
+    except NotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _row(h: Hypothesis, s: Support) -> list[str]:
+    where = f"{h.lat:.5f}, {h.lon:.5f}"
+    size = "area" if h.area else (f"±{h.radius_m:g} m" if h.radius_m is not None else "")
+    clues = f"{s.independent_supporting}" + (" (weak)" if s.weak else "")
+    return [
+        h.id[:8],
+        (h.item_id or "")[:8],
+        h.place_name or "",
+        where,
+        size,
+        h.status,
+        h.confidence,
+        ",".join(h.methods),
+        h.origin,
+        clues,
+    ]
+
+
+# commands -------------------------------------------------------------------------------------
+# commands ---------------------------------------------------------------------------------------
+def cmd_add(args: argparse.Namespace) -> int:
+    if args.place is None and args.area is None and (args.lat is None or args.lon is None):
+        raise UsageError("give --place NAME, or --lat LAT --lon LON, or --area")
+    first, last = _frames(args.frames)
+    with open_case(args.case_dir) as case:
+        item_id = resolve_item(case, args.item)
+        service = HypothesisService(case)
+        h = service.add(
+            HypothesisDraft(
+                item_id=item_id,
+                methods=tuple(args.methods),
+                lat=args.lat,
+                lon=args.lon,
+                radius_m=args.radius_m,
+                area=_area(args.area),
+                place_name=args.place,
+                status=args.status,
+                confidence=args.confidence,
+                analyst=args.analyst,
+                notes=args.notes,
+                frame_start=first,
+                frame_end=last,
+            ),
+            actor=args.examiner,
+            reason=args.reason,
+        )
+        if args.json:
+            print_json(_json(h, service.support(h.id)))
+        else:
+            say(
+                f"hypothesis {h.id}: {h.place_name or ''} {h.lat:.5f}, {h.lon:.5f} "
+                f"({h.status}, {h.confidence})"
+            )
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    for name in ("status", "confidence", "notes", "analyst", "lat", "lon", "radius_m"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    if args.place is not None:
+        changes["place_name"] = args.place
+    if args.methods:
+        changes["methods"] = tuple(args.methods)
+    if not changes:
+        raise UsageError("nothing to change")
+    with open_case(args.case_dir) as case:
+        service = HypothesisService(case)
+        h = service.update(
+            _hypothesis(service, args.hypothesis).id,
+            changes,
+            actor=args.examiner,
+            reason=args.reason,
+        )
+        if args.json:
+            print_json(_json(h, service.support(h.id)))
+        else:
+            say(f"hypothesis {h.id}: version {h.version}")
+    return EXIT_OK
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        service = HypothesisService(case)
+        h = _hypothesis(service, args.hypothesis)
+        link = service.link(
+            h.id,
+            stance=args.stance,
+            kind=args.kind,
+            target_id=args.target,
+            clue=args.clue,
+            note=args.note,
+            actor=args.examiner,
+            reason=args.reason,
+        )
+        s = service.support(h.id)
+        if args.json:
+            print_json({"link": link.__dict__, "support": s.__dict__})
+        else:
+            say(
+                f"linked {link.kind} {link.target_id} ({link.stance}) to {h.id[:8]}; "
+                f"{s.independent_supporting} independent supporting clue(s)"
+                + (" (weak)" if s.weak else "")
+            )
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        item_id = resolve_item(case, args.item) if args.item else None
+        service = HypothesisService(case)
+        hypotheses = service.hypotheses(item_id)
+        supports = service.supports()
+        if args.json:
+            print_json({"hypotheses": [_json(h, supports[h.id]) for h in hypotheses]})
+            return EXIT_OK
+        table(
+            [_row(h, supports[h.id]) for h in hypotheses],
+            [
+                "id",
+                "item",
+                "place",
+                "lat, lon",
+                "size",
+                "status",
+                "confidence",
+                "methods",
+                "origin",
+                "clues",
+            ],
+        )
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        service = HypothesisService(case)
+        h = _hypothesis(service, args.hypothesis)
+        links = service.links(h.id)
+        history = service.history(h.id)
+        doc = _json(h, service.support(h.id))
+        doc["evidence"] = [link.__dict__ for link in links]
+        doc["history"] = [e.__dict__ for e in history]
+        if args.json:
+            print_json(doc)
+            return EXIT_OK
+        for key in (
+            "id",
+            "item_id",
+            "place_name",
+            "lat",
+            "lon",
+            "radius_m",
+            "status",
+            "confidence",
+            "methods",
+            "analyst",
+            "origin",
+            "notes",
+            "supporting_clues",
+        ):
+            say(f"{key}: {doc[key]}")
+        for link in links:
+            say(f"evidence: {link.stance} {link.kind} {link.target_id} clue={link.clue}")
+        for e in history:
+            say(
+                f"v{e.version} {e.created_at} {e.created_by} {e.action} "
+                f"{json.dumps(e.changes, ensure_ascii=False)}"
+            )
+    return EXIT_OK
+
+
+def cmd_auto(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        item_id = resolve_item(case, args.item) if args.item else None
+        result = hypotheses_from_metadata(case, item_id, actor=args.examiner)
+        if args.json:
+            print_json(
+                {
+                    "created": [h.id for h in result.created],
+                    "existing": result.existing,
+                    "problems": result.problems,
+                }
+            )
+        else:
+            say(
+                f"{len(result.created)} hypotheses from metadata, {result.existing} already "
+                "recorded"
+            )
+            for problem in result.problems:
+                warn(problem)
+    return EXIT_PARTIAL if result.problems else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        item_id = resolve_item(case, args.item) if args.item else None
+        flags = check_case(case, item_id, threshold_m=args.threshold_m)
+    if args.json:
+        print_json({"flags": [f.to_json() for f in flags]})
+    else:
+        for f in flags:
+            say(f"{f.kind}: {f.message}")
+        if not flags:
+            say("no inconsistencies")
+    return EXIT_FINDINGS if flags else EXIT_OK
+
+
+def cmd_sun(args: argparse.Namespace) -> int:
+    try:
+        when = datetime.fromisoformat(args.time.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(f"--time {args.time!r} is not an ISO 8601 time") from exc
+    with open_case(args.case_dir, readonly=True) as case:
+        h = _hypothesis(HypothesisService(case), args.hypothesis)
+    sun = sun_position(when, h.lat, h.lon)
+    doc: dict[str, Any] = {"hypothesis_id": h.id, **sun.to_json()}
+    if args.shadow_azimuth is not None:
+        c = check_shadow(sun, args.shadow_azimuth, args.tolerance)
+        doc["shadow_check"] = {
+            "predicted_deg": round(c.predicted, 2),
+            "measured_deg": round(c.measured, 2),
+            "difference_deg": round(c.difference, 2),
+            "tolerance_deg": c.tolerance,
+            "consistent": c.consistent,
+        }
+    if args.json:
+        print_json(doc)
+    else:
+        say(
+            f"sun at {h.place_name or h.id[:8]} ({h.lat:.4f}, {h.lon:.4f}) {sun.when_utc}: "
+            f"azimuth {sun.azimuth:.1f}°, elevation {sun.elevation:.1f}°, shadows point "
+            f"{sun.shadow_azimuth:.1f}°" + ("" if sun.is_up else " (the sun is down)")
+        )
+        if "shadow_check" in doc:
+            c2 = doc["shadow_check"]
+            say(
+                f"measured shadow {c2['measured_deg']}°: {c2['difference_deg']}° off, "
+                + ("consistent" if c2["consistent"] else "inconsistent")
+            )
+    if "shadow_check" in doc and not doc["shadow_check"]["consistent"]:
+        return EXIT_FINDINGS
+    return EXIT_OK
