@@ -1,10 +1,341 @@
-"""`pwb` subcommands of this feature (registered by `app.cli.COMMAND_MODULES`)."""
+"""`pwb pack | unpack | merge | conflicts | resolve | keygen | report`: sharing cases.
+
+`pwb export --format case-uco|csv` is added to the export registry of `geo_cmds`
+(`EXPORTERS`); if that command does not exist, this module provides `pwb export` itself.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from app.cli import geo_cmds
+from app.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    add_json_flag,
+    open_case,
+    resolve_item,
+)
+from app.cli.interrupt import cancel_on_sigint
+from app.cli.output import ProgressBar, print_json, say, table, warn
+from forensics.case import Case
+from forensics.errors import ArchiveError
+from forensics.exchange import signing
+from forensics.exchange.case_uco import write_case_uco
+from forensics.exchange.csv_export import write_items_csv
+from forensics.exchange.merge import conflicts_json, merge_archive, resolve_conflict
+from forensics.exchange.pack import pack_case
+from forensics.exchange.redact import PROFILES
+from forensics.exchange.report import build_report, log_export, write_report
+from forensics.exchange.unpack import Limits, unpack_archive
+
+Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
+
+EXPORTS: dict[str, Exporter] = {
+    "case-uco": lambda case, out, actor: write_case_uco(case, out, actor),
+    "csv": lambda case, out, actor: write_items_csv(case, out, actor),
+}
+"""The formats this feature adds to `pwb export`."""
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add this feature's subcommands to `pwb`."""
+    """Add the exchange commands to `pwb`."""
+    p = sub.add_parser("pack", help="pack a case or a selection into one .pwbcase file")
+    p.add_argument("case_dir")
+    p.add_argument("out", help="the archive to write (.pwbcase)")
+    p.add_argument(
+        "--items",
+        nargs="+",
+        metavar="ID",
+        help="only these items (and what they "
+        "depend on: parents, contents, frames, annotations, hypotheses, links)",
+    )
+    p.add_argument("--redact", choices=PROFILES, default="none")
+    p.add_argument("--sign", metavar="KEYFILE", help="sign the manifest with a team key")
+    p.add_argument("--reason", help="why the case is packed (kept in the manifest and log)")
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_pack)
+
+    p = sub.add_parser("unpack", help="check a received archive and unpack it as a case")
+    p.add_argument("archive")
+    p.add_argument("dest", help="the new case folder")
+    _trust_flags(p)
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_unpack)
+
+    p = sub.add_parser("merge", help="merge a team's archive into an existing case")
+    p.add_argument("case_dir")
+    p.add_argument("archive")
+    _trust_flags(p)
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("conflicts", help="list merge conflicts waiting for a decision")
+    p.add_argument("case_dir")
+    p.add_argument("--all", action="store_true", help="resolved ones too")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("resolve", help="settle a merge conflict")
+    p.add_argument("case_dir")
+    p.add_argument("conflict")
+    p.add_argument("--keep", choices=("mine", "theirs"), required=True)
+    p.add_argument("--reason")
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_resolve)
+
+    p = sub.add_parser("keygen", help="make a team signing key (OUT and OUT.pub)")
+    p.add_argument("out")
+    p.add_argument("--name", required=True, help="the team's name, shown to recipients")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_keygen)
+
+    p = sub.add_parser("report", help="write an HTML or PDF report of the case")
+    p.add_argument("case_dir")
+    p.add_argument("out", help="OUT.html or OUT.pdf")
+    p.add_argument("--items", nargs="+", metavar="ID")
+    p.add_argument("--examiner")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_report)
+
+    registry = getattr(geo_cmds, "EXPORTERS", None)
+    if isinstance(registry, dict):
+        registry.update(EXPORTERS_FOR_REGISTRY)
+    elif "export" not in sub.choices:
+        p = sub.add_parser("export", help="export the case in an exchange format")
+        p.add_argument("case_dir")
+        p.add_argument("--format", required=True, dest="fmt", choices=sorted(EXPORTS))
+        p.add_argument("out")
+        p.add_argument("--examiner")
+        add_json_flag(p)
+        p.set_defaults(func=cmd_export)
+
+
+EXPORTERS_FOR_REGISTRY = EXPORTS
+
+
+def _trust_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--trust", nargs="+", metavar="KEY.pub", help="accept only archives signed by these keys"
+    )
+    p.add_argument("--require-signature", action="store_true")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    trusted = signing.load_trusted([Path(k) for k in args.trust]) if args.trust else None
+    return Limits(trusted=trusted, require_signature=args.require_signature)
+
+
+def _refused(exc: ArchiveError, as_json: bool) -> int:
+    if as_json:
+        print_json({"ok": False, "refused": True, "reasons": exc.reasons})
+    else:
+        warn("refused: the archive was not unpacked; nothing was written")
+        for reason in exc.reasons:
+            say(f"REFUSED {reason}")
+    return EXIT_FINDINGS
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        items = [resolve_item(case, i) for i in args.items] if args.items else None
+        key = signing.load_key(Path(args.sign)) if args.sign else None
+        bar = ProgressBar("pack")
+        with cancel_on_sigint() as cancel:
+            try:
+                result = pack_case(
+                    case,
+                    Path(args.out),
+                    items=items,
+                    redact=args.redact,
+                    key=key,
+                    reason=args.reason,
+                    actor=args.examiner,
+                    progress=bar,
+                    cancel=cancel,
+                )
+            finally:
+                bar.close()
+    if args.json:
+        print_json(result.to_json())
+    else:
+        data = result.to_json()
+        say(f"packed {data['members']} files ({data['bytes']:,} bytes) into {result.archive}")
+        say(f"manifest sha256 {result.manifest_sha256}; custody entry {result.custody_seq}")
+        if result.signed_by:
+            say(f"signed by {result.signed_by} ({key.fingerprint if key else ''})")
+    return EXIT_OK
+
+
+def cmd_unpack(args: argparse.Namespace) -> int:
+    bar = ProgressBar("unpack")
+    with cancel_on_sigint() as cancel:
+        try:
+            result = unpack_archive(
+                Path(args.archive),
+                Path(args.dest),
+                limits=_limits(args),
+                actor=args.examiner,
+                progress=bar,
+                cancel=cancel,
+            )
+        except ArchiveError as exc:
+            return _refused(exc, args.json)
+        finally:
+            bar.close()
+    data = result.to_json()
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    say(f"unpacked case '{data['title']}' ({data['case_id']}) into {result.dest}")
+    say(
+        f"packed by {data['packed_by']} at {data['packed_at']}"
+        + (f" because: {data['reason']}" if data["reason"] else "")
+    )
+    sig = result.received.signature
+    say("not signed" if sig is None else f"signed by {sig.signer}, key {sig.fingerprint}")
+    if data["redaction"].get("profile", "none") != "none":
+        say(f"redacted: {data['redaction'].get('rule')}")
+    say("every file matched the manifest; the custody chain and records verify")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        bar = ProgressBar("merge")
+        with cancel_on_sigint() as cancel:
+            try:
+                result = merge_archive(
+                    case,
+                    Path(args.archive),
+                    limits=_limits(args),
+                    actor=args.examiner,
+                    progress=bar,
+                    cancel=cancel,
+                )
+            except ArchiveError as exc:
+                return _refused(exc, args.json)
+            finally:
+                bar.close()
+    data = result.to_json()
+    if args.json:
+        print_json(data)
+    else:
+        say(
+            f"merged {args.archive}: {data['added']} added, {data['updated']} updated, "
+            f"{data['unchanged']} unchanged, {len(data['conflicts'])} conflict(s), "
+            f"{data['evidence_added']} evidence files added"
+        )
+        for c in data["conflicts"]:
+            say(
+                f"CONFLICT {c['id']}  {c['table']} {c['record_id']}: "
+                f"{', '.join(c['columns'])} (resolve with `pwb resolve`)"
+            )
+        for s in data["same_content"]:
+            say(f"same content: their item {s['theirs']} = our item {s['mine']}")
+    return EXIT_FINDINGS if data["conflicts"] else EXIT_OK
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir, readonly=True) as case:
+        found = conflicts_json(case, only_open=not args.all)
+    if args.json:
+        print_json({"conflicts": found})
+    else:
+        table(
+            [
+                [c["id"], c["status"], c["table"], c["record_id"], ", ".join(c["columns"])]
+                for c in found
+            ],
+            ["ID", "STATUS", "TABLE", "RECORD", "COLUMNS"],
+        )
+    return EXIT_OK
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        ids = [
+            c["id"]
+            for c in conflicts_json(case, only_open=False)
+            if c["id"].startswith(args.conflict)
+        ]
+        if len(ids) != 1:
+            raise UsageError(
+                f"{'no' if not ids else 'more than one'} conflict matches {args.conflict!r}"
+            )
+        resolved = resolve_conflict(
+            case, ids[0], args.keep, actor=args.examiner, reason=args.reason
+        )
+    if args.json:
+        print_json({"id": resolved.id, "status": resolved.status})
+    else:
+        say(f"conflict {resolved.id}: {resolved.status}")
+    return EXIT_OK
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    key = signing.generate(Path(args.out), args.name)
+    if args.json:
+        print_json(
+            {
+                "name": key.name,
+                "fingerprint": key.fingerprint,
+                "private": args.out,
+                "public": f"{args.out}.pub",
+            }
+        )
+    else:
+        say(f"key for {key.name}: {args.out} (keep private), {args.out}.pub (share)")
+        say(f"fingerprint {key.fingerprint}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise UsageError(f"{out}: name an .html or .pdf file")
+    with open_case(args.case_dir) as case:
+        items = [resolve_item(case, i) for i in args.items] if args.items else None
+        bar = ProgressBar("report")
+        with cancel_on_sigint() as cancel:
+            try:
+                if suffix == ".pdf":
+                    from ui.exchange.pdf import html_to_pdf
+
+                    html = build_report(
+                        case, items=items, actor=args.examiner, progress=bar, cancel=cancel
+                    )
+                    data = html_to_pdf(html, out)
+                    summary = log_export(
+                        case, out, "pdf-report", data, actor=args.examiner, items=items
+                    )
+                else:
+                    summary = write_report(
+                        case, out, items=items, actor=args.examiner, progress=bar, cancel=cancel
+                    )
+            finally:
+                bar.close()
+    if args.json:
+        print_json(summary)
+    else:
+        say(f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']})")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_case(args.case_dir) as case:
+        summary = EXPORTS[args.fmt](case, Path(args.out), args.examiner)
+    if args.json:
+        print_json(summary)
+    else:
+        say(f"wrote {summary['path']} ({args.fmt}, sha256 {summary['sha256']})")
+    return EXIT_OK

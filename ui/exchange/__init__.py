@@ -1,0 +1,1 @@
+"""The GUI of case exchange: File > Export, Import, Merge, conflicts and reports."""
