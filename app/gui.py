@@ -18,6 +18,7 @@ from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from forensics.case import Case, is_case
+from forensics.jobs import CancelToken, ProgressFn
 from ui.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def _settings(folder: Path, screenshot: bool) -> QSettings:
     return QSettings(ORG, APP)
 
 
-def demo_builder() -> Callable[[Path], Any] | None:
+def demo_builder() -> Callable[..., Any] | None:
     """`app.demo.build.build_demo` when the demo feature is installed."""
     try:
         from app.demo.build import build_demo
@@ -75,12 +76,13 @@ def demo_builder() -> Callable[[Path], Any] | None:
     return build_demo
 
 
-def default_case(folder: Path) -> tuple[Path, Callable[[Path], Any] | None]:
+def default_case(folder: Path) -> tuple[Path, Callable[..., Any] | None]:
     """The case to open with no argument and, when it must be built first, how."""
     builder = demo_builder()
     if builder is not None:
-        root = folder / "demo-case"
-        return root, (None if is_case(root) else builder)
+        # Always through the builder: it returns at once when the demo is up to date and
+        # rebuilds it when a feature added its part.
+        return folder / "demo-case", builder
     root = folder / "my-case"
     if not is_case(root):
         Case.create(root, title="My case").close()
@@ -103,7 +105,7 @@ def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
         window.resize(*SCREENSHOT_SIZE)
     window.show()
 
-    build: Callable[[Path], Any] | None = None
+    build: Callable[..., Any] | None = None
     if case_dir is not None:
         target: Path | None = case_dir
     elif (
@@ -127,15 +129,15 @@ def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
     return result.get("code", 1)
 
 
-def _build_then_open(window: Any, root: Path, build: Callable[[Path], Any]) -> None:
+def _build_then_open(window: Any, root: Path, build: Callable[..., Any]) -> None:
     """Build the demo case in the background, then open it."""
 
-    def work(progress: Any, cancel: Any) -> Path:
-        progress(0, 0, "building the demo case")
-        build(root)
+    def work(progress: ProgressFn, cancel: CancelToken) -> Path:
+        progress(0, 0, "checking the demo case")
+        build(root, progress=progress, cancel=cancel)
         return root
 
-    job = window.runner.start("Building the demo case", work)
+    job = window.runner.start("Demo case", work)
     job.signals.finished.connect(lambda _r: window.open_case(root))
     job.signals.failed.connect(
         lambda message, _tb: QMessageBox.critical(

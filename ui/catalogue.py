@@ -23,13 +23,13 @@ from ui.catalogue_model import COLUMNS, ITEM_ID_ROLE, KIND_FILTERS, CatalogueMod
 from ui.context import WorkbenchSignals
 
 _WIDTHS = {
-    "Kind": 90,
-    "Type": 110,
-    "Size": 76,
+    "Name": 250,
+    "Kind": 84,
+    "Type": 96,
+    "Size": 72,
     "Exhibit": 64,
-    "Status": 64,
-    "Added (UTC)": 140,
-    "SHA-256": 136,
+    "Status": 60,
+    "Added (UTC)": 158,
 }
 
 
@@ -79,11 +79,10 @@ class CataloguePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         for n, column in enumerate(COLUMNS):
             if column.header in _WIDTHS:
                 header.resizeSection(n, _WIDTHS[column.header])
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
 
         bar = QHBoxLayout()

@@ -6,5 +6,11 @@ from collections.abc import Callable
 
 from ui.annotate.contribution import AnnotateContribution
 from ui.context import Contribution
+from ui.geo.contribution import GeoContribution
+from ui.provenance.contribution import ProvenanceContribution
 
-CONTRIBUTIONS: tuple[Callable[[], Contribution], ...] = (AnnotateContribution,)
+CONTRIBUTIONS: tuple[Callable[[], Contribution], ...] = (
+    AnnotateContribution,
+    GeoContribution,
+    ProvenanceContribution,
+)

@@ -218,10 +218,11 @@ class DetailPanel(QWidget):
             return ""
         rows = []
         for e in entries:
-            reason = f"<br><span class='sub'>{_esc(e.reason)}</span>" if e.reason else ""
+            reason = f" · {_esc(e.reason)}" if e.reason else ""
             rows.append(
-                f'<tr><td class="k mono">#{e.seq}</td><td class="k">{_esc(short_time(e.at))}'
-                f"</td><td>{_esc(e.action.replace('_', ' '))}{reason}</td>"
-                f'<td class="sub">{_esc(e.actor)}</td></tr>'
+                f'<tr><td class="k mono">#{e.seq}</td><td>'
+                f"<b>{_esc(e.action.replace('_', ' '))}</b> "
+                f'<span class="sub">{_esc(short_time(e.at))}</span><br>'
+                f'<span class="sub">by {_esc(e.actor)}{reason}</span></td></tr>'
             )
         return "<h3>Chain of custody</h3><table>" + "".join(rows) + "</table>"

@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
             [280, 380],
             Qt.Orientation.Horizontal,
         )
-        self.resizeDocks([self._docks["viewer"]], [430], Qt.Orientation.Vertical)
+        self.resizeDocks([self._docks["viewer"]], [500], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

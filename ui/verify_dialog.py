@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,7 +37,7 @@ class VerifyDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("verify_dialog")
         self.setWindowTitle("Verify case")
-        self.resize(860, 420)
+        self.resize(860, 160)
         self._runner = runner
         self._root = case_root
         self.job: Job | None = None
@@ -45,6 +46,7 @@ class VerifyDialog(QDialog):
         self.banner.setObjectName("verify_banner")
         self.banner.setWordWrap(True)
         self.banner.setMargin(10)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.table = QTableWidget(0, len(_HEADERS))
@@ -68,6 +70,7 @@ class VerifyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
+        layout.addStretch(0)
         layout.addLayout(buttons)
 
     def start(self) -> None:
@@ -118,6 +121,7 @@ class VerifyDialog(QDialog):
                 self.table.setItem(row, col, cell)
         self.table.show()
         self.copy_button.setEnabled(True)
+        self.resize(self.width(), max(self.height(), 420))
 
     def _banner(self, colour: str, text: str) -> None:
         self.banner.setText(text)

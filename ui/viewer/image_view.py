@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 64.0
+PICTURE_BACKGROUND = "#3c4046"
+"""Dark around a picture, so its own colours are judged without glare."""
+EMPTY_BACKGROUND = "#e6e8eb"
 
 
 class ImageView(QGraphicsView):
@@ -28,11 +31,13 @@ class ImageView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setBackgroundBrush(Qt.GlobalColor.darkGray)
+        self.setBackgroundBrush(QColor(EMPTY_BACKGROUND))
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self._fit = True
 
     def set_image(self, image: QImage) -> None:
         """Show a new picture; a picture of another size is fitted to the window."""
+        self.setBackgroundBrush(QColor(PICTURE_BACKGROUND))
         old = self.pixmap_item.pixmap().size()
         self.pixmap_item.setPixmap(QPixmap.fromImage(image))
         if old != image.size():
@@ -44,6 +49,7 @@ class ImageView(QGraphicsView):
     def clear(self) -> None:
         """Show nothing."""
         self.pixmap_item.setPixmap(QPixmap())
+        self.setBackgroundBrush(QColor(EMPTY_BACKGROUND))
         self._scene.setSceneRect(0, 0, 1, 1)
 
     def zoom(self) -> float:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -110,14 +111,23 @@ class MediaViewer(QWidget):
         self.transport = QWidget()
         bar = QHBoxLayout(self.transport)
         bar.setContentsMargins(0, 0, 0, 0)
+        icons = {
+            "first": QStyle.StandardPixmap.SP_MediaSkipBackward,
+            "back": QStyle.StandardPixmap.SP_MediaSeekBackward,
+            "play": QStyle.StandardPixmap.SP_MediaPlay,
+            "forward": QStyle.StandardPixmap.SP_MediaSeekForward,
+            "last": QStyle.StandardPixmap.SP_MediaSkipForward,
+        }
         for key, text, shortcut, tip, slot in (
-            ("first", "⏮", "Home", "First frame", lambda: self.seek(0)),
-            ("back", "◀ 1", "Left", "One frame back", lambda: self.step(-1)),
-            ("play", "▶", "Space", "Play or pause", self.toggle_play),
-            ("forward", "1 ▶", "Right", "One frame forward", lambda: self.step(1)),
-            ("last", "⏭", "End", "Last frame", lambda: self.seek(self._frame_count - 1)),
+            ("first", "First", "Home", "First frame", lambda: self.seek(0)),
+            ("back", "Back", "Left", "One frame back", lambda: self.step(-1)),
+            ("play", "Play", "Space", "Play or pause", self.toggle_play),
+            ("forward", "Forward", "Right", "One frame forward", lambda: self.step(1)),
+            ("last", "Last", "End", "Last frame", lambda: self.seek(self._frame_count - 1)),
         ):
-            bar.addWidget(self._button(key, text, shortcut, tip, slot))
+            button = self._button(key, text, shortcut, tip, slot)
+            self.actions_[key].setIcon(self.style().standardIcon(icons[key]))
+            bar.addWidget(button)
         bar.addWidget(self.slider, 1)
         bar.addWidget(self.frame_label)
         bar.addWidget(
@@ -304,13 +314,17 @@ class MediaViewer(QWidget):
         elif self._is_video:
             fps = self._fps if self._fps > 0 else 25.0
             self._play_timer.start(max(5, int(1000 / fps)))
-            self.actions_["play"].setText("⏸")
+            self.actions_["play"].setIcon(
+                self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+            )
 
     def pause(self) -> None:
         """Stop playing."""
         self._play_timer.stop()
         if "play" in self.actions_:
-            self.actions_["play"].setText("▶")
+            self.actions_["play"].setIcon(
+                self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+            )
 
     def _play_tick(self) -> None:
         if self.decoder.busy():

@@ -1,0 +1,1 @@
+"""Geolocation GUI: the map view, the hypotheses dock and the hypothesis editor."""

@@ -1,0 +1,348 @@
+"""The hypothesis editor: fields, evidence for and against, history, checks and the sun.
+
+A dialog over `geoloc.hypotheses.HypothesisService`: the service validates everything, so a
+bad value (a latitude of 91, "nan", an unknown place) is shown in a dialog naming the field
+and the reason, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.errors import NotFoundError, ValidationError
+from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STANCES, STATUSES
+from geoloc.geodesy import Flag
+from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
+from geoloc.sun import check_shadow, sun_position
+from ui.geo.models import EvidenceModel, HistoryModel
+
+log = logging.getLogger(__name__)
+
+
+def _float(text: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise ValidationError(f"{text!r} is not a number") from exc
+
+
+def _int(text: str) -> int | None:
+    value = _float(text)
+    return None if value is None else int(value)
+
+
+class HypothesisEditor(QDialog):
+    """Create or edit one hypothesis.
+
+    Args:
+        service: the hypothesis service of the open case.
+        hypothesis_id: the hypothesis to edit; None to create one.
+        item_id: the item a new hypothesis is about.
+        lat: a position to start a new hypothesis at (a click on the map).
+        lon: its longitude.
+        flags: consistency flags to show for this hypothesis.
+    """
+
+    saved = Signal(str)
+    """The id of the hypothesis saved."""
+
+    def __init__(
+        self,
+        service: HypothesisService,
+        *,
+        hypothesis_id: str | None = None,
+        item_id: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+        flags: tuple[Flag, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.hypothesis: Hypothesis | None = service.get(hypothesis_id) if hypothesis_id else None
+        self.setWindowTitle("Hypothesis" if self.hypothesis else "New hypothesis")
+        self.resize(640, 560)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._fields_tab(item_id, lat, lon), "&Hypothesis")
+        self.evidence_model = EvidenceModel(self)
+        self.history_model = HistoryModel(self)
+        if self.hypothesis is not None:
+            self.tabs.addTab(self._evidence_tab(), "&Evidence")
+            self.tabs.addTab(self._table(self.history_model), "Histor&y")
+            self.tabs.addTab(self._checks_tab(flags), "&Checks")
+            self.tabs.addTab(self._sun_tab(), "&Sun")
+            self._reload_related()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    # tabs ---------------------------------------------------------------------------------
+    def _fields_tab(self, item_id: str | None, lat: float | None, lon: float | None) -> QWidget:
+        h = self.hypothesis
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.item_edit = QLineEdit(h.item_id or "" if h else item_id or "")
+        self.place_edit = QLineEdit(h.place_name or "" if h else "")
+        look = QPushButton("&Look up")
+        look.setToolTip("Find the place in the offline gazetteer (GeoNames) and use its position")
+        look.clicked.connect(self.look_up)
+        place_row = QHBoxLayout()
+        place_row.addWidget(self.place_edit)
+        place_row.addWidget(look)
+        self.lat_edit = QLineEdit(
+            "" if (h is None and lat is None) else f"{h.lat if h else lat:.6f}"
+        )
+        self.lon_edit = QLineEdit(
+            "" if (h is None and lon is None) else f"{h.lon if h else lon:.6f}"
+        )
+        radius = h.radius_m if h else (500.0 if lat is not None else None)
+        self.radius_edit = QLineEdit("" if radius is None else f"{radius:g}")
+        self.methods_list = QListWidget()
+        chosen = set(h.methods) if h else {"visual_landmark"}
+        for method in METHODS:
+            entry = QListWidgetItem(method.replace("_", " "))
+            entry.setData(Qt.ItemDataRole.UserRole, method)
+            entry.setCheckState(
+                Qt.CheckState.Checked if method in chosen else Qt.CheckState.Unchecked
+            )
+            self.methods_list.addItem(entry)
+        self.status_box = QComboBox()
+        self.status_box.addItems(list(STATUSES))
+        self.status_box.setCurrentText(h.status if h else "proposed")
+        self.confidence_box = QComboBox()
+        self.confidence_box.addItems(list(CONFIDENCES))
+        self.confidence_box.setCurrentText(h.confidence if h else "unverified")
+        self.analyst_edit = QLineEdit(h.analyst if h else "")
+        self.frame_start = QLineEdit("" if not h or h.frame_start is None else str(h.frame_start))
+        self.frame_end = QLineEdit("" if not h or h.frame_end is None else str(h.frame_end))
+        frames = QHBoxLayout()
+        frames.addWidget(self.frame_start)
+        frames.addWidget(QLabel("to"))
+        frames.addWidget(self.frame_end)
+        self.notes_edit = QPlainTextEdit(h.notes if h else "")
+        self.lookup_label = QLabel("")
+        form.addRow("Item id", self.item_edit)
+        form.addRow("Place name", place_row)
+        form.addRow("", self.lookup_label)
+        form.addRow("Latitude", self.lat_edit)
+        form.addRow("Longitude", self.lon_edit)
+        form.addRow("Uncertainty radius (m)", self.radius_edit)
+        form.addRow("Methods", self.methods_list)
+        form.addRow("Status", self.status_box)
+        form.addRow("Confidence", self.confidence_box)
+        form.addRow("Analyst", self.analyst_edit)
+        form.addRow("Frames (optional)", frames)
+        form.addRow("Notes", self.notes_edit)
+        if h is not None and h.origin == "metadata":
+            form.addRow("", QLabel("Made automatically from a position in the item's metadata"))
+        return page
+
+    def _table(self, model: Any) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    def _evidence_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.support_label = QLabel("")
+        self.evidence_view = self._table(self.evidence_model)
+        self.stance_box = QComboBox()
+        self.stance_box.addItems(list(STANCES))
+        self.kind_box = QComboBox()
+        self.kind_box.addItems(list(LINK_KINDS))
+        self.target_edit = QLineEdit()
+        self.target_edit.setPlaceholderText("id of the annotation, item, frame or source")
+        self.clue_edit = QLineEdit()
+        self.clue_edit.setPlaceholderText("clue label (links with one label count once)")
+        add = QPushButton("&Add")
+        add.clicked.connect(self.add_link)
+        remove = QPushButton("&Remove selected")
+        remove.clicked.connect(self.remove_link)
+        row = QHBoxLayout()
+        for w in (self.stance_box, self.kind_box, self.target_edit, self.clue_edit, add, remove):
+            row.addWidget(w)
+        layout.addWidget(self.support_label)
+        layout.addWidget(self.evidence_view)
+        layout.addLayout(row)
+        return page
+
+    def _checks_tab(self, flags: tuple[Flag, ...]) -> QWidget:
+        self.flags_list = QListWidget(self)
+        for f in flags:
+            self.flags_list.addItem(f"{f.kind.replace('_', ' ')}: {f.message}")
+        if not flags:
+            self.flags_list.addItem("No inconsistency found for this hypothesis.")
+        return self.flags_list
+
+    def _sun_tab(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.time_edit = QLineEdit()
+        self.time_edit.setPlaceholderText("capture time with offset, e.g. 2025-05-01T10:00+08:00")
+        self.shadow_edit = QLineEdit()
+        self.shadow_edit.setPlaceholderText("measured shadow direction, degrees from north")
+        compute = QPushButton("&Compute")
+        compute.clicked.connect(self.compute_sun)
+        self.sun_label = QLabel("")
+        self.sun_label.setWordWrap(True)
+        form.addRow("Time", self.time_edit)
+        form.addRow("Shadow azimuth", self.shadow_edit)
+        form.addRow("", compute)
+        form.addRow("", self.sun_label)
+        return page
+
+    # actions ------------------------------------------------------------------------------
+    def _reload_related(self) -> None:
+        if self.hypothesis is None:
+            return
+        self.evidence_model.set_rows(self.service.links(self.hypothesis.id))
+        self.history_model.set_rows(self.service.history(self.hypothesis.id))
+        s = self.service.support(self.hypothesis.id)
+        self.support_label.setText(
+            f"{s.independent_supporting} independent supporting clue(s), "
+            f"{s.independent_contradicting} contradicting"
+            + (" — fewer than two independent supporting clues" if s.weak else "")
+        )
+
+    def _error(self, exc: Exception) -> None:
+        QMessageBox.warning(self, "Hypothesis not saved", str(exc))
+
+    def look_up(self) -> None:
+        """Put the gazetteer's position for the place name into the fields."""
+        found = self.service.gazetteer.search(self.place_edit.text(), limit=1)
+        if not found:
+            self.lookup_label.setText(f"The gazetteer does not know {self.place_edit.text()!r}.")
+            return
+        place = found[0]
+        self.lat_edit.setText(f"{place.lat:.6f}")
+        self.lon_edit.setText(f"{place.lon:.6f}")
+        if not self.radius_edit.text().strip():
+            self.radius_edit.setText("5000" if place.kind == "city" else "3000")
+        self.lookup_label.setText(f"{place.address} (population {place.population:,})")
+
+    def _values(self) -> dict[str, Any]:
+        methods = tuple(
+            self.methods_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.methods_list.count())
+            if self.methods_list.item(i).checkState() == Qt.CheckState.Checked
+        )
+        return {
+            "item_id": self.item_edit.text().strip() or None,
+            "place_name": self.place_edit.text().strip() or None,
+            "lat": _float(self.lat_edit.text()),
+            "lon": _float(self.lon_edit.text()),
+            "radius_m": _float(self.radius_edit.text()),
+            "methods": methods,
+            "status": self.status_box.currentText(),
+            "confidence": self.confidence_box.currentText(),
+            "analyst": self.analyst_edit.text().strip() or None,
+            "notes": self.notes_edit.toPlainText(),
+            "frame_start": _int(self.frame_start.text()),
+            "frame_end": _int(self.frame_end.text()),
+        }
+
+    def save(self) -> None:
+        """Validate and store; on a bad value show why and keep the dialog open."""
+        try:
+            values = self._values()
+            if self.hypothesis is None:
+                h = self.service.add(HypothesisDraft(**values))
+            else:
+                changes = {
+                    k: v
+                    for k, v in values.items()
+                    if v is not None or k in ("place_name", "frame_start", "frame_end")
+                }
+                h = self.service.update(self.hypothesis.id, changes)
+        except (ValidationError, NotFoundError) as exc:
+            self._error(exc)
+            return
+        self.hypothesis = h
+        self.saved.emit(h.id)
+        self.accept()
+
+    def add_link(self) -> None:
+        """Link the record named in the evidence row."""
+        if self.hypothesis is None:
+            return
+        try:
+            self.service.link(
+                self.hypothesis.id,
+                stance=self.stance_box.currentText(),
+                kind=self.kind_box.currentText(),
+                target_id=self.target_edit.text(),
+                clue=self.clue_edit.text() or None,
+            )
+        except (ValidationError, NotFoundError) as exc:
+            QMessageBox.warning(self, "Evidence not linked", str(exc))
+            return
+        self.target_edit.clear()
+        self._reload_related()
+        self.saved.emit(self.hypothesis.id)
+
+    def remove_link(self) -> None:
+        """Unlink the selected evidence."""
+        rows = {i.row() for i in self.evidence_view.selectionModel().selectedRows()}
+        for row in sorted(rows, reverse=True):
+            self.service.unlink(self.evidence_model.row_at(row).id)
+        self._reload_related()
+        if self.hypothesis is not None:
+            self.saved.emit(self.hypothesis.id)
+
+    def compute_sun(self) -> None:
+        """Show the sun's position for the time given, and compare a measured shadow."""
+        if self.hypothesis is None:
+            return
+        try:
+            when = datetime.fromisoformat(self.time_edit.text().strip().replace("Z", "+00:00"))
+            sun = sun_position(when, self.hypothesis.lat, self.hypothesis.lon)
+            text = (
+                f"Sun azimuth {sun.azimuth:.1f}°, elevation {sun.elevation:.1f}° "
+                f"({sun.when_utc}); shadows point {sun.shadow_azimuth:.1f}°."
+            )
+            if not sun.is_up:
+                text += " The sun is below the horizon."
+            measured = _float(self.shadow_edit.text())
+            if measured is not None:
+                check = check_shadow(sun, measured)
+                text += f" Measured {check.measured:.1f}° is {check.difference:.1f}° off: " + (
+                    "consistent." if check.consistent else "inconsistent."
+                )
+        except ValueError as exc:
+            text = f"Cannot compute: {exc}"
+        except ValidationError as exc:
+            text = f"Cannot compute: {exc}"
+        self.sun_label.setText(text)

@@ -1,0 +1,182 @@
+"""Table models of the geolocation docks: hypotheses, evidence links and history.
+
+Hypotheses per case are few (tens, not millions), so each model holds its rows; the core
+reads them in one query each and the models are reset when the case changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from forensics.store.hypotheses import EvidenceLink, HistoryEntry, Hypothesis
+from geoloc.evidence import Support
+from geoloc.geodesy import Flag
+from ui.geo.map_view import status_colour
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+"""Role under which every row gives its record id."""
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """One column: its header and how to show a row in it."""
+
+    header: str
+    text: Callable[[T], str]
+
+
+class RowsModel(QAbstractTableModel, Generic[T]):
+    """A read-only table over a list of records."""
+
+    columns: Sequence[Column[T]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> T:
+        """The record shown in one row."""
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.columns[index.column()].text(record)
+        if role == ID_ROLE:
+            return getattr(record, "id", None)
+        return self.extra(record, index.column(), role)
+
+    def extra(self, record: T, column: int, role: int) -> Any:
+        """Other roles (colours, icons) for subclasses."""
+        return None
+
+
+@dataclass(frozen=True)
+class HypothesisRow:
+    """A hypothesis with its support and flags, as the list shows it."""
+
+    hypothesis: Hypothesis
+    support: Support
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The hypothesis id."""
+        return self.hypothesis.id
+
+
+def _where(h: Hypothesis) -> str:
+    return f"{h.lat:.5f}, {h.lon:.5f}"
+
+
+def _size(h: Hypothesis) -> str:
+    if h.area:
+        return f"area ({len(h.area)} vertices)"
+    return "" if h.radius_m is None else f"±{h.radius_m:,.0f} m"
+
+
+def _clues(r: HypothesisRow) -> str:
+    s = r.support
+    text = f"{s.independent_supporting} for / {s.independent_contradicting} against"
+    return text + (" — fewer than 2 independent clues" if s.weak else "")
+
+
+class HypothesisModel(RowsModel[HypothesisRow]):
+    """The hypotheses of the case."""
+
+    columns = (
+        Column("Place", lambda r: r.hypothesis.place_name or f"({_where(r.hypothesis)})"),
+        Column("Status", lambda r: r.hypothesis.status),
+        Column("Confidence", lambda r: r.hypothesis.confidence),
+        Column("Clues", _clues),
+        Column("Methods", lambda r: ", ".join(m.replace("_", " ") for m in r.hypothesis.methods)),
+        Column("Position", lambda r: _where(r.hypothesis)),
+        Column("Uncertainty", lambda r: _size(r.hypothesis)),
+        Column("Origin", lambda r: r.hypothesis.origin),
+        Column("Flags", lambda r: "; ".join(f.message for f in r.flags)),
+    )
+
+    def extra(self, record: HypothesisRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return status_colour(record.hypothesis.status)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and record.support.weak:
+            return QBrush(QColor("#b35806"))
+        if role == Qt.ItemDataRole.ForegroundRole and column == 8 and record.flags:
+            return QBrush(QColor("#b2182b"))
+        return None
+
+    def row_of(self, hypothesis_id: str) -> int:
+        """The row showing a hypothesis, or -1."""
+        for n, r in enumerate(self._rows):
+            if r.id == hypothesis_id:
+                return n
+        return -1
+
+
+class EvidenceModel(RowsModel[EvidenceLink]):
+    """The evidence linked to one hypothesis."""
+
+    columns = (
+        Column("Stance", lambda e: e.stance),
+        Column("Kind", lambda e: e.kind),
+        Column("Record", lambda e: e.target_id),
+        Column("Clue", lambda e: e.clue),
+        Column("Note", lambda e: e.note),
+        Column("Linked by", lambda e: f"{e.created_by}, {e.created_at[:19]}"),
+    )
+
+
+def _changes(e: HistoryEntry) -> str:
+    if not e.changes:
+        return ""
+    return "; ".join(
+        f"{k}: {json.dumps(v.get('from'), ensure_ascii=False)} → "
+        f"{json.dumps(v.get('to'), ensure_ascii=False)}"
+        for k, v in sorted(e.changes.items())
+    )
+
+
+class HistoryModel(RowsModel[HistoryEntry]):
+    """Every version of one hypothesis."""
+
+    columns = (
+        Column("Version", lambda e: str(e.version)),
+        Column("When (UTC)", lambda e: e.created_at[:19].replace("T", " ")),
+        Column("Who", lambda e: e.created_by),
+        Column("What", lambda e: e.action.replace("hypothesis_", "")),
+        Column("Changes", _changes),
+        Column("Why", lambda e: e.reason or ""),
+    )

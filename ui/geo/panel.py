@@ -1,0 +1,224 @@
+"""The hypotheses dock: every hypothesis of the case with its support and flags, and the map.
+
+`GeoPanel` owns the list and keeps the map in step: it reads hypotheses, supports, flags and
+telemetry tracks through the core in one pass per change, fills the table model and hands
+pins and tracks to the `MapView`. Opening a hypothesis (double-click, Enter, a click on its
+pin) shows the editor; a click on the map starts a new hypothesis there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.case import Case
+from forensics.errors import NotFoundError, WorkbenchError
+from geoloc.auto import check_case, telemetry_tracks
+from geoloc.gazetteer import OfflineGazetteer, default_gazetteer
+from geoloc.geodesy import Flag
+from geoloc.hypotheses import HypothesisService
+from ui.geo.editor import HypothesisEditor
+from ui.geo.map_view import MapView, Pin
+from ui.geo.models import ID_ROLE, HypothesisModel, HypothesisRow
+
+log = logging.getLogger(__name__)
+
+
+class GeoPanel(QWidget):
+    """The list of hypotheses, wired to a map view.
+
+    Args:
+        current_case: returns the open case (GUI-thread connection) or None.
+        map_view: the map that shows the pins.
+        current_item: returns the item selected in the workbench (new hypotheses are for it).
+        gazetteer: the gazetteer place names are looked up in.
+    """
+
+    changed = Signal()
+    """Hypotheses were added, edited or removed."""
+
+    def __init__(
+        self,
+        current_case: Callable[[], Case | None],
+        map_view: MapView,
+        current_item: Callable[[], str | None] = lambda: None,
+        gazetteer: OfflineGazetteer | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current_case = current_case
+        self._current_item = current_item
+        self._gazetteer = gazetteer
+        self.map = map_view
+        self.model = HypothesisModel(self)
+        self.flags: list[Flag] = []
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(self._open_index)
+        self.view.activated.connect(self._open_index)
+        self.view.clicked.connect(self._focus_index)
+        self.summary = QLabel("")
+        buttons = QHBoxLayout()
+        for text, tip, slot in (
+            ("&New…", "Record a new hypothesis for the selected item", self.new_hypothesis),
+            ("&Open…", "Open the selected hypothesis", self.open_selected),
+            ("&Delete", "Delete the selected hypothesis (its history stays)", self.delete_selected),
+        ):
+            button = QPushButton(text, self)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view)
+        layout.addWidget(self.summary)
+        map_view.pin_clicked.connect(self.open_hypothesis)
+        map_view.map_clicked.connect(self.new_at)
+
+    # data ---------------------------------------------------------------------------------
+    def service(self) -> HypothesisService | None:
+        """The hypothesis service of the open case, or None without a case."""
+        case = self._current_case()
+        if case is None:
+            return None
+        return HypothesisService(case, self._gazetteer or default_gazetteer())
+
+    def reload(self) -> None:
+        """Read hypotheses, support, flags and tracks again and redraw."""
+        service = self.service()
+        if service is None:
+            self.clear()
+            return
+        hypotheses = service.hypotheses()
+        supports = service.supports()
+        self.flags = check_case(service.case, service=service)
+        rows = [
+            HypothesisRow(
+                h, supports[h.id], tuple(f for f in self.flags if h.id in f.hypothesis_ids)
+            )
+            for h in hypotheses
+        ]
+        self.model.set_rows(rows)
+        self.map.set_pins(
+            [
+                Pin(
+                    h.id,
+                    h.lat,
+                    h.lon,
+                    h.radius_m,
+                    h.status,
+                    h.place_name or f"{h.lat:.4f}, {h.lon:.4f}",
+                    h.area,
+                )
+                for h in hypotheses
+            ]
+        )
+        self.map.set_tracks([t.points for t in telemetry_tracks(service.case)])
+        weak = sum(1 for r in rows if r.support.weak)
+        self.summary.setText(
+            f"{len(rows)} hypotheses, {weak} with fewer than two independent supporting "
+            f"clues, {len(self.flags)} flags"
+        )
+
+    def clear(self) -> None:
+        """Show nothing (no case open)."""
+        self.model.set_rows([])
+        self.map.set_pins([])
+        self.map.set_tracks([])
+        self.flags = []
+        self.summary.setText("No case open.")
+
+    def selected_id(self) -> str | None:
+        """The hypothesis selected in the list."""
+        rows = self.view.selectionModel().selectedRows()
+        return None if not rows else str(self.model.data(rows[0], ID_ROLE))
+
+    # actions ------------------------------------------------------------------------------
+    def _focus_index(self, index: QModelIndex) -> None:
+        h = self.model.row_at(index.row()).hypothesis
+        self.map.center_on(h.lat, h.lon)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_hypothesis(str(self.model.data(index, ID_ROLE)))
+
+    def _editor_done(self, _hypothesis_id: str) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def open_hypothesis(self, hypothesis_id: str) -> HypothesisEditor | None:
+        """Show the editor of one hypothesis (non-modal) and return it."""
+        service = self.service()
+        if service is None:
+            return None
+        try:
+            flags = tuple(f for f in self.flags if hypothesis_id in f.hypothesis_ids)
+            editor = HypothesisEditor(
+                service, hypothesis_id=hypothesis_id, flags=flags, parent=self
+            )
+        except NotFoundError as exc:
+            QMessageBox.warning(self, "Hypothesis", str(exc))
+            return None
+        row = self.model.row_of(hypothesis_id)
+        if row >= 0:
+            self.view.selectRow(row)
+        editor.saved.connect(self._editor_done)
+        editor.show()
+        return editor
+
+    def open_selected(self) -> None:
+        """Open the hypothesis selected in the list."""
+        selected = self.selected_id()
+        if selected:
+            self.open_hypothesis(selected)
+
+    def new_at(self, lat: float | None = None, lon: float | None = None) -> HypothesisEditor | None:
+        """Start a hypothesis (at a position when given) for the selected item."""
+        service = self.service()
+        if service is None:
+            QMessageBox.information(self, "Hypothesis", "Open a case first.")
+            return None
+        editor = HypothesisEditor(
+            service, item_id=self._current_item(), lat=lat, lon=lon, parent=self
+        )
+        editor.saved.connect(self._editor_done)
+        editor.show()
+        return editor
+
+    def new_hypothesis(self) -> None:
+        """Start a hypothesis with no position yet."""
+        self.new_at()
+
+    def delete_selected(self) -> None:
+        """Delete the selected hypothesis after a confirmation."""
+        service = self.service()
+        selected = self.selected_id()
+        if service is None or selected is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete hypothesis", "Delete this hypothesis? Its history stays in the case."
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            service.delete(selected, reason="deleted in the hypotheses dock")
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, "Hypothesis not deleted", str(exc))
+            return
+        self.reload()
+        self.changed.emit()

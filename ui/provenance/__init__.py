@@ -1,0 +1,1 @@
+"""The provenance feature's GUI: manufacturers, components, sources, graph and origins."""

@@ -1,0 +1,214 @@
+"""The component editor: record a component inside the selected item, edit it, and ask the
+marking assistant who made it (accept or reject each suggestion, with its pattern shown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.errors import NotFoundError
+from forensics.provenance.markings import Suggestion, decide, suggest
+from forensics.provenance.models import FUNCTIONS, Component, Confidence
+from forensics.provenance.registry import add_component, edit_component
+from forensics.store.provenance import ProvenanceRepository
+from ui.provenance.common import CaseProvider, run_guarded
+
+
+class ComponentEditor(QWidget):
+    """Fields of a component; the marking assistant under them."""
+
+    changed = Signal()
+
+    def __init__(self, case: CaseProvider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._case = case
+        self.item_id: str | None = None
+        self.component: Component | None = None
+        self.heading = QLabel("Select an item in the case tree.")
+        self.function = QComboBox()
+        self.function.setEditable(True)
+        self.function.addItems(FUNCTIONS)
+        self.part = QLineEdit()
+        self.marking = QPlainTextEdit()
+        self.marking.setPlaceholderText("the marking exactly as read, line by line")
+        self.marking.setMaximumHeight(70)
+        self.date_code = QLineEdit()
+        self.lot_code = QLineEdit()
+        form = QFormLayout()
+        for label, widget in (
+            ("Function", self.function),
+            ("Part number", self.part),
+            ("Marking", self.marking),
+            ("Date code", self.date_code),
+            ("Lot code", self.lot_code),
+        ):
+            form.addRow(label, widget)
+        self.add_button = QPushButton("Add &inside selected item")
+        self.add_button.setToolTip("Record a component inside the selected item")
+        self.save_button = QPushButton("Sa&ve component")
+        self.save_button.setToolTip("Save the fields into the selected component")
+        self.suggest_button = QPushButton("S&uggest manufacturer")
+        self.suggest_button.setToolTip("Match the marking and part number against the catalogue")
+        self.suggestions = QListWidget()
+        self.confidence = QComboBox()
+        self.confidence.addItems(Confidence.ALL)
+        self.confidence.setCurrentText(Confidence.PROBABLE)
+        self.accept_button = QPushButton("&Accept")
+        self.accept_button.setToolTip("Link the component to the suggested manufacturer")
+        self.reject_button = QPushButton("Re&ject")
+        self.reject_button.setToolTip("Record that the suggestion does not apply")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.save_button)
+        row.addWidget(self.suggest_button)
+        decide_row = QHBoxLayout()
+        decide_row.addWidget(QLabel("Confidence"))
+        decide_row.addWidget(self.confidence)
+        decide_row.addStretch(1)
+        decide_row.addWidget(self.reject_button)
+        decide_row.addWidget(self.accept_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.suggestions, 1)
+        layout.addLayout(decide_row)
+        layout.addWidget(self.status)
+        self.add_button.clicked.connect(self.add)
+        self.save_button.clicked.connect(self.save)
+        self.suggest_button.clicked.connect(self.run_suggest)
+        self.accept_button.clicked.connect(lambda: self.decide(True))
+        self.reject_button.clicked.connect(lambda: self.decide(False))
+        self._update_buttons()
+
+    def show_item(self, item_id: str | None) -> None:
+        """Show the item selected in the case (its component fields when it is one)."""
+        case = self._case()
+        self.item_id = item_id
+        self.component = None
+        self.suggestions.clear()
+        if case is None or item_id is None:
+            self.heading.setText("Select an item in the case tree.")
+        else:
+            try:
+                item = case.items.get(item_id)
+            except NotFoundError:
+                item = None
+            self.component = ProvenanceRepository(case.db).find(Component, item_id)
+            self.heading.setText(
+                f"Component: {item.name}"
+                if self.component and item
+                else f"Item: {item.name} (add a component inside it)"
+                if item
+                else ""
+            )
+        c = self.component
+        self.function.setCurrentText(c.function if c else "")
+        self.part.setText(c.part_number or "" if c else "")
+        self.marking.setPlainText(c.marking or "" if c else "")
+        self.date_code.setText(c.date_code or "" if c else "")
+        self.lot_code.setText(c.lot_code or "" if c else "")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.add_button.setEnabled(self.item_id is not None)
+        self.save_button.setEnabled(self.component is not None)
+        has_choice = self.component is not None and self.suggestions.count() > 0
+        self.accept_button.setEnabled(has_choice)
+        self.reject_button.setEnabled(has_choice)
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "function": self.function.currentText().strip(),
+            "part_number": self.part.text().strip() or None,
+            "marking": self.marking.toPlainText() or None,
+            "date_code": self.date_code.text().strip() or None,
+            "lot_code": self.lot_code.text().strip() or None,
+        }
+
+    def add(self) -> bool:
+        """Record a new component inside the selected item."""
+        case, parent = self._case(), self.item_id
+        if case is None or parent is None:
+            return False
+        created: list[Component] = []
+        ok = run_guarded(
+            self,
+            "Adding the component",
+            lambda: created.append(add_component(case, parent_id=parent, **self._fields())),
+        )
+        if ok:
+            self.changed.emit()
+            self.show_item(created[0].id)
+        return ok
+
+    def save(self) -> bool:
+        """Save the fields into the selected component."""
+        case, c = self._case(), self.component
+        if case is None or c is None:
+            return False
+        ok = run_guarded(
+            self, "Saving the component", lambda: edit_component(case, c.id, self._fields())
+        )
+        if ok:
+            self.changed.emit()
+            self.show_item(c.id)
+        return ok
+
+    def run_suggest(self) -> list[Suggestion]:
+        """Fill the list with suggestions for the marking and part number."""
+        text = "\n".join(t for t in (self.marking.toPlainText(), self.part.text()) if t)
+        found = suggest(text)
+        self.suggestions.clear()
+        for s in found:
+            entry = QListWidgetItem(
+                f"{s.manufacturer} ({s.country_code or '?'}): '{s.matched_text}' matched "
+                f"{s.pattern_id} [{s.kind}]"
+            )
+            entry.setToolTip(f"pattern {s.pattern}\n{s.family}\n{s.note}".strip())
+            entry.setData(256, s)
+            self.suggestions.addItem(entry)
+        if found:
+            self.suggestions.setCurrentRow(0)
+        self.status.setText(
+            f"{len(found)} suggestion(s)" if found else "No catalogue pattern matches this marking."
+        )
+        self._update_buttons()
+        return found
+
+    def decide(self, accept: bool) -> bool:
+        """Accept or reject the highlighted suggestion for the selected component."""
+        case, c, entry = self._case(), self.component, self.suggestions.currentItem()
+        if case is None or c is None or entry is None:
+            return False
+        suggestion: Suggestion = entry.data(256)
+        ok = run_guarded(
+            self,
+            "Recording the decision",
+            lambda: decide(
+                case, c.id, suggestion, accept=accept, confidence=self.confidence.currentText()
+            ),
+        )
+        if ok:
+            verb = "linked to" if accept else "rejected"
+            self.status.setText(f"{verb} {suggestion.manufacturer} ({suggestion.pattern_id})")
+            self.suggestions.takeItem(self.suggestions.row(entry))
+            self._update_buttons()
+            self.changed.emit()
+        return ok

@@ -1,0 +1,201 @@
+"""The provenance feature's part of the main window: five docks and the Provenance menu."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from forensics.case import Case, is_case
+from forensics.errors import NotFoundError
+from forensics.jobs import CancelToken, ProgressFn
+from forensics.provenance.graph import ProvenanceGraph, provenance_graph
+from forensics.provenance.origins import origins
+from forensics.provenance.search import PartSearch, search_parts
+from ui.context import WorkbenchContext
+from ui.provenance.component_editor import ComponentEditor
+from ui.provenance.graph_view import ProvenanceGraphView
+from ui.provenance.manufacturers_dock import ManufacturersDock
+from ui.provenance.origins_view import OriginsView
+from ui.provenance.sources_dock import SourcesDock
+
+log = logging.getLogger(__name__)
+
+
+class ProvenanceContribution:
+    """Installs the manufacturers, component, sources, graph and origins docks."""
+
+    def install(self, ctx: WorkbenchContext) -> None:
+        """Add the docks, the menu, and follow the case and the selection."""
+        self.ctx = ctx
+        self.selected_item: str | None = None
+        self.scope_item: str | None = None
+        case = ctx.current_case
+        self.manufacturers = ManufacturersDock(case, ctx.window)
+        self.component = ComponentEditor(case, ctx.window)
+        self.sources = SourcesDock(case, ctx.window)
+        self.graph = ProvenanceGraphView(ctx.window)
+        self.origins = OriginsView(ctx.window)
+        for title, widget in (
+            ("Manufacturers", self.manufacturers),
+            ("Component", self.component),
+            ("Sources & claims", self.sources),
+            ("Provenance graph", self.graph),
+            ("Origins", self.origins),
+        ):
+            widget.setObjectName(f"provenance_{title.split()[0].lower()}")
+            ctx.add_dock(title, widget)
+        for editor in (self.manufacturers, self.component, self.sources):
+            editor.changed.connect(self._changed_here)
+        self.graph.node_clicked.connect(self._node_clicked)
+        menu = ctx.menu("&Provenance")
+        self.actions: dict[str, QAction] = {}
+        for key, text, shortcut, tip, slot in (
+            (
+                "scope_item",
+                "Show &selected item's provenance",
+                "Ctrl+Alt+G",
+                "Graph and origin figures of the selected item and everything inside it",
+                self.show_selected_item,
+            ),
+            (
+                "scope_case",
+                "Show whole &case's provenance",
+                "Ctrl+Alt+W",
+                "Graph and origin figures of every component in the case",
+                self.show_whole_case,
+            ),
+            (
+                "suggest",
+                "&Marking assistant",
+                "Ctrl+Alt+M",
+                "Suggest the manufacturer of the selected component from its marking",
+                self.component.run_suggest,
+            ),
+            (
+                "search",
+                "Search &parts across cases…",
+                "Ctrl+Alt+F",
+                "Find a part number in this case and the cases in a folder",
+                self.search_dialog,
+            ),
+            (
+                "refresh",
+                "&Refresh provenance",
+                "Ctrl+Alt+R",
+                "Read the provenance records again",
+                self.reload,
+            ),
+        ):
+            action = QAction(text, ctx.window)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.actions[key] = action
+        ctx.signals.case_opened.connect(lambda _case: self._case_opened())
+        ctx.signals.case_closed.connect(self.reload)
+        ctx.signals.case_changed.connect(self.reload)
+        ctx.signals.item_selected.connect(self._item_selected)
+        # The window owns the docks; keep this object alive as long as they are.
+        self.graph.setProperty("contribution", id(self))
+        self.graph._contribution = self  # type: ignore[attr-defined]
+        if ctx.current_case() is not None:
+            self._case_opened()
+
+    def _case_opened(self) -> None:
+        self.scope_item = None
+        self.selected_item = None
+        self.reload()
+
+    def _changed_here(self) -> None:
+        self.ctx.signals.case_changed.emit()
+
+    def _item_selected(self, item_id: str) -> None:
+        self.selected_item = item_id
+        self.component.show_item(item_id)
+
+    def _node_clicked(self, node_id: str) -> None:
+        kind, _, record_id = node_id.partition(":")
+        if kind in ("item", "component"):
+            self.ctx.signals.item_selected.emit(record_id)
+
+    def reload(self) -> None:
+        """Read every provenance view again from the open case."""
+        case = self.ctx.current_case()
+        self.manufacturers.reload()
+        self.sources.reload()
+        self.component.show_item(self.selected_item if case is not None else None)
+        if case is None:
+            self.graph.set_graph(ProvenanceGraph((), ()))
+            self.origins.components.set_rows([])
+            self.origins.chart.set_shares(())
+            self.origins.shares.set_rows([])
+            return
+        self._show_scope(case)
+
+    def _show_scope(self, case: Case) -> None:
+        scope = self.scope_item
+        try:
+            label = "Whole case" if scope is None else case.items.get(scope).name
+        except NotFoundError:
+            scope, label = None, "Whole case"
+        self.graph.set_graph(provenance_graph(case, scope))
+        self.origins.set_report(origins(case, scope), label)
+
+    def show_selected_item(self) -> None:
+        """Scope the graph and origins to the selected item."""
+        self.scope_item = self.selected_item
+        self.reload()
+
+    def show_whole_case(self) -> None:
+        """Scope the graph and origins to the whole case."""
+        self.scope_item = None
+        self.reload()
+
+    def search_dialog(self) -> None:
+        """Ask for a part number and a folder of cases; search in the background."""
+        window = self.ctx.window
+        text, ok = QInputDialog.getText(window, "Search parts", "Part number (or part of it):")
+        if not ok or not text.strip():
+            return
+        folder = QFileDialog.getExistingDirectory(window, "Folder holding other cases")
+        dirs: list[Path] = []
+        root = self.ctx.case_root()
+        if root is not None:
+            dirs.append(root)
+        if folder:
+            base = Path(folder)
+            dirs += (
+                [base]
+                if is_case(base)
+                else sorted(p for p in base.iterdir() if p.is_dir() and is_case(p) and p != root)
+            )
+
+        def work(progress: ProgressFn, cancel: CancelToken) -> PartSearch:
+            return search_parts(dirs, part_number=text, progress=progress, cancel=cancel)
+
+        job = self.ctx.runner.start("Searching parts", work)
+        job.signals.finished.connect(self._show_search)
+        job.signals.failed.connect(
+            lambda message, _tb: QMessageBox.warning(
+                window, "Search parts", f"The search failed: {message}"
+            )
+        )
+
+    def _show_search(self, result: Any) -> None:
+        lines = [f"<p>{len(result.hits)} match(es) in {result.cases_searched} case(s)</p><ul>"]
+        for hit in result.hits:
+            lines.append(
+                f"<li><b>{html.escape(hit.case_title)}</b>: {html.escape(hit.name)} "
+                f"({html.escape(hit.part_number or '')}) in "
+                f"{html.escape(' > '.join(hit.path))}</li>"
+            )
+        lines.append("</ul>")
+        for case_dir, reason in result.errors:
+            lines.append(f"<p>{html.escape(case_dir)}: {html.escape(reason)}</p>")
+        QMessageBox.information(self.ctx.window, "Search parts", "".join(lines))
