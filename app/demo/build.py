@@ -26,6 +26,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from app.demo.annotate_step import annotate_step
 from app.demo.context import DEMO_ACTOR, DemoContext, DemoStep, stable_id
 from app.demo.evidence_step import footage_step, hardware_step
 from app.demo.provenance_step import provenance_step
@@ -49,6 +50,7 @@ STEPS: tuple[DemoStep, ...] = (
     hardware_step,
     footage_step,
     provenance_step,
+    annotate_step,
 )
 """The demo's parts, in order. A feature appends its own step (import it above)."""
 

@@ -104,8 +104,13 @@ def add_keyframe(
     *,
     anchor: FrameAnchor | None = None,
     outside: bool = False,
+    annotation_id: str | None = None,
 ) -> Saved:
-    """Mark (or correct) the object on one frame; that frame becomes a keyframe."""
+    """Mark (or correct) the object on one frame; that frame becomes a keyframe.
+
+    Args:
+        annotation_id: the id a new keyframe gets (stable ids for rebuilt demo data).
+    """
     track = svc.repo.get_track(track_id)
     existing = [k for k in svc.repo.keyframes(track_id) if k.frame_index == frame_index]
     if existing:
@@ -122,11 +127,17 @@ def add_keyframe(
         outside=outside,
         note=track.note,
         attributes=track.attributes,
+        annotation_id=annotation_id,
     )
 
 
 def end_track(
-    svc: AnnotationService, track_id: str, frame_index: int, *, anchor: FrameAnchor | None = None
+    svc: AnnotationService,
+    track_id: str,
+    frame_index: int,
+    *,
+    anchor: FrameAnchor | None = None,
+    annotation_id: str | None = None,
 ) -> Saved:
     """The object leaves the view at this frame: the track stops here.
 
@@ -140,7 +151,16 @@ def end_track(
     shape = shape_at(keys, frame_index - 1)
     last = before[-1]
     points = shape.points if shape is not None else last.points
-    return add_keyframe(svc, track_id, frame_index, last.kind, points, anchor=anchor, outside=True)
+    return add_keyframe(
+        svc,
+        track_id,
+        frame_index,
+        last.kind,
+        points,
+        anchor=anchor,
+        outside=True,
+        annotation_id=annotation_id,
+    )
 
 
 def delete_track(svc: AnnotationService, track_id: str) -> RemovedTrack:
