@@ -47,8 +47,9 @@ def baseline(path: Path) -> float:
         while (chunk := q.get()) is not None:
             h.update(chunk)  # type: ignore[attr-defined]
 
-    threads = [threading.Thread(target=work, args=(h, q)) for h, q in zip(hashers, queues,
-                                                                         strict=True)]
+    threads = [
+        threading.Thread(target=work, args=(h, q)) for h, q in zip(hashers, queues, strict=True)
+    ]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -99,15 +100,22 @@ def main() -> None:
         mib = args.size_mib
         best_base, best_ingest = min(base_times), min(ingest_times)
         print(f"file: {mib} MiB, {os.cpu_count()} CPUs, chunk {CHUNK >> 10} KiB")
-        print(f"baseline (read once, md5 + sha256 threads): best {mib / best_base:7.1f} MiB/s,"
-              f" median {mib / statistics.median(base_times):7.1f} MiB/s")
-        print(f"ingest (copy + hashes + fsync + commit):    best {mib / best_ingest:7.1f} MiB/s,"
-              f" median {mib / statistics.median(ingest_times):7.1f} MiB/s")
+        print(
+            f"baseline (read once, md5 + sha256 threads): best {mib / best_base:7.1f} MiB/s,"
+            f" median {mib / statistics.median(base_times):7.1f} MiB/s"
+        )
+        print(
+            f"ingest (copy + hashes + fsync + commit):    best {mib / best_ingest:7.1f} MiB/s,"
+            f" median {mib / statistics.median(ingest_times):7.1f} MiB/s"
+        )
         ratio = best_base / best_ingest
-        median_ratio = statistics.median(b / i for b, i in zip(base_times, ingest_times,
-                                                                strict=True))
-        print(f"ratio ingest/baseline: best {ratio:.2f}, median of rounds {median_ratio:.2f}"
-              f" (target >= 0.80)")
+        median_ratio = statistics.median(
+            b / i for b, i in zip(base_times, ingest_times, strict=True)
+        )
+        print(
+            f"ratio ingest/baseline: best {ratio:.2f}, median of rounds {median_ratio:.2f}"
+            f" (target >= 0.80)"
+        )
 
 
 if __name__ == "__main__":

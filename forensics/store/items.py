@@ -91,9 +91,7 @@ class ItemRepository:
         if bad:
             raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
         current = self.get(item_id)
-        values: dict[str, Any] = {
-            k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()
-        }
+        values: dict[str, Any] = {k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()}
         new = replace(current, **values)
         row = _to_row(new)
         sets = ", ".join(f"{k} = :{k}" for k in changes)
