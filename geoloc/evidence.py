@@ -73,6 +73,7 @@ class EvidenceLinks:
         note: str,
         actor: str,
         reason: str | None,
+        link_id: str | None = None,
     ) -> EvidenceLink:
         """Validate and insert a link, logging it (the caller holds the transaction).
 
@@ -87,7 +88,7 @@ class EvidenceLinks:
         if existing is not None:
             return existing
         link = EvidenceLink(
-            id=str(uuid.uuid4()),
+            id=link_id or str(uuid.uuid4()),
             hypothesis_id=h.id,
             stance=stance,
             kind=kind,

@@ -192,9 +192,17 @@ class HypothesisService:
 
     # writing ------------------------------------------------------------------------------
     def add(
-        self, draft: HypothesisDraft, *, actor: str | None = None, reason: str | None = None
+        self,
+        draft: HypothesisDraft,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+        hypothesis_id: str | None = None,
     ) -> Hypothesis:
         """Validate and record a new hypothesis (with its first history entry).
+
+        `hypothesis_id` fixes the new record's id (the demo builder uses stable ids);
+        otherwise a new uuid4 is drawn.
 
         Raises:
             ValidationError: a value is out of range, NaN, unknown or missing.
@@ -207,7 +215,7 @@ class HypothesisService:
         frame_start, frame_end = frame_range(draft.frame_start, draft.frame_end)
         now = utc_now()
         h = Hypothesis(
-            id=str(uuid.uuid4()),
+            id=hypothesis_id or str(uuid.uuid4()),
             item_id=draft.item_id,
             frame_start=frame_start,
             frame_end=frame_end,
@@ -339,6 +347,7 @@ class HypothesisService:
         note: str = "",
         actor: str | None = None,
         reason: str | None = None,
+        link_id: str | None = None,
     ) -> EvidenceLink:
         """Attach supporting or contradicting evidence (idempotent per target).
 
@@ -351,6 +360,7 @@ class HypothesisService:
             note: why this evidence bears on the place.
             actor: who links it (default: the case's examiner).
             reason: why, for the custody log.
+            link_id: a fixed id for the new link (stable demo ids); default a new uuid4.
 
         Raises:
             ValidationError: an unknown stance or kind, or a target of another kind.
@@ -368,6 +378,7 @@ class HypothesisService:
                 note=note,
                 actor=actor,
                 reason=reason,
+                link_id=link_id,
             )
 
     def unlink(self, link_id: str, *, actor: str | None = None, reason: str | None = None) -> None:

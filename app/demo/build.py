@@ -29,6 +29,7 @@ from pathlib import Path
 from app.demo.annotate_step import annotate_step
 from app.demo.context import DEMO_ACTOR, DemoContext, DemoStep, stable_id
 from app.demo.evidence_step import footage_step, hardware_step
+from app.demo.geo_step import geo_evidence_step, geo_step
 from app.demo.provenance_step import provenance_step
 from forensics.case import Case, is_case
 from forensics.errors import CaseError
@@ -50,7 +51,9 @@ STEPS: tuple[DemoStep, ...] = (
     hardware_step,
     footage_step,
     provenance_step,
+    geo_step,
     annotate_step,
+    geo_evidence_step,
 )
 """The demo's parts, in order. A feature appends its own step (import it above)."""
 
