@@ -21,7 +21,7 @@ from forensics.annotations.exchange import (
     export_annotations,
     import_annotations,
 )
-from forensics.annotations.models import AnnotationFilter
+from forensics.annotations.models import AnnotationFilter, FrameAnchor
 from forensics.annotations.service import AnnotationService
 from forensics.annotations.thumbnails import frames_of_interest
 from forensics.case import Case
@@ -65,7 +65,8 @@ class AnnotateContribution:
         # The controller is a child of the window: it keeps this contribution alive with it.
         self.controller.contribution = self  # type: ignore[attr-defined]
         self.controller.setObjectName("annotation_controller")
-        viewer.frame_shown.connect(self.controller.show_frame)
+        self.viewer = viewer
+        viewer.frame_shown.connect(self._frame_shown)
         self.list = AnnotationsDock(self._service, ctx.window)
         self.editor = AnnotationEditor(self.controller, ctx.window)
         self.frames = FramesOfInterestView(ctx.window)
@@ -193,6 +194,29 @@ class AnnotateContribution:
                 lambda: self._reload(thumbnails=True),
             )
         )
+
+    def _frame_shown(self, item_id: str, frame_index: int, pixel_sha256: str) -> None:
+        # The viewer already knows the anchor of what it shows: no second decode.
+        shown = self.viewer.current_frame()
+        if (
+            shown is not None
+            and shown.item_id == item_id
+            and shown.frame_index == frame_index
+            and shown.pixel_sha256 == pixel_sha256
+        ):
+            self.controller.set_frame(
+                FrameAnchor(
+                    shown.item_id,
+                    shown.media_sha256,
+                    shown.frame_index,
+                    shown.pts,
+                    shown.pixel_sha256,
+                    shown.width,
+                    shown.height,
+                )
+            )
+        else:
+            self.controller.show_frame(item_id, frame_index, pixel_sha256)
 
     def _tool_changed(self, tool: str) -> None:
         for name, action in self.tool_actions.items():

@@ -235,3 +235,30 @@ def test_import_into_a_case_without_the_media_rejects_everything(
         assert "is not in this case" in result.rejected[0]
     finally:
         other.close()
+
+
+def test_frames_of_interest_have_drawn_thumbnails_in_the_derived_store(
+    case: Case, svc: AnnotationService, counter: Item
+) -> None:
+    from forensics.annotations.thumbnails import frames_of_interest
+
+    svc.add(counter.id, 3, "box", [(0, 0), (960, 540)], "vehicle")
+    svc.add(counter.id, 3, "point", [(100, 100)], "lantern")
+    svc.add(counter.id, 8, "box", [(0, 0), (10, 10)], "person")
+    frames = frames_of_interest(svc, size=160)
+    assert [(f.frame_index, f.labels, f.count) for f in frames] == [
+        (3, ("lantern", "vehicle"), 2),
+        (8, ("person",), 1),
+    ]
+    thumb = frames[0].thumbnail
+    assert thumb is not None
+    assert thumb.parent.parent.parent == case.evidence.derived_dir
+    with Image.open(thumb) as img:
+        assert max(img.size) == 160
+        drawn = np.asarray(img.convert("RGB"), dtype=np.int32)
+    plain_img = Image.fromarray(svc.sources.get(counter.id).read(3)[1])
+    plain_img.thumbnail((160, 160))
+    plain = np.asarray(plain_img, dtype=np.int32)
+    # the box's top edge (vehicle colour #e6194b) reddens the top row, even scaled down
+    redness = lambda a: float((a[0, :70, 0] - a[0, :70, 1]).mean())  # noqa: E731
+    assert redness(drawn) > redness(plain) + 20
