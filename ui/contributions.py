@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ui.annotate.contribution import AnnotateContribution
 from ui.context import Contribution
+from ui.exchange.contribution import ExchangeContribution
 from ui.geo.contribution import GeoContribution
 from ui.provenance.contribution import ProvenanceContribution
 
@@ -13,4 +14,5 @@ CONTRIBUTIONS: tuple[Callable[[], Contribution], ...] = (
     AnnotateContribution,
     GeoContribution,
     ProvenanceContribution,
+    ExchangeContribution,
 )

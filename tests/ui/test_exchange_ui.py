@@ -1,0 +1,90 @@
+"""File > Export / Import / Merge in the real main window, with the conflicts dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from forensics.case import Case
+from forensics.exchange.pack import pack_case
+from forensics.exchange.unpack import unpack_archive
+from tests.forensics.exchange.helpers import fill
+from ui.exchange.contribution import ExchangeContribution
+
+
+@pytest.fixture
+def setup(make_window, case: Case, corpus: Path):  # type: ignore[no-untyped-def]
+    filled = fill(case, corpus)
+    root = case.root
+    case.close()
+    made: list[ExchangeContribution] = []
+
+    def factory() -> ExchangeContribution:
+        made.append(ExchangeContribution())
+        return made[-1]
+
+    window = make_window(contributions=(factory,))
+    assert window.open_case(root)
+    return window, made[0], filled
+
+
+def finish(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.job.signals.ended, timeout=60000):
+        pass
+
+
+def test_menu_actions_have_shortcuts_and_tips(setup):
+    _, contribution, _ = setup
+    for action in contribution.actions.values():
+        assert not action.shortcut().isEmpty()
+        assert action.statusTip()
+        assert action.isEnabled()
+
+
+def test_pack_import_and_report_from_the_gui(setup, qtbot, tmp_path):
+    window, contribution, filled = setup
+    out = tmp_path / "out" / "a.pwbcase"
+    finish(qtbot, contribution.pack(out, reason="gui test"))
+    assert out.is_file()
+    dest = tmp_path / "imported"
+    finish(qtbot, contribution.import_archive(out, dest))
+    assert window.current_case().root == dest
+    assert "signed" in window.statusBar().currentMessage()
+    finish(qtbot, contribution.report(tmp_path / "r.pdf"))
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    finish(qtbot, contribution.export_csv(tmp_path / "items.csv"))
+    assert filled.gps_photo in (tmp_path / "items.csv").read_text()
+
+
+def test_refused_archive_is_shown_with_its_reasons(setup, qtbot, bad_files, tmp_path, monkeypatch):
+    _, contribution, _ = setup
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    finish(
+        qtbot, contribution.import_archive(bad_files / "zip_slip_and_bomb.zip", tmp_path / "dest")
+    )
+    assert "refused" in shown[0]
+    assert "../../evil.txt" in shown[0]
+    assert not (tmp_path / "dest").exists()
+
+
+def test_merge_conflict_resolved_in_the_dialog(setup, qtbot, qtmodeltester, tmp_path):
+    window, contribution, filled = setup
+    with Case.open(tmp_path / "case") as ours:
+        base = pack_case(ours, tmp_path / "base.pwbcase").archive
+    with Case.open(unpack_archive(base, tmp_path / "team-b").dest) as theirs:
+        theirs.edit_item(filled.drone, {"note": "theirs"})
+        archive = pack_case(theirs, tmp_path / "theirs.pwbcase").archive
+    window.current_case().edit_item(filled.drone, {"note": "ours"})
+    finish(qtbot, contribution.merge(archive))
+    dialog = contribution.conflicts_dialog
+    qtmodeltester.check(dialog.model)
+    assert dialog.model.rowCount() == 1
+    assert dialog.model.index(0, 2).data() == "note"
+    qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
+    assert dialog.model.rowCount() == 0
+    assert window.current_case().items.get(filled.drone).note == "theirs"

@@ -1,0 +1,329 @@
+"""File > Export (pack, CASE/UCO, CSV, report), File > Import archive, Merge, conflicts.
+
+Every long step runs as a job with its own case connection (`Case.open(root)`), behind a
+progress dialog with Cancel. Methods take an optional path so tests drive them without file
+dialogs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from forensics.case import Case
+from forensics.exchange import signing
+from forensics.exchange.case_uco import write_case_uco
+from forensics.exchange.csv_export import write_items_csv
+from forensics.exchange.merge import MergeResult, merge_archive
+from forensics.exchange.pack import PackResult, pack_case
+from forensics.exchange.report import build_report, log_export, write_report
+from forensics.exchange.unpack import UnpackResult, unpack_archive
+from forensics.jobs import CancelToken, ProgressFn
+from ui.context import WorkbenchContext
+from ui.exchange.conflicts import ConflictsDialog
+from ui.exchange.job_dialog import JobDialog
+from ui.exchange.pack_dialog import PackDialog
+from ui.exchange.pdf import html_to_pdf
+
+log = logging.getLogger(__name__)
+
+
+class ExchangeContribution:
+    """Installs the exchange actions in the File menu."""
+
+    def install(self, ctx: WorkbenchContext) -> None:
+        """Add the menu entries and follow the selection."""
+        self.ctx = ctx
+        self.selected_item: str | None = None
+        self.last_dialog: JobDialog | None = None
+        ctx.signals.item_selected.connect(self._selected)
+        file_menu = ctx.menu("&File")
+        export = file_menu.addMenu("E&xport")
+        self.actions: dict[str, QAction] = {}
+        for menu, key, text, shortcut, tip, slot in (
+            (
+                export,
+                "pack",
+                "&Pack case for another team…",
+                "Ctrl+Alt+Shift+P",
+                "Write the case (or the selected item) into one checked .pwbcase archive",
+                self.pack,
+            ),
+            (
+                export,
+                "case_uco",
+                "&CASE/UCO JSON-LD…",
+                "Ctrl+Alt+Shift+U",
+                "Export the case in the CASE/UCO exchange ontology",
+                self.export_case_uco,
+            ),
+            (
+                export,
+                "csv",
+                "Items as C&SV…",
+                "Ctrl+Alt+Shift+V",
+                "Export the item list with hashes as CSV",
+                self.export_csv,
+            ),
+            (
+                export,
+                "report",
+                "&Report (HTML or PDF)…",
+                "Ctrl+Alt+Shift+R",
+                "Write a self-contained report of the case",
+                self.report,
+            ),
+            (
+                file_menu,
+                "import",
+                "&Import case archive…",
+                "Ctrl+Alt+Shift+I",
+                "Check a received .pwbcase archive, unpack it as a case and open it",
+                self.import_archive,
+            ),
+            (
+                file_menu,
+                "merge",
+                "&Merge team archive…",
+                "Ctrl+Alt+Shift+M",
+                "Merge a received archive into this case; conflicts are listed, never overwritten",
+                self.merge,
+            ),
+            (
+                file_menu,
+                "conflicts",
+                "Merge &conflicts…",
+                "Ctrl+Alt+Shift+C",
+                "Resolve records both teams changed",
+                self.show_conflicts,
+            ),
+        ):
+            action = QAction(text, ctx.window)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            action.setObjectName(f"exchange_{key}")
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            menu.addAction(action)
+            self.actions[key] = action
+        ctx.signals.case_opened.connect(lambda _c: self._enable(True))
+        ctx.signals.case_closed.connect(lambda: self._enable(False))
+        self._enable(ctx.current_case() is not None)
+
+    def _enable(self, has_case: bool) -> None:
+        for key, action in self.actions.items():
+            action.setEnabled(has_case or key == "import")
+
+    def _selected(self, item_id: str) -> None:
+        self.selected_item = item_id or None
+
+    def _root(self) -> Path | None:
+        root = self.ctx.case_root()
+        if root is None:
+            QMessageBox.information(self.ctx.window, "Exchange", "Open a case first.")
+        return root
+
+    def _run(
+        self,
+        title: str,
+        work: Callable[[Case, ProgressFn, CancelToken], Any],
+        done: Callable[[Any], None],
+        root: Path | None = None,
+    ) -> JobDialog | None:
+        root = root or self._root()
+        if root is None:
+            return None
+
+        def fn(progress: ProgressFn, cancel: CancelToken) -> Any:
+            with Case.open(root) as case:
+                return work(case, progress, cancel)
+
+        dialog = JobDialog(self.ctx.runner, title, fn, done, self.ctx.window)
+        self.last_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _save_path(self, title: str, suggested: str, pattern: str) -> Path | None:
+        root = self.ctx.case_root()
+        start = str((root.parent if root else Path.home()) / suggested)
+        path, _ = QFileDialog.getSaveFileName(self.ctx.window, title, start, pattern)
+        return Path(path) if path else None
+
+    def _say(self, text: str) -> None:
+        self.ctx.window.statusBar().showMessage(text, 10000)
+
+    # export -----------------------------------------------------------------------------
+    def pack(
+        self,
+        out: Path | None = None,
+        *,
+        items: list[str] | None = None,
+        redact: str = "none",
+        key: Path | None = None,
+        reason: str | None = None,
+    ) -> JobDialog | None:
+        """Pack the case; with no `out`, ask through the pack dialog."""
+        root = self._root()
+        if root is None:
+            return None
+        if out is None:
+            dialog = PackDialog(
+                root.parent / f"{root.name}.pwbcase", self.selected_item, self.ctx.window
+            )
+            if not dialog.exec():
+                return None
+            out, items = Path(dialog.out.text()), dialog.items()
+            redact = dialog.redact.currentText()
+            key = Path(dialog.key.text()) if dialog.key.text() else None
+            reason = dialog.reason.text() or None
+        signing_key = signing.load_key(key) if key else None
+        target = out
+        return self._run(
+            "Pack case",
+            lambda case, p, c: pack_case(
+                case,
+                target,
+                items=items,
+                redact=redact,
+                key=signing_key,
+                reason=reason,
+                progress=p,
+                cancel=c,
+            ),
+            lambda r: self._packed(r),
+        )
+
+    def _packed(self, result: PackResult) -> None:
+        self.ctx.signals.case_changed.emit()
+        self._say(f"packed {result.archive} (manifest {result.manifest_sha256[:16]})")
+
+    def export_case_uco(self, out: Path | None = None) -> JobDialog | None:
+        """Write the CASE/UCO JSON-LD file."""
+        out = out or self._save_path("CASE/UCO export", "case.jsonld", "JSON-LD (*.jsonld)")
+        if out is None:
+            return None
+        target = out
+        return self._run(
+            "CASE/UCO export", lambda case, p, c: write_case_uco(case, target), self._exported
+        )
+
+    def export_csv(self, out: Path | None = None) -> JobDialog | None:
+        """Write the items as CSV."""
+        out = out or self._save_path("Items as CSV", "items.csv", "CSV (*.csv)")
+        if out is None:
+            return None
+        target = out
+        return self._run(
+            "CSV export", lambda case, p, c: write_items_csv(case, target), self._exported
+        )
+
+    def _exported(self, summary: dict[str, Any]) -> None:
+        self.ctx.signals.case_changed.emit()
+        self._say(f"wrote {summary['path']} (sha256 {str(summary['sha256'])[:16]})")
+
+    def report(
+        self, out: Path | None = None, *, items: list[str] | None = None
+    ) -> JobDialog | None:
+        """Build the report in the background; PDF pages are laid out on the GUI thread."""
+        out = out or self._save_path("Report", "report.html", "HTML (*.html);;PDF (*.pdf)")
+        if out is None:
+            return None
+        target = out
+        if target.suffix.lower() == ".pdf":
+            return self._run(
+                "Report",
+                lambda case, p, c: build_report(case, items=items, progress=p, cancel=c),
+                lambda html: self._pdf(html, target),
+            )
+        return self._run(
+            "Report",
+            lambda case, p, c: write_report(case, target, items=items, progress=p, cancel=c),
+            self._exported,
+        )
+
+    def _pdf(self, html: str, out: Path) -> None:
+        try:
+            data = html_to_pdf(html, out)
+        except OSError as exc:
+            QMessageBox.critical(self.ctx.window, "Report", f"{out}: {exc}")
+            return
+        case = self.ctx.current_case()
+        if case is not None:
+            self._exported(log_export(case, out, "pdf-report", data, actor=None))
+
+    # import and merge -------------------------------------------------------------------
+    def import_archive(
+        self, archive: Path | None = None, dest: Path | None = None
+    ) -> JobDialog | None:
+        """Unpack a received archive into a new case folder, then open it."""
+        if archive is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.ctx.window, "Import case archive", "", "Case archives (*.pwbcase);;All (*)"
+            )
+            if not path:
+                return None
+            archive = Path(path)
+        if dest is None:
+            folder = QFileDialog.getExistingDirectory(
+                self.ctx.window, "Folder to hold the new case"
+            )
+            if not folder:
+                return None
+            dest = Path(folder) / archive.stem
+        src, target = archive, dest
+
+        def fn(progress: ProgressFn, cancel: CancelToken) -> UnpackResult:
+            return unpack_archive(src, target, progress=progress, cancel=cancel)
+
+        dialog = JobDialog(
+            self.ctx.runner, "Import case archive", fn, self._imported, self.ctx.window
+        )
+        self.last_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _imported(self, result: UnpackResult) -> None:
+        sig = result.received.signature
+        who = "not signed" if sig is None else f"signed by {sig.signer} ({sig.fingerprint[:16]})"
+        opener = getattr(self.ctx.window, "open_case", None)
+        if callable(opener):
+            opener(result.dest)
+        self._say(f"imported {result.dest}: {who}")
+
+    def merge(self, archive: Path | None = None) -> JobDialog | None:
+        """Merge a received archive into the open case."""
+        if archive is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.ctx.window, "Merge team archive", "", "Case archives (*.pwbcase);;All (*)"
+            )
+            if not path:
+                return None
+            archive = Path(path)
+        src = archive
+        return self._run(
+            "Merge team archive",
+            lambda case, p, c: merge_archive(case, src, progress=p, cancel=c),
+            self._merged,
+        )
+
+    def _merged(self, result: MergeResult) -> None:
+        self.ctx.signals.case_changed.emit()
+        m = result.merge
+        self._say(
+            f"merged {m.archive_name}: {m.added} added, {m.updated} updated, "
+            f"{m.conflicts} conflict(s)"
+        )
+        if result.conflicts:
+            self.show_conflicts()
+
+    def show_conflicts(self) -> ConflictsDialog:
+        """Open the conflicts dialog (non-modal)."""
+        dialog = ConflictsDialog(self.ctx.current_case, self.ctx.window)
+        dialog.resolved.connect(lambda _id: self.ctx.signals.case_changed.emit())
+        self.conflicts_dialog = dialog
+        dialog.show()
+        return dialog
