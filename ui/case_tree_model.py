@@ -17,6 +17,9 @@ from forensics.store.item_tree import ItemTreeReader
 from ui.formatting import human_size, kind_label
 
 PAGE = 500
+SORT_LIMIT = 2000
+"""Levels with more children than this are shown in the order added (sorting them by name
+would read them all before the first page)."""
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -119,7 +122,9 @@ class CaseTreeModel(QAbstractItemModel):
             return
         node = self._node(parent)
         parent_id = node.item.id if node.item is not None else None
-        items = self._reader.children_page(parent_id, PAGE, len(node.children))
+        items = self._reader.children_page(
+            parent_id, PAGE, len(node.children), by_name=node.child_count <= SORT_LIMIT
+        )
         if not items:
             node.child_count = len(node.children)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
@@ -18,9 +19,48 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.case import Case
+from forensics.jobs import CancelToken, ProgressFn
+from forensics.store.catalogue import CatalogueReader
 from forensics.store.item_tree import distinct_statuses
 from ui.catalogue_model import COLUMNS, ITEM_ID_ROLE, KIND_FILTERS, CatalogueModel
 from ui.context import WorkbenchSignals
+from ui.jobs import JobRunner
+
+
+class LazyCombo(QComboBox):
+    """A filter whose choices are read when the user opens it (reading every tag of 100,000
+    items on each case change would slow down opening the case for a list nobody opened)."""
+
+    def __init__(self, everything: str, loader: Callable[[], list[str]]) -> None:
+        super().__init__()
+        self._everything = everything
+        self._loader = loader
+        self._stale = True
+        self.addItem(everything, None)
+
+    def invalidate(self) -> None:
+        """Read the choices again at the next opening."""
+        self._stale = True
+
+    def ensure_loaded(self) -> None:
+        """Read the choices now when they are stale (keeps the current choice)."""
+        if not self._stale:
+            return
+        self._stale = False
+        current = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self._everything, None)
+        for value in self._loader():
+            self.addItem(value, value)
+        self.setCurrentIndex(max(0, self.findData(current)))
+        self.blockSignals(False)
+
+    def showPopup(self) -> None:
+        """Load, then open."""
+        self.ensure_loaded()
+        super().showPopup()
+
 
 _WIDTHS = {
     "Name": 250,
@@ -36,10 +76,14 @@ _WIDTHS = {
 class CataloguePanel(QWidget):
     """The middle of the window: every item of the case, searchable and filterable."""
 
-    def __init__(self, signals: WorkbenchSignals, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, signals: WorkbenchSignals, runner: JobRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("catalogue")
         self._signals = signals
+        self._runner = runner
+        self._count_serial = 0
         self._case: Case | None = None
         self._emitting = False
         self.model = CatalogueModel(self)
@@ -52,9 +96,13 @@ class CataloguePanel(QWidget):
         self.kind_filter.setObjectName("kind_filter")
         for label, kind in KIND_FILTERS:
             self.kind_filter.addItem(label, kind)
-        self.tag_filter = QComboBox()
+        self.tag_filter = LazyCombo(
+            "All tags", lambda: self._case.items.all_tags() if self._case else []
+        )
         self.tag_filter.setObjectName("tag_filter")
-        self.status_filter = QComboBox()
+        self.status_filter = LazyCombo(
+            "Any status", lambda: distinct_statuses(self._case.db) if self._case else []
+        )
         self.status_filter.setObjectName("status_filter")
         self.count_label = QLabel()
         self.count_label.setObjectName("catalogue_count")
@@ -100,7 +148,7 @@ class CataloguePanel(QWidget):
 
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(0)
+        self._count_timer.setInterval(120)
         self._count_timer.timeout.connect(self._update_count)
         self.search.textChanged.connect(self._on_text)
         self.kind_filter.currentIndexChanged.connect(self._on_filters)
@@ -119,11 +167,11 @@ class CataloguePanel(QWidget):
     def _open(self, case: Case) -> None:
         self._case = case
         self._fill_filters()
-        self.model.set_repository(case.items)
+        self.model.set_reader(CatalogueReader(case.db))
 
     def _close(self) -> None:
         self._case = None
-        self.model.set_repository(None)
+        self.model.set_reader(None)
         self._fill_filters()
 
     def _changed(self) -> None:
@@ -134,23 +182,8 @@ class CataloguePanel(QWidget):
             self._select_row_of(selected)
 
     def _fill_filters(self) -> None:
-        for combo, everything, values in (
-            (self.tag_filter, "All tags", self._case.items.all_tags() if self._case else []),
-            (
-                self.status_filter,
-                "Any status",
-                distinct_statuses(self._case.db) if self._case else [],
-            ),
-        ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for value in values:
-                combo.addItem(value, value)
-            found = combo.findData(current)
-            combo.setCurrentIndex(max(0, found))
-            combo.blockSignals(False)
+        self.tag_filter.invalidate()
+        self.status_filter.invalidate()
 
     # searching and filtering ---------------------------------------------------------------
     def _on_text(self, text: str) -> None:
@@ -167,11 +200,24 @@ class CataloguePanel(QWidget):
         )
 
     def _update_count(self) -> None:
+        """Count the matches in the background (a broad search over 100,000 items takes
+        longer than showing its first page); a newer search makes an older count moot."""
         if self._case is None:
             self.count_label.setText("")
             return
-        total = self.model.total()
-        self.count_label.setText(f"{total:,} item{'s' if total != 1 else ''}")
+        self._count_serial += 1
+        serial, root, query = self._count_serial, self._case.root, self.model.query
+
+        def count(_progress: ProgressFn, _cancel: CancelToken) -> int:
+            with Case.open(root, readonly=True) as case:
+                return CatalogueReader(case.db).count(query)
+
+        job = self._runner.start("Counting items", count, quiet=True)
+        job.signals.finished.connect(lambda total, s=serial: self._counted(s, total))
+
+    def _counted(self, serial: int, total: object) -> None:
+        if serial == self._count_serial and self._case is not None and isinstance(total, int):
+            self.count_label.setText(f"{total:,} item{'s' if total != 1 else ''}")
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""

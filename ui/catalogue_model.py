@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from forensics.models import Item, ItemKind
-from forensics.store.items import ItemRepository
+from forensics.store.catalogue import INSERTION, CatalogueFilter, CatalogueReader
 from ui.formatting import human_size, kind_label, short_time
 
 PAGE = 200
@@ -43,16 +43,8 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Query:
-    """What the catalogue shows: a full-text search, filters and an order."""
-
-    text: str = ""
-    kind: str | None = None
-    tag: str | None = None
-    status: str | None = None
-    order_by: str = "created_at"
-    descending: bool = False
+Query = CatalogueFilter
+"""What the catalogue shows: a full-text search, filters and an order."""
 
 
 class CatalogueModel(QAbstractTableModel):
@@ -60,15 +52,15 @@ class CatalogueModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._repo: ItemRepository | None = None
+        self._repo: CatalogueReader | None = None
         self._query = Query()
         self._rows: list[Item] = []
         self._more = False
         self._resetting = False
 
     # what is shown ------------------------------------------------------------------------
-    def set_repository(self, repo: ItemRepository | None) -> None:
-        """Show the items of this repository (None: show nothing)."""
+    def set_reader(self, repo: CatalogueReader | None) -> None:
+        """Show the items this reader reads (None: show nothing)."""
         self._repo = repo
         self.reload()
 
@@ -101,26 +93,11 @@ class CatalogueModel(QAbstractTableModel):
 
     def total(self) -> int:
         """How many items match in all (one COUNT query; not needed to show a page)."""
-        if self._repo is None:
-            return 0
-        q = self._query
-        return self._repo.count(
-            q.text or None, kinds=[q.kind] if q.kind else None, tag=q.tag, status=q.status
-        )
+        return 0 if self._repo is None else self._repo.count(self._query)
 
     def _page(self, offset: int) -> list[Item]:
         assert self._repo is not None
-        q = self._query
-        return self._repo.search(
-            q.text or None,
-            kinds=[q.kind] if q.kind else None,
-            tag=q.tag,
-            status=q.status,
-            order_by=q.order_by,
-            descending=q.descending,
-            limit=PAGE,
-            offset=offset,
-        )
+        return self._repo.page(self._query, PAGE, offset)
 
     def item_at(self, row: int) -> Item | None:
         """The item on this row, or None."""
@@ -196,10 +173,11 @@ class CatalogueModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in the store (the view never sorts a partial page itself)."""
         if 0 <= column < len(COLUMNS):
+            key = COLUMNS[column].sort_key
             self.set_query(
                 replace(
                     self._query,
-                    order_by=COLUMNS[column].sort_key,
+                    order_by=INSERTION if key == "created_at" else key,
                     descending=order == Qt.SortOrder.DescendingOrder,
                 )
             )

@@ -36,6 +36,8 @@ class JobStatusBar(QStatusBar):
         runner.job_ended.connect(self._ended)
 
     def _started(self, job: Job) -> None:
+        if job.quiet:
+            return
         self._current = job
         self.job_label.setText(job.name)
         self.bar.setRange(0, 0)
@@ -54,7 +56,7 @@ class JobStatusBar(QStatusBar):
         self.job_label.setText(f"{job.name}: {message}" if message else job.name)
 
     def _ended(self, job: Job) -> None:
-        remaining = self._runner.jobs()
+        remaining = [j for j in self._runner.jobs() if not j.quiet]
         if job is self._current:
             self._current = remaining[-1] if remaining else None
         if self._current is None:

@@ -47,6 +47,7 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self.cancel_token = CancelToken()
         self._last_percent = -2
+        self.quiet = False
 
     def cancel(self) -> None:
         """Ask the job to stop at its next check."""
@@ -87,14 +88,16 @@ class JobRunner(QObject):
         self._jobs: set[Job] = set()
         self._closed = False
 
-    def start(self, name: str, fn: JobFn) -> Job:
+    def start(self, name: str, fn: JobFn, *, quiet: bool = False) -> Job:
         """Run `fn(progress, cancel)` in the background and return its job.
 
         The job is handed to the pool on the next turn of the event loop, so slots connected
         to `job.signals` right after this call never miss a fast job's signals. After
         `shutdown()` a new job is cancelled at once (its `cancelled` and `ended` still come).
+        A `quiet` job (a count, a thumbnail) is not shown in the status bar.
         """
         job = Job(name, fn)
+        job.quiet = quiet
         self._jobs.add(job)
         job.signals.ended.connect(lambda j=job: self._ended(j))
         QTimer.singleShot(0, self, lambda j=job: self._launch(j))

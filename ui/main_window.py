@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
 
         self.job_status = JobStatusBar(self.runner, self)
         self.setStatusBar(self.job_status)
-        self.catalogue = CataloguePanel(self.signals, self)
+        self.catalogue = CataloguePanel(self.signals, self.runner, self)
         self.setCentralWidget(self.catalogue)
         self.tree = CaseTreePanel(self.signals, self)
         self.detail = DetailPanel(self.signals, self)

@@ -24,14 +24,17 @@ class ItemTreeReader:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
 
-    def children_page(self, parent_id: str | None, limit: int, offset: int = 0) -> list[Item]:
+    def children_page(
+        self, parent_id: str | None, limit: int, offset: int = 0, *, by_name: bool = True
+    ) -> list[Item]:
         """Children of an item (top-level items for None): physical items first, then disk
-        images, then files, each by name."""
+        images, then files, each by name; or, with `by_name=False`, in the order they were
+        added (read straight from the parent index: no sort, for levels of many thousands)."""
         where = "parent_id IS NULL" if parent_id is None else "parent_id = ?"
         params: list[object] = [] if parent_id is None else [parent_id]
+        order = f"{_KIND_ORDER}, name COLLATE NOCASE, rowid" if by_name else "rowid"
         rows = self._db.conn.execute(
-            f"SELECT * FROM items WHERE {where} ORDER BY {_KIND_ORDER}, name COLLATE NOCASE, "
-            "rowid LIMIT ? OFFSET ?",
+            f"SELECT * FROM items WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [row_to_item(r) for r in rows]

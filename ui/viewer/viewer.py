@@ -342,7 +342,7 @@ class MediaViewer(QWidget):
         def work(progress: ProgressFn, cancel: CancelToken) -> list[KeyFrame]:
             return strip_frames(path, progress=progress, cancel=cancel)
 
-        job = self._runner.start("Keyframes", work)
+        job = self._runner.start("Keyframes", work, quiet=True)
         self._strip_job = job
         job.signals.finished.connect(lambda frames, i=item_id: self._strip_loaded(i, frames))
         job.signals.ended.connect(lambda j=job: self._strip_ended(j))
