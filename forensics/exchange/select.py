@@ -112,6 +112,17 @@ def select(db: sqlite_utils.Database, chosen: Iterable[str]) -> Selection:
                     kept.add(dep)
                     changed = True
 
+    referenced: set[str] = set()
+    for r in [*refs.values(), *item_deps.values()]:
+        referenced |= r
+    for table, trows in all_rows.items():
+        # A table linked to nothing by id (a label vocabulary, settings) travels whole: its
+        # rows are used by value, and leaving them out would change how kept records read.
+        table_ids = {str(r["id"]) for r in trows}
+        standalone = not (table_ids & referenced) and not any(refs.get(i) for i in table_ids)
+        if table != "items" and table not in sx.EXCHANGE_TABLES and standalone:
+            kept |= table_ids
+
     selection = Selection(items=items)
     for table, trows in all_rows.items():
         table_ids = {str(r["id"]) for r in trows}

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication
 
 
 class _ReportDocument(QTextDocument):
@@ -31,10 +32,11 @@ def _ensure_app() -> None:
     if QGuiApplication.instance() is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _APP.append(QGuiApplication([]))
+        # A QApplication (not a QGuiApplication): widgets may be created later in-process.
+        _APP.append(QApplication([]))
 
 
-_APP: list[QGuiApplication] = []
+_APP: list[QApplication] = []
 
 
 def html_to_pdf(html: str, out: Path) -> bytes:
