@@ -22,17 +22,24 @@ from app.cli.common import (
 from app.cli.geo_hypothesis_cmds import register_geo
 from app.cli.output import print_json, say, table, warn
 from forensics.case import Case
-from geoloc.export_geo import write_geojson, write_kml
-from geoloc.gazetteer import default_gazetteer
-from geoloc.validation import check_lat_lon
 
 Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
 """`exporter(case, out_path, actor) -> summary dict` (format, path, sha256, counts...)."""
 
-EXPORTERS: dict[str, Exporter] = {
-    "geojson": lambda case, out, actor: write_geojson(case, out, actor=actor),
-    "kml": lambda case, out, actor: write_kml(case, out, actor=actor),
-}
+
+def _geojson(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
+    from geoloc.export_geo import write_geojson
+
+    return write_geojson(case, out, actor=actor)
+
+
+def _kml(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
+    from geoloc.export_geo import write_kml
+
+    return write_kml(case, out, actor=actor)
+
+
+EXPORTERS: dict[str, Exporter] = {"geojson": _geojson, "kml": _kml}
 """Formats of `pwb export`; features register theirs here."""
 
 
@@ -74,6 +81,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 # commands ---------------------------------------------------------------------------------------
 def cmd_geocode(args: argparse.Namespace) -> int:
+    from geoloc.gazetteer import default_gazetteer
+    from geoloc.validation import check_lat_lon
+
     gazetteer = default_gazetteer()
     if args.reverse:
         lat, lon = check_lat_lon(*args.reverse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import (
     EXIT_FINDINGS,
@@ -17,13 +17,15 @@ from app.cli.common import (
     resolve_item,
 )
 from app.cli.output import print_json, say, table, warn
+
+if TYPE_CHECKING:
+    from geoloc.evidence import Support
+    from geoloc.hypotheses import Hypothesis, HypothesisService
+
+# geoloc (and geopy under it) is imported by the commands that use it, so every other `pwb`
+# command starts without loading it.
 from forensics.errors import NotFoundError
 from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STATUSES
-from geoloc.auto import check_case, hypotheses_from_metadata
-from geoloc.evidence import Support
-from geoloc.export_geo import properties
-from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
-from geoloc.sun import check_shadow, sun_position
 
 
 def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
@@ -135,6 +137,8 @@ def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
 
 # helpers --------------------------------------------------------------------------------------
 def _json(h: Hypothesis, support: Support) -> dict[str, Any]:
+    from geoloc.export_geo import properties
+
     out = properties(h, support)
     out["lat"], out["lon"] = h.lat, h.lon
     out["area"] = None if h.area is None else [list(p) for p in h.area]
@@ -188,6 +192,8 @@ def _row(h: Hypothesis, s: Support) -> list[str]:
 # commands -------------------------------------------------------------------------------------
 # commands ---------------------------------------------------------------------------------------
 def cmd_add(args: argparse.Namespace) -> int:
+    from geoloc.hypotheses import HypothesisDraft, HypothesisService
+
     if args.place is None and args.area is None and (args.lat is None or args.lon is None):
         raise UsageError("give --place NAME, or --lat LAT --lon LON, or --area")
     first, last = _frames(args.frames)
@@ -224,6 +230,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    from geoloc.hypotheses import HypothesisService
+
     changes: dict[str, Any] = {}
     for name in ("status", "confidence", "notes", "analyst", "lat", "lon", "radius_m"):
         if getattr(args, name) is not None:
@@ -250,6 +258,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
+    from geoloc.hypotheses import HypothesisService
+
     with open_case(args.case_dir) as case:
         service = HypothesisService(case)
         h = _hypothesis(service, args.hypothesis)
@@ -276,6 +286,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from geoloc.hypotheses import HypothesisService
+
     with open_case(args.case_dir, readonly=True) as case:
         item_id = resolve_item(case, args.item) if args.item else None
         service = HypothesisService(case)
@@ -303,6 +315,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from geoloc.hypotheses import HypothesisService
+
     with open_case(args.case_dir, readonly=True) as case:
         service = HypothesisService(case)
         h = _hypothesis(service, args.hypothesis)
@@ -341,6 +355,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_auto(args: argparse.Namespace) -> int:
+    from geoloc.auto import hypotheses_from_metadata
+
     with open_case(args.case_dir) as case:
         item_id = resolve_item(case, args.item) if args.item else None
         result = hypotheses_from_metadata(case, item_id, actor=args.examiner)
@@ -363,6 +379,8 @@ def cmd_auto(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from geoloc.auto import check_case
+
     with open_case(args.case_dir, readonly=True) as case:
         item_id = resolve_item(case, args.item) if args.item else None
         flags = check_case(case, item_id, threshold_m=args.threshold_m)
@@ -377,6 +395,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sun(args: argparse.Namespace) -> int:
+    from geoloc.hypotheses import HypothesisService
+    from geoloc.sun import check_shadow, sun_position
+
     try:
         when = datetime.fromisoformat(args.time.replace("Z", "+00:00"))
     except ValueError as exc:
