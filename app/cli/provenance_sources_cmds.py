@@ -8,7 +8,8 @@ from typing import Any
 from app.cli.common import EXIT_OK, UsageError, add_json_flag, open_case
 from app.cli.output import print_json, say, table
 from forensics.errors import NotFoundError
-from forensics.provenance.models import CITATION_TARGETS, SOURCE_KINDS, Claim, Figure, Source
+from forensics.provenance.figures import reported_figures
+from forensics.provenance.models import CITATION_TARGETS, SOURCE_KINDS, Claim, Source
 from forensics.provenance.sources import (
     add_claim,
     add_figure,
@@ -206,33 +207,19 @@ def cmd_figure_add(args: argparse.Namespace) -> int:
 
 def cmd_figure_list(args: argparse.Namespace) -> int:
     with open_case(args.case, readonly=True) as case:
-        repo = ProvenanceRepository(case.db)
-        rows = [
-            (f, [s for _, s in repo.citations_of("figure", f.id)])
-            for f in repo.all(Figure, order="as_of, what")
-        ]
+        figures = reported_figures(case)
     if args.json:
-        print_json(
-            {
-                "figures": [
-                    {
-                        **f.record(),
-                        "sources": [{"id": s.id, "title": s.title, "grade": s.grade} for s in srcs],
-                    }
-                    for f, srcs in rows
-                ]
-            }
-        )
+        print_json({"figures": [f.to_json() for f in figures]})
         return EXIT_OK
     table(
         [
             [
-                f"{f.value:g} {escape_name(f.unit)}",
+                escape_name(f.display_value()),
                 f.as_of or "",
                 escape_name(f.what),
-                "; ".join(f"{escape_name(s.title)} [{s.grade}]" for s in srcs),
+                escape_name(f.sources_label()),
             ]
-            for f, srcs in rows
+            for f in figures
         ],
         ["FIGURE", "AS OF", "WHAT", "SOURCES"],
     )

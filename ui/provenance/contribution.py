@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from forensics.case import Case, is_case
 from forensics.errors import NotFoundError
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.provenance.figures import reported_figures
 from forensics.provenance.graph import ProvenanceGraph, provenance_graph
 from forensics.provenance.origins import origins
 from forensics.provenance.search import PartSearch, search_parts
@@ -135,6 +136,7 @@ class ProvenanceContribution:
             self.origins.components.set_rows([])
             self.origins.chart.set_shares(())
             self.origins.shares.set_rows([])
+            self.origins.set_figures([])
             return
         self._show_scope(case)
 
@@ -146,6 +148,7 @@ class ProvenanceContribution:
             scope, label = None, "Whole case"
         self.graph.set_graph(provenance_graph(case, scope))
         self.origins.set_report(origins(case, scope), label)
+        self.origins.set_figures(reported_figures(case))
 
     def show_selected_item(self) -> None:
         """Scope the graph and origins to the selected item."""

@@ -1,5 +1,6 @@
 """Origin figures as a bar chart (drawn with QPainter: no QtCharts in PySide6-Essentials)
-and as tables: the shares, and every component with its country and sources."""
+and as tables: the shares, and every component with its country and sources; beside them, in
+a second tab, the figures sources reported (`ui.provenance.figures_view`)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from forensics.provenance.figures import ReportedFigure
 from forensics.provenance.origins import UNKNOWN, OriginReport, OriginShare
+from ui.provenance.figures_view import ReportedFiguresView
 from ui.provenance.models import origins_model, shares_model
 
 PALETTE = ("#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d")
@@ -105,7 +109,8 @@ class BarChart(QWidget):
 
 
 class OriginsView(QWidget):
-    """Chart by country or function, the shares table and the components table."""
+    """Chart by country or function, the shares table and the components table; and, in a
+    second tab, the figures reported by sources with their grades."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,9 +137,21 @@ class OriginsView(QWidget):
         split.addWidget(self.chart)
         split.addWidget(self.shares_table)
         split.addWidget(self.components_table)
+        counted = QWidget()
+        counted_layout = QVBoxLayout(counted)
+        counted_layout.setContentsMargins(0, 4, 0, 0)
+        counted_layout.addLayout(top)
+        counted_layout.addWidget(split, 1)
+        self.reported = ReportedFiguresView()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(counted, "Components in the case")
+        self.tabs.addTab(self.reported, "Reported figures")
+        self.tabs.setTabToolTip(0, "Shares of the recorded components by country or function")
+        self.tabs.setTabToolTip(1, "Figures given by sources, each with its source and grade")
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs, 1)
         self.report: OriginReport | None = None
         self.grouping.currentIndexChanged.connect(lambda _i: self._show())
         self.chart.bar_clicked.connect(self.select_share)
@@ -145,6 +162,11 @@ class OriginsView(QWidget):
         self.scope.setText(f"{scope}: {report.total} component(s)")
         self.components.set_rows(report.components)
         self._show()
+
+    def set_figures(self, figures: list[ReportedFigure]) -> None:
+        """Show the figures sources reported (whole case: they are not scoped to an item)."""
+        self.reported.set_figures(figures)
+        self.tabs.setTabText(1, f"Reported figures ({len(figures)})")
 
     def current_shares(self) -> tuple[OriginShare, ...]:
         """The shares of the current grouping."""
