@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
-
 from forensics.store.hypotheses import Hypothesis
 
 DEFAULT_THRESHOLD_M = 1000.0
@@ -27,6 +25,10 @@ DEFAULT_THRESHOLD_M = 1000.0
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Geodesic distance in metres between two (lat, lon) points."""
+    # geopy (with its geocoders) loads on the first distance, not with every importer of
+    # this module: the GUI starts without it.
+    from geopy.distance import geodesic
+
     return float(geodesic(a, b).meters)
 
 

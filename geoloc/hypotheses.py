@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
 from forensics.errors import NotFoundError, ValidationError
@@ -36,9 +36,11 @@ from forensics.store.hypotheses import (
     hypothesis_record,
 )
 from geoloc.evidence import EvidenceLinks, Support, support_of
-from geoloc.gazetteer import OfflineGazetteer, default_gazetteer
 from geoloc.validation import centroid, check_area, check_lat_lon, check_radius
 from geoloc.vocabulary import choice, frame_range, normalize_methods
+
+if TYPE_CHECKING:
+    from geoloc.gazetteer import OfflineGazetteer
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,9 @@ class HypothesisService:
     def gazetteer(self) -> OfflineGazetteer:
         """The gazetteer place names are resolved with."""
         if self._gazetteer is None:
+            # The gazetteer stands on geopy: load it when a place is first looked up.
+            from geoloc.gazetteer import default_gazetteer
+
             self._gazetteer = default_gazetteer()
         return self._gazetteer
 

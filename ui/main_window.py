@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWid
 
 from forensics.case import Case
 from forensics.errors import WorkbenchError
-from forensics.intake.ingest import PostIngest
 from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
@@ -25,6 +25,9 @@ from ui.detail_panel import DetailPanel
 from ui.job_status import JobStatusBar
 from ui.jobs import JobRunner
 from ui.viewer import MediaViewer
+
+if TYPE_CHECKING:
+    from forensics.intake.ingest import PostIngest
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-_DOCK_KEYS = [f"Alt+{n}" for n in range(1, 10)] + ["Alt+0"]
+_DIGITS = [str(n) for n in range(1, 10)] + ["0"]
+_DOCK_KEYS = [f"Alt+{d}" for d in _DIGITS] + [f"Alt+Shift+{d}" for d in _DIGITS]
+"""Show/hide shortcuts of the docks in the order added: Alt+digit, then Alt+Shift+digit."""
 
 
 class WindowActions:

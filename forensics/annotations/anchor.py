@@ -15,16 +15,20 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image
 
 from forensics.annotations.models import STILL, FrameAnchor
 from forensics.case import Case
 from forensics.errors import UnsupportedMediaError, ValidationError
 from forensics.jobs import CancelToken
-from forensics.media.video_reader import DecodedFrame, RGBArray, VideoReader, pixel_digest
 from forensics.models import Item
+
+if TYPE_CHECKING:
+    # The decoders (OpenCV, PyAV, Pillow) load on the first frame read: the annotation
+    # service is built at GUI start-up, long before any frame is needed.
+    from forensics.media.video_reader import DecodedFrame, RGBArray, VideoReader
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,8 @@ class FrameSource:
 
     def _open_reader(self) -> VideoReader:
         if self._reader is None:
+            from forensics.media.video_reader import VideoReader
+
             self._reader = VideoReader(self.path)
         return self._reader
 
@@ -106,6 +112,8 @@ class FrameSource:
 
     def _read_still(self) -> RGBArray:
         if self._still is None:
+            from PIL import Image
+
             try:
                 with Image.open(self.path) as img:
                     img.load()
@@ -115,6 +123,8 @@ class FrameSource:
         return self._still
 
     def _anchor(self, index: int, pts: float | None, rgb: RGBArray) -> FrameAnchor:
+        from forensics.media.video_reader import pixel_digest
+
         return FrameAnchor(
             self.item.id,
             str(self.item.sha256),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
@@ -29,3 +30,16 @@ def populate(case: Case, corpus: Path) -> dict[str, str]:
     for item in report.items:
         ids[item.name] = item.id
     return ids
+
+
+def show_dock(window: Any, title: str) -> Any:
+    """Bring a dock's tab to the front, as a click on its tab does, and return the dock.
+
+    Feature docks start tabbed behind the viewer and build and load when first shown."""
+    from PySide6.QtWidgets import QDockWidget
+
+    name = "dock_" + "".join(c if c.isalnum() else "_" for c in title.casefold())
+    dock = window.findChild(QDockWidget, name)
+    assert dock is not None, name
+    dock.raise_()
+    return dock

@@ -16,6 +16,7 @@ from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
 from forensics.models import Item
+from tests.ui.helpers import show_dock
 from ui.annotate.controller import AnnotationController
 from ui.annotate.editor import AnnotationEditor
 from ui.annotate.list_dock import AnnotationsDock
@@ -236,7 +237,13 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
     assert window.open_case(root)
     controller = window.findChild(AnnotationController, "annotation_controller")
     contribution = controller.contribution
+    # Tabbed behind the viewer, the docks are neither built nor loaded until looked at.
+    assert not contribution.list_slot.is_built()
+    assert contribution.list_refresh.stale
+    show_dock(window, "Annotations")
     assert contribution.list.model.rowCount() == 1
+    assert not contribution.frames_slot.is_built()
+    show_dock(window, "Frames of interest")
     qtbot.waitUntil(lambda: contribution.frames.count() == 1, timeout=20000)
     job = contribution.run_export("png", tmp_path / "png")
     with qtbot.waitSignal(job.signals.ended, timeout=20000):

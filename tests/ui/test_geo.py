@@ -12,6 +12,7 @@ from forensics.case import Case
 from geoloc.basemap import load_basemap
 from geoloc.gazetteer import OfflineGazetteer
 from geoloc.hypotheses import HypothesisDraft, HypothesisService
+from tests.ui.helpers import show_dock
 from ui.geo.editor import HypothesisEditor
 from ui.geo.map_view import MapView
 from ui.geo.models import EvidenceModel, HistoryModel, HypothesisModel
@@ -184,6 +185,9 @@ def test_contribution_installs_in_the_main_window(make_window, filled: Case) -> 
     filled.close()
     window = make_window(contributions=(GeoContribution,))
     assert window.open_case(root)
+    # Tabbed behind the viewer, the docks are neither built nor loaded until looked at.
+    assert window.findChildren(GeoPanel) == []
+    show_dock(window, "Hypotheses")
     panels = window.findChildren(GeoPanel)
     assert len(panels) == 1
     assert panels[0].model.rowCount() == 2

@@ -84,6 +84,24 @@ def test_every_menu_action_has_a_shortcut_and_a_status_tip(make_window, case: Ca
     assert len(seen) >= 10
 
 
+def test_no_two_actions_in_the_window_share_a_shortcut(make_window, case: Case) -> None:
+    """Menu actions and the panels' own (the viewer's transport, its frame export) are
+    live together: Qt triggers neither of two actions sharing a key."""
+    from PySide6.QtGui import QAction
+
+    window = make_window()
+    window.open_case(case.root)
+    for dock in window.docks():  # every panel built, with whatever actions it adds
+        dock.raise_()
+    owners: dict[str, set[str]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), set()).add(action.text())
+    shared = {key: names for key, names in owners.items() if len(names) > 1}
+    assert not shared
+    assert len(owners) >= 40
+
+
 def test_layout_last_case_and_recent_are_restored(make_window, case: Case) -> None:
     root = case.root
     first = make_window()

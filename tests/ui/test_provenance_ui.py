@@ -17,6 +17,7 @@ from forensics.provenance.origins import origins
 from forensics.provenance.registry import add_component, add_manufacturer, link_component
 from forensics.provenance.sources import add_claim, add_source
 from forensics.store.provenance import ProvenanceRepository
+from tests.ui.helpers import show_dock
 from ui.provenance.component_editor import ComponentEditor
 from ui.provenance.contribution import ProvenanceContribution
 from ui.provenance.graph_view import EdgeItem, NodeItem, ProvenanceGraphView
@@ -199,9 +200,14 @@ def test_contribution_in_the_main_window(
     case.close()
     window = make_window(contributions=(ProvenanceContribution,))
     assert window.open_case(root)
+    # Tabbed behind the viewer, the docks are neither built nor loaded until looked at.
+    assert window.findChild(ProvenanceGraphView) is None
+    show_dock(window, "Provenance graph")
     graph = window.findChild(ProvenanceGraphView)
     assert graph is not None
     assert len(graph.nodes) == 8
+    assert window.findChild(OriginsView) is None
+    show_dock(window, "Origins")
     chart_view = window.findChild(OriginsView)
     assert chart_view.chart.bar_count() == 3
     menu_actions = [

@@ -14,6 +14,7 @@ from app.demo.build import build_demo
 from app.demo.provenance_step import load_seed
 from forensics.case import Case
 from forensics.provenance.figures import ReportedFigure, reported_figures
+from tests.ui.helpers import show_dock
 from ui.provenance.contribution import ProvenanceContribution
 from ui.provenance.figure_chart import reliability_colour
 from ui.provenance.origins_view import OriginsView
@@ -123,6 +124,7 @@ def test_clicking_a_bar_shows_its_claim_and_source(
 def test_the_origins_dock_charts_the_demo_figures(make_window: Any, demo_root: Path) -> None:
     window = make_window(contributions=(ProvenanceContribution,))
     assert window.open_case(demo_root)
+    show_dock(window, "Origins")
     view = window.findChild(OriginsView)
     assert view is not None
     assert view.chart.bar_count() >= 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -15,22 +15,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forensics.annotations.exchange import (
-    EXPORTERS,
-    IMPORTERS,
-    export_annotations,
-    import_annotations,
-)
 from forensics.annotations.models import AnnotationFilter, FrameAnchor
 from forensics.annotations.service import AnnotationService
-from forensics.annotations.thumbnails import frames_of_interest
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
 from ui.annotate.controller import AnnotationController
-from ui.annotate.editor import AnnotationEditor
-from ui.annotate.frames_view import FramesOfInterestView
-from ui.annotate.list_dock import AnnotationsDock
 from ui.context import WorkbenchContext
+from ui.lazy import LazyPanel, WhenShown
+
+if TYPE_CHECKING:
+    from ui.annotate.editor import AnnotationEditor
+    from ui.annotate.frames_view import FramesOfInterestView
+    from ui.annotate.list_dock import AnnotationsDock
 
 log = logging.getLogger(__name__)
 
@@ -67,26 +63,65 @@ class AnnotateContribution:
         self.controller.setObjectName("annotation_controller")
         self.viewer = viewer
         viewer.frame_shown.connect(self._frame_shown)
-        self.list = AnnotationsDock(self._service, ctx.window)
-        self.editor = AnnotationEditor(self.controller, ctx.window)
-        self.frames = FramesOfInterestView(ctx.window)
-        for title, widget in (
-            ("Annotations", self.list),
-            ("Annotation", self.editor),
-            ("Frames of interest", self.frames),
+        # The docks start tabbed behind the viewer: their widgets are built, and read the
+        # case, when first looked at (or when an action needs them).
+        self.list_slot = LazyPanel(self._make_list, ctx.window)
+        self.editor_slot = LazyPanel(self._make_editor, ctx.window)
+        self.frames_slot = LazyPanel(self._make_frames, ctx.window)
+        for title, slot in (
+            ("Annotations", self.list_slot),
+            ("Annotation", self.editor_slot),
+            ("Frames of interest", self.frames_slot),
         ):
-            ctx.add_dock(title, widget)
-        self.list.frame_requested.connect(ctx.signals.frame_requested.emit)
-        self.list.annotation_chosen.connect(self._chosen)
-        self.frames.frame_requested.connect(ctx.signals.frame_requested.emit)
-        self.editor.link_followed.connect(self._follow)
+            ctx.add_dock(title, slot)
+        self.list_refresh = WhenShown(self.list_slot, lambda: self.list.reload())
+        self.frames_refresh = WhenShown(self.frames_slot, self._thumbnails)
         self.controller.changed.connect(self._changed)
         self.controller.failed.connect(self._failed)
         self.controller.warned.connect(lambda m: ctx.window.statusBar().showMessage(m, 8000))
         ctx.signals.case_opened.connect(lambda _case: self._reload(thumbnails=True))
         ctx.signals.case_closed.connect(self._closed)
-        ctx.signals.case_changed.connect(self.list.reload)
+        ctx.signals.case_changed.connect(self.list_refresh.request)
         self._build_menu(ctx.menu("&Annotate"))
+
+    # the lazily built widgets -------------------------------------------------------------
+    def _make_list(self) -> AnnotationsDock:
+        from ui.annotate.list_dock import AnnotationsDock
+
+        dock = AnnotationsDock(self._service)
+        dock.frame_requested.connect(self.ctx.signals.frame_requested.emit)
+        dock.annotation_chosen.connect(self._chosen)
+        return dock
+
+    def _make_editor(self) -> AnnotationEditor:
+        from ui.annotate.editor import AnnotationEditor
+
+        editor = AnnotationEditor(self.controller)
+        editor.link_followed.connect(self._follow)
+        editor.show_annotation(self.controller.selected_id())
+        return editor
+
+    def _make_frames(self) -> FramesOfInterestView:
+        from ui.annotate.frames_view import FramesOfInterestView
+
+        frames = FramesOfInterestView()
+        frames.frame_requested.connect(self.ctx.signals.frame_requested.emit)
+        return frames
+
+    @property
+    def list(self) -> AnnotationsDock:
+        """The annotations list (built on first use)."""
+        return cast("AnnotationsDock", self.list_slot.ensure())
+
+    @property
+    def editor(self) -> AnnotationEditor:
+        """The annotation editor (built on first use)."""
+        return cast("AnnotationEditor", self.editor_slot.ensure())
+
+    @property
+    def frames(self) -> FramesOfInterestView:
+        """The frames-of-interest thumbnails (built on first use)."""
+        return cast("FramesOfInterestView", self.frames_slot.ensure())
 
     def _build_menu(self, menu: QMenu) -> None:
         w = self.ctx.window
@@ -191,7 +226,7 @@ class AnnotateContribution:
                 "Refresh frames of &interest",
                 "Ctrl+Shift+F",
                 "Draw the thumbnails of every annotated frame again",
-                lambda: self._reload(thumbnails=True),
+                self.frames_refresh.show_and_run,
             )
         )
 
@@ -227,17 +262,18 @@ class AnnotateContribution:
         return None if self.ctx.current_case() is None else self.controller.service()
 
     def _reload(self, *, thumbnails: bool = False) -> None:
-        self.list.reload()
+        self.list_refresh.request()
         if thumbnails:
-            self._thumbnails()
+            self.frames_refresh.request()
 
     def _closed(self) -> None:
         self.controller.case_closed()
-        self.list.reload()
-        self.frames.clear()
+        self.list_refresh.request()
+        if self.frames_slot.is_built():
+            self.frames.clear()
 
     def _changed(self) -> None:
-        self.list.reload()
+        self.list_refresh.request()
         self.ctx.signals.case_changed.emit()
 
     def _chosen(self, annotation_id: str) -> None:
@@ -279,6 +315,8 @@ class AnnotateContribution:
             return
 
         def work(progress: ProgressFn, cancel: CancelToken) -> Any:
+            from forensics.annotations.thumbnails import frames_of_interest
+
             with Case.open(root, readonly=True) as case:
                 svc = AnnotationService(case)
                 try:
@@ -294,6 +332,8 @@ class AnnotateContribution:
         root = self.ctx.case_root()
         if root is None:
             return
+        from forensics.annotations.exchange import EXPORTERS
+
         parent: QWidget = self.ctx.window
         fmt, ok = QInputDialog.getItem(
             parent, "Export annotations", "Format:", list(EXPORTERS), 0, False
@@ -309,6 +349,8 @@ class AnnotateContribution:
         root = self.ctx.case_root()
 
         def work(progress: ProgressFn, cancel: CancelToken) -> Any:
+            from forensics.annotations.exchange import export_annotations
+
             with Case.open(root) as case:  # type: ignore[arg-type]
                 svc = AnnotationService(case)
                 try:
@@ -340,6 +382,8 @@ class AnnotateContribution:
 
     def run_import(self, path: Path, fmt: str | None = None) -> Any:
         """Import in the background; returns the job."""
+        from forensics.annotations.exchange import IMPORTERS, import_annotations
+
         root = self.ctx.case_root()
         if fmt is not None and fmt not in IMPORTERS:
             raise ValueError(fmt)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
-from forensics.annotations.thumbnails import FrameOfInterest
+if TYPE_CHECKING:
+    # Thumbnails are drawn by a job; the drawing code loads with it, not at start-up.
+    from forensics.annotations.thumbnails import FrameOfInterest
 
 
 class FramesOfInterestView(QListWidget):

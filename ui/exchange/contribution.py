@@ -10,25 +10,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
-from forensics.exchange import signing
-from forensics.exchange.case_uco import write_case_uco
-from forensics.exchange.csv_export import write_items_csv
-from forensics.exchange.merge import MergeResult, merge_archive
-from forensics.exchange.pack import PackResult, pack_case
-from forensics.exchange.report import build_report, log_export, write_report
-from forensics.exchange.unpack import UnpackResult, unpack_archive
 from forensics.jobs import CancelToken, ProgressFn
 from ui.context import WorkbenchContext
-from ui.exchange.conflicts import ConflictsDialog
-from ui.exchange.job_dialog import JobDialog
-from ui.exchange.pack_dialog import PackDialog
-from ui.exchange.pdf import html_to_pdf
+
+if TYPE_CHECKING:
+    # The exchange modules load when an action first runs, not at start-up.
+    from forensics.exchange.merge import MergeResult
+    from forensics.exchange.pack import PackResult
+    from forensics.exchange.unpack import UnpackResult
+    from ui.exchange.conflicts import ConflictsDialog
+    from ui.exchange.job_dialog import JobDialog
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +131,8 @@ class ExchangeContribution:
         done: Callable[[Any], None],
         root: Path | None = None,
     ) -> JobDialog | None:
+        from ui.exchange.job_dialog import JobDialog
+
         root = root or self._root()
         if root is None:
             return None
@@ -167,6 +166,10 @@ class ExchangeContribution:
         reason: str | None = None,
     ) -> JobDialog | None:
         """Pack the case; with no `out`, ask through the pack dialog."""
+        from forensics.exchange import signing
+        from forensics.exchange.pack import pack_case
+        from ui.exchange.pack_dialog import PackDialog
+
         root = self._root()
         if root is None:
             return None
@@ -203,6 +206,8 @@ class ExchangeContribution:
 
     def export_case_uco(self, out: Path | None = None) -> JobDialog | None:
         """Write the CASE/UCO JSON-LD file."""
+        from forensics.exchange.case_uco import write_case_uco
+
         out = out or self._save_path("CASE/UCO export", "case.jsonld", "JSON-LD (*.jsonld)")
         if out is None:
             return None
@@ -213,6 +218,8 @@ class ExchangeContribution:
 
     def export_csv(self, out: Path | None = None) -> JobDialog | None:
         """Write the items as CSV."""
+        from forensics.exchange.csv_export import write_items_csv
+
         out = out or self._save_path("Items as CSV", "items.csv", "CSV (*.csv)")
         if out is None:
             return None
@@ -229,6 +236,8 @@ class ExchangeContribution:
         self, out: Path | None = None, *, items: list[str] | None = None
     ) -> JobDialog | None:
         """Build the report in the background; PDF pages are laid out on the GUI thread."""
+        from forensics.exchange.report import build_report, write_report
+
         out = out or self._save_path("Report", "report.html", "HTML (*.html);;PDF (*.pdf)")
         if out is None:
             return None
@@ -246,6 +255,9 @@ class ExchangeContribution:
         )
 
     def _pdf(self, html: str, out: Path) -> None:
+        from forensics.exchange.report import log_export
+        from ui.exchange.pdf import html_to_pdf
+
         try:
             data = html_to_pdf(html, out)
         except OSError as exc:
@@ -260,6 +272,9 @@ class ExchangeContribution:
         self, archive: Path | None = None, dest: Path | None = None
     ) -> JobDialog | None:
         """Unpack a received archive into a new case folder, then open it."""
+        from forensics.exchange.unpack import unpack_archive
+        from ui.exchange.job_dialog import JobDialog
+
         if archive is None:
             path, _ = QFileDialog.getOpenFileName(
                 self.ctx.window, "Import case archive", "", "Case archives (*.pwbcase);;All (*)"
@@ -296,6 +311,8 @@ class ExchangeContribution:
 
     def merge(self, archive: Path | None = None) -> JobDialog | None:
         """Merge a received archive into the open case."""
+        from forensics.exchange.merge import merge_archive
+
         if archive is None:
             path, _ = QFileDialog.getOpenFileName(
                 self.ctx.window, "Merge team archive", "", "Case archives (*.pwbcase);;All (*)"
@@ -322,6 +339,8 @@ class ExchangeContribution:
 
     def show_conflicts(self) -> ConflictsDialog:
         """Open the conflicts dialog (non-modal)."""
+        from ui.exchange.conflicts import ConflictsDialog
+
         dialog = ConflictsDialog(self.ctx.current_case, self.ctx.window)
         dialog.resolved.connect(lambda _id: self.ctx.signals.case_changed.emit())
         self.conflicts_dialog = dialog

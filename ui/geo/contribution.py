@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
-from geoloc.auto import AutoResult, hypotheses_from_metadata
-from geoloc.export_geo import write_geojson, write_kml
-from geoloc.gazetteer import default_gazetteer
 from ui.context import WorkbenchContext
-from ui.geo.map_view import MapView
-from ui.geo.panel import GeoPanel
+from ui.lazy import LazyPanel, WhenShown
+
+if TYPE_CHECKING:
+    from geoloc.auto import AutoResult
+    from ui.geo.map_view import MapView
+    from ui.geo.panel import GeoPanel
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +30,21 @@ class GeoContribution:
         self.ctx = ctx
         self.item_id: str | None = None
         self._warmed = False
-        self.map = MapView(parent=ctx.window)
-        self.panel = GeoPanel(ctx.current_case, self.map, lambda: self.item_id, parent=ctx.window)
-        # The panel is a child of the window: it keeps this contribution alive with it.
-        self.panel.contribution = self  # type: ignore[attr-defined]
-        ctx.add_dock("Map", self.map)
-        ctx.add_dock("Hypotheses", self.panel)
+        self._map: MapView | None = None
+        self._panel: GeoPanel | None = None
+        # Both docks start tabbed behind the viewer: the map and the list are built, and the
+        # case read, when one of them is first looked at (or an action needs them).
+        self.map_slot = LazyPanel(self._build, ctx.window)
+        self.panel_slot = LazyPanel(self._build, ctx.window)
+        # The slot is a child of the window: it keeps this contribution alive with it.
+        self.panel_slot.contribution = self  # type: ignore[attr-defined]
+        ctx.add_dock("Map", self.map_slot)
+        ctx.add_dock("Hypotheses", self.panel_slot)
+        self.refresh = WhenShown((self.panel_slot, self.map_slot), self._load)
         ctx.signals.case_opened.connect(self._opened)
-        ctx.signals.case_closed.connect(self.panel.clear)
-        ctx.signals.case_changed.connect(self.panel.reload)
+        ctx.signals.case_closed.connect(self.refresh.request)
+        ctx.signals.case_changed.connect(self.refresh.request)
         ctx.signals.item_selected.connect(self._item_selected)
-        self.panel.changed.connect(ctx.signals.case_changed.emit)
         self._build_menu()
         if ctx.current_case() is not None:
             self._opened(ctx.current_case())
@@ -52,14 +57,14 @@ class GeoContribution:
                 "&New hypothesis…",
                 "Ctrl+Alt+H",
                 "Record where the selected item was made",
-                self.panel.new_hypothesis,
+                lambda: self.panel.new_hypothesis(),
             ),
             (
                 "&Open selected hypothesis…",
                 "Ctrl+Alt+O",
                 "Edit the hypothesis selected in the "
                 "list, with its evidence, history, checks and sun",
-                self.panel.open_selected,
+                lambda: self.panel.open_selected(),
             ),
             (
                 "Hypotheses from &metadata",
@@ -70,7 +75,7 @@ class GeoContribution:
             ),
             (
                 "&Check consistency",
-                "Ctrl+Alt+K",
+                "Ctrl+Alt+C",
                 "Flag hypotheses far from the metadata or contradicting each other",
                 self.check,
             ),
@@ -82,7 +87,8 @@ class GeoContribution:
             ),
             (
                 "Export &KML…",
-                "Ctrl+Alt+L",
+                # Not Ctrl+Alt+L: most Linux desktops lock the screen with it.
+                "Ctrl+Alt+K",
                 "Save hypotheses and tracks as KML",
                 lambda: self.export("kml"),
             ),
@@ -93,16 +99,49 @@ class GeoContribution:
             action.triggered.connect(slot)
             menu.addAction(action)
 
+    # the lazily built widgets -------------------------------------------------------------
+    @property
+    def map(self) -> MapView:
+        """The map (built on first use)."""
+        self._build()
+        assert self._map is not None
+        return self._map
+
+    @property
+    def panel(self) -> GeoPanel:
+        """The hypotheses list (built on first use, with the map it draws on)."""
+        self._build()
+        assert self._panel is not None
+        return self._panel
+
+    def is_built(self) -> bool:
+        """True once the map and the list exist."""
+        return self._panel is not None
+
+    def _build(self) -> None:
+        if self._panel is not None:
+            return
+        from ui.geo.map_view import MapView
+        from ui.geo.panel import GeoPanel
+
+        self._map = MapView()
+        self._panel = GeoPanel(self.ctx.current_case, self._map, lambda: self.item_id)
+        self.map_slot.set_widget(self._map)
+        self.panel_slot.set_widget(self._panel)
+        self._panel.changed.connect(self.ctx.signals.case_changed.emit)
+
     # events -------------------------------------------------------------------------------
     def _opened(self, _case: Any) -> None:
+        self.refresh.request()
+
+    def _load(self) -> None:
         self.panel.reload()
-        if not self._warmed:
-            # The gazetteer reads its data on the first query: do that in the background so
-            # the first place lookup in the editor answers at once.
+        if not self._warmed and self.ctx.current_case() is not None:
+            # The gazetteer reads its data on the first query: once the geolocation docks
+            # are looked at, do that in the background so the first place lookup in the
+            # editor answers at once (not at start-up, where it would compete with it).
             self._warmed = True
-            self.ctx.runner.start(
-                "Loading the gazetteer", lambda _p, _c: default_gazetteer().search("Shenzhen")
-            )
+            self.ctx.runner.start("Loading the gazetteer", _warm_gazetteer, quiet=True)
 
     def _item_selected(self, item_id: str) -> None:
         self.item_id = item_id
@@ -110,6 +149,8 @@ class GeoContribution:
     # actions ------------------------------------------------------------------------------
     def from_metadata(self) -> None:
         """Make hypotheses from metadata positions in a background job."""
+        from geoloc.auto import hypotheses_from_metadata
+
         root = self.ctx.case_root()
         if root is None:
             return
@@ -155,6 +196,8 @@ class GeoContribution:
         )
         if not name:
             return
+        from geoloc.export_geo import write_geojson, write_kml
+
         try:
             writer = write_geojson if fmt == "geojson" else write_kml
             summary = writer(case, Path(name))
@@ -165,3 +208,9 @@ class GeoContribution:
             f"Wrote {summary['hypotheses']} hypotheses and {summary['tracks']} tracks to {name}",
             8000,
         )
+
+
+def _warm_gazetteer(_progress: ProgressFn, _cancel: CancelToken) -> None:
+    from geoloc.gazetteer import default_gazetteer
+
+    default_gazetteer().search("Shenzhen")

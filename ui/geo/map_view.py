@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from geoloc.basemap import Basemap, load_basemap
 from geoloc.export_geo import STATUS_COLOURS
+from ui.lazy import WhenShown
 
 PIN_ID = 0
 """`QGraphicsItem.data` key holding a pin's hypothesis id."""
@@ -98,7 +99,10 @@ class MapView(QGraphicsView):
         self._overlays: list[QGraphicsItem] = []
         self._tracks: list[QGraphicsPathItem] = []
         self._press: QPointF | None = None
-        self.draw_basemap()
+        # The outlines (a few hundred thousand points) are drawn when the map first comes
+        # on screen: the map starts as a hidden tab and must not delay the window.
+        self.basemap_refresh = WhenShown(self, self.draw_basemap)
+        self.basemap_refresh.request()
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     # drawing ------------------------------------------------------------------------------

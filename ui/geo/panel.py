@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -26,12 +27,14 @@ from PySide6.QtWidgets import (
 from forensics.case import Case
 from forensics.errors import NotFoundError, WorkbenchError
 from geoloc.auto import check_case, telemetry_tracks
-from geoloc.gazetteer import OfflineGazetteer, default_gazetteer
 from geoloc.geodesy import Flag
 from geoloc.hypotheses import HypothesisService
 from ui.geo.editor import HypothesisEditor
 from ui.geo.map_view import MapView, Pin
 from ui.geo.models import ID_ROLE, HypothesisModel, HypothesisRow
+
+if TYPE_CHECKING:
+    from geoloc.gazetteer import OfflineGazetteer
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,8 @@ class GeoPanel(QWidget):
         case = self._current_case()
         if case is None:
             return None
-        return HypothesisService(case, self._gazetteer or default_gazetteer())
+        # Without a gazetteer of its own the service loads the shared one on first lookup.
+        return HypothesisService(case, self._gazetteer)
 
     def reload(self) -> None:
         """Read hypotheses, support, flags and tracks again and redraw."""

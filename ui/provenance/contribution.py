@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from forensics.case import Case, is_case
 from forensics.errors import NotFoundError
 from forensics.jobs import CancelToken, ProgressFn
-from forensics.provenance.figures import reported_figures
-from forensics.provenance.graph import ProvenanceGraph, provenance_graph
-from forensics.provenance.origins import origins
-from forensics.provenance.search import PartSearch, search_parts
 from ui.context import WorkbenchContext
-from ui.provenance.component_editor import ComponentEditor
-from ui.provenance.graph_view import ProvenanceGraphView
-from ui.provenance.manufacturers_dock import ManufacturersDock
-from ui.provenance.origins_view import OriginsView
-from ui.provenance.sources_dock import SourcesDock
+from ui.lazy import LazyPanel, WhenShown, reveal
+
+if TYPE_CHECKING:
+    from forensics.provenance.search import PartSearch
+    from ui.provenance.component_editor import ComponentEditor
+    from ui.provenance.graph_view import ProvenanceGraphView
+    from ui.provenance.manufacturers_dock import ManufacturersDock
+    from ui.provenance.origins_view import OriginsView
+    from ui.provenance.sources_dock import SourcesDock
+
+_DOCKS = (
+    ("manufacturers", "Manufacturers"),
+    ("component", "Component"),
+    ("sources", "Sources & claims"),
+    ("graph", "Provenance graph"),
+    ("origins", "Origins"),
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +44,21 @@ class ProvenanceContribution:
         self.ctx = ctx
         self.selected_item: str | None = None
         self.scope_item: str | None = None
-        case = ctx.current_case
-        self.manufacturers = ManufacturersDock(case, ctx.window)
-        self.component = ComponentEditor(case, ctx.window)
-        self.sources = SourcesDock(case, ctx.window)
-        self.graph = ProvenanceGraphView(ctx.window)
-        self.origins = OriginsView(ctx.window)
-        for title, widget in (
-            ("Manufacturers", self.manufacturers),
-            ("Component", self.component),
-            ("Sources & claims", self.sources),
-            ("Provenance graph", self.graph),
-            ("Origins", self.origins),
-        ):
-            widget.setObjectName(f"provenance_{title.split()[0].lower()}")
-            ctx.add_dock(title, widget)
-        for editor in (self.manufacturers, self.component, self.sources):
-            editor.changed.connect(self._changed_here)
-        self.graph.node_clicked.connect(self._node_clicked)
+        # Every dock starts tabbed behind the viewer: each widget is built, and reads the
+        # case, when its dock is first looked at (or an action needs it).
+        self.slots: dict[str, LazyPanel] = {}
+        for name, title in _DOCKS:
+            panel = LazyPanel(partial(self._make, name, title), ctx.window)
+            self.slots[name] = panel
+            ctx.add_dock(title, panel)
+        self.refreshers = (
+            WhenShown(self.slots["manufacturers"], lambda: self.manufacturers.reload()),
+            WhenShown(self.slots["sources"], lambda: self.sources.reload()),
+            WhenShown(self.slots["component"], self._show_component),
+            WhenShown(self.slots["graph"], self._show_graph),
+            WhenShown(self.slots["origins"], self._show_origins),
+        )
+        self._component_refresh = self.refreshers[2]
         menu = ctx.menu("&Provenance")
         self.actions: dict[str, QAction] = {}
         for key, text, shortcut, tip, slot in (
@@ -73,9 +79,10 @@ class ProvenanceContribution:
             (
                 "suggest",
                 "&Marking assistant",
-                "Ctrl+Alt+M",
+                # Ctrl+Alt+M is the Geo menu's "Hypotheses from metadata".
+                "Ctrl+Alt+A",
                 "Suggest the manufacturer of the selected component from its marking",
-                self.component.run_suggest,
+                self.marking_assistant,
             ),
             (
                 "search",
@@ -103,10 +110,69 @@ class ProvenanceContribution:
         ctx.signals.case_changed.connect(self.reload)
         ctx.signals.item_selected.connect(self._item_selected)
         # The window owns the docks; keep this object alive as long as they are.
-        self.graph.setProperty("contribution", id(self))
-        self.graph._contribution = self  # type: ignore[attr-defined]
+        self.slots["graph"]._contribution = self  # type: ignore[attr-defined]
         if ctx.current_case() is not None:
             self._case_opened()
+
+    # the lazily built widgets -------------------------------------------------------------
+    def _make(self, key: str, title: str) -> QWidget:
+        case = self.ctx.current_case
+        widget: QWidget
+        if key == "manufacturers":
+            from ui.provenance.manufacturers_dock import ManufacturersDock
+
+            makers = ManufacturersDock(case)
+            makers.changed.connect(self._changed_here)
+            widget = makers
+        elif key == "component":
+            from ui.provenance.component_editor import ComponentEditor
+
+            editor = ComponentEditor(case)
+            editor.changed.connect(self._changed_here)
+            widget = editor
+        elif key == "sources":
+            from ui.provenance.sources_dock import SourcesDock
+
+            sources = SourcesDock(case)
+            sources.changed.connect(self._changed_here)
+            widget = sources
+        elif key == "graph":
+            from ui.provenance.graph_view import ProvenanceGraphView
+
+            graph = ProvenanceGraphView()
+            graph.node_clicked.connect(self._node_clicked)
+            widget = graph
+        else:
+            from ui.provenance.origins_view import OriginsView
+
+            widget = OriginsView()
+        widget.setObjectName(f"provenance_{title.split()[0].lower()}")
+        return widget
+
+    @property
+    def manufacturers(self) -> ManufacturersDock:
+        """The manufacturers dock's widget (built on first use)."""
+        return cast("ManufacturersDock", self.slots["manufacturers"].ensure())
+
+    @property
+    def component(self) -> ComponentEditor:
+        """The component editor (built on first use)."""
+        return cast("ComponentEditor", self.slots["component"].ensure())
+
+    @property
+    def sources(self) -> SourcesDock:
+        """The sources and claims dock's widget (built on first use)."""
+        return cast("SourcesDock", self.slots["sources"].ensure())
+
+    @property
+    def graph(self) -> ProvenanceGraphView:
+        """The provenance graph (built on first use)."""
+        return cast("ProvenanceGraphView", self.slots["graph"].ensure())
+
+    @property
+    def origins(self) -> OriginsView:
+        """The origins view (built on first use)."""
+        return cast("OriginsView", self.slots["origins"].ensure())
 
     def _case_opened(self) -> None:
         self.scope_item = None
@@ -118,7 +184,14 @@ class ProvenanceContribution:
 
     def _item_selected(self, item_id: str) -> None:
         self.selected_item = item_id
-        self.component.show_item(item_id)
+        self._component_refresh.request()
+
+    def marking_assistant(self) -> None:
+        """Bring the component editor forward on the selected item and suggest makers."""
+        reveal(self.slots["component"])
+        if self._component_refresh.stale:
+            self._component_refresh.run_now()
+        self.component.run_suggest()
 
     def _node_clicked(self, node_id: str) -> None:
         kind, _, record_id = node_id.partition(":")
@@ -126,38 +199,55 @@ class ProvenanceContribution:
             self.ctx.signals.item_selected.emit(record_id)
 
     def reload(self) -> None:
-        """Read every provenance view again from the open case."""
+        """Read every provenance view again from the open case (hidden ones when shown)."""
+        for refresh in self.refreshers:
+            refresh.request()
+
+    def _show_component(self) -> None:
         case = self.ctx.current_case()
-        self.manufacturers.reload()
-        self.sources.reload()
         self.component.show_item(self.selected_item if case is not None else None)
+
+    def _scope(self, case: Case) -> tuple[str | None, str]:
+        scope = self.scope_item
+        try:
+            return scope, "Whole case" if scope is None else case.items.get(scope).name
+        except NotFoundError:
+            return None, "Whole case"
+
+    def _show_graph(self) -> None:
+        from forensics.provenance.graph import ProvenanceGraph, provenance_graph
+
+        case = self.ctx.current_case()
         if case is None:
             self.graph.set_graph(ProvenanceGraph((), ()))
+            return
+        self.graph.set_graph(provenance_graph(case, self._scope(case)[0]))
+
+    def _show_origins(self) -> None:
+        from forensics.provenance.figures import reported_figures
+        from forensics.provenance.origins import origins
+
+        case = self.ctx.current_case()
+        if case is None:
             self.origins.components.set_rows([])
             self.origins.chart.set_shares(())
             self.origins.shares.set_rows([])
             self.origins.set_figures([])
             return
-        self._show_scope(case)
-
-    def _show_scope(self, case: Case) -> None:
-        scope = self.scope_item
-        try:
-            label = "Whole case" if scope is None else case.items.get(scope).name
-        except NotFoundError:
-            scope, label = None, "Whole case"
-        self.graph.set_graph(provenance_graph(case, scope))
+        scope, label = self._scope(case)
         self.origins.set_report(origins(case, scope), label)
         self.origins.set_figures(reported_figures(case))
 
     def show_selected_item(self) -> None:
-        """Scope the graph and origins to the selected item."""
+        """Scope the graph and origins to the selected item, and bring the graph forward."""
         self.scope_item = self.selected_item
+        reveal(self.slots["graph"])
         self.reload()
 
     def show_whole_case(self) -> None:
-        """Scope the graph and origins to the whole case."""
+        """Scope the graph and origins to the whole case, and bring the graph forward."""
         self.scope_item = None
+        reveal(self.slots["graph"])
         self.reload()
 
     def search_dialog(self) -> None:
@@ -180,6 +270,8 @@ class ProvenanceContribution:
             )
 
         def work(progress: ProgressFn, cancel: CancelToken) -> PartSearch:
+            from forensics.provenance.search import search_parts
+
             return search_parts(dirs, part_number=text, progress=progress, cancel=cancel)
 
         job = self.ctx.runner.start("Searching parts", work)

@@ -11,14 +11,18 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from forensics.errors import WorkbenchError
-from forensics.media.still_reader import read_still
-from forensics.media.video_reader import RGBArray, VideoReader
+
+if TYPE_CHECKING:
+    # The readers (Pillow, OpenCV, PyAV) load on the decode thread when the first picture
+    # is asked for, so they cost nothing at start-up.
+    from forensics.media.video_reader import RGBArray, VideoReader
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +128,8 @@ class FrameDecoder(QObject):
     def _decode(self, request: FrameRequest) -> FrameResult:
         try:
             if not request.is_video:
+                from forensics.media.still_reader import read_still
+
                 self._close_reader()
                 still = read_still(request.path)
                 return FrameResult(request, to_qimage(still.rgb), -1, None, still.pixel_sha256)
@@ -148,6 +154,8 @@ class FrameDecoder(QObject):
 
     def _reader_for(self, path: Path) -> VideoReader:
         if self._reader is None or self._reader_path != path:
+            from forensics.media.video_reader import VideoReader
+
             self._close_reader()
             self._reader = VideoReader(path)
             self._reader_path = path

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
-from forensics.media.keyframes import KeyFrame
 from ui.formatting import frame_time
 from ui.viewer.decoder import to_qimage
+
+if TYPE_CHECKING:
+    from forensics.media.keyframes import KeyFrame
 
 STRIP_HEIGHT = 72
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
-from forensics.media.keyframes import KeyFrame, strip_frames
 from forensics.models import Item
 from forensics.store.custody import Action
 from ui.formatting import frame_time
@@ -39,6 +38,9 @@ from ui.viewer.decoder import FrameDecoder, FrameRequest, FrameResult
 from ui.viewer.image_view import ImageView
 from ui.viewer.shown import ShownFrame
 from ui.viewer.strip import KeyframeStrip
+
+if TYPE_CHECKING:
+    from forensics.media.keyframes import KeyFrame
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,8 @@ class MediaViewer(QWidget):
             self._button(
                 "export",
                 "Export frame…",
-                "Ctrl+Shift+E",
+                # Ctrl+Shift+E is Annotate > Export annotations (a window-wide shortcut).
+                "Ctrl+Shift+S",
                 "Save the frame on screen as a PNG file",
                 self.export_frame,
             )
@@ -340,6 +343,9 @@ class MediaViewer(QWidget):
         item_id = self._item.id if self._item is not None else ""
 
         def work(progress: ProgressFn, cancel: CancelToken) -> list[KeyFrame]:
+            # OpenCV and PyAV load on the first video shown, not at start-up.
+            from forensics.media.keyframes import strip_frames
+
             return strip_frames(path, progress=progress, cancel=cancel)
 
         job = self._runner.start("Keyframes", work, quiet=True)

