@@ -5,19 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSSTAMP := $(VENV)/.sysdeps
+# Test tools with heavy dependencies live in their own venv: case-utils brings pandas, and
+# sqlite-utils imports pandas whenever it is installed, which would slow every start of the app.
+TOOLS := .venv-tools
+TOOLSTAMP := $(TOOLS)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libx11-xcb1 \
 	fonts-dejavu-core xvfb xauth dosfstools mtools e2fsprogs ewf-tools
 
-.PHONY: run test lint check sysdeps venv bench screenshots clean
+.PHONY: run test lint check sysdeps venv tools bench screenshots clean
 
 run: venv
 	$(BIN)/pwb gui
 
-test: venv
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+test: venv tools
+	PWB_CASE_VALIDATE=$(CURDIR)/$(TOOLS)/bin/case_validate QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q
 
 lint: venv
 	$(BIN)/ruff check .
@@ -45,6 +50,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+tools: $(TOOLSTAMP)
+$(TOOLSTAMP):
+	@[ -x $(TOOLS)/bin/python ] || $(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q --upgrade pip
+	$(TOOLS)/bin/python -m pip install -q 'case-utils>=0.15'
+	@touch $@
+
 bench: venv
 	$(BIN)/python bench/ingest.py
 
@@ -52,4 +64,4 @@ screenshots: venv
 	$(BIN)/python docs/make_screenshots.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

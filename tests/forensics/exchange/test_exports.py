@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,14 +24,30 @@ def filled(case: Case, corpus: Path):  # type: ignore[no-untyped-def]
     return fill(case, corpus)
 
 
+VALIDATOR_ENV = "PWB_CASE_VALIDATE"
+TOOLS_VALIDATOR = Path(__file__).resolve().parents[3] / ".venv-tools" / "bin" / "case_validate"
+
+
 def _validator() -> str:
-    exe = Path(sys.executable).with_name("case_validate")
-    if not exe.exists():
-        found = shutil.which("case_validate")
-        if found is None:
-            pytest.fail("case_validate is missing: pip install -e '.[test]' (case-utils)")
-        return found
-    return str(exe)
+    """case-utils' `case_validate`, kept in its own venv (`make tools`): it pulls in pandas,
+    which the app's venv must not carry (sqlite-utils imports pandas whenever it is there).
+
+    Outside CI a missing validator skips the test with the reason; under CI it fails."""
+    named = os.environ.get(VALIDATOR_ENV)
+    candidates = [Path(named)] if named else [TOOLS_VALIDATOR]
+    found = shutil.which("case_validate")
+    if not named and found is not None:
+        candidates.append(Path(found))
+    for exe in candidates:
+        if exe.is_file() and os.access(exe, os.X_OK):
+            return str(exe)
+    message = (
+        f"case_validate not found ({named or TOOLS_VALIDATOR}): run `make tools`, "
+        f"or set {VALIDATOR_ENV} to a case-utils case_validate"
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def test_case_uco_export_conforms_and_carries_hashes_and_actions(filled, tmp_path):
