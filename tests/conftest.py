@@ -41,8 +41,9 @@ def corpus() -> Path:
 def bad_files(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 34 malformed and hostile inputs, built once per run by the corpus's make_bad.py."""
     dest = tmp_path_factory.mktemp("bad")
-    subprocess.run([sys.executable, str(corpus / "make_bad.py"), str(dest)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(corpus / "make_bad.py"), str(dest)], check=True, capture_output=True
+    )
     return dest / "bad" if (dest / "bad").is_dir() else dest
 
 
@@ -61,8 +62,7 @@ def _no_leaked_threads() -> Iterator[None]:
     """Fail a test that leaves a Python thread running (napari does the same)."""
     before = set(threading.enumerate())
     yield
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()
-              and not t.daemon]
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
     for t in leaked:
         t.join(timeout=5)
     leaked = [t for t in leaked if t.is_alive()]

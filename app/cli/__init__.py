@@ -12,8 +12,6 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from forensics.errors import CancelledError, CaseError, NotFoundError, ValidationError
-
 from app.cli import (
     annotation_cmds,
     case_cmds,
@@ -25,6 +23,7 @@ from app.cli import (
 )
 from app.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from app.cli.output import warn
+from forensics.errors import CancelledError, CaseError, NotFoundError, ValidationError
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     case_cmds,
@@ -67,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                            format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_USAGE

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from forensics.jobs import CancelToken
-
 from app.cli.output import warn
+from forensics.jobs import CancelToken
 
 
 @contextmanager
