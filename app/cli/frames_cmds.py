@@ -6,19 +6,17 @@ Registered from `app.cli.media_cmds` (the media feature's commands live together
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
 from app.cli.interrupt import cancel_on_sigint
 from app.cli.output import ProgressBar, print_json, say, table, warn
 from forensics.errors import EvidenceError
-from forensics.media.frames import (
-    FrameRecord,
-    extract_frame,
-    extract_scene_frames,
-    frame_png_path,
-)
 from forensics.store.frames import FrameRepository
+
+if TYPE_CHECKING:
+    # OpenCV and PyAV load when `pwb frames` runs, not with every `pwb` command.
+    from forensics.media.frames import FrameRecord
 
 
 def register_frames(sub: argparse._SubParsersAction[Any]) -> None:
@@ -52,6 +50,8 @@ def register_frames(sub: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_frames(args: argparse.Namespace) -> int:
     """Extract frames; an undecodable file is a recorded failure (exit 3)."""
+    from forensics.media.frames import extract_frame, extract_scene_frames, frame_png_path
+
     with open_case(args.case_dir) as case:
         item_id = resolve_item(case, args.item)
         scenes: list[dict[str, Any]] = []

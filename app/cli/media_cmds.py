@@ -6,16 +6,20 @@ Each command lives in its own `register_*` / `cmd_*` pair so features add theirs
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
 from app.cli.frames_cmds import register_frames
 from app.cli.interrupt import cancel_on_sigint
 from app.cli.output import ProgressBar, print_json, say
-from forensics.media.extract import MetadataResult, extract_metadata
 from forensics.media.records import MetadataView
 from forensics.store.media import MediaRepository
 from forensics.textsafe import escape_name
+
+if TYPE_CHECKING:
+    # The extractors (exifread, pymediainfo, PyAV) load when `pwb meta` runs, not with every
+    # `pwb` command (the GUI starts through this package).
+    from forensics.media.extract import MetadataResult
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -47,6 +51,8 @@ def register_meta(sub: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_meta(args: argparse.Namespace) -> int:
     """Show stored metadata; extract first when nothing is stored or `--refresh` is given."""
+    from forensics.media.extract import extract_metadata
+
     result: MetadataResult | None = None
     with open_case(args.case_dir) as case:
         item_id = resolve_item(case, args.item)

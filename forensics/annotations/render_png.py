@@ -11,6 +11,7 @@ import io
 import logging
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
@@ -19,7 +20,10 @@ from forensics.annotations.models import AnnotationFilter, LabelSet, ShapeKind
 from forensics.annotations.service import AnnotationService
 from forensics.errors import EvidenceError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.media.video_reader import RGBArray
+
+if TYPE_CHECKING:
+    # A type only: importing the reader would load OpenCV and PyAV with the CLI.
+    from forensics.media.video_reader import RGBArray
 
 log = logging.getLogger(__name__)
 
