@@ -33,6 +33,7 @@ import av
 import cv2
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from forensics.errors import CancelledError, UnsupportedMediaError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -120,6 +121,8 @@ class _FastScan:
         self.scores: dict[int, float] = {}
         """Presentation timestamp -> score, for every frame scored exactly."""
         self.decoded = 0
+        self._scaler = VideoReformatter()
+        """One scaler for every frame: a frame's own `reformat` rebuilds it each call."""
         self.refined = {"differ": 0, "last": 0, "kept": 0}
         """How many GOPs were decoded fully, and why (reported in the scan's notes)."""
 
@@ -136,7 +139,10 @@ class _FastScan:
         w, h = self.size
         # Point sampling is what OpenCV's INTER_LINEAR amounts to at these ratios (it reads
         # 2x2 neighbours, no wider); scores stay within a few tenths of the exact scan's.
-        array = frame.to_ndarray(width=w, height=h, format="bgr24", interpolation="POINT")
+        small = self._scaler.reformat(
+            frame, width=w, height=h, format="bgr24", interpolation="POINT"
+        )
+        array = small.to_ndarray()
         return np.asarray(array, np.uint8)
 
     def _keyframes(self, packet: av.Packet[Any] | None) -> Iterator[tuple[int, Image]]:
@@ -251,6 +257,9 @@ class _FastScan:
 
         cut_pts: list[int] = []
         by_num: dict[int, int] = {}
+        # The exact scan feeds the first frame (score 0) first; so must this one, or a cut
+        # within the minimum length of the first scored frame would be merged away.
+        self.detector.feed(round(seconds(ordered[0]) * self.rate), 0.0)
         for pts in sorted(self.scores):
             num = round(seconds(pts) * self.rate)
             by_num[num] = pts
