@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSSTAMP := $(VENV)/.sysdeps
 # Test tools with heavy dependencies live in their own venv: case-utils brings pandas, and
-# sqlite-utils imports pandas whenever it is installed, which would slow every start of the app.
+# a library that finds pandas installed may import it, which would slow every start of the app.
 TOOLS := .venv-tools
 TOOLSTAMP := $(TOOLS)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -16,12 +16,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import sqlite_utils
-
 from forensics import __version__
 from forensics.errors import CaseError, ValidationError
 from forensics.models import CaseInfo, Item, ItemKind
 from forensics.store.custody import Action, CustodyLog
+from forensics.store.database import Database
 from forensics.store.db import connect, migrate, transaction, utc_now
 from forensics.store.evidence import EvidenceStore
 from forensics.store.items import ItemRepository, item_record
@@ -48,9 +47,7 @@ def is_case(root: Path) -> bool:
 class Case:
     """An open case: database, repositories, custody log and evidence store."""
 
-    def __init__(
-        self, root: Path, db: sqlite_utils.Database, lock_fd: int | None, readonly: bool
-    ) -> None:
+    def __init__(self, root: Path, db: Database, lock_fd: int | None, readonly: bool) -> None:
         self.root = root
         self.db = db
         self.readonly = readonly

@@ -33,7 +33,7 @@ SOURCES = (
     ("FFmpeg (inside PyAV and OpenCV wheels)", "LGPL v2.1+", "https://ffmpeg.org/"),
     ("The Sleuth Kit (pytsk3), libewf", "IPL 1.0 / CPL, LGPL v3", "https://www.sleuthkit.org/"),
     ("MediaInfo (pymediainfo)", "BSD 2-clause", "https://mediaarea.net/"),
-    ("exifread, Pillow, geopy, sqlite-utils, numpy", "BSD / MIT / HPND / Apache 2.0", ""),
+    ("exifread, Pillow, geopy, numpy", "BSD / MIT / HPND", ""),
 )
 
 

@@ -17,8 +17,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from forensics.annotations.models import STILL, FrameAnchor
 from forensics.case import Case
 from forensics.errors import UnsupportedMediaError, ValidationError
@@ -112,6 +110,7 @@ class FrameSource:
 
     def _read_still(self) -> RGBArray:
         if self._still is None:
+            import numpy as np
             from PIL import Image
 
             try:

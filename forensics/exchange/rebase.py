@@ -15,17 +15,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlite_utils
-
 from forensics.exchange.redact import Redactor
 from forensics.store import exchange as sx
 from forensics.store.custody import DELETED, Action, canonical_json, record_digest
+from forensics.store.database import Database
 from forensics.store.db import utc_now
 from forensics.store.subjects import FETCHERS
 
 
 def rebase_custody(
-    db: sqlite_utils.Database,
+    db: Database,
     origin: Sequence[Mapping[str, Any]],
     *,
     dropped: set[str],

@@ -19,9 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
-
 from forensics.store import exchange as sx
+from forensics.store.database import Database
 
 PROFILES = ("none", "locations", "people")
 COORD_DECIMALS = 1
@@ -60,7 +59,7 @@ class Redactor:
         return self.profile != "none"
 
     # people ---------------------------------------------------------------------------
-    def learn_names(self, db: sqlite_utils.Database) -> None:
+    def learn_names(self, db: Database) -> None:
         """Collect every person's name from person-like columns and custody actors."""
         if self.profile != "people":
             return
@@ -163,7 +162,7 @@ class Redactor:
         return changes
 
     # the snapshot ---------------------------------------------------------------------
-    def apply(self, db: sqlite_utils.Database) -> None:
+    def apply(self, db: Database) -> None:
         """Redact every data table and the case facts of a snapshot (inside a transaction)."""
         if not self.active:
             return

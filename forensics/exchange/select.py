@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
-
 from forensics.store import exchange as sx
+from forensics.store.database import Database
 
 SHA_RE = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 
@@ -67,7 +66,7 @@ def item_closure(parents: dict[str, str | None], chosen: Iterable[str]) -> set[s
     return keep
 
 
-def select(db: sqlite_utils.Database, chosen: Iterable[str]) -> Selection:
+def select(db: Database, chosen: Iterable[str]) -> Selection:
     """Work out what a selection of items keeps in the database `db`."""
     tables = sx.record_tables(db)
     all_rows: dict[str, list[dict[str, Any]]] = {t: list(sx.rows(db, t)) for t in tables}
@@ -137,7 +136,7 @@ def select(db: sqlite_utils.Database, chosen: Iterable[str]) -> Selection:
     return selection
 
 
-def apply(db: sqlite_utils.Database, selection: Selection) -> dict[str, int]:
+def apply(db: Database, selection: Selection) -> dict[str, int]:
     """Delete from a snapshot every row the selection leaves out (inside a transaction).
 
     Returns:
@@ -157,7 +156,7 @@ def apply(db: sqlite_utils.Database, selection: Selection) -> dict[str, int]:
     return deleted
 
 
-def referenced_hashes(db: sqlite_utils.Database) -> set[str]:
+def referenced_hashes(db: Database) -> set[str]:
     """Every sha256 that a value of any row mentions (to find the derived files kept)."""
     found: set[str] = set()
     for table in sx.data_tables(db):

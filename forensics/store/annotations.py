@@ -10,8 +10,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import sqlite_utils
-
 from forensics.annotations.models import (
     Annotation,
     AnnotationFilter,
@@ -20,6 +18,7 @@ from forensics.annotations.models import (
     Track,
 )
 from forensics.errors import NotFoundError
+from forensics.store.database import Database
 
 _ANN_COLUMNS = (
     "id",
@@ -151,13 +150,13 @@ def row_to_link(row: Mapping[str, Any]) -> Link:
     return Link(**{c: row[c] for c in _LINK_COLUMNS})
 
 
-def _insert(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+def _insert(db: Database, table: str, row: Mapping[str, Any]) -> None:
     columns = ", ".join(row)
     values = ", ".join(f":{c}" for c in row)
     db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", dict(row))
 
 
-def _update(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+def _update(db: Database, table: str, row: Mapping[str, Any]) -> None:
     sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
     cur = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", dict(row))
     if cur.rowcount == 0:
@@ -167,7 +166,7 @@ def _update(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> No
 class AnnotationRepository:
     """SQL over the annotations component of one case database."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     # labels -------------------------------------------------------------------------------
@@ -397,25 +396,25 @@ class AnnotationRepository:
 
 
 # fetchers for `verify` (registered in forensics.store.subjects) ----------------------------
-def annotation_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+def annotation_subject(db: Database, record_id: str) -> dict[str, Any] | None:
     """The current record of an annotation, for `verify`."""
     found = AnnotationRepository(db).find(record_id)
     return None if found is None else found.to_record()
 
 
-def track_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+def track_subject(db: Database, record_id: str) -> dict[str, Any] | None:
     """The current record of a track, for `verify`."""
     found = AnnotationRepository(db).find_track(record_id)
     return None if found is None else found.to_record()
 
 
-def link_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+def link_subject(db: Database, record_id: str) -> dict[str, Any] | None:
     """The current record of an annotation link, for `verify`."""
     found = AnnotationRepository(db).find_link(record_id)
     return None if found is None else found.to_record()
 
 
-def label_subject(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+def label_subject(db: Database, record_id: str) -> dict[str, Any] | None:
     """The current record of an annotation label, for `verify`."""
     found = AnnotationRepository(db).find_label(record_id)
     return None if found is None else found.to_record()

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-
 from forensics.models import Item
+from forensics.store.database import Database
 from forensics.store.items import SORTABLE, fts_query, row_to_item
 
 INSERTION = "rowid"
@@ -36,7 +35,7 @@ class CatalogueFilter:
 class CatalogueReader:
     """Read-only paged queries for the catalogue view."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     def _filters(self, f: CatalogueFilter) -> tuple[list[str], list[Any]]:

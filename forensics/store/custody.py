@@ -15,9 +15,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import sqlite_utils
-
 from forensics.models import CustodyEntry
+from forensics.store.database import Database
 from forensics.store.db import utc_now
 
 GENESIS_HASH = "0" * 64
@@ -112,7 +111,7 @@ def _row_to_entry(row: Mapping[str, Any]) -> CustodyEntry:
 class CustodyLog:
     """Reads and appends the custody chain of one case database."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     def append(

@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from forensics.errors import CaseError, SchemaTooNewError
+from forensics.store.database import Database
 from forensics.store.migrations import ALL_COMPONENTS, Migration
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
+def connect(path: Path, *, readonly: bool = False) -> Database:
     """Open a case database with the pragmas every connection needs.
 
     Args:
@@ -35,7 +34,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
         readonly: open with `mode=ro` so nothing can be written by accident.
 
     Returns:
-        A sqlite-utils `Database` over a connection in autocommit mode.
+        The store's `Database` over a connection in autocommit mode.
     """
     uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
     try:
@@ -49,11 +48,11 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed custody entry survives power loss, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
     """Run a block inside one write transaction; roll back on any exception."""
     conn = db.conn
     if conn.in_transaction:
@@ -79,7 +78,7 @@ CREATE TABLE IF NOT EXISTS schema_version (
 """
 
 
-def applied_versions(db: sqlite_utils.Database) -> dict[str, int]:
+def applied_versions(db: Database) -> dict[str, int]:
     """Each schema component's version as recorded in the database."""
     if "schema_version" not in db.table_names():
         return {}
@@ -89,7 +88,7 @@ def applied_versions(db: sqlite_utils.Database) -> dict[str, int]:
     }
 
 
-def check_not_newer(db: sqlite_utils.Database, path: Path) -> None:
+def check_not_newer(db: Database, path: Path) -> None:
     """Refuse a case written by a newer version (unknown component or higher version).
 
     Raises:
@@ -109,7 +108,7 @@ def check_not_newer(db: sqlite_utils.Database, path: Path) -> None:
             )
 
 
-def migrate(db: sqlite_utils.Database, path: Path) -> list[str]:
+def migrate(db: Database, path: Path) -> list[str]:
     """Apply every pending forward migration, each in its own transaction.
 
     Returns:
@@ -128,7 +127,7 @@ def migrate(db: sqlite_utils.Database, path: Path) -> list[str]:
     return done
 
 
-def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
+def _apply(db: Database, migration: Migration) -> None:
     with transaction(db) as conn:
         for statement in migration.statements:
             conn.execute(statement)

@@ -13,10 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from forensics.errors import CaseError
 from forensics.store.custody import HEAD_KEY, canonical_json, entry_hash
+from forensics.store.database import Database
 
 SYSTEM_TABLES = frozenset({"case_info", "custody", "schema_version"})
 """Tables that are not records: case facts, the chain itself, the schema versions."""
@@ -30,7 +29,7 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def snapshot(db: sqlite_utils.Database, dest: Path) -> None:
+def snapshot(db: Database, dest: Path) -> None:
     """Write a consistent copy of the whole database to `dest` (`VACUUM INTO`).
 
     The copy is one read transaction, so writers in other processes cannot tear it, and it
@@ -45,12 +44,12 @@ def snapshot(db: sqlite_utils.Database, dest: Path) -> None:
         raise CaseError(f"cannot snapshot the case database to {dest}: {exc}") from exc
 
 
-def vacuum(db: sqlite_utils.Database) -> None:
+def vacuum(db: Database) -> None:
     """Rebuild a database file so deleted rows leave no trace in free pages."""
     db.conn.execute("VACUUM")
 
 
-def _virtual_tables(db: sqlite_utils.Database) -> list[str]:
+def _virtual_tables(db: Database) -> list[str]:
     return [
         str(r[0])
         for r in db.conn.execute(
@@ -59,7 +58,7 @@ def _virtual_tables(db: sqlite_utils.Database) -> list[str]:
     ]
 
 
-def data_tables(db: sqlite_utils.Database) -> list[str]:
+def data_tables(db: Database) -> list[str]:
     """Every ordinary table that holds case data (no system, virtual or shadow tables)."""
     virtual = _virtual_tables(db)
     out = []
@@ -73,23 +72,23 @@ def data_tables(db: sqlite_utils.Database) -> list[str]:
     return out
 
 
-def columns(db: sqlite_utils.Database, table: str) -> list[str]:
+def columns(db: Database, table: str) -> list[str]:
     """The column names of a table, in order."""
     return [str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({quote(table)})")]
 
 
-def has_uuid_id(db: sqlite_utils.Database, table: str) -> bool:
+def has_uuid_id(db: Database, table: str) -> bool:
     """True for a record table: its one-column primary key is `id`."""
     pks = [r for r in db.conn.execute(f"PRAGMA table_info({quote(table)})") if int(r[5]) > 0]
     return len(pks) == 1 and pks[0][1] == "id"
 
 
-def record_tables(db: sqlite_utils.Database) -> list[str]:
+def record_tables(db: Database) -> list[str]:
     """Tables whose rows are records with a uuid `id`."""
     return [t for t in data_tables(db) if has_uuid_id(db, t)]
 
 
-def rows(db: sqlite_utils.Database, table: str) -> Iterator[dict[str, Any]]:
+def rows(db: Database, table: str) -> Iterator[dict[str, Any]]:
     """Every row of a table as a dict (keyless tables include their `rowid` as `_rowid_`)."""
     if has_uuid_id(db, table):
         sql = f"SELECT * FROM {quote(table)} ORDER BY rowid"
@@ -99,27 +98,25 @@ def rows(db: sqlite_utils.Database, table: str) -> Iterator[dict[str, Any]]:
         yield dict(row)
 
 
-def get_row(db: sqlite_utils.Database, table: str, record_id: str) -> dict[str, Any] | None:
+def get_row(db: Database, table: str, record_id: str) -> dict[str, Any] | None:
     """One record by id, or None."""
     row = db.conn.execute(f"SELECT * FROM {quote(table)} WHERE id = ?", (record_id,)).fetchone()
     return None if row is None else dict(row)
 
 
-def ids(db: sqlite_utils.Database, table: str) -> set[str]:
+def ids(db: Database, table: str) -> set[str]:
     """Every id of a record table."""
     return {str(r[0]) for r in db.conn.execute(f"SELECT id FROM {quote(table)}")}
 
 
-def insert_row(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
     """Insert one row (columns named by the row's keys, which come from a schema)."""
     names = ", ".join(quote(k) for k in row)
     marks = ", ".join("?" for _ in row)
     db.conn.execute(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(row.values()))
 
 
-def update_row(
-    db: sqlite_utils.Database, table: str, record_id: str, values: Mapping[str, Any]
-) -> None:
+def update_row(db: Database, table: str, record_id: str, values: Mapping[str, Any]) -> None:
     """Set columns of one record."""
     if not values:
         return
@@ -127,9 +124,7 @@ def update_row(
     db.conn.execute(f"UPDATE {quote(table)} SET {sets} WHERE id = ?", [*values.values(), record_id])
 
 
-def update_rowid(
-    db: sqlite_utils.Database, table: str, rowid: int, values: Mapping[str, Any]
-) -> None:
+def update_rowid(db: Database, table: str, rowid: int, values: Mapping[str, Any]) -> None:
     """Set columns of one row of a keyless table."""
     if not values:
         return
@@ -137,7 +132,7 @@ def update_rowid(
     db.conn.execute(f"UPDATE {quote(table)} SET {sets} WHERE rowid = ?", [*values.values(), rowid])
 
 
-def delete_ids(db: sqlite_utils.Database, table: str, record_ids: Iterable[str]) -> int:
+def delete_ids(db: Database, table: str, record_ids: Iterable[str]) -> int:
     """Delete records by id; returns how many went."""
     count = 0
     for record_id in record_ids:
@@ -145,7 +140,7 @@ def delete_ids(db: sqlite_utils.Database, table: str, record_ids: Iterable[str])
     return count
 
 
-def delete_rowids(db: sqlite_utils.Database, table: str, rowids: Iterable[int]) -> int:
+def delete_rowids(db: Database, table: str, rowids: Iterable[int]) -> int:
     """Delete rows of a keyless table by rowid."""
     count = 0
     for rowid in rowids:
@@ -153,17 +148,17 @@ def delete_rowids(db: sqlite_utils.Database, table: str, rowids: Iterable[int]) 
     return count
 
 
-def clear_table(db: sqlite_utils.Database, table: str) -> None:
+def clear_table(db: Database, table: str) -> None:
     """Delete every row of a table."""
     db.conn.execute(f"DELETE FROM {quote(table)}")
 
 
-def case_info(db: sqlite_utils.Database) -> dict[str, str]:
+def case_info(db: Database) -> dict[str, str]:
     """The case facts as stored (key -> value)."""
     return {str(r[0]): str(r[1]) for r in db.conn.execute("SELECT key, value FROM case_info")}
 
 
-def set_case_info(db: sqlite_utils.Database, key: str, value: str) -> None:
+def set_case_info(db: Database, key: str, value: str) -> None:
     """Write one case fact (used only on a snapshot being prepared for export)."""
     db.conn.execute(
         "INSERT INTO case_info (key, value) VALUES (?, ?) "
@@ -172,7 +167,7 @@ def set_case_info(db: sqlite_utils.Database, key: str, value: str) -> None:
     )
 
 
-def custody_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def custody_rows(db: Database) -> list[dict[str, Any]]:
     """The custody chain as stored, in order."""
     return [dict(r) for r in db.conn.execute("SELECT * FROM custody ORDER BY seq")]
 
@@ -191,7 +186,7 @@ _CHAIN_FIELDS = (
 )
 
 
-def rewrite_custody(db: sqlite_utils.Database, entries: Sequence[Mapping[str, Any]]) -> str:
+def rewrite_custody(db: Database, entries: Sequence[Mapping[str, Any]]) -> str:
     """Replace the chain of a snapshot with new entries, re-linked and re-hashed from genesis.
 
     Only an export snapshot is ever rewritten (a selection or a redaction changes what the
@@ -224,17 +219,17 @@ def rewrite_custody(db: sqlite_utils.Database, entries: Sequence[Mapping[str, An
     return prev
 
 
-def defer_foreign_keys(db: sqlite_utils.Database) -> None:
+def defer_foreign_keys(db: Database) -> None:
     """Check foreign keys at commit rather than per statement (rows arrive in any order)."""
     db.conn.execute("PRAGMA defer_foreign_keys = ON")
 
 
-def foreign_keys_off(db: sqlite_utils.Database) -> None:
+def foreign_keys_off(db: Database) -> None:
     """Stop enforcing foreign keys on this connection (an export snapshot being trimmed)."""
     db.conn.execute("PRAGMA foreign_keys = OFF")
 
 
-def integrity_problems(db: sqlite_utils.Database) -> list[str]:
+def integrity_problems(db: Database) -> list[str]:
     """What `PRAGMA quick_check` reports, empty when the file is sound."""
     try:
         found = [str(r[0]) for r in db.conn.execute("PRAGMA quick_check")]

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import sqlite_utils
-
 from forensics.errors import NotFoundError
 from forensics.store.custody import record_digest
+from forensics.store.database import Database
 
 SUBJECT = "frame_run"
 """Custody subject type of an extraction run (its record holds the digests of its rows)."""
@@ -129,7 +128,7 @@ def _run(row: Mapping[str, Any]) -> FrameRun:
     return FrameRun(**values)
 
 
-def _insert(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> None:
+def _insert(db: Database, table: str, row: Mapping[str, Any]) -> None:
     names = ", ".join(row)
     marks = ", ".join(f":{k}" for k in row)
     db.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", dict(row))
@@ -138,7 +137,7 @@ def _insert(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> No
 class FrameRepository:
     """SQL for frames, scenes and runs. Writes must run inside `case.transaction()`."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     # writes -------------------------------------------------------------------------------
@@ -258,6 +257,6 @@ class FrameRepository:
         }
 
 
-def fetch_run_state(db: sqlite_utils.Database, run_id: str) -> dict[str, Any] | None:
+def fetch_run_state(db: Database, run_id: str) -> dict[str, Any] | None:
     """The custody fetcher for `frame_run` subjects (see `forensics.store.subjects`)."""
     return FrameRepository(db).run_record(run_id)

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-import sqlite_utils
-
 from forensics.errors import NotFoundError
+from forensics.store.database import Database
 
 SUBJECT = "geo_hypothesis"
 EVIDENCE_SUBJECT = "geo_evidence"
@@ -137,7 +136,7 @@ def _row_to_link(row: Mapping[str, Any]) -> EvidenceLink:
 class HypothesisRepository:
     """SQL for the geoloc tables of one case database."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     # hypotheses ---------------------------------------------------------------------------
@@ -309,13 +308,13 @@ class HypothesisRepository:
         return str(row["subject_type"]), row["record_sha256"] == "deleted"
 
 
-def fetch_hypothesis(db: sqlite_utils.Database, hypothesis_id: str) -> dict[str, Any] | None:
+def fetch_hypothesis(db: Database, hypothesis_id: str) -> dict[str, Any] | None:
     """The current state of a hypothesis for `verify` (subject fetcher)."""
     found = HypothesisRepository(db).find(hypothesis_id)
     return None if found is None else hypothesis_record(found)
 
 
-def fetch_evidence_link(db: sqlite_utils.Database, link_id: str) -> dict[str, Any] | None:
+def fetch_evidence_link(db: Database, link_id: str) -> dict[str, Any] | None:
     """The current state of an evidence link for `verify` (subject fetcher)."""
     found = HypothesisRepository(db).find_link(link_id)
     return None if found is None else link_record(found)

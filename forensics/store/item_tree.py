@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlite_utils
-
 from forensics.models import Item
+from forensics.store.database import Database
 from forensics.store.items import row_to_item
 
 _KIND_ORDER = (
@@ -21,7 +20,7 @@ _KIND_ORDER = (
 class ItemTreeReader:
     """Read-only queries over `items.parent_id`."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     def children_page(
@@ -80,6 +79,6 @@ class ItemTreeReader:
         return list(reversed(out))
 
 
-def distinct_statuses(db: sqlite_utils.Database) -> list[str]:
+def distinct_statuses(db: Database) -> list[str]:
     """Every status an item of the case has, sorted (for the catalogue's filter)."""
     return [str(r[0]) for r in db.conn.execute("SELECT DISTINCT status FROM items ORDER BY 1")]

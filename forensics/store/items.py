@@ -8,10 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from typing import Any
 
-import sqlite_utils
-
 from forensics.errors import NotFoundError
 from forensics.models import Item
+from forensics.store.database import Database
 
 _COLUMNS = tuple(f.name for f in fields(Item))
 _JSON_LIST = ("tags", "errors", "warnings")
@@ -70,7 +69,7 @@ def fts_query(text: str) -> str:
 class ItemRepository:
     """SQL for the `items` table. Writes must run inside `transaction()`."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     def insert(self, item: Item) -> None:

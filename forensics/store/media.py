@@ -12,8 +12,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import sqlite_utils
-
 from forensics.media.display import group_facts
 from forensics.media.records import (
     MetadataRecord,
@@ -23,6 +21,7 @@ from forensics.media.records import (
     TrackPoint,
 )
 from forensics.store.custody import canonical_json
+from forensics.store.database import Database
 
 SUBJECT = "media_metadata"
 """Custody subject type of a metadata record (its positions and tracks are part of it)."""
@@ -71,7 +70,7 @@ def _row_to_position(row: Mapping[str, Any]) -> Position:
 class MediaRepository:
     """Reads and writes the 'media' component's tables of one case database."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     # reading ------------------------------------------------------------------------------
@@ -350,6 +349,6 @@ class MediaRepository:
         conn.execute("DELETE FROM media_positions WHERE metadata_id = ?", (metadata_id,))
 
 
-def fetch_metadata_state(db: sqlite_utils.Database, metadata_id: str) -> dict[str, Any] | None:
+def fetch_metadata_state(db: Database, metadata_id: str) -> dict[str, Any] | None:
     """Custody fetcher for `media_metadata` subjects (see `forensics.store.subjects`)."""
     return MediaRepository(db).record_state(metadata_id)

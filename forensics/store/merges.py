@@ -7,9 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import sqlite_utils
-
 from forensics.errors import NotFoundError
+from forensics.store.database import Database
 
 MERGE_SUBJECT = "merge"
 CONFLICT_SUBJECT = "merge_conflict"
@@ -85,7 +84,7 @@ def _conflict(row: Mapping[str, Any]) -> Conflict:
 class MergeRepository:
     """SQL for `merges`, `merge_conflicts` and `imported_custody`. Writes need a transaction."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     def insert_merge(self, merge: MergeRecord) -> None:
@@ -202,13 +201,13 @@ _ENTRY_FIELDS = (
 )
 
 
-def fetch_merge(db: sqlite_utils.Database, merge_id: str) -> dict[str, Any] | None:
+def fetch_merge(db: Database, merge_id: str) -> dict[str, Any] | None:
     """The verify fetcher for merge records."""
     found = MergeRepository(db).find_merge(merge_id)
     return None if found is None else merge_state(found)
 
 
-def fetch_conflict(db: sqlite_utils.Database, conflict_id: str) -> dict[str, Any] | None:
+def fetch_conflict(db: Database, conflict_id: str) -> dict[str, Any] | None:
     """The verify fetcher for merge conflicts."""
     found = MergeRepository(db).find_conflict(conflict_id)
     return None if found is None else conflict_state(found)

@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from forensics.errors import NotFoundError
 from forensics.provenance.models import (
     Alias,
@@ -28,6 +26,7 @@ from forensics.provenance.models import (
     MarkingDecision,
     Source,
 )
+from forensics.store.database import Database
 
 Record = (
     Manufacturer | Component | ComponentLink | Source | Claim | Figure | Citation | MarkingDecision
@@ -90,7 +89,7 @@ def _from_row(cls: type[R], row: Mapping[str, Any]) -> R:
 class ProvenanceRepository:
     """Reads and writes the provenance tables of one case database."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     # generic ----------------------------------------------------------------------------
@@ -228,12 +227,10 @@ class ProvenanceRepository:
         return row is not None
 
 
-def provenance_fetchers() -> dict[
-    str, Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
-]:
+def provenance_fetchers() -> dict[str, Callable[[Database, str], dict[str, Any] | None]]:
     """A `verify` fetcher for each provenance subject type (see `forensics.store.subjects`)."""
 
-    def fetcher(subject: str) -> Callable[[sqlite_utils.Database, str], dict[str, Any] | None]:
+    def fetcher(subject: str) -> Callable[[Database, str], dict[str, Any] | None]:
         return lambda db, record_id: ProvenanceRepository(db).record_state(subject, record_id)
 
     return {subject: fetcher(subject) for subject in TABLES}

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlite_utils
-
 from forensics.store.annotations import (
     annotation_subject,
     label_subject,
     link_subject,
     track_subject,
 )
+from forensics.store.database import Database
 from forensics.store.frames import SUBJECT as FRAME_RUN
 from forensics.store.frames import fetch_run_state
 from forensics.store.hypotheses import EVIDENCE_SUBJECT as GEO_EVIDENCE
@@ -29,10 +28,10 @@ from forensics.store.media import fetch_metadata_state
 from forensics.store.merges import CONFLICT_SUBJECT, MERGE_SUBJECT, fetch_conflict, fetch_merge
 from forensics.store.provenance import provenance_fetchers
 
-Fetcher = Callable[[sqlite_utils.Database, str], dict[str, Any] | None]
+Fetcher = Callable[[Database, str], dict[str, Any] | None]
 
 
-def _item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
+def _item(db: Database, item_id: str) -> dict[str, Any] | None:
     item = ItemRepository(db).find(item_id)
     return None if item is None else item_record(item)
 
@@ -40,7 +39,7 @@ def _item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
 _CASE_KEYS = ("case_id", "title", "examiner", "created_at", "created_with")
 
 
-def _case(db: sqlite_utils.Database, case_id: str) -> dict[str, Any] | None:
+def _case(db: Database, case_id: str) -> dict[str, Any] | None:
     rows = {
         r["key"]: r["value"]
         for r in db.query(

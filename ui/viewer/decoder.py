@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
@@ -55,6 +54,8 @@ class FrameResult:
 
 def to_qimage(rgb: RGBArray) -> QImage:
     """An RGB array as a QImage that owns its pixels (safe to build off the GUI thread)."""
+    import numpy as np  # with the first picture, not at start-up
+
     data = np.ascontiguousarray(rgb)
     height, width = data.shape[:2]
     image = QImage(data.data, width, height, width * 3, QImage.Format.Format_RGB888)
