@@ -21,7 +21,6 @@ from app.services import post_ingest_steps
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
-from forensics.verify import verify_case
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -259,6 +258,9 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    # Verification knows every record type: load it when asked, not with every `pwb` command.
+    from forensics.verify import verify_case
+
     with open_case(args.case_dir) as case:
         bar = ProgressBar("verify")
         with cancel_on_sigint() as cancel:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import geo_cmds
 from app.cli.common import (
@@ -24,21 +24,29 @@ from app.cli.interrupt import cancel_on_sigint
 from app.cli.output import ProgressBar, print_json, say, table, warn
 from forensics.case import Case
 from forensics.errors import ArchiveError
-from forensics.exchange import signing
-from forensics.exchange.case_uco import write_case_uco
-from forensics.exchange.csv_export import write_items_csv
-from forensics.exchange.merge import conflicts_json, merge_archive, resolve_conflict
-from forensics.exchange.pack import pack_case
 from forensics.exchange.redact import PROFILES
-from forensics.exchange.report import build_report, log_export, write_report
-from forensics.exchange.unpack import Limits, unpack_archive
+
+if TYPE_CHECKING:
+    # The exchange code (cryptography, the archive and report writers) loads when one of
+    # these commands runs, not with every `pwb` command: `pwb gui` starts through here.
+    from forensics.exchange.unpack import Limits
 
 Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
 
-EXPORTS: dict[str, Exporter] = {
-    "case-uco": lambda case, out, actor: write_case_uco(case, out, actor),
-    "csv": lambda case, out, actor: write_items_csv(case, out, actor),
-}
+
+def _case_uco(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
+    from forensics.exchange.case_uco import write_case_uco
+
+    return write_case_uco(case, out, actor)
+
+
+def _csv(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
+    from forensics.exchange.csv_export import write_items_csv
+
+    return write_items_csv(case, out, actor)
+
+
+EXPORTS: dict[str, Exporter] = {"case-uco": _case_uco, "csv": _csv}
 """The formats this feature adds to `pwb export`."""
 
 
@@ -130,6 +138,9 @@ def _trust_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
+    from forensics.exchange import signing
+    from forensics.exchange.unpack import Limits
+
     trusted = signing.load_trusted([Path(k) for k in args.trust]) if args.trust else None
     return Limits(trusted=trusted, require_signature=args.require_signature)
 
@@ -145,6 +156,9 @@ def _refused(exc: ArchiveError, as_json: bool) -> int:
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
+    from forensics.exchange import signing
+    from forensics.exchange.pack import pack_case
+
     with open_case(args.case_dir) as case:
         items = [resolve_item(case, i) for i in args.items] if args.items else None
         key = signing.load_key(Path(args.sign)) if args.sign else None
@@ -176,6 +190,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_unpack(args: argparse.Namespace) -> int:
+    from forensics.exchange.unpack import unpack_archive
+
     bar = ProgressBar("unpack")
     with cancel_on_sigint() as cancel:
         try:
@@ -209,6 +225,8 @@ def cmd_unpack(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from forensics.exchange.merge import merge_archive
+
     with open_case(args.case_dir) as case:
         bar = ProgressBar("merge")
         with cancel_on_sigint() as cancel:
@@ -245,6 +263,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    from forensics.exchange.merge import conflicts_json
+
     with open_case(args.case_dir, readonly=True) as case:
         found = conflicts_json(case, only_open=not args.all)
     if args.json:
@@ -261,6 +281,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
+    from forensics.exchange.merge import conflicts_json, resolve_conflict
+
     with open_case(args.case_dir) as case:
         ids = [
             c["id"]
@@ -282,6 +304,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
+    from forensics.exchange import signing
+
     key = signing.generate(Path(args.out), args.name)
     if args.json:
         print_json(
@@ -299,6 +323,8 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from forensics.exchange.report import build_report, log_export, write_report
+
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
