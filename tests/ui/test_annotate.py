@@ -235,8 +235,14 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
     for name in ("dock_annotations", "dock_annotation", "dock_frames_of_interest"):
         assert window.findChild(QDockWidget, name) is not None, name
     assert window.open_case(root)
+    # The annotation layer is built with the first frame shown (or the first Annotate action).
+    assert window.findChild(AnnotationController) is None
+    contribution = window.findChild(QDockWidget, "dock_annotations").widget().contribution
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=20000):
+        window.signals.item_selected.emit(video.id)
     controller = window.findChild(AnnotationController, "annotation_controller")
-    contribution = controller.contribution
+    assert controller is contribution.controller
+    assert controller.undo_stack is contribution.undo_stack  # the menu's Undo and Redo
     # Tabbed behind the viewer, the docks are neither built nor loaded until looked at.
     assert not contribution.list_slot.is_built()
     assert contribution.list_refresh.stale

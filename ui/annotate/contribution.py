@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -15,15 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forensics.annotations.models import AnnotationFilter, FrameAnchor
-from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
-from ui.annotate.controller import AnnotationController
 from ui.context import WorkbenchContext
 from ui.lazy import LazyPanel, WhenShown
 
 if TYPE_CHECKING:
+    # The annotation layer (service, controller, tools) loads with the first frame shown or
+    # the first Annotate action, not at start-up.
+    from forensics.annotations.models import AnnotationFilter
+    from forensics.annotations.service import AnnotationService
+    from ui.annotate.controller import AnnotationController
     from ui.annotate.editor import AnnotationEditor
     from ui.annotate.frames_view import FramesOfInterestView
     from ui.annotate.list_dock import AnnotationsDock
@@ -55,13 +57,9 @@ class AnnotateContribution:
         viewer = ctx.viewer
         if viewer is None:
             raise RuntimeError("annotations need the main window's media viewer")
-        self.controller = AnnotationController(
-            ctx.current_case, viewer.graphics_scene(), viewer.graphics_view(), ctx.window
-        )
-        # The controller is a child of the window: it keeps this contribution alive with it.
-        self.controller.contribution = self  # type: ignore[attr-defined]
-        self.controller.setObjectName("annotation_controller")
         self.viewer = viewer
+        self._controller: AnnotationController | None = None
+        self.undo_stack = QUndoStack(ctx.window)
         viewer.frame_shown.connect(self._frame_shown)
         # The docks start tabbed behind the viewer: their widgets are built, and read the
         # case, when first looked at (or when an action needs them).
@@ -74,17 +72,38 @@ class AnnotateContribution:
             ("Frames of interest", self.frames_slot),
         ):
             ctx.add_dock(title, slot)
+        # The slot is a child of the window: it keeps this contribution alive with it.
+        self.list_slot.contribution = self  # type: ignore[attr-defined]
         self.list_refresh = WhenShown(self.list_slot, lambda: self.list.reload())
         self.frames_refresh = WhenShown(self.frames_slot, self._thumbnails)
-        self.controller.changed.connect(self._changed)
-        self.controller.failed.connect(self._failed)
-        self.controller.warned.connect(lambda m: ctx.window.statusBar().showMessage(m, 8000))
         ctx.signals.case_opened.connect(lambda _case: self._reload(thumbnails=True))
         ctx.signals.case_closed.connect(self._closed)
         ctx.signals.case_changed.connect(self.list_refresh.request)
         self._build_menu(ctx.menu("&Annotate"))
 
-    # the lazily built widgets -------------------------------------------------------------
+    # the lazily built controller and widgets ---------------------------------------------
+    @property
+    def controller(self) -> AnnotationController:
+        """The annotation layer on the viewer (built on first use)."""
+        if self._controller is None:
+            from ui.annotate.controller import AnnotationController
+
+            controller = AnnotationController(
+                self.ctx.current_case,
+                self.viewer.graphics_scene(),
+                self.viewer.graphics_view(),
+                self.ctx.window,
+                undo_stack=self.undo_stack,
+            )
+            controller.setObjectName("annotation_controller")
+            controller.contribution = self  # type: ignore[attr-defined]
+            controller.changed.connect(self._changed)
+            controller.failed.connect(self._failed)
+            controller.warned.connect(lambda m: self.ctx.window.statusBar().showMessage(m, 8000))
+            controller.tool.tool_changed.connect(self._tool_changed)
+            self._controller = controller
+        return self._controller
+
     def _make_list(self) -> AnnotationsDock:
         from ui.annotate.list_dock import AnnotationsDock
 
@@ -137,7 +156,6 @@ class AnnotateContribution:
             act.setCheckable(True)
             self.tool_actions[tool] = act
             menu.addAction(act)
-        self.controller.tool.tool_changed.connect(self._tool_changed)
         menu.addAction(
             _action(
                 w,
@@ -172,7 +190,7 @@ class AnnotateContribution:
                 "&End track on this frame",
                 "E",
                 "The tracked object leaves the view here",
-                self.controller.end_track_here,
+                lambda: self.controller.end_track_here(),
             )
         )
         menu.addAction(
@@ -181,14 +199,14 @@ class AnnotateContribution:
                 "Stop tracking",
                 "Shift+T",
                 "Drawn shapes are single marks again",
-                self.controller.stop_track,
+                lambda: self.controller.stop_track(),
             )
         )
         menu.addSeparator()
-        undo = self.controller.undo_stack.createUndoAction(w, "&Undo")
+        undo = self.undo_stack.createUndoAction(w, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setStatusTip("Undo the last annotation edit")
-        redo = self.controller.undo_stack.createRedoAction(w, "&Redo")
+        redo = self.undo_stack.createRedoAction(w, "&Redo")
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         redo.setStatusTip("Redo the annotation edit undone last")
         menu.addActions([undo, redo])
@@ -231,6 +249,8 @@ class AnnotateContribution:
         )
 
     def _frame_shown(self, item_id: str, frame_index: int, pixel_sha256: str) -> None:
+        from forensics.annotations.models import FrameAnchor
+
         # The viewer already knows the anchor of what it shows: no second decode.
         shown = self.viewer.current_frame()
         if (
@@ -267,7 +287,8 @@ class AnnotateContribution:
             self.frames_refresh.request()
 
     def _closed(self) -> None:
-        self.controller.case_closed()
+        if self._controller is not None:
+            self._controller.case_closed()
         self.list_refresh.request()
         if self.frames_slot.is_built():
             self.frames.clear()
@@ -315,6 +336,7 @@ class AnnotateContribution:
             return
 
         def work(progress: ProgressFn, cancel: CancelToken) -> Any:
+            from forensics.annotations.service import AnnotationService
             from forensics.annotations.thumbnails import frames_of_interest
 
             with Case.open(root, readonly=True) as case:
@@ -350,6 +372,7 @@ class AnnotateContribution:
 
         def work(progress: ProgressFn, cancel: CancelToken) -> Any:
             from forensics.annotations.exchange import export_annotations
+            from forensics.annotations.service import AnnotationService
 
             with Case.open(root) as case:  # type: ignore[arg-type]
                 svc = AnnotationService(case)
@@ -389,6 +412,8 @@ class AnnotateContribution:
             raise ValueError(fmt)
 
         def work(progress: ProgressFn, cancel: CancelToken) -> Any:
+            from forensics.annotations.service import AnnotationService
+
             with Case.open(root) as case:  # type: ignore[arg-type]
                 svc = AnnotationService(case)
                 try:
@@ -403,7 +428,8 @@ class AnnotateContribution:
 
     def _imported(self, report: Any, path: Path) -> None:
         self._reload(thumbnails=True)
-        self.controller.refresh()
+        if self._controller is not None:
+            self._controller.refresh()
         self.ctx.signals.case_changed.emit()
         text = (
             f"{report.imported} imported, {report.tracks} track(s), {report.duplicates} "

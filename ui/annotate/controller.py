@@ -45,12 +45,14 @@ class AnnotationController(QObject):
         scene: QGraphicsScene,
         view: QGraphicsView,
         parent: QObject | None = None,
+        undo_stack: QUndoStack | None = None,
     ) -> None:
         super().__init__(parent)
         self._current_case = current_case
         self._scene = scene
         self.view = view
-        self.undo_stack = QUndoStack(self)
+        # The menu's Undo and Redo can be made before the controller (it is built lazily).
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.tool = DrawingTool(view, self)
         self.tool.shape_drawn.connect(self._on_drawn)
         self._svc: AnnotationService | None = None
