@@ -14,16 +14,18 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics import __version__
 from forensics.errors import CaseError, ValidationError
 from forensics.models import CaseInfo, Item, ItemKind
 from forensics.store.custody import Action, CustodyLog
-from forensics.store.database import Database
 from forensics.store.db import connect, migrate, transaction, utc_now
 from forensics.store.evidence import EvidenceStore
 from forensics.store.items import ItemRepository, item_record
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.exchange.redact import Redactor
 from forensics.store import exchange as sx
 from forensics.store.custody import DELETED, Action, canonical_json, record_digest
-from forensics.store.database import Database
 from forensics.store.db import utc_now
 from forensics.store.subjects import FETCHERS
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 
 def rebase_custody(

@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.store import exchange as sx
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 PROFILES = ("none", "locations", "people")
 COORD_DECIMALS = 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.annotations.models import (
     Annotation,
@@ -18,7 +18,9 @@ from forensics.annotations.models import (
     Track,
 )
 from forensics.errors import NotFoundError
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 _ANN_COLUMNS = (
     "id",

@@ -10,11 +10,13 @@ on another column keeps the general query.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.models import Item
-from forensics.store.database import Database
 from forensics.store.items import SORTABLE, fts_query, row_to_item
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 INSERTION = "rowid"
 """Sort key of the insertion order (the order items were added to the case)."""

@@ -13,11 +13,13 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.models import CustodyEntry
-from forensics.store.database import Database
 from forensics.store.db import utc_now
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 GENESIS_HASH = "0" * 64
 HEAD_KEY = "custody_head"

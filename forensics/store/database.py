@@ -1,15 +1,14 @@
-"""The case store's handle on one SQLite connection.
+"""The case store's handle on one SQLite connection: sqlite-utils' `Database`, as the design
+fixes, with the two behaviours the store relies on made explicit.
 
-The store needs three things from a database object: the connection itself (every write runs
-`db.conn.execute` inside `transaction()`), rows as dictionaries (`query`) and the table names.
-This small class gives exactly those over the standard library's `sqlite3`, with the
-behaviour the store was written against (sqlite-utils' `Database`): recursive triggers on,
-rows as dicts with duplicate column names made unique, `query` refusing statements that
-return no rows.
+- `query` gives rows as dicts with duplicate column names made unique (`id`, `id_2`), where
+  sqlite-utils would let a joined table's `id` overwrite the first one;
+- `query` refuses statements that return no rows with a clear error (writes go through
+  `conn.execute` inside `transaction()`).
 
-Why not sqlite-utils itself: importing it imports numpy (and click, dateutil, pluggy, whose
-plugin scan reads every installed package's metadata on the first connection), some 0.15 s
-on every start of the GUI and the CLI for code the store never calls.
+sqlite-utils also turns recursive triggers on, so an INSERT OR REPLACE fires the FTS delete
+trigger. Importing it costs about 0.15 s (it imports numpy when present); that cost is paid
+once, when the first case opens, not when `pwb` or the GUI starts.
 """
 
 from __future__ import annotations
@@ -17,6 +16,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import sqlite_utils
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -43,43 +44,28 @@ def unique_keys(keys: Iterable[str]) -> list[str]:
     return result
 
 
-class Database:
-    """One SQLite connection and the few helpers the store uses.
+class Database(sqlite_utils.Database):
+    """One SQLite connection (sqlite-utils) with the store's row semantics.
 
     Args:
         conn: an open connection (the store's `connect` sets its pragmas and row factory).
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        # Triggers fire for rows an INSERT OR REPLACE removes too (the FTS index stays right).
-        conn.execute("PRAGMA recursive_triggers = ON")
+        # recursive_triggers (sqlite-utils' default): rows an INSERT OR REPLACE removes fire
+        # their delete triggers too, so the FTS index stays right.
+        super().__init__(conn, recursive_triggers=True)
 
-    def execute(self, sql: str, params: Params | None = None) -> sqlite3.Cursor:
-        """Run one statement on the connection and return its cursor."""
-        if params is None:
-            return self.conn.execute(sql)
-        return self.conn.execute(sql, params)
-
-    def query(self, sql: str, params: Params | None = None) -> Iterator[dict[str, Any]]:
+    def query(  # type: ignore[override]
+        self, sql: str, params: Params | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Run a statement that returns rows; the rows come as dicts, read lazily.
 
         Raises:
             ValueError: the statement returns no rows (use `conn.execute` for writes).
         """
-        cursor = self.execute(sql, params)
+        cursor = self.conn.execute(sql, params) if params is not None else self.conn.execute(sql)
         if cursor.description is None:
             raise ValueError("query() is for statements that return rows; use conn.execute")
         keys = unique_keys(d[0] for d in cursor.description)
         return (dict(zip(keys, row, strict=True)) for row in cursor)
-
-    def table_names(self) -> list[str]:
-        """The names of the tables (FTS shadow tables included)."""
-        return [
-            str(r[0])
-            for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()

@@ -11,11 +11,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.errors import CaseError
 from forensics.store.custody import HEAD_KEY, canonical_json, entry_hash
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 SYSTEM_TABLES = frozenset({"case_info", "custody", "schema_version"})
 """Tables that are not records: case facts, the chain itself, the schema versions."""

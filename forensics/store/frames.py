@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
 from forensics.store.custody import record_digest
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 SUBJECT = "frame_run"
 """Custody subject type of an extraction run (its record holds the digests of its rows)."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 SUBJECT = "geo_hypothesis"
 EVIDENCE_SUBJECT = "geo_evidence"

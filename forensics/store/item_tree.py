@@ -7,10 +7,13 @@ a time and for the number of children of a whole page of nodes in one query.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from forensics.models import Item
-from forensics.store.database import Database
 from forensics.store.items import row_to_item
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 _KIND_ORDER = (
     "CASE kind WHEN 'hardware' THEN 0 WHEN 'component' THEN 1 WHEN 'disk_image' THEN 2 ELSE 3 END"

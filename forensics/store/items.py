@@ -6,11 +6,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
 from forensics.models import Item
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 _COLUMNS = tuple(f.name for f in fields(Item))
 _JSON_LIST = ("tags", "errors", "warnings")

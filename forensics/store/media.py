@@ -10,7 +10,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.media.display import group_facts
 from forensics.media.records import (
@@ -21,7 +21,9 @@ from forensics.media.records import (
     TrackPoint,
 )
 from forensics.store.custody import canonical_json
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 SUBJECT = "media_metadata"
 """Custody subject type of a metadata record (its positions and tracks are part of it)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 MERGE_SUBJECT = "merge"
 CONFLICT_SUBJECT = "merge_conflict"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from forensics.errors import NotFoundError
 from forensics.provenance.models import (
@@ -26,7 +26,9 @@ from forensics.provenance.models import (
     MarkingDecision,
     Source,
 )
-from forensics.store.database import Database
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
 
 Record = (
     Manufacturer | Component | ComponentLink | Source | Claim | Figure | Citation | MarkingDecision

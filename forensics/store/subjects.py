@@ -8,7 +8,7 @@ A feature whose records are logged registers its fetcher in `FETCHERS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.store.annotations import (
     annotation_subject,
@@ -16,7 +16,6 @@ from forensics.store.annotations import (
     link_subject,
     track_subject,
 )
-from forensics.store.database import Database
 from forensics.store.frames import SUBJECT as FRAME_RUN
 from forensics.store.frames import fetch_run_state
 from forensics.store.hypotheses import EVIDENCE_SUBJECT as GEO_EVIDENCE
@@ -28,7 +27,10 @@ from forensics.store.media import fetch_metadata_state
 from forensics.store.merges import CONFLICT_SUBJECT, MERGE_SUBJECT, fetch_conflict, fetch_merge
 from forensics.store.provenance import provenance_fetchers
 
-Fetcher = Callable[[Database, str], dict[str, Any] | None]
+if TYPE_CHECKING:
+    from forensics.store.database import Database
+
+Fetcher = Callable[["Database", str], dict[str, Any] | None]
 
 
 def _item(db: Database, item_id: str) -> dict[str, Any] | None:
