@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from ui.viewer import MediaViewer
 
 
+class AddDock(Protocol):
+    """The main window's `add_dock`."""
+
+    def __call__(self, title: str, widget: QWidget, area: str = "bottom") -> QDockWidget:
+        """Add a dock; `area` is "left", "right" (tabbed with Details) or "bottom"."""
+        ...
+
+
 class WorkbenchSignals(QObject):
     """Events shared across the workbench (emitted on the GUI thread)."""
 
@@ -49,10 +57,10 @@ class WorkbenchContext:
     """The open case on the GUI thread (None when no case is open)."""
     menu: Callable[[str], QMenu]
     """The top-level menu with this title ("&File", "&Case", "&Media", "&Tools"…)."""
-    add_dock: Callable[[str, QWidget], QDockWidget]
+    add_dock: AddDock
     """Add a dock widget with this title; the window places it and restores its layout.
-    The main window's implementation also takes `area="left"|"right"|"bottom"` (default
-    "bottom", tabbed with the viewer)."""
+    `area="left"|"right"|"bottom"` (default "bottom", tabbed with the viewer; "right" is
+    tabbed with Details)."""
     viewer: MediaViewer | None = None
     """The main window's media viewer (`ui.viewer.MediaViewer`): annotation overlays go into
     its `graphics_scene()` in image pixel coordinates; it emits `frame_shown`."""

@@ -14,10 +14,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from forensics.case import Case
 from forensics.errors import WorkbenchError
+from forensics.models import ItemKind
+from forensics.store.catalogue import CatalogueFilter, CatalogueReader
 from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
@@ -33,6 +42,8 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "Provenance Workbench"
 MAX_RECENT = 8
+_FIRST_MEDIA_SCAN = 256
+"""Files looked at for the first video or image to show when a case opens (one query)."""
 _AREAS = {
     "left": Qt.DockWidgetArea.LeftDockWidgetArea,
     "right": Qt.DockWidgetArea.RightDockWidgetArea,
@@ -71,7 +82,7 @@ class MainWindow(QMainWindow):
         self._case: Case | None = None
         self._menus: dict[str, QMenu] = {}
         self._docks: dict[str, QDockWidget] = {}
-        self._bottom_anchor: QDockWidget | None = None
+        self._anchors: dict[str, QDockWidget] = {}
         self.contribution_errors: list[str] = []
 
         self.job_status = JobStatusBar(self.runner, self)
@@ -88,7 +99,9 @@ class MainWindow(QMainWindow):
         self.add_dock("Case tree", self.tree, area="left")
         self.add_dock("Details", self.detail, area="right")
         self.add_dock("Viewer", self.viewer, area="bottom")
-        self._bottom_anchor = self._docks["viewer"]
+        self._anchors = {"right": self._docks["details"], "bottom": self._docks["viewer"]}
+        # Side panels tab with Details; vertical tabs there keep every title readable.
+        self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
 
         from ui.window_actions import WindowActions
 
@@ -135,7 +148,8 @@ class MainWindow(QMainWindow):
         return menu
 
     def add_dock(self, title: str, widget: QWidget, area: str = "bottom") -> QDockWidget:
-        """A dock holding `widget`; bottom docks are tabbed with the viewer.
+        """A dock holding `widget`; bottom docks are tabbed with the viewer, right docks
+        with Details (this is the default layout; a saved layout overrides it).
 
         Raises:
             ValueError: a dock with this title exists, or the area is unknown.
@@ -149,9 +163,10 @@ class MainWindow(QMainWindow):
         dock.setObjectName("dock_" + "".join(c if c.isalnum() else "_" for c in key))
         dock.setWidget(widget)
         self.addDockWidget(_AREAS[area], dock)
-        if area == "bottom" and self._bottom_anchor is not None:
-            self.tabifyDockWidget(self._bottom_anchor, dock)
-            self._bottom_anchor.raise_()
+        anchor = self._anchors.get(area)
+        if anchor is not None:
+            self.tabifyDockWidget(anchor, dock)
+            anchor.raise_()
         self._docks[key] = dock
         if hasattr(self, "actions_"):
             self.actions_.add_dock_toggle(dock)
@@ -198,8 +213,22 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {APP_NAME}")
         self._remember(root)
         self.signals.case_opened.emit(case)
+        self._select_first_media(case)
         self.statusBar().showMessage(f"Opened {root}", 5000)
         return True
+
+    def _select_first_media(self, case: Case) -> None:
+        """With nothing selected, show the first video (else image) so the viewer, its
+        annotations and the details are filled as soon as a case opens."""
+        if self.catalogue.selected_item_id() or self.tree.selected_item_id():
+            return
+        only_files = CatalogueFilter(kind=ItemKind.FILE)
+        files = CatalogueReader(case.db).page(only_files, _FIRST_MEDIA_SCAN)
+        for prefix in ("video/", "image/"):
+            found = next((i for i in files if (i.mime or "").startswith(prefix)), None)
+            if found is not None:
+                self.signals.item_selected.emit(found.id)
+                return
 
     def close_case(self) -> None:
         """Cancel the case's jobs, tell every view, and close the connection."""

@@ -39,7 +39,7 @@ class GeoContribution:
         # The slot is a child of the window: it keeps this contribution alive with it.
         self.panel_slot.contribution = self  # type: ignore[attr-defined]
         ctx.add_dock("Map", self.map_slot)
-        ctx.add_dock("Hypotheses", self.panel_slot)
+        ctx.add_dock("Hypotheses", self.panel_slot, area="right")
         self.refresh = WhenShown((self.panel_slot, self.map_slot), self._load)
         ctx.signals.case_opened.connect(self._opened)
         ctx.signals.case_closed.connect(self.refresh.request)

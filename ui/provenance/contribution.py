@@ -26,12 +26,13 @@ if TYPE_CHECKING:
     from ui.provenance.sources_dock import SourcesDock
 
 _DOCKS = (
-    ("manufacturers", "Manufacturers"),
-    ("component", "Component"),
-    ("sources", "Sources & claims"),
-    ("graph", "Provenance graph"),
-    ("origins", "Origins"),
+    ("manufacturers", "Manufacturers", "right"),
+    ("component", "Component", "right"),
+    ("sources", "Sources", "right"),
+    ("graph", "Provenance graph", "bottom"),
+    ("origins", "Origins", "right"),
 )
+"""Each dock's name, title and default area: lists beside Details, the graph wide below."""
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,13 @@ class ProvenanceContribution:
         self.ctx = ctx
         self.selected_item: str | None = None
         self.scope_item: str | None = None
-        # Every dock starts tabbed behind the viewer: each widget is built, and reads the
+        # Every dock starts tabbed behind the viewer or Details: each widget is built, and reads the
         # case, when its dock is first looked at (or an action needs it).
         self.slots: dict[str, LazyPanel] = {}
-        for name, title in _DOCKS:
+        for name, title, area in _DOCKS:
             panel = LazyPanel(partial(self._make, name, title), ctx.window)
             self.slots[name] = panel
-            ctx.add_dock(title, panel)
+            ctx.add_dock(title, panel, area=area)
         self.refreshers = (
             WhenShown(self.slots["manufacturers"], lambda: self.manufacturers.reload()),
             WhenShown(self.slots["sources"], lambda: self.sources.reload()),
