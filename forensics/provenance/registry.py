@@ -56,6 +56,24 @@ def new_id(record_id: str | None) -> str:
     return record_id or str(uuid.uuid4())
 
 
+def derived_id(parent: str, key: str) -> str:
+    """A stable id for a record owned by `parent` (e.g. its citation of a source).
+
+    Deriving it (uuid5) rather than drawing a uuid4 keeps rebuilt cases identical.
+    """
+    return str(uuid.uuid5(uuid.UUID(parent), key))
+
+
+def require_sources(repo: ProvenanceRepository, source_ids: Iterable[str]) -> None:
+    """Check every cited source exists before anything is written.
+
+    Raises:
+        NotFoundError: a source does not exist.
+    """
+    for source_id in source_ids:
+        repo.get(Source, source_id)
+
+
 def write(
     case: Case,
     record: Record,
@@ -180,11 +198,8 @@ def edit_manufacturer(
     Raises:
         ValidationError: a field that cannot be edited or a bad value.
     """
-    bad = set(changes) - set(_MANUFACTURER_EDITABLE)
-    if bad:
-        raise ValidationError(f"cannot edit {', '.join(sorted(bad))}")
-    repo = ProvenanceRepository(case.db)
-    before = repo.get(Manufacturer, manufacturer_id)
+    _check_editable(changes, _MANUFACTURER_EDITABLE)
+    before = ProvenanceRepository(case.db).get(Manufacturer, manufacturer_id)
     values = dict(changes)
     if "country" in values:
         country = values.pop("country")
@@ -193,6 +208,28 @@ def edit_manufacturer(
     if "aliases" in values:
         values["aliases"] = tuple(values["aliases"])
     after = replace(before, **values, updated_at=utc_now())
+    _write_edit(case, before, after, ProvenanceAction.MANUFACTURER_EDITED, actor, reason)
+    return after
+
+
+def _check_editable(changes: Mapping[str, Any], editable: Sequence[str]) -> None:
+    """Refuse fields outside `editable` (ids, creation stamps) before reading anything."""
+    bad = set(changes) - set(editable)
+    if bad:
+        raise ValidationError(f"cannot edit {', '.join(sorted(bad))}")
+
+
+def _write_edit(
+    case: Case,
+    before: Record,
+    after: Record,
+    action: str,
+    actor: str | None,
+    reason: str | None,
+    *,
+    item_id: str | None = None,
+) -> None:
+    """Save an edited record, logging each changed field's old and new value."""
     old, new = before.record(), after.record()
     diff = {
         k: {"from": old[k], "to": new[k]} for k in new if old[k] != new[k] and k != "updated_at"
@@ -200,13 +237,13 @@ def edit_manufacturer(
     write(
         case,
         after,
-        ProvenanceAction.MANUFACTURER_EDITED,
+        action,
         case.actor(actor),
         insert=False,
+        item_id=item_id,
         details={"changes": diff},
         reason=reason,
     )
-    return after
 
 
 # components -------------------------------------------------------------------------------
@@ -317,28 +354,20 @@ def edit_component(
     Raises:
         ValidationError: a field that cannot be edited.
     """
-    bad = set(changes) - set(_COMPONENT_EDITABLE)
-    if bad:
-        raise ValidationError(f"cannot edit {', '.join(sorted(bad))}")
-    repo = ProvenanceRepository(case.db)
-    before = repo.get(Component, component_id)
+    _check_editable(changes, _COMPONENT_EDITABLE)
+    before = ProvenanceRepository(case.db).get(Component, component_id)
     values = dict(changes)
     if "photo_item_ids" in values:
         values["photo_item_ids"] = tuple(values["photo_item_ids"])
     after = replace(before, **values, updated_at=utc_now())
-    old, new = before.record(), after.record()
-    diff = {
-        k: {"from": old[k], "to": new[k]} for k in new if old[k] != new[k] and k != "updated_at"
-    }
-    write(
+    _write_edit(
         case,
+        before,
         after,
         ProvenanceAction.COMPONENT_EDITED,
-        case.actor(actor),
-        insert=False,
+        actor,
+        reason,
         item_id=component_id,
-        details={"changes": diff},
-        reason=reason,
     )
     return after
 
@@ -370,8 +399,7 @@ def link_component(
     repo = ProvenanceRepository(case.db)
     repo.get(Component, component_id)
     manufacturer = repo.get(Manufacturer, manufacturer_id)
-    for source_id in source_ids:
-        repo.get(Source, source_id)
+    require_sources(repo, source_ids)
     actor = case.actor(actor)
     now = utc_now()
     link = ComponentLink(
@@ -398,7 +426,7 @@ def link_component(
         )
         for source_id in source_ids:
             citation = Citation(
-                id=str(uuid.uuid5(uuid.UUID(link.id), source_id)),
+                id=derived_id(link.id, source_id),
                 source_id=source_id,
                 target_type="component_link",
                 target_id=link.id,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +25,13 @@ from forensics.provenance.models import (
     Source,
     SourceRef,
 )
-from forensics.provenance.registry import ProvenanceAction, new_id, write
+from forensics.provenance.registry import (
+    ProvenanceAction,
+    derived_id,
+    new_id,
+    require_sources,
+    write,
+)
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 
@@ -208,8 +213,7 @@ def add_figure(
     repo = ProvenanceRepository(case.db)
     if claim_id is not None:
         repo.get(Claim, claim_id)
-    for source_id in source_ids:
-        repo.get(Source, source_id)
+    require_sources(repo, source_ids)
     actor = case.actor(actor)
     figure = Figure(
         id=new_id(record_id),
@@ -238,13 +242,9 @@ def add_figure(
                 "figure",
                 figure.id,
                 actor=actor,
-                record_id=_derived_id(figure.id, source_id),
+                record_id=derived_id(figure.id, source_id),
             )
     return figure
-
-
-def _derived_id(parent: str, source_id: str) -> str:
-    return str(uuid.uuid5(uuid.UUID(parent), source_id))
 
 
 def cite(
