@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from forensics.annotations.models import STILL, FrameAnchor
 from forensics.case import Case
@@ -59,7 +59,25 @@ def media_item(case: Case, item_id: str) -> Item:
     return item
 
 
-class FrameSource:
+class _ClosedOnExit:
+    """`with` support for the decoders below: leaving the block releases them."""
+
+    def close(self) -> None:
+        """Release what the object holds."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class FrameSource(_ClosedOnExit):
     """Decoded frames of one media item, with their anchors cached."""
 
     def __init__(self, case: Case, item: Item) -> None:
@@ -245,19 +263,8 @@ class FrameSource:
             self._reader.close()
             self._reader = None
 
-    def __enter__(self) -> FrameSource:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class FrameSources:
+class FrameSources(_ClosedOnExit):
     """One `FrameSource` per media item, opened on demand and closed together."""
 
     def __init__(self, case: Case) -> None:
@@ -279,14 +286,3 @@ class FrameSources:
         for source in self._open.values():
             source.close()
         self._open.clear()
-
-    def __enter__(self) -> FrameSources:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

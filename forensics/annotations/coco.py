@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image
 
-from forensics.annotations.collect import ExportReport, collect
+from forensics.annotations.collect import ExportReport, start_export
 from forensics.annotations.importing import (
     FrameResolver,
     ImportReport,
@@ -53,9 +53,7 @@ def export_coco(
     cancel: CancelToken | None = None,
 ) -> ExportReport:
     """Write `annotations.json` and `frames/<pixel sha256>.png` into a folder."""
-    report = ExportReport()
-    frames = collect(svc, flt, progress=progress, cancel=cancel, report=report)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    report, frames = start_export(svc, out_dir, flt, progress=progress, cancel=cancel)
     (out_dir / "frames").mkdir(exist_ok=True)
     labels = svc.labels()
     categories = {name: n + 1 for n, name in enumerate(labels.names())}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from forensics.annotations.models import Annotation, AnnotationFilter, FrameAnchor, Points
@@ -133,3 +134,21 @@ def collect(
     report.frames = len(out)
     report.shapes = sum(len(f.shapes) for f in out)
     return out
+
+
+def start_export(
+    svc: AnnotationService,
+    out_dir: Path,
+    flt: AnnotationFilter | None = None,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[ExportReport, list[ExportFrame]]:
+    """What every exporter does first: gather the frames and make the output folder.
+
+    Returns the report the exporter goes on filling and the frames to write.
+    """
+    report = ExportReport()
+    frames = collect(svc, flt, progress=progress, cancel=cancel, report=report)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return report, frames

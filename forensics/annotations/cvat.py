@@ -17,7 +17,7 @@ from typing import Any
 
 from forensics.annotations.anchor import is_video
 from forensics.annotations.coco import link_entries
-from forensics.annotations.collect import ExportReport, collect
+from forensics.annotations.collect import ExportReport, start_export
 from forensics.annotations.importing import (
     FrameResolver,
     ImportReport,
@@ -105,9 +105,7 @@ def export_cvat(
     cancel: CancelToken | None = None,
 ) -> ExportReport:
     """Write one `<media sha256>.xml` per annotated video into a folder."""
-    report = ExportReport()
-    frames = collect(svc, flt, progress=progress, cancel=cancel, report=report)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    report, frames = start_export(svc, out_dir, flt, progress=progress, cancel=cancel)
     by_item: dict[str, list[Any]] = defaultdict(list)
     for frame in frames:
         by_item[frame.anchor.item_id].append(frame)

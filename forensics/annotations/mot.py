@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from forensics.annotations.anchor import is_video
-from forensics.annotations.collect import ExportReport, collect
+from forensics.annotations.collect import ExportReport, start_export
 from forensics.annotations.models import AnnotationFilter
 from forensics.annotations.service import AnnotationService
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -33,9 +33,7 @@ def export_mot(
     cancel: CancelToken | None = None,
 ) -> ExportReport:
     """Write one MOT ground-truth CSV per annotated video, and the class list."""
-    report = ExportReport()
-    frames = collect(svc, flt, progress=progress, cancel=cancel, report=report)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    report, frames = start_export(svc, out_dir, flt, progress=progress, cancel=cancel)
     names = svc.labels().names()
     classes = {name: n + 1 for n, name in enumerate(names)}
     rows: dict[str, list[list[str]]] = defaultdict(list)

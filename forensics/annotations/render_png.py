@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
-from forensics.annotations.collect import ExportFrame, ExportReport, collect
+from forensics.annotations.collect import ExportFrame, ExportReport, start_export
 from forensics.annotations.models import AnnotationFilter, LabelSet, ShapeKind
 from forensics.annotations.service import AnnotationService
 from forensics.errors import EvidenceError
@@ -86,9 +86,7 @@ def export_png(
     cancel: CancelToken | None = None,
 ) -> ExportReport:
     """Write one drawn PNG per annotated frame: `<pixel sha256>.png`."""
-    report = ExportReport()
-    frames = collect(svc, flt, progress=progress, cancel=cancel, report=report)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    report, frames = start_export(svc, out_dir, flt, progress=progress, cancel=cancel)
     for n, frame in enumerate(frames, start=1):
         if cancel is not None:
             cancel.raise_if_cancelled()
