@@ -14,8 +14,8 @@ from app.cli.common import (
     open_case,
     resolve_item,
 )
-from app.cli.interrupt import cancel_on_sigint
-from app.cli.output import ProgressBar, print_json, say, table, warn
+from app.cli.interrupt import long_work
+from app.cli.output import print_json, say, table, warn
 from forensics.annotations.exchange import (
     EXPORTERS,
     IMPORTERS,
@@ -222,14 +222,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     """`pwb annotations export`."""
     with open_case(args.case_dir) as case:
         svc = AnnotationService(case)
-        bar = ProgressBar(f"export {args.fmt}")
         try:
-            with cancel_on_sigint() as cancel:
+            with long_work(f"export {args.fmt}") as (bar, cancel):
                 report = export_annotations(
                     svc, args.fmt, Path(args.out), _filter(case, args), progress=bar, cancel=cancel
                 )
         finally:
-            bar.close()
             svc.close()
     if args.json:
         print_json(report.to_json())
@@ -251,14 +249,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_case(args.case_dir) as case:
         item = resolve_item(case, args.item) if args.item else None
         svc = AnnotationService(case, actor=args.examiner)
-        bar = ProgressBar("import")
         try:
-            with cancel_on_sigint() as cancel:
+            with long_work("import") as (bar, cancel):
                 report = import_annotations(
                     svc, path, args.fmt, item_id=item, progress=bar, cancel=cancel
                 )
         finally:
-            bar.close()
             svc.close()
     if args.json:
         print_json(report.to_json())

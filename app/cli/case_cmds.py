@@ -15,8 +15,8 @@ from app.cli.common import (
     open_case,
     resolve_item,
 )
-from app.cli.interrupt import cancel_on_sigint
-from app.cli.output import ProgressBar, print_json, say, table
+from app.cli.interrupt import long_work
+from app.cli.output import print_json, say, table
 from app.services import post_ingest_steps
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
@@ -163,12 +163,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             expand_disk_images=not args.no_expand,
             post_ingest=post_ingest_steps(extract=not args.no_extract),
         )
-        bar = ProgressBar("ingest")
-        with cancel_on_sigint() as cancel:
-            try:
-                report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)
-            finally:
-                bar.close()
+        with long_work("ingest") as (bar, cancel):
+            report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)
     if args.json:
         print_json(report.to_json())
     else:
@@ -261,13 +257,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # Verification knows every record type: load it when asked, not with every `pwb` command.
     from forensics.verify import verify_case
 
-    with open_case(args.case_dir) as case:
-        bar = ProgressBar("verify")
-        with cancel_on_sigint() as cancel:
-            try:
-                report = verify_case(case, actor=args.examiner, progress=bar, cancel=cancel)
-            finally:
-                bar.close()
+    with open_case(args.case_dir) as case, long_work("verify") as (bar, cancel):
+        report = verify_case(case, actor=args.examiner, progress=bar, cancel=cancel)
     if args.json:
         print_json(report.to_json())
     else:

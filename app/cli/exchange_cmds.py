@@ -20,8 +20,8 @@ from app.cli.common import (
     open_case,
     resolve_item,
 )
-from app.cli.interrupt import cancel_on_sigint
-from app.cli.output import ProgressBar, print_json, say, table, warn
+from app.cli.interrupt import long_work
+from app.cli.output import print_json, say, table, warn
 from forensics.case import Case
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
@@ -162,22 +162,18 @@ def cmd_pack(args: argparse.Namespace) -> int:
     with open_case(args.case_dir) as case:
         items = [resolve_item(case, i) for i in args.items] if args.items else None
         key = signing.load_key(Path(args.sign)) if args.sign else None
-        bar = ProgressBar("pack")
-        with cancel_on_sigint() as cancel:
-            try:
-                result = pack_case(
-                    case,
-                    Path(args.out),
-                    items=items,
-                    redact=args.redact,
-                    key=key,
-                    reason=args.reason,
-                    actor=args.examiner,
-                    progress=bar,
-                    cancel=cancel,
-                )
-            finally:
-                bar.close()
+        with long_work("pack") as (bar, cancel):
+            result = pack_case(
+                case,
+                Path(args.out),
+                items=items,
+                redact=args.redact,
+                key=key,
+                reason=args.reason,
+                actor=args.examiner,
+                progress=bar,
+                cancel=cancel,
+            )
     if args.json:
         print_json(result.to_json())
     else:
@@ -192,8 +188,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_unpack(args: argparse.Namespace) -> int:
     from forensics.exchange.unpack import unpack_archive
 
-    bar = ProgressBar("unpack")
-    with cancel_on_sigint() as cancel:
+    with long_work("unpack") as (bar, cancel):
         try:
             result = unpack_archive(
                 Path(args.archive),
@@ -205,8 +200,6 @@ def cmd_unpack(args: argparse.Namespace) -> int:
             )
         except ArchiveError as exc:
             return _refused(exc, args.json)
-        finally:
-            bar.close()
     data = result.to_json()
     if args.json:
         print_json(data)
@@ -227,22 +220,18 @@ def cmd_unpack(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from forensics.exchange.merge import merge_archive
 
-    with open_case(args.case_dir) as case:
-        bar = ProgressBar("merge")
-        with cancel_on_sigint() as cancel:
-            try:
-                result = merge_archive(
-                    case,
-                    Path(args.archive),
-                    limits=_limits(args),
-                    actor=args.examiner,
-                    progress=bar,
-                    cancel=cancel,
-                )
-            except ArchiveError as exc:
-                return _refused(exc, args.json)
-            finally:
-                bar.close()
+    with open_case(args.case_dir) as case, long_work("merge") as (bar, cancel):
+        try:
+            result = merge_archive(
+                case,
+                Path(args.archive),
+                limits=_limits(args),
+                actor=args.examiner,
+                progress=bar,
+                cancel=cancel,
+            )
+        except ArchiveError as exc:
+            return _refused(exc, args.json)
     data = result.to_json()
     if args.json:
         print_json(data)
@@ -331,25 +320,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: name an .html or .pdf file")
     with open_case(args.case_dir) as case:
         items = [resolve_item(case, i) for i in args.items] if args.items else None
-        bar = ProgressBar("report")
-        with cancel_on_sigint() as cancel:
-            try:
-                if suffix == ".pdf":
-                    from ui.exchange.pdf import html_to_pdf
+        with long_work("report") as (bar, cancel):
+            if suffix == ".pdf":
+                from ui.exchange.pdf import html_to_pdf
 
-                    html = build_report(
-                        case, items=items, actor=args.examiner, progress=bar, cancel=cancel
-                    )
-                    data = html_to_pdf(html, out)
-                    summary = log_export(
-                        case, out, "pdf-report", data, actor=args.examiner, items=items
-                    )
-                else:
-                    summary = write_report(
-                        case, out, items=items, actor=args.examiner, progress=bar, cancel=cancel
-                    )
-            finally:
-                bar.close()
+                html = build_report(
+                    case, items=items, actor=args.examiner, progress=bar, cancel=cancel
+                )
+                data = html_to_pdf(html, out)
+                summary = log_export(
+                    case, out, "pdf-report", data, actor=args.examiner, items=items
+                )
+            else:
+                summary = write_report(
+                    case, out, items=items, actor=args.examiner, progress=bar, cancel=cancel
+                )
     if args.json:
         print_json(summary)
     else:

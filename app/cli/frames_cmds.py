@@ -9,8 +9,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
-from app.cli.interrupt import cancel_on_sigint
-from app.cli.output import ProgressBar, print_json, say, table, warn
+from app.cli.interrupt import long_work
+from app.cli.output import print_json, say, table, warn
 from forensics.errors import EvidenceError
 from forensics.store.frames import FrameRepository
 
@@ -57,19 +57,15 @@ def cmd_frames(args: argparse.Namespace) -> int:
         scenes: list[dict[str, Any]] = []
         try:
             if args.scenes:
-                bar = ProgressBar("scenes")
-                with cancel_on_sigint() as cancel:
-                    try:
-                        frames = extract_scene_frames(
-                            case,
-                            item_id,
-                            mode="fast" if args.fast else "exact",
-                            progress=bar,
-                            cancel=cancel,
-                            actor=args.examiner,
-                        )
-                    finally:
-                        bar.close()
+                with long_work("scenes") as (bar, cancel):
+                    frames = extract_scene_frames(
+                        case,
+                        item_id,
+                        mode="fast" if args.fast else "exact",
+                        progress=bar,
+                        cancel=cancel,
+                        actor=args.examiner,
+                    )
                 scenes = [s.to_json() for s in FrameRepository(case.db).scenes(item_id)]
             else:
                 frames = [

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from app.cli.output import warn
+from app.cli.output import ProgressBar, warn
 from forensics.jobs import CancelToken
 
 
@@ -27,3 +27,15 @@ def cancel_on_sigint() -> Iterator[CancelToken]:
         yield token
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def long_work(label: str) -> Iterator[tuple[ProgressBar, CancelToken]]:
+    """A terminal progress bar and a Ctrl-C cancel token for one long core call; the bar's
+    line is ended however the block leaves."""
+    bar = ProgressBar(label)
+    try:
+        with cancel_on_sigint() as cancel:
+            yield bar, cancel
+    finally:
+        bar.close()

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
 from app.cli.frames_cmds import register_frames
-from app.cli.interrupt import cancel_on_sigint
-from app.cli.output import ProgressBar, print_json, say
+from app.cli.interrupt import long_work
+from app.cli.output import print_json, say
 from forensics.media.records import MetadataView
 from forensics.store.media import MediaRepository
 from forensics.textsafe import escape_name
@@ -59,19 +59,15 @@ def cmd_meta(args: argparse.Namespace) -> int:
         item = case.items.get(item_id)
         repo = MediaRepository(case.db)
         if args.refresh or args.extractor or not repo.records(item_id):
-            bar = ProgressBar("metadata")
-            with cancel_on_sigint() as cancel:
-                try:
-                    result = extract_metadata(
-                        case,
-                        item_id,
-                        progress=bar,
-                        cancel=cancel,
-                        extractors=args.extractor,
-                        actor=args.examiner,
-                    )
-                finally:
-                    bar.close()
+            with long_work("metadata") as (bar, cancel):
+                result = extract_metadata(
+                    case,
+                    item_id,
+                    progress=bar,
+                    cancel=cancel,
+                    extractors=args.extractor,
+                    actor=args.examiner,
+                )
         view = repo.metadata(item_id)
         tracks = repo.tracks(item_id)
     failed = any(r.status in ("failed", "timeout") for r in view.records)

@@ -118,6 +118,36 @@ class AnnotationService:
         )
 
     # labels -------------------------------------------------------------------------------
+
+    def _add_link(self, link: Link, item_id: str | None) -> None:
+        """Store a link and log it (a new link, a restored one, or one put back by undo)."""
+        self.repo.insert_link(link)
+        self._log(
+            "link",
+            "annotation_link",
+            link.to_record(),
+            link.id,
+            item_id,
+            annotation_id=link.annotation_id,
+            target_type=link.target_type,
+            target_id=link.target_id,
+        )
+
+    def _remove_link(self, link: Link, item_id: str | None) -> None:
+        """Delete a link and log the deletion."""
+        self.repo.delete_link(link.id)
+        self._log(
+            "unlink",
+            "annotation_link",
+            None,
+            link.id,
+            item_id,
+            deleted=True,
+            annotation_id=link.annotation_id,
+            target_type=link.target_type,
+            target_id=link.target_id,
+        )
+
     def labels(self) -> LabelSet:
         """The case's labels (the default set until the case stores its own)."""
         stored = self.repo.labels()
@@ -337,18 +367,7 @@ class AnnotationService:
             ann = self.repo.get(annotation_id)
             links = tuple(self.repo.links_of(annotation_id))
             for link in links:
-                self.repo.delete_link(link.id)
-                self._log(
-                    "unlink",
-                    "annotation_link",
-                    None,
-                    link.id,
-                    ann.item_id,
-                    deleted=True,
-                    annotation_id=ann.id,
-                    target_type=link.target_type,
-                    target_id=link.target_id,
-                )
+                self._remove_link(link, ann.item_id)
             self.repo.delete(annotation_id)
             self._log(
                 "delete",
@@ -381,17 +400,7 @@ class AnnotationService:
                 frame_index=ann.frame_index,
             )
             for link in removed.links:
-                self.repo.insert_link(link)
-                self._log(
-                    "link",
-                    "annotation_link",
-                    link.to_record(),
-                    link.id,
-                    ann.item_id,
-                    annotation_id=ann.id,
-                    target_type=link.target_type,
-                    target_id=link.target_id,
-                )
+                self._add_link(link, ann.item_id)
         return ann
 
     # links --------------------------------------------------------------------------------
@@ -443,34 +452,14 @@ class AnnotationService:
             utc_now(),
             self.actor,
         )
-        self.repo.insert_link(link)
-        self._log(
-            "link",
-            "annotation_link",
-            link.to_record(),
-            link.id,
-            ann.item_id,
-            annotation_id=annotation_id,
-            target_type=target_type,
-            target_id=target_id,
-        )
+        self._add_link(link, ann.item_id)
         return link
 
     def restore_link(self, link: Link) -> Link:
         """Put a removed link back with its id (undo of an unlink)."""
         with self.case.transaction():
             ann = self.repo.get(link.annotation_id)
-            self.repo.insert_link(link)
-            self._log(
-                "link",
-                "annotation_link",
-                link.to_record(),
-                link.id,
-                ann.item_id,
-                annotation_id=link.annotation_id,
-                target_type=link.target_type,
-                target_id=link.target_id,
-            )
+            self._add_link(link, ann.item_id)
         return link
 
     def unlink(self, link_id: str) -> Link:
@@ -480,18 +469,7 @@ class AnnotationService:
             if link is None:
                 raise NotFoundError(f"no annotation link {link_id}")
             ann = self.repo.find(link.annotation_id)
-            self.repo.delete_link(link_id)
-            self._log(
-                "unlink",
-                "annotation_link",
-                None,
-                link.id,
-                ann.item_id if ann else None,
-                deleted=True,
-                annotation_id=link.annotation_id,
-                target_type=link.target_type,
-                target_id=link.target_id,
-            )
+            self._remove_link(link, ann.item_id if ann else None)
         return link
 
     def links_of(self, annotation_id: str) -> list[Link]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import frames_cmds, main
+from app.cli import interrupt, main
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.store.frames import FrameRepository
@@ -65,13 +65,14 @@ def test_ctrl_c_stops_a_scan_cleanly(
 
     pressed: list[int] = []
 
-    class InterruptingBar(frames_cmds.ProgressBar):
+    class InterruptingBar(interrupt.ProgressBar):
         def __call__(self, done: int, total: int, message: str) -> None:
             if done >= 50 and not pressed:
                 pressed.append(done)
                 signal.raise_signal(signal.SIGINT)  # one Ctrl-C: cancel, not abort
 
-    monkeypatch.setattr(frames_cmds, "ProgressBar", InterruptingBar)
+    # long_work() builds the bar the scan reports to.
+    monkeypatch.setattr(interrupt, "ProgressBar", InterruptingBar)
     assert main(["frames", str(root), item_id, "--scenes"]) == 130
     assert pressed
     with Case.open(root) as case:
