@@ -4,7 +4,8 @@ Each write checks its input, anchors the mark to its frame's pixels, clips it to
 (with a warning per change) and commits together with its custody entry (action
 `annotated`, the record's new state chained), so the log says who annotated what, and when.
 Undo in the GUI calls `restore`/`put` with an earlier state: the record keeps its id and the
-log keeps both steps.
+log keeps both steps. The label set (`labels.py`) and links (`links.py`) are the service's
+other parts; tracks (`tracks.py`) are functions over it.
 """
 
 from __future__ import annotations
@@ -23,33 +24,22 @@ from forensics.annotations.geometry import (
     normalise,
     shape_at,
 )
+from forensics.annotations.labels import LabelBook
+from forensics.annotations.links import AnnotationLinks
 from forensics.annotations.models import (
-    DEFAULT_LABELS,
     Annotation,
     AnnotationFilter,
     FrameAnchor,
-    Label,
-    LabelSet,
     Link,
-    TargetType,
     Track,
 )
 from forensics.case import Case
 from forensics.errors import NotFoundError, ValidationError
-from forensics.store.annotations import AnnotationRepository
-from forensics.store.custody import Action
 from forensics.store.db import utc_now
 
 log = logging.getLogger(__name__)
 
-_LABEL_NS = uuid.UUID("6f1c7a52-3f0e-4c1e-9a55-5d1c2f0b7e11")
 _EDITABLE = ("points", "label", "note", "attributes", "outside", "keyframe")
-_UNSET: Any = object()
-
-
-def label_id(name: str) -> str:
-    """The id of a default label: the same in every case, so merged cases agree."""
-    return str(uuid.uuid5(_LABEL_NS, f"label:{name}"))
 
 
 @dataclass(frozen=True)
@@ -78,137 +68,18 @@ class Shown:
     interpolated: bool
 
 
-class AnnotationService:
+class AnnotationService(LabelBook, AnnotationLinks):
     """The annotation operations of one open case, on behalf of one actor."""
 
     def __init__(
         self, case: Case, actor: str | None = None, sources: FrameSources | None = None
     ) -> None:
-        self.case = case
-        self.repo = AnnotationRepository(case.db)
-        self.actor = case.actor(actor)
+        super().__init__(case, actor)
         self.sources = sources or FrameSources(case)
 
     def close(self) -> None:
         """Release the decoders opened for anchoring."""
         self.sources.close()
-
-    # logging ------------------------------------------------------------------------------
-    def _log(
-        self,
-        op: str,
-        subject: str,
-        record: Mapping[str, Any] | None,
-        record_id: str,
-        item_id: str | None,
-        *,
-        deleted: bool = False,
-        reason: str | None = None,
-        **details: Any,
-    ) -> None:
-        self.case.custody.append(
-            Action.ANNOTATED,
-            self.actor,
-            item_id=item_id,
-            subject=(subject, record_id),
-            record=None if deleted else record,
-            deleted=deleted,
-            details={"op": op, **details},
-            reason=reason,
-        )
-
-    # labels -------------------------------------------------------------------------------
-
-    def _add_link(self, link: Link, item_id: str | None) -> None:
-        """Store a link and log it (a new link, a restored one, or one put back by undo)."""
-        self.repo.insert_link(link)
-        self._log(
-            "link",
-            "annotation_link",
-            link.to_record(),
-            link.id,
-            item_id,
-            annotation_id=link.annotation_id,
-            target_type=link.target_type,
-            target_id=link.target_id,
-        )
-
-    def _remove_link(self, link: Link, item_id: str | None) -> None:
-        """Delete a link and log the deletion."""
-        self.repo.delete_link(link.id)
-        self._log(
-            "unlink",
-            "annotation_link",
-            None,
-            link.id,
-            item_id,
-            deleted=True,
-            annotation_id=link.annotation_id,
-            target_type=link.target_type,
-            target_id=link.target_id,
-        )
-
-    def labels(self) -> LabelSet:
-        """The case's labels (the default set until the case stores its own)."""
-        stored = self.repo.labels()
-        if stored:
-            return LabelSet(tuple(stored))
-        return LabelSet(tuple(Label(label_id(n), n, c) for n, c in DEFAULT_LABELS))
-
-    def _ensure_labels(self) -> None:
-        if self.repo.labels():
-            return
-        now = utc_now()
-        for name, color in DEFAULT_LABELS:
-            label = Label(label_id(name), name, color, now, self.actor)
-            self.repo.insert_label(label)
-            self._log(
-                "label_create", "annotation_label", label.to_record(), label.id, None, name=name
-            )
-
-    def add_label(self, name: str, color: str = "#cccccc") -> Label:
-        """Add a label to the case's set.
-
-        Raises:
-            ValidationError: empty name, or the set already has it.
-        """
-        name = name.strip()
-        if not name:
-            raise ValidationError("a label needs a name")
-        if name in self.labels():
-            raise ValidationError(f"the label set already has '{name}'")
-        label = Label(str(uuid.uuid4()), name, color, utc_now(), self.actor)
-        with self.case.transaction():
-            self._ensure_labels()
-            self.repo.insert_label(label)
-            self._log(
-                "label_create", "annotation_label", label.to_record(), label.id, None, name=name
-            )
-        return label
-
-    def remove_label(self, name: str) -> None:
-        """Remove a label no annotation uses.
-
-        Raises:
-            ValidationError: the label is in use or unknown.
-        """
-        if name in self.repo.label_names_in_use():
-            raise ValidationError(f"the label '{name}' is in use and cannot be removed")
-        with self.case.transaction():
-            self._ensure_labels()
-            found = [lb for lb in self.repo.labels() if lb.name == name]
-            if not found:
-                raise ValidationError(f"no label '{name}'")
-            self.repo.delete_label(found[0].id)
-            self._log(
-                "label_delete", "annotation_label", None, found[0].id, None, deleted=True, name=name
-            )
-
-    def _check_label(self, label: str) -> None:
-        if label not in self.labels():
-            raise ValidationError(
-                f"unknown label '{label}' (the case's labels: {', '.join(self.labels().names())})"
-            )
 
     # annotations --------------------------------------------------------------------------
     def anchor(self, item_id: str, frame_index: int) -> FrameAnchor:
@@ -243,7 +114,7 @@ class AnnotationService:
                 shape inside the frame.
         """
         shape = normalise(kind, points)
-        self._check_label(label)
+        self.check_label(label)
         if anchor is None:
             anchor = self.anchor(item_id, frame_index)
         if anchor.item_id != item_id:
@@ -272,9 +143,9 @@ class AnnotationService:
             updated_at=now,
         )
         with self.case.transaction():
-            self._ensure_labels()
+            self.ensure_labels()
             self.repo.insert(ann)
-            self._log(
+            self.record_change(
                 "create",
                 "annotation",
                 ann.to_record(),
@@ -324,18 +195,18 @@ class AnnotationService:
             values["points"] = clipped.points
             warnings = clipped.warnings
         if "label" in values:
-            self._check_label(values["label"])
+            self.check_label(values["label"])
         if "attributes" in values:
             values["attributes"] = dict(values["attributes"])
         after = replace(before, **values, updated_at=utc_now())
-        return Saved(self._write(before, after, "edit", reason, warnings), warnings)
+        return Saved(self.write_state(before, after, "edit", reason, warnings), warnings)
 
     def put(self, state: Annotation, *, reason: str | None = None) -> Annotation:
         """Bring an existing annotation back to an earlier state (undo of an edit)."""
         before = self.repo.get(state.id)
-        return self._write(before, replace(state, updated_at=utc_now()), "edit", reason, ())
+        return self.write_state(before, replace(state, updated_at=utc_now()), "edit", reason, ())
 
-    def _write(
+    def write_state(
         self,
         before: Annotation,
         after: Annotation,
@@ -343,13 +214,14 @@ class AnnotationService:
         reason: str | None,
         warnings: tuple[str, ...],
     ) -> Annotation:
+        """Save a new state of an annotation, logging each changed field's old and new value."""
         old, new = before.to_record(), after.to_record()
         diff = {
             k: {"from": old[k], "to": new[k]} for k in new if k != "updated_at" and old[k] != new[k]
         }
         with self.case.transaction():
             self.repo.update(after)
-            self._log(
+            self.record_change(
                 op,
                 "annotation",
                 new,
@@ -369,7 +241,7 @@ class AnnotationService:
             for link in links:
                 self._remove_link(link, ann.item_id)
             self.repo.delete(annotation_id)
-            self._log(
+            self.record_change(
                 "delete",
                 "annotation",
                 None,
@@ -389,7 +261,7 @@ class AnnotationService:
             if ann.track_id is not None and self.repo.find_track(ann.track_id) is None:
                 raise NotFoundError(f"the track {ann.track_id} of the annotation is gone")
             self.repo.insert(ann)
-            self._log(
+            self.record_change(
                 "restore",
                 "annotation",
                 ann.to_record(),
@@ -402,85 +274,6 @@ class AnnotationService:
             for link in removed.links:
                 self._add_link(link, ann.item_id)
         return ann
-
-    # links --------------------------------------------------------------------------------
-    def link(
-        self,
-        annotation_id: str,
-        target_type: str,
-        target_id: str,
-        *,
-        note: str | None = None,
-        link_id: str | None = None,
-    ) -> Link:
-        """Say what an annotation supports.
-
-        Raises:
-            ValidationError: unknown target type, a link that exists, or an unknown item.
-        """
-        with self.case.transaction():
-            return self._insert_link(annotation_id, target_type, target_id, note, link_id)
-
-    def _insert_link(
-        self,
-        annotation_id: str,
-        target_type: str,
-        target_id: str,
-        note: str | None,
-        link_id: str | None,
-    ) -> Link:
-        if target_type not in TargetType.ALL:
-            raise ValidationError(
-                f"unknown link target '{target_type}' (use one of {', '.join(TargetType.ALL)})"
-            )
-        if not target_id.strip():
-            raise ValidationError("a link needs a target id")
-        ann = self.repo.get(annotation_id)
-        if target_type == TargetType.ITEM:
-            self.case.items.get(target_id)
-        if any(
-            lk.target_type == target_type and lk.target_id == target_id
-            for lk in self.repo.links_of(annotation_id)
-        ):
-            raise ValidationError(f"the annotation already supports {target_type} {target_id}")
-        link = Link(
-            link_id or str(uuid.uuid4()),
-            annotation_id,
-            target_type,
-            target_id,
-            note,
-            utc_now(),
-            self.actor,
-        )
-        self._add_link(link, ann.item_id)
-        return link
-
-    def restore_link(self, link: Link) -> Link:
-        """Put a removed link back with its id (undo of an unlink)."""
-        with self.case.transaction():
-            ann = self.repo.get(link.annotation_id)
-            self._add_link(link, ann.item_id)
-        return link
-
-    def unlink(self, link_id: str) -> Link:
-        """Remove one link; returns it for an undo."""
-        with self.case.transaction():
-            link = self.repo.find_link(link_id)
-            if link is None:
-                raise NotFoundError(f"no annotation link {link_id}")
-            ann = self.repo.find(link.annotation_id)
-            self._remove_link(link, ann.item_id if ann else None)
-        return link
-
-    def links_of(self, annotation_id: str) -> list[Link]:
-        """What an annotation supports."""
-        return self.repo.links_of(annotation_id)
-
-    def supporting(self, target_type: str, target_id: str) -> list[Annotation]:
-        """The annotations that support a record (the link followed backwards)."""
-        return [
-            self.repo.get(lk.annotation_id) for lk in self.repo.links_to(target_type, target_id)
-        ]
 
     # frames -------------------------------------------------------------------------------
     def on_frame(self, item_id: str, frame_index: int) -> list[Shown]:

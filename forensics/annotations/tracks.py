@@ -43,7 +43,7 @@ def create_track(
         ValidationError: unknown label or an item without content.
     """
     item = media_item(svc.case, item_id)
-    svc._check_label(label)
+    svc.check_label(label)
     now = utc_now()
     track = Track(
         track_id or str(uuid.uuid4()),
@@ -57,9 +57,11 @@ def create_track(
         now,
     )
     with svc.case.transaction():
-        svc._ensure_labels()
+        svc.ensure_labels()
         svc.repo.insert_track(track)
-        svc._log("track_create", "track", track.to_record(), track.id, item_id, label=label)
+        svc.record_change(
+            "track_create", "track", track.to_record(), track.id, item_id, label=label
+        )
     return track
 
 
@@ -74,7 +76,7 @@ def edit_track(
     """Change a track's label (its keyframes follow), note or attributes."""
     before = svc.repo.get_track(track_id)
     if label is not None:
-        svc._check_label(label)
+        svc.check_label(label)
     after = replace(
         before,
         label=label if label is not None else before.label,
@@ -84,12 +86,12 @@ def edit_track(
     )
     with svc.case.transaction():
         svc.repo.update_track(after)
-        svc._log(
+        svc.record_change(
             "track_edit", "track", after.to_record(), after.id, after.item_id, label=after.label
         )
         if after.label != before.label:
             for key in svc.repo.keyframes(track_id):
-                svc._write(
+                svc.write_state(
                     key, replace(key, label=after.label, updated_at=utc_now()), "edit", None, ()
                 )
     return after
@@ -169,7 +171,7 @@ def delete_track(svc: AnnotationService, track_id: str) -> RemovedTrack:
     with svc.case.transaction():
         removed = tuple(svc.delete(k.id) for k in svc.repo.keyframes(track_id))
         svc.repo.delete_track(track_id)
-        svc._log(
+        svc.record_change(
             "track_delete", "track", None, track.id, track.item_id, deleted=True, label=track.label
         )
     return RemovedTrack(track, removed)
@@ -179,7 +181,7 @@ def restore_track(svc: AnnotationService, removed: RemovedTrack) -> Track:
     """Put a deleted track back with its keyframes and links (undo of a delete)."""
     with svc.case.transaction():
         svc.repo.insert_track(removed.track)
-        svc._log(
+        svc.record_change(
             "track_restore",
             "track",
             removed.track.to_record(),

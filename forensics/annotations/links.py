@@ -1,0 +1,126 @@
+"""Links from an annotation to what it supports (an item, a component, a hypothesis...).
+
+A link is its own record with a stable id: removing it and putting it back (undo) keeps the
+id, and both steps are in the custody log.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from forensics.annotations.journal import AnnotationJournal
+from forensics.annotations.models import Annotation, Link, TargetType
+from forensics.errors import NotFoundError, ValidationError
+from forensics.store.db import utc_now
+
+
+class AnnotationLinks(AnnotationJournal):
+    """Linking annotations to records and following links (a part of `AnnotationService`)."""
+
+    def link(
+        self,
+        annotation_id: str,
+        target_type: str,
+        target_id: str,
+        *,
+        note: str | None = None,
+        link_id: str | None = None,
+    ) -> Link:
+        """Say what an annotation supports.
+
+        Raises:
+            ValidationError: unknown target type, a link that exists, or an unknown item.
+        """
+        with self.case.transaction():
+            return self._insert_link(annotation_id, target_type, target_id, note, link_id)
+
+    def _insert_link(
+        self,
+        annotation_id: str,
+        target_type: str,
+        target_id: str,
+        note: str | None,
+        link_id: str | None,
+    ) -> Link:
+        """Check and store a new link (call inside a transaction)."""
+        if target_type not in TargetType.ALL:
+            raise ValidationError(
+                f"unknown link target '{target_type}' (use one of {', '.join(TargetType.ALL)})"
+            )
+        if not target_id.strip():
+            raise ValidationError("a link needs a target id")
+        ann = self.repo.get(annotation_id)
+        if target_type == TargetType.ITEM:
+            self.case.items.get(target_id)
+        if any(
+            lk.target_type == target_type and lk.target_id == target_id
+            for lk in self.repo.links_of(annotation_id)
+        ):
+            raise ValidationError(f"the annotation already supports {target_type} {target_id}")
+        link = Link(
+            link_id or str(uuid.uuid4()),
+            annotation_id,
+            target_type,
+            target_id,
+            note,
+            utc_now(),
+            self.actor,
+        )
+        self._add_link(link, ann.item_id)
+        return link
+
+    def _add_link(self, link: Link, item_id: str | None) -> None:
+        """Store a link and log it (a new link, a restored one, or one put back by undo)."""
+        self.repo.insert_link(link)
+        self.record_change(
+            "link",
+            "annotation_link",
+            link.to_record(),
+            link.id,
+            item_id,
+            annotation_id=link.annotation_id,
+            target_type=link.target_type,
+            target_id=link.target_id,
+        )
+
+    def _remove_link(self, link: Link, item_id: str | None) -> None:
+        """Delete a link and log the deletion."""
+        self.repo.delete_link(link.id)
+        self.record_change(
+            "unlink",
+            "annotation_link",
+            None,
+            link.id,
+            item_id,
+            deleted=True,
+            annotation_id=link.annotation_id,
+            target_type=link.target_type,
+            target_id=link.target_id,
+        )
+
+    def restore_link(self, link: Link) -> Link:
+        """Put a removed link back with its id (undo of an unlink)."""
+        with self.case.transaction():
+            ann = self.repo.get(link.annotation_id)
+            self._add_link(link, ann.item_id)
+        return link
+
+    def unlink(self, link_id: str) -> Link:
+        """Remove one link; returns it for an undo."""
+        with self.case.transaction():
+            link = self.repo.find_link(link_id)
+            if link is None:
+                raise NotFoundError(f"no annotation link {link_id}")
+            ann = self.repo.find(link.annotation_id)
+            self._remove_link(link, ann.item_id if ann else None)
+        return link
+
+    def links_of(self, annotation_id: str) -> list[Link]:
+        """What an annotation supports."""
+        return self.repo.links_of(annotation_id)
+
+    def supporting(self, target_type: str, target_id: str) -> list[Annotation]:
+        """The annotations that support a record (the link followed backwards)."""
+        return [
+            self.repo.get(lk.annotation_id) for lk in self.repo.links_to(target_type, target_id)
+        ]
