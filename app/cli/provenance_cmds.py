@@ -14,6 +14,9 @@ from app.cli.common import EXIT_OK, UsageError, add_json_flag, open_case, resolv
 from app.cli.output import print_json, say, table
 from forensics.case import Case
 from forensics.errors import NotFoundError
+from forensics.provenance.components import add_component, link_component
+from forensics.provenance.manufacturers import add_manufacturer
+from forensics.provenance.manufacturers import parse_alias as _alias
 from forensics.provenance.markings import (
     decide,
     ensure_manufacturer,
@@ -21,8 +24,6 @@ from forensics.provenance.markings import (
     suggest,
 )
 from forensics.provenance.models import FUNCTIONS, Basis, Component, Confidence, Manufacturer
-from forensics.provenance.registry import add_component, add_manufacturer, link_component
-from forensics.provenance.registry import parse_alias as _alias
 from forensics.store.provenance import ProvenanceRepository
 from forensics.textsafe import escape_name
 

@@ -15,12 +15,8 @@ from typing import Any
 from app.demo.context import DemoContext, stable_id
 from app.demo.evidence_step import add_physical_item
 from forensics.models import ItemKind
-from forensics.provenance.registry import (
-    add_component,
-    add_manufacturer,
-    link_component,
-    parse_alias,
-)
+from forensics.provenance.components import add_component, link_component
+from forensics.provenance.manufacturers import add_manufacturer, parse_alias
 from forensics.provenance.sources import add_claim, add_figure, add_source, cite
 
 SEED = "demo/provenance.json"

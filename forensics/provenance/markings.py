@@ -21,6 +21,8 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.errors import ValidationError
+from forensics.provenance.components import link_component
+from forensics.provenance.manufacturers import add_manufacturer, parse_alias
 from forensics.provenance.models import (
     Basis,
     Component,
@@ -28,13 +30,7 @@ from forensics.provenance.models import (
     Manufacturer,
     MarkingDecision,
 )
-from forensics.provenance.registry import (
-    ProvenanceAction,
-    add_manufacturer,
-    link_component,
-    parse_alias,
-    write,
-)
+from forensics.provenance.recording import ProvenanceAction, write
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 

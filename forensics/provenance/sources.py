@@ -25,7 +25,7 @@ from forensics.provenance.models import (
     Source,
     SourceRef,
 )
-from forensics.provenance.registry import (
+from forensics.provenance.recording import (
     ProvenanceAction,
     derived_id,
     new_id,

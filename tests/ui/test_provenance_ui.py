@@ -11,10 +11,11 @@ from PySide6.QtCore import QPoint, Qt
 
 from forensics.case import Case
 from forensics.models import ItemKind
+from forensics.provenance.components import add_component, link_component
 from forensics.provenance.graph import provenance_graph
+from forensics.provenance.manufacturers import add_manufacturer
 from forensics.provenance.models import Basis, ComponentLink, Manufacturer
 from forensics.provenance.origins import origins
-from forensics.provenance.registry import add_component, add_manufacturer, link_component
 from forensics.provenance.sources import add_claim, add_source
 from forensics.store.provenance import ProvenanceRepository
 from tests.ui.helpers import show_dock

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.errors import NotFoundError
+from forensics.provenance.components import add_component, edit_component
 from forensics.provenance.markings import Suggestion, decide, suggest
 from forensics.provenance.models import FUNCTIONS, Component, Confidence
-from forensics.provenance.registry import add_component, edit_component
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forensics.provenance.manufacturers import add_manufacturer, edit_manufacturer, parse_alias
 from forensics.provenance.models import Manufacturer, Source
-from forensics.provenance.registry import add_manufacturer, edit_manufacturer, parse_alias
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import manufacturers_model

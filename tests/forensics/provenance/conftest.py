@@ -8,8 +8,9 @@ import pytest
 
 from forensics.case import Case
 from forensics.models import ItemKind
+from forensics.provenance.components import add_component, link_component
+from forensics.provenance.manufacturers import add_manufacturer
 from forensics.provenance.models import Basis, Component, Manufacturer, Source
-from forensics.provenance.registry import add_component, add_manufacturer, link_component
 from forensics.provenance.sources import add_source
 
 

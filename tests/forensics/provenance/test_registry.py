@@ -7,15 +7,9 @@ import pytest
 from forensics.case import Case
 from forensics.errors import NotFoundError, ValidationError
 from forensics.models import ItemKind
+from forensics.provenance.components import add_component, link_component, withdraw_link
+from forensics.provenance.manufacturers import add_manufacturer, edit_manufacturer, parse_alias
 from forensics.provenance.models import Alias, ComponentLink
-from forensics.provenance.registry import (
-    add_component,
-    add_manufacturer,
-    edit_manufacturer,
-    link_component,
-    parse_alias,
-    withdraw_link,
-)
 from forensics.store.provenance import ProvenanceRepository
 from forensics.verify import verify_case
 from tests.forensics.provenance.conftest import Teardown

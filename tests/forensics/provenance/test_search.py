@@ -9,7 +9,7 @@ import pytest
 from forensics.case import Case
 from forensics.errors import ValidationError
 from forensics.models import ItemKind
-from forensics.provenance.registry import add_component
+from forensics.provenance.components import add_component
 from forensics.provenance.search import search_parts
 from tests.forensics.provenance.conftest import Teardown
 

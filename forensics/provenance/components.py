@@ -1,0 +1,254 @@
+"""Components inside recovered hardware, and their attribution to manufacturers.
+
+A component is an item (a child of the hardware it was found in) plus a component row with
+its markings; a link attributes it to a manufacturer on a stated basis and confidence,
+citing the sources that say so. A withdrawn link stays on the record, marked withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from forensics.case import Case
+from forensics.errors import ValidationError
+from forensics.models import Item, ItemKind
+from forensics.provenance.models import (
+    Basis,
+    Citation,
+    Component,
+    ComponentLink,
+    Confidence,
+    Manufacturer,
+)
+from forensics.provenance.recording import (
+    ProvenanceAction,
+    check_editable,
+    derived_id,
+    new_id,
+    require_sources,
+    write,
+    write_edit,
+)
+from forensics.store.custody import Action
+from forensics.store.db import utc_now
+from forensics.store.items import item_record
+from forensics.store.provenance import ProvenanceRepository
+
+
+def add_component(
+    case: Case,
+    *,
+    parent_id: str,
+    function: str,
+    name: str | None = None,
+    part_number: str | None = None,
+    marking: str | None = None,
+    date_code: str | None = None,
+    lot_code: str | None = None,
+    photo_item_ids: Sequence[str] = (),
+    notes: str | None = None,
+    exhibit: str | None = None,
+    actor: str | None = None,
+    record_id: str | None = None,
+    reason: str | None = None,
+) -> Component:
+    """Record a component inside a piece of hardware: its item and its component row.
+
+    The marking is stored exactly as given (line breaks and spacing kept).
+
+    Raises:
+        ValidationError: no function given, or a photo that is not an item with content.
+        NotFoundError: the parent or a photo item does not exist.
+    """
+    if not function.strip():
+        raise ValidationError("a component needs a function (camera, MCU, radio...)")
+    case.items.get(parent_id)
+    for photo in photo_item_ids:
+        if case.items.get(photo).sha256 is None:
+            raise ValidationError(f"photo {photo} is not an evidence file")
+    actor = case.actor(actor)
+    now = utc_now()
+    component_id = new_id(record_id)
+    label = name or " ".join(p for p in (function.strip(), part_number) if p)
+    item = Item(
+        id=component_id,
+        kind=ItemKind.COMPONENT,
+        name=label,
+        parent_id=parent_id,
+        marking=marking,
+        exhibit=exhibit,
+        note=notes,
+        created_at=now,
+        created_by=actor,
+        attributes={"function": function.strip(), "part_number": part_number},
+    )
+    component = Component(
+        id=component_id,
+        function=function.strip(),
+        part_number=part_number,
+        marking=marking,
+        date_code=date_code,
+        lot_code=lot_code,
+        photo_item_ids=tuple(photo_item_ids),
+        notes=notes,
+        created_at=now,
+        created_by=actor,
+        updated_at=now,
+    )
+    with case.transaction():
+        case.items.insert(item)
+        case.custody.append(
+            Action.ITEM_ADDED,
+            actor,
+            item_id=item.id,
+            record=item_record(item),
+            reason=reason,
+            details={"kind": item.kind, "name": label, "parent_id": parent_id},
+        )
+        write(
+            case,
+            component,
+            ProvenanceAction.COMPONENT_ADDED,
+            actor,
+            insert=True,
+            item_id=item.id,
+            details={"function": component.function, "part_number": part_number},
+            reason=reason,
+        )
+    return component
+
+
+_COMPONENT_EDITABLE = (
+    "function",
+    "part_number",
+    "marking",
+    "date_code",
+    "lot_code",
+    "photo_item_ids",
+    "notes",
+)
+
+
+def edit_component(
+    case: Case,
+    component_id: str,
+    changes: Mapping[str, Any],
+    *,
+    actor: str | None = None,
+    reason: str | None = None,
+) -> Component:
+    """Change a component's fields.
+
+    Raises:
+        ValidationError: a field that cannot be edited.
+    """
+    check_editable(changes, _COMPONENT_EDITABLE)
+    before = ProvenanceRepository(case.db).get(Component, component_id)
+    values = dict(changes)
+    if "photo_item_ids" in values:
+        values["photo_item_ids"] = tuple(values["photo_item_ids"])
+    after = replace(before, **values, updated_at=utc_now())
+    write_edit(
+        case,
+        before,
+        after,
+        ProvenanceAction.COMPONENT_EDITED,
+        actor,
+        reason,
+        item_id=component_id,
+    )
+    return after
+
+
+# links ------------------------------------------------------------------------------------
+def link_component(
+    case: Case,
+    component_id: str,
+    manufacturer_id: str,
+    *,
+    basis: str,
+    confidence: str = Confidence.POSSIBLE,
+    note: str | None = None,
+    source_ids: Sequence[str] = (),
+    actor: str | None = None,
+    record_id: str | None = None,
+    reason: str | None = None,
+) -> ComponentLink:
+    """Attribute a component to a manufacturer, citing the sources that say so.
+
+    Raises:
+        ValidationError: an unknown basis or confidence.
+        NotFoundError: the component, manufacturer or a source does not exist.
+    """
+    if basis not in Basis.ALL:
+        raise ValidationError(f"basis must be one of: {', '.join(Basis.ALL)}")
+    if confidence not in Confidence.ALL:
+        raise ValidationError(f"confidence must be one of: {', '.join(Confidence.ALL)}")
+    repo = ProvenanceRepository(case.db)
+    repo.get(Component, component_id)
+    manufacturer = repo.get(Manufacturer, manufacturer_id)
+    require_sources(repo, source_ids)
+    actor = case.actor(actor)
+    now = utc_now()
+    link = ComponentLink(
+        id=new_id(record_id),
+        component_id=component_id,
+        manufacturer_id=manufacturer_id,
+        basis=basis,
+        confidence=confidence,
+        note=note,
+        created_at=now,
+        created_by=actor,
+        updated_at=now,
+    )
+    with case.transaction():
+        write(
+            case,
+            link,
+            ProvenanceAction.LINKED,
+            actor,
+            insert=True,
+            item_id=component_id,
+            details={"manufacturer": manufacturer.name, "basis": basis, "confidence": confidence},
+            reason=reason,
+        )
+        for source_id in source_ids:
+            citation = Citation(
+                id=derived_id(link.id, source_id),
+                source_id=source_id,
+                target_type="component_link",
+                target_id=link.id,
+                created_at=now,
+                created_by=actor,
+            )
+            write(
+                case,
+                citation,
+                ProvenanceAction.CITED,
+                actor,
+                insert=True,
+                item_id=component_id,
+                details={"target_type": "component_link"},
+            )
+    return link
+
+
+def withdraw_link(
+    case: Case, link_id: str, *, actor: str | None = None, reason: str | None = None
+) -> ComponentLink:
+    """Withdraw an attribution (it stays on the record, marked withdrawn)."""
+    repo = ProvenanceRepository(case.db)
+    link = repo.get(ComponentLink, link_id)
+    after = replace(link, status="withdrawn", updated_at=utc_now())
+    write(
+        case,
+        after,
+        ProvenanceAction.LINK_WITHDRAWN,
+        case.actor(actor),
+        insert=False,
+        item_id=link.component_id,
+        reason=reason,
+    )
+    return after

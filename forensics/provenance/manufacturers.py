@@ -1,0 +1,129 @@
+"""Manufacturers: registering one, with its aliases and country, and changing it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from forensics.case import Case
+from forensics.errors import ValidationError
+from forensics.provenance.countries import resolve_country
+from forensics.provenance.models import Alias, Manufacturer, Source
+from forensics.provenance.recording import (
+    ProvenanceAction,
+    check_editable,
+    new_id,
+    write,
+    write_edit,
+)
+from forensics.store.db import utc_now
+from forensics.store.provenance import ProvenanceRepository
+
+
+def parse_alias(text: str) -> Alias:
+    """An alias from "name" or "name@script" (e.g. "维普@Han")."""
+    name, _, script = text.partition("@")
+    if not name.strip():
+        raise ValidationError("an alias needs a name")
+    if script.strip():
+        return Alias(name.strip(), script.strip())
+    latin = all(ord(ch) < 0x250 for ch in name)
+    return Alias(name.strip(), "Latin" if latin else "native")
+
+
+def add_manufacturer(
+    case: Case,
+    *,
+    name: str,
+    aliases: Iterable[Alias] = (),
+    country: str | None = None,
+    region: str | None = None,
+    city: str | None = None,
+    notes: str | None = None,
+    listing_status: str | None = None,
+    listing_source_id: str | None = None,
+    actor: str | None = None,
+    record_id: str | None = None,
+    reason: str | None = None,
+) -> Manufacturer:
+    """Register a manufacturer.
+
+    Raises:
+        ValidationError: empty name, a name already registered, an unknown country, or an
+            unknown listing source.
+    """
+    if not name.strip():
+        raise ValidationError("a manufacturer needs a name")
+    repo = ProvenanceRepository(case.db)
+    if repo.manufacturer_named(name) is not None:
+        raise ValidationError(f"a manufacturer named '{name}' is already registered")
+    code, cname = resolve_country(country) if country else (None, None)
+    if listing_source_id is not None:
+        repo.get(Source, listing_source_id)
+    actor = case.actor(actor)
+    now = utc_now()
+    manufacturer = Manufacturer(
+        id=new_id(record_id),
+        name=name.strip(),
+        aliases=tuple(aliases),
+        country_code=code,
+        country_name=cname,
+        region=region,
+        city=city,
+        notes=notes,
+        listing_status=listing_status,
+        listing_source_id=listing_source_id,
+        created_at=now,
+        created_by=actor,
+        updated_at=now,
+    )
+    write(
+        case,
+        manufacturer,
+        ProvenanceAction.MANUFACTURER_ADDED,
+        actor,
+        insert=True,
+        details={"name": manufacturer.name, "country": code},
+        reason=reason,
+    )
+    return manufacturer
+
+
+_MANUFACTURER_EDITABLE = (
+    "name",
+    "aliases",
+    "region",
+    "city",
+    "notes",
+    "listing_status",
+    "listing_source_id",
+    "country",
+)
+
+
+def edit_manufacturer(
+    case: Case,
+    manufacturer_id: str,
+    changes: Mapping[str, Any],
+    *,
+    actor: str | None = None,
+    reason: str | None = None,
+) -> Manufacturer:
+    """Change a manufacturer's fields; `country` takes a code or a name.
+
+    Raises:
+        ValidationError: a field that cannot be edited or a bad value.
+    """
+    check_editable(changes, _MANUFACTURER_EDITABLE)
+    before = ProvenanceRepository(case.db).get(Manufacturer, manufacturer_id)
+    values = dict(changes)
+    if "country" in values:
+        country = values.pop("country")
+        code, cname = resolve_country(country) if country else (None, None)
+        values["country_code"], values["country_name"] = code, cname
+    if "aliases" in values:
+        values["aliases"] = tuple(values["aliases"])
+    after = replace(before, **values, updated_at=utc_now())
+    write_edit(case, before, after, ProvenanceAction.MANUFACTURER_EDITED, actor, reason)
+    return after
