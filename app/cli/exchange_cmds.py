@@ -29,7 +29,7 @@ from forensics.exchange.redact import PROFILES
 if TYPE_CHECKING:
     # The exchange code (cryptography, the archive and report writers) loads when one of
     # these commands runs, not with every `pwb` command: `pwb gui` starts through here.
-    from forensics.exchange.unpack import Limits
+    from forensics.exchange.archive_checks import Limits
 
 Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
 
@@ -139,7 +139,7 @@ def _trust_flags(p: argparse.ArgumentParser) -> None:
 
 def _limits(args: argparse.Namespace) -> Limits:
     from forensics.exchange import signing
-    from forensics.exchange.unpack import Limits
+    from forensics.exchange.archive_checks import Limits
 
     trusted = signing.load_trusted([Path(k) for k in args.trust]) if args.trust else None
     return Limits(trusted=trusted, require_signature=args.require_signature)
@@ -252,7 +252,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from forensics.exchange.merge import conflicts_json
+    from forensics.exchange.conflicts import conflicts_json
 
     with open_case(args.case_dir, readonly=True) as case:
         found = conflicts_json(case, only_open=not args.all)
@@ -270,7 +270,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from forensics.exchange.merge import conflicts_json, resolve_conflict
+    from forensics.exchange.conflicts import conflicts_json, resolve_conflict
 
     with open_case(args.case_dir) as case:
         ids = [

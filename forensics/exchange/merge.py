@@ -1,12 +1,9 @@
 """`pwb merge`: bring a team's archive into an existing case without losing either side.
 
-Records are matched by their stable uuid across every record table (no feature needs to
-register anything). A record only they have is added; one both have and that is equal is left;
-one that differs is settled by the custody histories: if their state is one we already had, ours
-is newer; if ours is one they had, theirs is newer and is taken (logged like any edit);
-otherwise both sides changed it and it becomes a *conflict*, stored for the user to resolve
-(keep mine / take theirs), never overwritten. A redacted archive's differences are always
-conflicts: coarsened coordinates must not overwrite precise ones silently.
+The archive is checked like an unpack, then its records are sorted against ours
+(`merge_plan.py`): added, taken as newer (logged like any edit), left, or stored as a
+*conflict* for the user to resolve (`conflicts.py`: keep mine / take theirs), never
+overwritten. Everything is written in one transaction.
 
 Their custody chain is stored verbatim in `imported_custody`, linked to the merge, and can be
 re-verified on its own; our chain gets one entry per record added or changed and one for the
@@ -16,7 +13,6 @@ under another item id is reported as the same content.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -26,18 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
-from forensics.errors import ValidationError
-from forensics.exchange.unpack import Limits, Received, receive
+from forensics.exchange.archive_checks import Limits
+from forensics.exchange.merge_plan import MergePlan, Row, conflict_facts, plan_merge
+from forensics.exchange.unpack import Received, receive
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store import exchange as sx
-from forensics.store.custody import GENESIS_HASH, entry_hash, record_digest
+from forensics.store.custody import GENESIS_HASH, entry_hash
 from forensics.store.db import utc_now
 from forensics.store.merges import (
     CONFLICT_SUBJECT,
-    KEPT_MINE,
     MERGE_SUBJECT,
-    OPEN,
-    TOOK_THEIRS,
     Conflict,
     MergeRecord,
     MergeRepository,
@@ -47,7 +41,6 @@ from forensics.store.merges import (
 from forensics.store.subjects import FETCHERS
 
 MERGED = "merged"
-CONFLICT_RESOLVED = "merge_conflict_resolved"
 
 
 @dataclass
@@ -85,40 +78,6 @@ class MergeResult:
         }
 
 
-def jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    """A row with BLOBs spelled as `{"$bytes": hex}` so it can be stored as JSON."""
-    return {k: {"$bytes": v.hex()} if isinstance(v, bytes) else v for k, v in row.items()}
-
-
-def from_jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    """The inverse of `jsonable`."""
-    return {
-        k: bytes.fromhex(v["$bytes"]) if isinstance(v, dict) and set(v) == {"$bytes"} else v
-        for k, v in row.items()
-    }
-
-
-def _histories(
-    chain: list[dict[str, Any]],
-) -> tuple[dict[str, str], dict[str, set[str]], dict[str, dict[str, Any]]]:
-    subject_of: dict[str, str] = {}
-    history: dict[str, set[str]] = {}
-    latest: dict[str, dict[str, Any]] = {}
-    for e in chain:
-        if e["subject_id"] and e["subject_type"]:
-            subject_of[e["subject_id"]] = e["subject_type"]
-            latest[e["subject_id"]] = e
-            if e["record_sha256"]:
-                history.setdefault(e["subject_id"], set()).add(e["record_sha256"])
-    return subject_of, history, latest
-
-
-def _digest(subject_type: str | None, case: Case, record_id: str) -> str | None:
-    fetch = FETCHERS.get(subject_type or "")
-    current = fetch(case.db, record_id) if fetch is not None else None
-    return None if current is None else record_digest(current)
-
-
 def merge_archive(
     case: Case,
     archive: Path,
@@ -148,61 +107,39 @@ def merge_archive(
 
 def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: str) -> MergeResult:
     redacted = received.manifest.redaction.get("profile", "none") != "none"
-    their_chain = sx.custody_rows(theirs.db)
-    their_subject, their_hist, their_latest = _histories(their_chain)
-    my_subject, my_hist, _ = _histories(sx.custody_rows(case.db))
     merge_id = str(uuid.uuid4())
     now = utc_now()
-    added: list[tuple[str, dict[str, Any]]] = []
-    updates: list[tuple[str, dict[str, Any]]] = []
-    conflicts: list[Conflict] = []
-    unchanged = 0
-    their_tables = set(sx.record_tables(theirs.db))
-    for table in sx.record_tables(case.db):
-        if table in sx.EXCHANGE_TABLES or table not in their_tables:
-            continue
-        their_cols = set(sx.columns(theirs.db, table))
-        common = [c for c in sx.columns(case.db, table) if c in their_cols]
-        mine_ids = sx.ids(case.db, table)
-        for full in sx.rows(theirs.db, table):
-            row = {c: full[c] for c in common}
-            rid = str(row["id"])
-            if rid not in mine_ids:
-                added.append((table, row))
-                continue
-            mine_full = sx.get_row(case.db, table, rid) or {}
-            mine = {c: mine_full.get(c) for c in common}
-            if mine == row:
-                unchanged += 1
-                continue
-            subject = my_subject.get(rid) or their_subject.get(rid)
-            mine_d, their_d = _digest(subject, case, rid), _digest(subject, theirs, rid)
-            if mine_d is not None and their_d is not None and not redacted:
-                if mine_d == their_d or their_d in my_hist.get(rid, set()):
-                    unchanged += 1
-                    continue
-                if mine_d in their_hist.get(rid, set()):
-                    updates.append((table, row))
-                    continue
-            conflicts.append(
-                Conflict(
-                    id=str(uuid.uuid4()),
-                    merge_id=merge_id,
-                    table_name=table,
-                    record_id=rid,
-                    subject_type=subject,
-                    mine=jsonable(mine),
-                    theirs=jsonable(row),
-                    status=OPEN,
-                    resolved_at=None,
-                    resolved_by=None,
-                    created_at=now,
-                    created_by=actor,
-                    updated_at=None,
-                )
-            )
+    plan = plan_merge(case, theirs, merge_id=merge_id, redacted=redacted, actor=actor, now=now)
+    merge = _merge_record(merge_id, archive, received, plan, actor, now)
+    same_content = _same_content(case, plan.added)
+    blobs = sorted(
+        {
+            str(i.sha256)
+            for i in theirs.items.content_items()
+            if not case.evidence.has(str(i.sha256))
+        }
+    )
+    for sha in blobs:
+        case.evidence.commit_blob(theirs.evidence.path_of(sha), sha)
+    _copy_derived(theirs, case)
+    try:
+        with case.transaction():
+            _write(case, plan, merge, actor)
+            _log_merge(case, plan, merge, received, actor, evidence_added=len(blobs))
+    except BaseException:
+        for sha in blobs:
+            case.evidence.remove_blob(sha)
+            case.evidence.clear_marker(sha)
+        raise
+    for sha in blobs:
+        case.evidence.clear_marker(sha)
+    return MergeResult(merge, plan.conflicts, same_content, len(blobs))
+
+
+def _same_content(case: Case, added: list[Row]) -> list[dict[str, str]]:
+    """Their new items whose content we already hold under another item id (ask before adding)."""
     my_content = {i.sha256: i.id for i in case.items.content_items()}
-    same_content = [
+    return [
         {
             "theirs": str(row["id"]),
             "mine": str(my_content[row["sha256"]]),
@@ -211,8 +148,13 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
         for table, row in added
         if table == "items" and row.get("sha256") in my_content
     ]
+
+
+def _merge_record(
+    merge_id: str, archive: Path, received: Received, plan: MergePlan, actor: str, now: str
+) -> MergeRecord:
     info = received.manifest
-    merge = MergeRecord(
+    return MergeRecord(
         id=merge_id,
         archive_name=archive.name,
         manifest_sha256=received.manifest_sha256,
@@ -224,92 +166,77 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
         if received.signature is None
         else f"{received.signature.signer} ({received.signature.fingerprint})",
         redaction=str(info.redaction.get("profile", "none")),
-        added=len(added),
-        updated=len(updates),
-        unchanged=unchanged,
-        conflicts=len(conflicts),
+        added=len(plan.added),
+        updated=len(plan.updates),
+        unchanged=plan.unchanged,
+        conflicts=len(plan.conflicts),
         created_at=now,
         created_by=actor,
     )
-    blobs = sorted(
-        {
-            str(i.sha256)
-            for i in theirs.items.content_items()
-            if not case.evidence.has(str(i.sha256))
-        }
-    )
-    for sha in blobs:
-        case.evidence.commit_blob(theirs.evidence.path_of(sha), sha)
-    _copy_derived(theirs, case)
+
+
+def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
+    """Store the merge, their chain, the added and updated rows and the conflicts, logged."""
     repo = MergeRepository(case.db)
-    try:
-        with case.transaction():
-            sx.defer_foreign_keys(case.db)
-            repo.insert_merge(merge)
-            repo.insert_imported_custody(merge_id, their_chain)
-            for table, row in added:
-                sx.insert_row(case.db, table, row)
-            for table, row in updates:
-                sx.update_row(
-                    case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"}
-                )
-            for table, row in [*added, *updates]:
-                _log_record(
-                    case,
-                    actor,
-                    table,
-                    str(row["id"]),
-                    my_subject.get(str(row["id"])) or their_subject.get(str(row["id"])),
-                    their_latest.get(str(row["id"])),
-                    merge_id,
-                )
-            for conflict in conflicts:
-                repo.insert_conflict(conflict)
-                case.custody.append(
-                    "merge_conflict",
-                    actor,
-                    subject=(CONFLICT_SUBJECT, conflict.id),
-                    item_id=conflict.record_id if conflict.table_name == "items" else None,
-                    record=conflict_state(conflict),
-                    details={
-                        "merge_id": merge_id,
-                        "table": conflict.table_name,
-                        "record_id": conflict.record_id,
-                        "columns": conflict.changed_columns,
-                    },
-                )
-            case.custody.append(
-                MERGED,
-                actor,
-                subject=(MERGE_SUBJECT, merge_id),
-                record=merge_state(merge),
-                details={
-                    "archive": archive.name,
-                    "manifest_sha256": merge.manifest_sha256,
-                    "origin_case_id": info.case_id,
-                    "packed_by": info.packed_by,
-                    "added": len(added),
-                    "updated": len(updates),
-                    "conflicts": len(conflicts),
-                    "evidence_added": len(blobs),
-                    "imported_custody_entries": len(their_chain),
-                    "imported_custody_head": their_chain[-1]["hash"]
-                    if their_chain
-                    else GENESIS_HASH,
-                },
-                reason=f"merged archive {archive.name}",
-            )
-    except BaseException:
-        for sha in blobs:
-            case.evidence.remove_blob(sha)
-            case.evidence.clear_marker(sha)
-        raise
-    for sha in blobs:
-        case.evidence.clear_marker(sha)
-    return MergeResult(merge, conflicts, same_content, len(blobs))
+    sx.defer_foreign_keys(case.db)
+    repo.insert_merge(merge)
+    repo.insert_imported_custody(merge.id, plan.their_chain)
+    for table, row in plan.added:
+        sx.insert_row(case.db, table, row)
+    for table, row in plan.updates:
+        sx.update_row(case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"})
+    for table, row in [*plan.added, *plan.updates]:
+        rid = str(row["id"])
+        log_merged_record(
+            case, actor, table, rid, plan.subjects.get(rid), plan.their_latest.get(rid), merge.id
+        )
+    for conflict in plan.conflicts:
+        repo.insert_conflict(conflict)
+        case.custody.append(
+            "merge_conflict",
+            actor,
+            subject=(CONFLICT_SUBJECT, conflict.id),
+            item_id=conflict.record_id if conflict.table_name == "items" else None,
+            record=conflict_state(conflict),
+            details={"merge_id": merge.id, **conflict_facts(conflict)},
+        )
 
 
-def _log_record(
+def _log_merge(
+    case: Case,
+    plan: MergePlan,
+    merge: MergeRecord,
+    received: Received,
+    actor: str,
+    *,
+    evidence_added: int,
+) -> None:
+    """The custody entry of the merge itself."""
+    info = received.manifest
+    case.custody.append(
+        MERGED,
+        actor,
+        subject=(MERGE_SUBJECT, merge.id),
+        record=merge_state(merge),
+        details={
+            "archive": merge.archive_name,
+            "manifest_sha256": merge.manifest_sha256,
+            "origin_case_id": info.case_id,
+            "packed_by": info.packed_by,
+            "added": len(plan.added),
+            "updated": len(plan.updates),
+            "conflicts": len(plan.conflicts),
+            "evidence_added": evidence_added,
+            "imported_custody_entries": len(plan.their_chain),
+            "imported_custody_head": plan.their_chain[-1]["hash"]
+            if plan.their_chain
+            else GENESIS_HASH,
+        },
+        reason=f"merged archive {merge.archive_name}",
+    )
+
+
+def log_merged_record(
     case: Case,
     actor: str,
     table: str,
@@ -318,6 +245,17 @@ def _log_record(
     origin: dict[str, Any] | None,
     merge_id: str,
 ) -> None:
+    """Log a record a merge added or changed, with its new state (call inside the transaction).
+
+    Args:
+        case: our case.
+        actor: who merges.
+        table: the record's table.
+        record_id: the record's id.
+        subject: its custody subject type (None: not logged, no fetcher knows it).
+        origin: their last custody entry about it, if any.
+        merge_id: the merge it came with.
+    """
     fetch = FETCHERS.get(subject or "")
     current = fetch(case.db, record_id) if fetch is not None else None
     if subject is None or current is None:
@@ -344,64 +282,6 @@ def _copy_derived(theirs: Case, case: Case) -> None:
             os.replace(path, target)
 
 
-def resolve_conflict(
-    case: Case,
-    conflict_id: str,
-    choice: str,
-    *,
-    actor: str | None = None,
-    reason: str | None = None,
-) -> Conflict:
-    """Settle a conflict: `"mine"` keeps our record, `"theirs"` takes theirs (logged).
-
-    Raises:
-        ValidationError: unknown choice, or the conflict is already resolved.
-        NotFoundError: no such conflict.
-    """
-    if choice not in ("mine", "theirs"):
-        raise ValidationError("choose 'mine' or 'theirs'")
-    actor = case.actor(actor)
-    repo = MergeRepository(case.db)
-    with case.transaction():
-        conflict = repo.get_conflict(conflict_id)
-        if conflict.status != OPEN:
-            raise ValidationError(f"conflict {conflict_id} is already resolved ({conflict.status})")
-        if choice == "theirs":
-            values = from_jsonable(conflict.theirs)
-            sx.update_row(
-                case.db,
-                conflict.table_name,
-                conflict.record_id,
-                {k: v for k, v in values.items() if k != "id"},
-            )
-            _log_record(
-                case,
-                actor,
-                conflict.table_name,
-                conflict.record_id,
-                conflict.subject_type,
-                None,
-                conflict.merge_id,
-            )
-        status = TOOK_THEIRS if choice == "theirs" else KEPT_MINE
-        new = repo.set_conflict_status(conflict_id, status, actor, utc_now())
-        case.custody.append(
-            CONFLICT_RESOLVED,
-            actor,
-            subject=(CONFLICT_SUBJECT, conflict_id),
-            item_id=conflict.record_id if conflict.table_name == "items" else None,
-            record=conflict_state(new),
-            details={
-                "choice": choice,
-                "table": conflict.table_name,
-                "record_id": conflict.record_id,
-                "columns": conflict.changed_columns,
-            },
-            reason=reason,
-        )
-    return new
-
-
 def verify_imported(case: Case, merge_id: str) -> list[str]:
     """Re-walk a chain imported with a merge on its own; the problems found (empty: sound)."""
     problems: list[str] = []
@@ -419,26 +299,3 @@ def verify_imported(case: Case, merge_id: str) -> list[str]:
     if merge is None:
         problems.append(f"no merge {merge_id}")
     return problems
-
-
-def conflicts_json(case: Case, *, only_open: bool = True) -> list[dict[str, Any]]:
-    """Conflicts as the CLI lists them."""
-    found = MergeRepository(case.db).conflicts(status=OPEN if only_open else None)
-    return [
-        {
-            "id": c.id,
-            "merge_id": c.merge_id,
-            "table": c.table_name,
-            "record_id": c.record_id,
-            "status": c.status,
-            "columns": c.changed_columns,
-            "mine": {k: c.mine.get(k) for k in c.changed_columns},
-            "theirs": {k: c.theirs.get(k) for k in c.changed_columns},
-        }
-        for c in found
-    ]
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON for details shown to the user."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

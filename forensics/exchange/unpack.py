@@ -14,43 +14,32 @@ Order of checks, and why:
    record digests, and evidence files exactly those the items name.
 Only then is the temporary folder renamed to DEST; any refusal removes it, so a refused or broken
 unpack leaves nothing behind, and nothing is ever written outside DEST's parent folder.
+Steps 1 and 2 are in `archive_checks.py`; this module inflates, checks the records and
+renames.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
-from forensics.errors import ArchiveError, SchemaTooNewError, ValidationError
+from forensics.errors import SchemaTooNewError, ValidationError
 from forensics.exchange import archive as fmt
+from forensics.exchange.archive_checks import Limits, check_archive, ratio_problem, refuse
 from forensics.exchange.signing import SignatureCheck
-from forensics.exchange.signing import check as check_signature
 from forensics.exchange.streams import CHUNK, ThreadedSha256
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store import exchange as sx
 from forensics.store.custody import Action
 from forensics.store.db import check_not_newer, connect
 from forensics.verify import VerifyReport, _check_chain, _check_records
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What an unpack accepts (the defaults suit real cases; tests lower them)."""
-
-    max_total_bytes: int = fmt.DEFAULT_MAX_TOTAL
-    max_ratio: int = fmt.MAX_RATIO
-    trusted: dict[str, str] | None = None
-    """fingerprint -> name of the keys whose signatures are accepted; None accepts any."""
-    require_signature: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,151 +67,6 @@ class Received:
             "redaction": self.manifest.redaction,
             "signature": None if self.signature is None else self.signature.to_json(),
         }
-
-
-def refuse(archive: Path, reasons: list[str]) -> ArchiveError:
-    """The error for a refused archive, naming it and listing every reason."""
-    return ArchiveError(
-        f"{archive.name}: refused ({len(reasons)} reason(s)): " + "; ".join(reasons), reasons
-    )
-
-
-def name_problems(info: zipfile.ZipInfo) -> list[str]:
-    """Why a zip entry's name or type has no place in an archive (empty when fine)."""
-    name = info.filename
-    out = []
-    mode = (info.external_attr >> 16) & 0o170000
-    if mode == stat.S_IFLNK:
-        out.append(f"{name!r} is a symbolic link")
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        out.append(f"{name!r} is an absolute path")
-    if "\\" in name or "\0" in name:
-        out.append(f"{name!r} holds a backslash or NUL")
-    if ".." in PurePosixPath(name).parts:
-        out.append(f"{name!r} climbs out of the destination with '..'")
-    if name.endswith("/"):
-        out.append(f"{name!r} is a directory entry")
-    if not out and name not in (fmt.MANIFEST, fmt.SIGNATURE) and fmt.member_role(name) is None:
-        out.append(f"{name!r} is not part of the archive layout")
-    if info.flag_bits & 0x1:
-        out.append(f"{name!r} is encrypted")
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        out.append(f"{name!r} uses an unsupported compression method ({info.compress_type})")
-    return out
-
-
-def _ratio_problem(info: zipfile.ZipInfo, inflated: int, max_ratio: int) -> str | None:
-    if inflated > max(max_ratio * max(info.compress_size, 1), fmt.RATIO_GRACE):
-        ratio = inflated // max(info.compress_size, 1)
-        return (
-            f"{info.filename!r} inflates more than {max_ratio}:1 ({ratio}:1 after "
-            f"{inflated} bytes): a compression bomb"
-        )
-    return None
-
-
-def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
-    reasons: list[str] = []
-    seen: set[str] = set()
-    for info in zf.infolist():
-        reasons.extend(name_problems(info))
-        if info.filename in seen:
-            reasons.append(f"{info.filename!r} appears twice")
-        seen.add(info.filename)
-        claimed = _ratio_problem(info, info.file_size, limits.max_ratio)
-        if claimed:
-            reasons.append(claimed)
-        if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
-            reasons.append(f"{info.filename!r} is stored but its two sizes disagree")
-    if fmt.MANIFEST not in seen:
-        reasons.append("the archive has no manifest.json")
-    return reasons
-
-
-def _read_small(zf: zipfile.ZipFile, name: str, limit: int, limits: Limits) -> bytes:
-    info = zf.getinfo(name)
-    out = bytearray()
-    with zf.open(info) as src:
-        while chunk := src.read(CHUNK):
-            out += chunk
-            if len(out) > limit:
-                raise ValueError(f"{name} is larger than {limit} bytes")
-            problem = _ratio_problem(info, len(out), limits.max_ratio)
-            if problem:
-                raise ValueError(problem)
-    return bytes(out)
-
-
-def check_archive(
-    archive: Path, zf: zipfile.ZipFile, dest_parent: Path, limits: Limits
-) -> tuple[fmt.Manifest, bytes, SignatureCheck | None]:
-    """Steps 1 and 2: the directory and the manifest, before any member is inflated.
-
-    Raises:
-        ArchiveError: with every reason found.
-    """
-    reasons = _check_directory(zf, limits)
-    if reasons:
-        raise refuse(archive, reasons)
-    try:
-        manifest_bytes = _read_small(zf, fmt.MANIFEST, fmt.MAX_MANIFEST_BYTES, limits)
-        sig_bytes = (
-            _read_small(zf, fmt.SIGNATURE, 1 << 16, limits)
-            if fmt.SIGNATURE in zf.namelist()
-            else None
-        )
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise refuse(archive, [f"manifest unreadable: {exc}"]) from exc
-    signature = None
-    if sig_bytes is not None:
-        signature = check_signature(manifest_bytes, sig_bytes)
-        if not signature.valid:
-            reasons.append(
-                f"bad signature (claims {signature.signer}, key "
-                f"{signature.fingerprint[:16]}): {signature.reason}"
-            )
-        elif limits.trusted is not None and signature.fingerprint not in limits.trusted:
-            reasons.append(
-                f"signed by {signature.signer} with key {signature.fingerprint[:16]}"
-                ", which is not among the trusted keys"
-            )
-    elif limits.require_signature:
-        reasons.append("the archive is not signed and a signature is required")
-    try:
-        doc = json.loads(manifest_bytes)
-    except ValueError as exc:
-        raise refuse(archive, [*reasons, f"manifest.json is not JSON ({exc})"]) from exc
-    manifest, problems = fmt.parse_manifest(doc)
-    reasons.extend(problems)
-    if manifest is None:
-        raise refuse(archive, reasons)
-    listed = {m.name: m for m in manifest.members}
-    present = {
-        i.filename: i for i in zf.infolist() if i.filename not in (fmt.MANIFEST, fmt.SIGNATURE)
-    }
-    for name in sorted(set(listed) - set(present)):
-        reasons.append(f"{name!r} is listed in the manifest but missing from the archive")
-    for name in sorted(set(present) - set(listed)):
-        reasons.append(f"{name!r} is in the archive but not in the manifest")
-    for name in sorted(set(listed) & set(present)):
-        if present[name].file_size != listed[name].size:
-            reasons.append(
-                f"{name!r}: the manifest says {listed[name].size} bytes, the zip "
-                f"header {present[name].file_size}"
-            )
-    if fmt.RECORDS not in listed:
-        reasons.append("the archive holds no case.db")
-    total = manifest.total_size
-    if total > limits.max_total_bytes:
-        reasons.append(
-            f"the archive would unpack to {total} bytes, over the limit of {limits.max_total_bytes}"
-        )
-    free = shutil.disk_usage(dest_parent).free
-    if total > free:
-        reasons.append(f"the archive needs {total} bytes; {free} are free at {dest_parent}")
-    if reasons:
-        raise refuse(archive, reasons)
-    return manifest, manifest_bytes, signature
 
 
 def _extract(
@@ -260,7 +104,7 @@ def _extract(
                     elif written_total > budget:
                         problem = f"the archive inflates past its {budget} bytes"
                     else:
-                        problem = _ratio_problem(info, size, limits.max_ratio)
+                        problem = ratio_problem(info, size, limits.max_ratio)
                     if problem:
                         break
                     hasher.update(chunk)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.case import Case
-from forensics.exchange.merge import conflicts_json, resolve_conflict
+from forensics.exchange.conflicts import conflicts_json, resolve_conflict
 
 _COLUMNS = ("Table", "Record", "Changed", "Ours", "Theirs")
 Index = QModelIndex | QPersistentModelIndex

@@ -12,8 +12,9 @@ import pytest
 
 from forensics.case import Case
 from forensics.errors import ArchiveError
+from forensics.exchange.archive_checks import Limits
 from forensics.exchange.pack import pack_case
-from forensics.exchange.unpack import Limits, unpack_archive
+from forensics.exchange.unpack import unpack_archive
 from tests.forensics.exchange.helpers import fill, members, rebuild
 
 
