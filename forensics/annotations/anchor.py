@@ -128,15 +128,15 @@ class FrameSource(_ClosedOnExit):
 
     def _read_still(self) -> RGBArray:
         if self._still is None:
-            import numpy as np
-            from PIL import Image
+            # The still viewer's decoder, so marks anchor to the pixels the analyst saw
+            # (HEIC/JPEG XL plug-ins, 16-bit scaling and bomb refusal included).
+            from forensics.media.still_reader import read_still
 
             try:
-                with Image.open(self.path) as img:
-                    img.load()
-                    self._still = np.asarray(img.convert("RGB"), dtype=np.uint8)
-            except (OSError, ValueError, Image.DecompressionBombError) as exc:
-                raise UnsupportedMediaError(f"{self.item.name}: cannot decode ({exc})") from exc
+                self._still = read_still(self.path).rgb
+            except UnsupportedMediaError as exc:
+                reason = str(exc).removeprefix(f"{self.path}: ")
+                raise UnsupportedMediaError(f"{self.item.name}: {reason}") from exc
         return self._still
 
     def _anchor(self, index: int, pts: float | None, rgb: RGBArray) -> FrameAnchor:

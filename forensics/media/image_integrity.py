@@ -4,10 +4,16 @@ Each check catches what the other misses: a truncated JPEG passes `open()` and `
 (verify does not decode JPEG scan data) and only `load()` fails; a PNG with a bad IDAT CRC
 loads without complaint and only `verify()` notices. A header claiming more pixels than
 `Image.MAX_IMAGE_PIXELS` is refused before any pixel buffer is allocated.
+
+HEIC/HEIF and JPEG XL decode through Pillow plug-ins registered when such a file comes
+(`image_decoders`). A camera raw (DNG, ARW...) is not decoded: its sensor data needs a raw
+developer, so the record says "pixels not decoded" with the reason, gives the full-resolution
+size from the raw's own directories, and checks the embedded preview instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import warnings
 from dataclasses import dataclass
@@ -15,8 +21,11 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-NO_PILLOW_DECODER = ("image/heic", "image/jxl")
-"""Formats Pillow cannot decode without plug-ins: "unsupported", which is not "damaged"."""
+from forensics.media.image_decoders import decoder_name, missing_decoders, prepare
+from forensics.media.raw_tiff import RawLayout, read_raw_layout
+
+NO_PILLOW_DECODER = missing_decoders()
+"""Formats whose Pillow plug-in is not installed: "unsupported", which is not "damaged"."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,16 @@ class ImageIntegrity:
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     """Library warnings that are not damage by themselves (e.g. Pillow on odd EXIF)."""
+    decoder: str | None = None
+    """The plug-in that decoded the pixels, when not Pillow itself (e.g. pillow-heif)."""
+    orientation: str | None = None
+    """A rotation the decoder applied because the format makes it part of the image."""
+    raw: str | None = None
+    """For a camera raw: its kind and the sensor data's encoding."""
+    size_from: str | None = None
+    """Where width/height were read when not from the decoded pixels."""
+    preview: str | None = None
+    """For a camera raw: the embedded preview that was checked instead, and how it went."""
 
     def facts(self) -> dict[str, Any]:
         """The image and integrity facts, grouped as they are stored."""
@@ -42,6 +61,11 @@ class ImageIntegrity:
             "height": self.height,
             "mode": self.mode,
             "frames": self.frames if (self.frames or 1) > 1 else None,
+            "decoder": self.decoder,
+            "orientation": self.orientation,
+            "raw": self.raw,
+            "size_from": self.size_from,
+            "preview": self.preview,
         }
         integrity = {
             "status": self.status,
@@ -71,20 +95,15 @@ def check_image(data: bytes, mime: str | None = None) -> ImageIntegrity:
         result = _check(data, mime)
     notes = tuple(dict.fromkeys(str(w.message) for w in caught))[:5]
     if notes:
-        result = ImageIntegrity(
-            result.status,
-            result.format,
-            result.width,
-            result.height,
-            result.mode,
-            result.frames,
-            result.problems,
-            notes,
-        )
+        result = dataclasses.replace(result, notes=notes)
     return result
 
 
 def _check(data: bytes, mime: str | None) -> ImageIntegrity:
+    layout = read_raw_layout(data)
+    if layout is not None:
+        return _check_raw(data, layout)
+    prepare(data[:64])
     try:
         image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -106,9 +125,20 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
             "unreadable",
             problems=("not a decodable image (the header is damaged or the format is unknown)",),
         )
-    except (OSError, ValueError, SyntaxError) as exc:
-        return ImageIntegrity("unreadable", problems=(f"cannot open the image: {exc}",))
+    except Exception as exc:  # plug-ins raise RuntimeError too (pillow-jxl on a cut file)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if mime is not None and mime.startswith("image/"):
+            kind = mime.removeprefix("image/").upper()
+            return ImageIntegrity("damaged", problems=(f"corrupt {kind}: {reason}",))
+        return ImageIntegrity("unreadable", problems=(f"cannot open the image: {reason}",))
     fmt, (width, height), mode = image.format, image.size, image.mode
+    decoder = decoder_name(fmt)
+    turned = image.info.get("original_orientation") if fmt == "HEIF" else None
+    orientation = (
+        f"HEIF rotation/mirroring applied by libheif (EXIF orientation {turned} as written)"
+        if turned not in (None, 1)
+        else None
+    )
     frames = int(getattr(image, "n_frames", 1) or 1)
     problems: list[str] = []
     try:
@@ -122,7 +152,14 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
             again.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return ImageIntegrity(
-            "refused", fmt, width, height, mode, frames, (f"decompression bomb refused: {exc}",)
+            "refused",
+            fmt,
+            width,
+            height,
+            mode,
+            frames,
+            (f"decompression bomb refused: {exc}",),
+            decoder=decoder,
         )
     except Exception as exc:  # decoders raise OSError, ValueError, SyntaxError...
         text = str(exc)
@@ -131,4 +168,63 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
         else:
             problems.append(f"the pixels do not decode: {text}")
     status = "damaged" if problems else "ok"
-    return ImageIntegrity(status, fmt, width, height, mode, frames, tuple(problems))
+    return ImageIntegrity(
+        status,
+        fmt,
+        width,
+        height,
+        mode,
+        frames,
+        tuple(problems),
+        decoder=decoder,
+        orientation=orientation,
+    )
+
+
+def _check_raw(data: bytes, layout: RawLayout) -> ImageIntegrity:
+    """A camera raw: say why its pixels are not decoded, and check its embedded preview."""
+    what = f"{layout.kind} sensor data"
+    if layout.encoding:
+        what += f" ({layout.encoding})"
+    problems = [
+        f"pixels not decoded: {what} needs a raw developer, which the workbench does not have"
+    ]
+    if layout.problems:
+        problems.append("the file looks cut short: " + "; ".join(layout.problems[:3]))
+    return ImageIntegrity(
+        "damaged" if layout.problems else "unsupported",
+        "TIFF (camera raw)",
+        layout.width,
+        layout.height,
+        problems=tuple(problems),
+        raw=f"{layout.kind}, {layout.encoding}" if layout.encoding else layout.kind,
+        size_from=layout.size_from,
+        preview=_preview(data, layout),
+    )
+
+
+def _preview(data: bytes, layout: RawLayout) -> str:
+    """The largest embedded preview that decodes, or why none does."""
+    candidates: list[tuple[str, bytes]] = [
+        (f"{p.where} JPEG preview", data[p.offset : p.offset + p.length]) for p in layout.previews
+    ]
+    if layout.ifd0_is_preview:
+        candidates.append(("IFD0 reduced-resolution image", data))
+    if not candidates:
+        return "no embedded preview within the file"
+    best: tuple[int, str] | None = None
+    failures: list[str] = []
+    for where, blob in candidates:
+        try:
+            with Image.open(io.BytesIO(blob)) as image:
+                image.load()
+                size = image.size
+        except Exception as exc:  # decoders raise OSError, ValueError, SyntaxError...
+            failures.append(f"{where}: {exc}")
+            continue
+        text = f"{size[0]}x{size[1]} {where}, decoded completely"
+        if best is None or size[0] * size[1] > best[0]:
+            best = (size[0] * size[1], text)
+    if best is not None:
+        return best[1]
+    return "no embedded preview decodes (" + "; ".join(failures[:2]) + ")"

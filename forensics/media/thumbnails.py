@@ -4,6 +4,10 @@ Draft mode asks the JPEG decoder to scale by 1/2, 1/4 or 1/8 while decoding, so 
 photo becomes a 256 px thumbnail without ever holding all its pixels (about three times faster
 than a full decode; see `bench/thumbnails.py`). The perceptual hash (DCT pHash, 64 bits) lets
 the analyst find the same picture again after re-encoding or resizing.
+
+HEIC/HEIF and JPEG XL go through their plug-ins (`image_decoders.prepare`); a camera raw's
+thumbnail is made from its largest embedded JPEG preview when it has one (its sensor data is
+not decoded), else from what Pillow opens of it (a DNG's reduced-resolution IFD0).
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps
+
+from forensics.media.image_decoders import prepare, to_eight_bit, to_rgb
+from forensics.media.raw_tiff import read_raw_layout
 
 THUMB_SIZE = 256
 _HASH_SIZE = 8
@@ -49,7 +56,7 @@ def perceptual_hash(image: Image.Image) -> str:
     Same construction as the common pHash: greyscale 32x32, 2-D DCT, the 8x8 lowest
     frequencies compared with their median.
     """
-    grey = image.convert("L").resize((_DCT_SIZE, _DCT_SIZE), Image.Resampling.LANCZOS)
+    grey = to_eight_bit(image).convert("L").resize((_DCT_SIZE, _DCT_SIZE), Image.Resampling.LANCZOS)
     pixels = np.asarray(grey, dtype=np.float64)
     dct = _DCT @ pixels @ _DCT.T
     low = dct[:_HASH_SIZE, :_HASH_SIZE]
@@ -87,10 +94,21 @@ def make_thumbnail(data: bytes, size: int = THUMB_SIZE, *, draft: bool = True) -
 
 
 def _thumbnail(data: bytes, size: int, draft: bool) -> Image.Image:
+    data = _raw_preview(data)
+    prepare(data[:64])
     with Image.open(io.BytesIO(data)) as image:
         if draft and image.format == "JPEG":
             image.draft("RGB", (size, size))
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        upright = to_eight_bit(ImageOps.exif_transpose(image))
         upright.thumbnail((size, size), Image.Resampling.LANCZOS)
-        return upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+        return to_rgb(upright, keep_alpha=True)
+
+
+def _raw_preview(data: bytes) -> bytes:
+    """A camera raw's largest embedded JPEG preview, or the data unchanged."""
+    layout = read_raw_layout(data)
+    if layout is None or not layout.previews:
+        return data
+    best = max(layout.previews, key=lambda p: p.length)
+    return data[best.offset : best.offset + best.length]
