@@ -23,6 +23,7 @@ GROUP_ORDER: tuple[tuple[str, str], ...] = (
     ("audio", "Audio stream"),
     ("location", "Container location"),
     ("telemetry", "Drone telemetry"),
+    ("gpmf", "GoPro telemetry (GPMF)"),
     ("thumbnail", "Thumbnail"),
     ("exif", "EXIF tags"),
     ("makernote", "Maker note"),
@@ -82,6 +83,18 @@ FIELD_LABELS: dict[str, str] = {
     "layout": "Layout",
     "first_fix": "First position",
     "iso6709": "ISO 6709",
+    "source": "Source",
+    "payloads": "Telemetry payloads",
+    "gps_samples": "GPS samples",
+    "no_fix": "Samples without a fix",
+    "other_gps": "Other GPS streams",
+    "devices": "Devices",
+    "streams": "Streams",
+    "gps_clock_start": "GPS time at start (UTC)",
+    "creation_minus_gps_s": "Camera clock minus GPS (s)",
+    "zone_guess": "Camera clock zone (guess)",
+    "camera_clock_error_s": "Camera clock error (s)",
+    "clock_caveat": "Clock caveat",
 }
 
 

@@ -18,6 +18,8 @@ import PIL
 from forensics.media.container import read_container
 from forensics.media.dji_srt import parse_srt
 from forensics.media.exif_reader import read_exif, split_tags
+from forensics.media.gpmf_track import SOURCE_LABELS, read_gopro_track, summary
+from forensics.media.image_decoders import plugin_versions
 from forensics.media.image_integrity import NO_PILLOW_DECODER, check_image
 from forensics.media.records import PositionSource, TrackPoint
 from forensics.media.thumbnails import THUMB_SIZE, make_thumbnail
@@ -178,7 +180,7 @@ class ImageExtractor:
     """Pixel integrity (full decode and `verify()`), dimensions, bombs refused."""
 
     name = "image"
-    version = f"1 (Pillow {PIL.__version__})"
+    version = f"2 (Pillow {PIL.__version__}, {plugin_versions()}, raw_tiff 1)"
 
     def applies(self, mime: str, name: str) -> bool:
         return mime in _IMAGES
@@ -196,7 +198,9 @@ class ThumbnailExtractor:
     """A 256 px thumbnail (Pillow draft mode) and a perceptual hash."""
 
     name = "thumbnail"
-    version = f"1 (Pillow {PIL.__version__}, draft, {THUMB_SIZE} px, DCT pHash)"
+    version = (
+        f"2 (Pillow {PIL.__version__}, {plugin_versions()}, draft, {THUMB_SIZE} px, DCT pHash)"
+    )
 
     def applies(self, mime: str, name: str) -> bool:
         return mime in _IMAGES and mime not in NO_PILLOW_DECODER
@@ -289,6 +293,52 @@ class DjiSrtExtractor:
         return Output(status, facts, track.warnings, (), positions, tracks)
 
 
+class GpmfExtractor:
+    """GoPro GPMF telemetry (the `gpmd` track) as a GPS track, the camera clock checked."""
+
+    name = "gpmf"
+    version = "1 (pure Python GPMF, mp4_samples 1)"
+
+    def applies(self, mime: str, name: str) -> bool:
+        return mime in ("video/mp4", "video/quicktime")
+
+    def run(self, source: Source) -> Output:
+        track = read_gopro_track(source.path, source.name)
+        if not track.has_track:
+            return Output("ok", warnings=track.warnings)  # not a GoPro file: nothing to say
+        good = track.usable
+        points = tuple(
+            TrackPoint(
+                seq,
+                f.lat,
+                f.lon,
+                f.alt,
+                f.time,
+                f.offset_s,
+                speed_mps=f.speed_2d,
+                fix=f.fix,
+            )
+            for seq, f in enumerate(good)
+        )
+        positions: tuple[FoundPosition, ...] = ()
+        tracks: tuple[FoundTrack, ...] = ()
+        if points:
+            layout = SOURCE_LABELS[track.key or "GPS5"]
+            positions = (
+                FoundPosition(
+                    good[0].lat,
+                    good[0].lon,
+                    good[0].alt,
+                    PositionSource.TELEMETRY,
+                    time=good[0].time,
+                    detail=f"{layout} first fix",
+                ),
+            )
+            tracks = (FoundTrack(layout, points),)
+        status = "warnings" if track.warnings else "ok"
+        return Output(status, {"gpmf": summary(track)}, track.warnings, (), positions, tracks)
+
+
 def build_registry(extractors: tuple[Extractor, ...]) -> dict[str, Extractor]:
     """The extractors by name, in order.
 
@@ -309,6 +359,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     ThumbnailExtractor(),
     ContainerExtractor(),
     DjiSrtExtractor(),
+    GpmfExtractor(),
 )
 REGISTRY: dict[str, Extractor] = build_registry(EXTRACTORS)
 

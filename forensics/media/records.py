@@ -77,10 +77,18 @@ class TrackPoint:
     """Absolute time as the telemetry states it, when it does."""
     offset_s: float | None
     """Seconds from the start of the video (the subtitle's start time)."""
+    speed_mps: float | None = None
+    """Ground speed in m/s, when the telemetry records it (GoPro GPMF)."""
+    fix: int | None = None
+    """Satellite fix (0 none, 2 2D, 3 3D), when the telemetry records it (GoPro GPMF)."""
 
     def to_json(self) -> dict[str, Any]:
-        """The point as `--json` documents show it."""
-        return {
+        """The point as `--json` documents show it.
+
+        Speed and fix appear only when recorded, so the stored digest of a track read before
+        they existed (a DJI SRT track) stays the same and `pwb verify` keeps matching it.
+        """
+        out: dict[str, Any] = {
             "seq": self.seq,
             "lat": self.lat,
             "lon": self.lon,
@@ -88,11 +96,16 @@ class TrackPoint:
             "time": self.time,
             "offset_s": self.offset_s,
         }
+        if self.speed_mps is not None:
+            out["speed_mps"] = self.speed_mps
+        if self.fix is not None:
+            out["fix"] = self.fix
+        return out
 
 
 @dataclass(frozen=True)
 class Track:
-    """A GPS track from drone telemetry (a DJI `.SRT` file)."""
+    """A GPS track from telemetry (a DJI `.SRT` file, a GoPro GPMF track)."""
 
     id: str
     item_id: str

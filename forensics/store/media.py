@@ -157,10 +157,12 @@ class MediaRepository:
                 alt=p["alt"],
                 time=p["time"],
                 offset_s=p["offset_s"],
+                speed_mps=p["speed_mps"],
+                fix=p["fix"],
             )
             for p in self._db.query(
-                "SELECT seq, lat, lon, alt, time, offset_s FROM media_track_points "
-                "WHERE track_id = ? ORDER BY seq",
+                "SELECT seq, lat, lon, alt, time, offset_s, speed_mps, fix "
+                "FROM media_track_points WHERE track_id = ? ORDER BY seq",
                 [row["id"]],
             )
         )
@@ -321,7 +323,8 @@ class MediaRepository:
             )
             conn.executemany(
                 "INSERT INTO media_track_points (id, track_id, seq, time, offset_s, lat, lon, "
-                "alt, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "alt, speed_mps, fix, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         str(uuid.uuid4()),
@@ -332,6 +335,8 @@ class MediaRepository:
                         p.lat,
                         p.lon,
                         p.alt,
+                        p.speed_mps,
+                        p.fix,
                         record.created_at,
                         record.created_by,
                     )

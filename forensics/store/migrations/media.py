@@ -82,4 +82,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        COMPONENT,
+        2,
+        "ground speed and satellite fix per telemetry point (GoPro GPMF)",
+        (
+            "ALTER TABLE media_track_points ADD COLUMN speed_mps REAL",
+            "ALTER TABLE media_track_points ADD COLUMN fix INTEGER",
+        ),
+    ),
 )
