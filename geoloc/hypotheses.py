@@ -2,8 +2,9 @@
 
 An analyst keeps several competing answers to "where was this filmed?" at once. Each change
 is validated in full before anything is written, stored with a snapshot in the hypothesis's
-history and a custody entry carrying the digest of the new state, all in one transaction, so
-a bad value stores nothing and every version stays readable.
+history and a custody entry carrying the digest of the new state (`history.py`), all in one
+transaction, so a bad value stores nothing and every version stays readable. Where a
+hypothesis points is checked (and a place name looked up) in `placement.py`.
 
 Evidence for and against is linked as annotations, items, frames and sources. Links that
 share a `clue` label describe one observation (the same lantern on three frames), so a
@@ -28,7 +29,6 @@ from forensics.store.hypotheses import (
     ORIGINS,
     STANCES,
     STATUSES,
-    SUBJECT,
     EvidenceLink,
     HistoryEntry,
     Hypothesis,
@@ -36,7 +36,8 @@ from forensics.store.hypotheses import (
     hypothesis_record,
 )
 from geoloc.evidence import EvidenceLinks, Support, support_of
-from geoloc.validation import centroid, check_area, check_lat_lon, check_radius
+from geoloc.history import ACTION_ADDED, ACTION_EDITED, record_deletion, record_version
+from geoloc.placement import hypothesis_geometry
 from geoloc.vocabulary import choice, frame_range, normalize_methods
 
 if TYPE_CHECKING:
@@ -57,10 +58,6 @@ __all__ = [
     "HypothesisService",
     "Support",
 ]
-
-ACTION_ADDED = "hypothesis_added"
-ACTION_EDITED = "hypothesis_edited"
-ACTION_DELETED = "hypothesis_deleted"
 
 EDITABLE = (
     "item_id",
@@ -163,34 +160,6 @@ class HypothesisService:
             by_h.setdefault(link.hypothesis_id, []).append(link)
         return {h.id: support_of(by_h.get(h.id, [])) for h in self.repo.hypotheses()}
 
-    # validation ---------------------------------------------------------------------------
-    def _geometry(
-        self, lat: Any, lon: Any, radius_m: Any, area: Any, place_name: str | None
-    ) -> dict[str, Any]:
-        if area:
-            ring = check_area(area)
-            c_lat, c_lon = centroid(ring)
-            return {"geometry": "area", "lat": c_lat, "lon": c_lon, "area": ring, "radius_m": None}
-        if lat is None and lon is None:
-            if not place_name or not place_name.strip():
-                raise ValidationError(
-                    "give a position (latitude and longitude), an area, or a place name"
-                )
-            found = self.gazetteer.search(place_name, limit=1)
-            if not found:
-                raise ValidationError(
-                    f"the gazetteer does not know the place {place_name!r}; give its "
-                    "latitude and longitude"
-                )
-            lat, lon = found[0].lat, found[0].lon
-            if radius_m is None:
-                radius_m = 5000.0 if found[0].kind == "city" else 3000.0
-        elif lat is None or lon is None:
-            raise ValidationError("give both a latitude and a longitude")
-        la, lo = check_lat_lon(lat, lon)
-        r = None if radius_m is None else check_radius(radius_m)
-        return {"geometry": "point", "lat": la, "lon": lo, "radius_m": r, "area": None}
-
     def _check_item(self, item_id: str | None) -> None:
         if item_id is not None:
             self.case.items.get(item_id)
@@ -214,8 +183,13 @@ class HypothesisService:
             NotFoundError: the item does not exist.
         """
         actor = self.case.actor(actor)
-        geometry = self._geometry(
-            draft.lat, draft.lon, draft.radius_m, draft.area, draft.place_name
+        geometry = hypothesis_geometry(
+            draft.lat,
+            draft.lon,
+            draft.radius_m,
+            draft.area,
+            draft.place_name,
+            lambda: self.gazetteer,
         )
         frame_start, frame_end = frame_range(draft.frame_start, draft.frame_end)
         now = utc_now()
@@ -241,7 +215,7 @@ class HypothesisService:
         with self.case.transaction():
             self._check_item(h.item_id)
             self.repo.insert(h)
-            self._log(h, ACTION_ADDED, actor, reason, changes={})
+            record_version(self.case, self.repo, h, ACTION_ADDED, actor, reason, changes={})
         return h
 
     def update(
@@ -271,12 +245,13 @@ class HypothesisService:
                 merged["area"] = None
             if {"lat", "lon"} & set(changes) and "area" not in changes:
                 merged["area"] = None
-            geometry = self._geometry(
+            geometry = hypothesis_geometry(
                 merged["lat"],
                 merged["lon"],
                 merged["radius_m"],
                 merged["area"],
                 merged["place_name"],
+                lambda: self.gazetteer,
             )
             frame_start, frame_end = frame_range(merged["frame_start"], merged["frame_end"])
             after = replace(
@@ -304,7 +279,7 @@ class HypothesisService:
                 return before
             self._check_item(after.item_id)
             self.repo.update(after)
-            self._log(after, ACTION_EDITED, actor, reason, changes=diff)
+            record_version(self.case, self.repo, after, ACTION_EDITED, actor, reason, changes=diff)
         return after
 
     def delete(
@@ -317,29 +292,7 @@ class HypothesisService:
             for link in self.repo.links(h.id):
                 self._links.remove(link, actor, reason)
             self.repo.delete(h.id)
-            state = hypothesis_record(h)
-            self.repo.add_history(
-                HistoryEntry(
-                    id=str(uuid.uuid4()),
-                    hypothesis_id=h.id,
-                    version=h.version + 1,
-                    action=ACTION_DELETED,
-                    state=state,
-                    changes={},
-                    reason=reason,
-                    created_at=utc_now(),
-                    created_by=actor,
-                )
-            )
-            self.case.custody.append(
-                ACTION_DELETED,
-                actor,
-                item_id=h.item_id,
-                subject=(SUBJECT, h.id),
-                deleted=True,
-                reason=reason,
-                details={"place_name": h.place_name},
-            )
+            record_deletion(self.case, self.repo, h, actor, reason)
 
     def link(
         self,
@@ -398,39 +351,3 @@ class HypothesisService:
             if link is None:
                 raise NotFoundError(f"no evidence link {link_id}")
             self._links.remove(link, actor, reason)
-
-    def _log(
-        self, h: Hypothesis, action: str, actor: str, reason: str | None, changes: dict[str, Any]
-    ) -> None:
-        state = hypothesis_record(h)
-        history_id = str(uuid.uuid4())
-        self.repo.add_history(
-            HistoryEntry(
-                id=history_id,
-                hypothesis_id=h.id,
-                version=h.version,
-                action=action,
-                state=state,
-                changes=changes,
-                reason=reason,
-                created_at=h.updated_at,
-                created_by=actor,
-            )
-        )
-        details: dict[str, Any] = {
-            "version": h.version,
-            "history_id": history_id,
-            "place_name": h.place_name,
-            "status": h.status,
-        }
-        if changes:
-            details["changes"] = changes
-        self.case.custody.append(
-            action,
-            actor,
-            item_id=h.item_id,
-            subject=(SUBJECT, h.id),
-            record=state,
-            details=details,
-            reason=reason,
-        )
