@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from forensics.media.dji_srt import LAYOUT_BRACKETED, LAYOUT_PAREN, parse_srt
+from forensics.media.dji_srt import (
+    AMBIGUOUS,
+    LAYOUT_BRACKETED,
+    LAYOUT_PAREN,
+    LAYOUT_PAREN_LAT_FIRST,
+    parse_srt,
+)
 
 
 def _summary(corpus: Path) -> list[dict[str, Any]]:
@@ -63,3 +69,61 @@ def test_points_carry_offsets_and_altitude(corpus: Path) -> None:
     assert [p.offset_s for p in track.points[:2]] == [0.0, 0.033]
     assert track.points[0].alt == 117.0
     assert [p.seq for p in track.points] == list(range(len(track.points)))
+
+
+def _numbers(raw: str) -> tuple[float, float]:
+    a, b = re.findall(r"[-+]?\d+(?:\.\d+)?", raw)[:2]
+    return float(a), float(b)
+
+
+def test_gps_order_is_certain_only_when_a_value_leaves_latitude_range(corpus: Path) -> None:
+    paren = [e for e in _summary(corpus) if e["family"].startswith("GPS(")]
+    assert len(paren) == 8
+    ambiguous = set()
+    for exp in paren:
+        track = parse_srt((corpus / "video/dji-srt" / exp["file"]).read_bytes())
+        a, b = _numbers(exp["gps_raw"])
+        order = track.gps_order
+        assert order is not None, exp["file"]
+        assert not order.lat_first, "the corpus files all write longitude first"
+        first = next(f.point for f in track.fixes if f.layout == LAYOUT_PAREN)
+        assert (first.lat, first.lon) == (b, a), "the documented reading is the one kept"
+        notes = [w for w in track.warnings if "order is ambiguous" in w]
+        if abs(a) > 90:
+            assert order.certain, exp["file"]
+            assert track.layout == LAYOUT_PAREN
+            assert notes == [], exp["file"]
+        else:
+            ambiguous.add(exp["file"])
+            assert not order.certain, exp["file"]
+            assert track.layout == LAYOUT_PAREN + AMBIGUOUS
+            assert len(notes) == 1, exp["file"]
+            assert f"first fix latitude {b}, longitude {a}" in notes[0]
+            assert f"the other order would put it at latitude {a}, longitude {b}" in notes[0]
+            assert order.describe().startswith("longitude first (DJI's documented order)")
+    assert "matrice_300.srt" in ambiguous  # GPS(36.6146,-6.1120): Spain or Tanzania
+    assert "mavic_pro.SRT" not in ambiguous  # GPS(149.0251,-20.2533): 149 is no latitude
+
+
+def test_second_value_beyond_90_means_latitude_first() -> None:
+    cues = b"".join(
+        b"%d\n00:00:0%d,000 --> 00:00:0%d,000\nGPS(36.6146,%s,12)\n\n" % (i, i, i + 1, lon)
+        for i, lon in enumerate((b"-6.1120", b"-116.1120"), start=1)
+    )
+    track = parse_srt(cues)
+    assert track.gps_order is not None
+    assert (track.gps_order.lat_first, track.gps_order.certain) == (True, True)
+    assert [(p.lat, p.lon) for p in track.points] == [(36.6146, -6.112), (36.6146, -116.112)]
+    assert track.layout == LAYOUT_PAREN_LAT_FIRST
+    assert any("LATITUDE first" in w for w in track.warnings)
+
+
+def test_labelled_cues_in_the_same_file_settle_the_order(corpus: Path) -> None:
+    track = parse_srt((corpus / "video/dji-srt/mix_p4rtk_mavic2pro.srt").read_bytes())
+    order = track.gps_order
+    assert order is not None
+    assert order.certain
+    assert not order.lat_first
+    assert "labelled [latitude] [longitude] cues" in order.basis
+    assert not any("ambiguous" in w for w in track.warnings)
+    assert AMBIGUOUS not in track.layout
