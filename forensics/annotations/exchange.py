@@ -7,7 +7,8 @@ from pathlib import Path
 
 from forensics.annotations.coco import export_coco, import_coco
 from forensics.annotations.collect import ExportReport
-from forensics.annotations.cvat import export_cvat, import_cvat
+from forensics.annotations.cvat_export import export_cvat
+from forensics.annotations.cvat_import import import_cvat
 from forensics.annotations.importing import ImportReport
 from forensics.annotations.models import AnnotationFilter
 from forensics.annotations.mot import export_mot
