@@ -42,7 +42,8 @@ def register_meta(sub: argparse._SubParsersAction[Any]) -> None:
         "--extractor",
         action="append",
         metavar="NAME",
-        help="run only this extractor (repeatable): exif, image, thumbnail, container, dji_srt",
+        help="run only this extractor (repeatable): exif, image, thumbnail, container, dji_srt, "
+        "gpmf",
     )
     p.add_argument("--examiner", help="who runs the extraction (for the custody log)")
     add_json_flag(p)
