@@ -2,12 +2,11 @@
 
 Plain reads and writes only; validation, frame anchoring and the custody entries that go with
 every write live in `forensics.annotations.service`, which calls these inside a transaction.
+Records map to rows in `forensics.store.annotation_rows`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from forensics.annotations.models import (
@@ -18,151 +17,19 @@ from forensics.annotations.models import (
     Track,
 )
 from forensics.errors import NotFoundError
+from forensics.store.annotation_rows import (
+    annotation_row,
+    insert_row,
+    row_to_annotation,
+    row_to_label,
+    row_to_link,
+    row_to_track,
+    track_row,
+    update_row,
+)
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
-
-_ANN_COLUMNS = (
-    "id",
-    "item_id",
-    "media_sha256",
-    "frame_index",
-    "pts",
-    "frame_pixel_sha256",
-    "frame_width",
-    "frame_height",
-    "kind",
-    "geometry",
-    "label",
-    "note",
-    "attributes",
-    "track_id",
-    "keyframe",
-    "outside",
-    "created_at",
-    "created_by",
-    "updated_at",
-)
-_TRACK_COLUMNS = (
-    "id",
-    "item_id",
-    "media_sha256",
-    "label",
-    "note",
-    "attributes",
-    "created_at",
-    "created_by",
-    "updated_at",
-)
-_LINK_COLUMNS = (
-    "id",
-    "annotation_id",
-    "target_type",
-    "target_id",
-    "note",
-    "created_at",
-    "created_by",
-)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _ann_row(a: Annotation) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "item_id": a.item_id,
-        "media_sha256": a.media_sha256,
-        "frame_index": a.frame_index,
-        "pts": a.pts,
-        "frame_pixel_sha256": a.frame_pixel_sha256,
-        "frame_width": a.frame_width,
-        "frame_height": a.frame_height,
-        "kind": a.kind,
-        "geometry": _dumps([[x, y] for x, y in a.points]),
-        "label": a.label,
-        "note": a.note,
-        "attributes": _dumps(a.attributes),
-        "track_id": a.track_id,
-        "keyframe": int(a.keyframe),
-        "outside": int(a.outside),
-        "created_at": a.created_at,
-        "created_by": a.created_by,
-        "updated_at": a.updated_at,
-    }
-
-
-def row_to_annotation(row: Mapping[str, Any]) -> Annotation:
-    """Build an `Annotation` from a row of the `annotations` table."""
-    return Annotation(
-        id=row["id"],
-        item_id=row["item_id"],
-        media_sha256=row["media_sha256"],
-        frame_index=int(row["frame_index"]),
-        pts=None if row["pts"] is None else float(row["pts"]),
-        frame_pixel_sha256=row["frame_pixel_sha256"],
-        frame_width=int(row["frame_width"]),
-        frame_height=int(row["frame_height"]),
-        kind=row["kind"],
-        points=tuple((float(x), float(y)) for x, y in json.loads(row["geometry"])),
-        label=row["label"],
-        note=row["note"],
-        attributes=json.loads(row["attributes"] or "{}"),
-        track_id=row["track_id"],
-        keyframe=bool(row["keyframe"]),
-        outside=bool(row["outside"]),
-        created_at=row["created_at"],
-        created_by=row["created_by"],
-        updated_at=row["updated_at"],
-    )
-
-
-def _track_row(t: Track) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "item_id": t.item_id,
-        "media_sha256": t.media_sha256,
-        "label": t.label,
-        "note": t.note,
-        "attributes": _dumps(t.attributes),
-        "created_at": t.created_at,
-        "created_by": t.created_by,
-        "updated_at": t.updated_at,
-    }
-
-
-def row_to_track(row: Mapping[str, Any]) -> Track:
-    """Build a `Track` from a row of the `annotation_tracks` table."""
-    return Track(
-        id=row["id"],
-        item_id=row["item_id"],
-        media_sha256=row["media_sha256"],
-        label=row["label"],
-        note=row["note"],
-        attributes=json.loads(row["attributes"] or "{}"),
-        created_at=row["created_at"],
-        created_by=row["created_by"],
-        updated_at=row["updated_at"],
-    )
-
-
-def row_to_link(row: Mapping[str, Any]) -> Link:
-    """Build a `Link` from a row of the `annotation_links` table."""
-    return Link(**{c: row[c] for c in _LINK_COLUMNS})
-
-
-def _insert(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    columns = ", ".join(row)
-    values = ", ".join(f":{c}" for c in row)
-    db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", dict(row))
-
-
-def _update(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
-    cur = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", dict(row))
-    if cur.rowcount == 0:
-        raise NotFoundError(f"no {table} row with id {row['id']}")
 
 
 class AnnotationRepository:
@@ -175,24 +42,18 @@ class AnnotationRepository:
     def labels(self) -> list[Label]:
         """The stored labels, in the order they were added."""
         rows = self._db.query("SELECT * FROM annotation_labels ORDER BY created_at, rowid")
-        return [
-            Label(r["id"], r["name"], r["color"], r["created_at"], r["created_by"]) for r in rows
-        ]
+        return [row_to_label(r) for r in rows]
 
     def find_label(self, label_id: str) -> Label | None:
         """A label by id, or None."""
         row = self._db.conn.execute(
             "SELECT * FROM annotation_labels WHERE id = ?", (label_id,)
         ).fetchone()
-        return (
-            None
-            if row is None
-            else Label(row["id"], row["name"], row["color"], row["created_at"], row["created_by"])
-        )
+        return None if row is None else row_to_label(row)
 
     def insert_label(self, label: Label) -> None:
         """Store a new label."""
-        _insert(self._db, "annotation_labels", label.to_record())
+        insert_row(self._db, "annotation_labels", label.to_record())
 
     def delete_label(self, label_id: str) -> None:
         """Remove a label."""
@@ -201,11 +62,11 @@ class AnnotationRepository:
     # annotations --------------------------------------------------------------------------
     def insert(self, annotation: Annotation) -> None:
         """Store a new annotation (or one restored by an undo, with its old id)."""
-        _insert(self._db, "annotations", _ann_row(annotation))
+        insert_row(self._db, "annotations", annotation_row(annotation))
 
     def update(self, annotation: Annotation) -> None:
         """Overwrite an annotation's row with a new state."""
-        _update(self._db, "annotations", _ann_row(annotation))
+        update_row(self._db, "annotations", annotation_row(annotation))
 
     def delete(self, annotation_id: str) -> None:
         """Remove an annotation row (its links must be gone first)."""
@@ -295,11 +156,11 @@ class AnnotationRepository:
     # tracks -------------------------------------------------------------------------------
     def insert_track(self, track: Track) -> None:
         """Store a new track."""
-        _insert(self._db, "annotation_tracks", _track_row(track))
+        insert_row(self._db, "annotation_tracks", track_row(track))
 
     def update_track(self, track: Track) -> None:
         """Overwrite a track's row."""
-        _update(self._db, "annotation_tracks", _track_row(track))
+        update_row(self._db, "annotation_tracks", track_row(track))
 
     def delete_track(self, track_id: str) -> None:
         """Remove a track row (its keyframes must be gone first)."""
@@ -355,7 +216,7 @@ class AnnotationRepository:
     # links --------------------------------------------------------------------------------
     def insert_link(self, link: Link) -> None:
         """Store a new link."""
-        _insert(self._db, "annotation_links", link.to_record())
+        insert_row(self._db, "annotation_links", link.to_record())
 
     def delete_link(self, link_id: str) -> None:
         """Remove a link."""
