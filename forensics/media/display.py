@@ -95,6 +95,11 @@ FIELD_LABELS: dict[str, str] = {
     "zone_guess": "Camera clock zone (guess)",
     "camera_clock_error_s": "Camera clock error (s)",
     "clock_caveat": "Clock caveat",
+    "gps_order": "GPS(a, b) order",
+    "decoder": "Decoder",
+    "raw": "Camera raw",
+    "size_from": "Size read from",
+    "preview": "Embedded preview",
 }
 
 

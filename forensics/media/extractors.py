@@ -253,7 +253,7 @@ class DjiSrtExtractor:
     """DJI `.SRT` flight telemetry as a GPS track."""
 
     name = "dji_srt"
-    version = "1"
+    version = "2 (GPS(a, b) order from the values)"
 
     def applies(self, mime: str, name: str) -> bool:
         return mime == "application/x-subrip" or name.lower().endswith(".srt")
@@ -271,6 +271,7 @@ class DjiSrtExtractor:
                 "end": points[-1].time if points else None,
                 "first_fix": [points[0].lat, points[0].lon] if points else None,
                 "clock": "drone clock as written, zone unknown" if points else None,
+                "gps_order": track.gps_order.describe() if track.gps_order else None,
             }
         }
         facts["telemetry"] = {k: v for k, v in facts["telemetry"].items() if v is not None}

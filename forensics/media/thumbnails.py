@@ -106,9 +106,19 @@ def _thumbnail(data: bytes, size: int, draft: bool) -> Image.Image:
 
 
 def _raw_preview(data: bytes) -> bytes:
-    """A camera raw's largest embedded JPEG preview, or the data unchanged."""
+    """A camera raw's largest embedded JPEG preview, or the data unchanged.
+
+    Raises:
+        ValueError: a camera raw with no preview inside the file (its sensor data is not
+            decoded here).
+    """
     layout = read_raw_layout(data)
-    if layout is None or not layout.previews:
+    if layout is None or (layout.ifd0_is_preview and not layout.previews):
         return data
+    if not layout.previews:
+        raise ValueError(
+            f"pixels not decoded: {layout.kind} sensor data needs a raw developer, and no "
+            "embedded preview lies within the file"
+        )
     best = max(layout.previews, key=lambda p: p.length)
     return data[best.offset : best.offset + best.length]

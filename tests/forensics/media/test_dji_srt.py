@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.media.dji_srt import (
     AMBIGUOUS,
     LAYOUT_BRACKETED,
@@ -16,6 +17,8 @@ from forensics.media.dji_srt import (
     LAYOUT_PAREN_LAT_FIRST,
     parse_srt,
 )
+from forensics.media.extract import PostIngestExtraction
+from forensics.store.media import MediaRepository
 
 
 def _summary(corpus: Path) -> list[dict[str, Any]]:
@@ -127,3 +130,22 @@ def test_labelled_cues_in_the_same_file_settle_the_order(corpus: Path) -> None:
     assert "labelled [latitude] [longitude] cues" in order.basis
     assert not any("ambiguous" in w for w in track.warnings)
     assert AMBIGUOUS not in track.layout
+
+
+def test_ambiguous_order_reaches_the_stored_track_and_the_metadata(case: Any, corpus: Path) -> None:
+    report = ingest_paths(
+        case,
+        [str(corpus / "video/dji-srt/matrice_300.srt")],
+        IngestOptions(post_ingest=(step := PostIngestExtraction(),)),
+    )
+    step.close()
+    item_id = next(o.item.id for o in report.outcomes if o.item is not None)
+    repo = MediaRepository(case.db)
+    track = repo.track(item_id)
+    assert track is not None
+    assert track.layout == LAYOUT_PAREN + AMBIGUOUS
+    view = repo.metadata(item_id)
+    telemetry = dict(view.pairs()[[g.key for g in view.groups].index("telemetry")][1])
+    assert telemetry["GPS(a, b) order"].startswith("longitude first (DJI's documented order)")
+    assert "ambiguous" in telemetry["GPS(a, b) order"]
+    assert any("order is ambiguous" in w for w in view.warnings)

@@ -173,6 +173,8 @@ def test_cut_arw_is_named_raw_with_the_missing_preview(
     assert result.status == "damaged", "its own directories point past its end"
     with pytest.raises(UnsupportedMediaError, match="pixels not decoded: camera raw"):
         read_still(path)
+    with pytest.raises(ValueError, match="no embedded preview lies within the file"):
+        make_thumbnail(path.read_bytes())
 
 
 def test_plain_tiff_is_not_taken_for_a_raw(corpus: Path) -> None:
