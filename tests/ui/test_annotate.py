@@ -251,7 +251,7 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
     assert not contribution.frames_slot.is_built()
     show_dock(window, "Frames of interest")
     qtbot.waitUntil(lambda: contribution.frames.count() == 1, timeout=20000)
-    job = contribution.run_export("png", tmp_path / "png")
+    job = contribution.jobs.run_export("png", tmp_path / "png")
     with qtbot.waitSignal(job.signals.ended, timeout=20000):
         pass
     assert len(list((tmp_path / "png").glob("*.png"))) == 1

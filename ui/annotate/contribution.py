@@ -1,29 +1,25 @@
-"""The annotation feature's part of the main window: tools, docks, menu, export and import."""
+"""The annotation feature's part of the main window: tools, docks, menu, export and import.
+
+The menu is built in `menu.py`, the background jobs (frames of interest, export, import) run
+from `exchange_jobs.py`; this module wires them to the viewer, the docks and the case.
+"""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
-    QMenu,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from forensics.case import Case
-from forensics.jobs import CancelToken, ProgressFn
+from ui.annotate.exchange_jobs import AnnotationJobs
+from ui.annotate.menu import build_annotate_menu
 from ui.context import WorkbenchContext
 from ui.lazy import LazyPanel, WhenShown
 
 if TYPE_CHECKING:
     # The annotation layer (service, controller, tools) loads with the first frame shown or
     # the first Annotate action, not at start-up.
-    from forensics.annotations.models import AnnotationFilter
     from forensics.annotations.service import AnnotationService
     from ui.annotate.controller import AnnotationController
     from ui.annotate.editor import AnnotationEditor
@@ -31,21 +27,6 @@ if TYPE_CHECKING:
     from ui.annotate.list_dock import AnnotationsDock
 
 log = logging.getLogger(__name__)
-
-_TOOLS = (
-    ("box", "&Box", "B"),
-    ("point", "&Point", "P"),
-    ("polygon", "Pol&ygon", "G"),
-    ("arrow", "&Arrow", "A"),
-)
-
-
-def _action(parent: Any, text: str, shortcut: str, tip: str, slot: Any) -> QAction:
-    action = QAction(text, parent)
-    action.setShortcut(QKeySequence(shortcut))
-    action.setStatusTip(tip)
-    action.triggered.connect(slot)
-    return action
 
 
 class AnnotateContribution:
@@ -79,7 +60,8 @@ class AnnotateContribution:
         ctx.signals.case_opened.connect(lambda _case: self._reload(thumbnails=True))
         ctx.signals.case_closed.connect(self._closed)
         ctx.signals.case_changed.connect(self.list_refresh.request)
-        self._build_menu(ctx.menu("&Annotate"))
+        self.jobs = AnnotationJobs(ctx, self._failed, self._after_import)
+        self.tool_actions = build_annotate_menu(ctx.menu("&Annotate"), self)
 
     # the lazily built controller and widgets ---------------------------------------------
     @property
@@ -141,112 +123,6 @@ class AnnotateContribution:
     def frames(self) -> FramesOfInterestView:
         """The frames-of-interest thumbnails (built on first use)."""
         return cast("FramesOfInterestView", self.frames_slot.ensure())
-
-    def _build_menu(self, menu: QMenu) -> None:
-        w = self.ctx.window
-        self.tool_actions: dict[str, QAction] = {}
-        for tool, text, key in _TOOLS:
-            act = _action(
-                w,
-                text,
-                key,
-                f"Draw a {tool} on the frame in the viewer",
-                lambda _c=False, t=tool: self.controller.tool.set_tool(t),
-            )
-            act.setCheckable(True)
-            self.tool_actions[tool] = act
-            menu.addAction(act)
-        menu.addAction(
-            _action(
-                w,
-                "Stop &drawing",
-                "S",
-                "Back to panning the frame",
-                lambda: self.controller.tool.set_tool(""),
-            )
-        )
-        menu.addAction(
-            _action(
-                w,
-                "&Label for new marks…",
-                "L",
-                "Choose the label new annotations get",
-                self._choose_label,
-            )
-        )
-        menu.addSeparator()
-        menu.addAction(
-            _action(
-                w,
-                "Start &track",
-                "T",
-                "Drawn boxes become keyframes of a new track; frames between are interpolated",
-                lambda: self.controller.start_track(),
-            )
-        )
-        menu.addAction(
-            _action(
-                w,
-                "&End track on this frame",
-                "E",
-                "The tracked object leaves the view here",
-                lambda: self.controller.end_track_here(),
-            )
-        )
-        menu.addAction(
-            _action(
-                w,
-                "Stop tracking",
-                "Shift+T",
-                "Drawn shapes are single marks again",
-                lambda: self.controller.stop_track(),
-            )
-        )
-        menu.addSeparator()
-        undo = self.undo_stack.createUndoAction(w, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setStatusTip("Undo the last annotation edit")
-        redo = self.undo_stack.createRedoAction(w, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        redo.setStatusTip("Redo the annotation edit undone last")
-        menu.addActions([undo, redo])
-        menu.addAction(
-            _action(
-                w,
-                "&Delete annotation",
-                "Delete",
-                "Delete the selected annotation and its links",
-                lambda: self.controller.delete(),
-            )
-        )
-        menu.addSeparator()
-        menu.addAction(
-            _action(
-                w,
-                "E&xport annotations…",
-                "Ctrl+Shift+E",
-                "Export as COCO, CVAT for video, MOT or drawn PNGs",
-                self._export,
-            )
-        )
-        menu.addAction(
-            _action(
-                w,
-                "&Import annotations…",
-                "Ctrl+Shift+I",
-                "Import COCO JSON or CVAT for video XML",
-                self._import,
-            )
-        )
-        menu.addAction(
-            _action(
-                w,
-                "Refresh frames of &interest",
-                "Ctrl+Shift+F",
-                "Draw the thumbnails of every annotated frame again",
-                self.frames_refresh.show_and_run,
-            )
-        )
 
     def _frame_shown(self, item_id: str, frame_index: int, pixel_sha256: str) -> None:
         from forensics.annotations.models import FrameAnchor
@@ -311,7 +187,8 @@ class AnnotateContribution:
         else:
             self.ctx.window.statusBar().showMessage(f"{target_type} {target_id}", 8000)
 
-    def _choose_label(self) -> None:
+    def choose_label(self) -> None:
+        """Ask for the label new marks get (a new name is added to the case's set)."""
         svc = self._service()
         if svc is None:
             return
@@ -329,116 +206,11 @@ class AnnotateContribution:
                 svc.add_label(label)
             self.controller.label = label
 
-    # jobs -----------------------------------------------------------------------------------
     def _thumbnails(self) -> None:
-        root = self.ctx.case_root()
-        if root is None:
-            return
+        if self.ctx.case_root() is not None:
+            self.jobs.thumbnails(self.frames.load)
 
-        def work(progress: ProgressFn, cancel: CancelToken) -> Any:
-            from forensics.annotations.service import AnnotationService
-            from forensics.annotations.thumbnails import frames_of_interest
-
-            with Case.open(root, readonly=True) as case:
-                svc = AnnotationService(case)
-                try:
-                    return frames_of_interest(svc, progress=progress, cancel=cancel)
-                finally:
-                    svc.close()
-
-        job = self.ctx.runner.start("Drawing frames of interest", work)
-        job.signals.finished.connect(self.frames.load)
-        job.signals.failed.connect(lambda m, _tb: self._failed(f"frames of interest: {m}"))
-
-    def _export(self) -> None:
-        root = self.ctx.case_root()
-        if root is None:
-            return
-        from forensics.annotations.exchange import EXPORTERS
-
-        parent: QWidget = self.ctx.window
-        fmt, ok = QInputDialog.getItem(
-            parent, "Export annotations", "Format:", list(EXPORTERS), 0, False
-        )
-        if not ok:
-            return
-        out = QFileDialog.getExistingDirectory(parent, "Export annotations into folder")
-        if out:
-            self.run_export(fmt, Path(out), self.list.current_filter())
-
-    def run_export(self, fmt: str, out: Path, flt: AnnotationFilter | None = None) -> Any:
-        """Export in the background; returns the job."""
-        root = self.ctx.case_root()
-
-        def work(progress: ProgressFn, cancel: CancelToken) -> Any:
-            from forensics.annotations.exchange import export_annotations
-            from forensics.annotations.service import AnnotationService
-
-            with Case.open(root) as case:  # type: ignore[arg-type]
-                svc = AnnotationService(case)
-                try:
-                    return export_annotations(svc, fmt, out, flt, progress=progress, cancel=cancel)
-                finally:
-                    svc.close()
-
-        job = self.ctx.runner.start(f"Exporting annotations ({fmt})", work)
-        job.signals.finished.connect(lambda report: self._exported(report, out))
-        job.signals.failed.connect(lambda m, _tb: self._failed(f"export to {out}: {m}"))
-        return job
-
-    def _exported(self, report: Any, out: Path) -> None:
-        text = f"{report.frames} frame(s), {report.shapes} shape(s) exported to {out}"
-        if report.warnings:
-            QMessageBox.information(
-                self.ctx.window,
-                "Export annotations",
-                text + "\n\n" + "\n".join(report.warnings[:30]),
-            )
-        self.ctx.window.statusBar().showMessage(text, 8000)
-
-    def _import(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(
-            self.ctx.window, "Import annotations", "", "COCO JSON or CVAT XML (*.json *.xml)"
-        )
-        if path:
-            self.run_import(Path(path))
-
-    def run_import(self, path: Path, fmt: str | None = None) -> Any:
-        """Import in the background; returns the job."""
-        from forensics.annotations.exchange import IMPORTERS, import_annotations
-
-        root = self.ctx.case_root()
-        if fmt is not None and fmt not in IMPORTERS:
-            raise ValueError(fmt)
-
-        def work(progress: ProgressFn, cancel: CancelToken) -> Any:
-            from forensics.annotations.service import AnnotationService
-
-            with Case.open(root) as case:  # type: ignore[arg-type]
-                svc = AnnotationService(case)
-                try:
-                    return import_annotations(svc, path, fmt, progress=progress, cancel=cancel)
-                finally:
-                    svc.close()
-
-        job = self.ctx.runner.start(f"Importing annotations from {path.name}", work)
-        job.signals.finished.connect(lambda report: self._imported(report, path))
-        job.signals.failed.connect(lambda m, _tb: self._failed(f"import of {path}: {m}"))
-        return job
-
-    def _imported(self, report: Any, path: Path) -> None:
+    def _after_import(self) -> None:
         self._reload(thumbnails=True)
         if self._controller is not None:
             self._controller.refresh()
-        self.ctx.signals.case_changed.emit()
-        text = (
-            f"{report.imported} imported, {report.tracks} track(s), {report.duplicates} "
-            f"already in the case, {len(report.rejected)} rejected"
-        )
-        if report.rejected or report.warnings:
-            QMessageBox.warning(
-                self.ctx.window,
-                f"Import of {path.name}",
-                text + "\n\n" + "\n".join((report.rejected + report.warnings)[:40]),
-            )
-        self.ctx.window.statusBar().showMessage(text, 8000)
