@@ -1,9 +1,11 @@
-"""What every CLI command shares: exit codes, opening a case, resolving item ids."""
+"""What every CLI command shares: exit codes, opening a case, resolving ids, common options."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from forensics.case import Case
 from forensics.errors import NotFoundError
@@ -13,6 +15,11 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_INTERRUPTED = 130
+
+T = TypeVar("T")
+
+Command = Callable[[argparse.Namespace], int]
+"""What a subcommand runs: the parsed arguments in, the exit code out."""
 
 
 class UsageError(Exception):
@@ -24,6 +31,18 @@ def open_case(path: str, *, readonly: bool = False) -> Case:
     return Case.open(Path(path), readonly=readonly)
 
 
+def resolved(lookup: Callable[[str], T], ref: str) -> T:
+    """`lookup(ref)` for an id or id prefix typed on the command line.
+
+    Raises:
+        UsageError: no record, or several, match `ref`.
+    """
+    try:
+        return lookup(ref)
+    except NotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def resolve_item(case: Case, ref: str) -> str:
     """An item id from a full id or a unique prefix of one.
 
@@ -33,12 +52,46 @@ def resolve_item(case: Case, ref: str) -> str:
     found = case.items.find(ref)
     if found is not None:
         return found.id
-    try:
-        return case.items.resolve_prefix(ref)
-    except NotFoundError as exc:
-        raise UsageError(str(exc)) from exc
+    return resolved(case.items.resolve_prefix, ref)
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     """The `--json` flag every listing command takes."""
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def case_command(
+    sub: argparse._SubParsersAction[Any],
+    name: str,
+    func: Command,
+    *,
+    help: str,
+    case_arg: str = "case_dir",
+    json: bool = True,
+) -> argparse.ArgumentParser:
+    """A subcommand that works on one case: the case folder is its first argument.
+
+    Args:
+        sub: the subparsers to add it to.
+        name: the command's name.
+        func: what it runs.
+        help: one line for `--help`.
+        case_arg: the name of the case folder's argument.
+        json: whether it takes `--json`.
+
+    Returns:
+        The command's parser, for its own arguments.
+    """
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    parser.add_argument(case_arg)
+    if json:
+        add_json_flag(parser)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def add_actor_flags(parser: argparse.ArgumentParser, *, reason: bool = True) -> None:
+    """`--examiner` (who acts) and `--reason` (why), which a command that writes logs."""
+    parser.add_argument("--examiner", help="who does this (default: the case's examiner)")
+    if reason:
+        parser.add_argument("--reason", help="why, for the custody log")

@@ -19,6 +19,7 @@ from app.cli.common import (
     add_json_flag,
     open_case,
 )
+from app.cli.geo_check_cmds import register_geo_checks
 from app.cli.geo_hypothesis_cmds import register_geo
 from app.cli.output import print_json, say, table, warn
 from forensics.case import Case
@@ -59,11 +60,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=cmd_geocode)
 
     geo_parser = sub.add_parser("geo", help="geolocation hypotheses")
-    register_geo(
-        geo_parser.add_subparsers(
-            dest="geo_command", metavar="ACTION", parser_class=type(geo_parser)
-        )
+    geo = geo_parser.add_subparsers(
+        dest="geo_command", metavar="ACTION", parser_class=type(geo_parser)
     )
+    register_geo(geo)
+    register_geo_checks(geo)
 
     p = sub.add_parser("export", help="export the case in an exchange format")
     p.add_argument("case_dir")

@@ -1,37 +1,37 @@
-"""`pwb geo add | edit | link | list | show | auto | check | sun`: geolocation hypotheses."""
+"""`pwb geo add | edit | link | list | show`: recording geolocation hypotheses.
+
+The checks on them (`auto`, `check`, `sun`) are registered from `geo_check_cmds`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.cli.common import (
-    EXIT_FINDINGS,
     EXIT_OK,
-    EXIT_PARTIAL,
     UsageError,
-    add_json_flag,
+    add_actor_flags,
+    case_command,
     open_case,
     resolve_item,
+    resolved,
 )
-from app.cli.output import print_json, say, table, warn
+from app.cli.output import print_json, say, table
 
 if TYPE_CHECKING:
     from geoloc.evidence import Support
-    from geoloc.hypotheses import Hypothesis, HypothesisService
+    from geoloc.hypotheses import Hypothesis
 
 # geoloc (and geopy under it) is imported by the commands that use it, so every other `pwb`
 # command starts without loading it.
-from forensics.errors import NotFoundError
 from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STATUSES
 
 
 def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
-    """Add the `pwb geo` actions."""
-    p = geo.add_parser("add", help="record a hypothesis for an item")
-    p.add_argument("case_dir")
+    """Add the `pwb geo` actions that record and show hypotheses."""
+    p = case_command(geo, "add", cmd_add, help="record a hypothesis for an item")
     p.add_argument("--item", required=True)
     p.add_argument("--place", help="a place name (looked up when no position is given)")
     p.add_argument("--lat", type=float)
@@ -50,13 +50,11 @@ def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--frames", help="a frame range FIRST-LAST of a video")
     p.add_argument("--analyst")
     p.add_argument("--notes", default="")
-    p.add_argument("--examiner")
-    p.add_argument("--reason")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_add)
+    add_actor_flags(p)
 
-    p = geo.add_parser("edit", help="change a hypothesis (the old version stays in its history)")
-    p.add_argument("case_dir")
+    p = case_command(
+        geo, "edit", cmd_edit, help="change a hypothesis (the old version stays in its history)"
+    )
     p.add_argument("hypothesis")
     for name in ("status", "confidence", "notes", "analyst", "place"):
         p.add_argument(f"--{name}")
@@ -64,13 +62,9 @@ def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--lon", type=float)
     p.add_argument("--radius-m", type=float)
     p.add_argument("--method", action="append", dest="methods")
-    p.add_argument("--examiner")
-    p.add_argument("--reason")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_edit)
+    add_actor_flags(p)
 
-    p = geo.add_parser("link", help="attach supporting or contradicting evidence")
-    p.add_argument("case_dir")
+    p = case_command(geo, "link", cmd_link, help="attach supporting or contradicting evidence")
     p.add_argument("hypothesis")
     stance = p.add_mutually_exclusive_group(required=True)
     stance.add_argument("--supporting", action="store_const", const="supporting", dest="stance")
@@ -83,56 +77,13 @@ def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("--clue", help="label of the observation; links with one label are one clue")
     p.add_argument("--note", default="")
-    p.add_argument("--examiner")
-    p.add_argument("--reason")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_link)
+    add_actor_flags(p)
 
-    p = geo.add_parser("list", help="list hypotheses with their support")
-    p.add_argument("case_dir")
+    p = case_command(geo, "list", cmd_list, help="list hypotheses with their support")
     p.add_argument("--item")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_list)
 
-    p = geo.add_parser("show", help="one hypothesis with its evidence and history")
-    p.add_argument("case_dir")
+    p = case_command(geo, "show", cmd_show, help="one hypothesis with its evidence and history")
     p.add_argument("hypothesis")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_show)
-
-    p = geo.add_parser("auto", help="make hypotheses from positions in the media's metadata")
-    p.add_argument("case_dir")
-    p.add_argument("--item")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_auto)
-
-    p = geo.add_parser("check", help="flag hypotheses that contradict metadata or each other")
-    p.add_argument("case_dir")
-    p.add_argument("--item")
-    p.add_argument(
-        "--threshold-m",
-        type=float,
-        default=1000.0,
-        help="gap between uncertainty circles that counts as far (default 1000)",
-    )
-    add_json_flag(p)
-    p.set_defaults(func=cmd_check)
-
-    p = geo.add_parser("sun", help="the sun's azimuth and elevation at a hypothesis")
-    p.add_argument("case_dir")
-    p.add_argument("hypothesis")
-    p.add_argument(
-        "--time", required=True, help="ISO 8601 with offset, e.g. 2025-05-01T10:00+08:00"
-    )
-    p.add_argument(
-        "--shadow-azimuth",
-        type=float,
-        help="a shadow direction measured on the frame (degrees from north)",
-    )
-    p.add_argument("--tolerance", type=float, default=15.0)
-    add_json_flag(p)
-    p.set_defaults(func=cmd_sun)
 
 
 # helpers --------------------------------------------------------------------------------------
@@ -164,13 +115,6 @@ def _area(text: str | None) -> list[list[float]] | None:
         raise UsageError(f"--area {text!r}: expected LON,LAT pairs separated by spaces") from exc
 
 
-def _hypothesis(service: HypothesisService, ref: str) -> Hypothesis:
-    try:
-        return service.get(ref)
-    except NotFoundError as exc:
-        raise UsageError(str(exc)) from exc
-
-
 def _row(h: Hypothesis, s: Support) -> list[str]:
     where = f"{h.lat:.5f}, {h.lon:.5f}"
     size = "area" if h.area else (f"±{h.radius_m:g} m" if h.radius_m is not None else "")
@@ -190,7 +134,6 @@ def _row(h: Hypothesis, s: Support) -> list[str]:
 
 
 # commands -------------------------------------------------------------------------------------
-# commands ---------------------------------------------------------------------------------------
 def cmd_add(args: argparse.Namespace) -> int:
     from geoloc.hypotheses import HypothesisDraft, HypothesisService
 
@@ -245,7 +188,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     with open_case(args.case_dir) as case:
         service = HypothesisService(case)
         h = service.update(
-            _hypothesis(service, args.hypothesis).id,
+            resolved(service.get, args.hypothesis).id,
             changes,
             actor=args.examiner,
             reason=args.reason,
@@ -262,7 +205,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
     with open_case(args.case_dir) as case:
         service = HypothesisService(case)
-        h = _hypothesis(service, args.hypothesis)
+        h = resolved(service.get, args.hypothesis)
         link = service.link(
             h.id,
             stance=args.stance,
@@ -319,7 +262,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with open_case(args.case_dir, readonly=True) as case:
         service = HypothesisService(case)
-        h = _hypothesis(service, args.hypothesis)
+        h = resolved(service.get, args.hypothesis)
         links = service.links(h.id)
         history = service.history(h.id)
         doc = _json(h, service.support(h.id))
@@ -351,84 +294,4 @@ def cmd_show(args: argparse.Namespace) -> int:
                 f"v{e.version} {e.created_at} {e.created_by} {e.action} "
                 f"{json.dumps(e.changes, ensure_ascii=False)}"
             )
-    return EXIT_OK
-
-
-def cmd_auto(args: argparse.Namespace) -> int:
-    from geoloc.auto import hypotheses_from_metadata
-
-    with open_case(args.case_dir) as case:
-        item_id = resolve_item(case, args.item) if args.item else None
-        result = hypotheses_from_metadata(case, item_id, actor=args.examiner)
-        if args.json:
-            print_json(
-                {
-                    "created": [h.id for h in result.created],
-                    "existing": result.existing,
-                    "problems": result.problems,
-                }
-            )
-        else:
-            say(
-                f"{len(result.created)} hypotheses from metadata, {result.existing} already "
-                "recorded"
-            )
-            for problem in result.problems:
-                warn(problem)
-    return EXIT_PARTIAL if result.problems else EXIT_OK
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from geoloc.auto import check_case
-
-    with open_case(args.case_dir, readonly=True) as case:
-        item_id = resolve_item(case, args.item) if args.item else None
-        flags = check_case(case, item_id, threshold_m=args.threshold_m)
-    if args.json:
-        print_json({"flags": [f.to_json() for f in flags]})
-    else:
-        for f in flags:
-            say(f"{f.kind}: {f.message}")
-        if not flags:
-            say("no inconsistencies")
-    return EXIT_FINDINGS if flags else EXIT_OK
-
-
-def cmd_sun(args: argparse.Namespace) -> int:
-    from geoloc.hypotheses import HypothesisService
-    from geoloc.sun import check_shadow, sun_position
-
-    try:
-        when = datetime.fromisoformat(args.time.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UsageError(f"--time {args.time!r} is not an ISO 8601 time") from exc
-    with open_case(args.case_dir, readonly=True) as case:
-        h = _hypothesis(HypothesisService(case), args.hypothesis)
-    sun = sun_position(when, h.lat, h.lon)
-    doc: dict[str, Any] = {"hypothesis_id": h.id, **sun.to_json()}
-    if args.shadow_azimuth is not None:
-        c = check_shadow(sun, args.shadow_azimuth, args.tolerance)
-        doc["shadow_check"] = {
-            "predicted_deg": round(c.predicted, 2),
-            "measured_deg": round(c.measured, 2),
-            "difference_deg": round(c.difference, 2),
-            "tolerance_deg": c.tolerance,
-            "consistent": c.consistent,
-        }
-    if args.json:
-        print_json(doc)
-    else:
-        say(
-            f"sun at {h.place_name or h.id[:8]} ({h.lat:.4f}, {h.lon:.4f}) {sun.when_utc}: "
-            f"azimuth {sun.azimuth:.1f}°, elevation {sun.elevation:.1f}°, shadows point "
-            f"{sun.shadow_azimuth:.1f}°" + ("" if sun.is_up else " (the sun is down)")
-        )
-        if "shadow_check" in doc:
-            c2 = doc["shadow_check"]
-            say(
-                f"measured shadow {c2['measured_deg']}°: {c2['difference_deg']}° off, "
-                + ("consistent" if c2["consistent"] else "inconsistent")
-            )
-    if "shadow_check" in doc and not doc["shadow_check"]["consistent"]:
-        return EXIT_FINDINGS
     return EXIT_OK
