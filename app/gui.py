@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from forensics.case import Case, is_case
 from forensics.jobs import CancelToken, ProgressFn
+from ui.after_paint import after_first_paint
 from ui.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ SCREENSHOT_SIZE = (1440, 900)
 IDLE_CHECKS = 3
 """Consecutive quiet polls (100 ms apart) before the window counts as idle."""
 IDLE_TIMEOUT_MS = 120_000
+STARTUP_PROBE_ENV = "PWB_STARTUP_PROBE"
+"""When set, the GUI writes `shown <CPU seconds>` to stdout once its window has painted with
+the case open, and quits: how `bench/gui_startup.py` times the real start-up path."""
 
 
 def application() -> QApplication:
@@ -121,12 +126,20 @@ def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
     elif target is not None:
         window.open_case(target)
 
+    if os.environ.get(STARTUP_PROBE_ENV):
+        after_first_paint(window, lambda: _report_shown(app))
     if screenshot is None:
         return int(app.exec())
     result: dict[str, int] = {}
     when_idle(window, lambda: _save_screenshot(window, screenshot, result))
     app.exec()
     return result.get("code", 1)
+
+
+def _report_shown(app: QApplication) -> None:
+    sys.stdout.write(f"shown {time.process_time()}\n")
+    sys.stdout.flush()
+    app.quit()
 
 
 def _build_then_open(window: Any, root: Path, build: Callable[..., Any]) -> None:

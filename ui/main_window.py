@@ -27,6 +27,7 @@ from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.models import ItemKind
 from forensics.store.catalogue import CatalogueFilter, CatalogueReader
+from ui.after_paint import after_first_paint
 from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         self.signals = WorkbenchSignals(self)
         self.runner = JobRunner(self)
         self._case: Case | None = None
+        self._item_shown = False
+        """Something was selected or shown since the case opened (the first-media pick waits
+        for the first paint and must not replace it)."""
         self._menus: dict[str, QMenu] = {}
         self._docks: dict[str, QDockWidget] = {}
         self._anchors: dict[str, QDockWidget] = {}
@@ -208,18 +212,21 @@ class MainWindow(QMainWindow):
             self._forget_recent(root)
             return False
         self._case = case
+        self._item_shown = False
         info = case.info_or_none()
         title = info.title if info else root.name
         self.setWindowTitle(f"{title} — {APP_NAME}")
         self._remember(root)
         self.signals.case_opened.emit(case)
-        self._select_first_media(case)
+        after_first_paint(self, lambda: self._select_first_media(case))
         self.statusBar().showMessage(f"Opened {root}", 5000)
         return True
 
     def _select_first_media(self, case: Case) -> None:
         """With nothing selected, show the first video (else image) so the viewer, its
         annotations and the details are filled as soon as a case opens."""
+        if case is not self._case or self._item_shown:
+            return  # closed or replaced, or the user (or a caller) picked something first
         if self.catalogue.selected_item_id() or self.tree.selected_item_id():
             return
         only_files = CatalogueFilter(kind=ItemKind.FILE)
@@ -250,12 +257,14 @@ class MainWindow(QMainWindow):
         self.signals.case_changed.emit()
 
     def _on_item_selected(self, item_id: str) -> None:
+        self._item_shown = True
         self._show_item(item_id)
 
     def _show_item(self, item_id: str) -> None:
         self.viewer.show_item(item_id)
 
     def _show_frame(self, item_id: str, index: int) -> None:
+        self._item_shown = True
         self._docks["viewer"].raise_()
         self.viewer.show_item(item_id, frame_index=index)
 

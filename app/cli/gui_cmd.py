@@ -35,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
         case_dir = Path(args.case_dir).expanduser().resolve()
         if not is_case(case_dir):
             raise UsageError(f"{case_dir}: not a case folder (it has no case.db)")
+    from app.qt_startup import start_qt
+
+    start_qt()  # before the GUI's modules: see app/qt_startup.py
     from app.gui import run_gui
 
     return run_gui(case_dir, args.screenshot)

@@ -1,23 +1,33 @@
-"""The case store's handle on one SQLite connection: sqlite-utils' `Database`, as the design
-fixes, with the two behaviours the store relies on made explicit.
+"""The case store's handle on one SQLite connection, with sqlite-utils on demand.
 
-- `query` gives rows as dicts with duplicate column names made unique (`id`, `id_2`), where
-  sqlite-utils would let a joined table's `id` overwrite the first one;
+The store reads and writes through the connection with SQL of its own (every write inside
+`transaction()`), because sqlite-utils' table methods commit as they go (`with conn:`), which
+would end the store's `BEGIN IMMEDIATE` early and let the custody chain fork. sqlite-utils is
+the store's schema-introspection and table layer (`Database.utils`: table and virtual-table
+names, columns, primary keys, row iteration), used by exchange, redaction and merging, which
+work on every table generically.
+
+It is built on first use, not when a case opens: importing sqlite-utils costs 0.15-0.3 s (it
+imports numpy and click, and scans for plugins), which alone would double the GUI's start-up
+(issue 4: a shown main window within twice a bare PySide6 window).
+
+Row semantics the store relies on:
+- `query` gives rows as dicts with duplicate column names made unique (`id`, `id_2`), where a
+  plain dict of a joined row would let the second `id` overwrite the first;
 - `query` refuses statements that return no rows with a clear error (writes go through
-  `conn.execute` inside `transaction()`).
-
-sqlite-utils also turns recursive triggers on, so an INSERT OR REPLACE fires the FTS delete
-trigger. Importing it costs about 0.15 s (it imports numpy when present); that cost is paid
-once, when the first case opens, not when `pwb` or the GUI starts.
+  `conn.execute` inside `transaction()`);
+- recursive triggers are on, so an INSERT OR REPLACE fires the FTS delete trigger.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -44,21 +54,29 @@ def unique_keys(keys: Iterable[str]) -> list[str]:
     return result
 
 
-class Database(sqlite_utils.Database):
-    """One SQLite connection (sqlite-utils) with the store's row semantics.
+class Database:
+    """One SQLite connection with the store's row semantics.
 
     Args:
         conn: an open connection (the store's `connect` sets its pragmas and row factory).
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        # recursive_triggers (sqlite-utils' default): rows an INSERT OR REPLACE removes fire
-        # their delete triggers too, so the FTS index stays right.
-        super().__init__(conn, recursive_triggers=True)
+        self.conn = conn
+        # Rows an INSERT OR REPLACE removes fire their delete triggers too, so the FTS index
+        # stays right (sqlite-utils turns this on for the same reason).
+        conn.execute("PRAGMA recursive_triggers = ON")
 
-    def query(  # type: ignore[override]
-        self, sql: str, params: Params | None = None
-    ) -> Iterator[dict[str, Any]]:
+    @cached_property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils over this same connection, for table introspection and reads.
+
+        Never call its write methods inside `transaction()`: they commit."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, recursive_triggers=True)
+
+    def query(self, sql: str, params: Params | None = None) -> Iterator[dict[str, Any]]:
         """Run a statement that returns rows; the rows come as dicts, read lazily.
 
         Raises:
@@ -69,3 +87,12 @@ class Database(sqlite_utils.Database):
             raise ValueError("query() is for statements that return rows; use conn.execute")
         keys = unique_keys(d[0] for d in cursor.description)
         return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+    def table_names(self) -> list[str]:
+        """Every table, virtual and shadow tables included, in creation order."""
+        rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return [str(r[0]) for r in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()

@@ -13,13 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from forensics.errors import CaseError, SchemaTooNewError
+from forensics.store.database import Database
 from forensics.store.migrations import ALL_COMPONENTS, Migration
-
-if TYPE_CHECKING:
-    from forensics.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +48,6 @@ def connect(path: Path, *, readonly: bool = False) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed custody entry survives power loss, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")
-    # Imported here: sqlite-utils (and numpy with it) loads when the first case opens,
-    # not when `pwb` or the GUI starts.
-    from forensics.store.database import Database
-
     return Database(conn)
 
 

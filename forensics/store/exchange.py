@@ -3,7 +3,8 @@
 Packing, redaction and merging work on every record table the same way (every record table has
 a uuid `id` primary key), so they read and write rows through these generic functions instead
 of each feature's repository. The table and column names used here come from the database's own
-schema (`sqlite_master`, `table_info`), never from the archive or the user, and are quoted.
+schema, read through sqlite-utils (`Database.utils`), never from the archive or the user, and
+are quoted.
 """
 
 from __future__ import annotations
@@ -51,38 +52,29 @@ def vacuum(db: Database) -> None:
     db.conn.execute("VACUUM")
 
 
-def _virtual_tables(db: Database) -> list[str]:
-    return [
-        str(r[0])
-        for r in db.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
-        )
-    ]
-
-
 def data_tables(db: Database) -> list[str]:
-    """Every ordinary table that holds case data (no system, virtual or shadow tables)."""
-    virtual = _virtual_tables(db)
-    out = []
-    for (name,) in db.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
-    ):
-        if name in SYSTEM_TABLES or any(name.startswith(v + "_") for v in virtual):
-            continue
-        out.append(str(name))
-    return out
+    """Every ordinary table that holds case data (no system, virtual or shadow tables), by
+    name."""
+    tables = db.utils.tables
+    virtual = [t.name for t in tables if t.virtual_table_using]
+    return sorted(
+        t.name
+        for t in tables
+        if not t.virtual_table_using
+        and not t.name.startswith("sqlite_")
+        and t.name not in SYSTEM_TABLES
+        and not any(t.name.startswith(v + "_") for v in virtual)
+    )
 
 
 def columns(db: Database, table: str) -> list[str]:
     """The column names of a table, in order."""
-    return [str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({quote(table)})")]
+    return [c.name for c in db.utils.table(table).columns]
 
 
 def has_uuid_id(db: Database, table: str) -> bool:
     """True for a record table: its one-column primary key is `id`."""
-    pks = [r for r in db.conn.execute(f"PRAGMA table_info({quote(table)})") if int(r[5]) > 0]
-    return len(pks) == 1 and pks[0][1] == "id"
+    return db.utils.table(table).pks == ["id"]
 
 
 def record_tables(db: Database) -> list[str]:

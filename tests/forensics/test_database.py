@@ -1,5 +1,6 @@
-"""The store's database handle: sqlite-utils with rows as dicts (duplicate names made unique),
-recursive triggers, table names, and a case store that never pulls in pandas."""
+"""The store's database handle: rows as dicts (duplicate names made unique), recursive
+triggers, table names; sqlite-utils loaded for introspection only, never by opening a case,
+and never pulling in pandas."""
 
 from __future__ import annotations
 
@@ -53,22 +54,38 @@ def test_recursive_triggers_are_on_so_replaced_rows_fire_delete_triggers(tmp_pat
     db.close()
 
 
-def test_a_case_opens_through_sqlite_utils_without_pandas(case: Case) -> None:
+def test_opening_a_case_loads_no_sqlite_utils_and_exchange_reads_tables_through_it(
+    case: Case,
+) -> None:
     root = case.root
     case.close()
     probe = (
         "import json, sys\n"
         "from pathlib import Path\n"
         "from forensics.case import Case\n"
+        "from forensics.store import exchange\n"
+        "heavy = ('sqlite_utils', 'numpy', 'pandas')\n"
         f"with Case.open(Path({str(root)!r})) as c:\n"
         "    n = len(c.items.all_ids())\n"
-        "print(json.dumps([n, [m for m in ('sqlite_utils', 'numpy', 'pandas') "
-        "if m in sys.modules]]))\n"
+        "    before = [m for m in heavy if m in sys.modules]\n"
+        "    tables = exchange.data_tables(c.db)\n"
+        "    cols = exchange.columns(c.db, 'items')\n"
+        "    keyed = exchange.has_uuid_id(c.db, 'items')\n"
+        "after = [m for m in heavy if m in sys.modules]\n"
+        "print(json.dumps([n, before, after, tables, cols, keyed]))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    count, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    count, before, after, tables, cols, keyed = json.loads(done.stdout.strip().splitlines()[-1])
     assert count == 0
-    assert loaded == ["sqlite_utils", "numpy"] or loaded == ["sqlite_utils"]
+    assert before == []
+    assert "sqlite_utils" in after
+    assert "pandas" not in after
+    assert "items" in tables
+    assert not any(t.startswith(("items_fts", "sqlite_")) for t in tables)
+    assert not {"custody", "case_info", "schema_version"} & set(tables)
+    assert cols[:3] == ["id", "kind", "name"]
+    assert {"sha256", "md5", "created_at"} <= set(cols)
+    assert keyed is True

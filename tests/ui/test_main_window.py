@@ -128,3 +128,35 @@ def test_a_folder_that_is_not_a_case_is_refused_with_a_dialog(
     assert not window.open_case(tmp_path)
     assert window.current_case() is None
     assert "not a case folder" in shown[0]
+
+
+def test_the_first_video_is_shown_once_the_window_has_painted(
+    make_window, qtbot, case: Case, corpus: Path
+) -> None:
+    from tests.ui.helpers import populate
+
+    ids = populate(case, corpus)
+    window = make_window()
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=15000) as shown:
+        window.open_case(case.root)
+        # Not yet: the pick waits for the first paint, so OpenCV loads after it.
+        assert window.viewer.current_frame() is None
+    assert shown.args[:2] == [ids["counter.mp4"], 0]
+
+
+def test_the_first_media_pick_never_replaces_what_was_picked_first(
+    make_window, qtbot, case: Case, corpus: Path
+) -> None:
+    from tests.ui.helpers import populate
+
+    ids = populate(case, corpus)
+    window = make_window()
+    still = ids["gps_control_eiffel.jpg"]
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=15000) as shown:
+        window.open_case(case.root)
+        window.signals.item_selected.emit(still)
+    assert shown.args[:2] == [still, -1]
+    qtbot.wait(300)  # the deferred pick has run by now: it must have left the still alone
+    frame = window.viewer.current_frame()
+    assert frame is not None
+    assert (frame.item_id, frame.frame_index) == (still, -1)
