@@ -10,7 +10,8 @@ from app.cli.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
-    add_json_flag,
+    add_actor_flags,
+    case_command,
     open_case,
     resolve_item,
 )
@@ -35,14 +36,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     top.set_defaults(func=lambda args: _help(top))
 
-    p = cmds.add_parser("list", help="list the case's annotations")
-    p.add_argument("case_dir")
+    p = case_command(cmds, "list", cmd_list, help="list the case's annotations")
     _filters(p)
-    add_json_flag(p)
-    p.set_defaults(func=cmd_list)
 
-    p = cmds.add_parser("add", help="annotate one frame of a video (or a still image)")
-    p.add_argument("case_dir")
+    p = case_command(cmds, "add", cmd_add, help="annotate one frame of a video (or a still image)")
     p.add_argument("item", help="the media item (id or unique prefix)")
     p.add_argument(
         "--frame", type=int, default=-1, help="frame index (0-based); omit for a still image"
@@ -62,20 +59,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="TYPE:ID",
         help=f"what it supports ({', '.join(TargetType.ALL)})",
     )
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_add)
+    add_actor_flags(p, reason=False)
 
-    p = cmds.add_parser("export", help="export annotations as COCO, CVAT, MOT or drawn PNGs")
-    p.add_argument("case_dir")
+    p = case_command(
+        cmds, "export", cmd_export, help="export annotations as COCO, CVAT, MOT or drawn PNGs"
+    )
     p.add_argument("--format", required=True, choices=list(EXPORTERS), dest="fmt")
     p.add_argument("out", help="the folder to write into")
     _filters(p)
-    add_json_flag(p)
-    p.set_defaults(func=cmd_export)
 
-    p = cmds.add_parser("import", help="import COCO JSON or CVAT for video XML")
-    p.add_argument("case_dir")
+    p = case_command(cmds, "import", cmd_import, help="import COCO JSON or CVAT for video XML")
     p.add_argument("file")
     p.add_argument(
         "--format",
@@ -84,9 +77,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="guessed from the content when left out",
     )
     p.add_argument("--item", help="the media item for files from other tools (no hashes)")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_import)
+    add_actor_flags(p, reason=False)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:

@@ -11,7 +11,8 @@ from app.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
-    add_json_flag,
+    add_actor_flags,
+    case_command,
     open_case,
     resolve_item,
 )
@@ -25,15 +26,13 @@ from forensics.models import Item, ItemKind
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the case commands to `pwb`."""
-    p = sub.add_parser("init", help="create a new case folder")
-    p.add_argument("case_dir")
+    p = case_command(sub, "init", cmd_init, help="create a new case folder")
     p.add_argument("--title", required=True)
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_init)
+    add_actor_flags(p, reason=False)
 
-    p = sub.add_parser("add", help="register a physical item (drone, camera module, chip)")
-    p.add_argument("case_dir")
+    p = case_command(
+        sub, "add", cmd_add, help="register a physical item (drone, camera module, chip)"
+    )
     p.add_argument(
         "--kind", default=ItemKind.HARDWARE, choices=[ItemKind.HARDWARE, ItemKind.COMPONENT]
     )
@@ -44,65 +43,48 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--exhibit")
     p.add_argument("--note")
     p.add_argument("--tag", action="append", default=[], dest="tags")
-    p.add_argument("--examiner")
-    p.add_argument("--reason")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_add)
+    add_actor_flags(p)
 
-    p = sub.add_parser("edit", help="change an item's name, markings, note, tags or parent")
-    p.add_argument("case_dir")
+    p = case_command(
+        sub, "edit", cmd_edit, help="change an item's name, markings, note, tags or parent"
+    )
     p.add_argument("item")
     for name in ("name", "serial", "marking", "exhibit", "note", "status", "parent"):
         p.add_argument(f"--{name}")
     p.add_argument("--tag", action="append", dest="tags")
-    p.add_argument("--examiner")
-    p.add_argument("--reason")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_edit)
+    add_actor_flags(p)
 
-    p = sub.add_parser("ingest", help="copy files, folders and disk images into the case")
-    p.add_argument("case_dir")
+    p = case_command(
+        sub, "ingest", cmd_ingest, help="copy files, folders and disk images into the case"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--parent")
-    p.add_argument("--examiner")
+    add_actor_flags(p)
     p.add_argument("--note")
-    p.add_argument("--reason")
     p.add_argument("--no-extract", action="store_true", help="do not extract metadata after ingest")
     p.add_argument(
         "--no-expand",
         action="store_true",
         help="do not open disk images to ingest the files inside",
     )
-    add_json_flag(p)
-    p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("items", help="list or search items")
-    p.add_argument("case_dir")
+    p = case_command(sub, "items", cmd_items, help="list or search items")
     p.add_argument("--search")
     p.add_argument("--kind", action="append")
     p.add_argument("--tag")
     p.add_argument("--parent")
     p.add_argument("--limit", type=int)
-    add_json_flag(p)
-    p.set_defaults(func=cmd_items)
 
-    p = sub.add_parser("show", help="everything about one item")
-    p.add_argument("case_dir")
+    p = case_command(sub, "show", cmd_show, help="everything about one item")
     p.add_argument("item")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("log", help="print the custody log")
-    p.add_argument("case_dir")
+    p = case_command(sub, "log", cmd_log, help="print the custody log")
     p.add_argument("--item")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_log)
 
-    p = sub.add_parser("verify", help="re-hash the evidence and re-walk the custody chain")
-    p.add_argument("case_dir")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_verify)
+    p = case_command(
+        sub, "verify", cmd_verify, help="re-hash the evidence and re-walk the custody chain"
+    )
+    add_actor_flags(p, reason=False)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

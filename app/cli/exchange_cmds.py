@@ -16,7 +16,9 @@ from app.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
+    add_actor_flags,
     add_json_flag,
+    case_command,
     open_case,
     resolve_item,
 )
@@ -52,8 +54,9 @@ EXPORTS: dict[str, Exporter] = {"case-uco": _case_uco, "csv": _csv}
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the exchange commands to `pwb`."""
-    p = sub.add_parser("pack", help="pack a case or a selection into one .pwbcase file")
-    p.add_argument("case_dir")
+    p = case_command(
+        sub, "pack", cmd_pack, help="pack a case or a selection into one .pwbcase file"
+    )
     p.add_argument("out", help="the archive to write (.pwbcase)")
     p.add_argument(
         "--items",
@@ -65,9 +68,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--redact", choices=PROFILES, default="none")
     p.add_argument("--sign", metavar="KEYFILE", help="sign the manifest with a team key")
     p.add_argument("--reason", help="why the case is packed (kept in the manifest and log)")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_pack)
+    add_actor_flags(p, reason=False)
 
     p = sub.add_parser("unpack", help="check a received archive and unpack it as a case")
     p.add_argument("archive")
@@ -77,28 +78,20 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add_json_flag(p)
     p.set_defaults(func=cmd_unpack)
 
-    p = sub.add_parser("merge", help="merge a team's archive into an existing case")
-    p.add_argument("case_dir")
+    p = case_command(sub, "merge", cmd_merge, help="merge a team's archive into an existing case")
     p.add_argument("archive")
     _trust_flags(p)
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_merge)
+    add_actor_flags(p, reason=False)
 
-    p = sub.add_parser("conflicts", help="list merge conflicts waiting for a decision")
-    p.add_argument("case_dir")
+    p = case_command(
+        sub, "conflicts", cmd_conflicts, help="list merge conflicts waiting for a decision"
+    )
     p.add_argument("--all", action="store_true", help="resolved ones too")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_conflicts)
 
-    p = sub.add_parser("resolve", help="settle a merge conflict")
-    p.add_argument("case_dir")
+    p = case_command(sub, "resolve", cmd_resolve, help="settle a merge conflict")
     p.add_argument("conflict")
     p.add_argument("--keep", choices=("mine", "theirs"), required=True)
-    p.add_argument("--reason")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_resolve)
+    add_actor_flags(p)
 
     p = sub.add_parser("keygen", help="make a team signing key (OUT and OUT.pub)")
     p.add_argument("out")
@@ -106,13 +99,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add_json_flag(p)
     p.set_defaults(func=cmd_keygen)
 
-    p = sub.add_parser("report", help="write an HTML or PDF report of the case")
-    p.add_argument("case_dir")
+    p = case_command(sub, "report", cmd_report, help="write an HTML or PDF report of the case")
     p.add_argument("out", help="OUT.html or OUT.pdf")
     p.add_argument("--items", nargs="+", metavar="ID")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_report)
+    add_actor_flags(p, reason=False)
 
     registry = getattr(geo_cmds, "EXPORTERS", None)
     if isinstance(registry, dict):

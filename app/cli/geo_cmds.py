@@ -16,7 +16,9 @@ from app.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
+    add_actor_flags,
     add_json_flag,
+    case_command,
     open_case,
 )
 from app.cli.geo_check_cmds import register_geo_checks
@@ -66,8 +68,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     register_geo(geo)
     register_geo_checks(geo)
 
-    p = sub.add_parser("export", help="export the case in an exchange format")
-    p.add_argument("case_dir")
+    p = case_command(sub, "export", cmd_export, help="export the case in an exchange format")
     p.add_argument(
         "--format",
         required=True,
@@ -75,9 +76,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="geojson or kml (and the formats other features add)",
     )
     p.add_argument("out", help="the file to write")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_export)
+    add_actor_flags(p, reason=False)
 
 
 # commands ---------------------------------------------------------------------------------------

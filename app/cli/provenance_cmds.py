@@ -10,7 +10,16 @@ import argparse
 from typing import Any
 
 from app.cli import provenance_report_cmds, provenance_sources_cmds
-from app.cli.common import EXIT_OK, UsageError, add_json_flag, open_case, resolve_item
+from app.cli.common import (
+    EXIT_OK,
+    UsageError,
+    add_actor_flags,
+    add_json_flag,
+    case_command,
+    open_case,
+    resolve_item,
+    resolved,
+)
 from app.cli.output import print_json, say, table
 from forensics.case import Case
 from forensics.errors import NotFoundError
@@ -32,8 +41,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this feature's subcommands to `pwb`."""
     p = sub.add_parser("mfr", help="the manufacturers registry")
     msub = p.add_subparsers(dest="mfr_command", metavar="ACTION", required=True)
-    a = msub.add_parser("add", help="register a manufacturer")
-    a.add_argument("case")
+    a = case_command(msub, "add", cmd_mfr_add, help="register a manufacturer", case_arg="case")
     a.add_argument("name")
     a.add_argument(
         "--alias",
@@ -47,18 +55,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     a.add_argument("--notes")
     a.add_argument("--listing-status", help="sanctions or listing status, as you found it")
     a.add_argument("--listing-source", help="id of the source of the listing status")
-    a.add_argument("--examiner")
-    add_json_flag(a)
-    a.set_defaults(func=cmd_mfr_add)
-    ls = msub.add_parser("list", help="list the registered manufacturers")
-    ls.add_argument("case")
-    add_json_flag(ls)
-    ls.set_defaults(func=cmd_mfr_list)
+    add_actor_flags(a, reason=False)
+    case_command(
+        msub, "list", cmd_mfr_list, help="list the registered manufacturers", case_arg="case"
+    )
 
     p = sub.add_parser("component", help="components inside recovered hardware")
     csub = p.add_subparsers(dest="component_command", metavar="ACTION", required=True)
-    a = csub.add_parser("add", help="record a component inside an item")
-    a.add_argument("case")
+    a = case_command(
+        csub, "add", cmd_component_add, help="record a component inside an item", case_arg="case"
+    )
     a.add_argument("--parent", required=True, help="the item holding it (id or prefix)")
     a.add_argument(
         "--function", required=True, help=f"what it does ({', '.join(FUNCTIONS[:8])}, ...)"
@@ -70,25 +76,25 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     a.add_argument("--lot-code")
     a.add_argument("--photo", action="append", default=[], help="photo item id (repeatable)")
     a.add_argument("--notes")
-    a.add_argument("--examiner")
-    add_json_flag(a)
-    a.set_defaults(func=cmd_component_add)
-    ls = csub.add_parser("list", help="list the components with their manufacturers")
-    ls.add_argument("case")
-    add_json_flag(ls)
-    ls.set_defaults(func=cmd_component_list)
+    add_actor_flags(a, reason=False)
+    case_command(
+        csub,
+        "list",
+        cmd_component_list,
+        help="list the components with their manufacturers",
+        case_arg="case",
+    )
 
-    p = sub.add_parser("link", help="attribute a component to a manufacturer")
-    p.add_argument("case")
+    p = case_command(
+        sub, "link", cmd_link, help="attribute a component to a manufacturer", case_arg="case"
+    )
     p.add_argument("component", help="component id or prefix")
     p.add_argument("--manufacturer", required=True, help="name, alias or id")
     p.add_argument("--basis", required=True, choices=Basis.ALL)
     p.add_argument("--confidence", default=Confidence.POSSIBLE, choices=Confidence.ALL)
     p.add_argument("--source", action="append", default=[], help="source id (repeatable)")
     p.add_argument("--note")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_link)
+    add_actor_flags(p, reason=False)
 
     p = sub.add_parser("markings", help="manufacturer suggestions for a marking")
     p.add_argument("marking")
@@ -131,10 +137,7 @@ def resolve_component(case: Case, ref: str) -> Component:
     Raises:
         UsageError: no component matches.
     """
-    try:
-        return ProvenanceRepository(case.db).resolve_prefix(Component, ref)
-    except NotFoundError as exc:
-        raise UsageError(str(exc)) from exc
+    return resolved(lambda r: ProvenanceRepository(case.db).resolve_prefix(Component, r), ref)
 
 
 def cmd_mfr_add(args: argparse.Namespace) -> int:

@@ -6,7 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
+from app.cli.common import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    add_json_flag,
+    case_command,
+    open_case,
+    resolve_item,
+)
 from app.cli.output import ProgressBar, print_json, say, table, warn
 from forensics.provenance.origins import origins
 from forensics.provenance.search import search_parts
@@ -15,11 +22,14 @@ from forensics.textsafe import escape_name
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the origins, search-parts and demo subcommands."""
-    p = sub.add_parser("origins", help="each component's country, shares by country/function")
-    p.add_argument("case")
+    p = case_command(
+        sub,
+        "origins",
+        cmd_origins,
+        help="each component's country, shares by country/function",
+        case_arg="case",
+    )
     p.add_argument("--item", help="only this item's subtree (id or prefix)")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_origins)
 
     p = sub.add_parser("search-parts", help="find a part number, marking or maker in cases")
     p.add_argument("dirs", nargs="+", metavar="DIR")
@@ -29,11 +39,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add_json_flag(p)
     p.set_defaults(func=cmd_search_parts)
 
-    p = sub.add_parser("demo", help="build (or bring up to date) the demo case")
-    p.add_argument("case_dir")
+    p = case_command(sub, "demo", cmd_demo, help="build (or bring up to date) the demo case")
     p.add_argument("--rebuild", action="store_true", help="build again even when up to date")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_demo)
 
 
 def _pct(share: float) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import EXIT_OK, UsageError, add_json_flag, open_case
+from app.cli.common import EXIT_OK, add_actor_flags, case_command, open_case, resolved
 from app.cli.output import print_json, say, table
-from forensics.errors import NotFoundError
 from forensics.provenance.figures import reported_figures
 from forensics.provenance.models import CITATION_TARGETS, SOURCE_KINDS, Claim, Source
 from forensics.provenance.sources import (
@@ -26,8 +25,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the source, claim, figure and cite subcommands."""
     p = sub.add_parser("source", help="sources graded with the Admiralty system")
     ssub = p.add_subparsers(dest="source_command", metavar="ACTION", required=True)
-    a = ssub.add_parser("add", help="register a source")
-    a.add_argument("case")
+    a = case_command(ssub, "add", cmd_source_add, help="register a source", case_arg="case")
     a.add_argument("--kind", required=True, choices=SOURCE_KINDS)
     a.add_argument("--title", required=True)
     a.add_argument("--author")
@@ -38,68 +36,54 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--grade", default="F6", help="reliability A-F and credibility 1-6, e.g. B2 (default F6)"
     )
     a.add_argument("--notes")
-    a.add_argument("--examiner")
-    add_json_flag(a)
-    a.set_defaults(func=cmd_source_add)
-    ls = ssub.add_parser("list", help="list sources with grades and claims")
-    ls.add_argument("case")
-    add_json_flag(ls)
-    ls.set_defaults(func=cmd_source_list)
-    g = ssub.add_parser("grade", help="change a source's grade")
-    g.add_argument("case")
+    add_actor_flags(a, reason=False)
+    case_command(
+        ssub, "list", cmd_source_list, help="list sources with grades and claims", case_arg="case"
+    )
+    g = case_command(
+        ssub, "grade", cmd_source_grade, help="change a source's grade", case_arg="case"
+    )
     g.add_argument("source")
     g.add_argument("grade")
-    g.add_argument("--reason")
-    g.add_argument("--examiner")
-    add_json_flag(g)
-    g.set_defaults(func=cmd_source_grade)
+    add_actor_flags(g)
 
     p = sub.add_parser("claim", help="claims made by sources")
     csub = p.add_subparsers(dest="claim_command", metavar="ACTION", required=True)
-    a = csub.add_parser("add", help="record a claim with its date")
-    a.add_argument("case")
+    a = case_command(
+        csub, "add", cmd_claim_add, help="record a claim with its date", case_arg="case"
+    )
     a.add_argument("--source", required=True)
     a.add_argument("--text", required=True)
     a.add_argument("--date", help="the date the claim refers to (YYYY[-MM[-DD]] or YYYY-Qn)")
-    a.add_argument("--examiner")
-    add_json_flag(a)
-    a.set_defaults(func=cmd_claim_add)
+    add_actor_flags(a, reason=False)
 
     p = sub.add_parser("figure", help="figures given by sources")
     fsub = p.add_subparsers(dest="figure_command", metavar="ACTION", required=True)
-    a = fsub.add_parser("add", help="record a figure citing its sources")
-    a.add_argument("case")
+    a = case_command(
+        fsub, "add", cmd_figure_add, help="record a figure citing its sources", case_arg="case"
+    )
     a.add_argument("--what", required=True)
     a.add_argument("--value", required=True, type=float)
     a.add_argument("--unit", required=True)
     a.add_argument("--as-of")
     a.add_argument("--claim")
     a.add_argument("--source", action="append", default=[])
-    a.add_argument("--examiner")
-    add_json_flag(a)
-    a.set_defaults(func=cmd_figure_add)
-    ls = fsub.add_parser("list", help="list figures with their sources")
-    ls.add_argument("case")
-    add_json_flag(ls)
-    ls.set_defaults(func=cmd_figure_list)
+    add_actor_flags(a, reason=False)
+    case_command(
+        fsub, "list", cmd_figure_list, help="list figures with their sources", case_arg="case"
+    )
 
-    p = sub.add_parser("cite", help="make a record cite a source")
-    p.add_argument("case")
+    p = case_command(sub, "cite", cmd_cite, help="make a record cite a source", case_arg="case")
     p.add_argument("source")
     p.add_argument("--target-type", required=True, choices=CITATION_TARGETS)
     p.add_argument("--target", required=True, help="the citing record's id")
     p.add_argument("--locator", help="page, post number, timestamp")
     p.add_argument("--note")
-    p.add_argument("--examiner")
-    add_json_flag(p)
-    p.set_defaults(func=cmd_cite)
+    add_actor_flags(p, reason=False)
 
 
 def _source_id(repo: ProvenanceRepository, ref: str) -> str:
-    try:
-        return repo.resolve_prefix(Source, ref).id
-    except NotFoundError as exc:
-        raise UsageError(str(exc)) from exc
+    return resolved(lambda r: repo.resolve_prefix(Source, r), ref).id
 
 
 def cmd_source_add(args: argparse.Namespace) -> int:
@@ -184,10 +168,7 @@ def cmd_figure_add(args: argparse.Namespace) -> int:
         repo = ProvenanceRepository(case.db)
         claim_id = None
         if args.claim:
-            try:
-                claim_id = repo.resolve_prefix(Claim, args.claim).id
-            except NotFoundError as exc:
-                raise UsageError(str(exc)) from exc
+            claim_id = resolved(lambda r: repo.resolve_prefix(Claim, r), args.claim).id
         figure = add_figure(
             case,
             what=args.what,
