@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.cli.output import print_json, say, table
 from forensics.case import Case
 from forensics.errors import NotFoundError
 
@@ -95,3 +96,44 @@ def add_actor_flags(parser: argparse.ArgumentParser, *, reason: bool = True) -> 
     parser.add_argument("--examiner", help="who does this (default: the case's examiner)")
     if reason:
         parser.add_argument("--reason", help="why, for the custody log")
+
+
+def reply(args: argparse.Namespace, document: Any, line: str) -> int:
+    """Report what a command did: `document` under `--json`, else `line`; exit 0.
+
+    Commands that make or change one record all answer this way, so the choice lives here.
+
+    Args:
+        args: the parsed arguments (their `json` flag decides).
+        document: the JSON document to print.
+        line: the one line of human output.
+
+    Returns:
+        `EXIT_OK`.
+    """
+    if args.json:
+        print_json(document)
+    else:
+        say(line)
+    return EXIT_OK
+
+
+def listing(
+    args: argparse.Namespace, document: Any, rows: list[list[str]], headers: list[str]
+) -> int:
+    """Print a listing: `document` under `--json`, else `rows` as a table; exit 0.
+
+    Args:
+        args: the parsed arguments (their `json` flag decides).
+        document: the JSON document to print.
+        rows: the table's rows, names already escaped.
+        headers: the table's column titles.
+
+    Returns:
+        `EXIT_OK`.
+    """
+    if args.json:
+        print_json(document)
+    else:
+        table(rows, headers)
+    return EXIT_OK

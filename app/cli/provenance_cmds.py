@@ -16,7 +16,9 @@ from app.cli.common import (
     add_actor_flags,
     add_json_flag,
     case_command,
+    listing,
     open_case,
+    reply,
     resolve_item,
     resolved,
 )
@@ -154,20 +156,15 @@ def cmd_mfr_add(args: argparse.Namespace) -> int:
             listing_source_id=args.listing_source,
             actor=args.examiner,
         )
-    if args.json:
-        print_json(maker.record())
-    else:
-        say(f"{maker.id}  {escape_name(maker.name)}  {maker.place()}")
-    return EXIT_OK
+    return reply(args, maker.record(), f"{maker.id}  {escape_name(maker.name)}  {maker.place()}")
 
 
 def cmd_mfr_list(args: argparse.Namespace) -> int:
     with open_case(args.case, readonly=True) as case:
         makers = ProvenanceRepository(case.db).all(Manufacturer, order="name COLLATE NOCASE")
-    if args.json:
-        print_json({"manufacturers": [m.record() for m in makers]})
-        return EXIT_OK
-    table(
+    return listing(
+        args,
+        {"manufacturers": [m.record() for m in makers]},
         [
             [
                 m.id[:8],
@@ -181,7 +178,6 @@ def cmd_mfr_list(args: argparse.Namespace) -> int:
         ],
         ["ID", "NAME", "CC", "CITY", "ALIASES", "LISTING"],
     )
-    return EXIT_OK
 
 
 def cmd_component_add(args: argparse.Namespace) -> int:
@@ -227,17 +223,14 @@ def cmd_component_list(args: argparse.Namespace) -> int:
         for c in repo.components_under(None):
             makers = [repo.get(Manufacturer, k.manufacturer_id) for k in repo.links_of(c.id)]
             rows.append((c, case.items.get(c.id).name, makers))
-    if args.json:
-        print_json(
-            {
-                "components": [
-                    {**c.record(), "name": name, "manufacturers": [m.name for m in makers]}
-                    for c, name, makers in rows
-                ]
-            }
-        )
-        return EXIT_OK
-    table(
+    return listing(
+        args,
+        {
+            "components": [
+                {**c.record(), "name": name, "manufacturers": [m.name for m in makers]}
+                for c, name, makers in rows
+            ]
+        },
         [
             [
                 c.id[:8],
@@ -250,7 +243,6 @@ def cmd_component_list(args: argparse.Namespace) -> int:
         ],
         ["ID", "NAME", "FUNCTION", "PART", "MANUFACTURER"],
     )
-    return EXIT_OK
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -267,21 +259,17 @@ def cmd_link(args: argparse.Namespace) -> int:
             source_ids=args.source,
             actor=args.examiner,
         )
-    if args.json:
-        print_json(
-            {
-                **link.record(),
-                "manufacturer": maker.name,
-                "country_code": maker.country_code,
-                "sources": args.source,
-            }
-        )
-    else:
-        say(
-            f"{link.id}  {component.id[:8]} -> {escape_name(maker.name)} "
-            f"({maker.country_code or '??'}) {link.basis}, {link.confidence}"
-        )
-    return EXIT_OK
+    return reply(
+        args,
+        {
+            **link.record(),
+            "manufacturer": maker.name,
+            "country_code": maker.country_code,
+            "sources": args.source,
+        },
+        f"{link.id}  {component.id[:8]} -> {escape_name(maker.name)} "
+        f"({maker.country_code or '??'}) {link.basis}, {link.confidence}",
+    )
 
 
 def cmd_markings(args: argparse.Namespace) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import EXIT_OK, add_actor_flags, case_command, open_case, resolved
-from app.cli.output import print_json, say, table
+from app.cli.common import add_actor_flags, case_command, listing, open_case, reply, resolved
 from forensics.provenance.figures import reported_figures
 from forensics.provenance.models import CITATION_TARGETS, SOURCE_KINDS, Claim, Source
 from forensics.provenance.sources import (
@@ -101,21 +100,16 @@ def cmd_source_add(args: argparse.Namespace) -> int:
             actor=args.examiner,
         )
         doc = source_json(case, source)
-    if args.json:
-        print_json(doc)
-    else:
-        say(f"{source.id}  {doc['grade_meaning']}  {escape_name(source.title)}")
-    return EXIT_OK
+    return reply(args, doc, f"{source.id}  {doc['grade_meaning']}  {escape_name(source.title)}")
 
 
 def cmd_source_list(args: argparse.Namespace) -> int:
     with open_case(args.case, readonly=True) as case:
         sources = ProvenanceRepository(case.db).all(Source, order="published, title")
         docs = [source_json(case, s) for s in sources]
-    if args.json:
-        print_json({"sources": docs})
-        return EXIT_OK
-    table(
+    return listing(
+        args,
+        {"sources": docs},
         [
             [
                 d["id"][:8],
@@ -129,7 +123,6 @@ def cmd_source_list(args: argparse.Namespace) -> int:
         ],
         ["ID", "GRADE", "KIND", "PUBLISHED", "CLAIMS", "TITLE"],
     )
-    return EXIT_OK
 
 
 def cmd_source_grade(args: argparse.Namespace) -> int:
@@ -139,11 +132,7 @@ def cmd_source_grade(args: argparse.Namespace) -> int:
             case, _source_id(repo, args.source), args.grade, actor=args.examiner, reason=args.reason
         )
         doc = source_json(case, source)
-    if args.json:
-        print_json(doc)
-    else:
-        say(f"{source.id}  {doc['grade_meaning']}")
-    return EXIT_OK
+    return reply(args, doc, f"{source.id}  {doc['grade_meaning']}")
 
 
 def cmd_claim_add(args: argparse.Namespace) -> int:
@@ -156,11 +145,11 @@ def cmd_claim_add(args: argparse.Namespace) -> int:
             claim_date=args.date,
             actor=args.examiner,
         )
-    if args.json:
-        print_json(claim.record())
-    else:
-        say(f"{claim.id}  {claim.claim_date or 'undated'}  {escape_name(claim.text)}")
-    return EXIT_OK
+    return reply(
+        args,
+        claim.record(),
+        f"{claim.id}  {claim.claim_date or 'undated'}  {escape_name(claim.text)}",
+    )
 
 
 def cmd_figure_add(args: argparse.Namespace) -> int:
@@ -179,20 +168,19 @@ def cmd_figure_add(args: argparse.Namespace) -> int:
             source_ids=tuple(_source_id(repo, s) for s in args.source),
             actor=args.examiner,
         )
-    if args.json:
-        print_json(figure.record())
-    else:
-        say(f"{figure.id}  {figure.value:g} {escape_name(figure.unit)}  {escape_name(figure.what)}")
-    return EXIT_OK
+    return reply(
+        args,
+        figure.record(),
+        f"{figure.id}  {figure.value:g} {escape_name(figure.unit)}  {escape_name(figure.what)}",
+    )
 
 
 def cmd_figure_list(args: argparse.Namespace) -> int:
     with open_case(args.case, readonly=True) as case:
         figures = reported_figures(case)
-    if args.json:
-        print_json({"figures": [f.to_json() for f in figures]})
-        return EXIT_OK
-    table(
+    return listing(
+        args,
+        {"figures": [f.to_json() for f in figures]},
         [
             [
                 escape_name(f.display_value()),
@@ -204,7 +192,6 @@ def cmd_figure_list(args: argparse.Namespace) -> int:
         ],
         ["FIGURE", "AS OF", "WHAT", "SOURCES"],
     )
-    return EXIT_OK
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
@@ -219,8 +206,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
             note=args.note,
             actor=args.examiner,
         )
-    if args.json:
-        print_json(citation.record())
-    else:
-        say(f"{citation.id}  {args.target_type} {args.target} cites {citation.source_id}")
-    return EXIT_OK
+    return reply(
+        args,
+        citation.record(),
+        f"{citation.id}  {args.target_type} {args.target} cites {citation.source_id}",
+    )
