@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.cli import geo_cmds
 from app.cli.common import (
@@ -19,11 +20,13 @@ from app.cli.common import (
     add_actor_flags,
     add_json_flag,
     case_command,
+    listing,
     open_case,
+    reply,
     resolve_item,
 )
 from app.cli.interrupt import long_work
-from app.cli.output import print_json, say, table, warn
+from app.cli.output import print_json, say, warn
 from forensics.case import Case
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
     # The exchange code (cryptography, the archive and report writers) loads when one of
     # these commands runs, not with every `pwb` command: `pwb gui` starts through here.
     from forensics.exchange.archive_checks import Limits
+
+T = TypeVar("T")
 
 Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
 
@@ -135,14 +140,30 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(trusted=trusted, require_signature=args.require_signature)
 
 
-def _refused(exc: ArchiveError, as_json: bool) -> int:
-    if as_json:
-        print_json({"ok": False, "refused": True, "reasons": exc.reasons})
-    else:
-        warn("refused: the archive was not unpacked; nothing was written")
-        for reason in exc.reasons:
-            say(f"REFUSED {reason}")
-    return EXIT_FINDINGS
+def _received(args: argparse.Namespace, label: str, work: Callable[..., T]) -> T | None:
+    """Run `work` (unpack or merge) on a received archive with the trust flags, a progress
+    bar and Ctrl-C; a refused archive is reported here.
+
+    Args:
+        args: the parsed arguments (`--trust`, `--require-signature`, `--examiner`, `--json`).
+        label: the progress bar's label.
+        work: the core call, given `limits`, `actor`, `progress` and `cancel`.
+
+    Returns:
+        What `work` returned, or None when the archive was refused (the refusal was printed;
+        exit with `EXIT_FINDINGS`).
+    """
+    with long_work(label) as (bar, cancel):
+        try:
+            return work(limits=_limits(args), actor=args.examiner, progress=bar, cancel=cancel)
+        except ArchiveError as exc:
+            if args.json:
+                print_json({"ok": False, "refused": True, "reasons": exc.reasons})
+            else:
+                warn("refused: the archive was not unpacked; nothing was written")
+                for reason in exc.reasons:
+                    say(f"REFUSED {reason}")
+            return None
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
@@ -178,18 +199,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_unpack(args: argparse.Namespace) -> int:
     from forensics.exchange.unpack import unpack_archive
 
-    with long_work("unpack") as (bar, cancel):
-        try:
-            result = unpack_archive(
-                Path(args.archive),
-                Path(args.dest),
-                limits=_limits(args),
-                actor=args.examiner,
-                progress=bar,
-                cancel=cancel,
-            )
-        except ArchiveError as exc:
-            return _refused(exc, args.json)
+    result = _received(args, "unpack", partial(unpack_archive, Path(args.archive), Path(args.dest)))
+    if result is None:
+        return EXIT_FINDINGS
     data = result.to_json()
     if args.json:
         print_json(data)
@@ -210,18 +222,10 @@ def cmd_unpack(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from forensics.exchange.merge import merge_archive
 
-    with open_case(args.case_dir) as case, long_work("merge") as (bar, cancel):
-        try:
-            result = merge_archive(
-                case,
-                Path(args.archive),
-                limits=_limits(args),
-                actor=args.examiner,
-                progress=bar,
-                cancel=cancel,
-            )
-        except ArchiveError as exc:
-            return _refused(exc, args.json)
+    with open_case(args.case_dir) as case:
+        result = _received(args, "merge", partial(merge_archive, case, Path(args.archive)))
+    if result is None:
+        return EXIT_FINDINGS
     data = result.to_json()
     if args.json:
         print_json(data)
@@ -246,17 +250,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
     with open_case(args.case_dir, readonly=True) as case:
         found = conflicts_json(case, only_open=not args.all)
-    if args.json:
-        print_json({"conflicts": found})
-    else:
-        table(
-            [
-                [c["id"], c["status"], c["table"], c["record_id"], ", ".join(c["columns"])]
-                for c in found
-            ],
-            ["ID", "STATUS", "TABLE", "RECORD", "COLUMNS"],
-        )
-    return EXIT_OK
+    return listing(
+        args,
+        {"conflicts": found},
+        [
+            [c["id"], c["status"], c["table"], c["record_id"], ", ".join(c["columns"])]
+            for c in found
+        ],
+        ["ID", "STATUS", "TABLE", "RECORD", "COLUMNS"],
+    )
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
@@ -275,11 +277,11 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         resolved = resolve_conflict(
             case, ids[0], args.keep, actor=args.examiner, reason=args.reason
         )
-    if args.json:
-        print_json({"id": resolved.id, "status": resolved.status})
-    else:
-        say(f"conflict {resolved.id}: {resolved.status}")
-    return EXIT_OK
+    return reply(
+        args,
+        {"id": resolved.id, "status": resolved.status},
+        f"conflict {resolved.id}: {resolved.status}",
+    )
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
@@ -325,18 +327,12 @@ def cmd_report(args: argparse.Namespace) -> int:
                 summary = write_report(
                     case, out, items=items, actor=args.examiner, progress=bar, cancel=cancel
                 )
-    if args.json:
-        print_json(summary)
-    else:
-        say(f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']})")
-    return EXIT_OK
+    return reply(
+        args, summary, f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']})"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     with open_case(args.case_dir) as case:
         summary = EXPORTS[args.fmt](case, Path(args.out), args.examiner)
-    if args.json:
-        print_json(summary)
-    else:
-        say(f"wrote {summary['path']} ({args.fmt}, sha256 {summary['sha256']})")
-    return EXIT_OK
+    return reply(args, summary, f"wrote {summary['path']} ({args.fmt}, sha256 {summary['sha256']})")
