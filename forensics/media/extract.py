@@ -8,10 +8,12 @@ derived files) and one "extracted" custody entry, in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 import weakref
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +22,7 @@ from forensics.errors import CancelledError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.media.extractors import REGISTRY, Extractor, Output, Source, applicable
 from forensics.media.records import MetadataRecord, Position, Track
-from forensics.media.worker import ProcessRunner
+from forensics.media.worker import ProcessRunner, Task
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
@@ -67,6 +69,7 @@ class MetadataResult:
 @dataclass
 class _Pending:
     item: Item
+    chosen: list[Extractor]
     outputs: list[tuple[Extractor, Output]] = field(default_factory=list)
 
 
@@ -126,20 +129,30 @@ def extract_items(
 ) -> list[MetadataResult]:
     """Extract many items, storing them `BATCH` at a time.
 
-    Cancelling stops after the current file; what was extracted before is stored.
+    Files stream through the worker (see `ProcessRunner.run_many`) while finished ones are
+    stored here, so reading and storing overlap. A file that hangs or crashes the worker gets
+    a "timeout" or "failed" record naming it; the others are unaffected. Cancelling stops
+    after the current file; what was extracted before is stored.
+
+    Raises:
+        ValueError: an unknown extractor name.
+        NotFoundError: an unknown item id.
     """
+    if extractors is not None:
+        unknown = [n for n in extractors if n not in REGISTRY]
+        if unknown:
+            raise ValueError(f"unknown extractor(s): {', '.join(unknown)}")
     cancel = cancel or CancelToken()
     own_runner = runner is None
     worker = runner or ProcessRunner()
     ids = list(item_ids)
     results: list[MetadataResult] = []
-    pending: list[_Pending] = []
-    try:
-        for n, item_id in enumerate(ids):
-            if cancel.cancelled:
-                break
+    planned: deque[_Pending] = deque()  # sent to the worker, in order, not all answered
+    done: list[_Pending] = []
+
+    def tasks() -> Iterator[Task]:
+        for item_id in ids:
             item = case.items.get(item_id)
-            progress(n, len(ids), item.name)
             source = _source(case, item)
             chosen = [] if source is None else _choose(source, extractors)
             if source is None or not chosen:
@@ -150,20 +163,31 @@ def extract_items(
                 )
                 results.append(MetadataResult(item.id, skipped=reason))
                 continue
-            job = _Pending(item)
-            try:
-                for extractor in chosen:
-                    job.outputs.append((extractor, worker.run(extractor.name, source, cancel)))
-            except CancelledError:
-                break
-            pending.append(job)
-            if len(pending) >= BATCH:
-                results.extend(_store(case, pending, actor))
-                pending = []
-        results.extend(_store(case, pending, actor))
+            planned.append(_Pending(item, chosen))
+            for extractor in chosen:
+                yield extractor.name, source
+
+    finished = 0
+    try:
+        with contextlib.closing(worker.run_many(tasks(), cancel)) as answers:
+            for _index, output in answers:
+                job = planned[0]
+                job.outputs.append((job.chosen[len(job.outputs)], output))
+                if len(job.outputs) < len(job.chosen):
+                    continue
+                planned.popleft()
+                done.append(job)
+                finished += 1
+                progress(finished, len(ids), job.item.name)
+                if len(done) >= BATCH:
+                    results.extend(_store(case, done, actor))
+                    done = []
+    except CancelledError:
+        log.info("extraction cancelled after %d of %d items", finished, len(ids))
     finally:
         if own_runner:
             worker.close()
+    results.extend(_store(case, done, actor))
     progress(len(ids), len(ids), "done")
     by_id = {r.item_id: r for r in results}
     return [by_id[i] for i in ids if i in by_id]
@@ -172,9 +196,6 @@ def extract_items(
 def _choose(source: Source, names: Sequence[str] | None) -> list[Extractor]:
     found = applicable(source.mime, source.name)
     if names is not None:
-        unknown = [n for n in names if n not in REGISTRY]
-        if unknown:
-            raise ValueError(f"unknown extractor(s): {', '.join(unknown)}")
         found = [e for e in found if e.name in names]
     return found
 
@@ -260,8 +281,7 @@ def _save(
         )
         for t in output.tracks
     ]
-    stored = repo.save(record, positions, tracks)
-    state = repo.record_state(stored.id)
+    stored, state = repo.save_with_state(record, positions, tracks)
     case.custody.append(
         Action.EXTRACTED,
         who,

@@ -34,6 +34,15 @@ def points_digest(points: tuple[TrackPoint, ...] | list[TrackPoint]) -> str:
     return hashlib.sha256(canonical_json([p.to_json() for p in points]).encode("ascii")).hexdigest()
 
 
+def _real(value: float) -> float:
+    """A value as a REAL column gives it back (an int stored there reads as a float)."""
+    return float(value)
+
+
+def _real_or_none(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _row_to_record(row: Mapping[str, Any]) -> MetadataRecord:
     return MetadataRecord(
         id=row["id"],
@@ -222,13 +231,45 @@ class MediaRepository:
         Returns:
             The record as stored (its id may be the existing one).
         """
+        return self.save_with_state(record, positions, tracks)[0]
+
+    def save_with_state(
+        self, record: MetadataRecord, positions: list[Position], tracks: list[Track]
+    ) -> tuple[MetadataRecord, dict[str, Any]]:
+        """`save`, also returning the state `record_state` would read back, without reading.
+
+        Reading every record back to digest it for the custody entry cost as much as storing
+        it; the state is built from what was written instead, with the column types SQLite
+        gives back (REAL columns read as floats). A record with tracks is read back (rare,
+        and its points digest must come from the stored points).
+
+        Returns:
+            The record as stored and its canonical state.
+        """
+        stored, stored_positions = self._write(record, positions, tracks)
+        if tracks:
+            state = self.record_state(stored.id)
+            assert state is not None
+            return stored, state
+        state = stored.to_json()
+        state["positions"] = [p.to_json() for p in sorted(stored_positions, key=lambda p: p.id)]
+        state["tracks"] = []
+        return stored, state
+
+    def _write(
+        self, record: MetadataRecord, positions: list[Position], tracks: list[Track]
+    ) -> tuple[MetadataRecord, list[Position]]:
         if not self._db.conn.in_transaction:
             raise RuntimeError("media records are saved inside a transaction")
         conn = self._db.conn
-        existing = self.find_record(record.item_id, record.extractor)
+        existing = conn.execute(
+            "SELECT id, created_at, created_by FROM media_metadata "
+            "WHERE item_id = ? AND extractor = ?",
+            (record.item_id, record.extractor),
+        ).fetchone()
         if existing is not None:
             record = MetadataRecord(
-                id=existing.id,
+                id=existing["id"],
                 item_id=record.item_id,
                 extractor=record.extractor,
                 extractor_version=record.extractor_version,
@@ -237,11 +278,11 @@ class MediaRepository:
                 facts=record.facts,
                 warnings=record.warnings,
                 errors=record.errors,
-                created_at=existing.created_at,
-                created_by=existing.created_by,
+                created_at=existing["created_at"],
+                created_by=existing["created_by"],
                 updated_at=record.created_at,
             )
-            self._delete_children(existing.id)
+            self._delete_children(record.id)
             conn.execute(
                 "UPDATE media_metadata SET extractor_version = ?, source_sha256 = ?, "
                 "status = ?, facts = ?, warnings = ?, errors = ?, updated_at = ? WHERE id = ?",
@@ -276,14 +317,32 @@ class MediaRepository:
                     record.updated_at,
                 ),
             )
-        for p in positions:
-            conn.execute(
-                "INSERT INTO media_positions (id, item_id, metadata_id, source, lat, lon, alt, "
-                "direction, time, detail, extractor, extractor_version, source_sha256, "
-                "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        stored_positions = [
+            Position(
+                id=p.id,
+                item_id=record.item_id,
+                lat=_real(p.lat),
+                lon=_real(p.lon),
+                alt=_real_or_none(p.alt),
+                source=p.source,
+                time=p.time,
+                direction=_real_or_none(p.direction),
+                detail=p.detail,
+                extractor=record.extractor,
+                extractor_version=record.extractor_version,
+                source_sha256=record.source_sha256,
+                created_at=p.created_at or record.created_at,
+            )
+            for p in positions
+        ]
+        conn.executemany(
+            "INSERT INTO media_positions (id, item_id, metadata_id, source, lat, lon, alt, "
+            "direction, time, detail, extractor, extractor_version, source_sha256, "
+            "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
                     p.id,
-                    record.item_id,
+                    p.item_id,
                     record.id,
                     p.source,
                     p.lat,
@@ -292,13 +351,15 @@ class MediaRepository:
                     p.direction,
                     p.time,
                     p.detail,
-                    record.extractor,
-                    record.extractor_version,
-                    record.source_sha256,
-                    p.created_at or record.created_at,
+                    p.extractor,
+                    p.extractor_version,
+                    p.source_sha256,
+                    p.created_at,
                     record.created_by,
-                ),
-            )
+                )
+                for p in stored_positions
+            ],
+        )
         for t in tracks:
             conn.execute(
                 "INSERT INTO media_tracks (id, item_id, metadata_id, layout, point_count, "
@@ -343,7 +404,7 @@ class MediaRepository:
                     for p in t.points
                 ],
             )
-        return record
+        return record, stored_positions
 
     def _delete_children(self, metadata_id: str) -> None:
         conn = self._db.conn
