@@ -13,11 +13,13 @@ from app.cli.common import (
     EXIT_PARTIAL,
     add_actor_flags,
     case_command,
+    listing,
     open_case,
+    reply,
     resolve_item,
 )
 from app.cli.interrupt import long_work
-from app.cli.output import print_json, say, table
+from app.cli.output import print_json, say
 from app.services import post_ingest_steps
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
@@ -91,11 +93,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     case = Case.create(Path(args.case_dir), title=args.title, examiner=args.examiner)
     with case:
         info = case.info
-        if args.json:
-            print_json({"case_dir": str(case.root), **info.__dict__})
-        else:
-            say(f"created case {info.case_id} '{info.title}' in {case.root}")
-    return EXIT_OK
+        return reply(
+            args,
+            {"case_dir": str(case.root), **info.__dict__},
+            f"created case {info.case_id} '{info.title}' in {case.root}",
+        )
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -174,24 +176,22 @@ def cmd_items(args: argparse.Namespace) -> int:
         items = case.items.search(
             args.search, kinds=args.kind, tag=args.tag, parent_id=parent, limit=args.limit
         )
-    if args.json:
-        print_json({"count": len(items), "items": [i.to_json() for i in items]})
-    else:
-        table(
+    return listing(
+        args,
+        {"count": len(items), "items": [i.to_json() for i in items]},
+        [
             [
-                [
-                    i.id,
-                    i.kind,
-                    i.name,
-                    "" if i.size is None else str(i.size),
-                    i.mime or "",
-                    (i.sha256 or "")[:16],
-                ]
-                for i in items
-            ],
-            ["ID", "KIND", "NAME", "SIZE", "TYPE", "SHA256"],
-        )
-    return EXIT_OK
+                i.id,
+                i.kind,
+                i.name,
+                "" if i.size is None else str(i.size),
+                i.mime or "",
+                (i.sha256 or "")[:16],
+            ]
+            for i in items
+        ],
+        ["ID", "KIND", "NAME", "SIZE", "TYPE", "SHA256"],
+    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -225,14 +225,12 @@ def cmd_log(args: argparse.Namespace) -> int:
     with open_case(args.case_dir, readonly=True) as case:
         item_id = resolve_item(case, args.item) if args.item else None
         entries = case.custody.entries(item_id=item_id)
-    if args.json:
-        print_json({"entries": [e.to_json() for e in entries]})
-    else:
-        table(
-            [[str(e.seq), e.at, e.actor, e.action, e.item_id or "", e.hash[:16]] for e in entries],
-            ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "HASH"],
-        )
-    return EXIT_OK
+    return listing(
+        args,
+        {"entries": [e.to_json() for e in entries]},
+        [[str(e.seq), e.at, e.actor, e.action, e.item_id or "", e.hash[:16]] for e in entries],
+        ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "HASH"],
+    )
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -14,11 +14,13 @@ from app.cli.common import (
     UsageError,
     add_actor_flags,
     case_command,
+    listing,
     open_case,
+    reply,
     resolve_item,
     resolved,
 )
-from app.cli.output import print_json, say, table
+from app.cli.output import print_json, say
 
 if TYPE_CHECKING:
     from geoloc.evidence import Support
@@ -162,14 +164,12 @@ def cmd_add(args: argparse.Namespace) -> int:
             actor=args.examiner,
             reason=args.reason,
         )
-        if args.json:
-            print_json(_json(h, service.support(h.id)))
-        else:
-            say(
-                f"hypothesis {h.id}: {h.place_name or ''} {h.lat:.5f}, {h.lon:.5f} "
-                f"({h.status}, {h.confidence})"
-            )
-    return EXIT_OK
+        return reply(
+            args,
+            _json(h, service.support(h.id)),
+            f"hypothesis {h.id}: {h.place_name or ''} {h.lat:.5f}, {h.lon:.5f} "
+            f"({h.status}, {h.confidence})",
+        )
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -193,11 +193,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
             actor=args.examiner,
             reason=args.reason,
         )
-        if args.json:
-            print_json(_json(h, service.support(h.id)))
-        else:
-            say(f"hypothesis {h.id}: version {h.version}")
-    return EXIT_OK
+        return reply(
+            args, _json(h, service.support(h.id)), f"hypothesis {h.id}: version {h.version}"
+        )
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -217,15 +215,13 @@ def cmd_link(args: argparse.Namespace) -> int:
             reason=args.reason,
         )
         s = service.support(h.id)
-        if args.json:
-            print_json({"link": link.__dict__, "support": s.__dict__})
-        else:
-            say(
-                f"linked {link.kind} {link.target_id} ({link.stance}) to {h.id[:8]}; "
-                f"{s.independent_supporting} independent supporting clue(s)"
-                + (" (weak)" if s.weak else "")
-            )
-    return EXIT_OK
+        return reply(
+            args,
+            {"link": link.__dict__, "support": s.__dict__},
+            f"linked {link.kind} {link.target_id} ({link.stance}) to {h.id[:8]}; "
+            f"{s.independent_supporting} independent supporting clue(s)"
+            + (" (weak)" if s.weak else ""),
+        )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -236,10 +232,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         service = HypothesisService(case)
         hypotheses = service.hypotheses(item_id)
         supports = service.supports()
-        if args.json:
-            print_json({"hypotheses": [_json(h, supports[h.id]) for h in hypotheses]})
-            return EXIT_OK
-        table(
+        return listing(
+            args,
+            {"hypotheses": [_json(h, supports[h.id]) for h in hypotheses]},
             [_row(h, supports[h.id]) for h in hypotheses],
             [
                 "id",
@@ -254,7 +249,6 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "clues",
             ],
         )
-    return EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
