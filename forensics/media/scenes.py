@@ -9,17 +9,16 @@ Frame numbers fed to a detector are the frame's presentation time times the stre
 rate (PySceneDetect's PyAV numbering), so variable-frame-rate clips give the same cuts as the
 goldens; each cut is reported with the real decoded-frame index and its presentation time.
 
-The exact scan decodes each frame once with OpenCV in a worker thread (OpenCV releases the
-GIL) while this thread scores the previous frame; see `forensics.media.scenes_fast` for the
-keyframe-first scan.
+The exact scan decodes each frame once with PyAV (FFmpeg's threads decode ahead on every core)
+and has swscale convert and shrink it in one pass to the comparison size, instead of building a
+full-size BGR image first as OpenCV's `read()` does (`forensics.media.scene_video`); see
+`forensics.media.scenes_fast` for the keyframe-first scan.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,24 +30,17 @@ import numpy.typing as npt
 
 from forensics.errors import CancelledError, UnsupportedMediaError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.media.timeline import read_rate
-from forensics.media.video_reader import open_capture
+from forensics.media.scene_video import (
+    TARGET_WIDTH,
+    Shrinker,
+    decoded_frames,
+    downscaled_size,
+    open_video,
+)
 
 log = logging.getLogger(__name__)
 
 Image = npt.NDArray[np.uint8]
-
-TARGET_WIDTH = 256
-"""Frames are compared at about this width (PySceneDetect's `DEFAULT_MIN_WIDTH`)."""
-
-
-def downscaled_size(width: int, height: int) -> tuple[int, int]:
-    """The size a frame is compared at (PySceneDetect's `compute_downscale_factor`)."""
-    longest = max(width, height)
-    if longest < TARGET_WIDTH:
-        return width, height
-    factor = longest / float(TARGET_WIDTH)
-    return max(1, round(width / factor)), max(1, round(height / factor))
 
 
 class SceneDetector(Protocol):
@@ -246,61 +238,6 @@ class SceneScan:
         )
 
 
-_QUEUE_DEPTH = 16
-_END = None
-
-
-class _Decoder(threading.Thread):
-    """Reads frames with OpenCV and downscales them, ahead of the scoring thread."""
-
-    def __init__(self, path: Path | bytes) -> None:
-        super().__init__(name="scene-decode", daemon=False)
-        self.cap = open_capture(path)
-        self.out: queue.Queue[tuple[int, float, Image] | None] = queue.Queue(_QUEUE_DEPTH)
-        self.stop = threading.Event()
-        self.error: BaseException | None = None
-        width = int(self.cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-        height = int(self.cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        self.size = downscaled_size(width, height)
-
-    def run(self) -> None:
-        try:
-            index = 0
-            while not self.stop.is_set():
-                ok, bgr = self.cap.read()
-                if not ok or bgr is None:
-                    break
-                pts = float(self.cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
-                if (bgr.shape[1], bgr.shape[0]) != self.size:
-                    bgr = cv2.resize(bgr, self.size, interpolation=cv2.INTER_LINEAR)
-                self._put((index, pts, np.asarray(bgr, np.uint8)))
-                index += 1
-        except BaseException as exc:  # handed to the scoring thread
-            self.error = exc
-        finally:
-            self.cap.release()
-            self._put(_END)
-
-    def _put(self, item: tuple[int, float, Image] | None) -> None:
-        while True:
-            try:
-                self.out.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                if self.stop.is_set():
-                    return
-
-    def finish(self) -> None:
-        self.stop.set()
-        while self.is_alive():
-            try:
-                while True:
-                    self.out.get_nowait()
-            except queue.Empty:
-                pass
-            self.join(timeout=0.1)
-
-
 def scan_exact(
     path: Path | bytes,
     detector: SceneDetector | None = None,
@@ -310,41 +247,44 @@ def scan_exact(
 ) -> SceneScan:
     """Score every frame of a video once and return the cuts.
 
+    A packet that does not decode is skipped (FFmpeg's own tools do the same) and counted in
+    the scan's notes, so one damaged frame does not cost the whole scan.
+
     Raises:
-        UnsupportedMediaError: OpenCV cannot open the file, or no frame decodes.
+        UnsupportedMediaError: PyAV cannot open the file, or no frame decodes.
         CancelledError: the token was cancelled.
     """
     detector = detector or make_detector()
-    decoder = _Decoder(path)
-    total = max(0, int(decoder.cap.get(cv2.CAP_PROP_FRAME_COUNT)))
-    rate = read_rate(path) or float(decoder.cap.get(cv2.CAP_PROP_FPS) or 0.0) or 30.0
-    frames: dict[int, tuple[int, float]] = {}
-    cut_nums: list[int] = []
-    count = 0
-    first_pts = 0.0
-    last_pts = 0.0
-    decoder.start()
-    try:
-        while True:
-            item = decoder.out.get()
-            if item is None:
-                break
-            index, pts, image = item
+    with open_video(path) as video:
+        codec = video.stream.codec_context
+        # FFmpeg's frame and slice threads decode ahead on every core while this thread
+        # shrinks and scores; a Python decoding thread only adds GIL hand-overs.
+        codec.thread_type = "AUTO"
+        total = video.stream.frames or 0
+        rate = video.rate
+        shrink = Shrinker(downscaled_size(codec.width or 256, codec.height or 144))
+        frames: dict[int, tuple[int, float]] = {}
+        cut_nums: list[int] = []
+        count = 0
+        first_pts = last_pts = 0.0
+        skipped: list[str] = []
+        for frame in decoded_frames(video, skipped):
             if cancel is not None and cancel.cancelled:
                 raise CancelledError("scene detection cancelled")
-            if index == 0:
+            pts = (
+                video.seconds(frame.pts)
+                if frame.pts is not None
+                else last_pts + (1.0 / rate if count else 0.0)
+            )
+            if count == 0:
                 first_pts = pts
             frame_num = round(pts * rate)
-            frames[frame_num] = (index, pts)
-            cut_nums += detector.process_frame(frame_num, image)
-            count = index + 1
+            frames[frame_num] = (count, pts)
+            cut_nums += detector.process_frame(frame_num, shrink(frame))
+            count += 1
             last_pts = pts
-            if index % 25 == 0:
-                progress(index, total, f"frame {index}")
-        if decoder.error is not None:
-            raise UnsupportedMediaError(f"{_name(path)}: decoding stopped: {decoder.error}")
-    finally:
-        decoder.finish()
+            if count % 25 == 0:
+                progress(count, total, f"frame {count}")
     if count == 0:
         raise UnsupportedMediaError(
             f"{_name(path)}: the file opens as a video but no frame decodes"
@@ -352,7 +292,8 @@ def scan_exact(
     cut_nums += detector.post_process(round(last_pts * rate))
     progress(count, count, "done")
     cuts = tuple(Cut(frames[n][0], frames[n][1], n) for n in cut_nums if n in frames)
-    duration = last_pts + (1.0 / rate if rate else 0.0)
+    duration = last_pts + 1.0 / rate
+    notes = (f"{len(skipped)} packets did not decode and were skipped",) if skipped else ()
     return SceneScan(
         "exact",
         detector.name,
@@ -364,6 +305,7 @@ def scan_exact(
         rate,
         count,
         first_pts,
+        notes,
     )
 
 

@@ -37,12 +37,12 @@ from av.video.reformatter import VideoReformatter
 
 from forensics.errors import CancelledError, UnsupportedMediaError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.media.scene_video import downscaled_size
 from forensics.media.scenes import (
     Cut,
     Image,
     SceneDetector,
     SceneScan,
-    downscaled_size,
     make_detector,
 )
 from forensics.media.timeline import nominal_rate
