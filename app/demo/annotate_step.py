@@ -34,6 +34,32 @@ def _links(ctx: DemoContext, *pairs: tuple[str, str]) -> list[tuple[str, str]]:
     return [(target_type, ctx.ids[key]) for target_type, key in pairs if key in ctx.ids]
 
 
+def _mark(
+    ctx: DemoContext,
+    svc: AnnotationService,
+    key: str,
+    item_id: str,
+    frame_index: int,
+    obj: ObjectBox,
+    label: str,
+    note: str,
+    links: list[tuple[str, str]],
+) -> None:
+    """Box `obj` as drawn in the manifest, under the id derived from `key`, and note the id."""
+    svc.add(
+        item_id,
+        frame_index,
+        "box",
+        box_points(obj.x, obj.y, obj.w, obj.h),
+        label,
+        note=note,
+        links=links,
+        annotation_id=stable_id(key),
+        reason=REASON,
+    )
+    ctx.ids[key] = stable_id(key)
+
+
 def _keyframes(boxes: Sequence[tuple[int, ObjectBox]]) -> list[int]:
     """Greedy: the fewest keyframes whose linear interpolation stays within tolerance."""
     keys = [0]
@@ -89,19 +115,17 @@ def annotate_step(ctx: DemoContext) -> None:
         for obj in lanterns.of_label("lantern"):
             if obj.truncated:
                 continue
-            key = f"annotation:lanterns:{obj.object_id}"
-            svc.add(
+            _mark(
+                ctx,
+                svc,
+                f"annotation:lanterns:{obj.object_id}",
                 footage_id,
                 lanterns.frame_index,
-                "box",
-                box_points(obj.x, obj.y, obj.w, obj.h),
+                obj,
                 "lantern",
-                note="Traditional red Chinese lantern at the roadside",
-                links=_links(ctx, (TargetType.HYPOTHESIS, "nanshan_hypothesis")),
-                annotation_id=stable_id(key),
-                reason=REASON,
+                "Traditional red Chinese lantern at the roadside",
+                _links(ctx, (TargetType.HYPOTHESIS, "nanshan_hypothesis")),
             )
-            ctx.ids[key] = stable_id(key)
 
         track = tracks.create_track(
             svc,
@@ -134,23 +158,22 @@ def annotate_step(ctx: DemoContext) -> None:
 
         window = ctx.footage.best_frame("viewpro_reflection")
         [reflection] = window.of_label("viewpro_reflection")
-        svc.add(
+        _mark(
+            ctx,
+            svc,
+            "annotation:reflection",
             footage_id,
             window.frame_index,
-            "box",
-            box_points(reflection.x, reflection.y, reflection.w, reflection.h),
+            reflection,
             "reflection",
-            note="A Viewpro gimbal camera reflected in the window pane",
-            links=_links(
+            "A Viewpro gimbal camera reflected in the window pane",
+            _links(
                 ctx,
                 (TargetType.COMPONENT, "camera_a40"),
                 (TargetType.MANUFACTURER, "viewpro"),
                 (TargetType.HYPOTHESIS, "nanshan_hypothesis"),
             ),
-            annotation_id=stable_id("annotation:reflection"),
-            reason=REASON,
         )
-        ctx.ids["annotation:reflection"] = stable_id("annotation:reflection")
 
         for name, label, wanted, note in (
             (
@@ -172,19 +195,17 @@ def annotate_step(ctx: DemoContext) -> None:
             for obj in ctx.footage.still(name).objects:
                 if obj.label != wanted:
                     continue
-                key = f"annotation:still:{name}:{obj.object_id}"
-                svc.add(
+                _mark(
+                    ctx,
+                    svc,
+                    f"annotation:still:{name}:{obj.object_id}",
                     still_id,
                     -1,
-                    "box",
-                    box_points(obj.x, obj.y, obj.w, obj.h),
+                    obj,
                     label,
-                    note=note,
-                    annotation_id=stable_id(key),
-                    reason=REASON,
-                    links=_links(ctx, (TargetType.HYPOTHESIS, "nanshan_hypothesis")),
+                    note,
+                    _links(ctx, (TargetType.HYPOTHESIS, "nanshan_hypothesis")),
                 )
-                ctx.ids[key] = stable_id(key)
     finally:
         svc.close()
     log.info(

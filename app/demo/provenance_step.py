@@ -30,6 +30,21 @@ def load_seed() -> dict[str, Any]:
     return data
 
 
+def _cite_sources(
+    ctx: DemoContext, target_type: str, target_id: str, seed_key: str, source_keys: list[str]
+) -> None:
+    """Make a seeded record cite each of its seed sources, with ids derived from the keys."""
+    for key in source_keys:
+        cite(
+            ctx.case,
+            ctx.ids[f"source:{key}"],
+            target_type,
+            target_id,
+            actor=ctx.actor,
+            record_id=stable_id(f"citation:{seed_key}:{key}"),
+        )
+
+
 def provenance_step(ctx: DemoContext) -> None:
     """Add the demo's sources, manufacturers, the ZT-180, components, links, claims, figures."""
     seed = load_seed()
@@ -68,15 +83,7 @@ def provenance_step(ctx: DemoContext) -> None:
             record_id=stable_id(f"manufacturer:{m['key']}"),
         )
         ctx.ids[m["key"]] = maker.id
-        for key in m["sources"]:
-            cite(
-                case,
-                ctx.ids[f"source:{key}"],
-                "manufacturer",
-                maker.id,
-                actor=actor,
-                record_id=stable_id(f"citation:{m['key']}:{key}"),
-            )
+        _cite_sources(ctx, "manufacturer", maker.id, m["key"], m["sources"])
     for i in seed["items"]:
         add_physical_item(
             ctx,
@@ -87,15 +94,7 @@ def provenance_step(ctx: DemoContext) -> None:
             tags=tuple(i["tags"]),
             attributes=i["attributes"],
         )
-        for key in i["sources"]:
-            cite(
-                case,
-                ctx.ids[f"source:{key}"],
-                "item",
-                ctx.ids[i["key"]],
-                actor=actor,
-                record_id=stable_id(f"citation:{i['key']}:{key}"),
-            )
+        _cite_sources(ctx, "item", ctx.ids[i["key"]], i["key"], i["sources"])
     for c in seed["components"]:
         component = add_component(
             case,
