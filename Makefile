@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libx11-xcb1 \
-	fonts-dejavu-core xvfb xauth dosfstools mtools e2fsprogs ewf-tools
+	fonts-dejavu-core xvfb xauth dosfstools mtools e2fsprogs ewf-tools gdisk ntfs-3g
 
 .PHONY: run test lint check sysdeps venv tools bench screenshots clean
 
