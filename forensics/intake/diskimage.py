@@ -1,9 +1,13 @@
 """Opening disk and memory-card images (raw and E01) and ingesting the files inside.
 
 Every file inside the image, deleted ones included, becomes a child item of the image item,
-hashed and stored like any other file, with its path inside the image (prefixed `/p<slot>` on a
-partitioned disk), its deleted flag and its file-system timestamps (UTC). What is walked and
-what is left out (TSK's virtual `$MBR`/`$FAT` files) is explained in `tskwalk`.
+hashed and stored like any other file, with its path inside the image, its deleted flag and its
+file-system timestamps (UTC). On a partitioned disk (MBR or GPT) the path starts with
+`/p<address>`, TSK's address of the partition as `mmls` lists it (so `icat -o` reproduces a
+read); the partition's own number in its table, its name and start sector are kept in the
+item's `partition` attribute. An NTFS named stream (alternate data stream) becomes an item of
+its own, `file:stream`, whose parent is the file's item. What is walked and what is left out
+(TSK's virtual `$MBR`/`$FAT` files, NTFS's `$MFT`...) is explained in `tskwalk` and `ntfs`.
 
 The expansion is resumable: it writes a `disk_image_expanded` custody entry only once every
 file was handled, and a later ingest of the same image (which finds the image already in the
@@ -138,17 +142,23 @@ def _expand(
                 )
             else:
                 entries.append((volume, entry))
-    present = {
-        (c.fs_path_raw, c.attributes.get("fs_inode")): c for c in case.items.children(image.id)
-    }
+    present = {image.id: _present(case, image.id)}
+    # Item ids of the files stored (or found) so far, by path: the parents of their streams.
+    stored: dict[bytes, str] = {}
     total = sum(e.size for _, e in entries)
     done = 0
     for volume, entry in entries:
         cancel.raise_if_cancelled()
         label = f"{image.name}:{escape_name(entry.path_raw)}"
         progress(done, total, label)
-        prior = present.get((entry.path_raw, entry.inode))
+        parent_id = image.id
+        if entry.host is not None and entry.host in stored:
+            parent_id = stored[entry.host]
+            if parent_id not in present:
+                present[parent_id] = _present(case, parent_id)
+        prior = present[parent_id].get((entry.path_raw, entry.inode))
         if prior is not None:
+            stored[entry.path_raw] = prior.id
             outcomes.append(
                 IngestOutcome(
                     label, "duplicate", prior, warnings=(f"already in the case as item {prior.id}",)
@@ -194,7 +204,7 @@ def _expand(
                 entry.size,
                 source,
                 options,
-                parent_id=image.id,
+                parent_id=parent_id,
                 cancel=cancel,
             )
         except OSError as exc:
@@ -205,6 +215,8 @@ def _expand(
             )
             done = start + entry.size
             continue
+        if outcome.item is not None:
+            stored[entry.path_raw] = outcome.item.id
         outcomes.append(replace(outcome, path=label))
     with case.transaction():
         case.custody.append(
@@ -221,7 +233,8 @@ def _expand(
                     }
                     for v in volumes
                 ],
-                "files": len(entries),
+                "files": sum(e.host is None for _, e in entries),
+                "streams": sum(e.host is not None for _, e in entries),
                 "rejected": sum(o.status == "rejected" for o in outcomes[first:]),
             },
             reason=options.reason,
@@ -229,17 +242,24 @@ def _expand(
     progress(total, total, image.name)
 
 
+def _present(case: Case, parent_id: str) -> dict[tuple[bytes | None, Any], Item]:
+    """The children an earlier (interrupted) expansion stored under a parent, by path and inode."""
+    return {
+        (c.fs_path_raw, c.attributes.get("fs_inode")): c for c in case.items.children(parent_id)
+    }
+
+
 def _read(entry: FsEntry, cancel: CancelToken, on_bytes: Any) -> Iterator[bytes]:
     """A file's content from TSK, one chunk at a time, checking `cancel` per chunk."""
     offset = 0
     while offset < entry.size:
         cancel.raise_if_cancelled()
-        data = entry.file.read_random(offset, min(CHUNK, entry.size - offset))
+        data = entry.read(offset, min(CHUNK, entry.size - offset))
         if not data:
             return
         offset += len(data)
         on_bytes(len(data))
-        yield bytes(data)
+        yield data
 
 
 def _source(volume: Any, entry: FsEntry) -> ContentSource:
@@ -254,9 +274,13 @@ def _source(volume: Any, entry: FsEntry) -> ContentSource:
             "the deleted name's metadata now belongs to another file: the content "
             "may not be this file's"
         )
+    warnings.extend(entry.notes)
     attributes: dict[str, Any] = {"fs_inode": entry.inode, "fs_type": volume.fs_type}
     if volume.partition:
         attributes["partition"] = volume.partition
+    if entry.host is not None:
+        attributes["ntfs_stream"] = escape_name(entry.path_raw[len(entry.host) + 1 :])
+        attributes["stream_of"] = escape_name(entry.host)
     return ContentSource(
         name=escape_name(os.path.basename(entry.path_raw)),
         fs_path=escape_name(entry.path_raw),

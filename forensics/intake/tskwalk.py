@@ -15,7 +15,11 @@ What the walk yields, and why:
 - a file whose name survived but whose metadata did not (`meta` is None) is yielded with
   kind "nometa" so the caller can say it was seen but cannot be read.
 
-NTFS alternate data streams are not separated: the default `$DATA` stream is read.
+On NTFS (see `ntfs`): the file system's own files in the root (`$MFT`, `$LogFile`,
+`$Extend`...) are left out for the same reason as the virtual files; a deleted name whose MFT
+record was freed is paired again with that record when the record provably is this file's;
+and each named `$DATA` stream (alternate data stream) of a file or folder is yielded as an
+entry of its own, `path:stream`, right after the file or folder that carries it.
 FAT stores local time without a zone; TSK converts it with the process's time zone, so FAT
 timestamps are only as right as that zone is for the card.
 """
@@ -25,13 +29,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import pytsk3
 
 from forensics.errors import CancelledError
+from forensics.intake import ntfs
 from forensics.jobs import CancelToken
 
 log = logging.getLogger(__name__)
@@ -131,6 +136,28 @@ class FsEntry:
     ctime: str | None = None
     crtime: str | None = None
     link: bytes | None = None
+    attr_id: int | None = None
+    """For an NTFS named stream: the `$DATA` attribute to read (None: the file's content)."""
+    host: bytes | None = None
+    """For an NTFS named stream: the path of the file or folder that carries it."""
+    notes: tuple[str, ...] = ()
+    """What the walk knows is doubtful or unusual about the entry, for its warnings."""
+
+    def read(self, offset: int, size: int) -> bytes:
+        """Up to `size` bytes of the entry's content (or stream) from `offset`."""
+        if self.attr_id is None:
+            return bytes(self.file.read_random(offset, size))
+        return bytes(self.file.read_random(offset, size, ntfs.DATA, self.attr_id))
+
+
+@dataclass
+class _Walk:
+    """What a walk of one volume carries from folder to folder."""
+
+    fs: Any
+    is_ntfs: bool
+    cancel: CancelToken
+    seen: set[int] = field(default_factory=set)
 
 
 def open_volumes(img: TskImage, mime: str) -> tuple[list[Volume], list[str]]:
@@ -162,6 +189,9 @@ def open_volumes(img: TskImage, mime: str) -> tuple[list[Volume], list[str]]:
         )
         info = {
             "slot": int(part.addr),
+            # The number `fdisk -l`/`sgdisk -p` print; a logical partition inside an extended
+            # one has none of its own in the primary table.
+            "number": int(part.slot_num) + 1 if int(part.table_num) <= 0 else None,
             "start_sector": int(part.start),
             "sectors": int(part.len),
             "description": desc,
@@ -196,13 +226,12 @@ def walk_volume(volume: Volume, cancel: CancelToken) -> Iterator[FsEntry | str]:
         CancelledError: the token was cancelled (checked per folder).
     """
     root = volume.fs.open_dir(path="/")
-    yield from _walk_dir(root, volume.prefix, 0, set(), cancel)
+    walk = _Walk(volume.fs, volume.fs_type.startswith("NTFS"), cancel)
+    yield from _walk_dir(walk, root, volume.prefix, 0)
 
 
-def _walk_dir(
-    directory: Any, path: bytes, depth: int, seen: set[int], cancel: CancelToken
-) -> Iterator[FsEntry | str]:
-    if cancel.cancelled:
+def _walk_dir(walk: _Walk, directory: Any, path: bytes, depth: int) -> Iterator[FsEntry | str]:
+    if walk.cancel.cancelled:
         raise CancelledError("cancelled by the user")
     subdirs: list[tuple[Any, bytes]] = []
     for f in directory:
@@ -214,41 +243,33 @@ def _walk_dir(
             continue
         if name.endswith(b"(Volume Label Entry)"):
             continue
+        if walk.is_ntfs and ntfs.is_system_entry(name, int(f.info.name.meta_addr), depth):
+            continue
         child = path + b"/" + name
         meta = f.info.meta
-        name_deleted = bool(int(f.info.name.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC))
         if meta is None:
-            yield FsEntry(f, child, "nometa", 0, None, True, False)
+            yield from _without_meta(walk, f, child, int(directory.info.addr))
             continue
         meta_type = int(meta.type)
         if meta_type in (int(pytsk3.TSK_FS_META_TYPE_DIR), int(pytsk3.TSK_FS_META_TYPE_VIRT_DIR)):
             addr = int(meta.addr)
-            if addr not in seen:
-                seen.add(addr)
+            if addr not in walk.seen:
+                walk.seen.add(addr)
                 subdirs.append((f, child))
+                if walk.is_ntfs:
+                    yield from _streams(_entry(f, meta, child, "other"))
             continue
-        meta_deleted = bool(int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_UNALLOC))
+        name_deleted = bool(int(f.info.name.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC))
         if meta_type == int(pytsk3.TSK_FS_META_TYPE_REG):
             kind = "file"
         elif meta_type == int(pytsk3.TSK_FS_META_TYPE_LNK):
             kind = "symlink"
         else:
             kind = "other"
-        link = meta.link
-        yield FsEntry(
-            f,
-            child,
-            kind,
-            max(0, int(meta.size)),
-            int(meta.addr),
-            name_deleted or meta_deleted,
-            name_deleted and not meta_deleted,
-            mtime=_ts(meta.mtime, getattr(meta, "mtime_nano", 0)),
-            atime=_ts(meta.atime, getattr(meta, "atime_nano", 0)),
-            ctime=_ts(meta.ctime, getattr(meta, "ctime_nano", 0)),
-            crtime=_ts(meta.crtime, getattr(meta, "crtime_nano", 0)),
-            link=bytes(link) if link else None,
-        )
+        entry = _entry(f, meta, child, kind, name_deleted=name_deleted)
+        yield entry
+        if walk.is_ntfs and kind == "file":
+            yield from _streams(entry)
     for f, child in subdirs:
         if depth >= MAX_DEPTH:
             yield f"{child.decode('utf-8', 'replace')}: deeper than {MAX_DEPTH} folders; not walked"
@@ -258,7 +279,69 @@ def _walk_dir(
         except OSError as exc:
             yield f"{os.fsdecode(child)}: cannot list folder ({_tsk_message(exc)})"
             continue
-        yield from _walk_dir(sub, child, depth + 1, seen, cancel)
+        yield from _walk_dir(walk, sub, child, depth + 1)
+
+
+def _entry(
+    f: Any,
+    meta: Any,
+    path: bytes,
+    kind: str,
+    *,
+    name_deleted: bool = False,
+    notes: tuple[str, ...] = (),
+) -> FsEntry:
+    meta_deleted = bool(int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_UNALLOC))
+    link = meta.link
+    return FsEntry(
+        f,
+        path,
+        kind,
+        max(0, int(meta.size)),
+        int(meta.addr),
+        name_deleted or meta_deleted,
+        name_deleted and not meta_deleted,
+        mtime=_ts(meta.mtime, getattr(meta, "mtime_nano", 0)),
+        atime=_ts(meta.atime, getattr(meta, "atime_nano", 0)),
+        ctime=_ts(meta.ctime, getattr(meta, "ctime_nano", 0)),
+        crtime=_ts(meta.crtime, getattr(meta, "crtime_nano", 0)),
+        link=bytes(link) if link else None,
+        notes=notes,
+    )
+
+
+def _without_meta(walk: _Walk, f: Any, path: bytes, dir_addr: int) -> Iterator[FsEntry]:
+    """A name TSK found without metadata: recovered on NTFS when the record proves it."""
+    if walk.is_ntfs:
+        orphan = path.rsplit(b"/", 2)[-2:-1] == [b"$OrphanFiles"]
+        freed = ntfs.recover_freed_record(walk.fs, f.info.name, dir_addr, orphan=orphan)
+        if freed is not None:
+            meta = freed.file.info.meta
+            entry = _entry(freed.file, meta, path, "file", name_deleted=True, notes=(freed.note,))
+            yield entry
+            yield from _streams(entry)
+            return
+        if orphan and ntfs.never_named(walk.fs, int(f.info.name.meta_addr)):
+            return
+    yield FsEntry(f, path, "nometa", 0, None, True, False)
+
+
+def _streams(host: FsEntry) -> Iterator[FsEntry]:
+    """An entry per named `$DATA` stream of an NTFS file or folder."""
+    for stream in ntfs.named_streams(host.file):
+        yield replace(
+            host,
+            path_raw=host.path_raw + b":" + stream.name,
+            kind="file",
+            size=stream.size,
+            attr_id=stream.attr_id,
+            host=host.path_raw,
+            link=None,
+            notes=(
+                *host.notes,
+                "NTFS alternate data stream: folder listings (Explorer, dir) do not show it",
+            ),
+        )
 
 
 def _ts(seconds: int | None, nano: int | None) -> str | None:

@@ -19,9 +19,8 @@ def need(*tools: str) -> None:
     """Skip (fail under CI, where the Makefile installs them) when a tool is missing."""
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
-        message = (
-            f"needs {', '.join(missing)} (apt-get install dosfstools mtools e2fsprogs ewf-tools)"
-        )
+        packages = "dosfstools mtools e2fsprogs ewf-tools gdisk ntfs-3g"
+        message = f"needs {', '.join(missing)} (apt-get install {packages})"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
