@@ -38,6 +38,7 @@ from forensics.store.merges import (
     conflict_state,
     merge_state,
 )
+from forensics.store.rows import insert_row
 from forensics.store.subjects import FETCHERS
 
 MERGED = "merged"
@@ -182,7 +183,7 @@ def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
     repo.insert_merge(merge)
     repo.insert_imported_custody(merge.id, plan.their_chain)
     for table, row in plan.added:
-        sx.insert_row(case.db, table, row)
+        insert_row(case.db, table, row)
     for table, row in plan.updates:
         sx.update_row(case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"})
     for table, row in [*plan.added, *plan.updates]:

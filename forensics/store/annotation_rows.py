@@ -2,20 +2,17 @@
 
 Points and attributes are stored as JSON (keys sorted, text kept as is) so a row's content is
 stable whichever client wrote it; booleans are 0/1. `AnnotationRepository`
-(`forensics.store.annotations`) is the only caller.
+(`forensics.store.annotations`) is the only caller; it writes the rows through
+`forensics.store.rows`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from forensics.annotations.models import Annotation, Label, Link, Track
-from forensics.errors import NotFoundError
-
-if TYPE_CHECKING:
-    from forensics.store.database import Database
 
 _LINK_COLUMNS = (
     "id",
@@ -120,22 +117,3 @@ def row_to_label(row: Mapping[str, Any]) -> Label:
 def row_to_link(row: Mapping[str, Any]) -> Link:
     """Build a `Link` from a row of the `annotation_links` table."""
     return Link(**{c: row[c] for c in _LINK_COLUMNS})
-
-
-def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    """Insert one row given as column -> value."""
-    columns = ", ".join(row)
-    values = ", ".join(f":{c}" for c in row)
-    db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", dict(row))
-
-
-def update_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    """Overwrite the row with `row["id"]`.
-
-    Raises:
-        NotFoundError: no row has that id.
-    """
-    sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
-    cur = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", dict(row))
-    if cur.rowcount == 0:
-        raise NotFoundError(f"no {table} row with id {row['id']}")

@@ -19,14 +19,13 @@ from forensics.annotations.models import (
 from forensics.errors import NotFoundError
 from forensics.store.annotation_rows import (
     annotation_row,
-    insert_row,
     row_to_annotation,
     row_to_label,
     row_to_link,
     row_to_track,
     track_row,
-    update_row,
 )
+from forensics.store.rows import insert_row, update_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from forensics.errors import CaseError
 from forensics.store.custody import HEAD_KEY, canonical_json, entry_hash
+from forensics.store.rows import quote, set_columns
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -25,11 +26,6 @@ SYSTEM_TABLES = frozenset({"case_info", "custody", "schema_version"})
 
 EXCHANGE_TABLES = frozenset({"merges", "merge_conflicts", "imported_custody"})
 """The exchange feature's own bookkeeping: never merged from another case."""
-
-
-def quote(name: str) -> str:
-    """An SQL identifier, quoted."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def snapshot(db: Database, dest: Path) -> None:
@@ -103,27 +99,14 @@ def ids(db: Database, table: str) -> set[str]:
     return {str(r[0]) for r in db.conn.execute(f"SELECT id FROM {quote(table)}")}
 
 
-def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    """Insert one row (columns named by the row's keys, which come from a schema)."""
-    names = ", ".join(quote(k) for k in row)
-    marks = ", ".join("?" for _ in row)
-    db.conn.execute(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(row.values()))
-
-
 def update_row(db: Database, table: str, record_id: str, values: Mapping[str, Any]) -> None:
     """Set columns of one record."""
-    if not values:
-        return
-    sets = ", ".join(f"{quote(k)} = ?" for k in values)
-    db.conn.execute(f"UPDATE {quote(table)} SET {sets} WHERE id = ?", [*values.values(), record_id])
+    set_columns(db, table, "id", record_id, values)
 
 
 def update_rowid(db: Database, table: str, rowid: int, values: Mapping[str, Any]) -> None:
     """Set columns of one row of a keyless table."""
-    if not values:
-        return
-    sets = ", ".join(f"{quote(k)} = ?" for k in values)
-    db.conn.execute(f"UPDATE {quote(table)} SET {sets} WHERE rowid = ?", [*values.values(), rowid])
+    set_columns(db, table, "rowid", rowid, values)
 
 
 def delete_ids(db: Database, table: str, record_ids: Iterable[str]) -> int:

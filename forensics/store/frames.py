@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
 from forensics.store.custody import record_digest
+from forensics.store.rows import insert_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -130,12 +131,6 @@ def _run(row: Mapping[str, Any]) -> FrameRun:
     return FrameRun(**values)
 
 
-def _insert(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    names = ", ".join(row)
-    marks = ", ".join(f":{k}" for k in row)
-    db.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", dict(row))
-
-
 class FrameRepository:
     """SQL for frames, scenes and runs. Writes must run inside `case.transaction()`."""
 
@@ -147,17 +142,17 @@ class FrameRepository:
         """Record an extraction run."""
         row = run.to_json()
         row["parameters"] = json.dumps(run.parameters, sort_keys=True)
-        _insert(self._db, "frame_runs", row)
+        insert_row(self._db, "frame_runs", row)
 
     def insert_frame(self, frame: FrameRecord) -> None:
         """Record an extracted frame (unique per item and index)."""
-        _insert(self._db, "frames", frame.to_json())
+        insert_row(self._db, "frames", frame.to_json())
 
     def insert_scene(self, scene: SceneRecord) -> None:
         """Record one scene of a scan."""
         row = scene.to_json()
         row["parameters"] = json.dumps(scene.parameters, sort_keys=True)
-        _insert(self._db, "scenes", row)
+        insert_row(self._db, "scenes", row)
 
     # reads --------------------------------------------------------------------------------
     def frame(self, frame_id: str) -> FrameRecord:

@@ -26,6 +26,7 @@ from forensics.provenance.models import (
     MarkingDecision,
     Source,
 )
+from forensics.store.rows import insert_row, update_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -98,11 +99,7 @@ class ProvenanceRepository:
     def insert(self, record: Record) -> None:
         """Insert a new record row."""
         table, _ = TABLES[subject_of(record)]
-        row = _to_row(record)
-        self._db.conn.execute(
-            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})",
-            row,
-        )
+        insert_row(self._db, table, _to_row(record))
 
     def update(self, record: Record) -> None:
         """Write every field of an existing record.
@@ -111,11 +108,7 @@ class ProvenanceRepository:
             NotFoundError: no row with the record's id.
         """
         table, _ = TABLES[subject_of(record)]
-        row = _to_row(record)
-        sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
-        cur = self._db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", row)
-        if cur.rowcount == 0:
-            raise NotFoundError(f"no {subject_of(record)} {record.id}")
+        update_row(self._db, table, _to_row(record), missing=f"no {subject_of(record)} {record.id}")
 
     def find(self, cls: type[R], record_id: str) -> R | None:
         """The record of this class with this id, or None."""

@@ -1,0 +1,66 @@
+"""Generic row writes: insert a record row, overwrite it by id, set some of its columns.
+
+The repositories (annotations, provenance, frames) and the exchange code all write rows given
+as column -> value; the SQL for that lives here once. Table and column names come from our
+own schema and record mappings, never from a user or an archive, and are quoted anyway; values
+are always bound parameters. Callers run these inside `case.transaction()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from forensics.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
+
+
+def quote(name: str) -> str:
+    """An SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
+    """Insert one row given as column -> value."""
+    names = ", ".join(quote(k) for k in row)
+    marks = ", ".join("?" for _ in row)
+    db.conn.execute(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(row.values()))
+
+
+def set_columns(
+    db: Database, table: str, key_column: str, key: Any, values: Mapping[str, Any]
+) -> int:
+    """Set `values` on the rows whose `key_column` is `key` (`id`, or `rowid` for keyless
+    tables).
+
+    Returns:
+        How many rows changed (0 when `values` is empty: nothing is run).
+    """
+    if not values:
+        return 0
+    sets = ", ".join(f"{quote(k)} = ?" for k in values)
+    cur = db.conn.execute(
+        f"UPDATE {quote(table)} SET {sets} WHERE {quote(key_column)} = ?", [*values.values(), key]
+    )
+    return cur.rowcount
+
+
+def update_row(
+    db: Database, table: str, row: Mapping[str, Any], *, missing: str | None = None
+) -> None:
+    """Overwrite every column of the record `row["id"]` with `row`.
+
+    Args:
+        db: the case database.
+        table: the record table.
+        row: the whole new row, `id` included.
+        missing: the error message when no row has that id (default names table and id).
+
+    Raises:
+        NotFoundError: no row has that id.
+    """
+    values = {k: v for k, v in row.items() if k != "id"}
+    if set_columns(db, table, "id", row["id"], values) == 0:
+        raise NotFoundError(missing or f"no {table} row with id {row['id']}")
