@@ -1,0 +1,55 @@
+"""An NTFS image through the ingest dialog: its streams and its deleted file in the case tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forensics.case import Case
+from forensics.store.item_tree import ItemTreeReader
+from tests.forensics.imaging_ntfs import make_ntfs_image
+from ui.case_tree_model import ITEM_ID_ROLE, CaseTreeModel
+from ui.ingest_dialog import IngestDialog
+from ui.jobs import JobRunner
+
+HIDDEN = b"stash of coordinates\n" * 400
+
+
+def test_streams_show_under_their_file(
+    qtbot, qtmodeltester, case: Case, tmp_path: Path, corpus: Path
+) -> None:
+    photo = (corpus / "synthetic" / "gps_control_eiffel.jpg").read_bytes()
+    image = make_ntfs_image(
+        tmp_path / "card.img",
+        {"/DCIM/x.jpg": photo},
+        {"/DCIM/x.jpg": {"hidden": HIDDEN}},
+        {"gone.bin": b"erased " * 1000},
+        size_kib=4096,
+    )
+    runner = JobRunner()
+    dialog = IngestDialog(runner, case.root)
+    qtbot.addWidget(dialog)
+    dialog.add_paths([image])
+    with qtbot.waitSignal(dialog.ingested, timeout=30000):
+        dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running(), timeout=30000)
+    assert dialog.report is not None
+    assert dialog.status.text().startswith("Done. 4 ingested")  # image, photo, stream, deleted
+    # The warnings list names the stream and says why it matters.
+    assert dialog.errors is not None
+    listed = dialog.errors.text.toPlainText()
+    assert "card.img:/DCIM/x.jpg:hidden: warning: NTFS alternate data stream" in listed
+    stream = next(i for i in dialog.report.items if i.name == "x.jpg:hidden")
+
+    model = CaseTreeModel()
+    model.set_reader(ItemTreeReader(case.db))
+    found = model.index_of(stream.id)
+    assert found.isValid()
+    assert found.data() == "x.jpg:hidden"
+    assert found.parent().data() == "x.jpg"
+    assert found.parent().parent().data() == "card.img"
+    top = found.parent().parent()
+    shown = {model.index(r, 0, top).data() for r in range(model.rowCount(top))}
+    assert shown == {"x.jpg", "gone.bin (deleted)"}
+    assert model.index(0, 0, found.parent()).data(ITEM_ID_ROLE) == stream.id
+    qtmodeltester.check(model)
+    assert runner.shutdown()
