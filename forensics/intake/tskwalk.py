@@ -227,6 +227,10 @@ def walk_volume(volume: Volume, cancel: CancelToken) -> Iterator[FsEntry | str]:
     """
     root = volume.fs.open_dir(path="/")
     walk = _Walk(volume.fs, volume.fs_type.startswith("NTFS"), cancel)
+    if walk.is_ntfs:
+        # The root folder is never an entry of its own, but it can carry streams too.
+        folder = volume.fs.open(path="/")
+        yield from _streams(_entry(folder, folder.info.meta, volume.prefix + b"/", "other"))
     yield from _walk_dir(walk, root, volume.prefix, 0)
 
 

@@ -104,7 +104,7 @@ def make_ntfs_image(
     pieces += [
         (p, name, d)
         for p, named in streams.items()
-        if p.strip("/") not in folders
+        if not _is_folder(p, folders)
         for name, d in named.items()
     ]
     # Writing a stream touches its file's times: its content goes in again last, with them.
@@ -117,7 +117,7 @@ def make_ntfs_image(
         named = ["-N", stream] if stream else ["-t"]
         _run("ntfscp", "-q", *named, dest, local, inner)
     # ntfscp copies into a folder rather than onto it: a folder's streams need the library.
-    folder_streams = {p: named for p, named in streams.items() if p.strip("/") in folders}
+    folder_streams = {p: named for p, named in streams.items() if _is_folder(p, folders)}
     if deleted or folder_streams:
         with _volume(dest) as vol:
             for folder, named in folder_streams.items():
@@ -129,6 +129,10 @@ def make_ntfs_image(
         local.unlink()
     staging.rmdir()
     return dest
+
+
+def _is_folder(path: str, folders: list[str]) -> bool:
+    return path == "/" or path.strip("/") in folders
 
 
 class _Ntfs3g:

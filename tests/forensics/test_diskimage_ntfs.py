@@ -38,7 +38,11 @@ def ntfs_files(corpus: Path) -> dict[str, bytes]:
     }
 
 
-STREAMS = {"/notes.txt": {"hidden": HIDDEN, "Zone.Identifier": ZONE}, "/DCIM": {"stash": STASH}}
+STREAMS = {
+    "/notes.txt": {"hidden": HIDDEN, "Zone.Identifier": ZONE},
+    "/DCIM": {"stash": STASH},
+    "/": {"root": b"on the root folder itself\n"},
+}
 
 
 @pytest.fixture
@@ -102,16 +106,18 @@ def test_ntfs_files_streams_and_deleted_file(
         assert case.evidence.path_of(stream.sha256).read_bytes() == data
         logged = case.custody.entries(item_id=stream.id)
         assert [e.action for e in logged] == [Action.INGESTED]
-    # A folder is not an item, so a folder's stream hangs under the image.
+    # A folder is not an item, so a folder's stream hangs under the image; the root's too.
     stash = children["/DCIM:stash"]
     assert (stash.sha256, stash.parent_id) == (_sha(STASH), image.id)
+    on_root = children["/:root"]
+    assert (on_root.name, on_root.sha256) == (":root", _sha(STREAMS["/"]["root"]))
 
     # Nothing else: no $MFT/$LogFile/$Extend, no empty reserved records from $OrphanFiles.
-    assert set(children) == {*ntfs_files, "/gone.bin", "/DCIM:stash"}
+    assert set(children) == {*ntfs_files, "/gone.bin", "/DCIM:stash", "/:root"}
     expanded = [
         e for e in case.custody.entries(item_id=image.id) if e.action == Action.DISK_IMAGE_EXPANDED
     ]
-    assert (expanded[0].details["files"], expanded[0].details["streams"]) == (4, 3)
+    assert (expanded[0].details["files"], expanded[0].details["streams"]) == (4, 4)
     assert verify_case(case).ok
 
 
@@ -138,5 +144,5 @@ def test_interrupted_ntfs_expansion_keeps_streams_once(
     assert statuses["/notes.txt:hidden"] == "duplicate"
     assert statuses["/DCIM/100MEDIA/big.bin"] == "ingested"
     assert len(case.items.children(notes.id)) == 2  # each stream once
-    assert len(case.items.children(image.id)) == len(ntfs_files) + 2
+    assert len(case.items.children(image.id)) == len(ntfs_files) + 3
     assert verify_case(case).ok
