@@ -11,17 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from forensics.models import Item, ItemKind
 from forensics.store.catalogue import INSERTION, CatalogueFilter, CatalogueReader
 from ui.formatting import human_size, kind_label, short_time
+from ui.table_model import Index, ListTableModel
 
 PAGE = 64
 """Rows per fetch: a screenful or two. A keystroke reads one page, so smaller is faster."""
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -48,14 +47,13 @@ Query = CatalogueFilter
 """What the catalogue shows: a full-text search, filters and an order."""
 
 
-class CatalogueModel(QAbstractTableModel):
+class CatalogueModel(ListTableModel[Item]):
     """Items of one case matching a `Query`, fetched page by page."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__([c.header for c in COLUMNS], parent)
         self._repo: CatalogueReader | None = None
         self._query = Query()
-        self._rows: list[Item] = []
         self._more = False
         self._resetting = False
 
@@ -112,11 +110,11 @@ class CatalogueModel(QAbstractTableModel):
         return None
 
     # paging -------------------------------------------------------------------------------
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         """True while the store has rows past those loaded."""
         return not parent.isValid() and self._more and not self._resetting
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         """Load the next page."""
         if not self.canFetchMore(parent) or self._repo is None:
             return
@@ -129,34 +127,11 @@ class CatalogueModel(QAbstractTableModel):
             self.endInsertRows()
 
     # the table ----------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Rows loaded so far."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section].header
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, item: Item, column: int, role: int) -> Any:
         """One cell."""
-        if not index.isValid():
+        if not 0 <= column < len(COLUMNS):
             return None
-        item = self.item_at(index.row())
-        if item is None or not 0 <= index.column() < len(COLUMNS):
-            return None
-        key = COLUMNS[index.column()].sort_key
+        key = COLUMNS[column].sort_key
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(item, key)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -183,7 +158,7 @@ class CatalogueModel(QAbstractTableModel):
                 )
             )
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         """Rows are selectable, not editable in place (edits go through a logged dialog)."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags

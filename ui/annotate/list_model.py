@@ -5,24 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from forensics.annotations.models import Annotation, AnnotationFilter
 from forensics.annotations.service import AnnotationService
+from ui.table_model import Index, ListTableModel
 
 PAGE = 200
 COLUMNS = ("Label", "Item", "Frame", "Shape", "Note", "Links", "Track", "Flags")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class AnnotationTableModel(QAbstractTableModel):
+class AnnotationTableModel(ListTableModel[Annotation]):
     """Annotations matching a filter; rows are loaded as the view scrolls."""
 
     def __init__(self, service: Callable[[], AnnotationService | None], parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._service = service
         self._filter = AnnotationFilter()
-        self._rows: list[Annotation] = []
         self._total = 0
         self._names: dict[str, str] = {}
         self._links: dict[str, int] = {}
@@ -55,12 +54,6 @@ class AnnotationTableModel(QAbstractTableModel):
         return next((n for n, a in enumerate(self._rows) if a.id == annotation_id), -1)
 
     # Qt model API ---------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
 
@@ -76,23 +69,9 @@ class AnnotationTableModel(QAbstractTableModel):
         self._rows.extend(more)
         self.endInsertRows()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        ann = self._rows[index.row()]
+    def cell(self, ann: Annotation, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(ann, index.column())
+            return self._display(ann, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             flags = self._flags_of(ann)
             return "\n".join(flags) if flags else ann.note

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from forensics.case import Case
 from forensics.exchange.conflicts import conflicts_json, resolve_conflict
+from ui.table_model import ListTableModel
 
 _COLUMNS = ("Table", "Record", "Changed", "Ours", "Theirs")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def _short(value: Any) -> str:
@@ -31,52 +31,34 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(ListTableModel[dict[str, Any]]):
     """Open conflicts of a case (few, so read whole)."""
 
     def __init__(self, case: Callable[[], Case | None], parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(_COLUMNS, parent)
         self._case = case
-        self.rows: list[dict[str, Any]] = []
         self.reload()
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The open conflicts shown, as `conflicts_json` gives them."""
+        return self._rows
 
     def reload(self) -> None:
         """Read the open conflicts again."""
-        self.beginResetModel()
         case = self._case()
-        self.rows = conflicts_json(case) if case is not None else []
-        self.endResetModel()
+        self.set_rows(conflicts_json(case) if case is not None else [])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(_COLUMNS)
-        ):
-            return _COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
+    def cell(self, record: dict[str, Any], column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (
-                row["table"],
-                row["record_id"],
-                ", ".join(row["columns"]),
-                _short(row["mine"]),
-                _short(row["theirs"]),
+                record["table"],
+                record["record_id"],
+                ", ".join(record["columns"]),
+                _short(record["mine"]),
+                _short(record["theirs"]),
             )
-            return values[index.column()]
+            return values[column]
         return None
 
 

@@ -11,16 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from forensics.store.hypotheses import EvidenceLink, HistoryEntry, Hypothesis
 from geoloc.evidence import Support
 from geoloc.geodesy import Flag
 from ui.geo.map_view import status_colour
+from ui.table_model import ListTableModel
 
 T = TypeVar("T")
-Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 """Role under which every row gives its record id."""
 
@@ -33,51 +33,24 @@ class Column(Generic[T]):
     text: Callable[[T], str]
 
 
-class RowsModel(QAbstractTableModel, Generic[T]):
-    """A read-only table over a list of records."""
+class RowsModel(ListTableModel[T]):
+    """A read-only table over a list of records; cells show their text as the tooltip too."""
 
     columns: Sequence[Column[T]] = ()
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        super().__init__([c.header for c in self.columns], parent)
 
     def row_at(self, row: int) -> T:
         """The record shown in one row."""
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].header
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        record = self._rows[index.row()]
+    def cell(self, record: T, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.columns[index.column()].text(record)
+            return self.columns[column].text(record)
         if role == ID_ROLE:
             return getattr(record, "id", None)
-        return self.extra(record, index.column(), role)
+        return self.extra(record, column, role)
 
     def extra(self, record: T, column: int, role: int) -> Any:
         """Other roles (colours, icons) for subclasses."""

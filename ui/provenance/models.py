@@ -7,20 +7,20 @@ holds a list of frozen records loaded from the core and replaced wholesale on re
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from forensics.provenance.models import CREDIBILITY, RELIABILITY, Claim, Manufacturer, Source
 from forensics.provenance.origins import ComponentOrigin, OriginShare
+from ui.table_model import ListTableModel
 
 T = TypeVar("T")
-Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
 
 
-class RecordTableModel(QAbstractTableModel, Generic[T]):
-    """A read-only table of records with one function per column."""
+class RecordTableModel(ListTableModel[T]):
+    """A read-only table of records with one function per column; rows are numbered."""
 
     def __init__(
         self,
@@ -28,16 +28,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         tooltip: Callable[[Any], str] | None = None,
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__([title for title, _ in columns], parent)
         self._columns = list(columns)
-        self._rows: list[T] = []
         self._tooltip = tooltip
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def row(self, row: int) -> T:
         """The record shown on a row."""
@@ -47,18 +40,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         """Every record, in display order."""
         return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        record = self._rows[index.row()]
+    def cell(self, record: T, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[index.column()][1](record)
+            return self._columns[column][1](record)
         if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
             return self._tooltip(record)
         if role == Qt.ItemDataRole.UserRole:
@@ -68,13 +52,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            return self._columns[section][0]
-        if orientation == Qt.Orientation.Vertical:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return section + 1
-        return None
+        return super().headerData(section, orientation, role)
 
 
 def manufacturers_model(parent: Any = None) -> RecordTableModel[Manufacturer]:
