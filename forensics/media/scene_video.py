@@ -51,15 +51,22 @@ class Shrinker:
     A frame's own `reformat` builds a new scaler on every call; this keeps one per output.
     """
 
-    def __init__(self, size: tuple[int, int], fmt: str = "bgr24") -> None:
+    def __init__(
+        self, size: tuple[int, int], fmt: str = "bgr24", interpolation: str = "POINT"
+    ) -> None:
         self.size = size
         self.format = fmt
+        self.interpolation = interpolation
         self._scaler = VideoReformatter()
 
     def __call__(self, frame: av.VideoFrame) -> np.ndarray[Any, np.dtype[np.uint8]]:
         width, height = self.size
         small = self._scaler.reformat(
-            frame, width=width, height=height, format=self.format, interpolation="POINT"
+            frame,
+            width=width,
+            height=height,
+            format=self.format,
+            interpolation=self.interpolation,
         )
         return np.asarray(small.to_ndarray(), np.uint8)
 

@@ -1,15 +1,18 @@
 """The fast scene scan: keyframes first, then only the stretches between keyframes that differ.
 
 Decoding every frame is the floor of an exact scan. Most of a video's frames are predicted from
-a keyframe and look like it, so this scan reads the packets once (cheap: no decoding), decodes
-only the keyframes (PyAV exposes FFmpeg's `skip_frame`), and compares each keyframe with the
-next with the detector's own score. Only a group of pictures (GOP) whose bounding keyframes
-differ (by half the cut threshold, and in their colour histograms), and the last GOP, are
-decoded fully by a second decoder, frame by frame, and scored exactly; it stops as soon as a
-cut is found whose frame already looks like the next keyframe. (Packet sizes were tried as a
-second trigger, for a short scene wholly inside one GOP: with B-frames and fast motion,
-predicted packets as large as keyframes are common, so it decoded nearly everything; the
-keyframe test alone finds every exact-scan cut on the corpus and on the benchmark clip.)
+a keyframe, so this scan reads the packets once (cheap: no decoding), decodes only the
+keyframes (PyAV exposes FFmpeg's `skip_frame`), and asks of each pair of consecutive keyframes
+whether they belong to the same shot (`forensics.media.scene_match`: content score, colour
+histograms, then ORB features under one homography for a camera that moved). Only a group of
+pictures (GOP) whose keyframes are not the same shot, and the last GOP, is decoded frame by
+frame by a second decoder and scored exactly; that decoding stops as soon as a frame is the
+same shot as the next keyframe (no cut can follow it in the GOP).
+
+Measured and dropped: packet sizes as a trigger (the first frame after a cut is coded mostly
+intra, so its packet should stand out). With B-frames the frame after a cut is often a small
+B-frame predicted backwards from the new shot, and on the benchmark clips the P-frame after a
+cut was 0.3x-2.6x its predecessors while P-frames in moving shots without a cut reached 5x.
 
 The keyframe decoder skips the loop filter (deblocking is a large share of H.264 decoding and
 barely moves a keyframe's colour statistics); the GOP decoder keeps it, so the frames it scores
@@ -22,62 +25,38 @@ needed, so the file is read once and never seeked.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import av
-import cv2
-import numpy as np
-import numpy.typing as npt
-from av.video.reformatter import VideoReformatter
 
 from forensics.errors import CancelledError, UnsupportedMediaError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.media.scene_video import downscaled_size
-from forensics.media.scenes import (
-    Cut,
-    Image,
-    SceneDetector,
-    SceneScan,
-    make_detector,
+from forensics.media.scene_match import (
+    Picture,
+    ShotTest,
+    histogram_distance,
+    match_size,
 )
-from forensics.media.timeline import nominal_rate
+from forensics.media.scene_video import OpenVideo, Shrinker, downscaled_size, open_video
+from forensics.media.scenes import Cut, SceneDetector, SceneScan, make_detector
 
 log = logging.getLogger(__name__)
 
-REFINE_RATIO = 0.5
-"""A GOP is decoded fully when its keyframes differ by this share of the cut threshold..."""
-HISTOGRAM_TRIGGER = 0.3
-"""...and their HSV histograms by this much (mean L1 over H, S, V; 0 same, 2 disjoint).
-Camera motion moves pixels but keeps the colour distribution; a cut changes both. On the
-benchmark clip every GOP holding a cut scored >= 0.4, steady pans and zooms 0.01-0.33."""
-_BINS = 16
+__all__ = ["histogram_distance", "scan_fast"]
 
-
-def _histograms(image: Image) -> list[npt.NDArray[np.float32]]:
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    out = []
-    for channel, top in ((0, 180), (1, 256), (2, 256)):
-        h = cv2.calcHist([hsv], [channel], None, [_BINS], [0, top]).ravel()
-        out.append(np.asarray(h / max(1.0, float(h.sum())), np.float32))
-    return out
-
-
-def histogram_distance(a: Image, b: Image) -> float:
-    """Mean L1 distance of the H, S and V histograms of two frames (0 to 2)."""
-    pairs = zip(_histograms(a), _histograms(b), strict=True)
-    return float(sum(float(np.abs(x - y).sum()) for x, y in pairs)) / 3.0
+FEATURE_CHECK_EVERY = 8
+"""While a GOP is decoded, the feature test against the next keyframe runs on every this many
+frames (the content and histogram tests run on every frame)."""
 
 
 @dataclass
 class _Gop:
     key_pts: int
     packets: list[av.Packet[Any]] = field(default_factory=list)
-    image: Image | None = None
+    picture: Picture | None = None
 
 
 class _FastScan:
@@ -88,68 +67,56 @@ class _FastScan:
         progress: ProgressFn,
         cancel: CancelToken | None,
     ) -> None:
-        self.name = os.fsdecode(path)
         self.detector = detector
         self.threshold = float(detector.parameters().get("threshold", 27.0))
         self.progress = progress
         self.cancel = cancel
-        self._fh = open(os.fsencode(path), "rb")  # noqa: SIM115 - closed in close()
-        self._fh2 = open(os.fsencode(path), "rb")  # noqa: SIM115 - closed in close()
-        self.container: av.container.InputContainer | None = None
-        self.refiner: av.container.InputContainer | None = None
+        self.video = open_video(path)
+        self.name = self.video.name
+        self.refiner: OpenVideo | None = None
         try:
-            self.container = av.open(self._fh, "r")
-            self.refiner = av.open(self._fh2, "r")
-        except (av.FFmpegError, OSError, EOFError, ValueError) as exc:
-            self.close()
-            raise UnsupportedMediaError(f"{self.name}: not a video PyAV can open ({exc})") from exc
-        if not self.container.streams.video:
-            self.close()
-            raise UnsupportedMediaError(f"{self.name}: has no video stream")
-        self.stream = self.container.streams.video[0]
+            self.refiner = open_video(path)
+        except UnsupportedMediaError:
+            self.video.close()
+            raise
+        self.stream = self.video.stream
         self.keys = self.stream.codec_context
         self.keys.thread_type = "AUTO"
         self.keys.skip_frame = "NONKEY"
         self.keys.options = {"skip_loop_filter": "all"}
-        self.full = self.refiner.streams.video[0].codec_context
+        self.full = self.refiner.stream.codec_context
         self.full.thread_type = "AUTO"
-        self.size = downscaled_size(self.keys.width or 256, self.keys.height or 144)
-        self.time_base = self.stream.time_base or Fraction(1, 90000)
-        self.start = self.stream.start_time or 0
-        self.rate = nominal_rate(self.stream) or 30.0
+        width, height = self.keys.width or 256, self.keys.height or 144
+        self.small = Shrinker(downscaled_size(width, height))
+        self.grey = Shrinker(match_size(width, height), "gray", "AREA")
+        self.test = ShotTest(detector.distance, self.threshold)
+        self.rate = self.video.rate
         self.all_pts: list[int] = []
         self.scores: dict[int, float] = {}
         """Presentation timestamp -> score, for every frame scored exactly."""
         self.decoded = 0
-        self._scaler = VideoReformatter()
-        """One scaler for every frame: a frame's own `reformat` rebuilds it each call."""
         self.refined = {"differ": 0, "last": 0, "kept": 0}
-        """How many GOPs were decoded fully, and why (reported in the scan's notes)."""
+        """How many GOPs were decoded, and why (reported in the scan's notes)."""
 
     def close(self) -> None:
-        for c in (self.container, self.refiner):
-            if c is not None:
-                c.close()
-        self._fh.close()
-        self._fh2.close()
+        for video in (self.video, self.refiner):
+            if video is not None:
+                video.close()
+
+    def _cancelled(self) -> None:
+        if self.cancel is not None and self.cancel.cancelled:
+            raise CancelledError("scene detection cancelled")
 
     # decoding -------------------------------------------------------------------------
-    def _small(self, frame: av.VideoFrame) -> Image:
+    def _picture(self, frame: av.VideoFrame, *, grey: bool) -> Picture:
         self.decoded += 1
-        w, h = self.size
-        # Point sampling is what OpenCV's INTER_LINEAR amounts to at these ratios (it reads
-        # 2x2 neighbours, no wider); scores stay within a few tenths of the exact scan's.
-        small = self._scaler.reformat(
-            frame, width=w, height=h, format="bgr24", interpolation="POINT"
-        )
-        array = small.to_ndarray()
-        return np.asarray(array, np.uint8)
+        return Picture(self.small(frame), self.grey(frame) if grey else None)
 
-    def _keyframes(self, packet: av.Packet[Any] | None) -> Iterator[tuple[int, Image]]:
+    def _keyframes(self, packet: av.Packet[Any] | None) -> Iterator[tuple[int, Picture]]:
         try:
             for frame in self.keys.decode(packet):
                 if frame.pts is not None:
-                    yield frame.pts, self._small(frame)
+                    yield frame.pts, self._picture(frame, grey=True)
         except av.FFmpegError as exc:
             log.info("%s: a keyframe does not decode (%s)", self.name, exc)
 
@@ -159,34 +126,35 @@ class _FastScan:
         pending: list[_Gop] = []
         by_pts: dict[int, _Gop] = {}
         try:
-            for packet in self.container.demux(self.stream):  # type: ignore[union-attr]
+            for packet in self.video.container.demux(self.stream):
                 if packet.pts is None or packet.size == 0:
                     continue
                 self.all_pts.append(packet.pts)
                 if packet.is_keyframe:
-                    if self.cancel is not None and self.cancel.cancelled:
-                        raise CancelledError("scene detection cancelled")
+                    self._cancelled()
                     gop = _Gop(packet.pts, [packet])
                     pending.append(gop)
                     by_pts[packet.pts] = gop
-                    for pts, image in self._keyframes(packet):
+                    for pts, picture in self._keyframes(packet):
                         if pts in by_pts:
-                            by_pts.pop(pts).image = image
+                            by_pts.pop(pts).picture = picture
                     self._settle(pending, final=False)
                     self.progress(len(self.all_pts), total, f"frame {len(self.all_pts)}")
                 elif pending:
                     pending[-1].packets.append(packet)
         except (av.FFmpegError, EOFError) as exc:
             log.warning("%s: reading stopped early (%s)", self.name, exc)
-        for pts, image in self._keyframes(None):
+        for pts, picture in self._keyframes(None):
             if pts in by_pts:
-                by_pts.pop(pts).image = image
+                by_pts.pop(pts).picture = picture
         self._settle(pending, final=True)
         return self._result()
 
     def _settle(self, pending: list[_Gop], *, final: bool) -> None:
-        """Decide every GOP whose own and next keyframe images are known."""
-        while len(pending) >= 2 and pending[0].image is not None and pending[1].image is not None:
+        """Decide every GOP whose own and next keyframe pictures are known."""
+        while (
+            len(pending) >= 2 and pending[0].picture is not None and pending[1].picture is not None
+        ):
             gop = pending.pop(0)
             self._decide(gop, pending[0])
         if final:
@@ -195,27 +163,22 @@ class _FastScan:
                 self._decide(gop, pending[0] if pending else None)
 
     def _decide(self, gop: _Gop, nxt: _Gop | None) -> None:
-        if gop.image is None:
+        if gop.picture is None:
             return
-        differ = (
-            nxt is not None
-            and nxt.image is not None
-            and self.detector.distance(gop.image, nxt.image) >= REFINE_RATIO * self.threshold
-            and histogram_distance(gop.image, nxt.image) >= HISTOGRAM_TRIGGER
-        )
-        # The last GOP has no keyframe after it to compare with: it is always decoded.
-        reason = "differ" if differ else "last" if nxt is None else "kept"
+        if nxt is None:
+            # The last GOP has no keyframe after it to compare with: it is always decoded.
+            reason = "last"
+        elif nxt.picture is not None and self.test.same_shot(gop.picture, nxt.picture):
+            reason = "kept"
+        else:
+            reason = "differ"
         self.refined[reason] += 1
         if reason != "kept":
             self._refine(gop, nxt)
 
-    def _refine(self, gop: _Gop, nxt: _Gop | None) -> None:
-        """Decode one GOP fully and score its frames; stop once a cut settles the GOP."""
-        if self.cancel is not None and self.cancel.cancelled:
-            raise CancelledError("scene detection cancelled")
-        end = nxt.key_pts if nxt is not None else None
-        previous: Image | None = None
-        cut_found = False
+    def _gop_frames(self, gop: _Gop, end: int | None) -> Iterator[tuple[int, av.VideoFrame]]:
+        """The GOP's frames with their timestamps in presentation order, from its keyframe
+        to before `end`."""
         self.full.flush_buffers()
         try:
             for packet in [*gop.packets, None]:
@@ -224,24 +187,41 @@ class _FastScan:
                         continue  # a leading frame of an open GOP
                     if end is not None and frame.pts >= end:
                         continue
-                    image = self._small(frame)
-                    if previous is not None:
-                        score = self.detector.distance(previous, image)
-                        self.scores[frame.pts] = score
-                        if score >= self.threshold:
-                            cut_found = True
-                    previous = image
-                    if (
-                        cut_found
-                        and nxt is not None
-                        and nxt.image is not None
-                        and self.detector.distance(image, nxt.image) < self.threshold
-                    ):
-                        return  # the rest of the GOP already looks like the next keyframe
+                    yield frame.pts, frame
         except av.FFmpegError as exc:
             log.info("%s: a GOP does not decode fully (%s)", self.name, exc)
-        if previous is not None and nxt is not None and nxt.image is not None:
-            self.scores[nxt.key_pts] = self.detector.distance(previous, nxt.image)
+
+    def _refine(self, gop: _Gop, nxt: _Gop | None) -> None:
+        """Score one GOP's frames; stop at the first frame that is the next keyframe's shot.
+
+        Before a cut is found only the strict test (pixels alike) may stop the decoding: a
+        frame of the old shot can have the new shot's colours when the two shots are alike,
+        and stopping there would lose the cut. After a cut, the colour and feature tests may
+        stop it too, as they decide whole GOPs.
+        """
+        self._cancelled()
+        target = nxt.picture if nxt is not None else None
+        end = nxt.key_pts if nxt is not None else None
+        previous: Picture | None = None
+        cut_found = False
+        for n, (pts, frame) in enumerate(self._gop_frames(gop, end)):
+            check_features = cut_found and n % FEATURE_CHECK_EVERY == 0
+            picture = self._picture(frame, grey=check_features and target is not None)
+            if previous is not None:
+                score = self.detector.distance(previous.small, picture.small)
+                self.scores[pts] = score
+                cut_found = cut_found or score >= self.threshold
+            previous = picture
+            if (
+                target is not None
+                and n > 0
+                and self.test.same_shot(
+                    picture, target, use_histogram=cut_found, use_features=check_features
+                )
+            ):
+                return  # no cut between this frame and the next keyframe
+        if previous is not None and nxt is not None and target is not None:
+            self.scores[nxt.key_pts] = self.detector.distance(previous.small, target.small)
 
     def _result(self) -> SceneScan:
         if not self.all_pts or self.decoded == 0:
@@ -250,11 +230,7 @@ class _FastScan:
             )
         ordered = sorted(self.all_pts)
         index = {pts: i for i, pts in enumerate(ordered)}
-        base = float(self.time_base)
-
-        def seconds(pts: int) -> float:
-            return float(pts - self.start) * base
-
+        seconds = self.video.seconds
         cut_pts: list[int] = []
         by_num: dict[int, int] = {}
         # The exact scan feeds the first frame (score 0) first; so must this one, or a cut
@@ -270,6 +246,7 @@ class _FastScan:
         )
         duration = seconds(ordered[-1]) + 1.0 / self.rate
         self.progress(len(ordered), len(ordered), "done")
+        gops = sum(self.refined.values())
         return SceneScan(
             "fast",
             self.detector.name,
@@ -282,9 +259,9 @@ class _FastScan:
             self.decoded,
             seconds(ordered[0]),
             notes=(
-                f"{self.refined['differ'] + self.refined['last']} of {sum(self.refined.values())}"
-                f" GOPs decoded fully ({self.refined['differ']} whose keyframes differ, "
-                f"{self.refined['last']} last)",
+                f"{self.refined['differ'] + self.refined['last']} of {gops} GOPs decoded "
+                f"({self.refined['differ']} whose keyframes differ, {self.refined['last']} last)",
+                "same-shot tests: " + ", ".join(f"{k} {v}" for k, v in self.test.counts.items()),
             ),
         )
 
