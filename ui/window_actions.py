@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
+from ui.actions import make_action
+
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
@@ -136,12 +138,8 @@ class WindowActions:
         tip: str,
         slot: Callable[[], object],
     ) -> QAction:
-        action = QAction(text, self.w)
-        action.setObjectName(f"action_{key}")
-        action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
+        action = make_action(self.w, text, shortcut, tip, slot, name=f"action_{key}")
         action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.actions[key] = action
         return action

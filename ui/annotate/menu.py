@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from ui.actions import make_action
+
 if TYPE_CHECKING:
     from ui.annotate.contribution import AnnotateContribution
 
@@ -18,15 +20,6 @@ TOOLS = (
     ("arrow", "&Arrow", "A"),
 )
 """Drawing tools: (tool, menu text, shortcut)."""
-
-
-def make_action(parent: Any, text: str, shortcut: str, tip: str, slot: Any) -> QAction:
-    """An action with its shortcut and status tip, connected to `slot`."""
-    action = QAction(text, parent)
-    action.setShortcut(QKeySequence(shortcut))
-    action.setStatusTip(tip)
-    action.triggered.connect(slot)
-    return action
 
 
 def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, QAction]:

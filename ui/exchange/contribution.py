@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
+from ui.actions import make_action
 from ui.context import WorkbenchContext
 
 if TYPE_CHECKING:
@@ -100,11 +101,7 @@ class ExchangeContribution:
                 self.show_conflicts,
             ),
         ):
-            action = QAction(text, ctx.window)
-            action.setShortcut(QKeySequence(shortcut))
-            action.setStatusTip(tip)
-            action.setObjectName(f"exchange_{key}")
-            action.triggered.connect(lambda _c=False, s=slot: s())
+            action = make_action(ctx.window, text, shortcut, tip, slot, name=f"exchange_{key}")
             menu.addAction(action)
             self.actions[key] = action
         ctx.signals.case_opened.connect(lambda _c: self._enable(True))

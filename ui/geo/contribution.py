@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
+from ui.actions import make_action
 from ui.context import WorkbenchContext
 from ui.lazy import LazyPanel, WhenShown
 
@@ -93,11 +93,7 @@ class GeoContribution:
                 lambda: self.export("kml"),
             ),
         ):
-            action = QAction(text, w)
-            action.setShortcut(QKeySequence(key))
-            action.setStatusTip(tip)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+            menu.addAction(make_action(w, text, key, tip, slot))
 
     # the lazily built widgets -------------------------------------------------------------
     @property

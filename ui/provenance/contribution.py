@@ -8,12 +8,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from forensics.case import Case, is_case
 from forensics.errors import NotFoundError
 from forensics.jobs import CancelToken, ProgressFn
+from ui.actions import make_action
 from ui.context import WorkbenchContext
 from ui.lazy import LazyPanel, WhenShown, reveal
 
@@ -100,10 +101,7 @@ class ProvenanceContribution:
                 self.reload,
             ),
         ):
-            action = QAction(text, ctx.window)
-            action.setShortcut(QKeySequence(shortcut))
-            action.setStatusTip(tip)
-            action.triggered.connect(slot)
+            action = make_action(ctx.window, text, shortcut, tip, slot)
             menu.addAction(action)
             self.actions[key] = action
         ctx.signals.case_opened.connect(lambda _case: self._case_opened())

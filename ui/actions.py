@@ -1,0 +1,39 @@
+"""Menu and toolbar actions as the house wants them: a shortcut and a status tip on each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def make_action(
+    parent: Any,
+    text: str,
+    shortcut: str | QKeySequence.StandardKey,
+    tip: str,
+    slot: Callable[..., object],
+    *,
+    name: str | None = None,
+) -> QAction:
+    """An action with its shortcut and status tip that runs `slot()` when triggered.
+
+    The slot is called without `triggered`'s `checked` flag, so a method whose optional
+    parameters tests fill in (a path, say) is never handed `False`.
+
+    Args:
+        parent: the window or widget owning the action.
+        text: the menu text, with its `&` mnemonic.
+        shortcut: the key sequence.
+        tip: the status tip.
+        slot: what the action does.
+        name: the object name tests find it by.
+    """
+    action = QAction(text, parent)
+    if name is not None:
+        action.setObjectName(name)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
