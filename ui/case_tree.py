@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from forensics.case import Case
 from forensics.store.item_tree import ItemTreeReader
 from ui.case_tree_model import ITEM_ID_ROLE, CaseTreeModel
 from ui.context import WorkbenchSignals
+from ui.item_selection import ItemSelectionSync
 
 
 class CaseTreePanel(QWidget):
@@ -17,8 +18,6 @@ class CaseTreePanel(QWidget):
     def __init__(self, signals: WorkbenchSignals, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("case_tree")
-        self._signals = signals
-        self._emitting = False
         self.model = CaseTreeModel(self)
         self.view = QTreeView()
         self.view.setObjectName("case_tree_view")
@@ -30,12 +29,12 @@ class CaseTreePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
-        self.view.selectionModel().selectionChanged.connect(self._on_selection)
-        self.view.doubleClicked.connect(self._on_double_click)
+        self._sync = ItemSelectionSync(
+            signals, self.view, self.selected_item_id, self._select_or_clear, self
+        )
         signals.case_opened.connect(self._open)
         signals.case_closed.connect(lambda: self.model.set_reader(None))
         signals.case_changed.connect(self._changed)
-        signals.item_selected.connect(self._select_from_elsewhere)
 
     def _open(self, case: Case) -> None:
         self.model.set_reader(ItemTreeReader(case.db))
@@ -78,26 +77,6 @@ class CaseTreePanel(QWidget):
         self.view.scrollTo(index)
         return True
 
-    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None and not self._emitting:
-            self._emitting = True
-            try:
-                self._signals.item_selected.emit(item_id)
-            finally:
-                self._emitting = False
-
-    def _on_double_click(self) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None:
-            self._signals.open_item_requested.emit(item_id)
-
-    def _select_from_elsewhere(self, item_id: str) -> None:
-        if self._emitting or item_id == self.selected_item_id():
-            return
-        self._emitting = True
-        try:
-            if not self.select(item_id):
-                self.view.clearSelection()
-        finally:
-            self._emitting = False
+    def _select_or_clear(self, item_id: str) -> None:
+        if not self.select(item_id):
+            self.view.clearSelection()

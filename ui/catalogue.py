@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from forensics.store.catalogue import CatalogueReader
 from forensics.store.item_tree import distinct_statuses
 from ui.catalogue_model import COLUMNS, ITEM_ID_ROLE, KIND_FILTERS, CatalogueModel
 from ui.context import WorkbenchSignals
+from ui.item_selection import ItemSelectionSync
 from ui.jobs import JobRunner
 
 
@@ -81,11 +82,9 @@ class CataloguePanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("catalogue")
-        self._signals = signals
         self._runner = runner
         self._count_serial = 0
         self._case: Case | None = None
-        self._emitting = False
         self.model = CatalogueModel(self)
 
         self.search = QLineEdit()
@@ -154,13 +153,13 @@ class CataloguePanel(QWidget):
         self.kind_filter.currentIndexChanged.connect(self._on_filters)
         self.tag_filter.currentIndexChanged.connect(self._on_filters)
         self.status_filter.currentIndexChanged.connect(self._on_filters)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.table.doubleClicked.connect(self._on_double_click)
+        self._sync = ItemSelectionSync(
+            signals, self.table, self.selected_item_id, self._select_row_of, self
+        )
         self.model.modelReset.connect(self._count_timer.start)
         signals.case_opened.connect(self._open)
         signals.case_closed.connect(self._close)
         signals.case_changed.connect(self._changed)
-        signals.item_selected.connect(self._select_from_elsewhere)
         self._fill_filters()
 
     # case lifecycle ------------------------------------------------------------------------
@@ -232,28 +231,6 @@ class CataloguePanel(QWidget):
             return None
         value = rows[0].data(ITEM_ID_ROLE)
         return str(value) if value else None
-
-    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None and not self._emitting:
-            self._emitting = True
-            try:
-                self._signals.item_selected.emit(item_id)
-            finally:
-                self._emitting = False
-
-    def _on_double_click(self) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None:
-            self._signals.open_item_requested.emit(item_id)
-
-    def _select_from_elsewhere(self, item_id: str) -> None:
-        if not self._emitting and item_id != self.selected_item_id():
-            self._emitting = True
-            try:
-                self._select_row_of(item_id)
-            finally:
-                self._emitting = False
 
     def _select_row_of(self, item_id: str) -> None:
         row = self.model.row_of(item_id)
