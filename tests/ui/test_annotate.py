@@ -255,3 +255,13 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
     with qtbot.waitSignal(job.signals.ended, timeout=20000):
         pass
     assert len(list((tmp_path / "png").glob("*.png"))) == 1
+    # A COCO round trip through the jobs: the mark comes back as a duplicate, reported in the
+    # status bar.
+    job = contribution.jobs.run_export("coco", tmp_path / "coco")
+    with qtbot.waitSignal(job.signals.ended, timeout=20000):
+        pass
+    job = contribution.jobs.run_import(tmp_path / "coco" / "annotations.json")
+    with qtbot.waitSignal(job.signals.ended, timeout=20000):
+        pass
+    assert "0 imported" in window.statusBar().currentMessage()
+    assert "1 already in the case" in window.statusBar().currentMessage()

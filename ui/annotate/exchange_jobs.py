@@ -56,25 +56,44 @@ class AnnotationJobs:
         self._failed = failed
         self._after_import = imported
 
-    def thumbnails(self, done: Callable[[Any], None]) -> Job | None:
-        """Draw the frames of interest in the background; `done` gets them."""
+    def _start(
+        self,
+        title: str,
+        failure: str,
+        call: Callable[[AnnotationService, ProgressFn, CancelToken], Any],
+        done: Callable[[Any], None],
+        *,
+        readonly: bool = False,
+    ) -> Job:
+        """Run `call(service, progress, cancel)` as a job over its own connection; `done`
+        gets the result, a failure is shown as "`failure`: reason"."""
         root = self.ctx.case_root()
-        if root is None:
-            return None
 
         def work(progress: ProgressFn, cancel: CancelToken) -> Any:
-            from forensics.annotations.thumbnails import frames_of_interest
-
             return _with_service(
-                root,
-                lambda svc: frames_of_interest(svc, progress=progress, cancel=cancel),
-                readonly=True,
+                root,  # type: ignore[arg-type]
+                lambda svc: call(svc, progress, cancel),
+                readonly=readonly,
             )
 
-        job = self.ctx.runner.start("Drawing frames of interest", work)
+        job = self.ctx.runner.start(title, work)
         job.signals.finished.connect(done)
-        job.signals.failed.connect(lambda m, _tb: self._failed(f"frames of interest: {m}"))
+        job.signals.failed.connect(lambda m, _tb: self._failed(f"{failure}: {m}"))
         return job
+
+    def thumbnails(self, done: Callable[[Any], None]) -> Job | None:
+        """Draw the frames of interest in the background; `done` gets them."""
+        if self.ctx.case_root() is None:
+            return None
+
+        def draw(svc: AnnotationService, progress: ProgressFn, cancel: CancelToken) -> Any:
+            from forensics.annotations.thumbnails import frames_of_interest
+
+            return frames_of_interest(svc, progress=progress, cancel=cancel)
+
+        return self._start(
+            "Drawing frames of interest", "frames of interest", draw, done, readonly=True
+        )
 
     def ask_export(self, current_filter: Callable[[], AnnotationFilter | None]) -> None:
         """Ask for a format and a folder, then export what `current_filter()` then selects."""
@@ -94,22 +113,18 @@ class AnnotationJobs:
 
     def run_export(self, fmt: str, out: Path, flt: AnnotationFilter | None = None) -> Any:
         """Export in the background; returns the job."""
-        root = self.ctx.case_root()
 
-        def work(progress: ProgressFn, cancel: CancelToken) -> Any:
+        def export(svc: AnnotationService, progress: ProgressFn, cancel: CancelToken) -> Any:
             from forensics.annotations.exchange import export_annotations
 
-            return _with_service(
-                root,  # type: ignore[arg-type]
-                lambda svc: export_annotations(
-                    svc, fmt, out, flt, progress=progress, cancel=cancel
-                ),
-            )
+            return export_annotations(svc, fmt, out, flt, progress=progress, cancel=cancel)
 
-        job = self.ctx.runner.start(f"Exporting annotations ({fmt})", work)
-        job.signals.finished.connect(lambda report: self._exported(report, out))
-        job.signals.failed.connect(lambda m, _tb: self._failed(f"export to {out}: {m}"))
-        return job
+        return self._start(
+            f"Exporting annotations ({fmt})",
+            f"export to {out}",
+            export,
+            lambda report: self._exported(report, out),
+        )
 
     def _exported(self, report: Any, out: Path) -> None:
         text = f"{report.frames} frame(s), {report.shapes} shape(s) exported to {out}"
@@ -133,20 +148,16 @@ class AnnotationJobs:
         """Import in the background; returns the job."""
         from forensics.annotations.exchange import IMPORTERS, import_annotations
 
-        root = self.ctx.case_root()
         if fmt is not None and fmt not in IMPORTERS:
             raise ValueError(fmt)
-
-        def work(progress: ProgressFn, cancel: CancelToken) -> Any:
-            return _with_service(
-                root,  # type: ignore[arg-type]
-                lambda svc: import_annotations(svc, path, fmt, progress=progress, cancel=cancel),
-            )
-
-        job = self.ctx.runner.start(f"Importing annotations from {path.name}", work)
-        job.signals.finished.connect(lambda report: self._imported(report, path))
-        job.signals.failed.connect(lambda m, _tb: self._failed(f"import of {path}: {m}"))
-        return job
+        return self._start(
+            f"Importing annotations from {path.name}",
+            f"import of {path}",
+            lambda svc, progress, cancel: import_annotations(
+                svc, path, fmt, progress=progress, cancel=cancel
+            ),
+            lambda report: self._imported(report, path),
+        )
 
     def _imported(self, report: Any, path: Path) -> None:
         self._after_import()
