@@ -27,7 +27,7 @@ from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, IngestReport, PostIngest, ingest_paths
 from forensics.jobs import CancelToken, ProgressFn
 from ui.error_list import ErrorListDialog
-from ui.jobs import Job, JobRunner
+from ui.jobs import Job, JobRunner, show_percent
 
 log = logging.getLogger(__name__)
 
@@ -178,11 +178,7 @@ class IngestDialog(QDialog):
         return self.job is not None
 
     def _progress(self, percent: int, message: str) -> None:
-        if percent < 0:
-            self.progress.setRange(0, 0)
-        else:
-            self.progress.setRange(0, 100)
-            self.progress.setValue(percent)
+        show_percent(self.progress, percent)
         self.status.setText(message)
 
     def _finished(self, report: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-from ui.jobs import Job, JobRunner
+from ui.jobs import Job, JobRunner, show_percent
 
 
 class JobStatusBar(QStatusBar):
@@ -48,11 +48,7 @@ class JobStatusBar(QStatusBar):
     def _progress(self, job: Job, percent: int, message: str) -> None:
         if job is not self._current:
             return
-        if percent < 0:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 100)
-            self.bar.setValue(percent)
+        show_percent(self.bar, percent)
         self.job_label.setText(f"{job.name}: {message}" if message else job.name)
 
     def _ended(self, job: Job) -> None:

@@ -11,16 +11,28 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from forensics.errors import CancelledError
 from forensics.jobs import CancelToken, ProgressFn
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressBar
+
 log = logging.getLogger(__name__)
 
 JobFn = Callable[[ProgressFn, CancelToken], Any]
+
+
+def show_percent(bar: QProgressBar, percent: int) -> None:
+    """Show a job's `progress` percentage on a bar; -1 (total unknown) makes it a busy bar."""
+    if percent < 0:
+        bar.setRange(0, 0)
+    else:
+        bar.setRange(0, 100)
+        bar.setValue(percent)
 
 
 class JobSignals(QObject):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from forensics.errors import ArchiveError
 from forensics.jobs import CancelToken, ProgressFn
-from ui.jobs import Job, JobRunner
+from ui.jobs import Job, JobRunner, show_percent
 
 
 class JobDialog(QDialog):
@@ -70,11 +70,7 @@ class JobDialog(QDialog):
         self.job.cancel()
 
     def _progress(self, percent: int, message: str) -> None:
-        if percent < 0:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 100)
-            self.bar.setValue(percent)
+        show_percent(self.bar, percent)
         self.message.setText(message[-120:])
 
     def _finished(self, result: Any) -> None:
