@@ -73,6 +73,8 @@ class _Collect(logging.Handler):
 
 def clean_text(value: str) -> str:
     """A tag's text with control characters escaped and padding removed."""
+    if value.isprintable():  # the common case, checked in C: no control character to escape
+        return value.strip()
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value).strip()
 
 
@@ -124,8 +126,8 @@ def read_exif(data: bytes) -> ExifResult:
     warnings.extend(gps.warnings)
     return ExifResult(
         tags=tags,
-        camera=_camera(raw),
-        capture=_capture(raw, warnings),
+        camera=_camera(tags),
+        capture=_capture(tags, warnings),
         gps=gps,
         block=block,
         warnings=tuple(warnings),
@@ -134,20 +136,15 @@ def read_exif(data: bytes) -> ExifResult:
     )
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str | None:
-    tag = raw.get(key)
-    if tag is None:
-        return None
-    try:
-        text = clean_text(str(tag.printable))
-    except Exception:  # a damaged value is left out; the tag list still shows it
-        return None
+def _text(tags: Mapping[str, str], key: str) -> str | None:
+    """A tag's cleaned text, or None when it is missing or only padding."""
+    text = tags.get(key)
     if not text or text in ("0", "[]") or set(text) <= {" ", "\\", "x", "0"}:
         return None
     return text
 
 
-def _camera(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _camera(raw: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "make": _text(raw, "Image Make"),
         "model": _text(raw, "Image Model"),
@@ -187,7 +184,7 @@ def exif_datetime(text: str | None, subsec: str | None = None) -> str | None:
     return iso
 
 
-def _capture(raw: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
+def _capture(raw: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
     original_text = _text(raw, "EXIF DateTimeOriginal")
     original = exif_datetime(original_text, _text(raw, "EXIF SubSecTimeOriginal"))
     if original_text and original is None:

@@ -22,6 +22,22 @@ class PositionSource:
 
 
 @dataclass(frozen=True)
+class ItemContent:
+    """The few facts of an item that extraction needs, read for many items in one query.
+
+    Building whole `Item`s (tags, attributes and notes decoded from JSON) cost more per file
+    than storing a small JPEG's EXIF record.
+    """
+
+    id: str
+    kind: str
+    name: str
+    sha256: str | None
+    mime: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
 class Position:
     """One position found in a file's metadata, in WGS84 decimal degrees.
 

@@ -24,7 +24,7 @@ import multiprocessing
 import signal
 import time
 from collections import deque
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -134,14 +134,24 @@ class ProcessRunner:
         raise AssertionError("run_many answers every task")  # pragma: no cover
 
     def run_many(
-        self, tasks: Iterable[Task], cancel: CancelToken | None = None
+        self,
+        tasks: Iterable[Task],
+        cancel: CancelToken | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> Generator[tuple[int, Output], None, None]:
         """Run many tasks in the worker, yielding `(task index, output)` in task order.
 
         `tasks` is read lazily, `WINDOW` tasks ahead of the answers, so the caller may plan
         the next files while the worker reads the current ones. A task that runs past its
         limit, or that kills the worker, gets a "timeout" or "failed" output naming the file;
-        the worker is restarted and the tasks after it run as usual.
+        the worker is restarted and the tasks after it run as usual. Close the generator
+        (`contextlib.closing`) when leaving it early: a worker with answers pending is killed.
+
+        Args:
+            tasks: `(extractor name, source)` pairs.
+            cancel: checked between answers and while waiting for one.
+            on_wait: called when an answer is not ready within `_POLL_S` (a slow file), so
+                the caller can commit what it holds instead of keeping a transaction open.
 
         Raises:
             CancelledError: the token was cancelled (the worker is killed if it was busy;
@@ -170,7 +180,7 @@ class ProcessRunner:
                 if not sent:
                     return
                 head = sent[0]
-                output = self._answer(head, mark, cancel)
+                output = self._answer(head, mark, cancel, on_wait)
                 mark = time.monotonic()
                 sent.popleft()
                 if self._conn is None:  # the worker was killed: send the rest again
@@ -181,12 +191,21 @@ class ProcessRunner:
             if sent:  # abandoned or cancelled with answers pending: they must not leak
                 self._kill()
 
-    def _answer(self, head: _Sent, mark: float, cancel: CancelToken | None) -> Output:
+    def _answer(
+        self,
+        head: _Sent,
+        mark: float,
+        cancel: CancelToken | None,
+        on_wait: Callable[[], None] | None,
+    ) -> Output:
         """The worker's answer to the oldest task sent, or why there is none."""
         conn = self._conn
         assert conn is not None
         limit = self._timeout if self._timeout is not None else timeout_for(head.source.size)
         while not conn.poll(_POLL_S):
+            if on_wait is not None:
+                on_wait()
+                on_wait = None
             if cancel is not None and cancel.cancelled:
                 self._kill()
                 raise CancelledError("cancelled by the user")
@@ -204,7 +223,10 @@ class ProcessRunner:
         try:
             index, result = conn.recv()
         except (EOFError, OSError):
-            code = self._proc.exitcode if self._proc is not None else None
+            code = None
+            if self._proc is not None:
+                self._proc.join(1)  # its exit code is known once it is reaped
+                code = self._proc.exitcode
             self._kill()
             log.warning("extractor %s crashed on %s", head.name, escape_name(head.source.path))
             return Output.failure(

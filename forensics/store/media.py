@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from forensics.errors import NotFoundError
 from forensics.media.display import group_facts
 from forensics.media.records import (
+    ItemContent,
     MetadataRecord,
     MetadataView,
     Position,
@@ -101,6 +103,26 @@ class MediaRepository:
             params.append(item_id)
         sql += " ORDER BY created_at, item_id, source, id"
         return [_row_to_position(r) for r in self._db.query(sql, params)]
+
+    def item_contents(self, item_ids: Sequence[str]) -> list[ItemContent]:
+        """What extraction needs of each item (kind, hash, type, name, size), in order.
+
+        Raises:
+            NotFoundError: an id names no item.
+        """
+        found: dict[str, ItemContent] = {}
+        for start in range(0, len(item_ids), 500):
+            chunk = list(item_ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            for row in self._db.conn.execute(
+                f"SELECT id, kind, name, sha256, mime, size FROM items WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[row["id"]] = ItemContent(*row)
+        missing = next((i for i in item_ids if i not in found), None)
+        if missing is not None:
+            raise NotFoundError(f"no item with id {missing}")
+        return [found[i] for i in item_ids]
 
     def records(self, item_id: str) -> list[MetadataRecord]:
         """Every extractor's record for an item, by extractor name."""

@@ -1,0 +1,205 @@
+"""Storing extraction results: one record, its positions and tracks, one custody entry each.
+
+Results are written as they arrive from the worker, inside one open transaction that is
+committed every `BATCH` items (one fsync per batch, not per file), after `MAX_OPEN_S`
+seconds, and whenever the worker keeps us waiting (a slow or hanging file), so other writers
+of the case never wait long behind an extraction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from forensics.case import Case
+from forensics.media.extractors import Extractor, Output
+from forensics.media.records import ItemContent, MetadataRecord, Position, Track
+from forensics.store.custody import Action
+from forensics.store.db import utc_now
+from forensics.store.media import SUBJECT, MediaRepository
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+"""Items stored per transaction when extracting many."""
+MAX_OPEN_S = 1.0
+"""Longest a write transaction stays open while results stream in."""
+
+
+@dataclass(frozen=True)
+class MetadataResult:
+    """What extraction did for one item."""
+
+    item_id: str
+    records: tuple[MetadataRecord, ...] = ()
+    positions: int = 0
+    skipped: str | None = None
+    """Why nothing ran ("no extractor applies to text/plain"), or None."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every extractor's warnings, each prefixed with the extractor's name."""
+        return [f"{r.extractor}: {w}" for r in self.records for w in r.warnings]
+
+    @property
+    def errors(self) -> list[str]:
+        """Every extractor's errors, each prefixed with the extractor's name."""
+        return [f"{r.extractor}: {e}" for r in self.records for e in r.errors]
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as `--json` documents show it."""
+        return {
+            "item_id": self.item_id,
+            "skipped": self.skipped,
+            "positions": self.positions,
+            "records": [r.to_json() for r in self.records],
+            "warnings": self.warnings,
+            "errors": self.errors,
+        }
+
+
+@dataclass
+class Pending:
+    """An item sent to the worker: the extractors chosen for it and their outputs so far."""
+
+    item: ItemContent
+    chosen: list[Extractor]
+    outputs: list[tuple[Extractor, Output]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every chosen extractor has answered."""
+        return len(self.outputs) == len(self.chosen)
+
+
+class ResultWriter:
+    """Writes finished items into the case, batching transactions (see the module doc).
+
+    Use as a context manager: leaving it normally commits what is pending; leaving it on an
+    exception rolls the open batch back.
+    """
+
+    def __init__(self, case: Case, actor: str | None) -> None:
+        self._case = case
+        self._who = case.actor(actor)
+        self._repo = MediaRepository(case.db)
+        self._tx: contextlib.ExitStack | None = None
+        self._opened = 0.0
+        self._count = 0
+
+    def add(self, job: Pending) -> MetadataResult:
+        """Store one item's outputs (its derived files first, then its rows and entries)."""
+        derived: dict[int, dict[str, Any]] = {}
+        for _extractor, output in job.outputs:  # a crash leaves at worst an orphan file
+            for d in output.derived:
+                sha, _path = self._case.evidence.put_derived(d.data, d.suffix)
+                derived[id(output)] = {"sha256": sha, "suffix": d.suffix, "role": d.role}
+        if self._tx is None:
+            self._tx = contextlib.ExitStack()
+            self._tx.enter_context(self._case.transaction())
+            self._opened = time.monotonic()
+        records: list[MetadataRecord] = []
+        positions = 0
+        for extractor, output in job.outputs:
+            records.append(self._save(job.item, extractor, output, derived.get(id(output))))
+            positions += len(output.positions)
+        self._count += 1
+        if self._count >= BATCH or time.monotonic() - self._opened > MAX_OPEN_S:
+            self.commit()
+        return MetadataResult(job.item.id, tuple(records), positions)
+
+    def commit(self) -> None:
+        """Commit the open batch, if any."""
+        if self._tx is not None:
+            tx, self._tx = self._tx, None
+            self._count = 0
+            tx.close()
+
+    def __enter__(self) -> ResultWriter:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._tx is None:
+            return
+        tx, self._tx = self._tx, None
+        if exc_type is None:
+            tx.close()
+        else:
+            log.warning("extraction stopped by %s; the open batch is rolled back", exc_type)
+            tx.__exit__(exc_type, exc, tb)
+
+    def _save(
+        self,
+        item: ItemContent,
+        extractor: Extractor,
+        output: Output,
+        derived: dict[str, Any] | None,
+    ) -> MetadataRecord:
+        now = utc_now()
+        sha = item.sha256 or ""
+        facts = dict(output.facts)
+        if derived is not None:
+            facts.setdefault("thumbnail", {})
+            facts["thumbnail"] = {**facts["thumbnail"], **derived}
+        record = MetadataRecord(
+            id=str(uuid.uuid4()),
+            item_id=item.id,
+            extractor=extractor.name,
+            extractor_version=extractor.version,
+            source_sha256=sha,
+            status=output.status,
+            facts=facts,
+            warnings=output.warnings,
+            errors=output.errors,
+            created_at=now,
+            created_by=self._who,
+        )
+        positions = [
+            Position(
+                id=str(uuid.uuid4()),
+                item_id=item.id,
+                lat=p.lat,
+                lon=p.lon,
+                alt=p.alt,
+                source=p.source,
+                time=p.time,
+                direction=p.direction,
+                detail=p.detail,
+                created_at=now,
+            )
+            for p in output.positions
+        ]
+        tracks = [
+            Track(
+                id=str(uuid.uuid4()),
+                item_id=item.id,
+                layout=t.layout,
+                points=t.points,
+                start_time=t.points[0].time if t.points else None,
+                end_time=t.points[-1].time if t.points else None,
+                created_at=now,
+            )
+            for t in output.tracks
+        ]
+        stored, state = self._repo.save_with_state(record, positions, tracks)
+        self._case.custody.append(
+            Action.EXTRACTED,
+            self._who,
+            item_id=item.id,
+            subject=(SUBJECT, stored.id),
+            record=state,
+            details={
+                "extractor": extractor.name,
+                "extractor_version": extractor.version,
+                "source_sha256": sha,
+                "status": output.status,
+                "warnings": len(output.warnings),
+                "errors": len(output.errors),
+                "positions": len(positions),
+            },
+        )
+        return stored
