@@ -114,15 +114,7 @@ class FrameSource(_ClosedOnExit):
         if frame_index < 0:
             raise ValidationError(f"{self.item.name}: a video frame index cannot be negative")
         frame = self._open_reader().read(frame_index)
-        anchor = FrameAnchor(
-            self.item.id,
-            str(self.item.sha256),
-            frame.index,
-            frame.pts,
-            frame.pixel_sha256,
-            frame.width,
-            frame.height,
-        )
+        anchor = self._frame_anchor(frame)
         self._cache[frame_index] = anchor
         return anchor, frame.rgb
 
@@ -152,6 +144,18 @@ class FrameSource(_ClosedOnExit):
             int(rgb.shape[0]),
         )
 
+    def _frame_anchor(self, frame: DecodedFrame) -> FrameAnchor:
+        """The anchor of a frame the video reader decoded (it hashed the pixels already)."""
+        return FrameAnchor(
+            self.item.id,
+            str(self.item.sha256),
+            frame.index,
+            frame.pts,
+            frame.pixel_sha256,
+            frame.width,
+            frame.height,
+        )
+
     def anchor(self, frame_index: int) -> FrameAnchor:
         """The anchor of one frame (decoded once, then cached)."""
         key = frame_index if self.video else STILL
@@ -172,15 +176,7 @@ class FrameSource(_ClosedOnExit):
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 if frame.index in pending:
-                    self._cache[frame.index] = FrameAnchor(
-                        self.item.id,
-                        str(self.item.sha256),
-                        frame.index,
-                        frame.pts,
-                        frame.pixel_sha256,
-                        frame.width,
-                        frame.height,
-                    )
+                    self._cache[frame.index] = self._frame_anchor(frame)
                     pending.discard(frame.index)
                 if not pending:
                     break
@@ -242,15 +238,7 @@ class FrameSource(_ClosedOnExit):
         while frame is not None and frame.index <= stop:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            anchor = FrameAnchor(
-                self.item.id,
-                str(self.item.sha256),
-                frame.index,
-                frame.pts,
-                frame.pixel_sha256,
-                frame.width,
-                frame.height,
-            )
+            anchor = self._frame_anchor(frame)
             self._cache[frame.index] = anchor
             if frame.pixel_sha256 == pixel_sha256:
                 return anchor
