@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from forensics.models import CustodyEntry
 from forensics.store.db import utc_now
+from forensics.store.rows import insert_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -25,6 +26,22 @@ GENESIS_HASH = "0" * 64
 HEAD_KEY = "custody_head"
 DELETED = "deleted"
 """`record_sha256` of an entry that removed its record on purpose."""
+ENTRY_COLUMNS = (
+    "seq",
+    "entry_id",
+    "at",
+    "actor",
+    "action",
+    "item_id",
+    "subject_type",
+    "subject_id",
+    "record_sha256",
+    "details",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+"""The columns of a stored custody entry, in table order (an imported chain keeps them too)."""
 
 
 class Action:
@@ -90,6 +107,19 @@ def entry_hash(
         ]
     )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+def insert_entry(db: Database, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Hash an entry's fields (every column but `hash`) and store it in `custody`.
+
+    The caller links it (`seq`, `prev_hash`) and moves the head in `case_info`.
+
+    Returns:
+        The stored row, with its hash.
+    """
+    row = {**fields, "hash": entry_hash(**fields)}
+    insert_row(db, "custody", row)
+    return row
 
 
 def _row_to_entry(row: Mapping[str, Any]) -> CustodyEntry:
@@ -172,20 +202,13 @@ class CustodyLog:
             "reason": reason,
             "prev_hash": prev_hash,
         }
-        fields["hash"] = entry_hash(**fields)
-        self._db.conn.execute(
-            "INSERT INTO custody (seq, entry_id, at, actor, action, item_id, subject_type, "
-            "subject_id, record_sha256, details, reason, prev_hash, hash) VALUES (:seq, "
-            ":entry_id, :at, :actor, :action, :item_id, :subject_type, :subject_id, "
-            ":record_sha256, :details, :reason, :prev_hash, :hash)",
-            fields,
-        )
+        row = insert_entry(self._db, fields)
         self._db.conn.execute(
             "INSERT INTO case_info (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (HEAD_KEY, canonical_json({"seq": seq, "hash": fields["hash"]})),
+            (HEAD_KEY, canonical_json({"seq": seq, "hash": row["hash"]})),
         )
-        return _row_to_entry(fields)
+        return _row_to_entry(row)
 
     def entries(
         self, *, item_id: str | None = None, subject: tuple[str, str] | None = None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import CaseError
-from forensics.store.custody import HEAD_KEY, canonical_json, entry_hash
+from forensics.store.custody import ENTRY_COLUMNS, HEAD_KEY, canonical_json, insert_entry
 from forensics.store.rows import quote, set_columns
 
 if TYPE_CHECKING:
@@ -149,18 +149,8 @@ def custody_rows(db: Database) -> list[dict[str, Any]]:
     return [dict(r) for r in db.conn.execute("SELECT * FROM custody ORDER BY seq")]
 
 
-_CHAIN_FIELDS = (
-    "entry_id",
-    "at",
-    "actor",
-    "action",
-    "item_id",
-    "subject_type",
-    "subject_id",
-    "record_sha256",
-    "details",
-    "reason",
-)
+_CHAIN_FIELDS = tuple(c for c in ENTRY_COLUMNS if c not in ("seq", "prev_hash", "hash"))
+"""What an entry says; its place in the chain (`seq`, `prev_hash`, `hash`) is recomputed."""
 
 
 def rewrite_custody(db: Database, entries: Sequence[Mapping[str, Any]]) -> str:
@@ -183,15 +173,7 @@ def rewrite_custody(db: Database, entries: Sequence[Mapping[str, Any]]) -> str:
         seq += 1
         fields: dict[str, Any] = {k: entry.get(k) for k in _CHAIN_FIELDS}
         fields.update(seq=seq, prev_hash=prev)
-        fields["hash"] = entry_hash(**fields)
-        db.conn.execute(
-            "INSERT INTO custody (seq, entry_id, at, actor, action, item_id, subject_type, "
-            "subject_id, record_sha256, details, reason, prev_hash, hash) VALUES (:seq, "
-            ":entry_id, :at, :actor, :action, :item_id, :subject_type, :subject_id, "
-            ":record_sha256, :details, :reason, :prev_hash, :hash)",
-            fields,
-        )
-        prev = fields["hash"]
+        prev = insert_entry(db, fields)["hash"]
     set_case_info(db, HEAD_KEY, canonical_json({"seq": seq, "hash": prev}))
     return prev
 

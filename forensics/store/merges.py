@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
+from forensics.store.custody import ENTRY_COLUMNS
+from forensics.store.rows import insert_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -169,38 +171,17 @@ class MergeRepository:
     def insert_imported_custody(self, merge_id: str, entries: Sequence[Mapping[str, Any]]) -> None:
         """Store the incoming chain verbatim, linked to its merge."""
         for entry in entries:
-            row = {**{k: entry[k] for k in _ENTRY_FIELDS}, "merge_id": merge_id}
-            self._db.conn.execute(
-                f"INSERT INTO imported_custody ({', '.join(row)}) "
-                f"VALUES ({', '.join(':' + k for k in row)})",
-                row,
-            )
+            row = {**{k: entry[k] for k in ENTRY_COLUMNS}, "merge_id": merge_id}
+            insert_row(self._db, "imported_custody", row)
 
     def imported_custody(self, merge_id: str) -> list[dict[str, Any]]:
         """The chain imported with one merge, in order."""
         return [
-            {k: r[k] for k in _ENTRY_FIELDS}
+            {k: r[k] for k in ENTRY_COLUMNS}
             for r in self._db.conn.execute(
                 "SELECT * FROM imported_custody WHERE merge_id = ? ORDER BY seq", (merge_id,)
             )
         ]
-
-
-_ENTRY_FIELDS = (
-    "seq",
-    "entry_id",
-    "at",
-    "actor",
-    "action",
-    "item_id",
-    "subject_type",
-    "subject_id",
-    "record_sha256",
-    "details",
-    "reason",
-    "prev_hash",
-    "hash",
-)
 
 
 def fetch_merge(db: Database, merge_id: str) -> dict[str, Any] | None:
