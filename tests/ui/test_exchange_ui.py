@@ -58,6 +58,8 @@ def test_pack_import_and_report_from_the_gui(setup, qtbot, tmp_path):
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     finish(qtbot, contribution.export_csv(tmp_path / "items.csv"))
     assert filled.gps_photo in (tmp_path / "items.csv").read_text()
+    finish(qtbot, contribution.export_case_uco(tmp_path / "case.jsonld"))
+    assert "@context" in (tmp_path / "case.jsonld").read_text()
 
 
 def test_refused_archive_is_shown_with_its_reasons(setup, qtbot, bad_files, tmp_path, monkeypatch):

@@ -206,24 +206,23 @@ class ExchangeContribution:
         from forensics.exchange.case_uco import write_case_uco
 
         out = out or self._save_path("CASE/UCO export", "case.jsonld", "JSON-LD (*.jsonld)")
-        if out is None:
-            return None
-        target = out
-        return self._run(
-            "CASE/UCO export", lambda case, p, c: write_case_uco(case, target), self._exported
-        )
+        return self._export("CASE/UCO export", write_case_uco, out)
 
     def export_csv(self, out: Path | None = None) -> JobDialog | None:
         """Write the items as CSV."""
         from forensics.exchange.csv_export import write_items_csv
 
         out = out or self._save_path("Items as CSV", "items.csv", "CSV (*.csv)")
+        return self._export("CSV export", write_items_csv, out)
+
+    def _export(
+        self, title: str, write: Callable[[Case, Path], dict[str, Any]], out: Path | None
+    ) -> JobDialog | None:
+        """Run one file export as a job (nothing when no file was chosen)."""
         if out is None:
             return None
         target = out
-        return self._run(
-            "CSV export", lambda case, p, c: write_items_csv(case, target), self._exported
-        )
+        return self._run(title, lambda case, p, c: write(case, target), self._exported)
 
     def _exported(self, summary: dict[str, Any]) -> None:
         self.ctx.signals.case_changed.emit()
