@@ -8,20 +8,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from forensics.case import Case
 from forensics.exchange.conflicts import conflicts_json, resolve_conflict
-from ui.table_model import ListTableModel
+from ui.table_model import ListTableModel, row_table
 
 _COLUMNS = ("Table", "Record", "Changed", "Ours", "Theirs")
 
@@ -74,11 +72,7 @@ class ConflictsDialog(QDialog):
         self.resize(860, 380)
         self._case = case
         self.model = ConflictsModel(case, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = row_table(self.model)
         self.keep_mine = QPushButton("Keep &mine")
         self.keep_mine.setToolTip("Leave our record as it is; the conflict is closed")
         self.take_theirs = QPushButton("Take &theirs")

@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from geoloc.hypotheses import HypothesisService
 from ui.geo.editor import HypothesisEditor
 from ui.geo.map_view import MapView, Pin
 from ui.geo.models import ID_ROLE, HypothesisModel, HypothesisRow
+from ui.table_model import row_table
 
 if TYPE_CHECKING:
     from geoloc.gazetteer import OfflineGazetteer
@@ -67,11 +66,7 @@ class GeoPanel(QWidget):
         self.map = map_view
         self.model = HypothesisModel(self)
         self.flags: list[Flag] = []
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = row_table(self.model, self)
         self.view.doubleClicked.connect(self._open_index)
         self.view.activated.connect(self._open_index)
         self.view.clicked.connect(self._focus_index)

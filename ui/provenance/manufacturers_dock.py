@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from forensics.provenance.models import Manufacturer, Source
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import manufacturers_model
+from ui.table_model import row_table
 
 
 class ManufacturerEditor(QWidget):
@@ -107,11 +107,7 @@ class ManufacturersDock(QWidget):
         super().__init__(parent)
         self._case = case
         self.model = manufacturers_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(self.model)
         self.editor = ManufacturerEditor()
         self.add_button = QPushButton("&Add as new")
         self.add_button.setToolTip("Register the manufacturer described in the fields")

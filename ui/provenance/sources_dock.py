@@ -20,6 +20,7 @@ from forensics.provenance.sources import add_claim, add_source, regrade_source
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import claims_model, sources_model
+from ui.table_model import row_table
 
 
 class SourcesDock(QWidget):
@@ -31,11 +32,7 @@ class SourcesDock(QWidget):
         super().__init__(parent)
         self._case = case
         self.sources = sources_model(self)
-        self.sources_table = QTableView()
-        self.sources_table.setModel(self.sources)
-        self.sources_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.sources_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.sources_table.horizontalHeader().setStretchLastSection(True)
+        self.sources_table = row_table(self.sources)
         self.claims = claims_model(self)
         self.claims_table = QTableView()
         self.claims_table.setModel(self.claims)
