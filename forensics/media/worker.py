@@ -7,12 +7,18 @@ kills only the worker: the file gets a "timeout" or "crashed" result and the res
 goes to a fresh worker. The worker is started once and reused (a `forkserver` child: forking
 the GUI process, with its threads, is unsafe).
 
-Why batches: one pipe round trip per file cost more than exifread itself on a small JPEG. The
-parent sends tasks in chunks and keeps up to `WINDOW` of them queued in the worker, which
-answers each task as it finishes it. So the worker never waits for the parent (the parent
-stores results while the worker reads the next files: two cores busy), and the parent still
-knows which file the worker is on: results come back in order, so the file after the last
-answer is the one running. Its deadline counts from that answer.
+Why batches: one pipe round trip per file cost more than exifread itself on a small JPEG, and
+each answer woke the parent (two context switches per file). The parent sends tasks in chunks
+and keeps up to `WINDOW` of them queued in the worker, which answers in groups (`GROUP`
+answers, or what is done after `GROUP_S`, or the end of a chunk). So the worker never waits
+for the parent (the parent stores results while the worker reads the next files: two cores
+busy), and neither wakes per file.
+
+The deadline stays per file: the worker writes the index of the task it is running and when
+it started into a few bytes of shared memory, which the parent reads while it waits. When a
+task runs past its limit (or the worker dies), the parent kills the worker, records the
+timeout (or crash) for that task, and sends every other unanswered task again to a fresh
+worker, including the few whose answers died unsent with it.
 """
 
 from __future__ import annotations
@@ -44,7 +50,12 @@ CHUNK = 32
 WINDOW = 128
 """Tasks sent but not yet answered, at most. Bounded so the tasks queued in the pipe stay well
 under its buffer (about 200 KB) while the worker blocks on answers the parent has not read."""
+GROUP = 16
+"""Answers the worker sends per message, at most."""
+GROUP_S = 0.01
+"""Answers older than this are sent before the worker starts its next task."""
 _POLL_S = 0.05
+_IDLE = -1.0
 
 Task = tuple[str, Source]
 """One unit of work: an extractor's name and the file it reads."""
@@ -64,19 +75,34 @@ def run_inline(name: str, source: Source, registry: Mapping[str, Extractor] = RE
         return Output.failure(f"{name} failed: {type(exc).__name__}: {exc}")
 
 
-def _serve(conn: Connection, registry: Mapping[str, Extractor] | None) -> None:
+def _serve(conn: Connection, registry: Mapping[str, Extractor] | None, state: Any) -> None:
+    """The worker's loop. `state` is shared memory: [task running or -1, when it started]."""
     # Ctrl-C reaches the whole process group: the parent decides (it kills us when cancelled).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     extractors = REGISTRY if registry is None else registry
     while True:
+        state[0] = _IDLE
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return
         if message is None:
             return
+        answers: list[tuple[int, Output]] = []
+        first = 0.0
         for index, name, source in message:
-            conn.send((index, run_inline(name, source, extractors)))
+            now = time.monotonic()
+            if answers and (len(answers) >= GROUP or now - first >= GROUP_S):
+                conn.send(answers)
+                answers = []
+            state[1] = now  # start first: a torn read then sees a later start, never an earlier
+            state[0] = index
+            output = run_inline(name, source, extractors)
+            if not answers:
+                first = time.monotonic()
+            answers.append((index, output))
+        if answers:
+            conn.send(answers)
 
 
 @dataclass(frozen=True)
@@ -102,6 +128,7 @@ class ProcessRunner:
         self._registry = None if registry is None else dict(registry)
         self._proc: Any = None
         self._conn: Connection | None = None
+        self._state: Any = None
 
     def _start(self) -> Connection:
         if self._conn is not None and self._proc is not None and self._proc.is_alive():
@@ -109,12 +136,14 @@ class ProcessRunner:
         self._stop()
         ctx = multiprocessing.get_context("forkserver")
         parent, child = ctx.Pipe()
+        state = ctx.RawArray("d", 2)
+        state[0] = _IDLE
         proc = ctx.Process(
-            target=_serve, args=(child, self._registry), name="pwb-extractor", daemon=True
+            target=_serve, args=(child, self._registry, state), name="pwb-extractor", daemon=True
         )
         proc.start()
         child.close()
-        self._proc, self._conn = proc, parent
+        self._proc, self._conn, self._state = proc, parent, state
         return parent
 
     def run(self, name: str, source: Source, cancel: CancelToken | None = None) -> Output:
@@ -158,50 +187,57 @@ class ProcessRunner:
                 tasks not yet answered are dropped).
         """
         feed = enumerate(tasks)
-        waiting: deque[_Sent] = deque()  # taken from `feed`, not sent yet (or to resend)
-        sent: deque[_Sent] = deque()  # sent, not answered, in order
+        order: deque[int] = deque()  # taken from `feed`, not yet yielded
+        ready: dict[int, Output] = {}  # answered, waiting for the tasks before them
+        waiting: deque[_Sent] = deque()  # to send (or to send again, to a fresh worker)
+        sent: dict[int, _Sent] = {}  # sent, not answered, in order
         fed_all = False
-        mark = 0.0  # when the head of `sent` started at the latest (an answer or a send)
+        mark = 0.0  # last sign of life: an answer, or a send to an idle worker
         try:
             while True:
+                while order and order[0] in ready:
+                    if cancel is not None and cancel.cancelled:
+                        raise CancelledError("cancelled by the user")
+                    index = order.popleft()
+                    yield index, ready.pop(index)
                 if cancel is not None and cancel.cancelled:
                     raise CancelledError("cancelled by the user")
                 if not fed_all and len(waiting) < CHUNK:
                     more = [_Sent(i, n, s) for i, (n, s) in itertools.islice(feed, CHUNK)]
                     fed_all = len(more) < CHUNK
                     waiting.extend(more)
+                    order.extend(t.index for t in more)
                 if waiting and len(sent) + min(CHUNK, len(waiting)) <= WINDOW:
                     if not sent:
                         mark = time.monotonic()
                     chunk = [waiting.popleft() for _ in range(min(CHUNK, len(waiting)))]
                     self._start().send([(t.index, t.name, t.source) for t in chunk])
-                    sent.extend(chunk)
+                    sent.update((t.index, t) for t in chunk)
                     continue  # keep the worker's queue full before waiting on it
-                if not sent:
+                if not order:
                     return
-                head = sent[0]
-                output = self._answer(head, mark, cancel, on_wait)
+                ready.update(self._receive(sent, mark, cancel, on_wait))
                 mark = time.monotonic()
-                sent.popleft()
                 if self._conn is None:  # the worker was killed: send the rest again
-                    waiting.extendleft(reversed(sent))
+                    waiting.extendleft(reversed(list(sent.values())))
                     sent.clear()
-                yield head.index, output
         finally:
             if sent:  # abandoned or cancelled with answers pending: they must not leak
                 self._kill()
 
-    def _answer(
+    def _receive(
         self,
-        head: _Sent,
+        sent: dict[int, _Sent],
         mark: float,
         cancel: CancelToken | None,
         on_wait: Callable[[], None] | None,
-    ) -> Output:
-        """The worker's answer to the oldest task sent, or why there is none."""
+    ) -> list[tuple[int, Output]]:
+        """The worker's next group of answers, or a timeout or crash for the task it ran.
+
+        Answered tasks (and the one that failed) are removed from `sent`.
+        """
         conn = self._conn
         assert conn is not None
-        limit = self._timeout if self._timeout is not None else timeout_for(head.source.size)
         while not conn.poll(_POLL_S):
             if on_wait is not None:
                 on_wait()
@@ -209,35 +245,51 @@ class ProcessRunner:
             if cancel is not None and cancel.cancelled:
                 self._kill()
                 raise CancelledError("cancelled by the user")
-            if time.monotonic() - mark > limit:
+            task, since = self._running(sent, mark)
+            limit = self._timeout if self._timeout is not None else timeout_for(task.source.size)
+            if time.monotonic() - since > limit:
                 self._kill()
-                path = escape_name(head.source.path)
-                log.warning("extractor %s timed out on %s", head.name, path)
-                return Output.failure(
-                    f"{head.name} took longer than {limit:.0f} s on "
-                    f"{escape_name(head.source.name)} and was stopped",
-                    status="timeout",
+                del sent[task.index]
+                log.warning(
+                    "extractor %s timed out on %s", task.name, escape_name(task.source.path)
                 )
+                message = (
+                    f"{task.name} took longer than {limit:.0f} s on "
+                    f"{escape_name(task.source.name)} and was stopped"
+                )
+                return [(task.index, Output.failure(message, status="timeout"))]
             if self._proc is not None and not self._proc.is_alive():
                 break
         try:
-            index, result = conn.recv()
+            group: list[tuple[int, Output]] = conn.recv()
         except (EOFError, OSError):
+            task, _since = self._running(sent, mark)
             code = None
             if self._proc is not None:
                 self._proc.join(1)  # its exit code is known once it is reaped
                 code = self._proc.exitcode
             self._kill()
-            log.warning("extractor %s crashed on %s", head.name, escape_name(head.source.path))
-            return Output.failure(
-                f"{head.name} crashed the extraction worker on "
-                f"{escape_name(head.source.name)} (exit code {code})"
+            del sent[task.index]
+            log.warning("extractor %s crashed on %s", task.name, escape_name(task.source.path))
+            message = (
+                f"{task.name} crashed the extraction worker on "
+                f"{escape_name(task.source.name)} (exit code {code})"
             )
-        if index != head.index:  # cannot happen unless the protocol is broken: never guess
-            self._kill()
-            raise RuntimeError(f"extraction worker answered task {index}, expected {head.index}")
-        output: Output = result
-        return output
+            return [(task.index, Output.failure(message))]
+        for index, _output in group:
+            if index != next(iter(sent), None):  # only a broken protocol does this: never guess
+                self._kill()
+                raise RuntimeError(f"extraction worker answered task {index} out of order")
+            del sent[index]
+        return group
+
+    def _running(self, sent: dict[int, _Sent], mark: float) -> tuple[_Sent, float]:
+        """The task the worker is on and when it started (the oldest unanswered one and the
+        last sign of life when the worker says it is idle)."""
+        running, started = int(self._state[0]), float(self._state[1])
+        if running in sent:
+            return sent[running], started
+        return next(iter(sent.values())), mark
 
     def _kill(self) -> None:
         if self._proc is not None and self._proc.is_alive():
@@ -249,6 +301,7 @@ class ProcessRunner:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+            self._state = None
         if self._proc is not None:
             self._proc.join(0)
             self._proc = None
