@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
@@ -43,6 +44,10 @@ def _real(value: float) -> float:
 
 def _real_or_none(value: float | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    return canonical_json(list(values)) if values else "[]"
 
 
 def _row_to_record(row: Mapping[str, Any]) -> MetadataRecord:
@@ -284,61 +289,42 @@ class MediaRepository:
         if not self._db.conn.in_transaction:
             raise RuntimeError("media records are saved inside a transaction")
         conn = self._db.conn
-        existing = conn.execute(
-            "SELECT id, created_at, created_by FROM media_metadata "
-            "WHERE item_id = ? AND extractor = ?",
-            (record.item_id, record.extractor),
+        # One statement inserts or replaces (the record keeps its id and first creation);
+        # RETURNING says which happened.
+        kept = conn.execute(
+            "INSERT INTO media_metadata (id, item_id, extractor, extractor_version, "
+            "source_sha256, status, facts, warnings, errors, created_at, created_by, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (item_id, extractor) DO UPDATE SET "
+            "extractor_version = excluded.extractor_version, "
+            "source_sha256 = excluded.source_sha256, status = excluded.status, "
+            "facts = excluded.facts, warnings = excluded.warnings, errors = excluded.errors, "
+            "updated_at = excluded.created_at "
+            "RETURNING id, created_at, created_by",
+            (
+                record.id,
+                record.item_id,
+                record.extractor,
+                record.extractor_version,
+                record.source_sha256,
+                record.status,
+                canonical_json(record.facts),
+                _json_list(record.warnings),
+                _json_list(record.errors),
+                record.created_at,
+                record.created_by,
+                record.updated_at,
+            ),
         ).fetchone()
-        if existing is not None:
-            record = MetadataRecord(
-                id=existing["id"],
-                item_id=record.item_id,
-                extractor=record.extractor,
-                extractor_version=record.extractor_version,
-                source_sha256=record.source_sha256,
-                status=record.status,
-                facts=record.facts,
-                warnings=record.warnings,
-                errors=record.errors,
-                created_at=existing["created_at"],
-                created_by=existing["created_by"],
+        if kept["id"] != record.id:
+            record = replace(
+                record,
+                id=kept["id"],
+                created_at=kept["created_at"],
+                created_by=kept["created_by"],
                 updated_at=record.created_at,
             )
             self._delete_children(record.id)
-            conn.execute(
-                "UPDATE media_metadata SET extractor_version = ?, source_sha256 = ?, "
-                "status = ?, facts = ?, warnings = ?, errors = ?, updated_at = ? WHERE id = ?",
-                (
-                    record.extractor_version,
-                    record.source_sha256,
-                    record.status,
-                    canonical_json(record.facts),
-                    canonical_json(list(record.warnings)),
-                    canonical_json(list(record.errors)),
-                    record.updated_at,
-                    record.id,
-                ),
-            )
-        else:
-            conn.execute(
-                "INSERT INTO media_metadata (id, item_id, extractor, extractor_version, "
-                "source_sha256, status, facts, warnings, errors, created_at, created_by, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.id,
-                    record.item_id,
-                    record.extractor,
-                    record.extractor_version,
-                    record.source_sha256,
-                    record.status,
-                    canonical_json(record.facts),
-                    canonical_json(list(record.warnings)),
-                    canonical_json(list(record.errors)),
-                    record.created_at,
-                    record.created_by,
-                    record.updated_at,
-                ),
-            )
         stored_positions = [
             Position(
                 id=p.id,
