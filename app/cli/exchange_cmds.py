@@ -232,17 +232,37 @@ def cmd_merge(args: argparse.Namespace) -> int:
     else:
         say(
             f"merged {args.archive}: {data['added']} added, {data['updated']} updated, "
-            f"{data['unchanged']} unchanged, {len(data['conflicts'])} conflict(s), "
+            f"{data['unchanged']} unchanged, {len(data['deleted'])} deleted, "
+            f"{len(data['conflicts'])} conflict(s), "
             f"{data['evidence_added']} evidence files added"
         )
+        for d in data["deleted"]:
+            say(
+                f"deleted {d['table']} {d['record_id']}: deleted in their case by "
+                f"{d['deleted_by']} at {d['deleted_at']}"
+                + (f" ({d['reason']})" if d["reason"] else "")
+            )
+        for n in data["deletions_not_applied"]:
+            say(
+                f"NOT DELETED {n['subject']} {n['record_id']}: deleted in their case by "
+                f"{n['deleted_by']} at {n['deleted_at']}; {n['why']}"
+            )
         for c in data["conflicts"]:
             say(
                 f"CONFLICT {c['id']}  {c['table']} {c['record_id']}: "
-                f"{', '.join(c['columns'])} (resolve with `pwb resolve`)"
+                f"{_conflict_what(c)} (resolve with `pwb resolve`)"
             )
         for s in data["same_content"]:
             say(f"same content: their item {s['theirs']} = our item {s['mine']}")
-    return EXIT_FINDINGS if data["conflicts"] else EXIT_OK
+    return EXIT_FINDINGS if data["conflicts"] or data["deletions_not_applied"] else EXIT_OK
+
+
+def _conflict_what(c: dict[str, Any]) -> str:
+    """The changed columns of a conflict, or what a deletion conflict is."""
+    if c.get("kind") != "deleted_there_edited_here":
+        return ", ".join(c["columns"])
+    used = (c.get("deleted") or {}).get("used_by") or []
+    return "deleted there, edited here" + (f", used by {', '.join(used)}" if used else "")
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
@@ -253,10 +273,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return listing(
         args,
         {"conflicts": found},
-        [
-            [c["id"], c["status"], c["table"], c["record_id"], ", ".join(c["columns"])]
-            for c in found
-        ],
+        [[c["id"], c["status"], c["table"], c["record_id"], _conflict_what(c)] for c in found],
         ["ID", "STATUS", "TABLE", "RECORD", "COLUMNS"],
     )
 
@@ -305,6 +322,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from forensics.exchange.report import build_report, log_export, write_report
+    from geoloc.svg_map import draw_map
 
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -317,7 +335,12 @@ def cmd_report(args: argparse.Namespace) -> int:
                 from ui.exchange.pdf import html_to_pdf
 
                 html = build_report(
-                    case, items=items, actor=args.examiner, progress=bar, cancel=cancel
+                    case,
+                    items=items,
+                    actor=args.examiner,
+                    progress=bar,
+                    cancel=cancel,
+                    map_drawer=draw_map,
                 )
                 data = html_to_pdf(html, out)
                 summary = log_export(
@@ -325,7 +348,13 @@ def cmd_report(args: argparse.Namespace) -> int:
                 )
             else:
                 summary = write_report(
-                    case, out, items=items, actor=args.examiner, progress=bar, cancel=cancel
+                    case,
+                    out,
+                    items=items,
+                    actor=args.examiner,
+                    progress=bar,
+                    cancel=cancel,
+                    map_drawer=draw_map,
                 )
     return reply(
         args, summary, f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']})"

@@ -3,7 +3,8 @@
 The archive is checked like an unpack, then its records are sorted against ours
 (`merge_plan.py`): added, taken as newer (logged like any edit), left, or stored as a
 *conflict* for the user to resolve (`conflicts.py`: keep mine / take theirs), never
-overwritten. Everything is written in one transaction.
+overwritten. Records they deleted are carried, become conflicts, or (evidence items) are
+recorded as not applied (`merge_deletions.py`). Everything is written in one transaction.
 
 Their custody chain is stored verbatim in `imported_custody`, linked to the merge, and can be
 re-verified on its own; our chain gets one entry per record added or changed and one for the
@@ -23,6 +24,13 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.exchange.archive_checks import Limits
+from forensics.exchange.merge_deletions import (
+    DeletionNotice,
+    DeletionPlan,
+    TheirDeletion,
+    apply_deletions,
+    plan_deletions,
+)
 from forensics.exchange.merge_plan import MergePlan, Row, conflict_facts, plan_merge
 from forensics.exchange.unpack import Received, receive
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -53,6 +61,10 @@ class MergeResult:
     same_content: list[dict[str, str]] = field(default_factory=list)
     evidence_added: int = 0
     received: Received | None = None
+    deleted: list[TheirDeletion] = field(default_factory=list)
+    """Records they deleted that were deleted here too."""
+    deletion_notices: list[DeletionNotice] = field(default_factory=list)
+    """Deletions of theirs not applied (evidence items), each with the reason."""
 
     def to_json(self) -> dict[str, Any]:
         """As `pwb merge --json` prints it."""
@@ -67,10 +79,13 @@ class MergeResult:
                     "id": c.id,
                     "table": c.table_name,
                     "record_id": c.record_id,
+                    "kind": c.kind,
                     "columns": c.changed_columns,
                 }
                 for c in self.conflicts
             ],
+            "deleted": [d.to_json() for d in self.deleted],
+            "deletions_not_applied": [n.to_json() for n in self.deletion_notices],
             "same_content": self.same_content,
             "evidence_added": self.evidence_added,
             "signature": None
@@ -111,6 +126,10 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
     merge_id = str(uuid.uuid4())
     now = utc_now()
     plan = plan_merge(case, theirs, merge_id=merge_id, redacted=redacted, actor=actor, now=now)
+    gone = plan_deletions(
+        case, theirs, plan.their_chain, merge_id=merge_id, redacted=redacted, actor=actor, now=now
+    )
+    plan.conflicts.extend(gone.conflicts)
     merge = _merge_record(merge_id, archive, received, plan, actor, now)
     same_content = _same_content(case, plan.added)
     blobs = sorted(
@@ -126,7 +145,8 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
     try:
         with case.transaction():
             _write(case, plan, merge, actor)
-            _log_merge(case, plan, merge, received, actor, evidence_added=len(blobs))
+            apply_deletions(case, gone, actor=actor, merge_id=merge.id)
+            _log_merge(case, plan, gone, merge, received, actor, evidence_added=len(blobs))
     except BaseException:
         for sha in blobs:
             case.evidence.remove_blob(sha)
@@ -134,7 +154,14 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
         raise
     for sha in blobs:
         case.evidence.clear_marker(sha)
-    return MergeResult(merge, plan.conflicts, same_content, len(blobs))
+    return MergeResult(
+        merge,
+        plan.conflicts,
+        same_content,
+        len(blobs),
+        deleted=gone.carried,
+        deletion_notices=gone.notices,
+    )
 
 
 def _same_content(case: Case, added: list[Row]) -> list[dict[str, str]]:
@@ -206,6 +233,7 @@ def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
 def _log_merge(
     case: Case,
     plan: MergePlan,
+    gone: DeletionPlan,
     merge: MergeRecord,
     received: Received,
     actor: str,
@@ -227,6 +255,8 @@ def _log_merge(
             "added": len(plan.added),
             "updated": len(plan.updates),
             "conflicts": len(plan.conflicts),
+            "deleted": len(gone.carried),
+            "deletions_not_applied": len(gone.notices),
             "evidence_added": evidence_added,
             "imported_custody_entries": len(plan.their_chain),
             "imported_custody_head": plan.their_chain[-1]["hash"]

@@ -58,6 +58,7 @@ def conflict_facts(conflict: Conflict) -> dict[str, Any]:
     return {
         "table": conflict.table_name,
         "record_id": conflict.record_id,
+        "kind": conflict.kind,
         "columns": conflict.changed_columns,
     }
 

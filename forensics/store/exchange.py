@@ -125,6 +125,35 @@ def delete_rowids(db: Database, table: str, rowids: Iterable[int]) -> int:
     return count
 
 
+def referencing_rows(db: Database, table: str, record_id: str) -> list[tuple[str, str]]:
+    """The rows whose foreign keys point at one record: `(table, id)` (`rowid N` if keyless).
+
+    A merge must not delete a record our other rows still point at.
+    """
+    found: list[tuple[str, str]] = []
+    for other in data_tables(db):
+        keyed = has_uuid_id(db, other)
+        for fk in db.utils.table(other).foreign_keys:
+            if fk.other_table != table or fk.other_column != "id" or fk.column is None:
+                continue
+            key = "id" if keyed else "'rowid ' || rowid"
+            sql = f"SELECT {key} FROM {quote(other)} WHERE {quote(fk.column)} = ?"
+            found += [(other, str(r[0])) for r in db.conn.execute(sql, (record_id,))]
+    return found
+
+
+def savepoint(db: Database, name: str) -> None:
+    """Open a savepoint inside the current transaction."""
+    db.conn.execute(f"SAVEPOINT {quote(name)}")
+
+
+def release(db: Database, name: str, *, undo: bool = False) -> None:
+    """Close a savepoint, first undoing what was done since it when `undo`."""
+    if undo:
+        db.conn.execute(f"ROLLBACK TO {quote(name)}")
+    db.conn.execute(f"RELEASE {quote(name)}")
+
+
 def clear_table(db: Database, table: str) -> None:
     """Delete every row of a table."""
     db.conn.execute(f"DELETE FROM {quote(table)}")

@@ -39,9 +39,20 @@ class MergeRecord:
     created_by: str
 
 
+EDITED = "edited"
+"""Conflict kind: both sides changed the record."""
+DELETED_THERE = "deleted_there_edited_here"
+"""Conflict kind: they deleted the record, we changed it (or built on it) since."""
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """A record both sides changed: kept as ours until the user decides."""
+    """A record both sides changed, or one they deleted and we changed: ours until decided.
+
+    For a `DELETED_THERE` conflict `theirs` is empty and `deletion` holds the facts of their
+    deletion entry (who, when, why, its seq and hash) and, when our records still point at the
+    record, `used_by`.
+    """
 
     id: str
     merge_id: str
@@ -56,10 +67,14 @@ class Conflict:
     created_at: str
     created_by: str
     updated_at: str | None
+    kind: str = EDITED
+    deletion: dict[str, Any] | None = None
 
     @property
     def changed_columns(self) -> list[str]:
-        """The columns whose values differ between the two sides."""
+        """The columns whose values differ between the two sides (none for a deletion)."""
+        if self.kind == DELETED_THERE:
+            return []
         return [k for k in self.mine if self.mine.get(k) != self.theirs.get(k)]
 
 
@@ -74,14 +89,23 @@ def merge_state(merge: MergeRecord) -> dict[str, Any]:
 
 
 def conflict_state(conflict: Conflict) -> dict[str, Any]:
-    """The JSON-able state of a conflict record (what its custody entries digest)."""
-    return asdict(conflict)
+    """The JSON-able state of a conflict record (what its custody entries digest).
+
+    An edit conflict's state leaves out `kind` and `deletion`, so the digests logged before
+    conflicts had a kind still verify.
+    """
+    state = asdict(conflict)
+    if conflict.kind == EDITED and conflict.deletion is None:
+        del state["kind"], state["deletion"]
+    return state
 
 
 def _conflict(row: Mapping[str, Any]) -> Conflict:
     data = dict(row)
     data["mine"] = json.loads(data["mine"])
     data["theirs"] = json.loads(data["theirs"])
+    if data.get("deletion") is not None:
+        data["deletion"] = json.loads(data["deletion"])
     return Conflict(**data)
 
 
@@ -116,6 +140,8 @@ class MergeRepository:
         row = asdict(conflict)
         row["mine"] = json.dumps(conflict.mine, ensure_ascii=False, sort_keys=True)
         row["theirs"] = json.dumps(conflict.theirs, ensure_ascii=False, sort_keys=True)
+        if conflict.deletion is not None:
+            row["deletion"] = json.dumps(conflict.deletion, ensure_ascii=False, sort_keys=True)
         self._db.conn.execute(
             f"INSERT INTO merge_conflicts ({', '.join(row)}) "
             f"VALUES ({', '.join(':' + k for k in row)})",
@@ -158,6 +184,15 @@ class MergeRepository:
         if found is None:
             raise NotFoundError(f"no merge conflict with id {conflict_id}")
         return found
+
+    def kept_deletions(self, record_id: str) -> set[str]:
+        """Hashes of their deletion entries about a record that we already chose to ignore."""
+        rows = self._db.conn.execute(
+            "SELECT deletion FROM merge_conflicts WHERE record_id = ? AND kind = ? "
+            "AND status = ? AND deletion IS NOT NULL",
+            (record_id, DELETED_THERE, KEPT_MINE),
+        )
+        return {str(json.loads(r[0])["hash"]) for r in rows}
 
     def set_conflict_status(self, conflict_id: str, status: str, by: str, at: str) -> Conflict:
         """Mark a conflict resolved one way or the other; returns its new state."""

@@ -1,4 +1,4 @@
-"""Merge conflicts: a table of records both teams changed, resolved one by one."""
+"""Merge conflicts: records both teams changed, or they deleted and we changed, one by one."""
 
 from __future__ import annotations
 
@@ -49,19 +49,29 @@ class ConflictsModel(ListTableModel[dict[str, Any]]):
 
     def cell(self, record: dict[str, Any], column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            deleted = record.get("deleted")
             values = (
                 record["table"],
                 record["record_id"],
-                ", ".join(record["columns"]),
+                _what(record),
                 _short(record["mine"]),
-                _short(record["theirs"]),
+                deleted["summary"] if deleted else _short(record["theirs"]),
             )
             return values[column]
         return None
 
 
+def _what(record: dict[str, Any]) -> str:
+    """The changed columns, or what a deletion conflict is (and what still uses the record)."""
+    deleted = record.get("deleted")
+    if not deleted:
+        return ", ".join(record["columns"])
+    used = deleted.get("used_by") or []
+    return "deleted there, edited here" + (f"; used by {', '.join(used)}" if used else "")
+
+
 class ConflictsDialog(QDialog):
-    """Keep ours or take theirs, for each record both sides changed."""
+    """Keep ours or take theirs (for a record they deleted: delete ours), one by one."""
 
     resolved = Signal(str)
     """The id of a conflict just settled."""
@@ -76,7 +86,10 @@ class ConflictsDialog(QDialog):
         self.keep_mine = QPushButton("Keep &mine")
         self.keep_mine.setToolTip("Leave our record as it is; the conflict is closed")
         self.take_theirs = QPushButton("Take &theirs")
-        self.take_theirs.setToolTip("Replace our record with theirs (logged in the custody)")
+        self.take_theirs.setToolTip(
+            "Replace our record with theirs, or delete it where they deleted it "
+            "(logged in the custody)"
+        )
         close = QPushButton("&Close")
         self.keep_mine.clicked.connect(lambda: self.resolve("mine"))
         self.take_theirs.clicked.connect(lambda: self.resolve("theirs"))
@@ -96,8 +109,8 @@ class ConflictsDialog(QDialog):
     def _refresh(self) -> None:
         n = len(self.model.rows)
         self.summary.setText(
-            f"{n} record(s) were changed on both sides. Nothing was "
-            "overwritten: choose, for each, which version the case keeps."
+            f"{n} record(s) were changed on both sides, or deleted there and changed here. "
+            "Nothing was overwritten or deleted: choose, for each, which version the case keeps."
         )
         self.keep_mine.setEnabled(n > 0)
         self.take_theirs.setEnabled(n > 0)

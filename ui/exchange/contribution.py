@@ -233,6 +233,7 @@ class ExchangeContribution:
     ) -> JobDialog | None:
         """Build the report in the background; PDF pages are laid out on the GUI thread."""
         from forensics.exchange.report import build_report, write_report
+        from geoloc.svg_map import draw_map
 
         out = out or self._save_path("Report", "report.html", "HTML (*.html);;PDF (*.pdf)")
         if out is None:
@@ -241,12 +242,16 @@ class ExchangeContribution:
         if target.suffix.lower() == ".pdf":
             return self._run(
                 "Report",
-                lambda case, p, c: build_report(case, items=items, progress=p, cancel=c),
+                lambda case, p, c: build_report(
+                    case, items=items, progress=p, cancel=c, map_drawer=draw_map
+                ),
                 lambda html: self._pdf(html, target),
             )
         return self._run(
             "Report",
-            lambda case, p, c: write_report(case, target, items=items, progress=p, cancel=c),
+            lambda case, p, c: write_report(
+                case, target, items=items, progress=p, cancel=c, map_drawer=draw_map
+            ),
             self._exported,
         )
 
@@ -326,9 +331,11 @@ class ExchangeContribution:
     def _merged(self, result: MergeResult) -> None:
         self.ctx.signals.case_changed.emit()
         m = result.merge
+        kept = len(result.deletion_notices)
         self._say(
             f"merged {m.archive_name}: {m.added} added, {m.updated} updated, "
-            f"{m.conflicts} conflict(s)"
+            f"{len(result.deleted)} deleted, {m.conflicts} conflict(s)"
+            + (f", {kept} deletion(s) of evidence items not applied" if kept else "")
         )
         if result.conflicts:
             self.show_conflicts()

@@ -2,7 +2,9 @@
 
 A merge keeps what the other team sent apart from our own chain: `imported_custody` holds their
 chain verbatim (it re-verifies on its own), `merge_conflicts` the records both sides changed,
-until the user keeps theirs or ours.
+until the user keeps theirs or ours. Version 2 gives a conflict its `kind`: a record both sides
+edited, or one they deleted that we changed since (`deletion` then holds the facts of their
+deletion entry: who, when, why, its hash).
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                 hash TEXT NOT NULL,
                 PRIMARY KEY (merge_id, seq)
             )""",
+        ),
+    ),
+    Migration(
+        COMPONENT,
+        2,
+        "merge conflicts of a record deleted there and edited here",
+        (
+            "ALTER TABLE merge_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'edited'",
+            "ALTER TABLE merge_conflicts ADD COLUMN deletion TEXT",
         ),
     ),
 )
