@@ -198,15 +198,13 @@ def plan_deletions(
     for deletion in changed.values():
         plan.conflicts.append(deletion_conflict(case, deletion, merge_id, actor, now))
     # A deletion carried must not leave our other records pointing at nothing.
+    fks = sx.foreign_keys_to_ids(case.db)
+    users = {rid: sx.referencing_rows(case.db, d.table, rid, fks) for rid, d in pending.items()}
     settled = False
     while not settled:
         settled = True
         for rid, deletion in list(pending.items()):
-            used = [
-                f"{t} {i}"
-                for t, i in sx.referencing_rows(case.db, deletion.table, rid)
-                if i not in pending
-            ]
+            used = [f"{t} {i}" for t, i in users[rid] if i not in pending]
             if used:
                 del pending[rid]
                 plan.conflicts.append(

@@ -125,20 +125,41 @@ def delete_rowids(db: Database, table: str, rowids: Iterable[int]) -> int:
     return count
 
 
-def referencing_rows(db: Database, table: str, record_id: str) -> list[tuple[str, str]]:
-    """The rows whose foreign keys point at one record: `(table, id)` (`rowid N` if keyless).
+ForeignKeys = dict[str, list[tuple[str, str, bool]]]
+"""Table -> the `(table, column, keyed)` whose foreign keys point at its `id`."""
 
-    A merge must not delete a record our other rows still point at.
-    """
-    found: list[tuple[str, str]] = []
+
+def foreign_keys_to_ids(db: Database) -> ForeignKeys:
+    """Which columns of which tables point at the `id` of each table (read once, reused)."""
+    found: ForeignKeys = {}
     for other in data_tables(db):
         keyed = has_uuid_id(db, other)
         for fk in db.utils.table(other).foreign_keys:
-            if fk.other_table != table or fk.other_column != "id" or fk.column is None:
-                continue
-            key = "id" if keyed else "'rowid ' || rowid"
-            sql = f"SELECT {key} FROM {quote(other)} WHERE {quote(fk.column)} = ?"
-            found += [(other, str(r[0])) for r in db.conn.execute(sql, (record_id,))]
+            if fk.other_column == "id" and fk.column is not None:
+                found.setdefault(fk.other_table, []).append((other, fk.column, keyed))
+    return found
+
+
+def referencing_rows(
+    db: Database, table: str, record_id: str, fks: ForeignKeys | None = None
+) -> list[tuple[str, str]]:
+    """The rows whose foreign keys point at one record: `(table, id)` (`rowid N` if keyless).
+
+    A merge must not delete a record our other rows still point at.
+
+    Args:
+        db: the case database.
+        table: the record's table.
+        record_id: its id.
+        fks: `foreign_keys_to_ids(db)` when the caller asks about many records.
+    """
+    found: list[tuple[str, str]] = []
+    for other, column, keyed in (fks if fks is not None else foreign_keys_to_ids(db)).get(
+        table, []
+    ):
+        key = "id" if keyed else "'rowid ' || rowid"
+        sql = f"SELECT {key} FROM {quote(other)} WHERE {quote(column)} = ?"
+        found += [(other, str(r[0])) for r in db.conn.execute(sql, (record_id,))]
     return found
 
 
