@@ -2,11 +2,13 @@
 
 One HTML file with every picture inline (data URIs), so it can be mailed, archived or printed
 without the case. The same HTML is what the GUI prints to PDF through Qt, so it sticks to what
-Qt's rich-text engine renders: tables, headings, images, no scripts and little CSS.
+Qt's rich-text engine renders: tables, headings, images, no scripts and little CSS; the one
+exception, the map's inline SVG, is turned into a picture by the PDF printer (ui/exchange/pdf.py).
 
 It reads like an examiner's report: what was received, what was done, what was produced; then
-the items with thumbnails and hashes, their metadata, annotated frames, hypotheses with a map,
-the provenance table and origin chart, the sources with grades, and the full custody log.
+the items with thumbnails and hashes, their metadata, annotated frames, a map of positions,
+telemetry tracks and hypotheses on an offline basemap, the hypotheses, the provenance table
+and origin chart, the sources with grades, and the full custody log.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 
 from forensics import __version__
 from forensics.case import Case
+from forensics.exchange import report_map
 from forensics.exchange import report_sections as sec
+from forensics.exchange.map_figure import MapDrawer
 from forensics.exchange.select import item_closure
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store.custody import Action
@@ -30,6 +34,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[sec.ReportContext], str]], ...] = (
     ("items", "Items", sec.items),
     ("metadata", "Metadata", sec.metadata),
     ("frames", "Annotated frames", sec.frames),
+    ("map", "Map of positions, tracks and hypotheses", report_map.section),
     ("hypotheses", "Geolocation hypotheses", sec.hypotheses),
     ("provenance", "Component provenance", sec.provenance),
     ("sources", "Sources", sec.sources),
@@ -52,6 +57,7 @@ def build_report(
     actor: str | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    map_drawer: MapDrawer | None = None,
 ) -> str:
     """The report as one HTML document.
 
@@ -61,6 +67,8 @@ def build_report(
         actor: who asks for the report (named in it).
         progress: sections done against sections.
         cancel: stops between sections.
+        map_drawer: draws the map section on a basemap (`geoloc.svg_map.draw_map`; the
+            core cannot import it). Without one the report says the map was not drawn.
     """
     cancel = cancel or CancelToken()
     scope: set[str] | None = None
@@ -72,7 +80,7 @@ def build_report(
     entries = case.custody.entries()
     if scope is not None:
         entries = [e for e in entries if e.item_id is None or e.item_id in scope]
-    ctx = sec.ReportContext(case, chosen, scope, entries)
+    ctx = sec.ReportContext(case, chosen, scope, entries, map_drawer)
     info = case.info
     body = [
         f"<h1>{sec.esc(info.title)}</h1>",
@@ -114,13 +122,16 @@ def write_report(
     actor: str | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    map_drawer: MapDrawer | None = None,
 ) -> dict[str, object]:
-    """Write the HTML report to `out` and log it as an export.
+    """Write the HTML report to `out` and log it as an export (arguments as `build_report`).
 
     Returns:
         The summary the CLI prints (path, sha256, bytes).
     """
-    text = build_report(case, items=items, actor=actor, progress=progress, cancel=cancel)
+    text = build_report(
+        case, items=items, actor=actor, progress=progress, cancel=cancel, map_drawer=map_drawer
+    )
     data = text.encode("utf-8")
     tmp = out.with_name(f".{out.name}.part")
     tmp.write_bytes(data)

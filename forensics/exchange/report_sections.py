@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from forensics.case import Case
 from forensics.exchange import charts
+from forensics.exchange.map_figure import MapDrawer
 from forensics.models import CustodyEntry, Item
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class ReportContext:
     scope: set[str] | None
     """Item ids in the report; None for the whole case."""
     custody: list[CustodyEntry] = field(default_factory=list)
+    draw_map: MapDrawer | None = None
+    """Draws the map section (geoloc's SVG map); None leaves the map out and says so."""
 
     def in_scope(self, item_id: str | None) -> bool:
         """True for records of items in the report (or any, for the whole case)."""
@@ -183,27 +186,18 @@ def frames(ctx: ReportContext) -> str:
 
 
 def hypotheses(ctx: ReportContext) -> str:
-    """Geolocation hypotheses with their evidence, and a map."""
-    from forensics.store.hypotheses import HypothesisRepository
+    """Geolocation hypotheses with their evidence (their pins are on the map above)."""
+    from forensics.store.hypotheses import STANCES, HypothesisRepository
 
     repo = HypothesisRepository(ctx.case.db)
     found = [h for h in repo.hypotheses() if ctx.in_scope(h.item_id)]
     if not found:
         return "<p>No geolocation hypotheses.</p>"
-    pins = [
-        charts.Pin(
-            h.lat,
-            h.lon,
-            h.place_name or h.status,
-            h.radius_m,
-            charts.STATUS_COLOURS.get(h.status, "#555555"),
-        )
-        for h in found
-    ]
+    supporting, _ = STANCES
     rows = []
     for h in found:
         links = repo.links(h.id)
-        support = sum(1 for link in links if link.stance == "supports")
+        support = sum(1 for link in links if link.stance == supporting)
         against = len(links) - support
         rows.append(
             [
@@ -217,7 +211,7 @@ def hypotheses(ctx: ReportContext) -> str:
                 esc(h.notes),
             ]
         )
-    return f'<img src="{data_uri(charts.pin_map(pins))}" width="720">' + table(
+    return table(
         ["Place", "Position", "Method", "Status", "Confidence", "Analyst", "Evidence", "Notes"],
         rows,
         "hyp",

@@ -1,19 +1,64 @@
 """Printing the HTML case report to PDF with Qt's own PDF writer (no extra engine).
 
 The report's pictures are data URIs; `QTextDocument` is given them through `loadResource`, so
-the PDF holds exactly what the HTML file shows.
+the PDF holds exactly what the HTML file shows. Its rich-text engine does not draw inline
+`<svg>` (the report's map), so each one becomes an `image/svg+xml` data URI that
+`loadResource` renders with Qt SVG at twice its size, sharp at the writer's 150 dpi.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QByteArray, QMarginsF, QSizeF, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
+
+_INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.DOTALL)
+_SIZE = re.compile(r'(?<![\w-])(width|height)="(\d+(?:\.\d+)?)"')
+SVG_SCALE = 2
+"""Pixels rendered per SVG unit: the page shows the map at its size, drawn at twice that."""
+
+
+def svg_as_images(html: str) -> str:
+    """Every inline `<svg>` replaced by an `<img>` of the same size holding it as a data URI."""
+
+    def image(match: re.Match[str]) -> str:
+        svg = match.group(0)
+        head = svg[: svg.index(">")]
+        size = " ".join(f'{k}="{v}"' for k, v in _SIZE.findall(head))
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return f'<img src="data:image/svg+xml;base64,{data}" {size}>'
+
+    return _INLINE_SVG.sub(image, html)
+
+
+def render_svg(data: bytes, scale: int = SVG_SCALE) -> QImage:
+    """An SVG drawn on white at `scale` times its size (an empty image when it is not SVG)."""
+    renderer = QSvgRenderer(QByteArray(data))
+    if not renderer.isValid() or renderer.defaultSize().isEmpty():
+        return QImage()
+    image = QImage(renderer.defaultSize() * scale, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    return image
 
 
 class _ReportDocument(QTextDocument):
@@ -22,8 +67,11 @@ class _ReportDocument(QTextDocument):
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         text = url.toString() if isinstance(url, QUrl) else str(url)
         if text.startswith("data:") and ";base64," in text:
+            data = base64.b64decode(text.split(";base64,", 1)[1])
+            if text.startswith("data:image/svg+xml;"):
+                return render_svg(data)
             image = QImage()
-            image.loadFromData(base64.b64decode(text.split(";base64,", 1)[1]))
+            image.loadFromData(data)
             return image
         return super().loadResource(kind, url)
 
@@ -50,7 +98,7 @@ def html_to_pdf(html: str, out: Path) -> bytes:
     writer.setTitle("Case report")
     writer.setCreator("Provenance Workbench")
     doc = _ReportDocument()
-    doc.setHtml(html)
+    doc.setHtml(svg_as_images(html))
     layout = writer.pageLayout().paintRectPixels(writer.resolution())
     doc.setPageSize(QSizeF(layout.width(), layout.height()))
     doc.print_(writer)
