@@ -41,7 +41,7 @@ from forensics.media.scene_match import (
     match_size,
 )
 from forensics.media.scene_video import OpenVideo, Shrinker, downscaled_size, open_video
-from forensics.media.scenes import Cut, SceneDetector, SceneScan, make_detector
+from forensics.media.scenes import Cut, SceneDetector, SceneScan, make_detector, scan_exact
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,10 @@ __all__ = ["histogram_distance", "scan_fast"]
 FEATURE_CHECK_EVERY = 8
 """While a GOP is decoded, the feature test against the next keyframe runs on every this many
 frames (the content and histogram tests run on every frame)."""
+
+
+class _NoKeyframesError(Exception):
+    """The stream marks no keyframe (intra refresh, or a recording cut mid-GOP)."""
 
 
 @dataclass
@@ -147,6 +151,8 @@ class _FastScan:
         for pts, picture in self._keyframes(None):
             if pts in by_pts:
                 by_pts.pop(pts).picture = picture
+        if self.all_pts and not pending and not any(self.refined.values()):
+            raise _NoKeyframesError  # packets, but not one keyframe among them
         self._settle(pending, final=True)
         return self._result()
 
@@ -275,12 +281,19 @@ def scan_fast(
 ) -> SceneScan:
     """Find cuts decoding keyframes and only the GOPs that change.
 
+    A stream that marks no keyframe at all (intra refresh) has nothing to skip by: it gets
+    the exact scan, and the result says so (its mode is "exact").
+
     Raises:
         UnsupportedMediaError: the file is not a video PyAV can read, or no frame decodes.
         CancelledError: the token was cancelled.
     """
-    scan = _FastScan(path, detector or make_detector(), progress, cancel)
+    detector = detector or make_detector()
+    scan = _FastScan(path, detector, progress, cancel)
     try:
         return scan.run()
+    except _NoKeyframesError:
+        log.info("%s: no keyframes; scanning every frame", scan.name)
     finally:
         scan.close()
+    return scan_exact(path, detector, progress=progress, cancel=cancel)

@@ -60,3 +60,23 @@ def test_moving_shots_are_not_decoded(scans: tuple[SceneScan, SceneScan]) -> Non
     # cut GOPs only up to the cut's shot.
     assert fast.frames_decoded < 0.2 * exact.frame_count, fast.notes
     assert "3 of 18 GOPs decoded" in fast.notes[0], fast.notes
+
+
+def test_a_stream_without_keyframes_gets_the_exact_scan(corpus: Path, tmp_path: Path) -> None:
+    # The same packets remuxed into NUT with every keyframe flag cleared (as an intra-refresh
+    # camera writes): nothing to skip by, so every frame is scanned and the mode says so.
+    src = corpus / "video/pyscenedetect/goldeneye-vfr-drop3.mp4"
+    dest = tmp_path / "no-keyframes.nut"
+    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+        stream = out.add_stream_from_template(inp.streams.video[0])
+        for packet in inp.demux(inp.streams.video[0]):
+            if packet.size:
+                packet.is_keyframe = False
+                packet.stream = stream
+                out.mux(packet)
+    with av.open(str(dest)) as check:
+        assert not any(p.is_keyframe for p in check.demux(video=0) if p.size)
+    fast = scan_fast(dest)
+    assert fast.mode == "exact"
+    assert fast.frames_decoded == fast.frame_count
+    assert [c.frame_index for c in fast.cuts] == [c.frame_index for c in scan_exact(src).cuts]
