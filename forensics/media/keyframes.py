@@ -1,8 +1,10 @@
 """Small pictures to jump by: the first frame of each scene, topped up with evenly spaced
 frames so even a one-shot clip gets a useful strip.
 
-Scene starts come from the exact scene scan when the clip is short enough to scan quickly;
-a long clip gets evenly spaced frames only (the full scan is its own, explicit job).
+Scene starts come from the fast scene scan (keyframes, and only the GOPs whose keyframes are
+not one shot: a few percent of the decoding on long moving shots), which is quick enough for a
+strip built every time a video is shown; a very long clip gets evenly spaced frames only (the
+exact scan is its own, explicit job).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from forensics.errors import UnsupportedMediaError, WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.media.video_reader import RGBArray, VideoReader
 
-SCAN_LIMIT = 3000
-"""Clips with more frames than this are not scanned for scenes when building a strip."""
+SCAN_LIMIT = 18000
+"""Clips with more frames than this (10 minutes at 30 fps) are not scanned for scenes when
+building a strip."""
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,11 @@ def scene_starts(path: Path, frame_count: int, cancel: CancelToken) -> list[int]
     if frame_count > SCAN_LIMIT:
         return [0]
     try:
-        from forensics.media.scenes import scan_exact
+        from forensics.media.scenes_fast import scan_fast
     except ImportError:
         return [0]
     try:
-        scan = scan_exact(path, cancel=cancel)
+        scan = scan_fast(path, cancel=cancel)
     except WorkbenchError:
         if cancel.cancelled:
             raise
