@@ -11,7 +11,6 @@ drag) on a pin emits `pin_clicked(hypothesis id)`, anywhere else `map_clicked(la
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -38,13 +37,12 @@ from PySide6.QtWidgets import (
 
 from geoloc.basemap import Basemap, load_basemap
 from geoloc.export_geo import STATUS_COLOURS
+from geoloc.mapframe import radius_degrees
 from ui.lazy import WhenShown
 
 PIN_ID = 0
 """`QGraphicsItem.data` key holding a pin's hypothesis id."""
 PIN_PX = 14
-_M_PER_DEG_LAT = 110_574.0
-_M_PER_DEG_LON = 111_320.0
 _CLICK_SLOP_PX = 5
 
 
@@ -142,8 +140,7 @@ class MapView(QGraphicsView):
                     QPolygonF([QPointF(lon, -lat) for lon, lat in pin.area])
                 )
             elif pin.radius_m:
-                rx = pin.radius_m / (_M_PER_DEG_LON * max(0.01, math.cos(math.radians(pin.lat))))
-                ry = pin.radius_m / _M_PER_DEG_LAT
+                ry, rx = radius_degrees(pin.lat, pin.radius_m)
                 overlay = QGraphicsEllipseItem(QRectF(pin.lon - rx, -pin.lat - ry, 2 * rx, 2 * ry))
             if overlay is not None:
                 overlay.setPen(outline)  # type: ignore[attr-defined]
