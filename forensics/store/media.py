@@ -6,8 +6,6 @@ Re-running an extractor on an item replaces that extractor's record in place (sa
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -24,65 +22,22 @@ from forensics.media.records import (
     TrackPoint,
 )
 from forensics.store.custody import canonical_json
+from forensics.store.media_rows import (
+    json_list,
+    points_digest,
+    real,
+    real_or_none,
+    row_to_position,
+    row_to_record,
+)
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
+__all__ = ["SUBJECT", "MediaRepository", "fetch_metadata_state", "points_digest"]
+
 SUBJECT = "media_metadata"
 """Custody subject type of a metadata record (its positions and tracks are part of it)."""
-
-
-def points_digest(points: tuple[TrackPoint, ...] | list[TrackPoint]) -> str:
-    """sha256 of a track's points in canonical JSON: a point edited in place changes it."""
-    return hashlib.sha256(canonical_json([p.to_json() for p in points]).encode("ascii")).hexdigest()
-
-
-def _real(value: float) -> float:
-    """A value as a REAL column gives it back (an int stored there reads as a float)."""
-    return float(value)
-
-
-def _real_or_none(value: float | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _json_list(values: tuple[str, ...]) -> str:
-    return canonical_json(list(values)) if values else "[]"
-
-
-def _row_to_record(row: Mapping[str, Any]) -> MetadataRecord:
-    return MetadataRecord(
-        id=row["id"],
-        item_id=row["item_id"],
-        extractor=row["extractor"],
-        extractor_version=row["extractor_version"],
-        source_sha256=row["source_sha256"],
-        status=row["status"],
-        facts=json.loads(row["facts"]),
-        warnings=tuple(json.loads(row["warnings"])),
-        errors=tuple(json.loads(row["errors"])),
-        created_at=row["created_at"],
-        created_by=row["created_by"],
-        updated_at=row["updated_at"],
-    )
-
-
-def _row_to_position(row: Mapping[str, Any]) -> Position:
-    return Position(
-        id=row["id"],
-        item_id=row["item_id"],
-        lat=row["lat"],
-        lon=row["lon"],
-        alt=row["alt"],
-        source=row["source"],
-        time=row["time"],
-        direction=row["direction"],
-        detail=row["detail"],
-        extractor=row["extractor"],
-        extractor_version=row["extractor_version"],
-        source_sha256=row["source_sha256"],
-        created_at=row["created_at"],
-    )
 
 
 class MediaRepository:
@@ -107,7 +62,7 @@ class MediaRepository:
             sql += " WHERE item_id = ?"
             params.append(item_id)
         sql += " ORDER BY created_at, item_id, source, id"
-        return [_row_to_position(r) for r in self._db.query(sql, params)]
+        return [row_to_position(r) for r in self._db.query(sql, params)]
 
     def item_contents(self, item_ids: Sequence[str]) -> list[ItemContent]:
         """What extraction needs of each item (kind, hash, type, name, size), in order.
@@ -132,7 +87,7 @@ class MediaRepository:
     def records(self, item_id: str) -> list[MetadataRecord]:
         """Every extractor's record for an item, by extractor name."""
         return [
-            _row_to_record(r)
+            row_to_record(r)
             for r in self._db.query(
                 "SELECT * FROM media_metadata WHERE item_id = ? ORDER BY extractor", [item_id]
             )
@@ -143,14 +98,14 @@ class MediaRepository:
         row = self._db.conn.execute(
             "SELECT * FROM media_metadata WHERE id = ?", (metadata_id,)
         ).fetchone()
-        return None if row is None else _row_to_record(row)
+        return None if row is None else row_to_record(row)
 
     def find_record(self, item_id: str, extractor: str) -> MetadataRecord | None:
         """The record one extractor wrote for an item, or None."""
         row = self._db.conn.execute(
             "SELECT * FROM media_metadata WHERE item_id = ? AND extractor = ?", (item_id, extractor)
         ).fetchone()
-        return None if row is None else _row_to_record(row)
+        return None if row is None else row_to_record(row)
 
     def metadata(self, item_id: str) -> MetadataView:
         """Everything extracted from an item, grouped for display (empty when nothing ran)."""
@@ -221,7 +176,7 @@ class MediaRepository:
         if record is None:
             return None
         positions = [
-            _row_to_position(r).to_json()
+            row_to_position(r).to_json()
             for r in self._db.query(
                 "SELECT * FROM media_positions WHERE metadata_id = ? ORDER BY id", [metadata_id]
             )
@@ -309,8 +264,8 @@ class MediaRepository:
                 record.source_sha256,
                 record.status,
                 canonical_json(record.facts),
-                _json_list(record.warnings),
-                _json_list(record.errors),
+                json_list(record.warnings),
+                json_list(record.errors),
                 record.created_at,
                 record.created_by,
                 record.updated_at,
@@ -329,12 +284,12 @@ class MediaRepository:
             Position(
                 id=p.id,
                 item_id=record.item_id,
-                lat=_real(p.lat),
-                lon=_real(p.lon),
-                alt=_real_or_none(p.alt),
+                lat=real(p.lat),
+                lon=real(p.lon),
+                alt=real_or_none(p.alt),
                 source=p.source,
                 time=p.time,
-                direction=_real_or_none(p.direction),
+                direction=real_or_none(p.direction),
                 detail=p.detail,
                 extractor=record.extractor,
                 extractor_version=record.extractor_version,
