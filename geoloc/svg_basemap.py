@@ -9,6 +9,7 @@ of a district stays a few kilobytes while a map of a continent stays under a meg
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -58,14 +59,27 @@ def _rings_in_view(basemap: Basemap, proj: Projection) -> list[tuple[str, list[R
                     continue
                 # Comparisons with NaN are false: non-finite vertices drop out here.
                 pts = [(x, y) for x, y in ring if -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0]
-                if len(pts) >= 3:
-                    rings.append(pts)
+                for copy in _unwrapped(pts) if len(pts) >= 3 else ():
+                    if max(p[0] for p in copy) >= west and min(p[0] for p in copy) <= east:
+                        rings.append(copy)
         except (TypeError, ValueError, IndexError) as exc:
             log.warning("basemap: country %r skipped (%s)", getattr(country, "name", "?"), exc)
             continue
         if rings:
             found.append((str(country.name), rings))
     return found
+
+
+def _unwrapped(ring: Ring) -> list[Ring]:
+    """A ring that crosses the antimeridian (Russia, Fiji) as two copies without the jump.
+
+    Drawn as stored, its edge from 179.9 to -180 would cross the whole map. Moved east of
+    180 it is continuous; the copy 360 degrees west shows the same land on the map's left.
+    """
+    if not any(abs(a[0] - b[0]) > 180.0 for a, b in itertools.pairwise(ring)):
+        return [ring]
+    east = [(x + 360.0 if x < 0 else x, y) for x, y in ring]
+    return [east, [(x - 360.0, y) for x, y in east]]
 
 
 def _key(x: float, y: float) -> tuple[int, int]:

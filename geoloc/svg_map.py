@@ -43,7 +43,7 @@ MAX_HYPOTHESIS_LABELS = 20
 FONT = "DejaVu Sans, Arial, sans-serif"
 SEA, LAND, COAST, BORDER = "#cfe3f2", "#f4f1e8", "#6f7f8f", "#9a8f80"
 TRACK = "#d7301f"
-POSITION_COLOURS = {"exif": "#6a3d9a", "container": "#b15928", "telemetry": "#d7301f"}
+POSITION_COLOURS = {"exif": "#6a3d9a", "container": "#b15928", "telemetry": "#fdae61"}
 GEONAMES_CREDIT = "Place names: GeoNames (geonames.org), CC BY 4.0"
 SUPPLEMENT_CREDIT = "district names: resources/geo/places.csv (each row names its source)"
 INSET_W, INSET_H = 150, 100
@@ -233,17 +233,8 @@ def _furniture_boxes(width: int, height: int) -> list[tuple[float, float, float,
 
 
 def _overlays(figure: MapFigure, proj: Projection, occupied: Occupied) -> tuple[list[str], int]:
-    """Tracks, uncertainty circles and areas, then position dots, then hypothesis pins."""
+    """Uncertainty circles and areas, position dots, tracks, then hypothesis pins on top."""
     out: list[str] = []
-    for line in figure.lines:
-        for run in _valid_runs(line.points):
-            px = thin([proj.xy(lat, lon) for lat, lon in run], 0.5)
-            if len(px) >= 2:
-                out.append(
-                    f'<path d="{path_data(px)}" fill="none" stroke="{TRACK}" stroke-width="2" '
-                    f'stroke-linejoin="round" class="track"><title>{attr(line.label)}</title>'
-                    "</path>"
-                )
     markers = [m for m in figure.markers if valid(m.lat, m.lon)][:MAX_MARKERS]
     hypotheses = [m for m in markers if m.kind == HYPOTHESIS]
     positions = [m for m in markers if m.kind != HYPOTHESIS]
@@ -257,6 +248,17 @@ def _overlays(figure: MapFigure, proj: Projection, occupied: Occupied) -> tuple[
             f'stroke-width="1" class="position"><title>{attr(m.label)}</title></circle>'
         )
         occupied.take((x - 4, y - 4, x + 4, y + 4))
+    # Tracks over the position dots: a track's first fix is a position, and a short track
+    # would hide under its own dot.
+    for line in figure.lines:
+        for run in _valid_runs(line.points):
+            px = thin([proj.xy(lat, lon) for lat, lon in run], 0.5)
+            if len(px) >= 2:
+                out.append(
+                    f'<path d="{path_data(px)}" fill="none" stroke="{TRACK}" stroke-width="2" '
+                    f'stroke-linejoin="round" class="track"><title>{attr(line.label)}</title>'
+                    "</path>"
+                )
     for n, m in enumerate(hypotheses):
         x, y = proj.xy(m.lat, m.lon)
         colour = STATUS_COLOURS.get(m.status, "#777777")

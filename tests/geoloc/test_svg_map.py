@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import xml.etree.ElementTree as ET
 
@@ -138,3 +139,26 @@ def test_open_sea_and_a_continent_wide_track() -> None:
     assert wide.east >= 151.2
     assert 'class="inset"' not in wide.svg  # the map is its own overview
     assert len(wide.svg) < 1_500_000
+    coast = next(p for p in _parse(wide.svg).iter(f"{SVG}path") if p.get("class") == "coast")
+    assert _longest_jump(coast.get("d", "")) < 300  # Russia and Fiji do not cross the map
+
+
+def _longest_jump(d: str) -> float:
+    """The widest step between consecutive points of path data (M/L polylines)."""
+    widest = 0.0
+    for part in d.split("M")[1:]:
+        xs = [float(v) for v in part.replace("L", " ").replace("Z", " ").split()[0::2]]
+        widest = max([widest, *(abs(a - b) for a, b in itertools.pairwise(xs))])
+    return widest
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(-17.6, 177.45), (-16.6, -179.95), (64.45, -173.2)])
+def test_land_across_the_antimeridian_is_not_drawn_across_the_map(lat: float, lon: float) -> None:
+    drawn = draw_map(MapFigure((MapMarker(lat, lon, "here", POSITION, "exif"),)), places=[])
+    assert drawn is not None
+    root = _parse(drawn.svg)
+    country = "Russia" if lat > 60 else "Fiji"
+    land = [p for p in root.iter(f"{SVG}path") if p.get("fill") == LAND]
+    assert country in {p.findtext(f"{SVG}title") for p in land}
+    coast = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "coast")
+    assert _longest_jump(coast.get("d", "")) < 300
