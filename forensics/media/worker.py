@@ -27,7 +27,9 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
+import os
 import signal
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
@@ -47,9 +49,13 @@ BASE_TIMEOUT_S = 30.0
 SECONDS_PER_GB = 30.0
 CHUNK = 32
 """Tasks sent to the worker per message."""
-WINDOW = 128
-"""Tasks sent but not yet answered, at most. Bounded so the tasks queued in the pipe stay well
-under its buffer (about 200 KB) while the worker blocks on answers the parent has not read."""
+WINDOW = 256
+"""Tasks sent but not yet answered, at most: about 80 ms of small JPEGs, so the worker keeps
+reading while the parent commits. Bounded so the tasks queued in the pipe stay well under
+`PIPE_BUFFER` while the worker blocks on answers the parent has not read (no deadlock)."""
+PIPE_BUFFER = 1 << 20
+"""Bytes each end of the pipe may hold unread: room for a window of answers, so a worker
+whose parent is busy (committing, or descheduled on a loaded machine) does not stall."""
 GROUP = 16
 """Answers the worker sends per message, at most."""
 GROUP_S = 0.01
@@ -105,6 +111,16 @@ def _serve(conn: Connection, registry: Mapping[str, Extractor] | None, state: An
             conn.send(answers)
 
 
+def _widen(conn: Connection) -> None:
+    """Raise a pipe end's send buffer to `PIPE_BUFFER` (the default is about 200 KB)."""
+    try:
+        sock = socket.socket(fileno=os.dup(conn.fileno()))
+    except OSError:
+        return
+    with sock, contextlib.suppress(OSError):  # the system maximum may be lower: keep its
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, PIPE_BUFFER)
+
+
 @dataclass(frozen=True)
 class _Sent:
     index: int
@@ -136,6 +152,8 @@ class ProcessRunner:
         self._stop()
         ctx = multiprocessing.get_context("forkserver")
         parent, child = ctx.Pipe()
+        for end in (parent, child):
+            _widen(end)
         state = ctx.RawArray("d", 2)
         state[0] = _IDLE
         proc = ctx.Process(
