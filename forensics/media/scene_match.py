@@ -56,6 +56,20 @@ _FEATURES = 500
 _BINS = 16
 
 
+def same_shot_parameters() -> dict[str, float | int]:
+    """The settings of the same-shot tests (stored with every fast scan's parameters)."""
+    return {
+        "content_ratio": CONTENT_RATIO,
+        "histogram_same": HISTOGRAM_SAME,
+        "histogram_view": HISTOGRAM_VIEW,
+        "min_inliers": MIN_INLIERS,
+        "min_shift": MIN_SHIFT,
+        "min_spread": MIN_SPREAD,
+        "match_width": MATCH_WIDTH,
+        "features": _FEATURES,
+    }
+
+
 def match_size(width: int, height: int) -> tuple[int, int]:
     """The grey picture size used for feature matching."""
     if width <= MATCH_WIDTH:

@@ -36,6 +36,12 @@ TARGET_WIDTH = 256
 """Frames are compared at about this width (PySceneDetect's `DEFAULT_MIN_WIDTH`)."""
 
 
+def decoder_name() -> str:
+    """What decoded and shrank the frames a scan scored (stored with its parameters)."""
+    codec = ".".join(str(v) for v in av.library_versions.get("libavcodec", ()))
+    return f"pyav {av.__version__} (libavcodec {codec}), swscale point"
+
+
 def downscaled_size(width: int, height: int) -> tuple[int, int]:
     """The size a frame is compared at (PySceneDetect's `compute_downscale_factor`)."""
     longest = max(width, height)

@@ -34,6 +34,7 @@ from forensics.media.scene_video import (
     TARGET_WIDTH,
     Shrinker,
     decoded_frames,
+    decoder_name,
     downscaled_size,
     open_video,
 )
@@ -298,7 +299,7 @@ def scan_exact(
         "exact",
         detector.name,
         detector.version,
-        detector.parameters(),
+        {**detector.parameters(), "decoder": decoder_name()},
         cuts,
         count,
         duration,

@@ -39,8 +39,15 @@ from forensics.media.scene_match import (
     ShotTest,
     histogram_distance,
     match_size,
+    same_shot_parameters,
 )
-from forensics.media.scene_video import OpenVideo, Shrinker, downscaled_size, open_video
+from forensics.media.scene_video import (
+    OpenVideo,
+    Shrinker,
+    decoder_name,
+    downscaled_size,
+    open_video,
+)
 from forensics.media.scenes import Cut, SceneDetector, SceneScan, make_detector, scan_exact
 
 log = logging.getLogger(__name__)
@@ -257,7 +264,11 @@ class _FastScan:
             "fast",
             self.detector.name,
             self.detector.version,
-            self.detector.parameters(),
+            {
+                **self.detector.parameters(),
+                "decoder": decoder_name(),
+                "same_shot": same_shot_parameters(),
+            },
             cuts,
             len(ordered),
             duration,

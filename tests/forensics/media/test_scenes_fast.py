@@ -80,3 +80,14 @@ def test_a_stream_without_keyframes_gets_the_exact_scan(corpus: Path, tmp_path: 
     assert fast.mode == "exact"
     assert fast.frames_decoded == fast.frame_count
     assert [c.frame_index for c in fast.cuts] == [c.frame_index for c in scan_exact(src).cuts]
+
+
+def test_a_scan_records_its_decoder_and_same_shot_settings(
+    scans: tuple[SceneScan, SceneScan],
+) -> None:
+    exact, fast = scans
+    assert exact.parameters["decoder"].startswith("pyav ")
+    assert exact.parameters["threshold"] == 27.0
+    assert "same_shot" not in exact.parameters
+    assert fast.parameters["same_shot"]["min_inliers"] == 30
+    assert fast.parameters["decoder"] == exact.parameters["decoder"]
