@@ -164,6 +164,11 @@ class ProcessRunner:
         self._proc, self._conn, self._state = proc, parent, state
         return parent
 
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id while it runs (for diagnostics and benchmarks)."""
+        return None if self._proc is None else int(self._proc.pid)
+
     def run(self, name: str, source: Source, cancel: CancelToken | None = None) -> Output:
         """Run one extractor on one file in the worker.
 
