@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 _POINTERS = {0x8769: "ExifIFD", 0x8825: "GPS IFD", 0xA005: "Interoperability IFD", 0x014A: "SubIFD"}
+_STRUCTS = {
+    e: (struct.Struct(e + "H"), struct.Struct(e + "I"), struct.Struct(e + "HHII")) for e in "<>"
+}
+"""Per byte order: a SHORT, a LONG, and an IFD entry (tag, type, count, value or offset)."""
 _MAX_IFDS = 64
 _MAX_PROBLEMS = 6
 
@@ -71,7 +75,10 @@ def check_tiff(block: bytes) -> ExifStructure:
     (magic,) = struct.unpack(endian + "H", block[2:4])
     if magic not in (42, 43, 0x4F52, 0x5352, 0x55):  # TIFF, BigTIFF, ORF, RW2 variants
         return ExifStructure(True, (f"EXIF block has a bad TIFF magic number {magic}",))
-    (ifd0,) = struct.unpack(endian + "I", block[4:8])
+    short, long, entry_struct = _STRUCTS[endian]
+    (ifd0,) = long.unpack_from(block, 4)
+    size_of = _TYPE_SIZES.get
+    end = len(block)
     problems: list[str] = []
     seen: set[int] = set()
     queue: list[tuple[str, int]] = [("IFD0", ifd0)]
@@ -84,36 +91,32 @@ def check_tiff(block: bytes) -> ExifStructure:
                 f"EXIF {name} points back to an IFD already read (offset {offset}): a loop"
             )
             continue
-        if offset + 2 > len(block) or offset < 8:
+        if offset + 2 > end or offset < 8:
             problems.append(
-                f"EXIF {name} offset {offset} is out of range (block holds {len(block)} bytes)"
+                f"EXIF {name} offset {offset} is out of range (block holds {end} bytes)"
             )
             continue
         seen.add(offset)
-        (count,) = struct.unpack(endian + "H", block[offset : offset + 2])
-        room = (len(block) - offset - 2) // 12
+        (count,) = short.unpack_from(block, offset)
+        room = (end - offset - 2) // 12
         if count > room:
             problems.append(
                 f"EXIF {name} claims {count} entries but the block holds at most {room}"
             )
             continue  # the entries behind a false count are noise, not tags
-        for i in range(count):
-            entry = offset + 2 + 12 * i
-            tag, typ, n = struct.unpack(endian + "HHI", block[entry : entry + 8])
-            size = _TYPE_SIZES.get(typ, 1) * n
-            if size > 4:
-                (value_offset,) = struct.unpack(endian + "I", block[entry + 8 : entry + 12])
-                if value_offset + size > len(block):
-                    problems.append(
-                        f"EXIF {name} tag 0x{tag:04X} claims {size} bytes at "
-                        f"offset {value_offset}, outside the block"
-                    )
+        for entry in range(offset + 2, offset + 2 + 12 * count, 12):
+            tag, typ, n, value = entry_struct.unpack_from(block, entry)
+            size = size_of(typ, 1) * n
+            if size > 4 and value + size > end:
+                problems.append(
+                    f"EXIF {name} tag 0x{tag:04X} claims {size} bytes at "
+                    f"offset {value}, outside the block"
+                )
             if tag in _POINTERS and typ in (4, 13) and n >= 1:
-                (target,) = struct.unpack(endian + "I", block[entry + 8 : entry + 12])
-                queue.append((_POINTERS[tag], target))
+                queue.append((_POINTERS[tag], value))
         next_at = offset + 2 + 12 * count
-        if name in ("IFD0", "IFD1") and next_at + 4 <= len(block):
-            (nxt,) = struct.unpack(endian + "I", block[next_at : next_at + 4])
+        if name in ("IFD0", "IFD1") and next_at + 4 <= end:
+            (nxt,) = long.unpack_from(block, next_at)
             if nxt:
                 queue.append(("IFD1" if name == "IFD0" else "IFD2", nxt))
     if queue:
