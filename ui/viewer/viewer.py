@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QSlider,
     QStyle,
     QToolButton,
@@ -31,10 +29,11 @@ from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.models import Item
-from forensics.store.custody import Action
 from ui.formatting import frame_time
 from ui.jobs import Job, JobRunner
+from ui.viewer.actions import viewer_button
 from ui.viewer.decoder import FrameDecoder, FrameRequest, FrameResult
+from ui.viewer.export import export_shown_frame
 from ui.viewer.image_view import ImageView
 from ui.viewer.shown import ShownFrame
 from ui.viewer.strip import KeyframeStrip
@@ -157,18 +156,7 @@ class MediaViewer(QWidget):
     def _button(
         self, key: str, text: str, shortcut: str, tip: str, slot: Callable[[], object]
     ) -> QToolButton:
-        action = QAction(text, self)
-        action.setObjectName(f"viewer_{key}")
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setStatusTip(tip)
-        action.setToolTip(f"{tip} ({shortcut})")
-        action.triggered.connect(lambda _c=False: slot())
-        self.addAction(action)
-        self.actions_[key] = action
-        button = QToolButton()
-        button.setObjectName(f"viewer_{key}_button")
-        button.setDefaultAction(action)
+        self.actions_[key], button = viewer_button(self, key, text, shortcut, tip, slot)
         return button
 
     # the annotation contract -------------------------------------------------------------------
@@ -367,34 +355,7 @@ class MediaViewer(QWidget):
         shown, image, case = self._shown, self._image, self._current_case()
         if shown is None or image is None or case is None:
             return None
-        if target is None:
-            suggestion = (
-                f"frame-{shown.frame_index:06d}.png" if shown.frame_index >= 0 else "image.png"
-            )
-            name, _ = QFileDialog.getSaveFileName(
-                self, "Export frame", suggestion, "PNG image (*.png)"
-            )
-            if not name:
-                return None
-            target = Path(name)
-        if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
-            QMessageBox.warning(self, "Export frame", f"{target}: the file could not be written")
-            return None
-        with case.transaction():
-            case.custody.append(
-                Action.EXPORTED,
-                case.actor(),
-                item_id=shown.item_id,
-                details={
-                    "what": "frame",
-                    "frame_index": shown.frame_index,
-                    "pts": shown.pts,
-                    "pixel_sha256": shown.pixel_sha256,
-                    "media_sha256": shown.media_sha256,
-                    "to": str(target),
-                },
-            )
-        return target
+        return export_shown_frame(self, case, shown, image, target)
 
     # lifecycle ---------------------------------------------------------------------------------
     def is_busy(self) -> bool:
