@@ -50,7 +50,8 @@ def register_frames(sub: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_frames(args: argparse.Namespace) -> int:
     """Extract frames; an undecodable file is a recorded failure (exit 3)."""
-    from forensics.media.frames import extract_frame, extract_scene_frames, frame_png_path
+    from forensics.media.frame_png import frame_png_path
+    from forensics.media.frames import extract_frame, extract_scene_frames
 
     with open_case(args.case_dir) as case:
         item_id = resolve_item(case, args.item)

@@ -11,224 +11,38 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 from forensics.case import Case
-from forensics.errors import EvidenceError, UnsupportedMediaError, ValidationError
+from forensics.errors import UnsupportedMediaError, ValidationError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.media.scenes import Image, SceneScan, make_detector, scan_exact
-from forensics.media.scenes_fast import scan_fast
-from forensics.media.video_reader import DecodedFrame, VideoReader
-from forensics.models import Item
-from forensics.store.custody import Action
-from forensics.store.db import utc_now
-from forensics.store.frames import (
-    SUBJECT,
-    FrameKind,
-    FrameRecord,
-    FrameRepository,
-    FrameRun,
-    SceneRecord,
+from forensics.media.frame_png import frame_png_path, store_frame, thumbnail_png
+from forensics.media.frame_runs import (
+    commit_run,
+    decode_frame,
+    frame_source,
+    new_run,
+    open_video,
+    record_failure,
 )
-from forensics.textsafe import escape_name
+from forensics.media.scenes import SceneScan, make_detector, scan_exact
+from forensics.media.scenes_fast import scan_fast
+from forensics.store.db import utc_now
+from forensics.store.frames import FrameKind, FrameRecord, FrameRepository, SceneRecord
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR = "pwb-frames"
-EXTRACTOR_VERSION = f"1 (opencv {cv2.__version__})"
-"""The decoder's version is part of it: decoded pixels, hence their digests, depend on it."""
 MODES = ("exact", "fast")
-THUMB_WIDTH = 160
-"""Width of the keyframe-strip thumbnails."""
-_PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 3]
 
 __all__ = [
     "FrameRecord",
     "SceneRecord",
     "extract_frame",
     "extract_scene_frames",
-    "frame_png_path",
     "scene_thumbnails",
 ]
-
-
-@dataclass(frozen=True)
-class _Media:
-    item: Item
-    sha256: str
-    path: Path
-    label: str
-
-
-def _media(case: Case, item_id: str) -> _Media:
-    item = case.items.get(item_id)
-    label = escape_name(item.source_path or item.name)
-    if not item.sha256:
-        raise UnsupportedMediaError(f"{label}: item {item_id} has no file content")
-    return _Media(item, item.sha256, case.evidence.open(item.sha256), label)
-
-
-def frame_png_path(case: Case, frame: FrameRecord) -> Path:
-    """Where the PNG of a frame record lives in the case's derived store."""
-    return case.evidence.derived_path(frame.png_sha256, ".png")
-
-
-def _store_frame(
-    case: Case, media: _Media, decoded: DecodedFrame, kind: str, run_id: str, actor: str, now: str
-) -> FrameRecord:
-    bgr: Image = np.asarray(cv2.cvtColor(decoded.rgb, cv2.COLOR_RGB2BGR), np.uint8)
-    ok, png = cv2.imencode(".png", bgr, _PNG_PARAMS)
-    if not ok:
-        raise EvidenceError(f"{media.label}: frame {decoded.index} cannot be encoded as PNG")
-    png_sha, _ = case.evidence.put_derived(png.tobytes(), ".png")
-    thumb_sha, _ = case.evidence.put_derived(_thumbnail_png(bgr), ".png")
-    return FrameRecord(
-        id=str(uuid.uuid4()),
-        item_id=media.item.id,
-        media_sha256=media.sha256,
-        frame_index=decoded.index,
-        pts=round(decoded.pts, 6),
-        pixel_sha256=decoded.pixel_sha256,
-        png_sha256=png_sha,
-        width=decoded.width,
-        height=decoded.height,
-        extractor=EXTRACTOR,
-        extractor_version=EXTRACTOR_VERSION,
-        created_at=now,
-        created_by=actor,
-        kind=kind,
-        run_id=run_id,
-        thumb_sha256=thumb_sha,
-    )
-
-
-def _thumbnail_png(bgr: Image) -> bytes:
-    height, width = bgr.shape[:2]
-    size = (THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / max(1, width))))
-    small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA) if width > THUMB_WIDTH else bgr
-    ok, png = cv2.imencode(".png", small, _PNG_PARAMS)
-    if not ok:
-        raise EvidenceError("a thumbnail cannot be encoded as PNG")
-    return bytes(png.tobytes())
-
-
-def _run(
-    media: _Media,
-    purpose: str,
-    actor: str,
-    now: str,
-    *,
-    status: str = "ok",
-    message: str | None = None,
-    scan: SceneScan | None = None,
-    mode: str | None = None,
-) -> FrameRun:
-    return FrameRun(
-        id=str(uuid.uuid4()),
-        item_id=media.item.id,
-        media_sha256=media.sha256,
-        purpose=purpose,
-        mode=scan.mode if scan else mode,
-        detector=scan.detector if scan else None,
-        detector_version=scan.detector_version if scan else None,
-        parameters=dict(scan.parameters) if scan else {},
-        extractor=EXTRACTOR,
-        extractor_version=EXTRACTOR_VERSION,
-        status=status,
-        message=message,
-        frame_count=scan.frame_count if scan else None,
-        duration=round(scan.duration, 6) if scan else None,
-        frames_decoded=scan.frames_decoded if scan else None,
-        created_at=now,
-        created_by=actor,
-    )
-
-
-def _commit(
-    case: Case,
-    run: FrameRun,
-    frames: list[FrameRecord],
-    scenes: list[SceneRecord],
-    actor: str,
-    details: dict[str, object],
-) -> None:
-    repo = FrameRepository(case.db)
-    with case.transaction():
-        repo.insert_run(run)
-        for frame in frames:
-            repo.insert_frame(frame)
-        for scene in scenes:
-            repo.insert_scene(scene)
-        case.custody.append(
-            Action.EXTRACTED,
-            actor,
-            item_id=run.item_id,
-            subject=(SUBJECT, run.id),
-            record=repo.run_record(run.id),
-            details={
-                "extractor": EXTRACTOR,
-                "extractor_version": EXTRACTOR_VERSION,
-                "purpose": run.purpose,
-                "status": run.status,
-                **details,
-            },
-            reason=run.message,
-        )
-
-
-def _fail(
-    case: Case,
-    media: _Media,
-    purpose: str,
-    actor: str,
-    error: EvidenceError,
-    mode: str | None = None,
-) -> UnsupportedMediaError:
-    message = str(error)
-    run = _run(media, purpose, actor, utc_now(), status="failed", message=message, mode=mode)
-    _commit(case, run, [], [], actor, {"error": message})
-    log.warning("%s", message)
-    return error if isinstance(error, UnsupportedMediaError) else UnsupportedMediaError(message)
-
-
-def _open(
-    case: Case, media: _Media, purpose: str, actor: str, mode: str | None = None
-) -> VideoReader:
-    try:
-        return VideoReader(media.path)
-    except UnsupportedMediaError as exc:
-        raise _fail(
-            case,
-            media,
-            purpose,
-            actor,
-            UnsupportedMediaError(f"{media.label}: not a video that can be decoded"),
-            mode,
-        ) from exc
-
-
-def _decode(
-    case: Case,
-    media: _Media,
-    reader: VideoReader,
-    index: int,
-    purpose: str,
-    actor: str,
-    mode: str | None = None,
-) -> DecodedFrame:
-    try:
-        return reader.read(index)
-    except UnsupportedMediaError as exc:
-        try:
-            reader.read(0)
-            reason = f"{media.label}: frame {index} cannot be decoded"
-        except UnsupportedMediaError:
-            reason = f"{media.label}: the file opens as a video but no frame decodes"
-        raise _fail(case, media, purpose, actor, UnsupportedMediaError(reason), mode) from exc
 
 
 def extract_frame(
@@ -254,10 +68,10 @@ def extract_frame(
         raise ValidationError("frame index and time must not be negative")
     actor = case.actor(actor)
     repo = FrameRepository(case.db)
-    media = _media(case, item_id)
+    media = frame_source(case, item_id)
     if index is not None and (known := repo.frame_at(media.item.id, index)) is not None:
         return known
-    with _open(case, media, "frame", actor) as reader:
+    with open_video(case, media, "frame", actor) as reader:
         if index is None:
             assert seconds is not None
             index = reader.index_at(seconds)
@@ -268,11 +82,11 @@ def extract_frame(
                 f"{media.label}: frame {index} is past the end "
                 f"({len(reader.timeline.times)} frames)"
             )
-        decoded = _decode(case, media, reader, index, "frame", actor)
+        decoded = decode_frame(case, media, reader, index, "frame", actor)
     now = utc_now()
-    run = _run(media, "frame", actor, now)
-    frame = _store_frame(case, media, decoded, FrameKind.FRAME, run.id, actor, now)
-    _commit(
+    run = new_run(media, "frame", actor, now)
+    frame = store_frame(case, media, decoded, FrameKind.FRAME, run.id, actor, now)
+    commit_run(
         case,
         run,
         [frame],
@@ -322,15 +136,17 @@ def extract_scene_frames(
         raise ValidationError(f"mode must be one of {', '.join(MODES)}")
     actor = case.actor(actor)
     repo = FrameRepository(case.db)
-    media = _media(case, item_id)
-    with _open(case, media, "scenes", actor, mode) as reader:
+    media = frame_source(case, item_id)
+    with open_video(case, media, "scenes", actor, mode) as reader:
         try:
             scan = _scan(media.path, mode, progress, cancel)
         except UnsupportedMediaError as exc:
             reason = str(exc).replace(str(media.path), media.label)
-            raise _fail(case, media, "scenes", actor, UnsupportedMediaError(reason), mode) from exc
+            raise record_failure(
+                case, media, "scenes", actor, UnsupportedMediaError(reason), mode
+            ) from exc
         now = utc_now()
-        run = _run(media, "scenes", actor, now, scan=scan)
+        run = new_run(media, "scenes", actor, now, scan=scan)
         starts: list[FrameRecord] = []
         new: list[FrameRecord] = []
         for n, scene in enumerate(scan.scenes):
@@ -344,10 +160,8 @@ def extract_scene_frames(
                 (f for f in new if f.frame_index == index), None
             )
             if known is None:
-                decoded = _decode(case, media, reader, index, "scenes", actor, mode)
-                known = _store_frame(
-                    case, media, decoded, FrameKind.SCENE_START, run.id, actor, now
-                )
+                decoded = decode_frame(case, media, reader, index, "scenes", actor, mode)
+                known = store_frame(case, media, decoded, FrameKind.SCENE_START, run.id, actor, now)
                 new.append(known)
             starts.append(known)
     scenes = [
@@ -368,7 +182,7 @@ def extract_scene_frames(
         )
         for s, frame in zip(scan.scenes, starts, strict=True)
     ]
-    _commit(
+    commit_run(
         case,
         run,
         new,
@@ -414,6 +228,6 @@ def scene_thumbnails(
         if png is None:
             log.warning("frame %s: its PNG is missing from the derived store", frame.id)
             continue
-        _, path = case.evidence.put_derived(_thumbnail_png(png), ".png")
+        _, path = case.evidence.put_derived(thumbnail_png(png), ".png")
         out.append((frame, path))
     return out

@@ -11,13 +11,8 @@ from forensics.case import Case
 from forensics.errors import CancelledError, UnsupportedMediaError, ValidationError
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.jobs import CancelToken
-from forensics.media.frames import (
-    THUMB_WIDTH,
-    extract_frame,
-    extract_scene_frames,
-    frame_png_path,
-    scene_thumbnails,
-)
+from forensics.media.frame_png import THUMB_WIDTH, frame_png_path
+from forensics.media.frames import extract_frame, extract_scene_frames, scene_thumbnails
 from forensics.media.video_reader import VideoReader
 from forensics.store.frames import FrameKind, FrameRepository
 from forensics.verify import verify_case
