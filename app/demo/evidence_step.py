@@ -13,7 +13,8 @@ from typing import Any
 
 from app.demo.context import DemoContext, stable_id
 from app.services import post_ingest_steps
-from forensics.intake.ingest import ContentSource, IngestOptions, store_content
+from forensics.intake.content_store import store_content
+from forensics.intake.records import ContentSource, IngestOptions
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
 from forensics.store.db import utc_now

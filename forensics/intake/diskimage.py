@@ -26,14 +26,10 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.errors import EvidenceError
+from forensics.intake.content_store import store_content
 from forensics.intake.ewf import EWF_MIME, EwfMedia, segment_number
-from forensics.intake.ingest import (
-    ContentSource,
-    IngestOptions,
-    IngestOutcome,
-    record_rejection,
-    store_content,
-)
+from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
+from forensics.intake.rejections import record_rejection
 from forensics.intake.tskwalk import FsEntry, Media, RawMedia, TskImage, open_volumes, walk_volume
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import Item, ItemKind

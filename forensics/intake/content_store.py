@@ -1,0 +1,171 @@
+"""Storing one piece of content: copy, hash, sniff, warn, then the item and its custody entry.
+
+The copy is fsynced and renamed into place before the item row and its custody entry commit
+together, so an interruption leaves either a whole item or nothing. Content already in the
+case from the same source is a duplicate: logged, not stored twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from forensics.case import Case
+from forensics.errors import CancelledError
+from forensics.intake.names import name_warnings
+from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
+from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
+from forensics.jobs import CancelToken
+from forensics.models import Item, ItemKind
+from forensics.store.custody import Action
+from forensics.store.db import utc_now
+from forensics.store.evidence import StoredBlob
+from forensics.store.items import item_record
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_TYPES = frozenset({"application/zip", "application/gzip", "application/x-7z-compressed"})
+
+
+def store_content(
+    case: Case,
+    chunks: Iterable[bytes],
+    size_hint: int,
+    source: ContentSource,
+    options: IngestOptions,
+    *,
+    parent_id: str | None,
+    kind: str | None = None,
+    cancel: CancelToken | None = None,
+) -> IngestOutcome:
+    """Copy one piece of content into the store and commit its item and custody entry.
+
+    Used for files inside disk images (host files take a faster path to the same end).
+
+    Returns:
+        "ingested", or "duplicate" when this very source was ingested before.
+    """
+    return store_copy(
+        case,
+        lambda: case.evidence.copy_in(chunks, size_hint),
+        size_hint,
+        source,
+        options,
+        parent_id=parent_id,
+        kind=kind,
+        cancel=cancel,
+    )
+
+
+def store_copy(
+    case: Case,
+    copy: Callable[[], tuple[Path, StoredBlob]],
+    size_hint: int,
+    source: ContentSource,
+    options: IngestOptions,
+    *,
+    parent_id: str | None,
+    kind: str | None = None,
+    cancel: CancelToken | None = None,
+) -> IngestOutcome:
+    """Run `copy` (which fills the store's temporary file), then record the item or duplicate.
+
+    Post-ingest steps run on a new item; one failing becomes a warning, never a lost item.
+
+    Returns:
+        "ingested", or "duplicate" when this very source was ingested before.
+    """
+    actor = case.actor(options.examiner)
+    label = source.source_path or source.fs_path or source.name
+    tmp, blob = copy()
+    mime = sniff(blob.head, blob.size)
+    warnings: list[str] = list(source.warnings)
+    if blob.size == 0:
+        warnings.append("empty file (0 bytes)")
+    elif extension_mismatch(source.name, mime):
+        warnings.append(f"the name's extension does not match the content, which is {mime}")
+    raw_path = source.fs_path_raw or source.source_path_raw
+    if raw_path is not None:
+        warnings.extend(name_warnings(os.path.basename(raw_path)))
+    if mime in ARCHIVE_TYPES:
+        warnings.append("an archive: stored as one file, its contents were not extracted")
+    if blob.size != size_hint and size_hint:
+        warnings.append(
+            f"read {blob.size} bytes where {size_hint} were expected: the file "
+            "changed while it was read, or could not be read in full"
+        )
+    duplicate = case.items.find_duplicate(
+        blob.sha256, source.source_path_raw, source.fs_path_raw, parent_id
+    )
+    if duplicate is not None:
+        case.evidence.discard(tmp)
+        with case.transaction():
+            case.custody.append(
+                Action.INGEST_DUPLICATE,
+                actor,
+                item_id=duplicate.id,
+                details={"source_path": label, "sha256": blob.sha256},
+                reason=options.reason,
+            )
+        return IngestOutcome(
+            label, "duplicate", duplicate, warnings=(f"already in the case as item {duplicate.id}",)
+        )
+    item_kind = kind or (ItemKind.DISK_IMAGE if is_disk_image(mime) else ItemKind.FILE)
+    item = Item(
+        id=str(uuid.uuid4()),
+        kind=item_kind,
+        name=source.name,
+        parent_id=parent_id,
+        sha256=blob.sha256,
+        md5=blob.md5,
+        size=blob.size,
+        mime=mime,
+        source_path=source.source_path,
+        source_path_raw=source.source_path_raw,
+        note=options.note,
+        fs_path=source.fs_path,
+        fs_path_raw=source.fs_path_raw,
+        fs_deleted=source.fs_deleted,
+        fs_mtime=source.fs_mtime,
+        fs_atime=source.fs_atime,
+        fs_ctime=source.fs_ctime,
+        fs_crtime=source.fs_crtime,
+        attributes=dict(source.attributes),
+        warnings=tuple(warnings),
+        created_at=utc_now(),
+        created_by=actor,
+    )
+    case.evidence.commit_blob(tmp, blob.sha256)
+    try:
+        with case.transaction():
+            case.items.insert(item)
+            case.custody.append(
+                Action.INGESTED,
+                actor,
+                item_id=item.id,
+                record=item_record(item),
+                details={
+                    "source_path": label,
+                    "sha256": blob.sha256,
+                    "md5": blob.md5,
+                    "size": blob.size,
+                    "mime": mime,
+                    "note": options.note,
+                },
+                reason=options.reason,
+            )
+    finally:
+        case.evidence.clear_marker(blob.sha256)
+    extra: list[str] = []
+    for step in options.post_ingest:
+        try:
+            extra.extend(step(case, item, cancel or CancelToken()))
+        except CancelledError:
+            raise
+        except Exception as exc:  # one extractor failing must not lose the ingested item
+            log.exception("post-ingest step failed on %s", label)
+            extra.append(f"post-ingest step failed: {exc}")
+    return IngestOutcome(label, "ingested", item, warnings=tuple(warnings + extra))
