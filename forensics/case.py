@@ -248,17 +248,29 @@ class Case:
             created_at=utc_now(),
             created_by=actor,
         )
+        self.insert_item(
+            item,
+            Action.ITEM_ADDED,
+            details={"kind": kind, "name": name, "parent_id": parent_id},
+            reason=reason,
+        )
+        return item
+
+    def insert_item(
+        self, item: Item, action: str, *, details: Mapping[str, Any], reason: str | None
+    ) -> None:
+        """Store an item built by the caller with the custody entry recording it (by its
+        `created_by`), in one transaction: the caller's, when one is open."""
         with self.transaction():
             self.items.insert(item)
             self.custody.append(
-                Action.ITEM_ADDED,
-                actor,
+                action,
+                item.created_by,
                 item_id=item.id,
                 record=item_record(item),
+                details=details,
                 reason=reason,
-                details={"kind": kind, "name": name, "parent_id": parent_id},
             )
-        return item
 
     def edit_item(
         self,

@@ -18,7 +18,6 @@ from forensics.intake.records import ContentSource, IngestOptions
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
-from forensics.store.items import item_record
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +51,12 @@ def add_physical_item(
         created_by=ctx.actor,
         **fields,
     )
-    with case.transaction():
-        case.items.insert(item)
-        case.custody.append(
-            Action.ITEM_ADDED,
-            ctx.actor,
-            item_id=item.id,
-            record=item_record(item),
-            details={"kind": kind, "name": name, "parent_id": item.parent_id},
-            reason="demo case built from seeds/",
-        )
+    case.insert_item(
+        item,
+        Action.ITEM_ADDED,
+        details={"kind": kind, "name": name, "parent_id": item.parent_id},
+        reason="demo case built from seeds/",
+    )
     ctx.ids[key] = item.id
     return item
 

@@ -23,7 +23,6 @@ from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.evidence import StoredBlob
-from forensics.store.items import item_record
 
 log = logging.getLogger(__name__)
 
@@ -140,23 +139,19 @@ def store_copy(
     )
     case.evidence.commit_blob(tmp, blob.sha256)
     try:
-        with case.transaction():
-            case.items.insert(item)
-            case.custody.append(
-                Action.INGESTED,
-                actor,
-                item_id=item.id,
-                record=item_record(item),
-                details={
-                    "source_path": label,
-                    "sha256": blob.sha256,
-                    "md5": blob.md5,
-                    "size": blob.size,
-                    "mime": mime,
-                    "note": options.note,
-                },
-                reason=options.reason,
-            )
+        case.insert_item(
+            item,
+            Action.INGESTED,
+            details={
+                "source_path": label,
+                "sha256": blob.sha256,
+                "md5": blob.md5,
+                "size": blob.size,
+                "mime": mime,
+                "note": options.note,
+            },
+            reason=options.reason,
+        )
     finally:
         case.evidence.clear_marker(blob.sha256)
     extra: list[str] = []

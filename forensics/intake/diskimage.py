@@ -321,16 +321,12 @@ def _record_symlink(
         created_at=utc_now(),
         created_by=actor,
     )
-    with case.transaction():
-        case.items.insert(item)
-        case.custody.append(
-            Action.INGESTED,
-            actor,
-            item_id=item.id,
-            record=item_record(item),
-            details={"fs_path": source.fs_path, "symlink_target": target},
-            reason=options.reason,
-        )
+    case.insert_item(
+        item,
+        Action.INGESTED,
+        details={"fs_path": source.fs_path, "symlink_target": target},
+        reason=options.reason,
+    )
     return IngestOutcome(label, "recorded", item, warnings=item.warnings)
 
 

@@ -24,7 +24,6 @@ from forensics.jobs import CancelToken
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
-from forensics.store.items import item_record
 from forensics.textsafe import escape_name
 
 
@@ -105,16 +104,12 @@ def record_symlink(case: Case, entry: Entry, options: IngestOptions) -> IngestOu
         created_at=utc_now(),
         created_by=actor,
     )
-    with case.transaction():
-        case.items.insert(item)
-        case.custody.append(
-            Action.INGESTED,
-            actor,
-            item_id=item.id,
-            record=item_record(item),
-            details={"source_path": label, "symlink_target": target},
-            reason=options.reason,
-        )
+    case.insert_item(
+        item,
+        Action.INGESTED,
+        details={"source_path": label, "symlink_target": target},
+        reason=options.reason,
+    )
     return IngestOutcome(label, "recorded", item, warnings=(warning,))
 
 

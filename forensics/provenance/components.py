@@ -33,7 +33,6 @@ from forensics.provenance.recording import (
 )
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
-from forensics.store.items import item_record
 from forensics.store.provenance import ProvenanceRepository
 
 
@@ -98,14 +97,11 @@ def add_component(
         updated_at=now,
     )
     with case.transaction():
-        case.items.insert(item)
-        case.custody.append(
+        case.insert_item(
+            item,
             Action.ITEM_ADDED,
-            actor,
-            item_id=item.id,
-            record=item_record(item),
-            reason=reason,
             details={"kind": item.kind, "name": label, "parent_id": parent_id},
+            reason=reason,
         )
         write(
             case,
