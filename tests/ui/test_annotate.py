@@ -232,7 +232,7 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
     assert all(a.shortcut().toString() and a.statusTip() for a in actions), [
         a.text() for a in actions if not (a.shortcut().toString() and a.statusTip())
     ]
-    for name in ("dock_annotations", "dock_annotation", "dock_frames_of_interest"):
+    for name in ("dock_annotations", "dock_annotation_details", "dock_frames_of_interest"):
         assert window.findChild(QDockWidget, name) is not None, name
     assert window.open_case(root)
     # The annotation layer is built with the first frame shown (or the first Annotate action).

@@ -49,7 +49,7 @@ class AnnotateContribution:
         self.frames_slot = LazyPanel(self._make_frames, ctx.window)
         for title, slot in (
             ("Annotations", self.list_slot),
-            ("Annotation", self.editor_slot),
+            ("Annotation details", self.editor_slot),
             ("Frames of interest", self.frames_slot),
         ):
             ctx.add_dock(title, slot)
