@@ -10,14 +10,22 @@ SYSSTAMP := $(VENV)/.sysdeps
 TOOLS := .venv-tools
 TOOLSTAMP := $(TOOLS)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
-	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
-	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libx11-xcb1 \
-	fonts-dejavu-core xvfb xauth dosfstools mtools e2fsprogs ewf-tools gdisk ntfs-3g
+# The Debian packages, one list: system-packages.txt (comments start with #).
+APT_PACKAGES := $(shell sed -e 's/#.*//' system-packages.txt)
+# Everything Python comes from the locks (exact versions with hashes, made by pip-compile):
+# requirements.lock (the app), requirements-test.lock (the app and the test tools, same versions),
+# requirements-tools.lock (.venv-tools). `make lock` adds what pyproject.toml newly asks for and
+# keeps every other pin; `make upgrade-lock` moves every pin to the newest release; run
+# `make test` before committing a changed lock.
+PIP_INSTALL = python -m pip install -q --require-hashes --no-deps
+PIPTOOLS := .venv-lock
+LOCK_ENV := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null
+COMPILE = $(LOCK_ENV) $(PIPTOOLS)/bin/pip-compile -q --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url
 
-.PHONY: run test lint check sysdeps venv tools bench screenshots clean
+.PHONY: run test lint check sysdeps app venv tools lock upgrade-lock bench screenshots clean
 
-run: venv
+run: app
 	$(BIN)/pwb gui
 
 test: venv tools
@@ -33,7 +41,7 @@ lint: venv
 check: test lint
 
 sysdeps: $(SYSSTAMP)
-$(SYSSTAMP):
+$(SYSSTAMP): system-packages.txt
 	@if command -v apt-get >/dev/null 2>&1; then \
 		missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 		if [ -n "$$missing" ]; then \
@@ -43,19 +51,42 @@ $(SYSSTAMP):
 	else echo "no apt-get: install the Qt runtime libraries and xvfb with your package manager"; fi
 	@mkdir -p $(VENV) && touch $@
 
-venv: sysdeps $(STAMP)
-$(STAMP): pyproject.toml
+# The app alone (make run), then the test tools on top (make test, make lint): same pins.
+APPSTAMP := $(VENV)/.installed-app
+app: sysdeps $(APPSTAMP)
+$(APPSTAMP): requirements.lock pyproject.toml
 	@[ -x $(BIN)/python ] || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/$(PIP_INSTALL) -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: app $(STAMP)
+$(STAMP): requirements-test.lock $(APPSTAMP)
+	$(BIN)/$(PIP_INSTALL) -r requirements-test.lock
 	@touch $@
 
 tools: $(TOOLSTAMP)
-$(TOOLSTAMP):
+$(TOOLSTAMP): requirements-tools.lock
 	@[ -x $(TOOLS)/bin/python ] || $(PY) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install -q --upgrade pip
-	$(TOOLS)/bin/python -m pip install -q 'case-utils>=0.15'
+	$(TOOLS)/bin/$(PIP_INSTALL) -r requirements-tools.lock
 	@touch $@
+
+$(PIPTOOLS)/bin/pip-compile:
+	$(PY) -m venv $(PIPTOOLS)
+	$(PIPTOOLS)/bin/python -m pip install -q 'pip-tools==7.7.0'
+
+lock: $(PIPTOOLS)/bin/pip-compile
+	$(COMPILE) -o requirements.lock pyproject.toml requirements-build.in
+	$(COMPILE) --extra test -c requirements.lock -o requirements-test.lock pyproject.toml \
+		requirements-build.in
+	$(COMPILE) -o requirements-tools.lock requirements-tools.in requirements-build.in
+
+upgrade-lock: $(PIPTOOLS)/bin/pip-compile
+	$(COMPILE) --upgrade -o requirements.lock pyproject.toml requirements-build.in
+	$(COMPILE) --upgrade --extra test -c requirements.lock -o requirements-test.lock \
+		pyproject.toml requirements-build.in
+	$(COMPILE) --upgrade -o requirements-tools.lock requirements-tools.in requirements-build.in
+	@echo "Locks upgraded: run make test before committing them."
 
 bench: venv
 	$(BIN)/python bench/ingest.py
@@ -64,4 +95,4 @@ screenshots: venv
 	$(BIN)/python docs/make_screenshots.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(PIPTOOLS) .pytest_cache .mypy_cache .ruff_cache

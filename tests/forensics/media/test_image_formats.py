@@ -83,8 +83,10 @@ def test_cut_heic_avif_and_jxl_are_damaged_not_a_crash(corpus: Path) -> None:
     for rel in ("heic/spring_1440x960.heic", "avif/mountains.avif", "jxl/test_0001.jxl"):
         data = (corpus / "exif-samples" / rel).read_bytes()
         result = check_image(data[: len(data) // 2], _mime(rel))
+        # Our outcome, not the decoder's wording: which stage fails (open or load) and how the
+        # plugin words it changes between pillow-heif releases.
         assert result.status == "damaged", (rel, result)
-        assert result.problems[0].startswith("corrupt ")
+        assert result.problems, rel
 
 
 @pytest.mark.parametrize("rel", ["heic/spring_1440x960.heic", "avif/mountains.avif"])
