@@ -68,7 +68,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("out", help="the folder to write into")
     _filters(p)
 
-    p = case_command(cmds, "import", cmd_import, help="import COCO JSON or CVAT for video XML")
+    p = case_command(
+        cmds, "import", cmd_import, help="import COCO JSON or CVAT XML (for video or for images)"
+    )
     p.add_argument("file")
     p.add_argument(
         "--format",

@@ -1,9 +1,12 @@
-"""CVAT for video 1.1 XML in: keyframes become annotations, multi-frame tracks become tracks.
+"""CVAT 1.1 XML in: for video (tracks) and for images (`<image>`, read by `cvat_images.py`).
 
+CVAT for video: keyframes become annotations, multi-frame tracks become tracks.
 Interpolated shapes (`keyframe="0"`) are not imported, since interpolation gives them back;
 the `outside` shape the exporter adds to end a track (`pwb_end`) is dropped too. Where the file
 carries the workbench's `<meta><pwb>` anchors, each frame is matched by its pixel hash;
-otherwise by its index on the chosen item.
+otherwise by its index on the chosen item. Any element either format holds that is not read
+here (an ellipse, a mask, a tag...) is refused by name, so an import never says "0 imported"
+over content it skipped.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from forensics.annotations.cvat_images import import_images
 from forensics.annotations.importing import (
     FrameResolver,
     ImportReport,
@@ -33,6 +37,9 @@ KINDS = {
 }
 """The shape kind of each CVAT element (`cvat_export.TAGS` is its inverse)."""
 
+_TOP_LEVEL_SKIPPED = ("version", "meta")
+"""Top-level elements that hold no marks (task and label descriptions)."""
+
 
 def _points(el: ET.Element) -> list[list[float]]:
     if el.tag == "box":
@@ -51,13 +58,14 @@ def import_cvat(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportReport:
-    """Import a CVAT for video 1.1 XML file.
+    """Import a CVAT 1.1 XML file: for video (`<track>`) or for images (`<image>`).
 
     Keyframes (and `outside` keyframes, which end a track) are imported; interpolated shapes
     are not, since interpolation gives them back. A one-frame track becomes a single mark.
+    Images are matched to items by name (`cvat_images.py`).
 
     Raises:
-        ValidationError: the file is not CVAT XML.
+        ValidationError: the file is not CVAT XML, or holds no tracks and no images.
     """
     try:
         root = ET.parse(path).getroot()
@@ -75,14 +83,24 @@ def import_cvat(
                 None if pts is None else float(pts),
                 f.attrib["pixel_sha256"],
             )
-    resolver = FrameResolver(svc, item_id, cancel)
     report = ImportReport()
     tracks = root.findall("track")
+    images = root.findall("image")
+    for el in root:
+        if el.tag not in ("track", "image", *_TOP_LEVEL_SKIPPED):
+            report.rejected.append(f"<{el.tag}> {el.get('label', '')!r} not imported (not read)")
+    if not tracks and not images and not report.rejected:
+        raise ValidationError(f"{path}: a CVAT XML file with no <track> and no <image>")
+    if images:
+        import_images(svc, images, report, item_id=item_id, progress=progress, cancel=cancel)
+    resolver = FrameResolver(svc, item_id, cancel)
     for n, track_el in enumerate(tracks):
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(n, len(tracks), "tracks")
         _import_track(svc, resolver, report, track_el, media, frames)
+    if not (report.imported or report.duplicates or report.rejected):
+        report.warnings.append(f"{path.name}: no marks in the file: nothing imported")
     return report
 
 
@@ -97,6 +115,9 @@ def _import_track(
     label = track_el.get("label", "")
     where = f"track {track_el.get('id')} ({label})"
     shapes = [s for s in track_el if s.tag in KINDS]
+    skipped = sorted({s.tag for s in track_el if s.tag not in KINDS and s.tag != "attribute"})
+    for tag in skipped:
+        report.rejected.append(f"{where}: <{tag}> shapes not imported (no such workbench shape)")
     keys = [
         s
         for s in shapes

@@ -30,7 +30,9 @@ EXPORTERS: dict[str, Exporter] = {
 IMPORTERS: dict[str, Importer] = {
     "coco": import_coco,
     "cvat-video": import_cvat,
+    "cvat-images": import_cvat,
 }
+"""`cvat-video` and `cvat-images` name one reader: a CVAT 1.1 file says which it is."""
 
 
 def guess_format(path: Path) -> str:

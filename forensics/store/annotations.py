@@ -212,6 +212,16 @@ class AnnotationRepository:
             )
         ]
 
+    def content_named(self, name: str) -> list[tuple[str, str]]:
+        """(id, sha256) of the items with content called `name` (imports matched by name)."""
+        return [
+            (str(r[0]), str(r[1]))
+            for r in self._db.conn.execute(
+                "SELECT id, sha256 FROM items WHERE name = ? AND sha256 IS NOT NULL ORDER BY rowid",
+                (name,),
+            )
+        ]
+
     # links --------------------------------------------------------------------------------
     def insert_link(self, link: Link) -> None:
         """Store a new link."""

@@ -150,11 +150,15 @@ class AnnotationJobs:
 
         if fmt is not None and fmt not in IMPORTERS:
             raise ValueError(fmt)
+        # Files from other tools name frames, not media (CVAT's `frame_000042`): they land
+        # on the media on screen, as `--item` does on the command line.
+        frame = self.ctx.viewer.current_frame() if self.ctx.viewer is not None else None
+        shown = frame.item_id if frame is not None else None
         return self._start(
             f"Importing annotations from {path.name}",
             f"import of {path}",
             lambda svc, progress, cancel: import_annotations(
-                svc, path, fmt, progress=progress, cancel=cancel
+                svc, path, fmt, item_id=shown, progress=progress, cancel=cancel
             ),
             lambda report: self._imported(report, path),
         )
