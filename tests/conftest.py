@@ -67,3 +67,33 @@ def _no_leaked_threads() -> Iterator[None]:
         t.join(timeout=5)
     leaked = [t for t in leaked if t.is_alive()]
     assert not leaked, f"threads left running: {[t.name for t in leaked]}"
+
+
+def pwb_executable() -> str:
+    """The `pwb` console script of the venv running the tests (how users start it)."""
+    exe = Path(sys.executable).with_name("pwb")
+    assert exe.is_file(), f"{exe}: the pwb console script is not installed (pip install -e .)"
+    return str(exe)
+
+
+@pytest.fixture(scope="session")
+def demo_case_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo case, built once per run with `pwb demo`; copy it (`demo_case`) to change it."""
+    root = tmp_path_factory.mktemp("demo-master") / "demo-case"
+    done = subprocess.run(
+        [pwb_executable(), "demo", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root
+
+
+@pytest.fixture
+def demo_case(demo_case_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo case, for a test that writes to it."""
+    import shutil
+
+    return Path(shutil.copytree(demo_case_master, tmp_path / "demo-case", symlinks=True))

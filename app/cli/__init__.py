@@ -26,7 +26,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "app.cli.case_cmds": ("init", "add", "edit", "ingest", "items", "show", "log", "verify"),
     "app.cli.media_cmds": ("meta", "frames"),
     "app.cli.annotation_cmds": ("annotations",),
-    "app.cli.geo_cmds": ("geo", "geocode", "export"),
+    "app.cli.geo_cmds": ("geo", "geocode"),
+    "app.cli.export_cmd": ("export",),
     "app.cli.provenance_cmds": (
         "mfr",
         "component",

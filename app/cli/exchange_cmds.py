@@ -1,7 +1,6 @@
 """`pwb pack | unpack | merge | conflicts | resolve | keygen | report`: sharing cases.
 
-`pwb export --format case-uco|csv` is added to the export registry of `geo_cmds`
-(`EXPORTERS`); if that command does not exist, this module provides `pwb export` itself.
+The CASE/UCO and CSV formats of `pwb export` are declared in `app.features`.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.cli import geo_cmds
 from app.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -27,7 +25,6 @@ from app.cli.common import (
 )
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, warn
-from forensics.case import Case
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
 
@@ -37,24 +34,6 @@ if TYPE_CHECKING:
     from forensics.exchange.archive_checks import Limits
 
 T = TypeVar("T")
-
-Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
-
-
-def _case_uco(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
-    from forensics.exchange.case_uco import write_case_uco
-
-    return write_case_uco(case, out, actor)
-
-
-def _csv(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
-    from forensics.exchange.csv_export import write_items_csv
-
-    return write_items_csv(case, out, actor)
-
-
-EXPORTS: dict[str, Exporter] = {"case-uco": _case_uco, "csv": _csv}
-"""The formats this feature adds to `pwb export`."""
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -108,21 +87,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("out", help="OUT.html or OUT.pdf")
     p.add_argument("--items", nargs="+", metavar="ID")
     add_actor_flags(p, reason=False)
-
-    registry = getattr(geo_cmds, "EXPORTERS", None)
-    if isinstance(registry, dict):
-        registry.update(EXPORTERS_FOR_REGISTRY)
-    elif "export" not in sub.choices:
-        p = sub.add_parser("export", help="export the case in an exchange format")
-        p.add_argument("case_dir")
-        p.add_argument("--format", required=True, dest="fmt", choices=sorted(EXPORTS))
-        p.add_argument("out")
-        p.add_argument("--examiner")
-        add_json_flag(p)
-        p.set_defaults(func=cmd_export)
-
-
-EXPORTERS_FOR_REGISTRY = EXPORTS
 
 
 def _trust_flags(p: argparse.ArgumentParser) -> None:
@@ -359,9 +323,3 @@ def cmd_report(args: argparse.Namespace) -> int:
     return reply(
         args, summary, f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']})"
     )
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    with open_case(args.case_dir) as case:
-        summary = EXPORTS[args.fmt](case, Path(args.out), args.examiner)
-    return reply(args, summary, f"wrote {summary['path']} ({args.fmt}, sha256 {summary['sha256']})")

@@ -1,49 +1,22 @@
-"""`pwb geocode | geo ... | export`: the gazetteer, geolocation hypotheses and geo exports.
+"""`pwb geocode | geo ...`: the gazetteer and geolocation hypotheses.
 
-`pwb export CASE --format F OUT` dispatches on `EXPORTERS`; other features add their formats
-by registering a function there (`EXPORTERS["coco"] = write_coco`) when their command module
-is imported: the format is checked when the command runs, not when the parser is built.
+The geo export formats (GeoJSON, KML) are declared in `app.features` and run by `pwb export`.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
-    add_actor_flags,
     add_json_flag,
-    case_command,
-    open_case,
 )
 from app.cli.geo_check_cmds import register_geo_checks
 from app.cli.geo_hypothesis_cmds import register_geo
-from app.cli.output import print_json, say, table, warn
-from forensics.case import Case
-
-Exporter = Callable[[Case, Path, str | None], dict[str, Any]]
-"""`exporter(case, out_path, actor) -> summary dict` (format, path, sha256, counts...)."""
-
-
-def _geojson(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
-    from geoloc.export_geo import write_geojson
-
-    return write_geojson(case, out, actor=actor)
-
-
-def _kml(case: Case, out: Path, actor: str | None) -> dict[str, Any]:
-    from geoloc.export_geo import write_kml
-
-    return write_kml(case, out, actor=actor)
-
-
-EXPORTERS: dict[str, Exporter] = {"geojson": _geojson, "kml": _kml}
-"""Formats of `pwb export`; features register theirs here."""
+from app.cli.output import print_json, table, warn
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -67,16 +40,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     register_geo(geo)
     register_geo_checks(geo)
-
-    p = case_command(sub, "export", cmd_export, help="export the case in an exchange format")
-    p.add_argument(
-        "--format",
-        required=True,
-        dest="fmt",
-        help="geojson or kml (and the formats other features add)",
-    )
-    p.add_argument("out", help="the file to write")
-    add_actor_flags(p, reason=False)
 
 
 # commands ---------------------------------------------------------------------------------------
@@ -122,25 +85,4 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    exporter = EXPORTERS.get(args.fmt.lower())
-    if exporter is None:
-        raise UsageError(f"--format {args.fmt!r}: one of {', '.join(sorted(EXPORTERS))}")
-    out = Path(args.out)
-    if out.is_dir():
-        raise UsageError(f"{out}: is a folder; name the file to write")
-    if not out.parent.is_dir():
-        raise UsageError(f"{out.parent}: no such folder")
-    with open_case(args.case_dir) as case:
-        try:
-            summary = exporter(case, out, args.examiner)
-        except OSError as exc:
-            raise UsageError(f"{out}: cannot write ({exc.strerror or exc})") from exc
-    if args.json:
-        print_json(summary)
-    else:
-        say(f"wrote {summary.get('path', out)} ({args.fmt}, sha256 {summary.get('sha256', '?')})")
-    return EXIT_OK
-
-
-__all__ = ["EXPORTERS", "Exporter", "register"]
+__all__ = ["register"]
