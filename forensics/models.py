@@ -18,8 +18,51 @@ class ItemKind:
     FILE = "file"
     DISK_IMAGE = "disk_image"
     SYMLINK = "symlink"
-    ALL = (HARDWARE, COMPONENT, FILE, DISK_IMAGE, SYMLINK)
+    FOLDER = "folder"
+    """A folder of the source (a host folder ingested, a folder inside a disk image): it
+    holds its files as children, so the evidence keeps the structure it was found in."""
+    ALL = (HARDWARE, COMPONENT, FILE, DISK_IMAGE, SYMLINK, FOLDER)
     WITH_CONTENT = (FILE, DISK_IMAGE)
+
+
+class Recovery:
+    """How a deleted (or otherwise not live) item was found: `Item.recovery`.
+
+    None on an item found live (allocated in its file system, or a host file).
+    """
+
+    DELETED_ENTRY = "deleted_entry"
+    """A deleted name still in its folder, read with its own metadata (FAT directory entry,
+    ext inode, NTFS MFT record)."""
+    ORPHAN = "orphan"
+    """Metadata no folder names any more (its folder was deleted or overwritten): TSK lists it
+    under `$OrphanFiles`, and its path says so."""
+    FREED_RECORD = "freed_mft_record"
+    """NTFS: a deleted name paired again with its freed MFT record (see `intake.ntfs`)."""
+    CARVED = "carved"
+    """Cut out of unallocated space by a carver from its content alone: no name, no
+    metadata; the byte offsets and the carver are in the item's attributes."""
+    ALL = (DELETED_ENTRY, ORPHAN, FREED_RECORD, CARVED)
+
+
+class ContentState:
+    """What is known of a deleted item's content: `Item.content_state`.
+
+    None on a live item (its content is the file system's current content).
+    """
+
+    INTACT = "intact"
+    """Every block the metadata names is still free: nothing written since took it over."""
+    PARTLY_REALLOCATED = "partly_reallocated"
+    """Some of its blocks now belong to live files: those parts may be another file's."""
+    REALLOCATED = "reallocated"
+    """All of its blocks (or its metadata itself) now belong to something else."""
+    NO_CONTENT = "no_content"
+    """The metadata no longer locates any content (ext4 clears a deleted inode's extents;
+    a FAT entry whose first cluster is gone); the item holds what TSK reads: nothing."""
+    UNKNOWN = "unknown"
+    """Nothing tells (a carved file: no allocation record names its bytes)."""
+    ALL = (INTACT, PARTLY_REALLOCATED, REALLOCATED, NO_CONTENT, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -61,6 +104,10 @@ class Item:
     fs_ctime: str | None = None
     fs_crtime: str | None = None
     link_target: str | None = None
+    recovery: str | None = None
+    """How a deleted item was found (`Recovery`); None for a live one."""
+    content_state: str | None = None
+    """What is known of a deleted item's content (`ContentState`); None for a live one."""
     attributes: dict[str, Any] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -92,6 +139,8 @@ class Item:
             "fs_ctime": self.fs_ctime,
             "fs_crtime": self.fs_crtime,
             "link_target": self.link_target,
+            "recovery": self.recovery,
+            "content_state": self.content_state,
             "attributes": self.attributes,
             "created_at": self.created_at,
             "created_by": self.created_by,

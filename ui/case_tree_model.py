@@ -29,6 +29,7 @@ _ICONS = {
     "disk_image": QStyle.StandardPixmap.SP_DriveHDIcon,
     "symlink": QStyle.StandardPixmap.SP_FileLinkIcon,
     "file": QStyle.StandardPixmap.SP_FileIcon,
+    "folder": QStyle.StandardPixmap.SP_DirIcon,
 }
 
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 _COLUMNS = tuple(f.name for f in fields(Item))
 _JSON_LIST = ("tags", "errors", "warnings")
+_ADDED_LATER = ("recovery", "content_state")
+"""Fields added after cases were first written: left out of the record while unset, so the
+digests the custody log kept for older items still match."""
 EDITABLE = ("name", "serial", "marking", "exhibit", "note", "status", "tags", "parent_id")
 SORTABLE = ("name", "kind", "size", "mime", "created_at", "sha256", "status", "exhibit")
 
@@ -25,6 +28,8 @@ def item_record(item: Item) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _COLUMNS:
         value = getattr(item, name)
+        if value is None and name in _ADDED_LATER:
+            continue
         if isinstance(value, bytes):
             value = value.hex()
         elif isinstance(value, tuple):

@@ -97,4 +97,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX custody_subject ON custody(subject_type, subject_id)",
         ),
     ),
+    Migration(
+        COMPONENT,
+        2,
+        "items: how a deleted item was recovered and the state of its content; folder items",
+        (
+            "ALTER TABLE items ADD COLUMN recovery TEXT",
+            "ALTER TABLE items ADD COLUMN content_state TEXT",
+        ),
+    ),
 )
