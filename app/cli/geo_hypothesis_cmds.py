@@ -260,7 +260,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         links = service.links(h.id)
         history = service.history(h.id)
         doc = _json(h, service.support(h.id))
-        doc["evidence"] = [link.__dict__ for link in links]
+        doc["evidence"] = [link.to_json() for link in links]
         doc["history"] = [e.__dict__ for e in history]
         if args.json:
             print_json(doc)

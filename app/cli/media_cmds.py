@@ -77,6 +77,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
             {
                 "item": item.to_json(),
                 "extraction": None if result is None else result.to_json(),
+                "facts": _facts_json(view),
                 "groups": _groups_json(view),
                 "positions": [p.to_json() for p in view.positions],
                 "tracks": [t.to_json() for t in tracks],
@@ -94,13 +95,30 @@ def cmd_meta(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
+def _facts_json(view: MetadataView) -> dict[str, Any]:
+    """Every stored fact as `{group: {field: typed value}}` (`facts.video.duration_s` is 8.0),
+    unknown values as null, for scripts that know the keys they want.
+
+    Two extractors never write the same group; if they did, the later record's fields win.
+    """
+    facts: dict[str, Any] = {}
+    for record in view.records:
+        for key, values in record.facts.items():
+            if isinstance(values, dict) and isinstance(facts.get(key), dict):
+                facts[key] = {**facts[key], **values}
+            else:
+                facts[key] = values
+    return facts
+
+
 def _groups_json(view: MetadataView) -> list[dict[str, Any]]:
+    """The facts in display order with their labels; each value typed as stored."""
     return [
         {
             "key": g.key,
             "label": g.label,
             "extractor": g.extractor,
-            "fields": [{"key": f.key, "label": f.label, "value": f.value} for f in g.fields],
+            "fields": [{"key": f.key, "label": f.label, "value": f.data} for f in g.fields],
         }
         for g in view.groups
     ]

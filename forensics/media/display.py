@@ -103,6 +103,11 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+UNKNOWN_SHOWN: dict[str, str] = {"capture.zone": "unknown"}
+"""Facts whose absence is itself a finding: shown with this text when their value is None
+(stored as null, so `--json` says unknown the typed way). Other None facts are not shown."""
+
+
 def label_for(key: str) -> str:
     """A readable label for a fact key ("body_serial" -> "Body serial number")."""
     if key in FIELD_LABELS:
@@ -126,6 +131,10 @@ def render_value(value: Any) -> str:
     return str(value)
 
 
+def _shown(key: str, value: Any) -> str:
+    return UNKNOWN_SHOWN[key] if value is None and key in UNKNOWN_SHOWN else render_value(value)
+
+
 def group_facts(records: Iterable[MetadataRecord]) -> tuple[MetadataGroup, ...]:
     """The facts of several extractors' records as ordered display groups.
 
@@ -139,12 +148,12 @@ def group_facts(records: Iterable[MetadataRecord]) -> tuple[MetadataGroup, ...]:
         for key, values in record.facts.items():
             fields: tuple[MetadataField, ...]
             if not isinstance(values, Mapping):
-                fields = (MetadataField(label_for(key), render_value(values), key),)
+                fields = (MetadataField(label_for(key), render_value(values), key, values),)
             else:
                 fields = tuple(
-                    MetadataField(label_for(str(k)), render_value(v), f"{key}.{k}")
+                    MetadataField(label_for(str(k)), _shown(f"{key}.{k}", v), f"{key}.{k}", v)
                     for k, v in values.items()
-                    if v is not None
+                    if v is not None or f"{key}.{k}" in UNKNOWN_SHOWN
                 )
             if not fields:
                 continue

@@ -2,7 +2,7 @@
 
 Every tag exifread finds is kept as its printable text (the same text exifread's own dump
 shows, so values can be checked against it); on top of them the camera, serial numbers, lens,
-capture time with its UTC offset ("zone unknown" without one) and a validated GPS fix. A
+capture time with its UTC offset (zone None without one) and a validated GPS fix. A
 structural walk of the EXIF block tells "no EXIF" from "damaged EXIF", which exifread alone
 cannot: it returns `{}` for both.
 """
@@ -204,10 +204,10 @@ def _capture(raw: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
             out["zone"] = f"UTC{offset}"
         else:
             out["iso"] = original
-            out["zone"] = "zone unknown"
+            out["zone"] = None  # unknown: the display says so, `--json` gives null
     out["digitized"] = exif_datetime(_text(raw, "EXIF DateTimeDigitized"))
     out["modified"] = exif_datetime(_text(raw, "Image DateTime"))
-    return {k: v for k, v in out.items() if v is not None}
+    return {k: v for k, v in out.items() if v is not None or k == "zone"}
 
 
 @dataclass

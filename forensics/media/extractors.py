@@ -138,7 +138,7 @@ class ExifExtractor:
     """All EXIF tags (maker notes included) and the decoded camera, time and GPS."""
 
     name = "exif"
-    version = f"1 (exifread {exifread.__version__})"
+    version = f"2 (exifread {exifread.__version__})"  # 2: an unknown zone is null
 
     def applies(self, mime: str, name: str) -> bool:
         return mime in _IMAGES

@@ -191,12 +191,20 @@ class MetadataRecord:
 
 @dataclass(frozen=True)
 class MetadataField:
-    """One readable line of a metadata group."""
+    """One fact of a metadata group: its typed value and the line a person reads.
+
+    Both are kept because they serve different readers: `--json` and exports give `data` as
+    the extractor stored it (8.0 stays a number, True a boolean), while panels and reports
+    show `value`. Formatting only for display means no consumer ever parses text back.
+    """
 
     label: str
     value: str
+    """The value as displayed ("8", "yes", "1.5, 2.5")."""
     key: str = ""
     """The stable key of the fact (for copying or filtering), e.g. "gps.latitude"."""
+    data: Any = None
+    """The value as stored: a JSON number, boolean, string, list, object, or None."""
 
 
 @dataclass(frozen=True)

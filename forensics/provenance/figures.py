@@ -103,13 +103,13 @@ class ReportedFigure:
         return format_value(self.value, self.unit)
 
     def to_json(self) -> dict[str, Any]:
-        """As `pwb figure list --json` prints it."""
+        """As `pwb figure list --json` prints it: the number and its unit, typed; the
+        formatted "US$47 million" is for people (`display_value`) and stays out."""
         return {
             "id": self.id,
             "what": self.what,
             "value": self.value,
             "unit": self.unit,
-            "display": self.display_value(),
             "is_percentage": self.is_percentage,
             "as_of": self.as_of,
             "claim_id": self.claim_id,

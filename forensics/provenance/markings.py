@@ -88,9 +88,10 @@ class Suggestion:
             "kind": self.kind,
             "matched_text": self.matched_text,
             "span": [self.start, self.end],
-            "family": self.family,
-            "function": self.function,
-            "note": self.note,
+            # The catalogue leaves a column empty when it does not know: null, not "".
+            "family": self.family or None,
+            "function": self.function or None,
+            "note": self.note or None,
             "basis_if_accepted": self.basis,
         }
 

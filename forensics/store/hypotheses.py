@@ -83,6 +83,10 @@ class EvidenceLink:
     created_at: str
     created_by: str
 
+    def to_json(self) -> dict[str, Any]:
+        """The link as `--json` documents show it: no note is null, not ""."""
+        return {name: getattr(self, name) for name in _L_COLUMNS} | {"note": self.note or None}
+
 
 @dataclass(frozen=True)
 class HistoryEntry:

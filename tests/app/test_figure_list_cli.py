@@ -50,7 +50,7 @@ def test_figure_list_json_matches_the_core(
     assert share["claim"]["text"] == "About 80 %."
     assert share["sources"][0]["title"] == "Intel"
     assert share["sources"][0]["grade"] == "B3"
-    assert by_what["batteries"]["display"] == "US$47 million"
+    assert (by_what["batteries"]["value"], by_what["batteries"]["unit"]) == (47000000, "USD")
     assert by_what["batteries"]["is_percentage"] is False
 
     assert main(["figure", "list", str(case)]) == 0

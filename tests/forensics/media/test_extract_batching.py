@@ -183,4 +183,4 @@ def test_the_bench_generator_makes_jpegs_with_what_it_claims(tmp_path: Path) -> 
     assert all(r.camera.get("make") and r.capture.get("iso") for r in found)
     assert all(not r.warnings and not r.errors for r in found)
     assert any(r.gps.latitude is not None for r in found)
-    assert any(r.capture.get("zone", "").startswith("UTC") for r in found)
+    assert any((r.capture.get("zone") or "").startswith("UTC") for r in found)

@@ -99,7 +99,8 @@ def test_percentage_figures_are_the_shares_largest_first(figures_case: Case) -> 
 def test_json_is_what_the_cli_prints(figures_case: Case) -> None:
     data = {f.what: f.to_json() for f in reported_figures(figures_case)}
     micro = data["microelectronics imports from China"]
-    assert micro["display"] == "90 %"
+    assert (micro["value"], micro["unit"]) == (90.0, "%")
+    assert "display" not in micro, "formatted text is for people, not --json"
     assert micro["is_percentage"] is True
     assert micro["claim"]["date"] == "2024-04"
     assert micro["sources"][0]["title"] == "Officials' briefing"
