@@ -27,6 +27,10 @@ class UnsupportedMediaError(EvidenceError):
     """The file is not of a type the requested extractor can read."""
 
 
+class CarveError(EvidenceError):
+    """The carver could not be run, failed, or left no report that can be read."""
+
+
 class NotFoundError(WorkbenchError):
     """A record (item, entry, annotation...) named by the caller does not exist."""
 

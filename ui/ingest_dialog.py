@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -73,6 +74,12 @@ class IngestDialog(QDialog):
         add_image.clicked.connect(self._pick_image)
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note for the custody log (where it came from, why)")
+        self.carve = QCheckBox("Ca&rve disk images' unallocated space (PhotoRec)")
+        self.carve.setObjectName("ingest_carve")
+        self.carve.setToolTip(
+            "Files PhotoRec cuts out of free space go under a 'Carved' folder of the image, "
+            "with their byte offsets"
+        )
         self.progress = QProgressBar()
         self.progress.setObjectName("ingest_progress")
         self.progress.setRange(0, 100)
@@ -103,6 +110,7 @@ class IngestDialog(QDialog):
         layout.addLayout(pick)
         layout.addWidget(self.paths, 1)
         layout.addWidget(self.note)
+        layout.addWidget(self.carve)
         layout.addWidget(self.status)
         layout.addLayout(actions)
         self._idle()
@@ -147,11 +155,13 @@ class IngestDialog(QDialog):
         if not paths or self.job is not None:
             return
         root, parent_id, note = self._root, self._parent_id, self.note.text().strip() or None
-        post = self._post_ingest
+        post, carve = self._post_ingest, self.carve.isChecked()
 
         def work(progress: ProgressFn, cancel: CancelToken) -> IngestReport:
             with Case.open(root) as case:  # the job's own connection
-                options = IngestOptions(parent_id=parent_id, note=note, post_ingest=post)
+                options = IngestOptions(
+                    parent_id=parent_id, note=note, post_ingest=post, carve=carve
+                )
                 return ingest_paths(case, paths, options, progress=progress, cancel=cancel)
 
         self.report = None
@@ -168,7 +178,9 @@ class IngestDialog(QDialog):
         """Stop after the current chunk (the file in progress leaves nothing), or close."""
         if self.job is not None:
             self.job.cancel()
-            self.status.setText("Cancelling… the file being copied is discarded.")
+            self.status.setText(
+                "Cancelling… the file being copied is discarded (a carver is stopped)."
+            )
             self.cancel_button.setEnabled(False)
         else:
             self.reject()

@@ -69,6 +69,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="do not open disk images to ingest the files inside",
     )
+    p.add_argument(
+        "--carve",
+        action="store_true",
+        help="also carve disk images' unallocated space with PhotoRec (a 'Carved' folder)",
+    )
 
     p = case_command(sub, "items", cmd_items, help="list or search items")
     p.add_argument("--search")
@@ -145,6 +150,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             note=args.note,
             reason=args.reason,
             expand_disk_images=not args.no_expand,
+            carve=args.carve,
             post_ingest=post_ingest_steps(extract=not args.no_extract),
         )
         with long_work("ingest") as (bar, cancel):

@@ -132,6 +132,8 @@ def store_copy(
         fs_atime=source.fs_atime,
         fs_ctime=source.fs_ctime,
         fs_crtime=source.fs_crtime,
+        recovery=source.recovery,
+        content_state=source.content_state,
         attributes=dict(source.attributes),
         warnings=tuple(warnings),
         created_at=utc_now(),

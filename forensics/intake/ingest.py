@@ -135,10 +135,10 @@ def _ingest_entry(
         or item is None
         or item.mime is None
         or not is_disk_image(item.mime)
-        or not options.expand_disk_images
+        or not (options.expand_disk_images or options.carve)
     ):
         return
-    from forensics.intake.diskimage import expand_disk_image, is_expanded
+    from forensics.intake.diskimage import is_expanded
     from forensics.intake.ewf import (
         EWF_MIME,
         FIRST_SEGMENT_ATTR,
@@ -164,8 +164,32 @@ def _ingest_entry(
             sink.append(seg)
             if seg.item is not None:
                 segments.append(seg.item)
-    if outcome.status == "duplicate" and is_expanded(case, item.id):
-        return
+    if options.expand_disk_images and not (
+        outcome.status == "duplicate" and is_expanded(case, item.id)
+    ):
+        _expand(case, item, outcome, index, options, cancel, progress, segments, sink)
+    if options.carve:
+        from forensics.intake.carve import carve_disk_image, is_carved
+
+        if not (outcome.status == "duplicate" and is_carved(case, item.id)):
+            carve_disk_image(
+                case, item, options, cancel=cancel, progress=progress, segments=segments, sink=sink
+            )
+
+
+def _expand(
+    case: Case,
+    item: Item,
+    outcome: IngestOutcome,
+    index: int,
+    options: IngestOptions,
+    cancel: CancelToken,
+    progress: ProgressFn,
+    segments: list[Item],
+    sink: list[IngestOutcome],
+) -> None:
+    from forensics.intake.diskimage import expand_disk_image
+
     inside: list[IngestOutcome] = []
     try:
         expand_disk_image(

@@ -27,6 +27,8 @@ class IngestOptions:
     note: str | None = None
     reason: str | None = None
     expand_disk_images: bool = True
+    carve: bool = False
+    """Also carve each disk image's unallocated space with PhotoRec (`intake.carve`)."""
     post_ingest: Sequence[PostIngest] = ()
 
 
@@ -98,6 +100,10 @@ class ContentSource:
     fs_atime: str | None = None
     fs_ctime: str | None = None
     fs_crtime: str | None = None
+    recovery: str | None = None
+    """How a not-live content was found (`models.Recovery`); None for a live file."""
+    content_state: str | None = None
+    """What is known of a not-live content (`models.ContentState`); None for a live file."""
     attributes: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     """What the caller already knows is doubtful about the content (a deleted file...)."""

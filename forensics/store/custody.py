@@ -55,6 +55,7 @@ class Action:
     INGEST_REJECTED = "ingest_rejected"
     RECOVERED = "recovered_interrupted_ingest"
     DISK_IMAGE_EXPANDED = "disk_image_expanded"
+    CARVED = "carved"
     EXTRACTED = "extracted"
     ANNOTATED = "annotated"
     EXPORTED = "exported"
