@@ -12,9 +12,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QStyle
 
+from forensics import allocation
 from forensics.models import Item
 from forensics.store.item_tree import ItemTreeReader
-from ui.formatting import human_size, kind_label
+from ui.formatting import human_size, kind_label, name_with_state
+from ui.state_icons import badged
 
 PAGE = 500
 SORT_LIMIT = 2000
@@ -144,11 +146,14 @@ class CaseTreeModel(QAbstractItemModel):
         if item is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.name + (" (deleted)" if item.fs_deleted else "")
+            return name_with_state(item)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._icon(item.kind)
+            return self._icon(item.kind, allocation.allocation_of(item))
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [kind_label(item.kind)]
+            state = allocation.allocation_of(item)
+            if state != allocation.LIVE:
+                parts.append(allocation.DESCRIPTIONS[state])
             if item.size is not None:
                 parts.append(human_size(item.size))
             if item.mime:
@@ -178,13 +183,15 @@ class CaseTreeModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def _icon(self, kind: str) -> Any:
-        if kind not in self._icons:
+    def _icon(self, kind: str, state: str = allocation.LIVE) -> Any:
+        key = f"{kind}/{state}"
+        if key not in self._icons:
             app = QApplication.instance()
             style = app.style() if isinstance(app, QApplication) else None
             pixmap = _ICONS.get(kind, QStyle.StandardPixmap.SP_FileIcon)
-            self._icons[kind] = style.standardIcon(pixmap) if style is not None else None
-        return self._icons[kind]
+            icon = style.standardIcon(pixmap) if style is not None else None
+            self._icons[key] = badged(icon, state) if icon is not None else None
+        return self._icons[key]
 
     # finding an item ----------------------------------------------------------------------
     def index_of(self, item_id: str, max_pages: int = 20) -> QModelIndex:

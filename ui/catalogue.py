@@ -22,7 +22,13 @@ from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.store.catalogue import CatalogueReader
 from forensics.store.item_tree import distinct_statuses
-from ui.catalogue_model import COLUMNS, ITEM_ID_ROLE, KIND_FILTERS, CatalogueModel
+from ui.catalogue_model import (
+    COLUMNS,
+    ITEM_ID_ROLE,
+    KIND_FILTERS,
+    STATE_FILTERS,
+    CatalogueModel,
+)
 from ui.context import WorkbenchSignals
 from ui.item_selection import ItemSelectionSync
 from ui.jobs import JobRunner
@@ -68,6 +74,7 @@ _WIDTHS = {
     "Kind": 84,
     "Type": 96,
     "Size": 72,
+    "State": 76,
     "Exhibit": 64,
     "Status": 60,
     "Added (UTC)": 158,
@@ -95,6 +102,11 @@ class CataloguePanel(QWidget):
         self.kind_filter.setObjectName("kind_filter")
         for label, kind in KIND_FILTERS:
             self.kind_filter.addItem(label, kind)
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("state_filter")
+        self.state_filter.setToolTip("Live, deleted, recovered or carved files")
+        for label, state in STATE_FILTERS:
+            self.state_filter.addItem(label, state)
         self.tag_filter = LazyCombo(
             "All tags", lambda: self._case.items.all_tags() if self._case else []
         )
@@ -136,6 +148,7 @@ class CataloguePanel(QWidget):
         bar.setSpacing(6)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.kind_filter)
+        bar.addWidget(self.state_filter)
         bar.addWidget(self.tag_filter)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.count_label)
@@ -151,6 +164,7 @@ class CataloguePanel(QWidget):
         self._count_timer.timeout.connect(self._update_count)
         self.search.textChanged.connect(self._on_text)
         self.kind_filter.currentIndexChanged.connect(self._on_filters)
+        self.state_filter.currentIndexChanged.connect(self._on_filters)
         self.tag_filter.currentIndexChanged.connect(self._on_filters)
         self.status_filter.currentIndexChanged.connect(self._on_filters)
         self._sync = ItemSelectionSync(
@@ -193,6 +207,7 @@ class CataloguePanel(QWidget):
             replace(
                 self.model.query,
                 kind=self.kind_filter.currentData(),
+                state=self.state_filter.currentData(),
                 tag=self.tag_filter.currentData(),
                 status=self.status_filter.currentData(),
             )

@@ -13,9 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from forensics import allocation
 from forensics.models import Item, ItemKind
 from forensics.store.catalogue import INSERTION, CatalogueFilter, CatalogueReader
-from ui.formatting import human_size, kind_label, short_time
+from ui.formatting import human_size, kind_label, name_with_state, short_time, state_label
 from ui.table_model import Index, ListTableModel
 
 PAGE = 64
@@ -36,6 +37,7 @@ COLUMNS = (
     Column("Kind", "kind"),
     Column("Type", "mime"),
     Column("Size", "size"),
+    Column("State", "recovery"),
     Column("Exhibit", "exhibit"),
     Column("Status", "status"),
     Column("Added (UTC)", "created_at"),
@@ -139,6 +141,8 @@ class CatalogueModel(ListTableModel[Item]):
                 return item.sha256
             if key == "name" and item.source_path:
                 return item.source_path
+            if key == "recovery":
+                return allocation.DESCRIPTIONS[allocation.allocation_of(item)]
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "size":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -167,13 +171,15 @@ class CatalogueModel(ListTableModel[Item]):
 
 def _display(item: Item, key: str) -> str:
     if key == "name":
-        return item.name + (" (deleted)" if item.fs_deleted else "")
+        return name_with_state(item)
     if key == "kind":
         return kind_label(item.kind)
     if key == "mime":
         return item.mime or ""
     if key == "size":
         return "" if item.size is None else human_size(item.size)
+    if key == "recovery":
+        return state_label(item)
     if key == "exhibit":
         return item.exhibit or ""
     if key == "status":
@@ -186,3 +192,8 @@ def _display(item: Item, key: str) -> str:
 
 
 KIND_FILTERS = (("All kinds", None), *((kind_label(k), k) for k in ItemKind.ALL))
+STATE_FILTERS = (
+    ("Live or not", None),
+    *((allocation.LABELS[s], s) for s in allocation.ALL),
+)
+"""The catalogue's state filter: live, deleted, recovered, carved."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from forensics import allocation
 from forensics.case import Case
 from forensics.errors import NotFoundError
 from forensics.models import Item
@@ -110,11 +111,13 @@ class DetailPanel(QWidget):
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _render(self, case: Case, item: Item) -> str:
+        state = allocation.allocation_of(item)
         parts = [
             f"<h2>{_esc(item.name)}</h2>",
             f'<p class="sub">{_esc(kind_label(item.kind))}'
             f"{' · ' + _esc(item.mime) if item.mime else ''}"
-            f"{' · deleted in the file system' if item.fs_deleted else ''}</p>",
+            f"{' · ' + _esc(allocation.DESCRIPTIONS[state]) if state != allocation.LIVE else ''}"
+            "</p>",
         ]
         chain = case.ancestors(item.id)
         path = " ▸ ".join(
@@ -159,13 +162,17 @@ class DetailPanel(QWidget):
                     mono=("SHA-256", "MD5", "Source"),
                 )
             )
-        if item.fs_path or item.fs_mtime:
+        if item.fs_path or item.fs_mtime or state != allocation.LIVE:
             parts.append("<h3>File system</h3>")
             parts.append(
                 _table(
                     [
                         ("Path in image", item.fs_path or ""),
+                        ("State", allocation.LABELS[state]),
                         ("Deleted", "yes" if item.fs_deleted else ("no" if item.fs_path else "")),
+                        ("Recovered as", (item.recovery or "").replace("_", " ")),
+                        ("Content", (item.content_state or "").replace("_", " ")),
+                        *_carving_rows(item),
                         ("Modified", short_time(item.fs_mtime)),
                         ("Accessed", short_time(item.fs_atime)),
                         ("Changed", short_time(item.fs_ctime)),
@@ -226,3 +233,16 @@ class DetailPanel(QWidget):
                 f'<span class="sub">by {_esc(e.actor)}{reason}</span></td></tr>'
             )
         return "<h3>Chain of custody</h3><table>" + "".join(rows) + "</table>"
+
+
+def _carving_rows(item: Item) -> list[tuple[str, str]]:
+    """Who carved the item and from where in the image (from its `carving` attribute)."""
+    carving = item.attributes.get("carving")
+    if not isinstance(carving, dict):
+        return []
+    runs = carving.get("byte_runs") or []
+    return [
+        ("Carved by", f"{carving.get('carver', '')} {carving.get('carver_version', '')}".strip()),
+        ("Offset in image", f"{carving.get('offset', '')}"),
+        ("Byte runs", "; ".join(f"{o}+{n}" for o, n in runs if isinstance(o, int))),
+    ]

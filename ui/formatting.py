@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from forensics import allocation
+from forensics.models import Item
+
 _KIND_LABELS = {
     "hardware": "Hardware",
     "component": "Component",
     "file": "File",
     "disk_image": "Disk image",
     "symlink": "Link",
+    "folder": "Folder",
 }
 
 
@@ -44,3 +48,14 @@ def frame_time(seconds: float) -> str:
     m, rem = divmod(rem, 60_000)
     s, ms = divmod(rem, 1000)
     return f"{h}:{m:02d}:{s:02d}.{ms:03d}" if h else f"{m:02d}:{s:02d}.{ms:03d}"
+
+
+def state_label(item: Item) -> str:
+    """Live, Deleted, Recovered or Carved (`forensics.allocation`)."""
+    return allocation.LABELS[allocation.allocation_of(item)]
+
+
+def name_with_state(item: Item) -> str:
+    """The item's name, with "(deleted)", "(recovered)" or "(carved)" when it is not live."""
+    state = allocation.allocation_of(item)
+    return item.name if state == allocation.LIVE else f"{item.name} ({state})"

@@ -21,6 +21,7 @@ from app.cli.common import (
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say
 from app.services import post_ingest_steps
+from forensics import allocation
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
@@ -80,6 +81,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--kind", action="append")
     p.add_argument("--tag")
     p.add_argument("--parent")
+    p.add_argument(
+        "--state",
+        choices=allocation.ALL,
+        help="only live, deleted, recovered or carved files",
+    )
     p.add_argument("--limit", type=int)
 
     p = case_command(sub, "show", cmd_show, help="everything about one item")
@@ -180,24 +186,35 @@ def cmd_items(args: argparse.Namespace) -> int:
     with open_case(args.case_dir, readonly=True) as case:
         parent = resolve_item(case, args.parent) if args.parent else None
         items = case.items.search(
-            args.search, kinds=args.kind, tag=args.tag, parent_id=parent, limit=args.limit
+            args.search,
+            kinds=args.kind,
+            tag=args.tag,
+            parent_id=parent,
+            state=args.state,
+            limit=args.limit,
         )
     return listing(
         args,
-        {"count": len(items), "items": [i.to_json() for i in items]},
+        {"count": len(items), "items": [_item_json(i) for i in items]},
         [
             [
                 i.id,
                 i.kind,
                 i.name,
+                allocation.allocation_of(i),
                 "" if i.size is None else str(i.size),
                 i.mime or "",
                 (i.sha256 or "")[:16],
             ]
             for i in items
         ],
-        ["ID", "KIND", "NAME", "SIZE", "TYPE", "SHA256"],
+        ["ID", "KIND", "NAME", "STATE", "SIZE", "TYPE", "SHA256"],
     )
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    """An item as `--json` prints it, with its state (live, deleted, recovered, carved)."""
+    return {**item.to_json(), "state": allocation.allocation_of(item)}
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -208,13 +225,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {
-                **item.to_json(),
+                **_item_json(item),
                 "children": [c.id for c in children],
                 "custody": [e.to_json() for e in entries],
             }
         )
         return EXIT_OK
-    for key, value in item.to_json().items():
+    for key, value in _item_json(item).items():
         if value not in (None, [], {}, ""):
             say(f"{key:>12}: {value}")
     if children:
@@ -261,6 +278,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def _print_item(item: Item, as_json: bool) -> None:
     if as_json:
-        print_json(item.to_json())
+        print_json(_item_json(item))
     else:
         say(f"{item.id}  {item.kind}  {item.name}")

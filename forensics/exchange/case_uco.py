@@ -2,7 +2,8 @@
 
 What maps to what:
 - the case -> `case-investigation:Investigation` (its objects: every node below);
-- a file item -> `uco-observable:File` with a `FileFacet` (name, size) and a `ContentDataFacet`
+- a file item -> `uco-observable:File` with a `FileFacet` (name, size, path inside its image,
+  `allocationStatus`: Allocated, Deleted, Recovered or Carved) and a `ContentDataFacet`
   holding its SHA-256 and MD5 as `uco-types:Hash`; EXIF facts -> an `EXIFFacet` dictionary;
 - hardware and components -> `uco-observable:Device`; the teardown tree and disk-image contents
   -> `uco-core:Relationship` "Contained_Within";
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from forensics import allocation
 from forensics.case import Case
 from forensics.exchange.report import log_export
 from forensics.models import Item
@@ -115,8 +117,13 @@ def _item_node(g: _Graph, case: Case, item: Item) -> str:
                 "@type": "uco-observable:FileFacet",
                 "uco-observable:fileName": item.name,
                 "uco-observable:sizeInBytes": _typed(item.size or 0, "integer"),
+                "uco-observable:allocationStatus": allocation.UCO_ALLOCATION_STATUS[
+                    allocation.allocation_of(item)
+                ],
             }
         )
+        if item.fs_path:
+            facets[-1]["uco-observable:filePath"] = item.fs_path
         content: dict[str, Any] = {
             "@id": f"kb:contentdata-{item.id}",
             "@type": "uco-observable:ContentDataFacet",

@@ -1,5 +1,9 @@
 """Items as CSV, for spreadsheets: one row per item, hashes and identification included.
 
+`state` is live, deleted, recovered or carved (`forensics.allocation`), `recovery` and
+`content_state` say how a not-live file was found and what is known of its bytes, and
+`carved_offset` where a carved file's first byte lies in its image.
+
 Names are written as stored (the csv module quotes commas, quotes and newlines); a cell that
 starts with `=`, `+`, `-` or `@` gets a leading apostrophe so a spreadsheet shows the text of a
 hostile file name instead of running it as a formula.
@@ -12,6 +16,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from forensics import allocation
 from forensics.case import Case
 from forensics.exchange.report import log_export
 
@@ -27,6 +32,10 @@ COLUMNS = (
     "source_path",
     "fs_path",
     "fs_deleted",
+    "state",
+    "recovery",
+    "content_state",
+    "carved_offset",
     "serial",
     "marking",
     "exhibit",
@@ -57,6 +66,9 @@ def items_csv(case: Case, items: Iterable[str] | None = None) -> str:
         if wanted is not None and item.id not in wanted:
             continue
         row = item.to_json()
+        row["state"] = allocation.allocation_of(item)
+        carving = item.attributes.get("carving")
+        row["carved_offset"] = carving.get("offset") if isinstance(carving, dict) else None
         writer.writerow([_cell(row.get(c)) for c in COLUMNS])
     return buf.getvalue()
 

@@ -6,7 +6,8 @@ Qt's rich-text engine renders: tables, headings, images, no scripts and little C
 exception, the map's inline SVG, is turned into a picture by the PDF printer (ui/exchange/pdf.py).
 
 It reads like an examiner's report: what was received, what was done, what was produced; then
-the items with thumbnails and hashes, their metadata, annotated frames, a map of positions,
+the items with thumbnails and hashes, the deleted, recovered and carved files apart, their
+metadata, annotated frames, a map of positions,
 telemetry tracks and hypotheses on an offline basemap, the hypotheses, the provenance table
 and origin chart, the sources with grades, and the full custody log.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from forensics import __version__
 from forensics.case import Case
-from forensics.exchange import report_map
+from forensics.exchange import report_deleted, report_map
 from forensics.exchange import report_sections as sec
 from forensics.exchange.map_figure import MapDrawer
 from forensics.exchange.select import item_closure
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 SECTIONS: tuple[tuple[str, str, Callable[[sec.ReportContext], str]], ...] = (
     ("summary", "What was received, done and produced", sec.summary),
     ("items", "Items", sec.items),
+    ("deleted", "Deleted and recovered files", report_deleted.section),
     ("metadata", "Metadata", sec.metadata),
     ("frames", "Annotated frames", sec.frames),
     ("map", "Map of positions, tracks and hypotheses", report_map.section),

@@ -12,6 +12,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from forensics import allocation
 from forensics.case import Case
 from forensics.exchange import charts
 from forensics.exchange.map_figure import MapDrawer
@@ -96,6 +97,11 @@ def _thumbnail(ctx: ReportContext, item: Item) -> str:
     return f'<img src="{data_uri(thumb.png)}" width="{thumb.width}" height="{thumb.height}">'
 
 
+def _state(item: Item) -> str | None:
+    state = allocation.allocation_of(item)
+    return None if state == allocation.LIVE else allocation.DESCRIPTIONS[state]
+
+
 def items(ctx: ReportContext) -> str:
     """Every item with thumbnail, hashes and identification."""
     rows = []
@@ -114,6 +120,7 @@ def items(ctx: ReportContext) -> str:
                 ("marking", item.marking),
                 ("source", item.source_path),
                 ("path in image", item.fs_path),
+                ("state", _state(item)),
                 ("note", item.note),
             )
             if v

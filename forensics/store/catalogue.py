@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from forensics.models import Item
-from forensics.store.items import SORTABLE, fts_query, row_to_item
+from forensics.store.items import SORTABLE, allocation_clause, fts_query, row_to_item
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -30,6 +30,8 @@ class CatalogueFilter:
     kind: str | None = None
     tag: str | None = None
     status: str | None = None
+    state: str | None = None
+    """Live, deleted, recovered or carved (`forensics.allocation`); None for all."""
     order_by: str = INSERTION
     descending: bool = False
 
@@ -52,6 +54,10 @@ class CatalogueReader:
         if f.status:
             clauses.append("items.status = ?")
             params.append(f.status)
+        if f.state:
+            clause, values = allocation_clause(f.state)
+            clauses.append(clause)
+            params.extend(values)
         return clauses, params
 
     def page(self, f: CatalogueFilter, limit: int, offset: int = 0) -> list[Item]:

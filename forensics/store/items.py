@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
+from forensics import allocation
 from forensics.errors import NotFoundError
 from forensics.models import Item
 
@@ -20,7 +21,17 @@ _ADDED_LATER = ("recovery", "content_state")
 """Fields added after cases were first written: left out of the record while unset, so the
 digests the custody log kept for older items still match."""
 EDITABLE = ("name", "serial", "marking", "exhibit", "note", "status", "tags", "parent_id")
-SORTABLE = ("name", "kind", "size", "mime", "created_at", "sha256", "status", "exhibit")
+SORTABLE = (
+    "name",
+    "kind",
+    "size",
+    "mime",
+    "created_at",
+    "sha256",
+    "status",
+    "exhibit",
+    "recovery",
+)
 
 
 def item_record(item: Item) -> dict[str, Any]:
@@ -65,6 +76,23 @@ def row_to_item(row: Mapping[str, Any]) -> Item:
             value = bool(value)
         values[name] = value
     return Item(**values)
+
+
+def allocation_clause(state: str, table: str = "items") -> tuple[str, list[Any]]:
+    """SQL for items in one `allocation` state (live, deleted, recovered, carved).
+
+    Raises:
+        ValueError: unknown state.
+    """
+    if state == allocation.LIVE:
+        return f"({table}.recovery IS NULL AND COALESCE({table}.fs_deleted, 0) = 0)", []
+    if state not in allocation.RECOVERIES:
+        raise ValueError(f"unknown state '{state}' (use one of {', '.join(allocation.ALL)})")
+    values = list(allocation.RECOVERIES[state])
+    clause = f"{table}.recovery IN ({', '.join('?' for _ in values)})"
+    if state == allocation.DELETED:
+        clause = f"({clause} OR ({table}.recovery IS NULL AND {table}.fs_deleted = 1))"
+    return clause, values
 
 
 def fts_query(text: str) -> str:
@@ -179,6 +207,7 @@ class ItemRepository:
         tag: str | None,
         status: str | None,
         parent_id: str | None = None,
+        state: str | None = None,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -202,6 +231,10 @@ class ItemRepository:
         if parent_id:
             clauses.append("parent_id = ?")
             params.append(parent_id)
+        if state:
+            clause, values = allocation_clause(state)
+            clauses.append(clause)
+            params.extend(values)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def search(
@@ -212,6 +245,7 @@ class ItemRepository:
         tag: str | None = None,
         status: str | None = None,
         parent_id: str | None = None,
+        state: str | None = None,
         order_by: str = "created_at",
         descending: bool = False,
         limit: int | None = None,
@@ -220,7 +254,7 @@ class ItemRepository:
         """Items matching a full-text query and filters, one page at a time."""
         if order_by not in SORTABLE:
             raise ValueError(f"cannot sort by {order_by}")
-        where, params = self._where(text, kinds, tag, status, parent_id)
+        where, params = self._where(text, kinds, tag, status, parent_id, state)
         direction = "DESC" if descending else "ASC"
         sql = f"SELECT * FROM items{where} ORDER BY {order_by} {direction}, rowid {direction}"
         if limit is not None:
@@ -236,9 +270,10 @@ class ItemRepository:
         tag: str | None = None,
         status: str | None = None,
         parent_id: str | None = None,
+        state: str | None = None,
     ) -> int:
         """How many items `search` would return with no limit."""
-        where, params = self._where(text, kinds, tag, status, parent_id)
+        where, params = self._where(text, kinds, tag, status, parent_id, state)
         row = self._db.conn.execute(f"SELECT COUNT(*) FROM items{where}", params).fetchone()
         return int(row[0])
 

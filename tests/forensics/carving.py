@@ -27,10 +27,13 @@ def _cluster_offsets(image: Path, count: int) -> list[int]:
     return [first + i * 64 * cluster for i in range(count)]
 
 
-def card_with_hidden_files(tmp_path: Path, corpus: Path) -> tuple[Path, dict[int, bytes]]:
-    """A FAT image with one live file and the HIDDEN files in free clusters, by offset."""
+def card_with_hidden_files(
+    tmp_path: Path, corpus: Path, deleted: dict[str, bytes] | None = None
+) -> tuple[Path, dict[int, bytes]]:
+    """A FAT image with one live file (`/DCIM/live.txt`), `deleted` files copied in and then
+    deleted, and the HIDDEN files in free clusters; returns it and what was hidden, by offset."""
     need("photorec")
-    image = make_fat_image(tmp_path / "card.img", {"/DCIM/live.txt": b"live file\n"}, {})
+    image = make_fat_image(tmp_path / "card.img", {"/DCIM/live.txt": b"live file\n"}, deleted or {})
     written: dict[int, bytes] = {}
     with image.open("r+b") as f:
         for offset, name in zip(_cluster_offsets(image, len(HIDDEN)), HIDDEN, strict=True):

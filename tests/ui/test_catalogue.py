@@ -11,7 +11,7 @@ from forensics.store.catalogue import CatalogueReader
 from forensics.store.item_tree import ItemTreeReader
 from tests.ui.helpers import populate
 from ui.case_tree_model import CaseTreeModel
-from ui.catalogue_model import PAGE, CatalogueModel
+from ui.catalogue_model import COLUMNS, PAGE, CatalogueModel
 
 
 def _many(case: Case, n: int) -> None:
@@ -33,7 +33,8 @@ def test_catalogue_model_pages_sorts_and_searches(qtmodeltester, case: Case) -> 
     assert model.total() == PAGE + 31
     model.sort(0, Qt.SortOrder.DescendingOrder)
     assert model.index(0, 0).data() == f"rotor blade {PAGE + 29:04d}"
-    model.sort(6, Qt.SortOrder.DescendingOrder)  # Added: newest first
+    added = [c.header for c in COLUMNS].index("Added (UTC)")
+    model.sort(added, Qt.SortOrder.DescendingOrder)  # newest first
     assert model.index(0, 0).data() == "GNSS receiver"
     model.set_text("neo")  # a prefix of a word in the marking
     assert model.rowCount() == 1
