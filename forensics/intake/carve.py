@@ -176,7 +176,9 @@ def _carve(
     progress: ProgressFn,
     out: list[IngestOutcome],
 ) -> None:
-    targets = list(_targets(table, volumes))
+    if not volumes:
+        table = "partition_none"  # nothing TSK reads: PhotoRec takes the image as one
+    targets = list(_targets(volumes))
     done: list[dict[str, Any]] = []
     node: Item | None = None
     failed = 0
@@ -234,7 +236,7 @@ def _carve(
         )
 
 
-def _targets(table: str, volumes: Sequence[Volume]) -> Iterator[tuple[bytes, int | None, Any]]:
+def _targets(volumes: Sequence[Volume]) -> Iterator[tuple[bytes, int | None, Any]]:
     """(path prefix, PhotoRec partition number, TSK volume) of each file system to carve.
 
     An image where TSK opens no file system is carved whole (PhotoRec may know it).

@@ -16,12 +16,15 @@ word on a file type it does not know: a log without "signatures enabled" is a fa
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import re
 import select
 import shutil
+import signal
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,6 +152,7 @@ def run_photorec(
             stderr=subprocess.STDOUT,
             # Its own session: a Ctrl-C at the terminal reaches the workbench, which stops it.
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     except OSError as exc:
         raise CarveError(f"PhotoRec does not start ({exc})") from exc
@@ -164,6 +168,20 @@ def run_photorec(
         raise CarveError(f"PhotoRec did not accept its command ({script}): {_tail(log_text)}")
     files, problems = read_report(work)
     return CarveRun(files, "_remove_used_space" in log_text, problems)
+
+
+_PR_SET_PDEATHSIG = 1
+_prctl = (
+    getattr(ctypes.CDLL(None, use_errno=True), "prctl", None) if sys.platform == "linux" else None
+)
+"""Resolved before any fork, so the child only calls a C function between fork and exec."""
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL when the workbench dies (a kill -9 must not leave PhotoRec
+    writing into the case's temporary folder for the rest of its run)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _follow(

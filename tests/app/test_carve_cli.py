@@ -164,3 +164,44 @@ def test_ctrl_c_kills_photorec_and_leaves_nothing(tmp_path: Path, corpus: Path) 
     assert list((case / "tmp").iterdir()) == []
     items = json.loads(_pwb("items", case, "--json").stdout)["items"]
     assert not [i for i in items if i["kind"] == "folder" or i["name"].startswith("f0")]
+
+
+def test_kill_9_of_the_workbench_takes_photorec_with_it(tmp_path: Path, corpus: Path) -> None:
+    image, _written = card_with_hidden_files(tmp_path, corpus)
+    pid_file = tmp_path / "photorec.pid"
+    env = fake_photorec(
+        tmp_path / "bin", f"echo $$ > {pid_file}.tmp; mv {pid_file}.tmp {pid_file}; exec sleep 120"
+    )
+    case = tmp_path / "case"
+    assert _pwb("init", case, "--title", "Carving", "--examiner", "A").returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "ingest", str(case), str(image), "--carve", "--no-extract"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not pid_file.exists():
+        assert time.monotonic() < deadline, "the carver never started"
+        assert proc.poll() is None
+        time.sleep(0.1)
+    carver = int(pid_file.read_text())
+    proc.kill()
+    proc.wait(30)
+    deadline = time.monotonic() + 30
+    try:
+        while _alive(carver):
+            assert time.monotonic() < deadline, "PhotoRec outlived the killed workbench"
+            time.sleep(0.1)
+    finally:
+        if _alive(carver):
+            os.kill(carver, signal.SIGKILL)  # the test failed: leave no stray process behind
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for init to reap it counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
