@@ -42,17 +42,23 @@ def test_the_carve_checkbox_puts_carved_files_under_a_carved_folder(
     assert runner.shutdown()
 
 
-def test_cancel_while_photorec_runs_kills_it_and_keeps_nothing_carved(
+def test_carving_shows_photorec_progress_and_cancel_kills_it_keeping_nothing(
     qtbot, case: Case, tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     image, _written = card_with_hidden_files(tmp_path, corpus)
     pid_file = tmp_path / "photorec.pid"
-    env = fake_photorec(tmp_path / "bin", f"echo $$ > {pid_file}; exec sleep 120")
+    # PhotoRec's status line, as it draws it for a terminal: a quarter of the partition read.
+    env = fake_photorec(
+        tmp_path / "bin",
+        "printf '\\033[5;1HPass 1 - Reading sector     100/400, 0 files found\\n'; "
+        f"echo $$ > {pid_file}.tmp; mv {pid_file}.tmp {pid_file}; exec sleep 120",
+    )
     monkeypatch.setenv("PATH", env["PATH"])
     dialog, runner = _dialog(qtbot, case, image)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(pid_file.exists, timeout=60000)
-    qtbot.waitUntil(lambda: pid_file.read_text().strip() != "", timeout=5000)
+    qtbot.waitUntil(lambda: dialog.progress.value() == 25, timeout=10000)
+    assert "card.img (carving)" in dialog.status.text()
     with qtbot.waitSignal(dialog.job.signals.ended, timeout=30000):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.report is not None
