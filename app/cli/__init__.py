@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 from app.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from app.cli.output import warn
+from app.cli.version_flag import HELP as VERSION_HELP
+from app.cli.version_flag import run_version, wants_version
 from forensics.errors import CancelledError, CaseError, NotFoundError, ValidationError
 
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -77,6 +79,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "geolocation and component provenance.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="store_true", help=VERSION_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _modules_for(command):
         before = set(sub.choices)
@@ -99,7 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `pwb` and return its exit code."""
     try:
         words = sys.argv[1:] if argv is None else list(argv)
-        parser = build_parser(_command_in(words))
+        command = _command_in(words)
+        if wants_version(words, command):
+            return run_version(words)
+        parser = build_parser(command)
         args = parser.parse_args(words)
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.WARNING,
