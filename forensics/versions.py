@@ -88,6 +88,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("tsk", "The Sleuth Kit", "files inside disk images", part_of="pytsk3"),
     Component("libewf-python", "libewf-python", "E01 images", ("libewf-python",)),
     Component("libewf", "libewf", "E01 images", part_of="libewf-python"),
+    Component("photorec", "PhotoRec", "files carved from unallocated space (a program)"),
 )
 BY_KEY: dict[str, Component] = {c.key: c for c in COMPONENTS}
 
@@ -204,6 +205,12 @@ def _libewf() -> str | None:
     return str(pyewf.get_version())
 
 
+def _photorec() -> str | None:
+    from forensics.intake.photorec import photorec_path, photorec_version
+
+    return photorec_version(photorec_path())
+
+
 def _sqlite() -> str:
     import sqlite3
 
@@ -239,6 +246,7 @@ _NATIVE: dict[str, Callable[[], str | None]] = {
     "libmediainfo": _libmediainfo,
     "tsk": _tsk,
     "libewf": _libewf,
+    "photorec": _photorec,
 }
 
 

@@ -188,6 +188,7 @@ class DetailPanel(QWidget):
                     [
                         (str(k), v if isinstance(v, str) else json.dumps(v))
                         for k, v in sorted(item.attributes.items())
+                        if k != "decoders"  # shown under "Decoded with"
                     ]
                 )
             )
@@ -196,6 +197,7 @@ class DetailPanel(QWidget):
         if problems:
             parts.append("<h3>Errors and warnings</h3>" + "".join(problems))
         parts.append(self._metadata(case, item))
+        parts.append(self._decoders(case, item))
         parts.append(self._custody(case, item))
         return "".join(parts)
 
@@ -218,6 +220,19 @@ class DetailPanel(QWidget):
         out += [f'<p class="warn">{_esc(w)}</p>' for w in view.warnings]
         out += [f'<p class="err">{_esc(e)}</p>' for e in view.errors]
         return "".join(out)
+
+    def _decoders(self, case: Case, item: Item) -> str:
+        """Which library versions decoded this item's records (a court may ask)."""
+        from forensics import decoded_with
+
+        try:
+            uses = decoded_with.for_item(case, item)
+        except Exception:  # like the metadata: never hide the rest of the item
+            log.exception("decoder versions of %s could not be read", item.id)
+            return '<h3>Decoded with</h3><p class="err">The decoder versions could not be read.</p>'
+        if not uses:
+            return ""
+        return "<h3>Decoded with</h3>" + _table((u.title(), u.describe()) for u in uses)
 
     def _custody(self, case: Case, item: Item) -> str:
         entries = case.custody.entries(item_id=item.id)

@@ -12,6 +12,7 @@ from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, reso
 from app.cli.frames_cmds import register_frames
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say
+from forensics import decoded_with
 from forensics.media.records import MetadataView
 from forensics.store.media import MediaRepository
 from forensics.textsafe import escape_name
@@ -71,6 +72,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
                 )
         view = repo.metadata(item_id)
         tracks = repo.tracks(item_id)
+        uses = decoded_with.for_item(case, item)
     failed = any(r.status in ("failed", "timeout") for r in view.records)
     if args.json:
         print_json(
@@ -81,6 +83,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
                 "groups": _groups_json(view),
                 "positions": [p.to_json() for p in view.positions],
                 "tracks": [t.to_json() for t in tracks],
+                "decoded_with": [u.to_json() for u in uses],
                 "warnings": list(view.warnings),
                 "errors": list(view.errors),
             }
@@ -92,6 +95,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
                 f"track: {len(track.points)} fixes ({track.layout}), "
                 f"{track.start_time or '?'} to {track.end_time or '?'}"
             )
+        _print_decoders(uses)
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
@@ -122,6 +126,14 @@ def _groups_json(view: MetadataView) -> list[dict[str, Any]]:
         }
         for g in view.groups
     ]
+
+
+def _print_decoders(uses: list[decoded_with.DecoderUse]) -> None:
+    if not uses:
+        return
+    say("== Decoded with ==")
+    for use in uses:
+        say(f"  {escape_name(use.title())}: {escape_name(use.describe())}")
 
 
 def _print_view(

@@ -18,15 +18,15 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from forensics import __version__
 from forensics.case import Case
-from forensics.exchange import report_deleted, report_map
+from forensics.exchange import report_deleted, report_map, report_versions
 from forensics.exchange import report_sections as sec
 from forensics.exchange.map_figure import MapDrawer
 from forensics.exchange.select import item_closure
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
+from forensics.versions import app_version
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[sec.ReportContext], str]], ...] = (
     ("hypotheses", "Geolocation hypotheses", sec.hypotheses),
     ("provenance", "Component provenance", sec.provenance),
     ("sources", "Sources", sec.sources),
+    ("decoders", "Decoder versions behind these values", report_versions.section),
     ("custody", "Chain of custody", sec.custody),
 )
 
@@ -88,7 +89,7 @@ def build_report(
         f"<h1>{sec.esc(info.title)}</h1>",
         "<p>Case <code>" + sec.esc(info.case_id) + f"</code>, opened {sec.esc(info.created_at)}"
         f" by {sec.esc(info.examiner)}. Report made {sec.esc(utc_now())} by "
-        f"{sec.esc(case.actor(actor))} with Provenance Workbench {sec.esc(__version__)}.</p>",
+        f"{sec.esc(case.actor(actor))} with Provenance Workbench {sec.esc(app_version())}.</p>",
         "<p>Scope: "
         + (
             "the whole case"

@@ -38,6 +38,7 @@ from forensics.store.db import utc_now
 from forensics.store.evidence import CHUNK
 from forensics.store.items import item_record
 from forensics.textsafe import escape_name
+from forensics.versions import stamp
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def _expand(
 ) -> None:
     entries: list[tuple[Any, FsEntry]] = []
     first = len(outcomes)
+    decoders = image_decoders(image)
     for volume in volumes:
         for entry in walk_volume(volume, cancel):
             if isinstance(entry, str):
@@ -182,7 +184,7 @@ def _expand(
                 )
             )
             continue
-        source = _source(volume, entry)
+        source = _source(volume, entry, decoders)
         if entry.kind == "symlink":
             outcomes.append(_record_symlink(case, image, source, entry, options, label))
             continue
@@ -232,6 +234,7 @@ def _expand(
                 "files": sum(e.host is None for _, e in entries),
                 "streams": sum(e.host is not None for _, e in entries),
                 "rejected": sum(o.status == "rejected" for o in outcomes[first:]),
+                "decoders": decoders,
             },
             reason=options.reason,
         )
@@ -258,7 +261,13 @@ def _read(entry: FsEntry, cancel: CancelToken, on_bytes: Any) -> Iterator[bytes]
         yield data
 
 
-def _source(volume: Any, entry: FsEntry) -> ContentSource:
+def image_decoders(image: Item) -> dict[str, str]:
+    """The versions of what reads the files inside this image: TSK, and libewf for E01."""
+    keys = ("pytsk3", "tsk") + (("libewf-python", "libewf") if image.mime == EWF_MIME else ())
+    return stamp(*keys)
+
+
+def _source(volume: Any, entry: FsEntry, decoders: dict[str, str]) -> ContentSource:
     warnings: list[str] = []
     if entry.deleted:
         warnings.append(
@@ -271,7 +280,11 @@ def _source(volume: Any, entry: FsEntry) -> ContentSource:
             "may not be this file's"
         )
     warnings.extend(entry.notes)
-    attributes: dict[str, Any] = {"fs_inode": entry.inode, "fs_type": volume.fs_type}
+    attributes: dict[str, Any] = {
+        "fs_inode": entry.inode,
+        "fs_type": volume.fs_type,
+        "decoders": decoders,
+    }
     if volume.partition:
         attributes["partition"] = volume.partition
     if entry.host is not None:

@@ -157,6 +157,7 @@ class ResultWriter:
             errors=output.errors,
             created_at=now,
             created_by=self._who,
+            decoders=dict(output.decoders),
         )
         positions = [
             Position(
@@ -195,6 +196,7 @@ class ResultWriter:
             details={
                 "extractor": extractor.name,
                 "extractor_version": extractor.version,
+                "decoders": dict(output.decoders),
                 "source_sha256": sha,
                 "status": output.status,
                 "warnings": len(output.warnings),

@@ -19,10 +19,11 @@ from forensics.media.container import read_container
 from forensics.media.dji_srt import parse_srt
 from forensics.media.exif_reader import read_exif, split_tags
 from forensics.media.gpmf_track import SOURCE_LABELS, read_gopro_track, summary
-from forensics.media.image_decoders import plugin_versions
+from forensics.media.image_decoders import decoder_stamp, plugin_versions
 from forensics.media.image_integrity import NO_PILLOW_DECODER, check_image
 from forensics.media.records import PositionSource, TrackPoint
 from forensics.media.thumbnails import THUMB_SIZE, make_thumbnail
+from forensics.versions import stamp
 
 _MAX_IN_MEMORY = 512 << 20
 """Images larger than this are not read whole (they are not photographs)."""
@@ -80,6 +81,8 @@ class Output:
     positions: tuple[FoundPosition, ...] = ()
     tracks: tuple[FoundTrack, ...] = ()
     derived: tuple[DerivedFile, ...] = ()
+    decoders: dict[str, str] = field(default_factory=dict)
+    """The libraries that decoded the file, component key -> version (`forensics.versions`)."""
 
     @staticmethod
     def failure(message: str, status: str = "failed") -> Output:
@@ -174,6 +177,7 @@ class ExifExtractor:
             result.warnings,
             result.errors,
             positions,
+            decoders=stamp("exifread"),
         )
 
 
@@ -192,7 +196,7 @@ class ImageExtractor:
         status = {"ok": "warnings" if warnings else "ok", "unsupported": "warnings"}.get(
             result.status, "damaged"
         )
-        return Output(status, result.facts(), warnings)
+        return Output(status, result.facts(), warnings, decoders=decoder_stamp(result.format))
 
 
 class ThumbnailExtractor:
@@ -211,9 +215,16 @@ class ThumbnailExtractor:
             thumb = make_thumbnail(_read(source))
         except Exception as exc:  # decoders raise OSError, ValueError, DecompressionBomb...
             reason = "the image cannot be identified" if "cannot identify" in str(exc) else str(exc)
-            return Output("warnings", warnings=(f"no thumbnail: {reason}",))
+            return Output(
+                "warnings", warnings=(f"no thumbnail: {reason}",), decoders=decoder_stamp(None)
+            )
         facts = {"thumbnail": {"width": thumb.width, "height": thumb.height, "phash": thumb.phash}}
-        return Output("ok", facts, derived=(DerivedFile("thumbnail", thumb.png, ".png"),))
+        return Output(
+            "ok",
+            facts,
+            derived=(DerivedFile("thumbnail", thumb.png, ".png"),),
+            decoders=decoder_stamp(thumb.format),
+        )
 
 
 class ContainerExtractor:
@@ -247,6 +258,7 @@ class ContainerExtractor:
             tuple(result.warnings),
             tuple(result.errors),
             positions,
+            decoders=stamp("pymediainfo", "libmediainfo"),
         )
 
 
@@ -292,7 +304,9 @@ class DjiSrtExtractor:
             )
             tracks = (FoundTrack(track.layout, points),)
         status = "warnings" if track.warnings else "ok"
-        return Output(status, facts, track.warnings, (), positions, tracks)
+        return Output(
+            status, facts, track.warnings, (), positions, tracks, decoders=stamp("python")
+        )
 
 
 class GpmfExtractor:
@@ -306,8 +320,8 @@ class GpmfExtractor:
 
     def run(self, source: Source) -> Output:
         track = read_gopro_track(source.path, source.name)
-        if not track.has_track:
-            return Output("ok", warnings=track.warnings)  # not a GoPro file: nothing to say
+        if not track.has_track:  # not a GoPro file: nothing to say
+            return Output("ok", warnings=track.warnings, decoders=stamp("python"))
         good = track.usable
         points = tuple(
             TrackPoint(
@@ -338,7 +352,15 @@ class GpmfExtractor:
             )
             tracks = (FoundTrack(layout, points),)
         status = "warnings" if track.warnings else "ok"
-        return Output(status, {"gpmf": summary(track)}, track.warnings, (), positions, tracks)
+        return Output(
+            status,
+            {"gpmf": summary(track)},
+            track.warnings,
+            (),
+            positions,
+            tracks,
+            decoders=stamp("python"),
+        )
 
 
 def build_registry(extractors: tuple[Extractor, ...]) -> dict[str, Extractor]:

@@ -23,12 +23,32 @@ from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.frames import SUBJECT, FrameRecord, FrameRepository, FrameRun, SceneRecord
 from forensics.textsafe import escape_name
+from forensics.versions import stamp
 
 log = logging.getLogger(__name__)
 
 EXTRACTOR = "pwb-frames"
 EXTRACTOR_VERSION = f"1 (opencv {cv2.__version__})"
 """The decoder's version is part of it: decoded pixels, hence their digests, depend on it."""
+
+_FRAME_DECODERS = (
+    "opencv",
+    "opencv-libavcodec",
+    "opencv-libavformat",
+    "opencv-libswscale",
+    "pyav",
+    "libavformat",
+)
+"""OpenCV (and the FFmpeg inside it) decodes the pixels; PyAV's libavformat lists the frames'
+times from the container."""
+_SCAN_DECODERS = ("libavcodec", "libswscale")
+"""A scene scan also decodes and shrinks every frame (or keyframe) through PyAV."""
+
+
+def run_decoders(purpose: str) -> dict[str, str]:
+    """The versions of what decodes a run's frames (a scan's too, for `purpose` "scenes")."""
+    keys = _FRAME_DECODERS + (_SCAN_DECODERS if purpose == "scenes" else ())
+    return stamp(*keys)
 
 
 @dataclass(frozen=True)
@@ -80,6 +100,7 @@ def new_run(
         frames_decoded=scan.frames_decoded if scan else None,
         created_at=now,
         created_by=actor,
+        decoders=run_decoders(purpose),
     )
 
 
@@ -108,6 +129,7 @@ def commit_run(
             details={
                 "extractor": EXTRACTOR,
                 "extractor_version": EXTRACTOR_VERSION,
+                "decoders": run.decoders,
                 "purpose": run.purpose,
                 "status": run.status,
                 **details,

@@ -128,6 +128,30 @@ def decoder_name(image_format: str | None) -> str | None:
     return None
 
 
+_FORMAT_LIBRARIES: dict[str, tuple[str, ...]] = {
+    "JPEG": ("libjpeg-turbo",),
+    "MPO": ("libjpeg-turbo",),
+    "PNG": ("zlib", "zlib-ng"),
+    "TIFF": ("libtiff", "libjpeg-turbo", "zlib", "zlib-ng"),
+    "WEBP": ("libwebp",),
+    "AVIF": ("libavif",),
+    "JPEG2000": ("openjpeg",),
+    "HEIF": ("pillow-heif", "libheif"),
+    "JXL": ("pillow-jxl-plugin",),
+}
+
+
+def decoder_stamp(image_format: str | None) -> dict[str, str]:
+    """The versions of what decodes pixels of this Pillow format, for the record.
+
+    Pillow itself always; the codec library it hands the format to (libjpeg-turbo for JPEG,
+    libtiff and the codecs a TIFF's strips may use...), or the plug-in and its library.
+    """
+    from forensics import versions
+
+    return versions.stamp("pillow", *_FORMAT_LIBRARIES.get(image_format or "", ()))
+
+
 def plugin_versions() -> str:
     """The installed plug-ins and versions, for extractor version strings."""
     parts = [f"{_PLUGIN_DISTS[p]} {_version(p)}" for p in _PLUGIN_DISTS if available(p)]

@@ -170,10 +170,17 @@ class MetadataRecord:
     created_at: str = ""
     created_by: str = ""
     updated_at: str | None = None
+    decoders: dict[str, str] = field(default_factory=dict)
+    """The libraries that decoded the file, component key -> version (`forensics.versions`);
+    empty for a record made before they were kept."""
 
     def to_json(self) -> dict[str, Any]:
-        """The record as `--json` documents show it."""
-        return {
+        """The record as `--json` documents show it.
+
+        `decoders` appears only when known, so the stored digest of a record made before they
+        were kept stays the same and `pwb verify` keeps matching it.
+        """
+        out: dict[str, Any] = {
             "id": self.id,
             "item_id": self.item_id,
             "extractor": self.extractor,
@@ -187,6 +194,9 @@ class MetadataRecord:
             "created_by": self.created_by,
             "updated_at": self.updated_at,
         }
+        if self.decoders:
+            out["decoders"] = dict(self.decoders)
+        return out
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class Thumbnail:
     height: int
     phash: str
     """16 hex digits (64 bits)."""
+    format: str | None = None
+    """The Pillow format that was decoded ("JPEG", "HEIF"...: a raw's preview is "JPEG")."""
 
 
 def _dct_matrix(n: int) -> npt.NDArray[np.float64]:
@@ -87,13 +89,13 @@ def make_thumbnail(data: bytes, size: int = THUMB_SIZE, *, draft: bool = True) -
     with warnings.catch_warnings():
         # Odd EXIF (read for the orientation) is reported by the EXIF reader, not here.
         warnings.simplefilter("ignore", UserWarning)
-        rgb = _thumbnail(data, size, draft)
+        rgb, fmt = _thumbnail(data, size, draft)
     out = io.BytesIO()
     rgb.save(out, format="PNG", optimize=False)
-    return Thumbnail(out.getvalue(), rgb.width, rgb.height, perceptual_hash(rgb))
+    return Thumbnail(out.getvalue(), rgb.width, rgb.height, perceptual_hash(rgb), fmt)
 
 
-def _thumbnail(data: bytes, size: int, draft: bool) -> Image.Image:
+def _thumbnail(data: bytes, size: int, draft: bool) -> tuple[Image.Image, str | None]:
     data = _raw_preview(data)
     prepare(data[:64])
     with Image.open(io.BytesIO(data)) as image:
@@ -102,7 +104,7 @@ def _thumbnail(data: bytes, size: int, draft: bool) -> Image.Image:
         image.load()
         upright = to_eight_bit(ImageOps.exif_transpose(image))
         upright.thumbnail((size, size), Image.Resampling.LANCZOS)
-        return to_rgb(upright, keep_alpha=True)
+        return to_rgb(upright, keep_alpha=True), image.format
 
 
 def _raw_preview(data: bytes) -> bytes:

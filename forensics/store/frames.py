@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
@@ -104,10 +104,20 @@ class FrameRun:
     frames_decoded: int | None
     created_at: str
     created_by: str
+    decoders: dict[str, str] = field(default_factory=dict)
+    """The libraries that decoded the frames, component key -> version
+    (`forensics.versions`); empty for a run made before they were kept."""
 
     def to_json(self) -> dict[str, Any]:
-        """The run as `--json` documents show it."""
-        return asdict(self)
+        """The run as `--json` documents show it.
+
+        `decoders` appears only when known, so the stored digest of a run made before they
+        were kept stays the same and `pwb verify` keeps matching it.
+        """
+        out = asdict(self)
+        if not self.decoders:
+            del out["decoders"]
+        return out
 
 
 _FRAME_COLS = tuple(FrameRecord.__dataclass_fields__)
@@ -128,6 +138,7 @@ def _scene(row: Mapping[str, Any]) -> SceneRecord:
 def _run(row: Mapping[str, Any]) -> FrameRun:
     values = {k: row[k] for k in _RUN_COLS}
     values["parameters"] = json.loads(values["parameters"] or "{}")
+    values["decoders"] = json.loads(values["decoders"] or "{}")
     return FrameRun(**values)
 
 
@@ -142,6 +153,7 @@ class FrameRepository:
         """Record an extraction run."""
         row = run.to_json()
         row["parameters"] = json.dumps(run.parameters, sort_keys=True)
+        row["decoders"] = json.dumps(run.decoders, sort_keys=True)
         insert_row(self._db, "frame_runs", row)
 
     def insert_frame(self, frame: FrameRecord) -> None:
@@ -200,6 +212,26 @@ class FrameRepository:
             args.append(purpose)
         rows = self._db.conn.execute(sql + " ORDER BY created_at, rowid", args).fetchall()
         return [_run(r) for r in rows]
+
+    def decoder_rows(
+        self, item_id: str | None = None
+    ) -> list[tuple[str, str, str, dict[str, str]]]:
+        """`(item id, "extractor (purpose)", extractor version, decoders)` of every run (or of
+        one item's), oldest first: what reports and the detail panel say decoded the frames."""
+        sql = "SELECT item_id, extractor, purpose, extractor_version, decoders FROM frame_runs"
+        args: list[Any] = []
+        if item_id is not None:
+            sql += " WHERE item_id = ?"
+            args.append(item_id)
+        return [
+            (
+                r["item_id"],
+                f"{r['extractor']} ({r['purpose']})",
+                r["extractor_version"],
+                json.loads(r["decoders"]),
+            )
+            for r in self._db.conn.execute(sql + " ORDER BY created_at, rowid", args)
+        ]
 
     def run(self, run_id: str) -> FrameRun | None:
         """One run, or None."""

@@ -6,6 +6,7 @@ Re-running an extractor on an item replaces that extractor's record in place (sa
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -106,6 +107,21 @@ class MediaRepository:
             "SELECT * FROM media_metadata WHERE item_id = ? AND extractor = ?", (item_id, extractor)
         ).fetchone()
         return None if row is None else row_to_record(row)
+
+    def decoder_rows(
+        self, item_id: str | None = None
+    ) -> list[tuple[str, str, str, dict[str, str]]]:
+        """`(item id, extractor, extractor version, decoders)` of every record (or of one
+        item's): what reports and the detail panel say decoded the metadata."""
+        sql = "SELECT item_id, extractor, extractor_version, decoders FROM media_metadata"
+        args: list[Any] = []
+        if item_id is not None:
+            sql += " WHERE item_id = ?"
+            args.append(item_id)
+        return [
+            (r["item_id"], r["extractor"], r["extractor_version"], json.loads(r["decoders"]))
+            for r in self._db.conn.execute(sql + " ORDER BY extractor, item_id", args)
+        ]
 
     def metadata(self, item_id: str) -> MetadataView:
         """Everything extracted from an item, grouped for display (empty when nothing ran)."""
@@ -249,12 +265,12 @@ class MediaRepository:
         kept = conn.execute(
             "INSERT INTO media_metadata (id, item_id, extractor, extractor_version, "
             "source_sha256, status, facts, warnings, errors, created_at, created_by, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "updated_at, decoders) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (item_id, extractor) DO UPDATE SET "
             "extractor_version = excluded.extractor_version, "
             "source_sha256 = excluded.source_sha256, status = excluded.status, "
             "facts = excluded.facts, warnings = excluded.warnings, errors = excluded.errors, "
-            "updated_at = excluded.created_at "
+            "updated_at = excluded.created_at, decoders = excluded.decoders "
             "RETURNING id, created_at, created_by",
             (
                 record.id,
@@ -269,6 +285,7 @@ class MediaRepository:
                 record.created_at,
                 record.created_by,
                 record.updated_at,
+                canonical_json(record.decoders),
             ),
         ).fetchone()
         if kept["id"] != record.id:

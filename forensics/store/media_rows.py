@@ -50,6 +50,7 @@ def row_to_record(row: Mapping[str, Any]) -> MetadataRecord:
         created_at=row["created_at"],
         created_by=row["created_by"],
         updated_at=row["updated_at"],
+        decoders=json.loads(row["decoders"] or "{}"),
     )
 
 

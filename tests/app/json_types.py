@@ -39,9 +39,16 @@ TEXT_KEYS = frozenset(
         "hash",
         "raw",
         "matched_text",
+        "version",
+        "extractor_version",
+        "carver_version",
     }
 )
 """Keys whose values are text even when every character is a digit."""
+
+TEXT_MAPS = frozenset({"decoders"})
+"""Keys of mappings whose every value is text: component -> version ("24.12" is MediaInfoLib's
+version, not a number)."""
 
 VERBATIM_GROUPS = frozenset({"exif", "makernote"})
 """Fact groups that keep each tag as the file (and exifread) spells it."""
@@ -76,6 +83,13 @@ def display_strings(document: Any, path: str = "$") -> list[str]:
                     found.append(f"{path}.{key}: {value!r} is not an ISO 8601 UTC time")
                 continue
             if key in TEXT_KEYS and isinstance(value, str):
+                continue
+            if key in TEXT_MAPS and isinstance(value, dict):
+                found.extend(
+                    f"{path}.{key}.{k}: {v!r} is not text"
+                    for k, v in value.items()
+                    if not isinstance(v, str)
+                )
                 continue
             found.extend(display_strings(value, f"{path}.{key}"))
     elif isinstance(document, list):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from forensics import versions
+from tests.app.json_types import display_strings
 
 REPO = Path(__file__).resolve().parents[2]
 PWB = Path(sys.executable).with_name("pwb")
@@ -63,6 +64,7 @@ def test_every_python_package_matches_its_installed_distribution(
     assert set(components) == {c.key for c in versions.COMPONENTS}
     for key in REQUIRED:
         assert isinstance(components[key]["version"], str), key
+    assert display_strings(document) == []
     packaged = [c for c in versions.COMPONENTS if c.packages]
     assert len(packaged) >= 8
     for c in packaged:

@@ -77,4 +77,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX scenes_item ON scenes(item_id)",
         ),
     ),
+    Migration(
+        COMPONENT,
+        2,
+        "the versions of the libraries that decoded each run's frames (JSON: component -> version)",
+        ("ALTER TABLE frame_runs ADD COLUMN decoders TEXT NOT NULL DEFAULT '{}'",),
+    ),
 )

@@ -91,4 +91,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE media_track_points ADD COLUMN fix INTEGER",
         ),
     ),
+    Migration(
+        COMPONENT,
+        3,
+        "the versions of the libraries that decoded each record (JSON: component -> version)",
+        ("ALTER TABLE media_metadata ADD COLUMN decoders TEXT NOT NULL DEFAULT '{}'",),
+    ),
 )
