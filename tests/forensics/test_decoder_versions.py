@@ -158,3 +158,22 @@ def test_a_carved_file_names_the_carver_and_its_version(
     assert versions.version("photorec") == expected.group(1)
     every = decoded_with.for_items(case, case.items.search(), None)
     assert any(u.extractor == decoded_with.CARVING for u in every)
+
+
+def test_decoder_versions_edited_behind_the_log_are_found(case: Case, corpus: Path) -> None:
+    from forensics.media.frames import extract_frame
+
+    photo, video = ingest_paths(
+        case,
+        [corpus / "synthetic/gps_control_eiffel.jpg", corpus / "video/pyscenedetect/counter.mp4"],
+    ).items
+    extract_metadata(case, photo.id, extractors=["exif"])
+    extract_frame(case, video.id, index=2)
+    assert verify_case(case).ok
+    # someone claims another exifread, and another OpenCV, decoded them
+    case.db.conn.execute(
+        "UPDATE media_metadata SET decoders = json_set(decoders, '$.exifread', '0.0.1')"
+    )
+    case.db.conn.execute("UPDATE frame_runs SET decoders = json_set(decoders, '$.opencv', '1')")
+    kinds = sorted(f.kind for f in verify_case(case).findings)
+    assert kinds == ["frame_run_changed", "media_metadata_changed"]
