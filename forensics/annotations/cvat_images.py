@@ -11,27 +11,54 @@ refused by name with the image it sits on: an import never drops content without
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import xml.etree.ElementTree as ET
 
 from forensics.annotations.anchor import is_video
-from forensics.annotations.importing import FrameResolver, ImportReport, add_imported
+from forensics.annotations.importing import FrameResolver, ImportReport, add_imported, map_links
 from forensics.annotations.models import FrameAnchor, ShapeKind
 from forensics.annotations.service import AnnotationService
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.textsafe import escape_name
 
-SHAPES = {"box": ShapeKind.BOX, "polygon": ShapeKind.POLYGON, "points": ShapeKind.POINT}
-"""The CVAT-for-images elements read, and the shape each becomes (`points`: one per point)."""
+SHAPES = {
+    "box": ShapeKind.BOX,
+    "polygon": ShapeKind.POLYGON,
+    "points": ShapeKind.POINT,
+    "polyline": ShapeKind.ARROW,
+}
+"""The CVAT-for-images elements read, and the shape each becomes (`points`: one mark per
+point unless the workbench wrote it; a polyline is an arrow, as in `cvat_import`)."""
+
+Anchor = tuple[str, int, float | None, str]
+"""The workbench's anchor of an image it exported: media sha256, frame index, time, pixels."""
 
 _FRAME_NAME = re.compile(r"^frame_(\d+)(\.\w+)?$")
 _CVAT_META = ("pwb_kind", "pwb_id", "pwb_links", "pwb_end")
 
 
+def anchors_of(root: ET.Element) -> dict[str, Anchor]:
+    """The `<meta><pwb><image>` anchors `cvat_images_export` writes, by image id."""
+    out: dict[str, Anchor] = {}
+    for el in root.findall("meta/pwb/image"):
+        try:
+            pts = el.get("pts") or None
+            out[el.attrib["id"]] = (
+                el.attrib["media_sha256"],
+                int(el.attrib["frame_index"]),
+                None if pts is None else float(pts),
+                el.attrib["pixel_sha256"],
+            )
+        except (KeyError, ValueError):
+            continue  # the image is then matched by its name, like another tool's
+    return out
+
+
 def import_images(
     svc: AnnotationService,
-    images: list[ET.Element],
+    root: ET.Element,
     report: ImportReport,
     *,
     item_id: str | None = None,
@@ -39,7 +66,8 @@ def import_images(
     cancel: CancelToken | None = None,
 ) -> None:
     """Import the `<image>` elements of a CVAT for images file into `report`."""
-    matcher = _ImageMatcher(svc, item_id, cancel)
+    images = root.findall("image")
+    matcher = _ImageMatcher(svc, item_id, cancel, anchors_of(root))
     for n, image_el in enumerate(images):
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -52,15 +80,23 @@ class _ImageMatcher:
     """Finds the frame an image of the file names, and remembers it."""
 
     def __init__(
-        self, svc: AnnotationService, item_id: str | None, cancel: CancelToken | None
+        self,
+        svc: AnnotationService,
+        item_id: str | None,
+        cancel: CancelToken | None,
+        anchors: dict[str, Anchor],
     ) -> None:
         self._svc = svc
         self._item = svc.case.items.get(item_id) if item_id else None
         self._resolver = FrameResolver(svc, item_id, cancel)
+        self._anchors = anchors
         self._by_name: dict[str, FrameAnchor | str] = {}
 
-    def anchor(self, name: str) -> FrameAnchor | str:
-        """The anchor of the image called `name`, or why it cannot be found."""
+    def anchor(self, image_id: str, name: str) -> FrameAnchor | str:
+        """The anchor of the image (by the workbench's hashes, else by its name), or why it
+        cannot be found."""
+        if image_id in self._anchors:
+            return self._resolver.resolve(*self._anchors[image_id])
         if name not in self._by_name:
             self._by_name[name] = self._find(name)
         return self._by_name[name]
@@ -101,7 +137,7 @@ def _import_image(
             )
     if not shapes:
         return
-    anchor = matcher.anchor(name)
+    anchor = matcher.anchor(image_el.get("id", ""), name)
     if isinstance(anchor, str):
         report.rejected.append(f"{where}: {len(shapes)} shape(s) not imported: {anchor}")
         return
@@ -109,22 +145,34 @@ def _import_image(
     for n, shape in enumerate(shapes):
         swhere = f"{where}, {shape.tag} {n + 1}"
         label = shape.get("label", "")
-        attrs = {
-            a.get("name", ""): a.text or ""
-            for a in shape.findall("attribute")
-            if a.get("name") not in _CVAT_META
-        }
+        attrs = {a.get("name", ""): a.text or "" for a in shape.findall("attribute")}
+        ours = {k: attrs.pop(k) for k in _CVAT_META if k in attrs}
         note = attrs.pop("note", None) or None
         try:
-            geometry = _geometry(shape)
+            geometry = _geometry(shape, ours.get("pwb_kind"))
         except (KeyError, ValueError) as exc:
             report.rejected.append(f"{swhere}: bad geometry ({exc})")
             continue
+        try:
+            links = json.loads(ours.get("pwb_links") or "[]")
+        except ValueError:
+            report.warnings.append(f"{swhere}: unreadable links left out")
+            links = []
         for kind, points, warning in geometry:
             if warning:
                 report.warnings.append(f"{swhere}: {warning}")
             add_imported(
-                svc, report, swhere, anchor, kind, points, label, note=note, attributes=attrs
+                svc,
+                report,
+                swhere,
+                anchor,
+                kind,
+                points,
+                label,
+                note=note,
+                attributes=attrs,
+                annotation_id=ours.get("pwb_id") if len(geometry) == 1 else None,
+                links=map_links(svc, links, report, swhere),
             )
 
 
@@ -147,8 +195,9 @@ Shape = tuple[str, list[list[float]], str | None]
 """A shape kind, its points, and a warning about how it was read (or None)."""
 
 
-def _geometry(el: ET.Element) -> list[Shape]:
-    """The workbench shapes of one CVAT element (a rotated box becomes its polygon)."""
+def _geometry(el: ET.Element, kind: str | None = None) -> list[Shape]:
+    """The workbench shapes of one CVAT element (a rotated box becomes its polygon; `kind`,
+    the workbench's own `pwb_kind`, keeps one point as one mark)."""
     if el.tag == "box":
         x1, y1 = float(el.attrib["xtl"]), float(el.attrib["ytl"])
         x2, y2 = float(el.attrib["xbr"]), float(el.attrib["ybr"])
@@ -157,7 +206,7 @@ def _geometry(el: ET.Element) -> list[Shape]:
             return [(ShapeKind.BOX, [[x1, y1], [x2, y2]], None)]
         return [(ShapeKind.POLYGON, _rotated(x1, y1, x2, y2, rotation), "rotated box as polygon")]
     points = [[float(c) for c in pair.split(",")] for pair in el.attrib["points"].split(";")]
-    if el.tag == "points":
+    if el.tag == "points" and kind != ShapeKind.POINT:
         return [(ShapeKind.POINT, [p], None) for p in points]
     return [(SHAPES[el.tag], points, None)]
 

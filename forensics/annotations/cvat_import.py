@@ -92,7 +92,7 @@ def import_cvat(
     if not tracks and not images and not report.rejected:
         raise ValidationError(f"{path}: a CVAT XML file with no <track> and no <image>")
     if images:
-        import_images(svc, images, report, item_id=item_id, progress=progress, cancel=cancel)
+        import_images(svc, root, report, item_id=item_id, progress=progress, cancel=cancel)
     resolver = FrameResolver(svc, item_id, cancel)
     for n, track_el in enumerate(tracks):
         if cancel is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from forensics.annotations.coco import export_coco, import_coco
 from forensics.annotations.collect import ExportReport
 from forensics.annotations.cvat_export import export_cvat
+from forensics.annotations.cvat_images_export import export_cvat_images
 from forensics.annotations.cvat_import import import_cvat
 from forensics.annotations.importing import ImportReport
 from forensics.annotations.models import AnnotationFilter
@@ -24,6 +25,7 @@ Importer = Callable[..., ImportReport]
 EXPORTERS: dict[str, Exporter] = {
     "coco": export_coco,
     "cvat-video": export_cvat,
+    "cvat-images": export_cvat_images,
     "mot": export_mot,
     "png": export_png,
 }

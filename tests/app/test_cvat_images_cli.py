@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,48 @@ def test_a_cvat_file_with_nothing_read_is_never_a_silent_zero(tmp_path: Path, co
     assert done.returncode != 0
     assert "empty.xml" in done.stderr
     assert _marks(case_dir) == []
+
+
+def _add(case_dir: Path, item: str, *args: str) -> str:
+    done = _pwb("annotations", "add", case_dir, item, *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return str(json.loads(done.stdout)["annotation"]["id"])
+
+
+def test_export_as_cvat_for_images_and_import_into_another_case(
+    tmp_path: Path, corpus: Path
+) -> None:
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    still, video = _case(mine, corpus)
+    _case(theirs, corpus)  # the same media, other item ids
+    _add(mine, still, "--box", "10,20,30,25", "--label", "vehicle", "--note", "van")
+    _add(mine, still, "--point", "50,40", "--label", "person")
+    _add(mine, video, "--frame", "7", "--polygon", "5,5;90,5;90,60", "--label", "landmark")
+    _add(mine, video, "--frame", "7", "--arrow", "100,100;300,150", "--label", "signage")
+    out = tmp_path / "cvat"
+    done = _pwb("annotations", "export", mine, "--format", "cvat-images", out, "--json")
+    assert done.returncode == 0, done.stderr
+    root = ET.parse(out / "annotations.xml").getroot()
+    names = sorted(i.get("name") for i in root.findall("image"))
+    assert names == ["Canon_40D.jpg", "counter.mp4/frame_000007"]  # as CVAT names them
+    assert {el.tag for image in root.findall("image") for el in image} == {
+        "box",
+        "points",
+        "polygon",
+        "polyline",
+    }
+
+    done = _pwb("annotations", "import", theirs, out / "annotations.xml", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["imported"] == 4
+
+    def marks(case_dir: Path) -> list[tuple[Any, ...]]:
+        return sorted(
+            (m["kind"], m["label"], m["frame_index"], m["points"], m["note"], m["media_sha256"])
+            for m in _marks(case_dir)
+        )
+
+    assert marks(theirs) == marks(mine)
+    again = _pwb("annotations", "import", theirs, out / "annotations.xml", "--json")
+    assert json.loads(again.stdout)["duplicates"] == 4
+    assert len(_marks(theirs)) == 4

@@ -100,13 +100,13 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
         (
             "E&xport annotations…",
             "Ctrl+Shift+E",
-            "Export as COCO, CVAT for video, MOT or drawn PNGs",
+            "Export as COCO, CVAT for video or for images, MOT or drawn PNGs",
             lambda: owner.jobs.ask_export(lambda: owner.list.current_filter()),
         ),
         (
             "&Import annotations…",
             "Ctrl+Shift+I",
-            "Import COCO JSON or CVAT for video XML",
+            "Import COCO JSON or CVAT XML (for video or for images)",
             owner.jobs.ask_import,
         ),
         (
