@@ -105,13 +105,20 @@ def carve_disk_image(
         return out
     work = Path(tempfile.mkdtemp(prefix="carve-", dir=case.evidence.tmp_dir)).absolute()
     try:
-        img = TskImage(media)
         try:
-            volumes, _problems = open_volumes(img, image.mime or "")
-            table = _table(media, image.mime or "")
-            raw = _raw_path(case, image, media, work, cancel, progress)
-        finally:
-            img.close()
+            img = TskImage(media)
+            try:
+                volumes, _problems = open_volumes(img, image.mime or "")
+                table = _table(media, image.mime or "")
+                raw = _raw_path(case, image, media, work, cancel, progress)
+            finally:
+                img.close()
+        except (EvidenceError, OSError, RuntimeError) as exc:
+            # A damaged or incomplete E01 (libewf's errors reach us through TSK as
+            # RuntimeError), or no room for its media.
+            reason = f"cannot read the image for carving ({exc})"
+            out.append(record_rejection(case, options, label, reason, item_id=image.id))
+            return out
         _carve(case, image, raw, table, volumes, version, options, work, cancel, progress, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -150,6 +157,12 @@ def _raw_path(
     if image.mime != EWF_MIME:
         return case.evidence.open(image.sha256)
     raw = work / "media.raw"
+    free = shutil.disk_usage(work).free
+    if free < media.size + (64 << 20):
+        raise CarveError(
+            f"the E01's media ({media.size:,} bytes) must be written out raw for PhotoRec, "
+            f"and the case's folder has {free:,} bytes free"
+        )
     with raw.open("wb") as f:
         offset = 0
         while offset < media.size:
