@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from forensics import __version__
 from forensics.errors import CaseError, ValidationError
-from forensics.models import CaseInfo, Item, ItemKind
+from forensics.records.core import ITEM, CaseInfo, Item, ItemKind
 from forensics.store.custody import Action, CustodyLog
 from forensics.store.db import connect, migrate, transaction, utc_now
 from forensics.store.evidence import EvidenceStore
-from forensics.store.items import ItemRepository, item_record
+from forensics.store.items import ItemRepository
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -267,7 +267,7 @@ class Case:
                 action,
                 item.created_by,
                 item_id=item.id,
-                record=item_record(item),
+                record=ITEM.state(item),
                 details=details,
                 reason=reason,
             )
@@ -287,8 +287,8 @@ class Case:
             if "parent_id" in changes and changes["parent_id"] is not None:
                 self._check_parent(item_id, changes["parent_id"])
             after = self.items.update(item_id, changes)
-            old = item_record(before)
-            new = item_record(after)
+            old = ITEM.state(before)
+            new = ITEM.state(after)
             diff = {k: {"from": old[k], "to": new[k]} for k in changes if old[k] != new[k]}
             self.custody.append(
                 Action.ITEM_EDITED,

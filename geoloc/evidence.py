@@ -15,20 +15,20 @@ from dataclasses import dataclass
 
 from forensics.case import Case
 from forensics.errors import NotFoundError, ValidationError
-from forensics.store.db import utc_now
-from forensics.store.hypotheses import (
-    EVIDENCE_SUBJECT,
+from forensics.records.geoloc import (
+    GEO_EVIDENCE,
     LINK_KINDS,
     STANCES,
     EvidenceLink,
+    GeoAction,
     Hypothesis,
-    HypothesisRepository,
-    link_record,
 )
+from forensics.store.db import utc_now
+from forensics.store.hypotheses import HypothesisRepository
 from geoloc.vocabulary import choice
 
-ACTION_LINKED = "hypothesis_evidence_linked"
-ACTION_UNLINKED = "hypothesis_evidence_unlinked"
+ACTION_LINKED = GeoAction.LINKED
+ACTION_UNLINKED = GeoAction.UNLINKED
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ class EvidenceLinks:
             ACTION_LINKED,
             actor,
             item_id=h.item_id,
-            subject=(EVIDENCE_SUBJECT, link.id),
-            record=link_record(link),
+            subject=(GEO_EVIDENCE.subject, link.id),
+            record=GEO_EVIDENCE.state(link),
             reason=reason,
             details={"hypothesis_id": h.id, "stance": stance, "kind": kind, "target_id": target_id},
         )
@@ -118,10 +118,10 @@ class EvidenceLinks:
             ACTION_UNLINKED,
             actor,
             item_id=h.item_id if h else None,
-            subject=(EVIDENCE_SUBJECT, link.id),
+            subject=(GEO_EVIDENCE.subject, link.id),
             deleted=True,
             reason=reason,
-            details=link_record(link),
+            details=GEO_EVIDENCE.state(link),
         )
 
     def check_target(self, kind: str, target_id: str) -> str:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
+from forensics.records.geoloc import HYPOTHESIS
 from forensics.store.custody import Action
-from forensics.store.hypotheses import hypothesis_record
 from geoloc.auto import TrackLine, telemetry_tracks
 from geoloc.hypotheses import Hypothesis, HypothesisService, Support
 
@@ -73,7 +73,7 @@ def _ccw(ring: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
 
 def properties(h: Hypothesis, support: Support | None) -> dict[str, Any]:
     """The fields an exported hypothesis carries (GeoJSON properties, KML ExtendedData)."""
-    record = hypothesis_record(h)
+    record = HYPOTHESIS.state(h)
     record.pop("area", None)
     record.pop("lat", None)
     record.pop("lon", None)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from forensics.store.hypotheses import Hypothesis
+from forensics.records.geoloc import Hypothesis
 
 DEFAULT_THRESHOLD_M = 1000.0
 

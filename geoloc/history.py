@@ -11,18 +11,13 @@ import uuid
 from typing import Any
 
 from forensics.case import Case
+from forensics.records.geoloc import HYPOTHESIS, GeoAction, HistoryEntry, Hypothesis
 from forensics.store.db import utc_now
-from forensics.store.hypotheses import (
-    SUBJECT,
-    HistoryEntry,
-    Hypothesis,
-    HypothesisRepository,
-    hypothesis_record,
-)
+from forensics.store.hypotheses import HypothesisRepository
 
-ACTION_ADDED = "hypothesis_added"
-ACTION_EDITED = "hypothesis_edited"
-ACTION_DELETED = "hypothesis_deleted"
+ACTION_ADDED = GeoAction.ADDED
+ACTION_EDITED = GeoAction.EDITED
+ACTION_DELETED = GeoAction.DELETED
 
 
 def _add_history(
@@ -43,7 +38,7 @@ def _add_history(
             hypothesis_id=h.id,
             version=version,
             action=action,
-            state=hypothesis_record(h),
+            state=HYPOTHESIS.state(h),
             changes=changes,
             reason=reason,
             created_at=at,
@@ -95,8 +90,8 @@ def record_version(
         action,
         actor,
         item_id=h.item_id,
-        subject=(SUBJECT, h.id),
-        record=hypothesis_record(h),
+        subject=(HYPOTHESIS.subject, h.id),
+        record=HYPOTHESIS.state(h),
         details=details,
         reason=reason,
     )
@@ -120,7 +115,7 @@ def record_deletion(
         ACTION_DELETED,
         actor,
         item_id=h.item_id,
-        subject=(SUBJECT, h.id),
+        subject=(HYPOTHESIS.subject, h.id),
         deleted=True,
         reason=reason,
         details={"place_name": h.place_name},

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
 from forensics.errors import NotFoundError, ValidationError
-from forensics.store.db import utc_now
-from forensics.store.hypotheses import (
+from forensics.records.geoloc import (
     CONFIDENCES,
+    HYPOTHESIS,
     LINK_KINDS,
     METHODS,
     ORIGINS,
@@ -32,9 +32,9 @@ from forensics.store.hypotheses import (
     EvidenceLink,
     HistoryEntry,
     Hypothesis,
-    HypothesisRepository,
-    hypothesis_record,
 )
+from forensics.store.db import utc_now
+from forensics.store.hypotheses import HypothesisRepository
 from geoloc.evidence import EvidenceLinks, Support, support_of
 from geoloc.history import ACTION_ADDED, ACTION_EDITED, record_deletion, record_version
 from geoloc.placement import hypothesis_geometry
@@ -269,7 +269,7 @@ class HypothesisService:
                 updated_at=utc_now(),
                 **geometry,
             )
-            old, new = hypothesis_record(before), hypothesis_record(after)
+            old, new = HYPOTHESIS.state(before), HYPOTHESIS.state(after)
             diff = {
                 k: {"from": old[k], "to": new[k]}
                 for k in (*EDITABLE, "geometry")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from forensics.errors import ValidationError
-from forensics.store.hypotheses import METHODS
+from forensics.records.geoloc import METHODS
 
 
 def choice(value: str, allowed: Sequence[str], label: str) -> str:

@@ -24,7 +24,7 @@ from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store.db import utc_now
 
 FORMAT = "cvat-video"
-TAGS = {
+TAGS: dict[str, str] = {
     ShapeKind.BOX: "box",
     ShapeKind.POINT: "points",
     ShapeKind.POLYGON: "polygon",

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from forensics.annotations.models import Annotation, Point, Points, ShapeKind
 from forensics.errors import ValidationError
 
-_MIN_POINTS = {ShapeKind.BOX: 2, ShapeKind.POINT: 1, ShapeKind.POLYGON: 3, ShapeKind.ARROW: 2}
-_MAX_POINTS = {ShapeKind.BOX: 2, ShapeKind.POINT: 1}
+_MIN_POINTS: dict[str, int] = {
+    ShapeKind.BOX: 2,
+    ShapeKind.POINT: 1,
+    ShapeKind.POLYGON: 3,
+    ShapeKind.ARROW: 2,
+}
+_MAX_POINTS: dict[str, int] = {ShapeKind.BOX: 2, ShapeKind.POINT: 1}
 
 
 def box_points(x: float, y: float, w: float, h: float) -> Points:

@@ -34,6 +34,7 @@ from forensics.exchange.merge_deletions import (
 from forensics.exchange.merge_plan import MergePlan, Row, conflict_facts, plan_merge
 from forensics.exchange.unpack import Received, receive
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.records.merges import conflict_state, merge_state
 from forensics.store import exchange as sx
 from forensics.store.custody import GENESIS_HASH, entry_hash
 from forensics.store.db import utc_now
@@ -43,8 +44,6 @@ from forensics.store.merges import (
     Conflict,
     MergeRecord,
     MergeRepository,
-    conflict_state,
-    merge_state,
 )
 from forensics.store.rows import insert_row
 from forensics.store.subjects import FETCHERS

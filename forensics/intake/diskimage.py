@@ -33,10 +33,10 @@ from forensics.intake.rejections import record_rejection
 from forensics.intake.tskwalk import FsEntry, Media, RawMedia, TskImage, open_volumes, walk_volume
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import Item, ItemKind
+from forensics.records.core import ITEM
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.evidence import CHUNK
-from forensics.store.items import item_record
 from forensics.textsafe import escape_name
 from forensics.versions import stamp
 
@@ -356,7 +356,7 @@ def _no_file_system(case: Case, image: Item, options: IngestOptions, why: str) -
                 Action.ITEM_EDITED,
                 actor,
                 item_id=image.id,
-                record=item_record(updated),
+                record=ITEM.state(updated),
                 details={"changes": {"warnings": {"added": warning}}},
             )
         case.custody.append(

@@ -23,7 +23,6 @@ from forensics.provenance.models import (
     Manufacturer,
 )
 from forensics.provenance.recording import (
-    ProvenanceAction,
     check_editable,
     derived_id,
     new_id,
@@ -31,6 +30,7 @@ from forensics.provenance.recording import (
     write,
     write_edit,
 )
+from forensics.records.provenance import ProvenanceAction
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository

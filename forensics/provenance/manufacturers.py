@@ -11,12 +11,12 @@ from forensics.errors import ValidationError
 from forensics.provenance.countries import resolve_country
 from forensics.provenance.models import Alias, Manufacturer, Source
 from forensics.provenance.recording import (
-    ProvenanceAction,
     check_editable,
     new_id,
     write,
     write_edit,
 )
+from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 

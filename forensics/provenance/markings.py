@@ -30,7 +30,8 @@ from forensics.provenance.models import (
     Manufacturer,
     MarkingDecision,
 )
-from forensics.provenance.recording import ProvenanceAction, write
+from forensics.provenance.recording import write
+from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 

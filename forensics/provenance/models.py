@@ -1,329 +1,48 @@
-"""Records of component provenance: manufacturers, components, links, sources, claims, figures.
+"""The provenance records, by their historical import path.
 
-Every record is a frozen dataclass whose `record()` is the JSON-able state the custody log
-digests, so `verify` can tell when a row was edited behind the log's back.
+They are declared in `forensics.records.provenance` (the leaf layer the store builds on).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
-
-
-class Basis:
-    """Why a component is attributed to a manufacturer."""
-
-    MARKING = "marking observed"
-    LOGO = "logo"
-    PACKAGING = "packaging"
-    DOCUMENT = "document"
-    INFERENCE = "analyst inference"
-    CATALOGUE = "external catalogue"
-    ALL = (MARKING, LOGO, PACKAGING, DOCUMENT, INFERENCE, CATALOGUE)
-
-
-class Confidence:
-    """How sure the analyst is of a link, strongest first."""
-
-    CONFIRMED = "confirmed"
-    PROBABLE = "probable"
-    POSSIBLE = "possible"
-    DOUBTFUL = "doubtful"
-    ALL = (CONFIRMED, PROBABLE, POSSIBLE, DOUBTFUL)
-
-    @staticmethod
-    def rank(value: str) -> int:
-        """0 for the strongest; unknown values rank last."""
-        return Confidence.ALL.index(value) if value in Confidence.ALL else len(Confidence.ALL)
-
-
-FUNCTIONS = (
-    "camera",
-    "gimbal",
-    "GNSS receiver",
-    "flight controller",
-    "MCU",
-    "IMU",
-    "barometer",
-    "magnetometer",
-    "radio",
-    "video transmitter",
-    "modem",
-    "antenna",
-    "ESC",
-    "battery",
-    "motor",
-    "propeller",
-    "servo",
-    "fibre-optic spool",
-    "memory",
-    "power module",
-    "connector",
-    "airframe",
-    "warhead",
-    "engine",
-    "other",
+from forensics.records.provenance import (
+    CITATION_TARGETS,
+    CREDIBILITY,
+    FUNCTIONS,
+    RELIABILITY,
+    SOURCE_KINDS,
+    Alias,
+    Basis,
+    Citation,
+    Claim,
+    Component,
+    ComponentLink,
+    Confidence,
+    Evidence,
+    Figure,
+    Manufacturer,
+    MarkingDecision,
+    Source,
+    SourceRef,
 )
-"""Suggested component functions; free text is accepted for anything else."""
 
-SOURCE_KINDS = ("report", "article", "channel", "document")
-
-RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-"""Admiralty (NATO) source reliability."""
-
-CREDIBILITY = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-"""Admiralty (NATO) information credibility."""
-
-CITATION_TARGETS = (
-    "item",
-    "component_link",
-    "hypothesis",
-    "figure",
-    "claim",
-    "manufacturer",
-    "component",
-)
-"""What a source can be cited by."""
-
-
-@dataclass(frozen=True)
-class Alias:
-    """Another name of a manufacturer: a Latin spelling or a name in its native script."""
-
-    name: str
-    script: str = "Latin"
-    """"Latin", "Han", "Cyrillic"… as the analyst recorded it."""
-
-
-@dataclass(frozen=True)
-class Manufacturer:
-    """A company that makes components, as the analyst's registry knows it."""
-
-    id: str
-    name: str
-    aliases: tuple[Alias, ...] = ()
-    country_code: str | None = None
-    """ISO 3166-1 alpha-2."""
-    country_name: str | None = None
-    region: str | None = None
-    city: str | None = None
-    notes: str | None = None
-    listing_status: str | None = None
-    """Sanctions or listing status as the analyst entered it (e.g. "EU Annex IV, 2024")."""
-    listing_source_id: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-    updated_at: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        out = asdict(self)
-        out["aliases"] = [asdict(a) for a in self.aliases]
-        return out
-
-    def place(self) -> str:
-        """ "City, Region, Country" with what is known."""
-        return ", ".join(p for p in (self.city, self.region, self.country_name) if p)
-
-    def matches(self, name: str) -> bool:
-        """True when `name` is this manufacturer's name or one of its aliases (any case)."""
-        wanted = name.casefold().strip()
-        return wanted == self.name.casefold() or any(
-            wanted == a.name.casefold() for a in self.aliases
-        )
-
-
-@dataclass(frozen=True)
-class Component:
-    """A component recovered inside a piece of hardware; it extends the item with its id."""
-
-    id: str
-    """The id of its item (kind "component") in the teardown tree."""
-    function: str
-    part_number: str | None = None
-    marking: str | None = None
-    """The marking text exactly as read, line breaks included."""
-    date_code: str | None = None
-    lot_code: str | None = None
-    photo_item_ids: tuple[str, ...] = ()
-    notes: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-    updated_at: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        out = asdict(self)
-        out["photo_item_ids"] = list(self.photo_item_ids)
-        return out
-
-
-@dataclass(frozen=True)
-class ComponentLink:
-    """The attribution of a component to a manufacturer, with its basis and confidence."""
-
-    id: str
-    component_id: str
-    manufacturer_id: str
-    basis: str
-    confidence: str
-    note: str | None = None
-    status: str = "active"
-    """"active" or "withdrawn" (a link is withdrawn, never deleted)."""
-    created_at: str = ""
-    created_by: str = ""
-    updated_at: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where information came from, graded with the Admiralty system."""
-
-    id: str
-    kind: str
-    title: str
-    author: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    published: str | None = None
-    """ISO date, possibly partial ("2025", "2025-07")."""
-    reliability: str = "F"
-    credibility: int = 6
-    notes: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-    updated_at: str = ""
-
-    @property
-    def grade(self) -> str:
-        """The Admiralty grade, e.g. "B2"."""
-        return f"{self.reliability}{self.credibility}"
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """Something a source stated, with the date it refers to or was made."""
-
-    id: str
-    source_id: str
-    text: str
-    claim_date: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number a source gave: value, unit, what it measures and as of when."""
-
-    id: str
-    what: str
-    value: float
-    unit: str
-    as_of: str | None = None
-    claim_id: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A record citing a source (an item, a component link, a hypothesis, a figure...)."""
-
-    id: str
-    source_id: str
-    target_type: str
-    target_id: str
-    locator: str | None = None
-    """Where in the source: a page, a post number, a timestamp."""
-    note: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class MarkingDecision:
-    """The analyst's answer to one marking-assistant suggestion."""
-
-    id: str
-    component_id: str
-    pattern_id: str
-    manufacturer_name: str
-    matched_text: str
-    decision: str
-    """"accepted" or "rejected"."""
-    link_id: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-
-    def record(self) -> dict[str, Any]:
-        """The state the custody log digests."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """A cited source as shown next to a fact: id, title and grade."""
-
-    id: str
-    title: str
-    grade: str
-    published: str | None = None
-    locator: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """As JSON."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What supports one edge of the provenance graph."""
-
-    summary: str
-    basis: str | None = None
-    confidence: str | None = None
-    sources: tuple[SourceRef, ...] = field(default=())
-
-    def to_json(self) -> dict[str, Any]:
-        """As JSON."""
-        return {
-            "summary": self.summary,
-            "basis": self.basis,
-            "confidence": self.confidence,
-            "sources": [s.to_json() for s in self.sources],
-        }
+__all__ = [
+    "CITATION_TARGETS",
+    "CREDIBILITY",
+    "FUNCTIONS",
+    "RELIABILITY",
+    "SOURCE_KINDS",
+    "Alias",
+    "Basis",
+    "Citation",
+    "Claim",
+    "Component",
+    "ComponentLink",
+    "Confidence",
+    "Evidence",
+    "Figure",
+    "Manufacturer",
+    "MarkingDecision",
+    "Source",
+    "SourceRef",
+]

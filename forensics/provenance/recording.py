@@ -14,25 +14,8 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.errors import ValidationError
-from forensics.provenance.models import Source
+from forensics.records.provenance import Source
 from forensics.store.provenance import ProvenanceRepository, Record, subject_of
-
-
-class ProvenanceAction:
-    """Custody actions of the provenance records."""
-
-    MANUFACTURER_ADDED = "manufacturer_added"
-    MANUFACTURER_EDITED = "manufacturer_edited"
-    COMPONENT_ADDED = "component_added"
-    COMPONENT_EDITED = "component_edited"
-    LINKED = "component_linked"
-    LINK_WITHDRAWN = "component_link_withdrawn"
-    SOURCE_ADDED = "source_added"
-    SOURCE_EDITED = "source_edited"
-    CLAIM_ADDED = "claim_added"
-    FIGURE_ADDED = "figure_added"
-    CITED = "source_cited"
-    MARKING_DECISION = "marking_suggestion_decided"
 
 
 def new_id(record_id: str | None) -> str:

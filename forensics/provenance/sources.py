@@ -26,12 +26,12 @@ from forensics.provenance.models import (
     SourceRef,
 )
 from forensics.provenance.recording import (
-    ProvenanceAction,
     derived_id,
     new_id,
     require_sources,
     write,
 )
+from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 

@@ -2,30 +2,26 @@
 
 Plain reads and writes only; validation, frame anchoring and the custody entries that go with
 every write live in `forensics.annotations.service`, which calls these inside a transaction.
-Records map to rows in `forensics.store.annotation_rows`.
+Records map to rows through their declarations (`forensics.records.annotations`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from forensics.annotations.models import (
+from forensics.errors import NotFoundError
+from forensics.records.annotations import (
+    ANNOTATION,
+    LABEL,
+    LINK,
+    TRACK,
     Annotation,
     AnnotationFilter,
     Label,
     Link,
     Track,
 )
-from forensics.errors import NotFoundError
-from forensics.store.annotation_rows import (
-    annotation_row,
-    row_to_annotation,
-    row_to_label,
-    row_to_link,
-    row_to_track,
-    track_row,
-)
-from forensics.store.rows import insert_row, update_row
+from forensics.store import record_rows
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -41,42 +37,42 @@ class AnnotationRepository:
     def labels(self) -> list[Label]:
         """The stored labels, in the order they were added."""
         rows = self._db.query("SELECT * FROM annotation_labels ORDER BY created_at, rowid")
-        return [row_to_label(r) for r in rows]
+        return [LABEL.from_row(r) for r in rows]
 
     def find_label(self, label_id: str) -> Label | None:
         """A label by id, or None."""
         row = self._db.conn.execute(
             "SELECT * FROM annotation_labels WHERE id = ?", (label_id,)
         ).fetchone()
-        return None if row is None else row_to_label(row)
+        return None if row is None else LABEL.from_row(row)
 
     def insert_label(self, label: Label) -> None:
         """Store a new label."""
-        insert_row(self._db, "annotation_labels", label.to_record())
+        record_rows.insert(self._db, LABEL, label)
 
     def delete_label(self, label_id: str) -> None:
         """Remove a label."""
-        self._db.conn.execute("DELETE FROM annotation_labels WHERE id = ?", (label_id,))
+        record_rows.delete(self._db, LABEL, label_id)
 
     # annotations --------------------------------------------------------------------------
     def insert(self, annotation: Annotation) -> None:
         """Store a new annotation (or one restored by an undo, with its old id)."""
-        insert_row(self._db, "annotations", annotation_row(annotation))
+        record_rows.insert(self._db, ANNOTATION, annotation)
 
     def update(self, annotation: Annotation) -> None:
         """Overwrite an annotation's row with a new state."""
-        update_row(self._db, "annotations", annotation_row(annotation))
+        record_rows.update(self._db, ANNOTATION, annotation)
 
     def delete(self, annotation_id: str) -> None:
         """Remove an annotation row (its links must be gone first)."""
-        self._db.conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+        record_rows.delete(self._db, ANNOTATION, annotation_id)
 
     def find(self, annotation_id: str) -> Annotation | None:
         """An annotation by id, or None."""
         row = self._db.conn.execute(
             "SELECT * FROM annotations WHERE id = ?", (annotation_id,)
         ).fetchone()
-        return None if row is None else row_to_annotation(row)
+        return None if row is None else ANNOTATION.from_row(row)
 
     def get(self, annotation_id: str) -> Annotation:
         """An annotation by id.
@@ -100,7 +96,7 @@ class AnnotationRepository:
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [row_to_annotation(r) for r in self._db.query(sql, params)]
+        return [ANNOTATION.from_row(r) for r in self._db.query(sql, params)]
 
     def count(self, flt: AnnotationFilter | None = None) -> int:
         """How many annotations match a filter."""
@@ -155,22 +151,22 @@ class AnnotationRepository:
     # tracks -------------------------------------------------------------------------------
     def insert_track(self, track: Track) -> None:
         """Store a new track."""
-        insert_row(self._db, "annotation_tracks", track_row(track))
+        record_rows.insert(self._db, TRACK, track)
 
     def update_track(self, track: Track) -> None:
         """Overwrite a track's row."""
-        update_row(self._db, "annotation_tracks", track_row(track))
+        record_rows.update(self._db, TRACK, track)
 
     def delete_track(self, track_id: str) -> None:
         """Remove a track row (its keyframes must be gone first)."""
-        self._db.conn.execute("DELETE FROM annotation_tracks WHERE id = ?", (track_id,))
+        record_rows.delete(self._db, TRACK, track_id)
 
     def find_track(self, track_id: str) -> Track | None:
         """A track by id, or None."""
         row = self._db.conn.execute(
             "SELECT * FROM annotation_tracks WHERE id = ?", (track_id,)
         ).fetchone()
-        return None if row is None else row_to_track(row)
+        return None if row is None else TRACK.from_row(row)
 
     def get_track(self, track_id: str) -> Track:
         """A track by id.
@@ -192,12 +188,12 @@ class AnnotationRepository:
                 "SELECT * FROM annotation_tracks WHERE item_id = ? ORDER BY created_at, id",
                 [item_id],
             )
-        return [row_to_track(r) for r in rows]
+        return [TRACK.from_row(r) for r in rows]
 
     def keyframes(self, track_id: str) -> list[Annotation]:
         """A track's annotations in frame order."""
         return [
-            row_to_annotation(r)
+            ANNOTATION.from_row(r)
             for r in self._db.query(
                 "SELECT * FROM annotations WHERE track_id = ? ORDER BY frame_index, id", [track_id]
             )
@@ -225,23 +221,23 @@ class AnnotationRepository:
     # links --------------------------------------------------------------------------------
     def insert_link(self, link: Link) -> None:
         """Store a new link."""
-        insert_row(self._db, "annotation_links", link.to_record())
+        record_rows.insert(self._db, LINK, link)
 
     def delete_link(self, link_id: str) -> None:
         """Remove a link."""
-        self._db.conn.execute("DELETE FROM annotation_links WHERE id = ?", (link_id,))
+        record_rows.delete(self._db, LINK, link_id)
 
     def find_link(self, link_id: str) -> Link | None:
         """A link by id, or None."""
         row = self._db.conn.execute(
             "SELECT * FROM annotation_links WHERE id = ?", (link_id,)
         ).fetchone()
-        return None if row is None else row_to_link(row)
+        return None if row is None else LINK.from_row(row)
 
     def links_of(self, annotation_id: str) -> list[Link]:
         """What one annotation supports."""
         return [
-            row_to_link(r)
+            LINK.from_row(r)
             for r in self._db.query(
                 "SELECT * FROM annotation_links WHERE annotation_id = ? ORDER BY created_at, id",
                 [annotation_id],
@@ -251,7 +247,7 @@ class AnnotationRepository:
     def links_to(self, target_type: str, target_id: str) -> list[Link]:
         """The links pointing at one record (following a link backwards)."""
         return [
-            row_to_link(r)
+            LINK.from_row(r)
             for r in self._db.query(
                 "SELECT * FROM annotation_links WHERE target_type = ? AND target_id = ? "
                 "ORDER BY created_at, id",
@@ -262,31 +258,6 @@ class AnnotationRepository:
     def all_links(self) -> list[Link]:
         """Every link of the case."""
         return [
-            row_to_link(r)
+            LINK.from_row(r)
             for r in self._db.query("SELECT * FROM annotation_links ORDER BY created_at, id")
         ]
-
-
-# fetchers for `verify` (registered in forensics.store.subjects) ----------------------------
-def annotation_subject(db: Database, record_id: str) -> dict[str, Any] | None:
-    """The current record of an annotation, for `verify`."""
-    found = AnnotationRepository(db).find(record_id)
-    return None if found is None else found.to_record()
-
-
-def track_subject(db: Database, record_id: str) -> dict[str, Any] | None:
-    """The current record of a track, for `verify`."""
-    found = AnnotationRepository(db).find_track(record_id)
-    return None if found is None else found.to_record()
-
-
-def link_subject(db: Database, record_id: str) -> dict[str, Any] | None:
-    """The current record of an annotation link, for `verify`."""
-    found = AnnotationRepository(db).find_link(record_id)
-    return None if found is None else found.to_record()
-
-
-def label_subject(db: Database, record_id: str) -> dict[str, Any] | None:
-    """The current record of an annotation label, for `verify`."""
-    found = AnnotationRepository(db).find_label(record_id)
-    return None if found is None else found.to_record()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from forensics.models import Item
+from forensics.records.core import Item
 from forensics.store.items import SORTABLE, allocation_clause, fts_query, row_to_item
 
 if TYPE_CHECKING:

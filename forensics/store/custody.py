@@ -15,7 +15,8 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from forensics.models import CustodyEntry
+from forensics.records.core import CustodyAction, CustodyEntry
+from forensics.records.declare import canonical_json, record_digest
 from forensics.store.db import utc_now
 from forensics.store.rows import insert_row
 
@@ -44,35 +45,21 @@ ENTRY_COLUMNS = (
 """The columns of a stored custody entry, in table order (an imported chain keeps them too)."""
 
 
-class Action:
-    """The custody actions the workbench writes (free strings are allowed for new features)."""
+Action = CustodyAction
+"""The core's custody actions (declared in `forensics.records.core`)."""
 
-    CASE_CREATED = "case_created"
-    ITEM_ADDED = "item_added"
-    ITEM_EDITED = "item_edited"
-    INGESTED = "ingested"
-    INGEST_DUPLICATE = "ingest_duplicate"
-    INGEST_REJECTED = "ingest_rejected"
-    RECOVERED = "recovered_interrupted_ingest"
-    DISK_IMAGE_EXPANDED = "disk_image_expanded"
-    CARVED = "carved"
-    EXTRACTED = "extracted"
-    ANNOTATED = "annotated"
-    EXPORTED = "exported"
-    VERIFIED = "verified"
-    TRANSFERRED = "transferred"
-
-
-def canonical_json(value: Any) -> str:
-    """The one JSON spelling of a value that every hash in the case is computed over."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    )
-
-
-def record_digest(record: Mapping[str, Any]) -> str:
-    """sha256 of a record's canonical JSON."""
-    return hashlib.sha256(canonical_json(dict(record)).encode("ascii")).hexdigest()
+__all__ = [
+    "DELETED",
+    "ENTRY_COLUMNS",
+    "GENESIS_HASH",
+    "HEAD_KEY",
+    "Action",
+    "CustodyLog",
+    "canonical_json",
+    "entry_hash",
+    "insert_entry",
+    "record_digest",
+]
 
 
 def entry_hash(

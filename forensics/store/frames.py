@@ -1,4 +1,4 @@
-"""Frame records, scenes and the extraction runs that made them: SQL and typed records.
+"""Frame records, scenes and the extraction runs that made them: the SQL.
 
 A frame record anchors decoded pixels to the file they came from: the media's sha256, the
 frame's index and presentation time, and the sha256 of the decoded pixels. The pixel digest is
@@ -9,137 +9,31 @@ case or on another machine, whatever ids the records got there.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
-from forensics.store.custody import record_digest
-from forensics.store.rows import insert_row
+from forensics.records.frames import (
+    FRAME,
+    FRAME_RUN,
+    SCENE,
+    FrameKind,
+    FrameRecord,
+    FrameRun,
+    SceneRecord,
+)
+from forensics.store import record_rows
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
-SUBJECT = "frame_run"
+SUBJECT = FRAME_RUN.subject
 """Custody subject type of an extraction run (its record holds the digests of its rows)."""
 
+__all__ = ["SUBJECT", "FrameKind", "FrameRecord", "FrameRepository", "FrameRun", "SceneRecord"]
 
-class FrameKind:
-    """Why a frame was extracted (plain strings in the database)."""
-
-    FRAME = "frame"
-    SCENE_START = "scene_start"
-
-
-@dataclass(frozen=True)
-class FrameRecord:
-    """One extracted frame, stored as a PNG in the derived store."""
-
-    id: str
-    item_id: str
-    media_sha256: str
-    frame_index: int
-    pts: float
-    """Presentation time, seconds from the start of the video stream."""
-    pixel_sha256: str
-    png_sha256: str
-    width: int
-    height: int
-    extractor: str
-    extractor_version: str
-    created_at: str
-    created_by: str
-    kind: str = FrameKind.FRAME
-    run_id: str = ""
-    thumb_sha256: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as `--json` documents and the custody digests see it."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class SceneRecord:
-    """One scene found by a scan: frames `[start_frame, end_frame)`."""
-
-    id: str
-    run_id: str
-    item_id: str
-    scene_index: int
-    start_frame: int
-    end_frame: int
-    start_time: float
-    end_time: float
-    start_frame_id: str | None
-    detector: str
-    parameters: dict[str, Any]
-    created_at: str
-    created_by: str
-
-    def to_json(self) -> dict[str, Any]:
-        """The scene as `--json` documents and the custody digests see it."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class FrameRun:
-    """One extraction: a frame on demand or a scene scan, successful or not."""
-
-    id: str
-    item_id: str
-    media_sha256: str
-    purpose: str
-    """"frame" or "scenes"."""
-    mode: str | None
-    detector: str | None
-    detector_version: str | None
-    parameters: dict[str, Any]
-    extractor: str
-    extractor_version: str
-    status: str
-    """"ok", "failed" or "cancelled"."""
-    message: str | None
-    frame_count: int | None
-    duration: float | None
-    frames_decoded: int | None
-    created_at: str
-    created_by: str
-    decoders: dict[str, str] = field(default_factory=dict)
-    """The libraries that decoded the frames, component key -> version
-    (`forensics.versions`); empty for a run made before they were kept."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The run as `--json` documents show it.
-
-        `decoders` appears only when known, so the stored digest of a run made before they
-        were kept stays the same and `pwb verify` keeps matching it.
-        """
-        out = asdict(self)
-        if not self.decoders:
-            del out["decoders"]
-        return out
-
-
-_FRAME_COLS = tuple(FrameRecord.__dataclass_fields__)
-_SCENE_COLS = tuple(SceneRecord.__dataclass_fields__)
-_RUN_COLS = tuple(FrameRun.__dataclass_fields__)
-
-
-def _frame(row: Mapping[str, Any]) -> FrameRecord:
-    return FrameRecord(**{k: row[k] for k in _FRAME_COLS})
-
-
-def _scene(row: Mapping[str, Any]) -> SceneRecord:
-    values = {k: row[k] for k in _SCENE_COLS}
-    values["parameters"] = json.loads(values["parameters"] or "{}")
-    return SceneRecord(**values)
-
-
-def _run(row: Mapping[str, Any]) -> FrameRun:
-    values = {k: row[k] for k in _RUN_COLS}
-    values["parameters"] = json.loads(values["parameters"] or "{}")
-    values["decoders"] = json.loads(values["decoders"] or "{}")
-    return FrameRun(**values)
+_frame = FRAME.from_row
+_scene = SCENE.from_row
+_run = FRAME_RUN.from_row
 
 
 class FrameRepository:
@@ -151,20 +45,15 @@ class FrameRepository:
     # writes -------------------------------------------------------------------------------
     def insert_run(self, run: FrameRun) -> None:
         """Record an extraction run."""
-        row = run.to_json()
-        row["parameters"] = json.dumps(run.parameters, sort_keys=True)
-        row["decoders"] = json.dumps(run.decoders, sort_keys=True)
-        insert_row(self._db, "frame_runs", row)
+        record_rows.insert(self._db, FRAME_RUN, run)
 
     def insert_frame(self, frame: FrameRecord) -> None:
         """Record an extracted frame (unique per item and index)."""
-        insert_row(self._db, "frames", frame.to_json())
+        record_rows.insert(self._db, FRAME, frame)
 
     def insert_scene(self, scene: SceneRecord) -> None:
         """Record one scene of a scan."""
-        row = scene.to_json()
-        row["parameters"] = json.dumps(scene.parameters, sort_keys=True)
-        insert_row(self._db, "scenes", row)
+        record_rows.insert(self._db, SCENE, scene)
 
     # reads --------------------------------------------------------------------------------
     def frame(self, frame_id: str) -> FrameRecord:
@@ -280,9 +169,9 @@ class FrameRepository:
             "SELECT * FROM scenes WHERE run_id = ? ORDER BY id", (run_id,)
         ).fetchall()
         return {
-            **run.to_json(),
-            "frames": {r["id"]: record_digest(_frame(r).to_json()) for r in frames},
-            "scenes": {r["id"]: record_digest(_scene(r).to_json()) for r in scenes},
+            **FRAME_RUN.state(run),
+            "frames": {r["id"]: FRAME.digest(_frame(r)) for r in frames},
+            "scenes": {r["id"]: SCENE.digest(_scene(r)) for r in scenes},
         }
 
 

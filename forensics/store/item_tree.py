@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from forensics.models import Item
+from forensics.records.core import Item
 from forensics.store.items import row_to_item
 
 if TYPE_CHECKING:

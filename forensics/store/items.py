@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from forensics import allocation
 from forensics.errors import NotFoundError
-from forensics.models import Item
+from forensics.records.core import ITEM, Item
+from forensics.store import record_rows
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
-_COLUMNS = tuple(f.name for f in fields(Item))
 _JSON_LIST = ("tags", "errors", "warnings")
-_ADDED_LATER = ("recovery", "content_state")
-"""Fields added after cases were first written: left out of the record while unset, so the
-digests the custody log kept for older items still match."""
 EDITABLE = ("name", "serial", "marking", "exhibit", "note", "status", "tags", "parent_id")
 SORTABLE = (
     "name",
@@ -33,49 +29,8 @@ SORTABLE = (
     "recovery",
 )
 
-
-def item_record(item: Item) -> dict[str, Any]:
-    """The canonical, JSON-able state of an item whose digest the custody log keeps."""
-    out: dict[str, Any] = {}
-    for name in _COLUMNS:
-        value = getattr(item, name)
-        if value is None and name in _ADDED_LATER:
-            continue
-        if isinstance(value, bytes):
-            value = value.hex()
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[name] = value
-    return out
-
-
-def _to_row(item: Item) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for name in _COLUMNS:
-        value = getattr(item, name)
-        if name in _JSON_LIST:
-            value = json.dumps(list(value), ensure_ascii=False)
-        elif name == "attributes":
-            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        elif name == "fs_deleted" and value is not None:
-            value = int(value)
-        row[name] = value
-    return row
-
-
-def row_to_item(row: Mapping[str, Any]) -> Item:
-    """Build an `Item` from a row of the `items` table."""
-    values: dict[str, Any] = {}
-    for name in _COLUMNS:
-        value = row[name]
-        if name in _JSON_LIST:
-            value = tuple(json.loads(value or "[]"))
-        elif name == "attributes":
-            value = json.loads(value or "{}")
-        elif name == "fs_deleted" and value is not None:
-            value = bool(value)
-        values[name] = value
-    return Item(**values)
+row_to_item = ITEM.from_row
+"""Build an `Item` from a row of the `items` table (derived from its declaration)."""
 
 
 def allocation_clause(state: str, table: str = "items") -> tuple[str, list[Any]]:
@@ -109,10 +64,7 @@ class ItemRepository:
 
     def insert(self, item: Item) -> None:
         """Insert a new item row."""
-        row = _to_row(item)
-        names = ", ".join(row)
-        marks = ", ".join(f":{k}" for k in row)
-        self._db.conn.execute(f"INSERT INTO items ({names}) VALUES ({marks})", row)
+        record_rows.insert(self._db, ITEM, item)
 
     def update(self, item_id: str, changes: Mapping[str, Any]) -> Item:
         """Apply field changes to an item and return its new state.
@@ -127,7 +79,7 @@ class ItemRepository:
         current = self.get(item_id)
         values: dict[str, Any] = {k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()}
         new = replace(current, **values)
-        row = _to_row(new)
+        row = ITEM.to_row(new)
         sets = ", ".join(f"{k} = :{k}" for k in changes)
         self._db.conn.execute(
             f"UPDATE items SET {sets} WHERE id = :id",

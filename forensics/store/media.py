@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
-from forensics.media.display import group_facts
-from forensics.media.records import (
+from forensics.records.declare import canonical_json
+from forensics.records.media import (
     ItemContent,
     MetadataRecord,
     MetadataView,
@@ -22,7 +22,7 @@ from forensics.media.records import (
     Track,
     TrackPoint,
 )
-from forensics.store.custody import canonical_json
+from forensics.records.media_facts import group_facts
 from forensics.store.media_rows import (
     json_list,
     points_digest,

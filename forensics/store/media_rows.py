@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from forensics.media.records import MetadataRecord, Position, TrackPoint
-from forensics.store.custody import canonical_json
+from forensics.records.declare import canonical_json
+from forensics.records.media import MetadataRecord, Position, TrackPoint
 
 
 def points_digest(points: tuple[TrackPoint, ...] | list[TrackPoint]) -> str:

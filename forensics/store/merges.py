@@ -4,109 +4,44 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
+from forensics.records.merges import (
+    CONFLICT,
+    DELETED_THERE,
+    EDITED,
+    KEPT_MINE,
+    MERGE,
+    OPEN,
+    TOOK_THEIRS,
+    Conflict,
+    MergeRecord,
+    conflict_state,
+)
+from forensics.store import record_rows
 from forensics.store.custody import ENTRY_COLUMNS
 from forensics.store.rows import insert_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
-MERGE_SUBJECT = "merge"
-CONFLICT_SUBJECT = "merge_conflict"
+MERGE_SUBJECT = MERGE.subject
+CONFLICT_SUBJECT = CONFLICT.subject
 
-
-@dataclass(frozen=True)
-class MergeRecord:
-    """One merge of an archive into this case."""
-
-    id: str
-    archive_name: str
-    manifest_sha256: str
-    origin_case_id: str | None
-    origin_title: str | None
-    packed_by: str | None
-    packed_at: str | None
-    signer: str | None
-    redaction: str
-    added: int
-    updated: int
-    unchanged: int
-    conflicts: int
-    created_at: str
-    created_by: str
-
-
-EDITED = "edited"
-"""Conflict kind: both sides changed the record."""
-DELETED_THERE = "deleted_there_edited_here"
-"""Conflict kind: they deleted the record, we changed it (or built on it) since."""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A record both sides changed, or one they deleted and we changed: ours until decided.
-
-    For a `DELETED_THERE` conflict `theirs` is empty and `deletion` holds the facts of their
-    deletion entry (who, when, why, its seq and hash) and, when our records still point at the
-    record, `used_by`.
-    """
-
-    id: str
-    merge_id: str
-    table_name: str
-    record_id: str
-    subject_type: str | None
-    mine: dict[str, Any]
-    theirs: dict[str, Any]
-    status: str
-    resolved_at: str | None
-    resolved_by: str | None
-    created_at: str
-    created_by: str
-    updated_at: str | None
-    kind: str = EDITED
-    deletion: dict[str, Any] | None = None
-
-    @property
-    def changed_columns(self) -> list[str]:
-        """The columns whose values differ between the two sides (none for a deletion)."""
-        if self.kind == DELETED_THERE:
-            return []
-        return [k for k in self.mine if self.mine.get(k) != self.theirs.get(k)]
-
-
-OPEN = "open"
-KEPT_MINE = "kept_mine"
-TOOK_THEIRS = "took_theirs"
-
-
-def merge_state(merge: MergeRecord) -> dict[str, Any]:
-    """The JSON-able state of a merge record (what its custody entry digests)."""
-    return asdict(merge)
-
-
-def conflict_state(conflict: Conflict) -> dict[str, Any]:
-    """The JSON-able state of a conflict record (what its custody entries digest).
-
-    An edit conflict's state leaves out `kind` and `deletion`, so the digests logged before
-    conflicts had a kind still verify.
-    """
-    state = asdict(conflict)
-    if conflict.kind == EDITED and conflict.deletion is None:
-        del state["kind"], state["deletion"]
-    return state
-
-
-def _conflict(row: Mapping[str, Any]) -> Conflict:
-    data = dict(row)
-    data["mine"] = json.loads(data["mine"])
-    data["theirs"] = json.loads(data["theirs"])
-    if data.get("deletion") is not None:
-        data["deletion"] = json.loads(data["deletion"])
-    return Conflict(**data)
+__all__ = [
+    "CONFLICT_SUBJECT",
+    "DELETED_THERE",
+    "EDITED",
+    "KEPT_MINE",
+    "MERGE_SUBJECT",
+    "OPEN",
+    "TOOK_THEIRS",
+    "Conflict",
+    "MergeRecord",
+    "MergeRepository",
+    "conflict_state",
+]
 
 
 class MergeRepository:
@@ -117,36 +52,22 @@ class MergeRepository:
 
     def insert_merge(self, merge: MergeRecord) -> None:
         """Record a merge."""
-        row = asdict(merge)
-        names = ", ".join(row)
-        self._db.conn.execute(
-            f"INSERT INTO merges ({names}) VALUES ({', '.join(':' + k for k in row)})", row
-        )
+        record_rows.insert(self._db, MERGE, merge)
 
     def find_merge(self, merge_id: str) -> MergeRecord | None:
         """A merge by id, or None."""
-        row = self._db.conn.execute("SELECT * FROM merges WHERE id = ?", (merge_id,)).fetchone()
-        return None if row is None else MergeRecord(**dict(row))
+        return record_rows.find(self._db, MERGE, merge_id)
 
     def merges(self) -> list[MergeRecord]:
         """Every merge, oldest first."""
         return [
-            MergeRecord(**dict(r))
+            MERGE.from_row(r)
             for r in self._db.conn.execute("SELECT * FROM merges ORDER BY created_at")
         ]
 
     def insert_conflict(self, conflict: Conflict) -> None:
         """Record a conflict."""
-        row = asdict(conflict)
-        row["mine"] = json.dumps(conflict.mine, ensure_ascii=False, sort_keys=True)
-        row["theirs"] = json.dumps(conflict.theirs, ensure_ascii=False, sort_keys=True)
-        if conflict.deletion is not None:
-            row["deletion"] = json.dumps(conflict.deletion, ensure_ascii=False, sort_keys=True)
-        self._db.conn.execute(
-            f"INSERT INTO merge_conflicts ({', '.join(row)}) "
-            f"VALUES ({', '.join(':' + k for k in row)})",
-            row,
-        )
+        record_rows.insert(self._db, CONFLICT, conflict)
 
     def conflicts(
         self, *, status: str | None = None, merge_id: str | None = None
@@ -161,7 +82,7 @@ class MergeRepository:
             params.append(merge_id)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return [
-            _conflict(r)
+            CONFLICT.from_row(r)
             for r in self._db.conn.execute(
                 f"SELECT * FROM merge_conflicts{where} ORDER BY created_at, rowid", params
             )
@@ -172,7 +93,7 @@ class MergeRepository:
         row = self._db.conn.execute(
             "SELECT * FROM merge_conflicts WHERE id = ?", (conflict_id,)
         ).fetchone()
-        return None if row is None else _conflict(row)
+        return None if row is None else CONFLICT.from_row(row)
 
     def get_conflict(self, conflict_id: str) -> Conflict:
         """A conflict by id.
@@ -217,15 +138,3 @@ class MergeRepository:
                 "SELECT * FROM imported_custody WHERE merge_id = ? ORDER BY seq", (merge_id,)
             )
         ]
-
-
-def fetch_merge(db: Database, merge_id: str) -> dict[str, Any] | None:
-    """The verify fetcher for merge records."""
-    found = MergeRepository(db).find_merge(merge_id)
-    return None if found is None else merge_state(found)
-
-
-def fetch_conflict(db: Database, conflict_id: str) -> dict[str, Any] | None:
-    """The verify fetcher for merge conflicts."""
-    found = MergeRepository(db).find_conflict(conflict_id)
-    return None if found is None else conflict_state(found)

@@ -1,21 +1,21 @@
 """SQL for the provenance records: manufacturers, components, links, sources, claims, figures.
 
-One generic mapping per record type (table, dataclass, JSON columns) keeps inserts, updates
-and reads in one place; the queries the features need on top (names and aliases, the
-components under an item, the sources cited by a record) follow. Writes run inside
-`transaction()`; the caller appends the custody entry in the same transaction.
+Each record type's declaration (`forensics.records.provenance`) gives its table and row
+mapping, so inserts, updates and reads are derived; the queries the features need on top
+(names and aliases, the components under an item, the sources cited by a record) follow.
+Writes run inside `transaction()`; the caller appends the custody entry in the same
+transaction.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import fields
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from forensics.errors import NotFoundError
-from forensics.provenance.models import (
-    Alias,
+from forensics.records.declare import RecordType
+from forensics.records.provenance import (
+    RECORD_TYPES,
     Citation,
     Claim,
     Component,
@@ -26,7 +26,7 @@ from forensics.provenance.models import (
     MarkingDecision,
     Source,
 )
-from forensics.store.rows import insert_row, update_row
+from forensics.store import record_rows
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -38,17 +38,7 @@ R = TypeVar(
     "R", Manufacturer, Component, ComponentLink, Source, Claim, Figure, Citation, MarkingDecision
 )
 
-TABLES: dict[str, tuple[str, type[Any]]] = {
-    "manufacturer": ("manufacturers", Manufacturer),
-    "component": ("components", Component),
-    "component_link": ("component_links", ComponentLink),
-    "source": ("sources", Source),
-    "claim": ("claims", Claim),
-    "figure": ("figures", Figure),
-    "citation": ("citations", Citation),
-    "marking_decision": ("marking_decisions", MarkingDecision),
-}
-"""Custody subject type -> (table, record class)."""
+_TYPES: dict[type[Any], RecordType[Any]] = {t.cls: t for t in RECORD_TYPES}
 
 _TARGET_TABLES = {
     "item": "items",
@@ -61,32 +51,15 @@ _TARGET_TABLES = {
 }
 """Tables of the records that can cite a source (hypotheses belong to the geoloc schema)."""
 
-_SUBJECT = {cls: subject for subject, (_, cls) in TABLES.items()}
+
+def record_type(cls: type[Any]) -> RecordType[Any]:
+    """The declaration of a provenance record class."""
+    return _TYPES[cls]
 
 
 def subject_of(record: Record) -> str:
     """The custody subject type of a record."""
-    return _SUBJECT[type(record)]
-
-
-def _to_row(record: Record) -> dict[str, Any]:
-    row = record.record()
-    for key, value in row.items():
-        if isinstance(value, list):
-            row[key] = json.dumps(value, ensure_ascii=False)
-    return row
-
-
-def _from_row(cls: type[R], row: Mapping[str, Any]) -> R:
-    values: dict[str, Any] = {}
-    for f in fields(cls):
-        value = row[f.name]
-        if f.name == "aliases":
-            value = tuple(Alias(**a) for a in json.loads(value or "[]"))
-        elif f.name == "photo_item_ids":
-            value = tuple(json.loads(value or "[]"))
-        values[f.name] = value
-    return cls(**values)
+    return _TYPES[type(record)].subject
 
 
 class ProvenanceRepository:
@@ -98,8 +71,7 @@ class ProvenanceRepository:
     # generic ----------------------------------------------------------------------------
     def insert(self, record: Record) -> None:
         """Insert a new record row."""
-        table, _ = TABLES[subject_of(record)]
-        insert_row(self._db, table, _to_row(record))
+        record_rows.insert(self._db, _TYPES[type(record)], record)
 
     def update(self, record: Record) -> None:
         """Write every field of an existing record.
@@ -107,14 +79,12 @@ class ProvenanceRepository:
         Raises:
             NotFoundError: no row with the record's id.
         """
-        table, _ = TABLES[subject_of(record)]
-        update_row(self._db, table, _to_row(record), missing=f"no {subject_of(record)} {record.id}")
+        record_rows.update(self._db, _TYPES[type(record)], record)
 
     def find(self, cls: type[R], record_id: str) -> R | None:
         """The record of this class with this id, or None."""
-        table, _ = TABLES[_SUBJECT[cls]]
-        row = self._db.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
-        return None if row is None else _from_row(cls, row)
+        found: R | None = record_rows.find(self._db, _TYPES[cls], record_id)
+        return found
 
     def get(self, cls: type[R], record_id: str) -> R:
         """The record of this class with this id.
@@ -124,7 +94,7 @@ class ProvenanceRepository:
         """
         found = self.find(cls, record_id)
         if found is None:
-            raise NotFoundError(f"no {_SUBJECT[cls].replace('_', ' ')} with id {record_id}")
+            raise NotFoundError(f"no {_TYPES[cls].subject.replace('_', ' ')} with id {record_id}")
         return found
 
     def all(
@@ -136,10 +106,10 @@ class ProvenanceRepository:
         order: str = "created_at, id",
     ) -> list[R]:
         """Every record of a class, optionally filtered by a SQL condition."""
-        table, _ = TABLES[_SUBJECT[cls]]
-        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
+        rtype = _TYPES[cls]
+        sql = f"SELECT * FROM {rtype.table}" + (f" WHERE {where}" if where else "")
         sql += f" ORDER BY {order}"
-        return [_from_row(cls, r) for r in self._db.conn.execute(sql, tuple(params))]
+        return [rtype.from_row(r) for r in self._db.conn.execute(sql, tuple(params))]
 
     def resolve_prefix(self, cls: type[R], prefix: str) -> R:
         """The record whose id is `prefix` or starts with it.
@@ -150,23 +120,18 @@ class ProvenanceRepository:
         found = self.find(cls, prefix)
         if found is not None:
             return found
-        table, _ = TABLES[_SUBJECT[cls]]
+        rtype = _TYPES[cls]
         rows = self._db.conn.execute(
-            f"SELECT * FROM {table} WHERE id LIKE ? LIMIT 2",
+            f"SELECT * FROM {rtype.table} WHERE id LIKE ? LIMIT 2",
             (prefix.replace("%", "").replace("_", "") + "%",),
         ).fetchall()
-        label = _SUBJECT[cls].replace("_", " ")
+        label = rtype.subject.replace("_", " ")
         if not rows:
             raise NotFoundError(f"no {label} with id {prefix}")
         if len(rows) > 1:
             raise NotFoundError(f"the id prefix {prefix} matches several {label}s")
-        return _from_row(cls, rows[0])
-
-    def record_state(self, subject: str, record_id: str) -> dict[str, Any] | None:
-        """The JSON-able state of a record by custody subject type (for `verify`)."""
-        _, cls = TABLES[subject]
-        found = self.find(cls, record_id)
-        return None if found is None else dict(found.record())
+        match: R = rtype.from_row(rows[0])
+        return match
 
     # queries ----------------------------------------------------------------------------
     def manufacturer_named(self, name: str) -> Manufacturer | None:
@@ -194,7 +159,7 @@ class ProvenanceRepository:
                ORDER BY components.created_at, components.id""",
             (item_id,),
         ).fetchall()
-        return [_from_row(Component, r) for r in rows]
+        return [record_type(Component).from_row(r) for r in rows]
 
     def citations_of(self, target_type: str, target_id: str) -> list[tuple[Citation, Source]]:
         """The sources a record cites, with the citation (locator, note)."""
@@ -205,7 +170,7 @@ class ProvenanceRepository:
         ).fetchall()
         out = []
         for row in rows:
-            citation = _from_row(Citation, row)
+            citation = record_type(Citation).from_row(row)
             out.append((citation, self.get(Source, citation.source_id)))
         return out
 
@@ -220,12 +185,3 @@ class ProvenanceRepository:
             return False
         row = self._db.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone()
         return row is not None
-
-
-def provenance_fetchers() -> dict[str, Callable[[Database, str], dict[str, Any] | None]]:
-    """A `verify` fetcher for each provenance subject type (see `forensics.store.subjects`)."""
-
-    def fetcher(subject: str) -> Callable[[Database, str], dict[str, Any] | None]:
-        return lambda db, record_id: ProvenanceRepository(db).record_state(subject, record_id)
-
-    return {subject: fetcher(subject) for subject in TABLES}

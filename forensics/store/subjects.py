@@ -1,8 +1,11 @@
 """How `verify` reads the current state of each kind of record the custody log tracks.
 
 A custody entry that changed a record stores the digest of the record's new state; `verify`
-reads the record again through the fetcher registered here for its subject type and compares.
-A feature whose records are logged registers its fetcher in `FETCHERS`.
+reads the record again and compares. The fetchers are derived from the record declarations
+(`forensics.records.registry`): a simple record is read by its key and digested through its
+declaration's `state`. A composite record (its state includes other rows: an extraction run
+and its frames, a metadata record and its positions and tracks, the case facts kept as
+key/value rows) has its reader here, and a test checks every composite type has one.
 """
 
 from __future__ import annotations
@@ -10,33 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from forensics.store.annotations import (
-    annotation_subject,
-    label_subject,
-    link_subject,
-    track_subject,
-)
-from forensics.store.frames import SUBJECT as FRAME_RUN
+from forensics.records.core import CASE
+from forensics.records.declare import RecordType
+from forensics.records.frames import FRAME_RUN
+from forensics.records.media import METADATA
+from forensics.records.registry import LOGGED
+from forensics.store import record_rows
 from forensics.store.frames import fetch_run_state
-from forensics.store.hypotheses import EVIDENCE_SUBJECT as GEO_EVIDENCE
-from forensics.store.hypotheses import SUBJECT as GEO_HYPOTHESIS
-from forensics.store.hypotheses import fetch_evidence_link, fetch_hypothesis
-from forensics.store.items import ItemRepository, item_record
-from forensics.store.media import SUBJECT as MEDIA_METADATA
 from forensics.store.media import fetch_metadata_state
-from forensics.store.merges import CONFLICT_SUBJECT, MERGE_SUBJECT, fetch_conflict, fetch_merge
-from forensics.store.provenance import provenance_fetchers
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
 Fetcher = Callable[["Database", str], dict[str, Any] | None]
-
-
-def _item(db: Database, item_id: str) -> dict[str, Any] | None:
-    item = ItemRepository(db).find(item_id)
-    return None if item is None else item_record(item)
-
 
 _CASE_KEYS = ("case_id", "title", "examiner", "created_at", "created_with")
 
@@ -54,18 +43,31 @@ def _case(db: Database, case_id: str) -> dict[str, Any] | None:
     return {k: rows.get(k) for k in _CASE_KEYS}
 
 
-FETCHERS: dict[str, Fetcher] = {
-    "item": _item,
-    "case": _case,
-    GEO_HYPOTHESIS: fetch_hypothesis,
-    GEO_EVIDENCE: fetch_evidence_link,
-    MEDIA_METADATA: fetch_metadata_state,
-    "annotation": annotation_subject,
-    "track": track_subject,
-    "annotation_link": link_subject,
-    "annotation_label": label_subject,
+COMPOSITE: dict[str, Fetcher] = {
+    CASE.subject: _case,
+    FRAME_RUN.subject: fetch_run_state,
+    METADATA.subject: fetch_metadata_state,
 }
+"""Readers of the record types whose state is not one row of their own table."""
 
-FETCHERS.update(provenance_fetchers())
-FETCHERS[FRAME_RUN] = fetch_run_state
-FETCHERS.update({MERGE_SUBJECT: fetch_merge, CONFLICT_SUBJECT: fetch_conflict})
+
+def _row_fetcher(record_type: RecordType[Any]) -> Fetcher:
+    def fetch(db: Database, key: str) -> dict[str, Any] | None:
+        found = record_rows.find(db, record_type, key)
+        return None if found is None else record_type.state(found)
+
+    return fetch
+
+
+def _fetchers() -> dict[str, Fetcher]:
+    out: dict[str, Fetcher] = {}
+    for record_type in LOGGED:
+        if record_type.composite or not record_type.stored:
+            out[record_type.subject] = COMPOSITE[record_type.subject]
+        else:
+            out[record_type.subject] = _row_fetcher(record_type)
+    return out
+
+
+FETCHERS: dict[str, Fetcher] = _fetchers()
+"""Custody subject type -> current record state (for `verify`)."""

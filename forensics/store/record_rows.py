@@ -1,0 +1,61 @@
+"""Rows of declared record types: the SQL derived from a record's declaration.
+
+`forensics.records` declares each record type once (table, key, typed fields); this module
+turns a declaration into the statements that find, insert, overwrite and delete one record,
+so a repository of a simple record type writes no SQL of its own. Values are always bound
+parameters; table and column names come from our declarations and are quoted anyway.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from forensics.errors import NotFoundError
+from forensics.records.declare import RecordType
+from forensics.store.rows import insert_row, quote, set_columns
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
+
+R = TypeVar("R")
+
+
+def find(db: Database, record_type: RecordType[R], key: str) -> R | None:
+    """The record with this key, or None."""
+    row = db.conn.execute(
+        f"SELECT * FROM {quote(record_type.table)} WHERE {quote(record_type.key_column)} = ?",
+        (key,),
+    ).fetchone()
+    return None if row is None else record_type.from_row(row)
+
+
+def insert(db: Database, record_type: RecordType[R], record: R) -> None:
+    """Insert a new record's row."""
+    insert_row(db, record_type.table, record_type.to_row(record))
+
+
+def update(db: Database, record_type: RecordType[R], record: R) -> None:
+    """Overwrite every column of an existing record.
+
+    Raises:
+        NotFoundError: no record has that key.
+    """
+    row = record_type.to_row(record)
+    key_column = record_type.key_column
+    values = {k: v for k, v in row.items() if k != key_column}
+    if set_columns(db, record_type.table, key_column, row[key_column], values) == 0:
+        label = record_type.subject.replace("_", " ")
+        raise NotFoundError(f"no {label} with id {row[key_column]}")
+
+
+def delete(db: Database, record_type: RecordType[Any], key: str) -> int:
+    """Delete a record's row.
+
+    Returns:
+        How many rows went (0 or 1).
+    """
+    cur = db.conn.execute(
+        f"DELETE FROM {quote(record_type.table)} WHERE {quote(record_type.key_column)} = ?",
+        (key,),
+    )
+    return cur.rowcount
