@@ -7,9 +7,9 @@ import uuid
 
 from forensics.case import Case
 from forensics.models import ContentState, Item, ItemKind, Recovery
+from forensics.records.core import ITEM
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
-from forensics.store.items import item_record
 from forensics.verify import verify_case
 
 
@@ -47,8 +47,8 @@ def test_recovery_and_content_state_round_trip_and_verify(case: Case) -> None:
 
 def test_unset_fields_leave_the_record_as_older_versions_wrote_it() -> None:
     live = _item(kind=ItemKind.FILE, name="a.jpg")
-    record = item_record(live)
+    record = ITEM.state(live)
     assert "recovery" not in record
     assert "content_state" not in record
     deleted = _item(kind=ItemKind.FILE, name="b.jpg", recovery=Recovery.DELETED_ENTRY)
-    assert item_record(deleted)["recovery"] == "deleted_entry"
+    assert ITEM.state(deleted)["recovery"] == "deleted_entry"
