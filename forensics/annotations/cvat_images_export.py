@@ -25,7 +25,7 @@ from forensics.store.db import utc_now
 
 FORMAT = "cvat-images"
 FILE_NAME = "annotations.xml"
-TAGS = {
+TAGS: dict[str, str] = {
     ShapeKind.BOX: "box",
     ShapeKind.POLYGON: "polygon",
     ShapeKind.POINT: "points",
