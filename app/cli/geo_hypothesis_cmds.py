@@ -95,6 +95,7 @@ def _json(h: Hypothesis, support: Support) -> dict[str, Any]:
     out = properties(h, support)
     out["lat"], out["lon"] = h.lat, h.lon
     out["area"] = None if h.area is None else [list(p) for p in h.area]
+    out["notes"] = h.notes or None  # no notes: null, as `--json` says unknown
     return out
 
 
@@ -217,7 +218,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         s = service.support(h.id)
         return reply(
             args,
-            {"link": link.__dict__, "support": s.__dict__},
+            {"link": link.to_json(), "support": s.__dict__},
             f"linked {link.kind} {link.target_id} ({link.stance}) to {h.id[:8]}; "
             f"{s.independent_supporting} independent supporting clue(s)"
             + (" (weak)" if s.weak else ""),

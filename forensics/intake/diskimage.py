@@ -30,7 +30,15 @@ from forensics.intake.content_store import store_content
 from forensics.intake.ewf import EWF_MIME, EwfMedia, segment_number
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
-from forensics.intake.tskwalk import FsEntry, Media, RawMedia, TskImage, open_volumes, walk_volume
+from forensics.intake.tskwalk import (
+    TSK_ERRORS,
+    FsEntry,
+    Media,
+    RawMedia,
+    TskImage,
+    open_volumes,
+    walk_volume,
+)
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import Item, ItemKind
 from forensics.records.core import ITEM
@@ -205,7 +213,7 @@ def _expand(
                 parent_id=parent_id,
                 cancel=cancel,
             )
-        except OSError as exc:
+        except TSK_ERRORS as exc:
             outcomes.append(
                 record_rejection(
                     case, options, label, f"cannot read inside the image ({exc})", item_id=image.id

@@ -85,6 +85,12 @@ class RawMedia:
             self._fd = -1
 
 
+TSK_ERRORS = (OSError, RuntimeError)
+"""What a TSK call raises when it cannot read: OSError for TSK's own errors, RuntimeError when
+our `read` callback failed (pytsk3 re-raises it so; pyewf fails that way on an E01 set with a
+segment missing). Either is a problem to record for that image, never a crash of the batch."""
+
+
 class TskImage(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 has no type information
     """An `Img_Info` whose reads are served by a Python `Media`."""
 
@@ -177,7 +183,7 @@ def open_volumes(img: TskImage, mime: str) -> tuple[list[Volume], list[str]]:
     volumes: list[Volume] = []
     try:
         vs = pytsk3.Volume_Info(img)
-    except OSError as exc:
+    except TSK_ERRORS as exc:
         problems.append(f"no partition table TSK can read ({_tsk_message(exc)})")
         return volumes, problems
     block = int(vs.info.block_size)
@@ -207,7 +213,7 @@ def _open_fs(
 ) -> Volume | None:
     try:
         fs = pytsk3.FS_Info(img, offset=offset)
-    except OSError as exc:
+    except TSK_ERRORS as exc:
         where = (
             f"partition {partition['slot']} ({partition['description']})"
             if partition
@@ -280,7 +286,7 @@ def _walk_dir(walk: _Walk, directory: Any, path: bytes, depth: int) -> Iterator[
             continue
         try:
             sub = f.as_directory()
-        except OSError as exc:
+        except TSK_ERRORS as exc:
             yield f"{os.fsdecode(child)}: cannot list folder ({_tsk_message(exc)})"
             continue
         yield from _walk_dir(walk, sub, child, depth + 1)

@@ -42,6 +42,7 @@ TEXT_KEYS = frozenset(
         "version",
         "extractor_version",
         "carver_version",
+        "profile",
     }
 )
 """Keys whose values are text even when every character is a digit."""

@@ -149,6 +149,27 @@ def test_e01_segment_set(case: Case, tmp_path: Path, card_files: dict[str, bytes
     assert verify_case(case).ok
 
 
+def test_e01_without_its_later_segments_is_a_warning_not_a_crash(
+    case: Case, tmp_path: Path, card_files: dict[str, bytes]
+) -> None:
+    raw = make_fat_image(tmp_path / "card.img", card_files, GONE)
+    acquired = tmp_path / "acquired"
+    acquired.mkdir()
+    segments = make_e01(raw, acquired / "card")
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "card.E01").write_bytes(segments[0].read_bytes())  # E02... left behind
+
+    report = ingest_paths(case, [alone / "card.E01"])
+
+    [outcome] = report.outcomes
+    assert outcome.status == "ingested"  # the segment itself is evidence, hashed and kept
+    assert outcome.item is not None
+    assert case.items.children(outcome.item.id) == []
+    assert any("no file system" in w for w in outcome.warnings)
+    assert verify_case(case).ok
+
+
 def test_image_without_file_system_is_a_warning(case: Case, tmp_path: Path) -> None:
     # A partition table whose only partition holds zeros: sniffed as a disk, no file system.
     disk = make_mbr_disk(tmp_path / "blank.img", bytes(1 << 20), part_type=0x83)
