@@ -11,17 +11,29 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.features import (
+    FEATURES,
+    Feature,
+    export_formats,
+    gui_contributions,
+    install,
+    load,
+    post_ingest_steps,
+)
 from forensics.case import Case, is_case
 from forensics.jobs import CancelToken, ProgressFn
 from ui.after_paint import after_first_paint
 from ui.style import apply_style
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -94,17 +106,37 @@ def default_case(folder: Path) -> tuple[Path, Callable[..., Any] | None]:
     return root, None
 
 
+def build_window(
+    settings: QSettings,
+    folder: Path,
+    *,
+    restore_layout: bool = True,
+    features: Sequence[Feature] = FEATURES,
+) -> MainWindow:
+    """The main window with what the feature list gives the GUI: each feature's
+    contribution, the post-ingest steps (metadata extraction, hypotheses from it) and the
+    case's export formats. The one place a window is built, for `pwb gui` and the tests.
+    """
+    from ui.main_window import MainWindow
+
+    install(features)
+    return MainWindow(
+        settings,
+        data_dir=folder,
+        contributions=[load(target) for target in gui_contributions(features)],
+        restore_layout=restore_layout,
+        post_ingest=lambda: post_ingest_steps(features=features),
+        export_formats=list(export_formats(features).values()),
+    )
+
+
 def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
     """Run the workbench until its window closes (or, with `screenshot`, until it is idle and
     the picture is saved). Returns the process exit code."""
-    from ui.main_window import MainWindow
-
     app = application()
     folder = data_dir()
-    window = MainWindow(
-        _settings(folder, screenshot is not None),
-        data_dir=folder,
-        restore_layout=screenshot is None,
+    window = build_window(
+        _settings(folder, screenshot is not None), folder, restore_layout=screenshot is None
     )
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)

@@ -68,6 +68,9 @@ def timed(fn: object, *args: object) -> float:
 
 
 def main() -> None:
+    from app.features import install
+
+    install()  # the schema components and formats the features declare
     parser = argparse.ArgumentParser()
     parser.add_argument("--gib", type=float, default=1.0)
     parser.add_argument("--files", type=int, default=8)

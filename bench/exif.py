@@ -238,6 +238,9 @@ def run_set(name: str, make: Callable[[Path, int], list[Path]], count: int, roun
 
 
 def main() -> None:
+    from app.features import install
+
+    install()  # the schema components and formats the features declare
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)

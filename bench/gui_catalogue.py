@@ -31,14 +31,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.gui import application
+from app.gui import application, build_window
 from forensics.case import Case, is_case
 from forensics.models import Item
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.items import fts_query, item_record
 from ui.catalogue_model import PAGE
-from ui.main_window import MainWindow
 
 WORDS = (
     "rotor",
@@ -98,6 +97,9 @@ def rss_mb() -> float:
 
 
 def main() -> int:
+    from app.features import install
+
+    install()  # the schema components and formats the features declare
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--case", type=Path, help="reuse (or create) the case here")
@@ -109,9 +111,9 @@ def main() -> int:
         print(f"built {args.items} items in {time.perf_counter() - t:.1f} s at {root}")
     application()
     scratch = Path(tempfile.mkdtemp(prefix="pwb-bench-"))
-    window = MainWindow(
+    window = build_window(
         QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat),
-        data_dir=scratch,
+        scratch,
         restore_layout=False,
     )
     window.resize(1440, 900)

@@ -54,6 +54,9 @@ def lateness(seconds: float, until: object = None) -> list[float]:
 
 
 def main() -> int:
+    from app.features import install
+
+    install()  # the schema components and formats the features declare
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size-mib", type=int, default=1024)
     args = parser.parse_args()

@@ -83,6 +83,9 @@ def ingest(path: Path, workdir: Path) -> float:
 
 
 def main() -> None:
+    from app.features import install
+
+    install()  # the schema components and formats the features declare
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)

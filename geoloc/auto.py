@@ -4,14 +4,17 @@ Every EXIF GPS position, container location atom and drone telemetry track the m
 extractor found becomes one hypothesis marked `origin="metadata"`, keyed in `origin_ref` by
 its item, source and coordinates (which survive a re-extraction that renews the position's
 id), so running it again adds nothing twice. Metadata can be wrong or forged, so these
-start as "proposed" / "unverified": they are clues to weigh, not answers.
+start as "proposed" / "unverified": they are clues to weigh, not answers. The application
+runs `PostIngestHypotheses` after every ingest (after the metadata step), and `pwb geo auto`
+or Geo > Hypotheses from metadata on demand.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
 from forensics.errors import ValidationError
@@ -26,6 +29,9 @@ from geoloc.geodesy import (
     weak_support,
 )
 from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
+
+if TYPE_CHECKING:
+    from forensics.models import Item
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +173,20 @@ def hypotheses_from_metadata(
             result.problems.append(f"item {pos.item_id}: {pos.source} position {pos.id}: {exc}")
     progress(len(positions), len(positions), "done")
     return result
+
+
+class PostIngestHypotheses:
+    """The post-ingest step: right after an item's metadata is extracted, its positions
+    become metadata hypotheses, as `pwb geo auto` would make them (and `geo auto` run
+    later finds them recorded: nothing twice). An item without a position is not a problem
+    here, so it adds no warning."""
+
+    def __call__(self, case: Case, item: Item, cancel: CancelToken) -> Sequence[str]:
+        """Make the item's metadata hypotheses; returns one warning per refused position."""
+        if not metadata_positions(case, item.id):
+            return []
+        result = hypotheses_from_metadata(case, item.id, actor=item.created_by, cancel=cancel)
+        return [f"geolocation: {problem}" for problem in result.problems]
 
 
 def _no_position(case: Case, item_id: str) -> str:

@@ -14,6 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from app.features import install
+
+# What the application does at start (`pwb`, `pwb gui`): hand the core the schema components
+# and formats the feature list declares. Tests that use the core directly need them too.
+install()
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_ENV = "PWB_CORPUS"
 

@@ -1,8 +1,8 @@
 """What the main window hands to each feature's GUI: services, never a global accessor.
 
 A feature contributes its docks, menus and actions through a `Contribution`; the main window
-builds every contribution listed in `ui.contributions.CONTRIBUTIONS` with one
-`WorkbenchContext` and tells them when a case opens or closes and which item is selected.
+builds every contribution the application hands it (from its feature list, `app.features`)
+with one `WorkbenchContext` and tells them when a case opens or closes and which item is selected.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ class WorkbenchContext:
     """Add a dock widget with this title; the window places it and restores its layout.
     `area="left"|"right"|"bottom"` (default "bottom", tabbed with the viewer; "right" is
     tabbed with Details)."""
+    export_menu: QMenu | None = None
+    """File > Export, where the window lists the case's export formats; a feature adds its
+    other exports (an archive, a report) next to them."""
     viewer: MediaViewer | None = None
     """The main window's media viewer (`ui.viewer.MediaViewer`): annotation overlays go into
     its `graphics_scene()` in image pixel coordinates; it emits `frame_shown`."""

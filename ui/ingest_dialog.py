@@ -4,7 +4,7 @@ background with a progress bar and Cancel, then list what was rejected and why."
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ class IngestDialog(QDialog):
         parent: QWidget | None = None,
         *,
         parent_id: str | None = None,
-        post_ingest: Sequence[PostIngest] = (),
+        post_ingest: Callable[[], Sequence[PostIngest]] = tuple,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ingest_dialog")
@@ -58,7 +58,9 @@ class IngestDialog(QDialog):
         self._runner = runner
         self._root = case_root
         self._parent_id = parent_id
-        self._post_ingest = tuple(post_ingest)
+        self._post_ingest = post_ingest
+        """Makes the post-ingest steps of one run (in the job: building one may start a
+        worker process)."""
         self.job: Job | None = None
         self.report: IngestReport | None = None
         self.failure: str | None = None
@@ -155,12 +157,12 @@ class IngestDialog(QDialog):
         if not paths or self.job is not None:
             return
         root, parent_id, note = self._root, self._parent_id, self.note.text().strip() or None
-        post, carve = self._post_ingest, self.carve.isChecked()
+        make_steps, carve = self._post_ingest, self.carve.isChecked()
 
         def work(progress: ProgressFn, cancel: CancelToken) -> IngestReport:
             with Case.open(root) as case:  # the job's own connection
                 options = IngestOptions(
-                    parent_id=parent_id, note=note, post_ingest=post, carve=carve
+                    parent_id=parent_id, note=note, post_ingest=tuple(make_steps()), carve=carve
                 )
                 return ingest_paths(case, paths, options, progress=progress, cancel=cancel)
 

@@ -28,6 +28,7 @@ from forensics.errors import WorkbenchError
 from forensics.models import ItemKind
 from forensics.store.catalogue import CatalogueFilter, CatalogueReader
 from ui.after_paint import after_first_paint
+from ui.case_export import CaseExport, CaseExports
 from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
@@ -64,14 +65,26 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         *,
         data_dir: Path,
-        contributions: Sequence[Callable[[], Contribution]] | None = None,
+        contributions: Sequence[Callable[[], Contribution]] = (),
         restore_layout: bool = True,
-        post_ingest: Sequence[PostIngest] = (),
+        post_ingest: Callable[[], Sequence[PostIngest]] | None = None,
+        export_formats: Sequence[CaseExport] = (),
     ) -> None:
+        """Build the window with what the application hands it (`app.gui.build_window`).
+
+        Args:
+            settings: where the layout and the recent cases are kept.
+            data_dir: the workbench's own folder.
+            contributions: each feature's GUI part, built and installed in order.
+            restore_layout: whether to restore the saved layout.
+            post_ingest: makes the steps run on each item an ingest adds (metadata
+                extraction...), called when an ingest starts; None: no step.
+            export_formats: the case's export formats, one File > Export action each.
+        """
         super().__init__()
         self.settings = settings
         self.data_dir = data_dir
-        self.post_ingest = tuple(post_ingest)
+        self.post_ingest: Callable[[], Sequence[PostIngest]] = post_ingest or tuple
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -88,6 +101,8 @@ class MainWindow(QMainWindow):
         self._docks: dict[str, QDockWidget] = {}
         self._anchors: dict[str, QDockWidget] = {}
         self.contribution_errors: list[str] = []
+        self.contributions: list[Contribution] = []
+        """The contributions that installed, in order."""
 
         self.job_status = JobStatusBar(self.runner, self)
         self.setStatusBar(self.job_status)
@@ -110,6 +125,7 @@ class MainWindow(QMainWindow):
         from ui.window_actions import WindowActions
 
         self.actions_ = WindowActions(self)
+        self.case_exports = CaseExports(self, export_formats, self.actions_.export_menu)
         self.context = WorkbenchContext(
             window=self,
             runner=self.runner,
@@ -118,6 +134,7 @@ class MainWindow(QMainWindow):
             menu=self.menu,
             add_dock=self.add_dock,
             viewer=self.viewer,
+            export_menu=self.actions_.export_menu,
         )
         self.signals.item_selected.connect(self._on_item_selected)
         self.signals.open_item_requested.connect(self._show_item)
@@ -181,15 +198,13 @@ class MainWindow(QMainWindow):
         return list(self._docks.values())
 
     # contributions -------------------------------------------------------------------------
-    def _install(self, contributions: Sequence[Callable[[], Contribution]] | None) -> None:
-        if contributions is None:
-            from ui.contributions import CONTRIBUTIONS
-
-            contributions = CONTRIBUTIONS
+    def _install(self, contributions: Sequence[Callable[[], Contribution]]) -> None:
         for factory in contributions:
             name = getattr(factory, "__qualname__", repr(factory))
             try:
-                factory().install(self.context)
+                contribution = factory()
+                contribution.install(self.context)
+                self.contributions.append(contribution)
             except Exception as exc:  # one feature's bug must not take the workbench down
                 log.exception("contribution %s failed to install", name)
                 self.contribution_errors.append(f"{name}: {exc}")

@@ -49,6 +49,8 @@ class WindowActions:
             "Close the open case",
             self.w.close_case,
         )
+        self.export_menu = file_menu.addMenu("E&xport")
+        self.export_menu.setObjectName("menu_export")
         file_menu.addSeparator()
         self._add(
             file_menu,

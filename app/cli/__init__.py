@@ -1,8 +1,9 @@
 """The `pwb` command line.
 
-Each feature registers its subcommands from its own module, listed in `COMMAND_MODULES` with
-the commands it registers; `main` maps the core's errors to the exit codes of the CLI's
-contract.
+Each feature registers its subcommands from its own module; the feature list
+(`app.features`) names each module with the commands it registers (`COMMAND_MODULES`). `main`
+installs what the core needs of the features (`app.features.install`) and maps the core's
+errors to the exit codes of the CLI's contract.
 
 A run imports only the module of the command it runs: importing them all (the annotation
 formats, provenance, exchange) took 100-150 ms of CPU, which `pwb gui` paid before its window
@@ -22,39 +23,12 @@ from app.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from app.cli.output import warn
 from app.cli.version_flag import HELP as VERSION_HELP
 from app.cli.version_flag import run_version, wants_version
+from app.features import command_modules, install
 from forensics.errors import CancelledError, CaseError, NotFoundError, ValidationError
 
-COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "app.cli.case_cmds": ("init", "add", "edit", "ingest", "items", "show", "log", "verify"),
-    "app.cli.media_cmds": ("meta", "frames"),
-    "app.cli.annotation_cmds": ("annotations",),
-    "app.cli.geo_cmds": ("geo", "geocode"),
-    "app.cli.export_cmd": ("export",),
-    "app.cli.provenance_cmds": (
-        "mfr",
-        "component",
-        "link",
-        "markings",
-        "origins",
-        "search-parts",
-        "source",
-        "cite",
-        "claim",
-        "figure",
-        "demo",
-    ),
-    "app.cli.exchange_cmds": (
-        "pack",
-        "unpack",
-        "merge",
-        "conflicts",
-        "resolve",
-        "keygen",
-        "report",
-    ),
-    "app.cli.gui_cmd": ("gui",),
-}
-"""Module -> the commands it registers (checked whenever the module is registered)."""
+COMMAND_MODULES: dict[str, tuple[str, ...]] = command_modules()
+"""Module -> the commands it registers, from the feature list (checked whenever the module
+is registered)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,6 +75,7 @@ def _command_in(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `pwb` and return its exit code."""
     try:
+        install()
         words = sys.argv[1:] if argv is None else list(argv)
         command = _command_in(words)
         if wants_version(words, command):

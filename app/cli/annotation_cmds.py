@@ -17,12 +17,8 @@ from app.cli.common import (
 )
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, table, warn
-from forensics.annotations.exchange import (
-    EXPORTERS,
-    IMPORTERS,
-    export_annotations,
-    import_annotations,
-)
+from app.features import annotation_exports, annotation_imports
+from forensics.annotations.exchange import export_annotations, import_annotations
 from forensics.annotations.models import Annotation, AnnotationFilter, ShapeKind, TargetType
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
@@ -64,7 +60,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = case_command(
         cmds, "export", cmd_export, help="export annotations as COCO, CVAT, MOT or drawn PNGs"
     )
-    p.add_argument("--format", required=True, choices=list(EXPORTERS), dest="fmt")
+    p.add_argument("--format", required=True, choices=list(annotation_exports()), dest="fmt")
     p.add_argument("out", help="the folder to write into")
     _filters(p)
 
@@ -74,7 +70,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("file")
     p.add_argument(
         "--format",
-        choices=list(IMPORTERS),
+        choices=list(annotation_imports()),
         dest="fmt",
         help="guessed from the content when left out",
     )

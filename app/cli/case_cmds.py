@@ -20,7 +20,7 @@ from app.cli.common import (
 )
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say
-from app.services import post_ingest_steps
+from app.features import post_ingest_steps
 from forensics import allocation
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
@@ -64,7 +64,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--parent")
     add_actor_flags(p)
     p.add_argument("--note")
-    p.add_argument("--no-extract", action="store_true", help="do not extract metadata after ingest")
+    p.add_argument(
+        "--no-extract",
+        action="store_true",
+        help="run no post-ingest step (no metadata extraction, hence no hypotheses from it)",
+    )
     p.add_argument(
         "--no-expand",
         action="store_true",
@@ -157,7 +161,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             reason=args.reason,
             expand_disk_images=not args.no_expand,
             carve=args.carve,
-            post_ingest=post_ingest_steps(extract=not args.no_extract),
+            post_ingest=post_ingest_steps(enabled=not args.no_extract),
         )
         with long_work("ingest") as (bar, cancel):
             report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)

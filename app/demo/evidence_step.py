@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from app.demo.context import DemoContext, stable_id
-from app.services import post_ingest_steps
+from app.features import post_ingest_steps
 from forensics.intake.content_store import store_content
 from forensics.intake.records import ContentSource, IngestOptions
 from forensics.models import Item, ItemKind

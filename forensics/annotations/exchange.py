@@ -1,19 +1,17 @@
-"""One entry point per format for the CLI and the GUI, and the custody entry of each export."""
+"""One entry point per format for the CLI and the GUI, and the custody entry of each export.
+
+The formats are the ones the application installed (`forensics.annotations.formats`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from forensics.annotations.coco import export_coco, import_coco
 from forensics.annotations.collect import ExportReport
-from forensics.annotations.cvat_export import export_cvat
-from forensics.annotations.cvat_images_export import export_cvat_images
-from forensics.annotations.cvat_import import import_cvat
+from forensics.annotations.formats import exporter, importer
 from forensics.annotations.importing import ImportReport
 from forensics.annotations.models import AnnotationFilter
-from forensics.annotations.mot import export_mot
-from forensics.annotations.render_png import export_png
 from forensics.annotations.service import AnnotationService
 from forensics.errors import ValidationError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -21,20 +19,6 @@ from forensics.store.custody import Action
 
 Exporter = Callable[..., ExportReport]
 Importer = Callable[..., ImportReport]
-
-EXPORTERS: dict[str, Exporter] = {
-    "coco": export_coco,
-    "cvat-video": export_cvat,
-    "cvat-images": export_cvat_images,
-    "mot": export_mot,
-    "png": export_png,
-}
-IMPORTERS: dict[str, Importer] = {
-    "coco": import_coco,
-    "cvat-video": import_cvat,
-    "cvat-images": import_cvat,
-}
-"""`cvat-video` and `cvat-images` name one reader: a CVAT 1.1 file says which it is."""
 
 
 def guess_format(path: Path) -> str:
@@ -62,9 +46,8 @@ def export_annotations(
     Raises:
         ValidationError: unknown format.
     """
-    if fmt not in EXPORTERS:
-        raise ValidationError(f"unknown export format '{fmt}' (use one of {', '.join(EXPORTERS)})")
-    report = EXPORTERS[fmt](svc, Path(out_dir), flt, progress=progress, cancel=cancel)
+    write: Exporter = exporter(fmt)
+    report = write(svc, Path(out_dir), flt, progress=progress, cancel=cancel)
     if not svc.case.readonly:
         with svc.case.transaction():
             svc.case.custody.append(
@@ -97,6 +80,5 @@ def import_annotations(
         ValidationError: unknown format or a file that is not of it.
     """
     fmt = fmt or guess_format(path)
-    if fmt not in IMPORTERS:
-        raise ValidationError(f"unknown import format '{fmt}' (use one of {', '.join(IMPORTERS)})")
-    return IMPORTERS[fmt](svc, Path(path), item_id=item_id, progress=progress, cancel=cancel)
+    read: Importer = importer(fmt)
+    return read(svc, Path(path), item_id=item_id, progress=progress, cancel=cancel)

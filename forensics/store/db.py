@@ -16,7 +16,7 @@ from pathlib import Path
 
 from forensics.errors import CaseError, SchemaTooNewError
 from forensics.store.database import Database
-from forensics.store.migrations import ALL_COMPONENTS, Migration
+from forensics.store.migrations import Migration, components
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def check_not_newer(db: Database, path: Path) -> None:
     Raises:
         SchemaTooNewError: the database holds a schema this code does not know.
     """
-    known = {c: max((m.version for m in ms), default=0) for c, ms in ALL_COMPONENTS.items()}
+    known = {c: max((m.version for m in ms), default=0) for c, ms in components().items()}
     for component, version in applied_versions(db).items():
         if component not in known:
             raise SchemaTooNewError(
@@ -118,7 +118,7 @@ def migrate(db: Database, path: Path) -> list[str]:
     db.conn.execute(_VERSION_TABLE)
     done: list[str] = []
     current = applied_versions(db)
-    for component, migrations in ALL_COMPONENTS.items():
+    for component, migrations in components().items():
         for migration in sorted(migrations, key=lambda m: m.version):
             if migration.version <= current.get(component, 0):
                 continue

@@ -13,15 +13,24 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[object]:
     """Build main windows with settings in a temporary ini file; closed after the test."""
     from PySide6.QtCore import QSettings
 
+    from app.gui import build_window
     from ui.main_window import MainWindow
 
     made: list[MainWindow] = []
 
     def make(contributions=None, settings_name: str = "settings.ini") -> MainWindow:
+        """The window `pwb gui` builds (every feature) or, given `contributions`, a window
+        with only those."""
         settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
-        window = MainWindow(
-            settings, data_dir=tmp_path / "data", contributions=contributions, restore_layout=True
-        )
+        if contributions is None:
+            window = build_window(settings, tmp_path / "data", restore_layout=True)
+        else:
+            window = MainWindow(
+                settings,
+                data_dir=tmp_path / "data",
+                contributions=contributions,
+                restore_layout=True,
+            )
         qtbot.addWidget(window)
         window.resize(1440, 900)
         window.show()

@@ -1,4 +1,5 @@
-"""File > Export / Import / Merge in the real main window, with the conflicts dialog."""
+"""File > Export (pack, report) / Import / Merge in the real main window, with the conflicts
+dialog. The case's export formats (CASE/UCO, CSV...) are tested in tests/app/test_features.py."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_menu_actions_have_shortcuts_and_tips(setup):
 
 
 def test_pack_import_and_report_from_the_gui(setup, qtbot, tmp_path):
-    window, contribution, filled = setup
+    window, contribution, _ = setup
     out = tmp_path / "out" / "a.pwbcase"
     finish(qtbot, contribution.pack(out, reason="gui test"))
     assert out.is_file()
@@ -56,10 +57,6 @@ def test_pack_import_and_report_from_the_gui(setup, qtbot, tmp_path):
     assert "signed" in window.statusBar().currentMessage()
     finish(qtbot, contribution.report(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    finish(qtbot, contribution.export_csv(tmp_path / "items.csv"))
-    assert filled.gps_photo in (tmp_path / "items.csv").read_text()
-    finish(qtbot, contribution.export_case_uco(tmp_path / "case.jsonld"))
-    assert "@context" in (tmp_path / "case.jsonld").read_text()
 
 
 def test_refused_archive_is_shown_with_its_reasons(setup, qtbot, bad_files, tmp_path, monkeypatch):

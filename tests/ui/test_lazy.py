@@ -111,12 +111,11 @@ def test_the_workbench_starts_on_a_case_without_the_heavy_libraries(case: Case) 
         import json, sys
         from pathlib import Path
         from PySide6.QtCore import QSettings
-        from app.gui import application
-        from ui.main_window import MainWindow
+        from app.gui import application, build_window
         app = application()
         folder = Path({str(root.parent / "settings")!r})
-        window = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
-                            data_dir=folder, restore_layout=False)
+        window = build_window(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
+                              folder, restore_layout=False)
         window.resize(1440, 900)
         window.show()
         assert window.open_case(Path({str(root)!r}))

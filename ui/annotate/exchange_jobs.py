@@ -99,11 +99,11 @@ class AnnotationJobs:
         """Ask for a format and a folder, then export what `current_filter()` then selects."""
         if self.ctx.case_root() is None:
             return
-        from forensics.annotations.exchange import EXPORTERS
+        from forensics.annotations.formats import export_names
 
         parent: QWidget = self.ctx.window
         fmt, ok = QInputDialog.getItem(
-            parent, "Export annotations", "Format:", list(EXPORTERS), 0, False
+            parent, "Export annotations", "Format:", export_names(), 0, False
         )
         if not ok:
             return
@@ -146,9 +146,10 @@ class AnnotationJobs:
 
     def run_import(self, path: Path, fmt: str | None = None) -> Any:
         """Import in the background; returns the job."""
-        from forensics.annotations.exchange import IMPORTERS, import_annotations
+        from forensics.annotations.exchange import import_annotations
+        from forensics.annotations.formats import import_names
 
-        if fmt is not None and fmt not in IMPORTERS:
+        if fmt is not None and fmt not in import_names():
             raise ValueError(fmt)
         # Files from other tools name frames, not media (CVAT's `frame_000042`): they land
         # on the media on screen, as `--item` does on the command line.

@@ -1,4 +1,7 @@
-"""File > Export (pack, CASE/UCO, CSV, report), File > Import archive, Merge, conflicts.
+"""File > Export (pack, report), File > Import archive, Merge, conflicts.
+
+The CASE/UCO and CSV exports are formats of the case (`app.features`), in File > Export
+with the others (`ui.case_export`).
 
 Every long step runs as a job with its own case connection (`Case.open(root)`), behind a
 progress dialog with Cancel. Methods take an optional path so tests drive them without file
@@ -41,7 +44,8 @@ class ExchangeContribution:
         self.last_dialog: JobDialog | None = None
         ctx.signals.item_selected.connect(self._selected)
         file_menu = ctx.menu("&File")
-        export = file_menu.addMenu("E&xport")
+        export = ctx.export_menu or file_menu.addMenu("E&xport")
+        export.addSeparator()
         self.actions: dict[str, QAction] = {}
         for menu, key, text, shortcut, tip, slot in (
             (
@@ -51,22 +55,6 @@ class ExchangeContribution:
                 "Ctrl+Alt+Shift+P",
                 "Write the case (or the selected item) into one checked .pwbcase archive",
                 self.pack,
-            ),
-            (
-                export,
-                "case_uco",
-                "&CASE/UCO JSON-LD…",
-                "Ctrl+Alt+Shift+U",
-                "Export the case in the CASE/UCO exchange ontology",
-                self.export_case_uco,
-            ),
-            (
-                export,
-                "csv",
-                "Items as C&SV…",
-                "Ctrl+Alt+Shift+V",
-                "Export the item list with hashes as CSV",
-                self.export_csv,
             ),
             (
                 export,
@@ -200,29 +188,6 @@ class ExchangeContribution:
     def _packed(self, result: PackResult) -> None:
         self.ctx.signals.case_changed.emit()
         self._say(f"packed {result.archive} (manifest {result.manifest_sha256[:16]})")
-
-    def export_case_uco(self, out: Path | None = None) -> JobDialog | None:
-        """Write the CASE/UCO JSON-LD file."""
-        from forensics.exchange.case_uco import write_case_uco
-
-        out = out or self._save_path("CASE/UCO export", "case.jsonld", "JSON-LD (*.jsonld)")
-        return self._export("CASE/UCO export", write_case_uco, out)
-
-    def export_csv(self, out: Path | None = None) -> JobDialog | None:
-        """Write the items as CSV."""
-        from forensics.exchange.csv_export import write_items_csv
-
-        out = out or self._save_path("Items as CSV", "items.csv", "CSV (*.csv)")
-        return self._export("CSV export", write_items_csv, out)
-
-    def _export(
-        self, title: str, write: Callable[[Case, Path], dict[str, Any]], out: Path | None
-    ) -> JobDialog | None:
-        """Run one file export as a job (nothing when no file was chosen)."""
-        if out is None:
-            return None
-        target = out
-        return self._run(title, lambda case, p, c: write(case, target), self._exported)
 
     def _exported(self, summary: dict[str, Any]) -> None:
         self.ctx.signals.case_changed.emit()

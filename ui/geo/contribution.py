@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
@@ -78,19 +77,6 @@ class GeoContribution:
                 "Ctrl+Alt+C",
                 "Flag hypotheses far from the metadata or contradicting each other",
                 self.check,
-            ),
-            (
-                "Export &GeoJSON…",
-                "Ctrl+Alt+J",
-                "Save hypotheses and tracks as GeoJSON",
-                lambda: self.export("geojson"),
-            ),
-            (
-                "Export &KML…",
-                # Not Ctrl+Alt+L: most Linux desktops lock the screen with it.
-                "Ctrl+Alt+K",
-                "Save hypotheses and tracks as KML",
-                lambda: self.export("kml"),
             ),
         ):
             menu.addAction(make_action(w, text, key, tip, slot))
@@ -180,30 +166,6 @@ class GeoContribution:
         flags = self.panel.flags
         text = "\n".join(f"• {f.message}" for f in flags) or "No inconsistencies found."
         QMessageBox.information(self.ctx.window, "Consistency of the hypotheses", text)
-
-    def export(self, fmt: str) -> None:
-        """Save the hypotheses and tracks as GeoJSON or KML."""
-        case = self.ctx.current_case()
-        if case is None:
-            return
-        suffix = ".geojson" if fmt == "geojson" else ".kml"
-        name, _ = QFileDialog.getSaveFileName(
-            self.ctx.window, f"Export {fmt.upper()}", f"hypotheses{suffix}"
-        )
-        if not name:
-            return
-        from geoloc.export_geo import write_geojson, write_kml
-
-        try:
-            writer = write_geojson if fmt == "geojson" else write_kml
-            summary = writer(case, Path(name))
-        except OSError as exc:
-            QMessageBox.warning(self.ctx.window, "Export failed", f"{name}: {exc.strerror or exc}")
-            return
-        self.ctx.window.statusBar().showMessage(
-            f"Wrote {summary['hypotheses']} hypotheses and {summary['tracks']} tracks to {name}",
-            8000,
-        )
 
 
 def _warm_gazetteer(_progress: ProgressFn, _cancel: CancelToken) -> None:

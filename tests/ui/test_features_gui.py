@@ -1,0 +1,148 @@
+"""The feature list walked through the window `pwb gui` builds (`app.gui.build_window`):
+every contribution installs, every export format runs from File > Export, the annotation
+formats are offered, and the GUI's ingest runs the same post-ingest steps as `pwb ingest`
+(the same extraction records, the same hypotheses from metadata, once only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.features import annotation_exports, export_formats, gui_contributions, load
+from tests.app.test_export_formats_cli import check_output
+from tests.app.test_features import (
+    GEO_INPUTS,
+    check_hypotheses_from_metadata,
+    extraction_records,
+    ingest_geo_inputs,
+    metadata_hypotheses,
+    pwb,
+    pwb_json,
+)
+
+
+def test_every_declared_contribution_installs_in_the_window(make_window) -> None:
+    window = make_window()
+    assert window.contribution_errors == []
+    declared = [load(target) for target in gui_contributions()]
+    assert [type(c) for c in window.contributions] == declared
+
+
+def test_every_export_format_runs_from_file_export(
+    make_window, qtbot, demo_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    assert window.open_case(demo_case)
+    menu_export = window.actions_.export_menu
+    for name, fmt in export_formats().items():
+        action = window.findChild(QAction, f"export_{name}")
+        assert action is not None, name
+        assert action in menu_export.actions()
+        assert action.isEnabled()
+        assert not action.shortcut().isEmpty()
+        assert action.statusTip()
+        out = tmp_path / f"gui{fmt.suffix}"
+        monkeypatch.setattr(
+            "ui.case_export.QFileDialog.getSaveFileName", lambda *_a, o=out: (str(o), "")
+        )
+        action.trigger()
+        dialog = window.case_exports.last_dialog
+        assert dialog is not None
+        with qtbot.waitSignal(dialog.job.signals.ended, timeout=120000):
+            pass
+        assert dialog.error is None, dialog.error
+        summary = dialog.result_value
+        assert summary is not None
+        check_output(name, out, summary, demo_case)
+        assert name in window.statusBar().currentMessage()
+    window.close_case()
+    assert pwb("verify", str(demo_case)).returncode == 0
+
+
+def test_the_annotation_menu_offers_the_declared_formats(
+    make_window, case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = case.root
+    case.close()
+    window = make_window()
+    assert window.open_case(root)
+    offered: list[list[str]] = []
+
+    def get_item(_parent, _title, _label, items, *_a):  # type: ignore[no-untyped-def]
+        offered.append(list(items))
+        return "", False
+
+    monkeypatch.setattr("ui.annotate.exchange_jobs.QInputDialog.getItem", get_item)
+    action = next(a for a in window.findChildren(QAction) if a.text() == "E&xport annotations…")
+    action.trigger()
+    assert offered == [list(annotation_exports())]
+
+
+def ingest_through_the_window(window: Any, qtbot, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """Case > Add evidence, as a user does: the dialog opens, the files are added and
+    ingested, and the dialog closes once the job has ended."""
+    from ui.ingest_dialog import IngestDialog
+
+    seen: list[IngestDialog] = []
+
+    def drive() -> None:
+        dialog = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, IngestDialog) and w.isVisible()
+        )
+        seen.append(dialog)
+        dialog.add_paths(paths)
+        dialog.start()
+        assert dialog.job is not None
+        dialog.job.signals.ended.connect(dialog.accept)
+
+    QTimer.singleShot(0, drive)
+    window.actions_.actions["add_evidence"].trigger()
+    assert seen, "the ingest dialog did not open"
+    assert seen[0].failure is None, seen[0].failure
+    report = seen[0].report
+    assert report is not None
+    assert len(report.items) == len(paths)
+
+
+def test_gui_ingest_extracts_like_pwb_ingest_and_makes_hypotheses_once(
+    make_window, qtbot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli_case, gui_case = tmp_path / "cli", tmp_path / "gui"
+    for root in (cli_case, gui_case):
+        assert pwb("init", str(root), "--title", "T").returncode == 0
+    ingest_geo_inputs(cli_case, corpus)
+
+    window = make_window()
+    assert window.open_case(gui_case)
+    ingest_through_the_window(window, qtbot, [corpus / rel for rel, _ in GEO_INPUTS.values()])
+    window.close_case()
+
+    expected = extraction_records(cli_case)
+    assert all(shown["groups"] for shown in expected.values())  # something was extracted
+    assert extraction_records(gui_case) == expected
+    check_hypotheses_from_metadata(gui_case)
+    assert metadata_hypotheses(gui_case) == metadata_hypotheses(cli_case)
+
+    # Geo > Hypotheses from metadata afterwards finds every one recorded already.
+    before = metadata_hypotheses(gui_case)
+    assert window.open_case(gui_case)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    action = next(
+        a for a in window.findChildren(QAction) if a.text() == "Hypotheses from &metadata"
+    )
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=60000)
+    assert f"{len(GEO_INPUTS)} already recorded" in told[0]
+    window.close_case()
+    assert metadata_hypotheses(gui_case) == before
+    assert pwb_json("geo", "auto", str(gui_case))["created"] == []
+    assert pwb("verify", str(gui_case)).returncode == 0
