@@ -73,6 +73,9 @@ def ours(case_root: Path, image: Item, segments: list[Item]) -> tuple[float, int
 
 
 def main() -> None:
+    from app.features import install
+
+    install()  # the schema components and formats the features declare
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mib", type=int, default=512)
     parser.add_argument("--files", type=int, default=300)

@@ -101,6 +101,9 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from app.demo.build import build_demo
+    from app.features import install
+
+    install()  # the schema components the features declare, for the demo case
 
     scratch = Path(tempfile.mkdtemp(prefix="pwb-startup-"))
     case = build_demo(scratch / "demo-case")

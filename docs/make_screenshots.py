@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.gui import application  # noqa: E402
+from app.gui import application, build_window  # noqa: E402
 from forensics.models import Item  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
@@ -69,13 +69,13 @@ def main() -> int:
     args = parser.parse_args()
     app = application()
     scratch = Path(tempfile.mkdtemp(prefix="pwb-shots-"))
+    settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+    window = build_window(settings, scratch, restore_layout=False)  # installs the features
     root = args.case
     if root is None:
         from app.demo.build import build_demo
 
         root = build_demo(scratch / "demo-case")
-    settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings, data_dir=scratch, restore_layout=False)
     window.resize(1440, 900)
     window.show()
     if not window.open_case(root):

@@ -208,3 +208,20 @@ def test_no_extract_runs_no_post_ingest_step(corpus: Path, tmp_path: Path) -> No
     assert pwb_json("geo", "list", str(root))["hypotheses"] == []
     # Nothing was extracted, so `geo auto` has no position to turn into a hypothesis.
     assert pwb_json("geo", "auto", str(root))["created"] == []
+
+
+def test_the_core_without_installed_features_refuses_to_make_a_case(tmp_path: Path) -> None:
+    """A case made before the application installed its features would lack their tables;
+    the core says so instead of making one."""
+    import sys
+
+    probe = (
+        "from pathlib import Path\n"
+        "from forensics.case import Case\n"
+        f"Case.create(Path({str(tmp_path / 'case')!r}), title='T')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode != 0
+    assert "no schema components installed" in done.stderr

@@ -62,8 +62,10 @@ def test_opening_a_case_loads_no_sqlite_utils_and_exchange_reads_tables_through_
     probe = (
         "import json, sys\n"
         "from pathlib import Path\n"
+        "from app.features import install\n"
         "from forensics.case import Case\n"
         "from forensics.store import exchange\n"
+        "install()\n"
         "heavy = ('sqlite_utils', 'numpy', 'pandas')\n"
         f"with Case.open(Path({str(root)!r})) as c:\n"
         "    n = len(c.items.all_ids())\n"

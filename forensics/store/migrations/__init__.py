@@ -27,7 +27,7 @@ class Migration:
 CORE = "forensics.store.migrations.core"
 """The case itself (facts, items, custody): every case has it, whatever is installed."""
 
-_modules: tuple[str, ...] = (CORE,)
+_modules: tuple[str, ...] | None = None
 _components: dict[str, tuple[Migration, ...]] | None = None
 
 
@@ -35,9 +35,9 @@ def install_components(modules: Sequence[str]) -> None:
     """Set the schema components, as module paths in the order they migrate.
 
     The application calls this at start with the components its features declare
-    (`app.features.install`); the core does not know its features. Until then only the
-    core component is known, and a case holding more is refused as too new. The modules
-    are imported on first use (`components()`).
+    (`app.features.install`); the core does not know its features. A case holding a
+    component not installed is refused as too new. The modules are imported on first use
+    (`components()`).
     """
     global _modules, _components
     listed = tuple(dict.fromkeys(modules))
@@ -49,12 +49,18 @@ def components() -> dict[str, tuple[Migration, ...]]:
     """Component name -> its migrations, for the installed components.
 
     Raises:
-        RuntimeError: two modules declare one component, or a module's migration names
+        RuntimeError: nothing was installed (a case made then would lack every feature's
+            tables), two modules declare one component, or a module's migration names
             another component.
     """
     global _components
     if _components is not None:
         return _components
+    if _modules is None:
+        raise RuntimeError(
+            "no schema components installed: call install_components() first "
+            "(the application does it at start: app.features.install())"
+        )
     registry: dict[str, tuple[Migration, ...]] = {}
     for name in _modules:
         module = importlib.import_module(name)
