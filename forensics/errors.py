@@ -23,6 +23,11 @@ class EvidenceError(WorkbenchError):
     """A piece of evidence cannot be read, stored or found."""
 
 
+class SourceChangedError(EvidenceError):
+    """A source changed while it was read (size, time or identity, or a short read): what was
+    read is not the evidence as found, so it is not stored."""
+
+
 class UnsupportedMediaError(EvidenceError):
     """The file is not of a type the requested extractor can read."""
 

@@ -1,5 +1,6 @@
-"""Adding evidence: pick files, folders or disk images (or drop them), ingest in the
-background with a progress bar and Cancel, then list what was rejected and why."""
+"""Adding evidence: pick files, folders or disk images (or drop them), choose where in the case
+they go (a parent picker, the selected tree node by default), ingest in the background with a
+progress bar and Cancel, then list what was rejected and why."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, IngestReport, PostIngest, ingest_paths
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.models import Item, ItemKind
 from ui.error_list import ErrorListDialog
 from ui.jobs import Job, JobRunner, show_percent
 
@@ -57,7 +60,6 @@ class IngestDialog(QDialog):
         self.resize(640, 420)
         self._runner = runner
         self._root = case_root
-        self._parent_id = parent_id
         self._post_ingest = post_ingest
         """Makes the post-ingest steps of one run (in the job: building one may start a
         worker process)."""
@@ -74,6 +76,10 @@ class IngestDialog(QDialog):
         add_folder.clicked.connect(self._pick_folder)
         add_image = QPushButton("Add disk &image…")
         add_image.clicked.connect(self._pick_image)
+        self.parent_picker = QComboBox()
+        self.parent_picker.setObjectName("ingest_parent")
+        self.parent_picker.setToolTip("Where the evidence goes in the case tree")
+        self._fill_parents(parent_id)
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note for the custody log (where it came from, why)")
         self.carve = QCheckBox("Ca&rve disk images' unallocated space (PhotoRec)")
@@ -111,11 +117,40 @@ class IngestDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(pick)
         layout.addWidget(self.paths, 1)
+        under = QHBoxLayout()
+        label = QLabel("&Put under:")
+        label.setBuddy(self.parent_picker)
+        under.addWidget(label)
+        under.addWidget(self.parent_picker, 1)
+        layout.addLayout(under)
         layout.addWidget(self.note)
         layout.addWidget(self.carve)
         layout.addWidget(self.status)
         layout.addLayout(actions)
         self._idle()
+
+    # where ----------------------------------------------------------------------------------
+    def _fill_parents(self, selected: str | None) -> None:
+        """Top level, the selected node, and every hardware item and component of the case."""
+        self.parent_picker.addItem("Top level of the case", None)
+        with Case.open(self._root, readonly=True) as case:
+            choices: list[Item] = []
+            found = case.items.find(selected) if selected is not None else None
+            if found is not None:
+                choices.append(found)
+            kinds = (ItemKind.HARDWARE, ItemKind.COMPONENT)
+            for item in case.items.search(kinds=kinds, order_by="name"):
+                if item.id != selected:
+                    choices.append(item)
+            for item in choices:
+                trail = [a.name for a in reversed(case.ancestors(item.id))]
+                self.parent_picker.addItem(" / ".join([*trail, item.name]), item.id)
+        self.parent_picker.setCurrentIndex(1 if found is not None else 0)
+
+    def chosen_parent(self) -> str | None:
+        """The id of the item the evidence goes under (None: the top level)."""
+        data = self.parent_picker.currentData()
+        return str(data) if data else None
 
     # inputs ---------------------------------------------------------------------------------
     def add_paths(self, paths: Sequence[Path]) -> None:
@@ -156,7 +191,7 @@ class IngestDialog(QDialog):
         paths = self.input_paths()
         if not paths or self.job is not None:
             return
-        root, parent_id, note = self._root, self._parent_id, self.note.text().strip() or None
+        root, parent_id, note = self._root, self.chosen_parent(), self.note.text().strip() or None
         make_steps, carve = self._post_ingest, self.carve.isChecked()
 
         def work(progress: ProgressFn, cancel: CancelToken) -> IngestReport:

@@ -206,7 +206,8 @@ class WindowActions:
         case = self.w.current_case()
         if case is None:
             return
-        parent = self.w.catalogue.selected_item_id()
+        # The dialog's parent picker starts on the selected tree node.
+        parent = self.w.tree.selected_item_id() or self.w.catalogue.selected_item_id()
         dialog = IngestDialog(
             self.w.runner, case.root, self.w, parent_id=parent, post_ingest=self.w.post_ingest
         )

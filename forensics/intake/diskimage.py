@@ -18,8 +18,6 @@ Ctrl-C or a crash is completed by running the same ingest again.
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -28,22 +26,16 @@ from forensics.case import Case
 from forensics.errors import EvidenceError
 from forensics.intake.content_store import store_content
 from forensics.intake.ewf import EWF_MIME, EwfMedia, segment_number
+from forensics.intake.folders import ensure_folder
+from forensics.intake.image_records import entry_source, record_symlink
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
-from forensics.intake.tskwalk import (
-    TSK_ERRORS,
-    FsEntry,
-    Media,
-    RawMedia,
-    TskImage,
-    open_volumes,
-    walk_volume,
-)
+from forensics.intake.tskimage import TSK_ERRORS, Media, RawMedia, TskImage
+from forensics.intake.tskwalk import FsEntry, Volume, open_volumes, walk_volume
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.models import Item, ItemKind
+from forensics.models import ContentState, Item
 from forensics.records.core import ITEM
 from forensics.store.custody import Action
-from forensics.store.db import utc_now
 from forensics.store.evidence import CHUNK
 from forensics.textsafe import escape_name
 from forensics.versions import stamp
@@ -125,13 +117,13 @@ def _open_media(case: Case, image: Item, segments: Sequence[Item]) -> Media:
 def _expand(
     case: Case,
     image: Item,
-    volumes: Sequence[Any],
+    volumes: Sequence[Volume],
     options: IngestOptions,
     cancel: CancelToken,
     progress: ProgressFn,
     outcomes: list[IngestOutcome],
 ) -> None:
-    entries: list[tuple[Any, FsEntry]] = []
+    entries: list[tuple[Volume, FsEntry]] = []
     first = len(outcomes)
     decoders = image_decoders(image)
     for volume in volumes:
@@ -148,38 +140,54 @@ def _expand(
                 )
             else:
                 entries.append((volume, entry))
-    present = {image.id: _present(case, image.id)}
-    # Item ids of the files stored (or found) so far, by path: the parents of their streams.
+    # What an earlier (interrupted) expansion stored, by path and inode: found, not redone.
+    present = {
+        (c.fs_path_raw, c.attributes.get("fs_inode")): c for c in case.items.descendants(image.id)
+    }
+    # Item ids of the folders and files stored (or found) so far, by path: the parents of
+    # what they hold and of their streams.
     stored: dict[bytes, str] = {}
-    total = sum(e.size for _, e in entries)
+    for volume in volumes:
+        if volume.prefix:
+            stored[volume.prefix] = _partition_folder(case, image, volume, options).id
+    orphan_dirs: dict[bytes, tuple[Volume, FsEntry, str]] = {}
+    total = sum(e.size for _, e in entries if e.kind != "folder")
     done = 0
     for volume, entry in entries:
         cancel.raise_if_cancelled()
         label = f"{image.name}:{escape_name(entry.path_raw)}"
         progress(done, total, label)
-        parent_id = image.id
-        if entry.host is not None and entry.host in stored:
-            parent_id = stored[entry.host]
-            if parent_id not in present:
-                present[parent_id] = _present(case, parent_id)
-        prior = present[parent_id].get((entry.path_raw, entry.inode))
+        parent_id = _parent(image, entry, stored)
+        prior = present.get((entry.path_raw, entry.inode))
         if prior is not None:
             stored[entry.path_raw] = prior.id
-            outcomes.append(
-                IngestOutcome(
-                    label, "duplicate", prior, warnings=(f"already in the case as item {prior.id}",)
+            if entry.kind != "folder":
+                outcomes.append(
+                    IngestOutcome(
+                        label,
+                        "duplicate",
+                        prior,
+                        warnings=(f"already in the case as item {prior.id}",),
+                    )
                 )
-            )
-            done += entry.size
+                done += entry.size
             continue
+        if entry.kind == "folder":
+            if entry.path_raw.endswith(b"/$OrphanFiles"):
+                # TSK's virtual folder: made only when an orphan needs it.
+                orphan_dirs[entry.path_raw] = (volume, entry, parent_id)
+                continue
+            source = entry_source(volume, entry, decoders, with_state=False)
+            stored[entry.path_raw] = ensure_folder(case, source, options, parent_id=parent_id).id
+            continue
+        folder = entry.path_raw.rsplit(b"/", 1)[0]
+        if entry.host is None and folder in orphan_dirs and folder not in stored:
+            o_volume, o_entry, o_parent = orphan_dirs[folder]
+            source = entry_source(o_volume, o_entry, decoders, with_state=False)
+            stored[folder] = ensure_folder(case, source, options, parent_id=o_parent).id
+            parent_id = stored[folder]
         if entry.kind == "nometa":
-            outcomes.append(
-                IngestOutcome(
-                    label,
-                    "skipped",
-                    warnings=("deleted name whose metadata is gone: no content left to recover",),
-                )
-            )
+            outcomes.append(IngestOutcome(label, "skipped", warnings=(_NO_META,)))
             continue
         if entry.kind == "other":
             outcomes.append(
@@ -192,9 +200,9 @@ def _expand(
                 )
             )
             continue
-        source = _source(volume, entry, decoders)
+        source = entry_source(volume, entry, decoders, with_state=entry.kind == "file")
         if entry.kind == "symlink":
-            outcomes.append(_record_symlink(case, image, source, entry, options, label))
+            outcomes.append(record_symlink(case, parent_id, source, entry, options, label))
             continue
         start = done
 
@@ -214,13 +222,28 @@ def _expand(
                 cancel=cancel,
             )
         except TSK_ERRORS as exc:
-            outcomes.append(
-                record_rejection(
-                    case, options, label, f"cannot read inside the image ({exc})", item_id=image.id
-                )
-            )
             done = start + entry.size
-            continue
+            if not entry.deleted:
+                outcomes.append(
+                    record_rejection(
+                        case,
+                        options,
+                        label,
+                        f"cannot read inside the image ({exc})",
+                        item_id=image.id,
+                    )
+                )
+                continue
+            # TSK cannot rebuild the deleted file's content (`icat` prints nothing either):
+            # the name and metadata are still evidence, kept with no content.
+            gone = replace(
+                source,
+                content_state=ContentState.NO_CONTENT,
+                warnings=(*source.warnings, f"its content cannot be read ({_tsk_text(exc)})"),
+            )
+            outcome = store_content(
+                case, iter(()), 0, gone, options, parent_id=parent_id, cancel=cancel
+            )
         if outcome.item is not None:
             stored[entry.path_raw] = outcome.item.id
         outcomes.append(replace(outcome, path=label))
@@ -239,7 +262,8 @@ def _expand(
                     }
                     for v in volumes
                 ],
-                "files": sum(e.host is None for _, e in entries),
+                "files": sum(e.host is None and e.kind != "folder" for _, e in entries),
+                "folders": sum(e.kind == "folder" for _, e in entries),
                 "streams": sum(e.host is not None for _, e in entries),
                 "rejected": sum(o.status == "rejected" for o in outcomes[first:]),
                 "decoders": decoders,
@@ -249,11 +273,28 @@ def _expand(
     progress(total, total, image.name)
 
 
-def _present(case: Case, parent_id: str) -> dict[tuple[bytes | None, Any], Item]:
-    """The children an earlier (interrupted) expansion stored under a parent, by path and inode."""
-    return {
-        (c.fs_path_raw, c.attributes.get("fs_inode")): c for c in case.items.children(parent_id)
-    }
+_NO_META = "deleted name whose metadata is gone: no content left to recover"
+
+
+def _parent(image: Item, entry: FsEntry, stored: dict[bytes, str]) -> str:
+    """The item a file or folder goes under: its stream's host, its folder, or the image."""
+    if entry.host is not None:
+        return stored.get(entry.host, image.id)
+    folder = entry.path_raw.rsplit(b"/", 1)[0]
+    return stored.get(folder, image.id)
+
+
+def _partition_folder(case: Case, image: Item, volume: Volume, options: IngestOptions) -> Item:
+    """A folder item per partition of a partitioned disk: its files keep apart from others'."""
+    part = volume.partition
+    name = f"{volume.prefix.decode('ascii').lstrip('/')} ({part.get('description', '')})"
+    source = ContentSource(
+        name=name,
+        fs_path=volume.prefix.decode("ascii"),
+        fs_path_raw=volume.prefix,
+        attributes={"fs_type": volume.fs_type, "partition": part},
+    )
+    return ensure_folder(case, source, options, parent_id=image.id)
 
 
 def _read(entry: FsEntry, cancel: CancelToken, on_bytes: Any) -> Iterator[bytes]:
@@ -275,80 +316,9 @@ def image_decoders(image: Item) -> dict[str, str]:
     return stamp(*keys)
 
 
-def _source(volume: Any, entry: FsEntry, decoders: dict[str, str]) -> ContentSource:
-    warnings: list[str] = []
-    if entry.deleted:
-        warnings.append(
-            "deleted file: its content was recovered from unallocated space and "
-            "may be overwritten in part"
-        )
-    if entry.meta_reused:
-        warnings.append(
-            "the deleted name's metadata now belongs to another file: the content "
-            "may not be this file's"
-        )
-    warnings.extend(entry.notes)
-    attributes: dict[str, Any] = {
-        "fs_inode": entry.inode,
-        "fs_type": volume.fs_type,
-        "decoders": decoders,
-    }
-    if volume.partition:
-        attributes["partition"] = volume.partition
-    if entry.host is not None:
-        attributes["ntfs_stream"] = escape_name(entry.path_raw[len(entry.host) + 1 :])
-        attributes["stream_of"] = escape_name(entry.host)
-    return ContentSource(
-        name=escape_name(os.path.basename(entry.path_raw)),
-        fs_path=escape_name(entry.path_raw),
-        fs_path_raw=entry.path_raw,
-        fs_deleted=entry.deleted,
-        fs_mtime=entry.mtime,
-        fs_atime=entry.atime,
-        fs_ctime=entry.ctime,
-        fs_crtime=entry.crtime,
-        attributes=attributes,
-        warnings=tuple(warnings),
-    )
-
-
-def _record_symlink(
-    case: Case,
-    image: Item,
-    source: ContentSource,
-    entry: FsEntry,
-    options: IngestOptions,
-    label: str,
-) -> IngestOutcome:
-    actor = case.actor(options.examiner)
-    target = escape_name(entry.link) if entry.link else None
-    warning = "symlink inside the image; recorded, not followed"
-    item = Item(
-        id=str(uuid.uuid4()),
-        kind=ItemKind.SYMLINK,
-        name=source.name,
-        parent_id=image.id,
-        fs_path=source.fs_path,
-        fs_path_raw=source.fs_path_raw,
-        fs_deleted=source.fs_deleted,
-        fs_mtime=source.fs_mtime,
-        fs_atime=source.fs_atime,
-        fs_ctime=source.fs_ctime,
-        fs_crtime=source.fs_crtime,
-        link_target=target,
-        note=options.note,
-        attributes=dict(source.attributes),
-        warnings=(warning, *source.warnings),
-        created_at=utc_now(),
-        created_by=actor,
-    )
-    case.insert_item(
-        item,
-        Action.INGESTED,
-        details={"fs_path": source.fs_path, "symlink_target": target},
-        reason=options.reason,
-    )
-    return IngestOutcome(label, "recorded", item, warnings=item.warnings)
+def _tsk_text(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.rsplit(": ", 1)[-1] if ": " in text else text or type(exc).__name__
 
 
 def _no_file_system(case: Case, image: Item, options: IngestOptions, why: str) -> IngestOutcome:

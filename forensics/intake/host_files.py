@@ -2,7 +2,9 @@
 
 A host file is opened with O_NOFOLLOW (and O_NOATIME where allowed) so ingesting it neither
 follows a link planted in the evidence nor changes the source's access time; a symlink is
-recorded with its target and never followed.
+recorded with its target and never followed. A file that changes while it is read (its size
+or modification time differ after the copy, the read comes up short, or its name points at
+another file by then) is rejected with the reason, never stored as if found that way.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import stat
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
+from forensics.errors import SourceChangedError
 from forensics.intake.content_store import store_copy
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
@@ -24,6 +28,7 @@ from forensics.jobs import CancelToken
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
+from forensics.store.evidence import StoredBlob
 from forensics.textsafe import escape_name
 
 
@@ -58,20 +63,59 @@ def ingest_host_file(
             attributes=dict(attributes or {}),
         )
 
+        def copy() -> tuple[Path, StoredBlob]:
+            tmp, blob = case.evidence.copy_in_fd(fd, st.st_size, cancel, on_bytes)
+            problem = changed_while_read(st, os.fstat(fd), _lstat(path), blob.size)
+            if problem is not None:
+                case.evidence.discard(tmp)
+                raise SourceChangedError(problem)
+            return tmp, blob
+
         try:
             return store_copy(
-                case,
-                lambda: case.evidence.copy_in_fd(fd, st.st_size, cancel, on_bytes),
-                st.st_size,
-                source,
-                options,
-                parent_id=options.parent_id,
-                cancel=cancel,
+                case, copy, st.st_size, source, options, parent_id=options.parent_id, cancel=cancel
             )
+        except SourceChangedError as exc:
+            return record_rejection(case, options, label, str(exc))
         except OSError as exc:
             return record_rejection(case, options, label, f"read failed ({exc.strerror})")
     finally:
         os.close(fd)
+
+
+def changed_while_read(
+    before: os.stat_result, after: os.stat_result, now: os.stat_result | None, read: int
+) -> str | None:
+    """Why a source read from `before` to `after` is not the file as found, or None.
+
+    Args:
+        before: `fstat` of the open file before the first byte was read.
+        after: `fstat` of the same descriptor once the last byte was read.
+        now: `lstat` of its path after the read (None: the path is gone).
+        read: how many bytes the copy got.
+    """
+    if after.st_size != before.st_size:
+        return (
+            f"changed while it was read: its size went from {before.st_size} to "
+            f"{after.st_size} bytes; not stored, ingest it again once it is still"
+        )
+    if after.st_mtime_ns != before.st_mtime_ns:
+        return "changed while it was read: it was modified during the copy; not stored"
+    if read != before.st_size:
+        return (
+            f"the read came up short: {read} of {before.st_size} bytes; not stored "
+            "(a file being written, or a failing device)"
+        )
+    if now is None or (now.st_ino, now.st_dev) != (before.st_ino, before.st_dev):
+        return "changed while it was read: its name now points at another file; not stored"
+    return None
+
+
+def _lstat(path: bytes) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 def _open_source(path: bytes) -> int:

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from forensics.case import Case
 from forensics.errors import CancelledError, NotFoundError
+from forensics.intake.folders import HostFolders
 from forensics.intake.host_files import ingest_host_file, record_symlink
 from forensics.intake.records import (
     ContentSource,
@@ -77,6 +78,7 @@ def ingest_paths(
     done = 0
     report = IngestReport()
     consumed: set[bytes] = set()
+    folders = HostFolders(case, options)
     for entry in entries:
         if cancel.cancelled:
             report.cancelled = True
@@ -94,7 +96,7 @@ def ingest_paths(
         try:
             # Outcomes go straight into the report: an interruption keeps what finished.
             _ingest_entry(
-                case, entry, options, cancel, on_bytes, progress, consumed, report.outcomes
+                case, entry, options, folders, cancel, on_bytes, progress, consumed, report.outcomes
             )
         except CancelledError:
             report.cancelled = True
@@ -109,6 +111,7 @@ def _ingest_entry(
     case: Case,
     entry: Entry,
     options: IngestOptions,
+    folders: HostFolders,
     cancel: CancelToken,
     on_bytes: Callable[[int], None],
     progress: ProgressFn,
@@ -116,14 +119,17 @@ def _ingest_entry(
     sink: list[IngestOutcome],
 ) -> None:
     label = escape_name(entry.path)
+    if entry.kind == "empty":
+        folder = case.items.get(str(folders.folder(entry.path, entry.root)))
+        sink.append(IngestOutcome(label, "skipped", folder, warnings=(entry.reason or "",)))
+        return
     if entry.kind in ("error", "special"):
         sink.append(record_rejection(case, options, label, entry.reason or "cannot be read"))
         return
+    # Each file goes under the item of the folder it was found in.
+    options = replace(options, parent_id=folders.parent_of(entry.path, entry.root))
     if entry.kind == "symlink":
         sink.append(record_symlink(case, entry, options))
-        return
-    if entry.kind == "empty":
-        sink.append(IngestOutcome(label, "skipped", warnings=(entry.reason or "empty folder",)))
         return
     consumed.add(os.path.abspath(entry.path))
     outcome = ingest_host_file(case, entry.path, options, cancel, on_bytes)

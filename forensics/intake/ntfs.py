@@ -81,6 +81,8 @@ def named_streams(tsk_file: Any) -> list[Stream]:
 def recover_freed_record(fs: Any, name: Any, dir_addr: int, *, orphan: bool) -> FreedRecord | None:
     """Pair a deleted name TSK left without metadata with its freed MFT record.
 
+    A deleted folder is paired the same way, so the files it still lists are walked.
+
     Args:
         fs: the volume's `pytsk3.FS_Info`.
         name: the name's `TSK_FS_NAME` (`file.info.name`).
@@ -102,7 +104,8 @@ def recover_freed_record(fs: Any, name: Any, dir_addr: int, *, orphan: bool) -> 
     if meta is None or int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_ALLOC):
         return None  # in use again: the record now describes another file
     names = _file_names(record)
-    if not names or int(meta.type) != int(pytsk3.TSK_FS_META_TYPE_REG):
+    kinds = (int(pytsk3.TSK_FS_META_TYPE_REG), int(pytsk3.TSK_FS_META_TYPE_DIR))
+    if not names or int(meta.type) not in kinds:
         return None
     expected = int(name.meta_seq) % 0xFFFF + 1  # NTFS skips 0 when the number wraps
     if int(meta.seq) != expected:
@@ -111,11 +114,16 @@ def recover_freed_record(fs: Any, name: Any, dir_addr: int, *, orphan: bool) -> 
         wanted = bytes(name.name).decode("utf-8", "replace")
         if (wanted, dir_addr) not in names:
             return None
+    what = "folder" if int(meta.type) == int(pytsk3.TSK_FS_META_TYPE_DIR) else "file"
     note = (
-        f"the file's MFT record {addr} was freed (its sequence number moved on from "
+        f"the {what}'s MFT record {addr} was freed (its sequence number moved on from "
         f"{int(name.meta_seq)} to {int(meta.seq)}) and still names this file"
         + ("" if orphan else " in this folder")
-        + ", so its content was read from that record"
+        + (
+            ", so its content was read from that record"
+            if what == "file"
+            else ", so what it lists was read from that record"
+        )
     )
     return FreedRecord(record, note)
 

@@ -1,19 +1,19 @@
-"""Opening disk images with The Sleuth Kit (`pytsk3`) and walking every file inside.
-
-The image's bytes always come from the case's own stored copy, through a Python reader
-handed to TSK (`Img_Info` subclass), so a case folder whose path is not valid UTF-8 works and
-an E01 set is read through libewf the same way.
+"""Opening the file systems of a disk image with The Sleuth Kit (`pytsk3`) and walking every
+folder and file inside (the image's bytes reach TSK through `tskimage`).
 
 What the walk yields, and why:
-- every regular file and symlink, allocated or deleted (a deleted name, an orphan under
-  `$OrphanFiles`): deleted files are often what an examiner is after;
-- never `.` / `..`, and never TSK's *virtual files* (`$MBR`, `$FAT1`, `$FAT2`, NTFS's
-  `$OrphanFiles` folder itself is virtual too, but its contents are real orphans and are
-  walked). The virtual files only re-expose file-system structures whose bytes are already
-  in the image item itself, so storing them again would add nothing but noise;
+- every folder (before what it holds, so its item can be their parent), regular file and
+  symlink, allocated or deleted: deleted files are often what an examiner is after. That
+  includes a deleted folder and what it still lists, and TSK's `$OrphanFiles`: metadata that
+  no folder names any more (the files of a deleted folder whose own listing was overwritten);
+- never `.` / `..`, and never TSK's *virtual files* (`$MBR`, `$FAT1`, `$FAT2`): they only
+  re-expose file-system structures whose bytes are already in the image item itself, so
+  storing them again would add nothing but noise;
 - nor the FAT volume-label entry, which is a name without content;
-- a file whose name survived but whose metadata did not (`meta` is None) is yielded with
-  kind "nometa" so the caller can say it was seen but cannot be read.
+- a name TSK lists without its metadata loaded is paired with the metadata entry it points
+  at (`fls` and `icat` read that entry too; on NTFS only when the freed record proves it is
+  this file's); a name whose metadata cannot be read at all is yielded with kind "nometa" so
+  the caller can say it was seen but cannot be read.
 
 On NTFS (see `ntfs`): the file system's own files in the root (`$MFT`, `$LogFile`,
 `$Extend`...) are left out for the same reason as the virtual files; a deleted name whose MFT
@@ -28,16 +28,20 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from functools import partial
+from typing import Any
 
 import pytsk3
 
 from forensics.errors import CancelledError
 from forensics.intake import ntfs
+from forensics.intake.allocation import BlockMap
+from forensics.intake.tskimage import TSK_ERRORS, TskImage
 from forensics.jobs import CancelToken
+from forensics.models import Recovery
 
 log = logging.getLogger(__name__)
 
@@ -55,62 +59,6 @@ FS_TYPE_NAMES: dict[int, str] = {
 }
 
 
-class Media(Protocol):
-    """Anything that reads an image's bytes at an offset."""
-
-    size: int
-
-    def read(self, offset: int, size: int) -> bytes:
-        """Up to `size` bytes from `offset`."""
-
-    def close(self) -> None:
-        """Release the underlying files."""
-
-
-class RawMedia:
-    """A raw (dd) image file read with `pread`."""
-
-    def __init__(self, path: bytes | str | os.PathLike[str]) -> None:
-        self._fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        self.size = os.fstat(self._fd).st_size
-
-    def read(self, offset: int, size: int) -> bytes:
-        """Up to `size` bytes from `offset`."""
-        return os.pread(self._fd, size, offset)
-
-    def close(self) -> None:
-        """Close the file."""
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-
-TSK_ERRORS = (OSError, RuntimeError)
-"""What a TSK call raises when it cannot read: OSError for TSK's own errors, RuntimeError when
-our `read` callback failed (pytsk3 re-raises it so; pyewf fails that way on an E01 set with a
-segment missing). Either is a problem to record for that image, never a crash of the batch."""
-
-
-class TskImage(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 has no type information
-    """An `Img_Info` whose reads are served by a Python `Media`."""
-
-    def __init__(self, media: Media) -> None:
-        self._media = media
-        super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
-
-    def close(self) -> None:
-        """Close the media (TSK calls this too)."""
-        self._media.close()
-
-    def read(self, offset: int, size: int) -> bytes:
-        """TSK's read callback."""
-        return self._media.read(offset, size)
-
-    def get_size(self) -> int:
-        """TSK's size callback."""
-        return self._media.size
-
-
 @dataclass(frozen=True)
 class Volume:
     """One file system found in an image: where it starts and what it is."""
@@ -121,6 +69,8 @@ class Volume:
     fs_type: str
     offset: int
     partition: dict[str, Any] = field(default_factory=dict)
+    blocks: BlockMap = field(default_factory=BlockMap)
+    """The blocks of its live files and folders, filled by `walk_volume`."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +81,8 @@ class FsEntry:
     """The `pytsk3.File`, for reading."""
     path_raw: bytes
     kind: str
-    """"file", "symlink", "nometa" (name without metadata) or "other" (device, FIFO...)."""
+    """"file", "folder", "symlink", "nometa" (name without metadata) or "other" (device,
+    FIFO...)."""
     size: int
     inode: int | None
     deleted: bool
@@ -148,6 +99,8 @@ class FsEntry:
     """For an NTFS named stream: the path of the file or folder that carries it."""
     notes: tuple[str, ...] = ()
     """What the walk knows is doubtful or unusual about the entry, for its warnings."""
+    recovery: str | None = None
+    """How a deleted entry was found (`forensics.models.Recovery`); None when live."""
 
     def read(self, offset: int, size: int) -> bytes:
         """Up to `size` bytes of the entry's content (or stream) from `offset`."""
@@ -163,6 +116,7 @@ class _Walk:
     fs: Any
     is_ntfs: bool
     cancel: CancelToken
+    blocks: BlockMap
     seen: set[int] = field(default_factory=set)
 
 
@@ -226,24 +180,29 @@ def _open_fs(
 
 
 def walk_volume(volume: Volume, cancel: CancelToken) -> Iterator[FsEntry | str]:
-    """Every file of a volume, depth first; a string for each folder that could not be read.
+    """Every folder and file of a volume, depth first, each folder before what it holds; a
+    string for each folder that could not be read. The live files' blocks go into
+    `volume.blocks` on the way, for `allocation.content_state` once the walk is done.
 
     Raises:
         CancelledError: the token was cancelled (checked per folder).
     """
     root = volume.fs.open_dir(path="/")
-    walk = _Walk(volume.fs, volume.fs_type.startswith("NTFS"), cancel)
+    walk = _Walk(volume.fs, volume.fs_type.startswith("NTFS"), cancel, volume.blocks)
     if walk.is_ntfs:
         # The root folder is never an entry of its own, but it can carry streams too.
         folder = volume.fs.open(path="/")
+        walk.blocks.add_file(folder)
         yield from _streams(_entry(folder, folder.info.meta, volume.prefix + b"/", "other"))
-    yield from _walk_dir(walk, root, volume.prefix, 0)
+    yield from _walk_dir(walk, root, volume.prefix, 0, orphans=False)
 
 
-def _walk_dir(walk: _Walk, directory: Any, path: bytes, depth: int) -> Iterator[FsEntry | str]:
+def _walk_dir(
+    walk: _Walk, directory: Any, path: bytes, depth: int, *, orphans: bool
+) -> Iterator[FsEntry | str]:
     if walk.cancel.cancelled:
         raise CancelledError("cancelled by the user")
-    subdirs: list[tuple[Any, bytes]] = []
+    subdirs: list[tuple[Callable[[], Any], bytes, bool]] = []
     for f in directory:
         name = bytes(f.info.name.name)
         if name in (b".", b".."):
@@ -254,42 +213,65 @@ def _walk_dir(walk: _Walk, directory: Any, path: bytes, depth: int) -> Iterator[
         if name.endswith(b"(Volume Label Entry)"):
             continue
         if walk.is_ntfs and ntfs.is_system_entry(name, int(f.info.name.meta_addr), depth):
+            if f.info.meta is not None:
+                walk.blocks.add_file(f)  # $MFT, $LogFile...: their clusters are taken
             continue
         child = path + b"/" + name
         meta = f.info.meta
+        name_deleted = bool(int(f.info.name.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC))
+        recovery: str | None = Recovery.ORPHAN if orphans else None
+        notes: tuple[str, ...] = ()
         if meta is None:
-            yield from _without_meta(walk, f, child, int(directory.info.addr))
-            continue
+            found = _recover_meta(walk, f, int(directory.info.addr), orphans)
+            if found is None:
+                if not (walk.is_ntfs and orphans and ntfs.never_named(walk.fs, _addr(f))):
+                    yield FsEntry(f, child, "nometa", 0, None, True, False, recovery=recovery)
+                continue
+            f, meta, recovery, notes = found
+            name_deleted = True
+        elif name_deleted and recovery is None:
+            recovery = Recovery.DELETED_ENTRY
         meta_type = int(meta.type)
         if meta_type in (int(pytsk3.TSK_FS_META_TYPE_DIR), int(pytsk3.TSK_FS_META_TYPE_VIRT_DIR)):
             addr = int(meta.addr)
-            if addr not in walk.seen:
-                walk.seen.add(addr)
-                subdirs.append((f, child))
-                if walk.is_ntfs:
-                    yield from _streams(_entry(f, meta, child, "other"))
+            if addr in walk.seen:
+                continue
+            walk.seen.add(addr)
+            folder = _entry(
+                f, meta, child, "folder", name_deleted=name_deleted, recovery=recovery, notes=notes
+            )
+            if not folder.deleted:
+                walk.blocks.add_file(f)
+            yield folder
+            if walk.is_ntfs:
+                yield from _streams(folder)
+            virtual = meta_type == int(pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
+            subdirs.append((partial(walk.fs.open_dir, inode=addr), child, orphans or virtual))
             continue
-        name_deleted = bool(int(f.info.name.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC))
         if meta_type == int(pytsk3.TSK_FS_META_TYPE_REG):
             kind = "file"
         elif meta_type == int(pytsk3.TSK_FS_META_TYPE_LNK):
             kind = "symlink"
         else:
             kind = "other"
-        entry = _entry(f, meta, child, kind, name_deleted=name_deleted)
+        entry = _entry(
+            f, meta, child, kind, name_deleted=name_deleted, recovery=recovery, notes=notes
+        )
+        if not entry.deleted:
+            walk.blocks.add_file(f)
         yield entry
         if walk.is_ntfs and kind == "file":
             yield from _streams(entry)
-    for f, child in subdirs:
+    for opener, child, in_orphans in subdirs:
         if depth >= MAX_DEPTH:
             yield f"{child.decode('utf-8', 'replace')}: deeper than {MAX_DEPTH} folders; not walked"
             continue
         try:
-            sub = f.as_directory()
+            sub = opener()
         except TSK_ERRORS as exc:
             yield f"{os.fsdecode(child)}: cannot list folder ({_tsk_message(exc)})"
             continue
-        yield from _walk_dir(walk, sub, child, depth + 1)
+        yield from _walk_dir(walk, sub, child, depth + 1, orphans=in_orphans)
 
 
 def _entry(
@@ -299,17 +281,19 @@ def _entry(
     kind: str,
     *,
     name_deleted: bool = False,
+    recovery: str | None = None,
     notes: tuple[str, ...] = (),
 ) -> FsEntry:
     meta_deleted = bool(int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_UNALLOC))
     link = meta.link
+    deleted = name_deleted or meta_deleted
     return FsEntry(
         f,
         path,
         kind,
         max(0, int(meta.size)),
         int(meta.addr),
-        name_deleted or meta_deleted,
+        deleted,
         name_deleted and not meta_deleted,
         mtime=_ts(meta.mtime, getattr(meta, "mtime_nano", 0)),
         atime=_ts(meta.atime, getattr(meta, "atime_nano", 0)),
@@ -317,23 +301,40 @@ def _entry(
         crtime=_ts(meta.crtime, getattr(meta, "crtime_nano", 0)),
         link=bytes(link) if link else None,
         notes=notes,
+        recovery=(recovery or Recovery.DELETED_ENTRY) if deleted else recovery,
     )
 
 
-def _without_meta(walk: _Walk, f: Any, path: bytes, dir_addr: int) -> Iterator[FsEntry]:
-    """A name TSK found without metadata: recovered on NTFS when the record proves it."""
+def _addr(f: Any) -> int:
+    return int(f.info.name.meta_addr)
+
+
+def _recover_meta(
+    walk: _Walk, f: Any, dir_addr: int, orphans: bool
+) -> tuple[Any, Any, str, tuple[str, ...]] | None:
+    """The metadata of a name TSK listed without it, when it can be shown to be this name's.
+
+    On NTFS the freed MFT record must prove it (`ntfs.recover_freed_record`). Elsewhere TSK
+    only left it unloaded (FAT's `$OrphanFiles`, names in a deleted folder): the metadata
+    entry the name points at opens, and `fls`/`icat` read the same entry.
+
+    Returns:
+        (the `pytsk3.File` opened by address, its metadata, the `Recovery`, notes), or None.
+    """
     if walk.is_ntfs:
-        orphan = path.rsplit(b"/", 2)[-2:-1] == [b"$OrphanFiles"]
-        freed = ntfs.recover_freed_record(walk.fs, f.info.name, dir_addr, orphan=orphan)
-        if freed is not None:
-            meta = freed.file.info.meta
-            entry = _entry(freed.file, meta, path, "file", name_deleted=True, notes=(freed.note,))
-            yield entry
-            yield from _streams(entry)
-            return
-        if orphan and ntfs.never_named(walk.fs, int(f.info.name.meta_addr)):
-            return
-    yield FsEntry(f, path, "nometa", 0, None, True, False)
+        freed = ntfs.recover_freed_record(walk.fs, f.info.name, dir_addr, orphan=orphans)
+        if freed is None:
+            return None
+        return freed.file, freed.file.info.meta, Recovery.FREED_RECORD, (freed.note,)
+    try:
+        opened = walk.fs.open_meta(inode=_addr(f))
+    except TSK_ERRORS:
+        return None
+    meta = opened.info.meta
+    if meta is None:
+        return None
+    recovery = Recovery.ORPHAN if orphans else Recovery.DELETED_ENTRY
+    return opened, meta, recovery, ()
 
 
 def _streams(host: FsEntry) -> Iterator[FsEntry]:

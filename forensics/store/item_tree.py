@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from forensics.store.database import Database
 
 _KIND_ORDER = (
-    "CASE kind WHEN 'hardware' THEN 0 WHEN 'component' THEN 1 WHEN 'disk_image' THEN 2 ELSE 3 END"
+    "CASE kind WHEN 'hardware' THEN 0 WHEN 'component' THEN 1 WHEN 'disk_image' THEN 2 "
+    "WHEN 'folder' THEN 3 ELSE 4 END"
 )
 
 
@@ -30,8 +31,9 @@ class ItemTreeReader:
         self, parent_id: str | None, limit: int, offset: int = 0, *, by_name: bool = True
     ) -> list[Item]:
         """Children of an item (top-level items for None): physical items first, then disk
-        images, then files, each by name; or, with `by_name=False`, in the order they were
-        added (read straight from the parent index: no sort, for levels of many thousands)."""
+        images, then folders, then files, each by name; or, with `by_name=False`, in the order
+        they were added (read straight from the parent index: no sort, for levels of many
+        thousands)."""
         where = "parent_id IS NULL" if parent_id is None else "parent_id = ?"
         params: list[object] = [] if parent_id is None else [parent_id]
         order = f"{_KIND_ORDER}, name COLLATE NOCASE, rowid" if by_name else "rowid"

@@ -144,13 +144,58 @@ class ItemRepository:
         fs_path_raw: bytes | None,
         parent_id: str | None,
     ) -> Item | None:
-        """An item already holding this content from this very source, if any."""
-        row = self._db.conn.execute(
+        """An item already holding this content from this very source, if any.
+
+        "The same place" is the same parent once folder items are looked through: a host file
+        ingested inside its folder and later on its own under the same exhibit is one file.
+        """
+        rows = self._db.conn.execute(
             "SELECT * FROM items WHERE sha256 = ? AND source_path_raw IS ? "
-            "AND fs_path_raw IS ? AND parent_id IS ? LIMIT 1",
-            (sha256, source_path_raw, fs_path_raw, parent_id),
+            "AND fs_path_raw IS ? ORDER BY rowid",
+            (sha256, source_path_raw, fs_path_raw),
+        ).fetchall()
+        if not rows:
+            return None
+        wanted = self._above_folders(parent_id)
+        for row in rows:
+            if row["parent_id"] == parent_id or self._above_folders(row["parent_id"]) == wanted:
+                return row_to_item(row)
+        return None
+
+    def _above_folders(self, item_id: str | None) -> str | None:
+        """The nearest item at or above `item_id` that is not a folder (None: top level)."""
+        seen: set[str] = set()
+        while item_id is not None and item_id not in seen:
+            seen.add(item_id)
+            row = self._db.conn.execute(
+                "SELECT kind, parent_id FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+            if row is None or row["kind"] != "folder":
+                return item_id
+            item_id = row["parent_id"]
+        return item_id
+
+    def find_folder(
+        self, parent_id: str | None, source_path_raw: bytes | None, fs_path_raw: bytes | None
+    ) -> Item | None:
+        """The folder item already standing for this folder of this source, if any."""
+        row = self._db.conn.execute(
+            "SELECT * FROM items WHERE kind = 'folder' AND parent_id IS ? "
+            "AND source_path_raw IS ? AND fs_path_raw IS ? ORDER BY rowid LIMIT 1",
+            (parent_id, source_path_raw, fs_path_raw),
         ).fetchone()
         return None if row is None else row_to_item(row)
+
+    def descendants(self, item_id: str) -> list[Item]:
+        """Every item below an item (children, their children...), in insertion order."""
+        rows = self._db.query(
+            "WITH RECURSIVE below(id) AS ("
+            " SELECT id FROM items WHERE parent_id = ?"
+            " UNION SELECT items.id FROM items JOIN below ON items.parent_id = below.id)"
+            " SELECT items.* FROM items JOIN below ON items.id = below.id ORDER BY items.rowid",
+            [item_id],
+        )
+        return [row_to_item(r) for r in rows]
 
     def _where(
         self,

@@ -166,7 +166,10 @@ def test_ingest_hashes_type_and_json_shape(
 
     code, listing = run_json(capsys, "items", root)
     assert code == 0
-    assert listing["count"] == 3
+    assert listing["count"] == 4  # the three files and the folder they were found in
+    folder = next(i for i in listing["items"] if i["kind"] == "folder")
+    assert folder["source_path"] == str(source)
+    assert {i["parent_id"] for i in items.values()} == {folder["id"]}
     assert all(i.keys() >= ITEM_KEYS for i in listing["items"])
     code, shown = run_json(capsys, "show", root, items["clip"]["id"])
     assert code == 0

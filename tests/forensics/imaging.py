@@ -19,7 +19,10 @@ def need(*tools: str) -> None:
     """Skip (fail under CI, where the Makefile installs them) when a tool is missing."""
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
-        packages = "dosfstools mtools e2fsprogs ewf-tools gdisk ntfs-3g poppler-utils"
+        packages = (
+            "dosfstools mtools e2fsprogs ewf-tools gdisk ntfs-3g poppler-utils exfatprogs "
+            "exfat-fuse sleuthkit"
+        )
         message = f"needs {', '.join(missing)} (apt-get install {packages})"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)

@@ -40,14 +40,24 @@ GONE = {"gone.bin": _random(100_000, 2)}
 
 
 def _children(case: Case, image: Item) -> dict[str, Item]:
-    return {c.fs_path or "": c for c in case.items.children(image.id)}
+    """The files (not folders) inside the image, by path."""
+    below = case.items.descendants(image.id)
+    return {c.fs_path or "": c for c in below if c.kind != "folder"}
+
+
+def _folders(case: Case, image: Item) -> dict[str, Item]:
+    return {c.fs_path or "": c for c in case.items.descendants(image.id) if c.kind == "folder"}
 
 
 def _check_children(case: Case, image: Item, files: dict[str, bytes], prefix: str = "") -> None:
     children = _children(case, image)
+    folders = _folders(case, image)
     for inner, data in files.items():
         child = children[prefix + inner]
-        assert child.parent_id == image.id
+        # Under the item of its folder (the partition's on a partitioned disk), else the image.
+        folder = folders.get((prefix + inner).rsplit("/", 1)[0])
+        assert child.parent_id == (folder.id if folder else image.id)
+        assert folder is None or folder.parent_id in (image.id, *(f.id for f in folders.values()))
         assert child.sha256 == hashlib.sha256(data).hexdigest()
         assert child.md5 == hashlib.md5(data).hexdigest()
         assert child.size == len(data)
@@ -84,6 +94,11 @@ def test_fat_image_files_and_deleted_file(
     assert any("deleted file" in w for w in deleted[0].warnings)
     # The virtual $MBR/$FAT files and the volume label are not items.
     assert not [p for p in children if p.startswith("/$") or "Volume Label" in p]
+    # The folders are items of their own, each under its parent folder.
+    folders = _folders(case, image)
+    assert set(folders) == {"/DCIM", "/DCIM/100MEDIA"}  # no orphans: no $OrphanFiles
+    assert folders["/DCIM/100MEDIA"].parent_id == folders["/DCIM"].id
+    assert folders["/DCIM"].parent_id == image.id
     assert verify_case(case).ok
 
 
@@ -118,6 +133,7 @@ def test_partitioned_disk_prefixes_paths(
     assert image is not None
     children = _children(case, image)
     prefixes = {p.split("/")[1] for p in children}
+    assert _folders(case, image)["/" + next(iter(prefixes))].parent_id == image.id
     assert len(prefixes) == 1
     prefix = "/" + prefixes.pop()
     assert prefix.startswith("/p")
@@ -144,7 +160,7 @@ def test_e01_segment_set(case: Case, tmp_path: Path, card_files: dict[str, bytes
     assert first.name == "card.E01"
     assert all(s.attributes.get("ewf_first_segment") == first.id for s in stored[1:])
     _check_children(case, first, card_files)
-    deleted = [c for c in case.items.children(first.id) if c.fs_deleted]
+    deleted = [c for c in _children(case, first).values() if c.fs_deleted]
     assert [d.sha256 for d in deleted] == [hashlib.sha256(GONE["gone.bin"]).hexdigest()]
     assert verify_case(case).ok
 
@@ -209,8 +225,9 @@ def test_interrupted_expansion_resumes(
 
     assert not again.cancelled
     assert again.outcomes[0].status == "duplicate"
-    children = case.items.children(image.id)
+    children = _children(case, image)
     assert len(children) == len(card_files) + len(GONE)  # each file once
+    assert len(_folders(case, image)) == 2  # each folder once
     _check_children(case, image, card_files)
     assert verify_case(case).ok
     # A third run finds the expansion complete and does not walk the image again.

@@ -45,7 +45,8 @@ def _ext_with_deleted_file(dest: Path) -> Path:
 
 
 def _by_path(case: Case, image: Item) -> dict[str, Item]:
-    return {c.fs_path or "": c for c in case.items.children(image.id)}
+    """The files (not folders) inside the image, by path."""
+    return {c.fs_path or "": c for c in case.items.descendants(image.id) if c.kind != "folder"}
 
 
 def test_gpt_disk_expands_every_partition(case: Case, tmp_path: Path) -> None:
@@ -95,6 +96,11 @@ def test_gpt_disk_expands_every_partition(case: Case, tmp_path: Path) -> None:
     assert any("deleted file" in w for w in ext_deleted[0].warnings)
     # Nothing else: no partition-table entries, no virtual files, no lost+found noise.
     assert len(children) == len(FAT_FILES) + len(FAT_GONE) + len(EXT_FILES) + 1
+    # Each partition is a folder of the image, holding its files' folders.
+    parts = case.items.children(image.id)
+    assert {p.kind for p in parts} == {"folder"}
+    assert sorted(p.attributes["partition"]["number"] for p in parts) == [1, 2]
+    assert all(case.items.get(c.parent_id or "").kind == "folder" for c in children.values())
 
     expanded = [
         e for e in case.custody.entries(item_id=image.id) if e.action == Action.DISK_IMAGE_EXPANDED

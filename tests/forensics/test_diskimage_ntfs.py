@@ -51,7 +51,9 @@ def ntfs_image(tmp_path: Path, ntfs_files: dict[str, bytes]) -> Path:
 
 
 def _by_path(case: Case, parent: Item) -> dict[str, Item]:
-    return {c.fs_path or "": c for c in case.items.children(parent.id)}
+    """The files and streams (not folders) below an item, by path."""
+    below = case.items.descendants(parent.id)
+    return {c.fs_path or "": c for c in below if c.kind != "folder"}
 
 
 def _sha(data: bytes) -> str:
@@ -106,14 +108,16 @@ def test_ntfs_files_streams_and_deleted_file(
         assert case.evidence.path_of(stream.sha256).read_bytes() == data
         logged = case.custody.entries(item_id=stream.id)
         assert [e.action for e in logged] == [Action.INGESTED]
-    # A folder is not an item, so a folder's stream hangs under the image; the root's too.
+    # A folder's stream hangs under the folder's item; the root folder's under the image.
     stash = children["/DCIM:stash"]
-    assert (stash.sha256, stash.parent_id) == (_sha(STASH), image.id)
+    dcim = case.items.get(stash.parent_id or "")
+    assert (stash.sha256, dcim.kind, dcim.fs_path) == (_sha(STASH), "folder", "/DCIM")
     on_root = children["/:root"]
     assert (on_root.name, on_root.sha256) == (":root", _sha(STREAMS["/"]["root"]))
+    assert on_root.parent_id == image.id
 
     # Nothing else: no $MFT/$LogFile/$Extend, no empty reserved records from $OrphanFiles.
-    assert set(children) == {*ntfs_files, "/gone.bin", "/DCIM:stash", "/:root"}
+    assert set(children) == {*ntfs_files, *streams, "/gone.bin", "/DCIM:stash", "/:root"}
     expanded = [
         e for e in case.custody.entries(item_id=image.id) if e.action == Action.DISK_IMAGE_EXPANDED
     ]
@@ -144,5 +148,5 @@ def test_interrupted_ntfs_expansion_keeps_streams_once(
     assert statuses["/notes.txt:hidden"] == "duplicate"
     assert statuses["/DCIM/100MEDIA/big.bin"] == "ingested"
     assert len(case.items.children(notes.id)) == 2  # each stream once
-    assert len(case.items.children(image.id)) == len(ntfs_files) + 3
+    assert len(_by_path(case, image)) == len(ntfs_files) + 3 + 2  # and the two streams
     assert verify_case(case).ok

@@ -46,10 +46,11 @@ def test_streams_show_under_their_file(
     assert found.isValid()
     assert found.data() == "x.jpg:hidden"
     assert found.parent().data() == "x.jpg"
-    assert found.parent().parent().data() == "card.img"
-    top = found.parent().parent()
+    assert found.parent().parent().data() == "DCIM"  # the image's folders are nodes
+    top = found.parent().parent().parent()
+    assert top.data() == "card.img"
     shown = {model.index(r, 0, top).data() for r in range(model.rowCount(top))}
-    assert shown == {"x.jpg", "gone.bin (deleted)"}
+    assert shown == {"DCIM", "gone.bin (deleted)"}
     assert model.index(0, 0, found.parent()).data(ITEM_ID_ROLE) == stream.id
     qtmodeltester.check(model)
     assert runner.shutdown()
