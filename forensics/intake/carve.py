@@ -42,7 +42,8 @@ from forensics.intake.photorec import (
 )
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
-from forensics.intake.tskwalk import PARTITIONED, Media, RawMedia, TskImage, Volume, open_volumes
+from forensics.intake.tskimage import Media, RawMedia, TskImage
+from forensics.intake.tskwalk import PARTITIONED, Volume, open_volumes
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import ContentState, Item, ItemKind, Recovery
 from forensics.store.custody import Action
