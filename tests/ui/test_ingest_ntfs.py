@@ -50,7 +50,7 @@ def test_streams_show_under_their_file(
     top = found.parent().parent().parent()
     assert top.data() == "card.img"
     shown = {model.index(r, 0, top).data() for r in range(model.rowCount(top))}
-    assert shown == {"DCIM", "gone.bin (deleted)"}
+    assert shown == {"DCIM", "gone.bin (recovered)"}
     assert model.index(0, 0, found.parent()).data(ITEM_ID_ROLE) == stream.id
     qtmodeltester.check(model)
     assert runner.shutdown()
