@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import exifread
 import PIL
+from PIL import UnidentifiedImageError
 
 from forensics.media.container import read_container
 from forensics.media.dji_srt import parse_srt
@@ -185,7 +186,7 @@ class ImageExtractor:
     """Pixel integrity (full decode and `verify()`), dimensions, bombs refused."""
 
     name = "image"
-    version = f"2 (Pillow {PIL.__version__}, {plugin_versions()}, raw_tiff 1)"
+    version = f"3 (Pillow {PIL.__version__}, {plugin_versions()}, raw_tiff 1)"  # 3: problem kinds
 
     def applies(self, mime: str, name: str) -> bool:
         return mime in _IMAGES
@@ -214,7 +215,11 @@ class ThumbnailExtractor:
         try:
             thumb = make_thumbnail(_read(source))
         except Exception as exc:  # decoders raise OSError, ValueError, DecompressionBomb...
-            reason = "the image cannot be identified" if "cannot identify" in str(exc) else str(exc)
+            reason = (
+                "the image cannot be identified"
+                if isinstance(exc, UnidentifiedImageError)
+                else str(exc)
+            )
             return Output(
                 "warnings", warnings=(f"no thumbnail: {reason}",), decoders=decoder_stamp(None)
             )

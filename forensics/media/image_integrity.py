@@ -17,15 +17,43 @@ import dataclasses
 import io
 import warnings
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from forensics.media.cut_short import is_cut_short
 from forensics.media.image_decoders import decoder_name, missing_decoders, prepare
 from forensics.media.raw_tiff import RawLayout, read_raw_layout
 
 NO_PILLOW_DECODER = missing_decoders()
 """Formats whose Pillow plug-in is not installed: "unsupported", which is not "damaged"."""
+
+
+class ImageProblem(StrEnum):
+    """The kind of a problem the check found, decided by us, never from a decoder's wording.
+
+    The sentences in `ImageIntegrity.problems` quote the decoder for the examiner; these
+    values are what scripts, tests and the GUI rely on, and they do not change when Pillow or
+    a plug-in rewords an error.
+    """
+
+    TRUNCATED = "truncated"
+    """The file ends before its own structure does (`cut_short`)."""
+    CORRUPT = "corrupt"
+    """A structure or checksum check failed (Pillow's `verify()`)."""
+    BAD_HEADER = "bad_header"
+    """The format's signature, but a header that does not decode."""
+    UNDECODABLE = "undecodable"
+    """The pixel data does not decode, though the file is whole."""
+    DECOMPRESSION_BOMB = "decompression_bomb"
+    """More pixels than the limit: refused before any were decoded."""
+    NO_DECODER = "no_decoder"
+    """No decoder for the format is installed: the pixels were not checked."""
+    NOT_AN_IMAGE = "not_an_image"
+    """Not a format any decoder recognises."""
+    RAW_NOT_DEVELOPED = "raw_not_developed"
+    """A camera raw: its sensor data needs a raw developer, which the workbench lacks."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +68,8 @@ class ImageIntegrity:
     mode: str | None = None
     frames: int | None = None
     problems: tuple[str, ...] = ()
+    kinds: tuple[ImageProblem, ...] = ()
+    """The kind of each problem, in the order of `problems`."""
     notes: tuple[str, ...] = ()
     """Library warnings that are not damage by themselves (e.g. Pillow on odd EXIF)."""
     decoder: str | None = None
@@ -69,6 +99,7 @@ class ImageIntegrity:
         }
         integrity = {
             "status": self.status,
+            "kinds": [k.value for k in self.kinds],
             "pixels": "; ".join(self.problems)
             if self.problems
             else ("decoded completely, verify() passed" if self.status == "ok" else None),
@@ -107,30 +138,34 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
     try:
         image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return ImageIntegrity("refused", problems=(f"decompression bomb refused: {exc}",))
+        return ImageIntegrity(
+            "refused",
+            problems=(f"decompression bomb refused: {exc}",),
+            kinds=(ImageProblem.DECOMPRESSION_BOMB,),
+        )
     except UnidentifiedImageError:
         if mime in NO_PILLOW_DECODER:
             return ImageIntegrity(
-                "unsupported", problems=(f"Pillow has no decoder for {mime}; pixels not checked",)
+                "unsupported",
+                problems=(f"Pillow has no decoder for {mime}; pixels not checked",),
+                kinds=(ImageProblem.NO_DECODER,),
             )
         if mime is not None and mime.startswith("image/"):
-            kind = mime.removeprefix("image/").upper()
-            return ImageIntegrity(
-                "damaged",
-                problems=(
-                    f"corrupt {kind}: it has a {kind} signature but its header does not decode",
-                ),
-            )
+            return _unopened(data, mime, "its header does not decode")
         return ImageIntegrity(
             "unreadable",
             problems=("not a decodable image (the header is damaged or the format is unknown)",),
+            kinds=(ImageProblem.NOT_AN_IMAGE,),
         )
     except Exception as exc:  # plug-ins raise RuntimeError too (pillow-jxl on a cut file)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if mime is not None and mime.startswith("image/"):
-            kind = mime.removeprefix("image/").upper()
-            return ImageIntegrity("damaged", problems=(f"corrupt {kind}: {reason}",))
-        return ImageIntegrity("unreadable", problems=(f"cannot open the image: {reason}",))
+            return _unopened(data, mime, reason)
+        return ImageIntegrity(
+            "unreadable",
+            problems=(f"cannot open the image: {reason}",),
+            kinds=(ImageProblem.NOT_AN_IMAGE,),
+        )
     fmt, (width, height), mode = image.format, image.size, image.mode
     decoder = decoder_name(fmt)
     turned = image.info.get("original_orientation") if fmt == "HEIF" else None
@@ -141,10 +176,12 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
     )
     frames = int(getattr(image, "n_frames", 1) or 1)
     problems: list[str] = []
+    kinds: list[ImageProblem] = []
     try:
         image.verify()
     except Exception as exc:  # Pillow raises SyntaxError, OSError, struct.error...
         problems.append(f"verify() failed: {exc}")
+        kinds.append(ImageProblem.CORRUPT)
     finally:
         image.close()
     try:
@@ -159,14 +196,16 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
             mode,
             frames,
             (f"decompression bomb refused: {exc}",),
+            (ImageProblem.DECOMPRESSION_BOMB,),
             decoder=decoder,
         )
     except Exception as exc:  # decoders raise OSError, ValueError, SyntaxError...
-        text = str(exc)
-        if "truncated" in text:
-            problems.append(f"pixel data truncated ({text})")
+        if is_cut_short(data):
+            problems.append(f"pixel data truncated: the file ends early ({exc})")
+            kinds.append(ImageProblem.TRUNCATED)
         else:
-            problems.append(f"the pixels do not decode: {text}")
+            problems.append(f"the pixels do not decode: {exc}")
+            kinds.append(ImageProblem.UNDECODABLE)
     status = "damaged" if problems else "ok"
     return ImageIntegrity(
         status,
@@ -176,8 +215,23 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
         mode,
         frames,
         tuple(problems),
+        tuple(kinds),
         decoder=decoder,
         orientation=orientation,
+    )
+
+
+def _unopened(data: bytes, mime: str, reason: str) -> ImageIntegrity:
+    """An image whose header did not decode: cut short, or damaged where it stands."""
+    kind = mime.removeprefix("image/").upper()
+    if is_cut_short(data):
+        return ImageIntegrity(
+            "damaged",
+            problems=(f"truncated {kind}: the file ends early ({reason})",),
+            kinds=(ImageProblem.TRUNCATED,),
+        )
+    return ImageIntegrity(
+        "damaged", problems=(f"corrupt {kind}: {reason}",), kinds=(ImageProblem.BAD_HEADER,)
     )
 
 
@@ -189,14 +243,17 @@ def _check_raw(data: bytes, layout: RawLayout) -> ImageIntegrity:
     problems = [
         f"pixels not decoded: {what} needs a raw developer, which the workbench does not have"
     ]
+    kinds = [ImageProblem.RAW_NOT_DEVELOPED]
     if layout.problems:
         problems.append("the file looks cut short: " + "; ".join(layout.problems[:3]))
+        kinds.append(ImageProblem.TRUNCATED)
     return ImageIntegrity(
         "damaged" if layout.problems else "unsupported",
         "TIFF (camera raw)",
         layout.width,
         layout.height,
         problems=tuple(problems),
+        kinds=tuple(kinds),
         raw=f"{layout.kind}, {layout.encoding}" if layout.encoding else layout.kind,
         size_from=layout.size_from,
         preview=_preview(data, layout),

@@ -45,6 +45,7 @@ FIELD_LABELS: dict[str, str] = {
     "original": "Taken (DateTimeOriginal)",
     "offset": "UTC offset",
     "zone": "Time zone",
+    "kinds": "Kind of problem",
     "iso": "Taken, ISO 8601",
     "digitized": "Digitized",
     "modified": "Modified",
@@ -153,7 +154,8 @@ def group_facts(records: Iterable[MetadataRecord]) -> tuple[MetadataGroup, ...]:
                 fields = tuple(
                     MetadataField(label_for(str(k)), _shown(f"{key}.{k}", v), f"{key}.{k}", v)
                     for k, v in values.items()
-                    if v is not None or f"{key}.{k}" in UNKNOWN_SHOWN
+                    # An empty list ("no problems") says nothing a reader needs to see.
+                    if (v is not None and v != []) or f"{key}.{k}" in UNKNOWN_SHOWN
                 )
             if not fields:
                 continue

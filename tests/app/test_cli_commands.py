@@ -69,6 +69,7 @@ def test_an_unknown_command_is_a_usage_error_listing_the_commands(
 ) -> None:
     assert main(["no-such-command"]) == 2
     err = capsys.readouterr().err
-    assert "invalid choice" in err
+    assert err.startswith("error: pwb: ")  # ours; the rest of the sentence is argparse's
+    assert "no-such-command" in err
     assert "annotations" in err
     assert "gui" in err

@@ -32,13 +32,22 @@ def _clip(path: Path, frames: int = 96, fps: int = 12) -> Path:
 
 
 @pytest.fixture(scope="module")
-def case_with_media(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> dict[str, str]:
-    """A case holding the 8 s clip and a photo with no time zone: {name: item id}."""
+def case_with_media(
+    tmp_path_factory: pytest.TempPathFactory, corpus: Path, bad_files: Path
+) -> dict[str, str]:
+    """A case holding the 8 s clip, a photo with no time zone and a truncated JPEG:
+    {name: item id}."""
     root = tmp_path_factory.mktemp("typed")
     clip = _clip(root / "clip.mp4")
     case = root / "case"
     pwb_json("init", case, "--title", "typed", "--examiner", "E")
-    doc = pwb_json("ingest", case, clip, corpus / "exif-samples/jpg/Canon_40D.jpg")
+    doc = pwb_json(
+        "ingest",
+        case,
+        clip,
+        corpus / "exif-samples/jpg/Canon_40D.jpg",
+        bad_files / "truncated_30pct.jpg",
+    )
     ids = {o["item"]["name"]: o["item"]["id"] for o in doc["outcomes"]}
     return {"case": str(case), **ids}
 
@@ -79,6 +88,20 @@ def test_an_unknown_time_zone_is_null_in_json_and_said_in_text(
     assert capture["iso"] == "2008-05-30T15:56:01"  # local time as written, no offset known
     text = pwb("meta", case, photo).stdout
     assert "  Time zone: unknown\n" in text
+
+
+def test_a_damaged_image_says_which_kind_of_problem(case_with_media: dict[str, str]) -> None:
+    """Status and kind are ours to keep stable; the sentence quotes the decoder."""
+    doc = pwb_json("meta", case_with_media["case"], case_with_media["truncated_30pct.jpg"])
+    assert doc["facts"]["integrity"]["status"] == "damaged"
+    assert doc["facts"]["integrity"]["kinds"] == ["truncated"]
+    assert display_strings(doc) == []
+    ok = pwb_json("meta", case_with_media["case"], case_with_media["Canon_40D.jpg"])
+    assert ok["facts"]["integrity"] == {
+        "status": "ok",
+        "kinds": [],
+        "pixels": "decoded completely, verify() passed",
+    }
 
 
 def test_the_type_check_catches_display_strings() -> None:

@@ -20,7 +20,7 @@ from PIL import Image
 
 from forensics.errors import UnsupportedMediaError
 from forensics.media.image_decoders import HEIF, JXL, plugin_for, prepare, to_eight_bit
-from forensics.media.image_integrity import check_image
+from forensics.media.image_integrity import ImageProblem, check_image
 from forensics.media.still_reader import read_still
 from forensics.media.thumbnails import THUMB_SIZE, make_thumbnail
 
@@ -59,6 +59,7 @@ def test_plugin_formats_decode_completely_at_the_size_exif_states(
 ) -> None:
     result = check_image((corpus / "exif-samples" / rel).read_bytes(), _mime(rel))
     assert result.status == "ok", result.problems
+    assert result.kinds == ()
     assert result.facts()["integrity"]["pixels"] == "decoded completely, verify() passed"
     assert result.decoder, "the plug-in that made the pixels is named"
     tags = exif_dump.get(rel, {})
@@ -84,9 +85,11 @@ def test_cut_heic_avif_and_jxl_are_damaged_not_a_crash(corpus: Path) -> None:
         data = (corpus / "exif-samples" / rel).read_bytes()
         result = check_image(data[: len(data) // 2], _mime(rel))
         # Our outcome, not the decoder's wording: which stage fails (open or load) and how the
-        # plugin words it changes between pillow-heif releases.
+        # plugin words it changes between pillow-heif releases; the kind is ours.
         assert result.status == "damaged", (rel, result)
-        assert result.problems, rel
+        assert result.kinds == (ImageProblem.TRUNCATED,), (rel, result)
+        assert result.facts()["integrity"]["kinds"] == ["truncated"]
+        assert len(result.problems) == 1, "each kind comes with its sentence for the examiner"
 
 
 @pytest.mark.parametrize("rel", ["heic/spring_1440x960.heic", "avif/mountains.avif"])
@@ -146,6 +149,7 @@ def test_dng_says_its_pixels_are_not_decoded_and_checks_the_preview(corpus: Path
     tags = _sub_ifd_tags(corpus, DNG)
     result = check_image((corpus / "exif-samples" / DNG).read_bytes(), "image/tiff")
     assert result.status == "unsupported"
+    assert result.kinds == (ImageProblem.RAW_NOT_DEVELOPED,)
     assert result.problems[0].startswith("pixels not decoded: DNG 1.7")
     assert "JPEG XL" in result.problems[0]  # compression 52546 in SubIFD0
     size = (int(tags["EXIF SubIFD0 ImageWidth"]), int(tags["EXIF SubIFD0 ImageLength"]))
@@ -169,6 +173,7 @@ def test_cut_arw_is_named_raw_with_the_missing_preview(
         int(tags["EXIF ExifImageWidth"]),
         int(tags["EXIF ExifImageLength"]),
     )
+    assert result.kinds == (ImageProblem.RAW_NOT_DEVELOPED, ImageProblem.TRUNCATED)
     cut = result.problems[1]
     assert cut.startswith("the file looks cut short")
     assert f"offset {tags['Image JPEGInterchangeFormat']}" in cut
@@ -190,7 +195,7 @@ def test_plugins_load_only_when_such_a_file_is_opened(corpus: Path) -> None:
         f"""
         import json, sys
         from pathlib import Path
-        from forensics.media.image_integrity import check_image
+        from forensics.media.image_integrity import ImageProblem, check_image
         from forensics.media.still_reader import read_still
         from forensics.media.thumbnails import make_thumbnail
         loaded = lambda: sorted(m for m in ("pillow_heif", "pillow_jxl") if m in sys.modules)
