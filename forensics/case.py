@@ -10,6 +10,8 @@ import fcntl
 import getpass
 import logging
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
     from forensics.store.database import Database
 
 log = logging.getLogger(__name__)
+
+_OUTSIDE_PART = re.compile(r"\.[0-9a-f]{32}\.pwbcase\.part")
+"""The name of a pack's archive in progress (see `forensics.exchange.pack`)."""
 
 CASE_DB = "case.db"
 LOCK_FILE = ".lock"
@@ -319,8 +324,13 @@ class Case:
 
     # recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
+        """Clean up after a process that was killed: partial copies, blobs renamed into place
+        but never committed, the working folders of merges, carvings and packs in `tmp/`, and
+        a pack's archive in progress outside the case. One custody entry says what went."""
         parts, markers = self.evidence.leftovers()
-        if not parts and not markers:
+        folders = self.evidence.leftover_folders()
+        outside = self.evidence.outside_leftovers()
+        if not parts and not markers and not folders and not outside:
             return
         removed: list[str] = []
         for sha in markers:
@@ -332,6 +342,15 @@ class Case:
                 removed.append(sha)
         for part in parts:
             self.evidence.discard(part)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        outside_removed: list[str] = []
+        for marker, target in outside:
+            # Only a file of the exact shape the workbench writes is ever removed.
+            if _OUTSIDE_PART.fullmatch(target.name) and target.is_file():
+                target.unlink(missing_ok=True)
+                outside_removed.append(str(target))
+            marker.unlink(missing_ok=True)
         with self.transaction():
             self.custody.append(
                 Action.RECOVERED,
@@ -339,14 +358,19 @@ class Case:
                 details={
                     "partial_copies_removed": len(parts),
                     "unreferenced_blobs_removed": removed,
+                    "temporary_folders_removed": [f.name for f in folders],
+                    "outside_temporary_files_removed": outside_removed,
                 },
-                reason="an earlier process stopped in the middle of an ingest",
+                reason="an earlier process stopped before it finished (ingest, pack, merge...)",
             )
         for sha in markers:
             self.evidence.clear_marker(sha)
         log.warning(
-            "%s: recovered from an interrupted ingest (%d partial copies, %d blobs)",
+            "%s: recovered from an interrupted process (%d partial copies, %d blobs, "
+            "%d working folders, %d outside files)",
             self.root,
             len(parts),
             len(removed),
+            len(folders),
+            len(outside_removed),
         )

@@ -120,8 +120,11 @@ def pack_case(
     actor = case.actor(actor)
     chosen = sorted({case.items.get(i).id for i in items}) if items else None
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".pwbpack-", dir=out.parent))
+    # The working folder sits in the case's tmp/ and the archive in progress is marked there,
+    # so a pack that is killed leaves nothing the next open of the case does not remove.
+    work = Path(tempfile.mkdtemp(prefix="pack-", dir=case.evidence.tmp_dir))
     part = out.parent / f".{uuid.uuid4().hex}.pwbcase.part"
+    marker = case.evidence.mark_outside(part)
     try:
         snap = work / fmt.RECORDS
         sx.snapshot(case.db, snap)
@@ -148,6 +151,7 @@ def pack_case(
     finally:
         shutil.rmtree(work, ignore_errors=True)
         part.unlink(missing_ok=True)
+        marker.unlink(missing_ok=True)
     manifest = fmt.Manifest(**{**manifest.__dict__, "members": members})
     with case.transaction():
         entry = case.custody.append(

@@ -20,10 +20,13 @@ renames.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +43,8 @@ from forensics.store import exchange as sx
 from forensics.store.custody import Action
 from forensics.store.db import check_not_newer, connect
 from forensics.verify import VerifyReport, _check_chain, _check_records
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -228,7 +233,10 @@ def unpack_archive(
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ValidationError(f"{dest}: already exists and is not an empty folder")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale_unpacks(dest.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.unpack-", dir=dest.parent))
+    # Held for the whole unpack: a later sweep tells a running unpack from a killed one.
+    lock = _lock(tmp)
     try:
         received = receive(archive, tmp, limits=limits, progress=progress, cancel=cancel)
         with Case.open(tmp) as case, case.transaction():
@@ -244,8 +252,69 @@ def unpack_archive(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        _unlock(tmp, lock)
     return UnpackResult(
         dest,
         Received(dest, received.manifest, received.manifest_sha256, received.signature),
         entry.seq,
     )
+
+
+_STALE_AFTER = 600.0
+"""Seconds after which an unlocked unpack folder (its lock never made) counts as left over."""
+
+
+def _lock_path(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".lock")
+
+
+def _lock(folder: Path) -> int:
+    fd = os.open(_lock_path(folder), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _unlock(folder: Path, fd: int) -> None:
+    _lock_path(folder).unlink(missing_ok=True)
+    os.close(fd)
+
+
+def sweep_stale_unpacks(parent: Path) -> list[Path]:
+    """Remove the working folders that killed unpacks left in `parent` (`.<dest>.unpack-*`).
+
+    A folder whose lock an unpack still holds is running and kept; one whose lock is free is
+    left over and removed with its lock file.
+
+    Returns:
+        The folders removed.
+    """
+    removed: list[Path] = []
+    for folder in sorted(parent.glob(".*.unpack-*")):
+        if folder.name.endswith(".lock") or folder.is_symlink() or not folder.is_dir():
+            continue
+        lock = _lock_path(folder)
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:
+            try:
+                age = time.time() - folder.stat().st_mtime
+            except OSError:
+                continue
+            if age > _STALE_AFTER:  # made, never locked: an unpack killed at its very start
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # an unpack is running there
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            removed.append(folder)
+            log.warning("removed %s, left by an unpack that was stopped", folder)
+        finally:
+            os.close(fd)
+    return removed

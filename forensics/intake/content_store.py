@@ -109,8 +109,15 @@ def store_copy(
                 details={"source_path": label, "sha256": blob.sha256},
                 reason=options.reason,
             )
+        # A re-run after an interrupted ingest finishes what the first run left undone (an
+        # item stored but killed before its metadata was extracted): the steps skip what is
+        # already recorded.
+        finished = run_post_ingest(case, duplicate, options, cancel, label)
         return IngestOutcome(
-            label, "duplicate", duplicate, warnings=(f"already in the case as item {duplicate.id}",)
+            label,
+            "duplicate",
+            duplicate,
+            warnings=(f"already in the case as item {duplicate.id}", *finished),
         )
     item_kind = kind or (ItemKind.DISK_IMAGE if is_disk_image(mime) else ItemKind.FILE)
     item = Item(
@@ -156,6 +163,21 @@ def store_copy(
         )
     finally:
         case.evidence.clear_marker(blob.sha256)
+    extra = run_post_ingest(case, item, options, cancel, label)
+    return IngestOutcome(label, "ingested", item, warnings=tuple(warnings + extra))
+
+
+def run_post_ingest(
+    case: Case, item: Item, options: IngestOptions, cancel: CancelToken | None, label: str
+) -> list[str]:
+    """Run the post-ingest steps on an item; a step failing is a warning, never a lost item.
+
+    The steps are idempotent (they skip what an earlier run recorded), so running them on an
+    item found again completes an ingest that was killed between storing it and its steps.
+
+    Returns:
+        The steps' warnings.
+    """
     extra: list[str] = []
     for step in options.post_ingest:
         try:
@@ -165,4 +187,4 @@ def store_copy(
         except Exception as exc:  # one extractor failing must not lose the ingested item
             log.exception("post-ingest step failed on %s", label)
             extra.append(f"post-ingest step failed: {exc}")
-    return IngestOutcome(label, "ingested", item, warnings=tuple(warnings + extra))
+    return extra

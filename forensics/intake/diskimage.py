@@ -24,7 +24,7 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.errors import EvidenceError
-from forensics.intake.content_store import store_content
+from forensics.intake.content_store import run_post_ingest, store_content
 from forensics.intake.ewf import EWF_MIME, EwfMedia, segment_number
 from forensics.intake.folders import ensure_folder
 from forensics.intake.image_records import entry_source, record_symlink
@@ -162,12 +162,13 @@ def _expand(
         if prior is not None:
             stored[entry.path_raw] = prior.id
             if entry.kind != "folder":
+                finished = run_post_ingest(case, prior, options, cancel, label)
                 outcomes.append(
                     IngestOutcome(
                         label,
                         "duplicate",
                         prior,
-                        warnings=(f"already in the case as item {prior.id}",),
+                        warnings=(f"already in the case as item {prior.id}", *finished),
                     )
                 )
                 done += entry.size

@@ -162,7 +162,19 @@ class PostIngestExtraction:
         self._finalizer = weakref.finalize(self, self._runner.close)
 
     def __call__(self, case: Case, item: Item, cancel: CancelToken) -> Sequence[str]:
-        result = extract_metadata(case, item.id, cancel=cancel, runner=self._runner)
+        """Extract the item with every applicable extractor that has no record for it yet,
+        so a re-run after an interrupted ingest completes it and never extracts twice."""
+        if item.kind != ItemKind.FILE or not item.sha256 or item.mime is None:
+            return []
+        done = {r.extractor for r in MediaRepository(case.db).records(item.id)}
+        missing = None
+        if done:
+            missing = [e.name for e in applicable(item.mime, item.name) if e.name not in done]
+            if not missing:
+                return []
+        result = extract_metadata(
+            case, item.id, cancel=cancel, runner=self._runner, extractors=missing
+        )
         return [f"metadata: {m}" for m in result.errors + result.warnings]
 
     def close(self) -> None:

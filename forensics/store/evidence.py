@@ -28,6 +28,9 @@ from forensics.store.fastcopy import copy_fd, open_for_copy
 CHUNK = 1 << 20
 """Read size: large enough that hashlib releases the GIL and threads overlap."""
 
+_OUTSIDE = ".outside"
+"""Suffix of a marker naming a temporary file written outside the case."""
+
 _THREADED_FROM = 8 * CHUNK
 """Below this size one thread is faster than handing chunks to workers."""
 
@@ -252,6 +255,34 @@ class EvidenceStore:
         parts = sorted(self.tmp_dir.glob("*.part"))
         markers = sorted(p.name.removesuffix(".inflight") for p in self.tmp_dir.glob("*.inflight"))
         return parts, markers
+
+    def leftover_folders(self) -> list[Path]:
+        """Working folders in `tmp/` (a merge's, a carving's, a pack's) that a killed process
+        left behind; only recovery, alone with the case, calls this."""
+        if not self.tmp_dir.is_dir():
+            return []
+        return sorted(p for p in self.tmp_dir.iterdir() if p.is_dir() and not p.is_symlink())
+
+    def mark_outside(self, target: Path) -> Path:
+        """Note a temporary file this case's process writes outside the case (a pack's
+        archive in progress, next to where the archive goes), so a recovery after a crash
+        can remove it. The caller deletes the returned marker once the file is gone or final.
+        """
+        marker = self.tmp_dir / f"{uuid.uuid4().hex}{_OUTSIDE}"
+        marker.write_bytes(os.fsencode(os.path.abspath(target)))
+        return marker
+
+    def outside_leftovers(self) -> list[tuple[Path, Path]]:
+        """(marker, the file it names) for every outside temporary file a crash left."""
+        if not self.tmp_dir.is_dir():
+            return []
+        out: list[tuple[Path, Path]] = []
+        for marker in sorted(self.tmp_dir.glob(f"*{_OUTSIDE}")):
+            try:
+                out.append((marker, Path(os.fsdecode(marker.read_bytes()))))
+            except OSError:
+                continue
+        return out
 
     def stored_hashes(self) -> Iterator[tuple[str, Path]]:
         """Every file in the evidence folder, as `(file name, path)`."""
