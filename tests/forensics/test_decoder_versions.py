@@ -82,10 +82,10 @@ def test_files_inside_an_e01_name_tsk_and_libewf(case: Case, tmp_path: Path, cor
 
 def _old_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make new cases with the schema as it was before decoder versions were kept."""
-    old = dict(migrations.ALL_COMPONENTS)
+    old = dict(migrations.components())
     old["media"] = tuple(m for m in old["media"] if m.version <= 2)
     old["frames"] = tuple(m for m in old["frames"] if m.version <= 1)
-    monkeypatch.setattr(store_db, "ALL_COMPONENTS", old)
+    monkeypatch.setattr(store_db, "components", lambda: old)
 
 
 def _as_before(state: dict[str, object]) -> dict[str, object]:
