@@ -243,6 +243,11 @@ FEATURES: tuple[Feature, ...] = (
         ),
         schema=(_MIGRATIONS + "exchange",),
     ),
+    Feature(
+        "text",
+        commands=(Commands("app.cli.ocr_cmds", ("ocr", "ocr-list", "ocr-accept")),),
+        schema=(_MIGRATIONS + "ocr",),
+    ),
 )
 """Every feature, in order: contributions, post-ingest steps and migrations run in it."""
 

@@ -117,6 +117,10 @@ class OfflineGazetteer(Geocoder):  # type: ignore[misc]
                             gc.enable()
         return self._index
 
+    def places(self) -> tuple[Place, ...]:
+        """Every place the gazetteer knows (loads the data on first use)."""
+        return self._idx().places
+
     # geopy interface ----------------------------------------------------------------------
     def geocode(
         self,

@@ -31,6 +31,7 @@ from app.demo.context import DEMO_ACTOR, DemoContext, DemoStep, stable_id
 from app.demo.evidence_step import footage_step, hardware_step
 from app.demo.geo_step import geo_evidence_step, geo_step
 from app.demo.provenance_step import provenance_step
+from app.demo.text_step import text_step
 from forensics.case import Case, is_case
 from forensics.errors import CaseError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -54,6 +55,7 @@ STEPS: tuple[DemoStep, ...] = (
     geo_step,
     annotate_step,
     geo_evidence_step,
+    text_step,
 )
 """The demo's parts, in order. A feature appends its own step (import it above)."""
 

@@ -101,6 +101,16 @@ class FrameSource(_ClosedOnExit):
         """The number of frames the container claims (1 for a still)."""
         return self._open_reader().info.frame_count if self.video else 1
 
+    def index_at(self, seconds: float) -> int:
+        """The index of the frame shown at a time (-1 for a still).
+
+        Raises:
+            ValidationError: a negative or non-finite time.
+        """
+        if not seconds >= 0 or seconds == float("inf"):
+            raise ValidationError(f"{self.item.name}: a time must be a number of seconds >= 0")
+        return self._open_reader().index_at(seconds) if self.video else STILL
+
     def read(self, frame_index: int) -> tuple[FrameAnchor, RGBArray]:
         """Decode one frame (index -1, or 0, for a still) with its anchor.
 

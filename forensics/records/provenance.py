@@ -22,6 +22,8 @@ class Basis(enum.StrEnum):
     DOCUMENT = "document"
     INFERENCE = "analyst inference"
     CATALOGUE = "external catalogue"
+    READ = "marking read from image"
+    """A marking read by OCR off a photo; the annotation of the region read is the evidence."""
 
     ALL: ClassVar[tuple[str, ...]]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from forensics.records import annotations as annotation_records
-from forensics.records import frames, geoloc, media, merges, provenance
+from forensics.records import frames, geoloc, media, merges, ocr, provenance
 from forensics.records.core import CASE, ITEM
 from forensics.records.declare import RecordType
 
@@ -26,6 +26,7 @@ RECORD_TYPES: tuple[RecordType[Any], ...] = (
     *provenance.RECORD_TYPES,
     merges.MERGE,
     merges.CONFLICT,
+    *ocr.RECORD_TYPES,
 )
 """Every declared record type."""
 

@@ -85,6 +85,24 @@ class AnnotationRepository:
             raise NotFoundError(f"no annotation {annotation_id}")
         return found
 
+    def resolve_prefix(self, ref: str) -> Annotation:
+        """An annotation by id or a unique prefix of one (as typed on the command line).
+
+        Raises:
+            NotFoundError: none, or several, match.
+        """
+        found = self.find(ref)
+        if found is not None:
+            return found
+        rows = self._db.conn.execute(
+            "SELECT * FROM annotations WHERE substr(id, 1, ?) = ? LIMIT 2", (len(ref), ref)
+        ).fetchall()
+        if len(rows) != 1:
+            raise NotFoundError(
+                f"no annotation {ref}" if not rows else f"several annotations start with {ref}"
+            )
+        return ANNOTATION.from_row(rows[0])
+
     def search(
         self, flt: AnnotationFilter | None = None, *, limit: int | None = None, offset: int = 0
     ) -> list[Annotation]:

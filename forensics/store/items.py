@@ -11,6 +11,7 @@ from forensics import allocation
 from forensics.errors import NotFoundError
 from forensics.records.core import ITEM, Item
 from forensics.store import record_rows
+from forensics.store.ocr import ITEMS_MATCHING, ocr_match
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -210,7 +211,14 @@ class ItemRepository:
         params: list[Any] = []
         if search:
             query = fts_query(search)
-            if query:
+            if query and "ocr_fts" in self._db.table_names():
+                # Text read from the item's pixels is found too (see store/ocr.py).
+                clauses.append(
+                    "(items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) "
+                    f"OR items.id IN ({ITEMS_MATCHING}))"
+                )
+                params.extend([query, ocr_match(search)])
+            elif query:
                 clauses.append(
                     "items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
                 )

@@ -43,6 +43,13 @@ TEXT_KEYS = frozenset(
         "extractor_version",
         "carver_version",
         "profile",
+        # Text read off an image (a date code "2236"), and the characters a maker suggestion
+        # had to assume ("0" read as "O").
+        "text",
+        "read_text",
+        "matched",
+        "read",
+        "assumed",
     }
 )
 """Keys whose values are text even when every character is a digit."""

@@ -126,7 +126,7 @@ def test_rebuilding_is_idempotent(demo: Path, capsys: pytest.CaptureFixture[str]
         hashes = sorted(
             r["sha256"] for r in case.db.query("SELECT sha256 FROM items WHERE sha256 IS NOT NULL")
         )
-    assert len(hashes) == 4
+    assert len(hashes) == 6  # the clip, three stills, the label photo, the street clip
     assert hashes == sorted(r[4] for r in before["items"] if r[4])
 
 

@@ -118,6 +118,9 @@ SHAPES: dict[str, set[str]] = {
     "keygen": {"name", "fingerprint", "public", "private"},
     "report": {"format", "path", "sha256"},
     "demo": {"case_dir", "built"},
+    "ocr": {"read", "makers", "places"},
+    "ocr-accept": {"accepted"},
+    "ocr-list": {"reads"},
 }
 """Per command, keys its `--json` document must have (types are checked for every key)."""
 
@@ -164,6 +167,15 @@ def world(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> World:
     components = _main_json("component", "list", demo)["components"]
     component = next(c for c in components if c["part_number"] == "A40")
     source = _main_json("source", "list", demo)["sources"][0]
+    # Text read off the demo's label photo and street clip, for `pwb ocr-accept`.
+    marks = {a["label"]: a for a in _main_json("annotations", "list", demo)["annotations"]}
+    label_read = _main_json(
+        "ocr", demo, items["IMG_A40_LABEL.png"]["id"], "--annotation", marks["marking"]["id"]
+    )["read"]
+    sign_read = _main_json(
+        "ocr", demo, items["VID_0002_STREET.mp4"]["id"], "--annotation", marks["signage"]["id"],
+        "--lang", "chi_sim",
+    )["read"]  # fmt: skip
 
     _main_json("keygen", root / "team-a.key", "--name", "Team A")
     _main_json("pack", demo, root / "out.pwbcase", "--sign", root / "team-a.key")
@@ -201,6 +213,11 @@ def world(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> World:
             "component": component["id"],
             "source": source["id"],
             "conflict": conflict["id"],
+            "label_photo": items["IMG_A40_LABEL.png"]["id"],
+            "chip_marking": marks["marking"]["id"],
+            "street_clip": items["VID_0002_STREET.mp4"]["id"],
+            "label_read": label_read["id"],
+            "sign_read": sign_read["id"],
         },
         files={
             "team-a.key": root / "team-a.key",
@@ -226,6 +243,11 @@ ITEM_PLACEHOLDERS = {
     "<hypothesis>": "hypothesis",
     "<component>": "component",
     "<source>": "source",
+    "<photo_id>": "label_photo",
+    "<marking_id>": "chip_marking",
+    "<clip_id>": "street_clip",
+    "<read_id>": "label_read",
+    "<sign_read_id>": "sign_read",
 }
 """README's `<...>` placeholders -> which record of the demo case fills them."""
 
