@@ -246,6 +246,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "text",
         commands=(Commands("app.cli.ocr_cmds", ("ocr", "ocr-list", "ocr-accept")),),
+        gui="ui.text.contribution:TextContribution",
         schema=(_MIGRATIONS + "ocr",),
     ),
 )

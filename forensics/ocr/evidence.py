@@ -7,10 +7,13 @@ of a typed-in box, a new box over what was read, whose attributes name the read.
 
 from __future__ import annotations
 
-from forensics.annotations.models import ShapeKind
+from forensics.annotations.models import AnnotationFilter, ShapeKind
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.ocr.models import Box, OcrRead
+
+READ_ATTRIBUTE = "ocr_read"
+"""The attribute of a box drawn for a read, naming the read."""
 
 
 def read_box(read: OcrRead) -> Box:
@@ -25,7 +28,8 @@ def read_box(read: OcrRead) -> Box:
 
 
 def read_annotation(case: Case, read: OcrRead, label: str, *, actor: str | None = None) -> str:
-    """The id of the read's annotation, made (a box labelled `label`) when it has none.
+    """The id of the read's annotation: the one it was made of, the box an earlier accepted
+    suggestion drew for it, or a new box labelled `label`.
 
     Call inside the transaction of the record that cites it.
     """
@@ -34,6 +38,11 @@ def read_annotation(case: Case, read: OcrRead, label: str, *, actor: str | None 
     x, y, w, h = read_box(read)
     service = AnnotationService(case, actor)
     try:
+        for earlier in service.search(
+            AnnotationFilter(item_id=read.item_id, frame_index=read.frame_index)
+        ):
+            if earlier.attributes.get(READ_ATTRIBUTE) == read.id:
+                return earlier.id
         saved = service.add(
             read.item_id,
             read.frame_index,
@@ -41,7 +50,7 @@ def read_annotation(case: Case, read: OcrRead, label: str, *, actor: str | None 
             [(x, y), (x + max(1, w), y + max(1, h))],
             label,
             note=f"text read: {read.text}",
-            attributes={"ocr_read": read.id},
+            attributes={READ_ATTRIBUTE: read.id},
         )
     finally:
         service.close()

@@ -128,3 +128,24 @@ def test_accepting_links_the_component_with_the_annotation_as_evidence(
     actions = [e.action for e in case.custody.entries()]
     assert "marking_suggestion_decided" in actions
     assert verify_case(case).findings == []
+
+
+def test_a_second_acceptance_reuses_the_box_drawn_for_the_read(case: Case, chip_photo) -> None:
+    item, _box = chip_photo
+    drone = case.add_item(kind=ItemKind.HARDWARE, name="Drone").id
+    first = add_component(case, parent_id=drone, function="MCU", name="MCU A")
+    second = add_component(case, parent_id=drone, function="MCU", name="MCU B")
+    read = read_text(case, ReadRequest(item_id=item.id))  # the whole photo: no box given
+    assert read.region is None
+    suggestion = suggest_from_read(read.text)[0]
+    accept_read_suggestion(case, read, suggestion, first.id)
+    accept_read_suggestion(case, read, suggestion, second.id)
+    svc = AnnotationService(case)
+    try:
+        marks = svc.search()
+        assert len(marks) == 1
+        targets = {lk.target_id for lk in svc.repo.links_of(marks[0].id)}
+    finally:
+        svc.close()
+    assert targets == {first.id, second.id}
+    assert verify_case(case).findings == []
