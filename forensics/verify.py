@@ -77,6 +77,7 @@ def verify_case(
     _check_chain(case, report)
     _check_records(case, report)
     _check_evidence(case, report, progress, cancel or CancelToken())
+    _check_acquisitions(case, report)
     chain_damaged = any(f.kind.startswith("custody_") for f in report.findings)
     # Appending to a damaged chain would re-anchor its head on the damage: a removed last
     # entry would look whole at the next run. The log stays as found until someone looks.
@@ -328,3 +329,24 @@ def _check_evidence(
                 )
             )
     progress(total, total, "done")
+
+
+def _check_acquisitions(case: Case, report: VerifyReport) -> None:
+    """An E01 whose media did not match the hashes its acquisition stored stays a finding at
+    every verify: the case holds damaged or altered evidence (see `intake.ewf_check`)."""
+    from forensics.records.acquisition import acquisition_of
+
+    for item in case.items.content_items():
+        record = acquisition_of(item.attributes)
+        if record is None or record.get("verified") is not False:
+            continue
+        for problem in record.get("problems") or ["the media does not match its stored hashes"]:
+            report.findings.append(
+                Finding(
+                    "ewf_integrity",
+                    problem,
+                    item_id=item.id,
+                    expected=record.get("stored_md5") or record.get("stored_sha1"),
+                    found=record.get("media_md5") or record.get("media_sha1"),
+                )
+            )

@@ -17,6 +17,7 @@ from forensics import allocation
 from forensics.case import Case
 from forensics.errors import NotFoundError
 from forensics.models import Item
+from forensics.records.acquisition import EWF_ATTR, LABELS, acquisition_of, display
 from ui.context import WorkbenchSignals
 from ui.formatting import human_size, kind_label, short_time
 
@@ -181,6 +182,20 @@ class DetailPanel(QWidget):
                     mono=("Path in image",),
                 )
             )
+        acquisition = acquisition_of(item.attributes)
+        if acquisition is not None:
+            parts.append("<h3>Acquisition (E01)</h3>")
+            parts.append(
+                _table(
+                    [
+                        (label, display(acquisition.get(key)))
+                        for key, label in LABELS.items()
+                        if acquisition.get(key) not in (None, "")
+                    ],
+                    mono=tuple(v for k, v in LABELS.items() if "md5" in k or "sha1" in k),
+                )
+            )
+            parts += [f'<p class="err">{_esc(p)}</p>' for p in acquisition.get("problems") or []]
         if item.attributes:
             parts.append("<h3>Attributes</h3>")
             parts.append(
@@ -188,7 +203,7 @@ class DetailPanel(QWidget):
                     [
                         (str(k), v if isinstance(v, str) else json.dumps(v))
                         for k, v in sorted(item.attributes.items())
-                        if k != "decoders"  # shown under "Decoded with"
+                        if k not in ("decoders", EWF_ATTR)  # shown in their own sections
                     ]
                 )
             )

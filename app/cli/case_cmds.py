@@ -25,6 +25,7 @@ from forensics import allocation
 from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
+from forensics.records.acquisition import LABELS, acquisition_of, display
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -183,6 +184,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
     if report.cancelled:
         return EXIT_INTERRUPTED
+    if report.findings:
+        return EXIT_FINDINGS  # evidence failing its own integrity check (an E01's hashes)
     return EXIT_PARTIAL if report.rejected else EXIT_OK
 
 
@@ -238,6 +241,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     for key, value in _item_json(item).items():
         if value not in (None, [], {}, ""):
             say(f"{key:>12}: {value}")
+    acquisition = acquisition_of(item.attributes)
+    if acquisition is not None:
+        say("acquisition (E01):")
+        for key, label in LABELS.items():
+            if acquisition.get(key) not in (None, ""):
+                say(f"  {label:>30}: {display(acquisition[key])}")
+        for problem in acquisition.get("problems") or []:
+            say(f"  {'PROBLEM':>30}: {problem}")
     if children:
         say(f"{'children':>12}: {len(children)}")
         for c in children:

@@ -26,6 +26,7 @@ from forensics.case import Case
 from forensics.errors import EvidenceError
 from forensics.intake.content_store import run_post_ingest, store_content
 from forensics.intake.ewf import EWF_MIME, EwfMedia, segment_number
+from forensics.intake.ewf_check import check_e01
 from forensics.intake.folders import ensure_folder
 from forensics.intake.image_records import entry_source, record_symlink
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
@@ -73,8 +74,9 @@ def expand_disk_image(
             the outcomes of what finished); a new list when None.
 
     Returns:
-        One outcome per file inside. When no file system opens, a single outcome for the
-        image item itself carrying the warning (the warning is also kept on the item).
+        One outcome per file inside, after those for the image item itself: the E01
+        integrity check (its acquisition record, its stored hashes against the media), and
+        the warning when no file system opens (both are also kept on the item).
 
     Raises:
         CancelledError: the token was cancelled.
@@ -95,6 +97,8 @@ def expand_disk_image(
         return out
     img = TskImage(media)
     try:
+        if isinstance(media, EwfMedia):
+            out.append(check_e01(case, image.id, media, options, cancel, progress))
         volumes, problems = open_volumes(img, image.mime or "")
         if not volumes:
             out.append(_no_file_system(case, image, options, "; ".join(problems)))

@@ -82,6 +82,24 @@ class EwfMedia:
             self.close()
             raise EvidenceError(f"cannot open the E01 segment set ({exc})") from exc
 
+    def header_values(self) -> dict[str, str]:
+        """The acquisition's header values (examiner_name, case_number, acquiry_date...)."""
+        try:
+            values = self._handle.get_header_values()
+        except (OSError, ValueError, TypeError) as exc:
+            log.info("no EWF header values: %s", exc)
+            return {}
+        return {str(k): str(v) for k, v in dict(values).items() if v is not None}
+
+    def stored_hashes(self) -> dict[str, str]:
+        """The hashes of the media the acquisition stored ("MD5", "SHA1"), as hex."""
+        try:
+            values = self._handle.get_hash_values()
+        except (OSError, ValueError, TypeError) as exc:
+            log.info("no EWF hash values: %s", exc)
+            return {}
+        return {str(k): str(v) for k, v in dict(values).items() if v}
+
     def read(self, offset: int, size: int) -> bytes:
         """Up to `size` bytes of media from `offset`."""
         self._handle.seek(offset)

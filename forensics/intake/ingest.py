@@ -208,11 +208,15 @@ def _expand(
             sink=inside,
         )
     finally:
-        if inside and inside[0].item is not None and inside[0].item.id == item.id:
-            # No file system opened: the warning belongs to the image's own outcome.
-            sink[index] = replace(
-                outcome, item=inside[0].item, warnings=outcome.warnings + inside[0].warnings
+        # What concerns the image itself (its E01 check, no file system) joins its outcome.
+        while inside and inside[0].item is not None and inside[0].item.id == item.id:
+            outcome = replace(
+                outcome,
+                item=inside[0].item,
+                warnings=outcome.warnings + inside[0].warnings,
+                findings=outcome.findings + inside[0].findings,
             )
+            sink[index] = outcome
             inside = inside[1:]
         sink.extend(inside)
 

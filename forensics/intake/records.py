@@ -44,6 +44,9 @@ class IngestOutcome:
     item: Item | None = None
     reason: str | None = None
     warnings: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+    """Integrity problems of the evidence itself (an E01 whose stored hashes do not match
+    its media): the ingest ends with the verification-findings exit code."""
 
     def to_json(self) -> dict[str, Any]:
         """The outcome as `pwb ingest --json` prints it."""
@@ -53,6 +56,7 @@ class IngestOutcome:
         if self.reason is not None:
             out["reason"] = self.reason
         out["warnings"] = list(self.warnings)
+        out["findings"] = list(self.findings)
         return out
 
 
@@ -69,6 +73,11 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "rejected"]
 
     @property
+    def findings(self) -> list[str]:
+        """Integrity problems found in the evidence (an E01 failing its stored hashes)."""
+        return [f for o in self.outcomes for f in o.findings]
+
+    @property
     def items(self) -> list[Item]:
         """The items created or found by this ingest."""
         return [o.item for o in self.outcomes if o.item is not None]
@@ -82,6 +91,7 @@ class IngestReport:
             "recorded": sum(o.status == "recorded" for o in self.outcomes),
             "skipped": sum(o.status == "skipped" for o in self.outcomes),
             "rejected": len(self.rejected),
+            "findings": self.findings,
             "outcomes": [o.to_json() for o in self.outcomes],
         }
 

@@ -50,6 +50,12 @@ TEXT_KEYS = frozenset(
         "matched",
         "read",
         "assumed",
+        # What the examiner typed into an E01's acquisition record.
+        "case_number",
+        "evidence_number",
+        "description",
+        "notes",
+        "examiner",
     }
 )
 """Keys whose values are text even when every character is a digit."""
