@@ -98,7 +98,10 @@ def expand_disk_image(
     img = TskImage(media)
     try:
         if isinstance(media, EwfMedia):
-            out.append(check_e01(case, image.id, media, options, cancel, progress))
+            stored = [
+                (s.name, case.evidence.open(s.sha256)) for s in (image, *segments) if s.sha256
+            ]
+            out.append(check_e01(case, image.id, media, stored, options, cancel, progress))
         volumes, problems = open_volumes(img, image.mime or "")
         if not volumes:
             out.append(_no_file_system(case, image, options, "; ".join(problems)))

@@ -11,16 +11,20 @@ of every `pwb verify` after, never silent. Media that cannot be read in full (a 
 missing) cannot be checked: a warning saying so.
 
 libewf replaces a chunk whose checksum fails with zeros when it reads it, so a damaged chunk
-shows as a hash mismatch unless its bytes were zeros to begin with.
+shows as a hash mismatch only when its bytes were not zeros to begin with; every chunk is
+therefore also checked against its own checksum (`ewf_chunks`), as `ewfverify` does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
+from forensics.intake.ewf_chunks import SHOWN, check_chunks
 from forensics.intake.records import IngestOptions, IngestOutcome
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.records.acquisition import EWF_ATTR
@@ -94,11 +98,16 @@ def check_e01(
     case: Case,
     image_id: str,
     media: EwfMedia,
+    segments: Sequence[tuple[str, Path]],
     options: IngestOptions,
     cancel: CancelToken,
     progress: ProgressFn,
 ) -> IngestOutcome:
-    """Read the acquisition record and check the stored hashes; keep both on the image item.
+    """Read the acquisition record, check every chunk's checksum and the stored hashes; keep
+    the record and the outcome on the image item.
+
+    Args:
+        segments: (name, stored path) of each segment file, for the chunk check.
 
     Returns:
         An outcome for the image item carrying the problems as warnings and findings.
@@ -109,12 +118,22 @@ def check_e01(
     record["media_md5"] = md5 if short is None else None
     record["media_sha1"] = sha1 if short is None else None
     problems = integrity_problems(image.name, record)
+    chunks = check_chunks(segments, cancel)
+    record["chunks_checked"] = chunks.checked
+    record["chunks_damaged"] = len(chunks.damaged)
+    problems += chunks.damaged[:SHOWN]
+    if len(chunks.damaged) > SHOWN:
+        problems.append(
+            f"{image.name}: {len(chunks.damaged) - SHOWN} more chunks fail their checksums"
+        )
     stored = any((record["stored_md5"], record["stored_sha1"]))
     # Media that cannot be read in full (a segment missing) cannot be checked: a warning
-    # (the expansion says what is missing); only hashes that differ are a finding.
-    record["verified"] = None if short is not None or not stored else not problems
+    # (the expansion says what is missing); hashes or chunks that fail are a finding.
+    record["verified"] = False if problems else None if short is not None or not stored else True
     record["problems"] = problems
-    said = list(problems)
+    said = list(problems) + [
+        f"E01 chunk checksums not checked: {why}" for why in chunks.not_checked
+    ]
     if short is not None:
         record["bytes_read"] = read
         said.append(

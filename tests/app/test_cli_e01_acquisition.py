@@ -121,3 +121,31 @@ def test_a_flipped_byte_is_reported_at_ingest_and_by_verify(tmp_path: Path) -> N
     assert ewf
     assert all(f["item_id"] == image["id"] and "bad.E01" in f["message"] for f in ewf)
     assert {f["kind"] for f in findings} == {"ewf_integrity"}  # nothing else is wrong
+
+
+def test_a_flipped_byte_in_empty_space_is_found_by_the_chunk_checksums(tmp_path: Path) -> None:
+    e01 = _acquire(tmp_path)
+    data = bytearray(e01.read_bytes())
+    # Free space of the card: a whole chunk of zeros, which libewf would read back as
+    # zeros after the flip, so only the chunk's own checksum tells.
+    at = data.find(bytes(32_000), len(data) // 2)
+    assert at > 0
+    data[at + 16_000] ^= 0x20
+    bad = tmp_path / "zeros.E01"
+    bad.write_bytes(bytes(data))
+    assert _ewfverify(bad)[0] != 0  # the real tool fails it
+
+    root = tmp_path / "case"
+    code, report, err = _ingest(root, bad)
+
+    assert code == 1, err
+    record = report["outcomes"][0]["item"]["attributes"]["ewf"]
+    assert record["media_md5"] == record["stored_md5"]  # the hash alone would not tell
+    assert record["chunks_damaged"] == 1
+    assert record["verified"] is False
+    [finding] = report["findings"]
+    assert "zeros.E01" in finding
+    assert "checksum" in finding
+    done = _pwb("verify", root, "--json")
+    assert done.returncode == 1
+    assert [f["kind"] for f in json.loads(done.stdout)["findings"]] == ["ewf_integrity"]
