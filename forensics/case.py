@@ -14,17 +14,22 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from forensics import __version__
 from forensics.errors import CaseError, ValidationError
-from forensics.records.core import ITEM, CaseInfo, Item, ItemKind
+from forensics.records.core import CASE, CaseInfo, Item, ItemKind
+from forensics.records.declare import RecordChange
+from forensics.store.case_facts import CaseFacts
 from forensics.store.custody import Action, CustodyLog
-from forensics.store.db import connect, migrate, transaction, utc_now
+from forensics.store.db import connect, migrate, utc_now
+from forensics.store.events import bus_for
 from forensics.store.evidence import EvidenceStore
 from forensics.store.items import ItemRepository
+from forensics.store.recording import Journal, Recording
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -62,6 +67,9 @@ class Case:
         self.items = ItemRepository(db)
         self.custody = CustodyLog(db)
         self.evidence = EvidenceStore(root)
+        self.changes = bus_for(root)
+        """Where this case folder's committed changes are published (`subscribe` to hear)."""
+        self._journal = Journal(db, self.custody, self.changes)
 
     # opening ----------------------------------------------------------------------------
     @classmethod
@@ -80,24 +88,23 @@ class Case:
         EvidenceStore(root).create_dirs()
         case = cls._open(root, readonly=False)
         examiner = examiner or default_examiner()
-        info = {
-            "case_id": str(uuid.uuid4()),
-            "title": title,
-            "examiner": examiner,
-            "created_at": utc_now(),
-            "created_with": f"Provenance Workbench {__version__}",
-        }
-        with case.transaction():
-            for key, value in info.items():
-                case.db.conn.execute(
-                    "INSERT INTO case_info (key, value) VALUES (?, ?)", (key, value)
-                )
-            case.custody.append(
+        info = CaseInfo(
+            case_id=str(uuid.uuid4()),
+            title=title,
+            examiner=examiner,
+            created_at=utc_now(),
+            created_with=f"Provenance Workbench {__version__}",
+        )
+        state = CASE.state(info)
+        with case.recording(examiner) as rec:
+            CaseFacts(case.db).write(info)
+            rec.saved(
+                CASE.subject,
+                info.case_id,
+                state,
                 Action.CASE_CREATED,
-                examiner,
-                details=info,
-                subject=("case", info["case_id"]),
-                record=info,
+                change=RecordChange.INSERTED,
+                details=state,
             )
         return case
 
@@ -171,23 +178,32 @@ class Case:
         """Another connection to the same case, for use on another thread."""
         return Case.open(self.root, readonly=self.readonly)
 
-    def transaction(self) -> Any:
-        """A write transaction on this case (a context manager)."""
-        return transaction(self.db)
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A write transaction on this case (nested use joins the outer one).
+
+        Record changes go through `recording()`, which opens one of these; a caller holds one
+        open around several recordings to commit them together.
+        """
+        return self._journal.transaction()
+
+    def recording(
+        self, actor: str | None = None, *, reason: str | None = None
+    ) -> AbstractContextManager[Recording]:
+        """Recorded writes: each record change with its custody entry, in one transaction.
+
+        Usage: `with case.recording(actor, reason=...) as rec: rec.insert(record, action)`.
+        The changes are published on `changes` when the transaction commits.
+
+        Args:
+            actor: who makes the changes (default: see `actor()`).
+            reason: why, in the actor's words.
+        """
+        return self._journal.recording(self.actor(actor), reason)
 
     # facts ------------------------------------------------------------------------------
     def info_or_none(self) -> CaseInfo | None:
         """The case facts, or None while the case is being created."""
-        rows = {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM case_info")}
-        if "case_id" not in rows:
-            return None
-        return CaseInfo(
-            rows["case_id"],
-            rows["title"],
-            rows["examiner"],
-            rows["created_at"],
-            rows["created_with"],
-        )
+        return CaseFacts(self.db).read()
 
     @property
     def info(self) -> CaseInfo:
@@ -266,16 +282,8 @@ class Case:
     ) -> None:
         """Store an item built by the caller with the custody entry recording it (by its
         `created_by`), in one transaction: the caller's, when one is open."""
-        with self.transaction():
-            self.items.insert(item)
-            self.custody.append(
-                action,
-                item.created_by,
-                item_id=item.id,
-                record=ITEM.state(item),
-                details=details,
-                reason=reason,
-            )
+        with self.recording(item.created_by, reason=reason) as rec:
+            rec.insert(item, action, details=details)
 
     def edit_item(
         self,
@@ -287,22 +295,11 @@ class Case:
     ) -> Item:
         """Change editable fields of an item; the old and new values go into the log."""
         actor = self.actor(actor)
-        with self.transaction():
-            before = self.items.get(item_id)
+        with self.recording(actor, reason=reason) as rec:
+            before, after = self.items.edited(item_id, changes)
             if "parent_id" in changes and changes["parent_id"] is not None:
                 self._check_parent(item_id, changes["parent_id"])
-            after = self.items.update(item_id, changes)
-            old = ITEM.state(before)
-            new = ITEM.state(after)
-            diff = {k: {"from": old[k], "to": new[k]} for k in changes if old[k] != new[k]}
-            self.custody.append(
-                Action.ITEM_EDITED,
-                actor,
-                item_id=item_id,
-                record=new,
-                details={"changes": diff},
-                reason=reason,
-            )
+            rec.update(before, after, Action.ITEM_EDITED)
         return after
 
     def _check_parent(self, item_id: str, parent_id: str) -> None:
@@ -334,10 +331,7 @@ class Case:
             return
         removed: list[str] = []
         for sha in markers:
-            referenced = self.db.conn.execute(
-                "SELECT 1 FROM items WHERE sha256 = ? LIMIT 1", (sha,)
-            ).fetchone()
-            if referenced is None and self.evidence.has(sha):
+            if not self.items.has_content(sha) and self.evidence.has(sha):
                 self.evidence.remove_blob(sha)
                 removed.append(sha)
         for part in parts:
@@ -351,10 +345,9 @@ class Case:
                 target.unlink(missing_ok=True)
                 outside_removed.append(str(target))
             marker.unlink(missing_ok=True)
-        with self.transaction():
-            self.custody.append(
+        with self.recording("provenance-workbench") as rec:
+            rec.note(
                 Action.RECOVERED,
-                "provenance-workbench",
                 details={
                     "partial_copies_removed": len(parts),
                     "unreferenced_blobs_removed": removed,

@@ -82,10 +82,9 @@ def verify_case(
     # Appending to a damaged chain would re-anchor its head on the damage: a removed last
     # entry would look whole at the next run. The log stays as found until someone looks.
     if record_result and not case.readonly and not chain_damaged:
-        with case.transaction():
-            case.custody.append(
+        with case.recording(case.actor(actor)) as rec:
+            rec.note(
                 Action.VERIFIED,
-                case.actor(actor),
                 details={
                     "ok": report.ok,
                     "findings": len(report.findings),
@@ -100,7 +99,7 @@ def _check_chain(case: Case, report: VerifyReport) -> None:
     expected_seq = 1
     prev_hash = GENESIS_HASH
     last_seq, last_hash = 0, GENESIS_HASH
-    for row in case.db.conn.execute("SELECT * FROM custody ORDER BY seq"):
+    for row in case.custody.stored_rows():
         seq = int(row["seq"])
         report.entries_checked += 1
         gap = seq != expected_seq

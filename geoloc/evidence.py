@@ -25,6 +25,7 @@ from forensics.records.geoloc import (
 )
 from forensics.store.db import utc_now
 from forensics.store.hypotheses import HypothesisRepository
+from forensics.store.recording import Recording
 from geoloc.vocabulary import choice
 
 ACTION_LINKED = GeoAction.LINKED
@@ -64,6 +65,7 @@ class EvidenceLinks:
 
     def add(
         self,
+        rec: Recording,
         h: Hypothesis,
         *,
         stance: str,
@@ -71,11 +73,9 @@ class EvidenceLinks:
         target_id: str,
         clue: str | None,
         note: str,
-        actor: str,
-        reason: str | None,
         link_id: str | None = None,
     ) -> EvidenceLink:
-        """Validate and insert a link, logging it (the caller holds the transaction).
+        """Validate and insert a link through the caller's recording.
 
         Raises:
             ValidationError: unknown stance or kind, or a target of another kind.
@@ -96,31 +96,23 @@ class EvidenceLinks:
             clue=(clue or "").strip() or f"{kind}:{target_id}",
             note=note,
             created_at=utc_now(),
-            created_by=actor,
+            created_by=rec.actor,
         )
-        self.repo.insert_link(link)
-        self.case.custody.append(
+        rec.insert(
+            link,
             ACTION_LINKED,
-            actor,
             item_id=h.item_id,
-            subject=(GEO_EVIDENCE.subject, link.id),
-            record=GEO_EVIDENCE.state(link),
-            reason=reason,
             details={"hypothesis_id": h.id, "stance": stance, "kind": kind, "target_id": target_id},
         )
         return link
 
-    def remove(self, link: EvidenceLink, actor: str, reason: str | None) -> None:
-        """Delete a link, logging it (the caller holds the transaction)."""
+    def remove(self, rec: Recording, link: EvidenceLink) -> None:
+        """Delete a link through the caller's recording."""
         h = self.repo.find(link.hypothesis_id)
-        self.repo.delete_link(link.id)
-        self.case.custody.append(
+        rec.delete(
+            link,
             ACTION_UNLINKED,
-            actor,
             item_id=h.item_id if h else None,
-            subject=(GEO_EVIDENCE.subject, link.id),
-            deleted=True,
-            reason=reason,
             details=GEO_EVIDENCE.state(link),
         )
 

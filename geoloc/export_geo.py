@@ -218,10 +218,9 @@ def _write(
         "tracks": len(export.tracks),
     }
     if not case.readonly:
-        with case.transaction():
-            case.custody.append(
+        with case.recording(case.actor(actor)) as rec:
+            rec.note(
                 Action.EXPORTED,
-                case.actor(actor),
                 details=summary,
                 reason=f"{fmt} export of the geolocation hypotheses",
             )

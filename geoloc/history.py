@@ -1,8 +1,8 @@
 """Every version of a hypothesis: a snapshot in its history and an entry in the custody log.
 
 Each add, edit and delete stores the hypothesis's whole state as a numbered version, so any
-earlier answer stays readable, and appends the custody entry that chains the change (with the
-state's digest, except for a deletion). Both are written in the caller's transaction.
+earlier answer stays readable, and writes the change through the caller's recording, which
+chains it in the custody log (with the state's digest, except for a deletion).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from forensics.case import Case
 from forensics.records.geoloc import HYPOTHESIS, GeoAction, HistoryEntry, Hypothesis
 from forensics.store.db import utc_now
 from forensics.store.hypotheses import HypothesisRepository
+from forensics.store.recording import Recording
 
 ACTION_ADDED = GeoAction.ADDED
 ACTION_EDITED = GeoAction.EDITED
@@ -49,34 +49,32 @@ def _add_history(
 
 
 def record_version(
-    case: Case,
+    rec: Recording,
     repo: HypothesisRepository,
     h: Hypothesis,
-    action: str,
-    actor: str,
-    reason: str | None,
+    *,
+    before: Hypothesis | None = None,
     changes: dict[str, Any],
 ) -> None:
-    """Store `h` as a new version and log it (after an add or an edit).
+    """Store `h` (a new hypothesis, or `before` edited) with a new version, and log it.
 
     Args:
-        case: the open case.
-        repo: its hypothesis rows.
-        h: the hypothesis as just stored.
-        action: `ACTION_ADDED` or `ACTION_EDITED`.
-        actor: who changed it.
-        reason: why, as the user gave it.
+        rec: the recording the change belongs to (actor, reason, transaction).
+        repo: the hypothesis rows (for the history).
+        h: the hypothesis's new state.
+        before: its state before an edit; None for an add.
         changes: field -> {"from", "to"} (empty for an add).
     """
+    action = ACTION_ADDED if before is None else ACTION_EDITED
     history_id = _add_history(
         repo,
         h,
         version=h.version,
         action=action,
         changes=changes,
-        reason=reason,
+        reason=rec.reason,
         at=h.updated_at,
-        actor=actor,
+        actor=rec.actor,
     )
     details: dict[str, Any] = {
         "version": h.version,
@@ -86,37 +84,22 @@ def record_version(
     }
     if changes:
         details["changes"] = changes
-    case.custody.append(
-        action,
-        actor,
-        item_id=h.item_id,
-        subject=(HYPOTHESIS.subject, h.id),
-        record=HYPOTHESIS.state(h),
-        details=details,
-        reason=reason,
-    )
+    if before is None:
+        rec.insert(h, action, item_id=h.item_id, details=details)
+    else:
+        rec.update(before, h, action, item_id=h.item_id, details=details, log_changes=False)
 
 
-def record_deletion(
-    case: Case, repo: HypothesisRepository, h: Hypothesis, actor: str, reason: str | None
-) -> None:
-    """Keep the last state of a deleted hypothesis as a final version and log the deletion."""
+def record_deletion(rec: Recording, repo: HypothesisRepository, h: Hypothesis) -> None:
+    """Keep the last state of a deleted hypothesis as a final version, delete it, log it."""
     _add_history(
         repo,
         h,
         version=h.version + 1,
         action=ACTION_DELETED,
         changes={},
-        reason=reason,
+        reason=rec.reason,
         at=utc_now(),
-        actor=actor,
+        actor=rec.actor,
     )
-    case.custody.append(
-        ACTION_DELETED,
-        actor,
-        item_id=h.item_id,
-        subject=(HYPOTHESIS.subject, h.id),
-        deleted=True,
-        reason=reason,
-        details={"place_name": h.place_name},
-    )
+    rec.delete(h, ACTION_DELETED, item_id=h.item_id, details={"place_name": h.place_name})

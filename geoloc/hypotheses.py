@@ -36,7 +36,7 @@ from forensics.records.geoloc import (
 from forensics.store.db import utc_now
 from forensics.store.hypotheses import HypothesisRepository
 from geoloc.evidence import EvidenceLinks, Support, support_of
-from geoloc.history import ACTION_ADDED, ACTION_EDITED, record_deletion, record_version
+from geoloc.history import record_deletion, record_version
 from geoloc.placement import hypothesis_geometry
 from geoloc.vocabulary import choice, frame_range, normalize_methods
 
@@ -212,10 +212,9 @@ class HypothesisService:
             updated_at=now,
             **geometry,
         )
-        with self.case.transaction():
+        with self.case.recording(actor, reason=reason) as rec:
             self._check_item(h.item_id)
-            self.repo.insert(h)
-            record_version(self.case, self.repo, h, ACTION_ADDED, actor, reason, changes={})
+            record_version(rec, self.repo, h, changes={})
         return h
 
     def update(
@@ -237,8 +236,7 @@ class HypothesisService:
             raise ValidationError(
                 f"cannot change {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}"
             )
-        actor = self.case.actor(actor)
-        with self.case.transaction():
+        with self.case.recording(actor, reason=reason) as rec:
             before = self.get(hypothesis_id)
             merged = {**{k: getattr(before, k) for k in EDITABLE}, **changes}
             if "area" in changes and changes["area"] is None:
@@ -278,21 +276,18 @@ class HypothesisService:
             if not diff:
                 return before
             self._check_item(after.item_id)
-            self.repo.update(after)
-            record_version(self.case, self.repo, after, ACTION_EDITED, actor, reason, changes=diff)
+            record_version(rec, self.repo, after, before=before, changes=diff)
         return after
 
     def delete(
         self, hypothesis_id: str, *, actor: str | None = None, reason: str | None = None
     ) -> None:
         """Remove a hypothesis and its evidence links (its history stays)."""
-        actor = self.case.actor(actor)
-        with self.case.transaction():
+        with self.case.recording(actor, reason=reason) as rec:
             h = self.get(hypothesis_id)
             for link in self.repo.links(h.id):
-                self._links.remove(link, actor, reason)
-            self.repo.delete(h.id)
-            record_deletion(self.case, self.repo, h, actor, reason)
+                self._links.remove(rec, link)
+            record_deletion(rec, self.repo, h)
 
     def link(
         self,
@@ -324,18 +319,16 @@ class HypothesisService:
             ValidationError: an unknown stance or kind, or a target of another kind.
             NotFoundError: no such hypothesis or target.
         """
-        actor = self.case.actor(actor)
-        with self.case.transaction():
+        with self.case.recording(actor, reason=reason) as rec:
             h = self.get(hypothesis_id)
             return self._links.add(
+                rec,
                 h,
                 stance=stance,
                 kind=kind,
                 target_id=target_id,
                 clue=clue,
                 note=note,
-                actor=actor,
-                reason=reason,
                 link_id=link_id,
             )
 
@@ -345,9 +338,8 @@ class HypothesisService:
         Raises:
             NotFoundError: no such link.
         """
-        actor = self.case.actor(actor)
-        with self.case.transaction():
+        with self.case.recording(actor, reason=reason) as rec:
             link = self.repo.find_link(link_id)
             if link is None:
                 raise NotFoundError(f"no evidence link {link_id}")
-            self._links.remove(link, actor, reason)
+            self._links.remove(rec, link)

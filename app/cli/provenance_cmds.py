@@ -161,7 +161,7 @@ def cmd_mfr_add(args: argparse.Namespace) -> int:
 
 def cmd_mfr_list(args: argparse.Namespace) -> int:
     with open_case(args.case, readonly=True) as case:
-        makers = ProvenanceRepository(case.db).all(Manufacturer, order="name COLLATE NOCASE")
+        makers = ProvenanceRepository(case.db).all(Manufacturer, order=("name",), nocase=True)
     return listing(
         args,
         {"manufacturers": [m.record() for m in makers]},

@@ -105,7 +105,7 @@ def cmd_source_add(args: argparse.Namespace) -> int:
 
 def cmd_source_list(args: argparse.Namespace) -> int:
     with open_case(args.case, readonly=True) as case:
-        sources = ProvenanceRepository(case.db).all(Source, order="published, title")
+        sources = ProvenanceRepository(case.db).all(Source, order=("published", "title"))
         docs = [source_json(case, s) for s in sources]
     return listing(
         args,

@@ -18,7 +18,6 @@ How idempotency works (and why this way):
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -94,13 +93,9 @@ def demo_state(case_dir: Path) -> str | None:
     if not is_case(case_dir):
         return None
     with Case.open(case_dir, readonly=True) as case:
-        rows = case.db.conn.execute(
-            "SELECT details FROM custody WHERE action = ? ORDER BY seq DESC LIMIT 1",
-            (DEMO_BUILT,),
-        ).fetchall()
-    if not rows:
+        details = case.custody.last_details(DEMO_BUILT)
+    if details is None:
         return None
-    details = json.loads(rows[0]["details"])
     return str(details.get("seeds_digest", ""))
 
 
@@ -162,10 +157,9 @@ def _build_into(root: Path, digest: str, progress: ProgressFn, cancel: CancelTok
             cancel.raise_if_cancelled()
             progress(done, total, step.__name__)
             step(ctx)
-        with case.transaction():
-            case.custody.append(
+        with case.recording(DEMO_ACTOR) as rec:
+            rec.note(
                 DEMO_BUILT,
-                DEMO_ACTOR,
                 details={
                     "seeds_digest": digest,
                     "steps": [s.__name__ for s in STEPS],

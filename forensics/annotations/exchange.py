@@ -49,10 +49,9 @@ def export_annotations(
     write: Exporter = exporter(fmt)
     report = write(svc, Path(out_dir), flt, progress=progress, cancel=cancel)
     if not svc.case.readonly:
-        with svc.case.transaction():
-            svc.case.custody.append(
+        with svc.case.recording(svc.actor) as rec:
+            rec.note(
                 Action.EXPORTED,
-                svc.actor,
                 details={
                     "what": "annotations",
                     "format": fmt,

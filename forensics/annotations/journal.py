@@ -1,13 +1,13 @@
 """The common ground of every annotation write: the case, its rows, the actor and the log.
 
 Labels, links and annotations are written by separate parts of `AnnotationService`; each
-part records its change the same way (action `annotated`, the record's new state chained,
-an `op` naming what was done), so the custody log reads alike whoever wrote the entry.
+part records its change through the same three calls over `case.recording()` (action
+`annotated`, the record's new state chained, an `op` naming what was done), so the custody
+log reads alike whoever wrote the entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from forensics.case import Case
@@ -28,37 +28,58 @@ class AnnotationJournal:
         self.repo = AnnotationRepository(case.db)
         self.actor = case.actor(actor)
 
-    def record_change(
+    def recorded_insert(
         self,
+        record: Any,
         op: str,
-        subject: str,
-        record: Mapping[str, Any] | None,
-        record_id: str,
         item_id: str | None,
         *,
-        deleted: bool = False,
         reason: str | None = None,
         **details: Any,
     ) -> None:
-        """Append the custody entry of one annotation write (call inside its transaction).
+        """Insert an annotation record with its custody entry (joins an open transaction).
 
         Args:
-            op: what was done ("create", "edit", "link", "track_delete"...).
-            subject: the record type ("annotation", "annotation_link", "track"...).
-            record: the record's new state (ignored for a deletion).
-            record_id: the record's id.
+            record: the new annotation, track, link or label.
+            op: what was done ("create", "link", "label_create"...).
             item_id: the annotated item, when there is one.
-            deleted: the record was removed.
             reason: why, as the user gave it.
             **details: more facts for the entry's details.
         """
-        self.case.custody.append(
-            Action.ANNOTATED,
-            self.actor,
-            item_id=item_id,
-            subject=(subject, record_id),
-            record=None if deleted else record,
-            deleted=deleted,
-            details={"op": op, **details},
-            reason=reason,
-        )
+        with self.case.recording(self.actor, reason=reason) as rec:
+            rec.insert(record, Action.ANNOTATED, item_id=item_id, details={"op": op, **details})
+
+    def recorded_update(
+        self,
+        before: Any,
+        after: Any,
+        op: str,
+        item_id: str | None,
+        *,
+        reason: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Overwrite an annotation record with its new state and log it (`details` say what
+        changed: the caller gives them, as each op words its changes)."""
+        with self.case.recording(self.actor, reason=reason) as rec:
+            rec.update(
+                before,
+                after,
+                Action.ANNOTATED,
+                item_id=item_id,
+                details={"op": op, **details},
+                log_changes=False,
+            )
+
+    def recorded_delete(
+        self,
+        record: Any,
+        op: str,
+        item_id: str | None,
+        *,
+        reason: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Delete an annotation record and log that it was removed on purpose."""
+        with self.case.recording(self.actor, reason=reason) as rec:
+            rec.delete(record, Action.ANNOTATED, item_id=item_id, details={"op": op, **details})

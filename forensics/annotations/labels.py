@@ -41,10 +41,7 @@ class LabelBook(AnnotationJournal):
             self._insert_label(Label(label_id(name), name, color, now, self.actor))
 
     def _insert_label(self, label: Label) -> None:
-        self.repo.insert_label(label)
-        self.record_change(
-            "label_create", "annotation_label", label.to_record(), label.id, None, name=label.name
-        )
+        self.recorded_insert(label, "label_create", None, name=label.name)
 
     def add_label(self, name: str, color: str = "#cccccc") -> Label:
         """Add a label to the case's set.
@@ -76,10 +73,7 @@ class LabelBook(AnnotationJournal):
             found = [lb for lb in self.repo.labels() if lb.name == name]
             if not found:
                 raise ValidationError(f"no label '{name}'")
-            self.repo.delete_label(found[0].id)
-            self.record_change(
-                "label_delete", "annotation_label", None, found[0].id, None, deleted=True, name=name
-            )
+            self.recorded_delete(found[0], "label_delete", None, name=name)
 
     def check_label(self, label: str) -> None:
         """Refuse a label the case's set does not have.

@@ -71,12 +71,9 @@ class AnnotationLinks(AnnotationJournal):
 
     def _add_link(self, link: Link, item_id: str | None) -> None:
         """Store a link and log it (a new link, a restored one, or one put back by undo)."""
-        self.repo.insert_link(link)
-        self.record_change(
+        self.recorded_insert(
+            link,
             "link",
-            "annotation_link",
-            link.to_record(),
-            link.id,
             item_id,
             annotation_id=link.annotation_id,
             target_type=link.target_type,
@@ -85,14 +82,10 @@ class AnnotationLinks(AnnotationJournal):
 
     def _remove_link(self, link: Link, item_id: str | None) -> None:
         """Delete a link and log the deletion."""
-        self.repo.delete_link(link.id)
-        self.record_change(
+        self.recorded_delete(
+            link,
             "unlink",
-            "annotation_link",
-            None,
-            link.id,
             item_id,
-            deleted=True,
             annotation_id=link.annotation_id,
             target_type=link.target_type,
             target_id=link.target_id,

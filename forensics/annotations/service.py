@@ -144,12 +144,9 @@ class AnnotationService(LabelBook, AnnotationLinks):
         )
         with self.case.transaction():
             self.ensure_labels()
-            self.repo.insert(ann)
-            self.record_change(
+            self.recorded_insert(
+                ann,
                 "create",
-                "annotation",
-                ann.to_record(),
-                ann.id,
                 item_id,
                 reason=reason,
                 label=label,
@@ -219,18 +216,15 @@ class AnnotationService(LabelBook, AnnotationLinks):
         diff = {
             k: {"from": old[k], "to": new[k]} for k in new if k != "updated_at" and old[k] != new[k]
         }
-        with self.case.transaction():
-            self.repo.update(after)
-            self.record_change(
-                op,
-                "annotation",
-                new,
-                after.id,
-                after.item_id,
-                reason=reason,
-                changes=diff,
-                warnings=list(warnings),
-            )
+        self.recorded_update(
+            before,
+            after,
+            op,
+            after.item_id,
+            reason=reason,
+            changes=diff,
+            warnings=list(warnings),
+        )
         return after
 
     def delete(self, annotation_id: str, *, reason: str | None = None) -> Removed:
@@ -240,14 +234,10 @@ class AnnotationService(LabelBook, AnnotationLinks):
             links = tuple(self.repo.links_of(annotation_id))
             for link in links:
                 self._remove_link(link, ann.item_id)
-            self.repo.delete(annotation_id)
-            self.record_change(
+            self.recorded_delete(
+                ann,
                 "delete",
-                "annotation",
-                None,
-                ann.id,
                 ann.item_id,
-                deleted=True,
                 reason=reason,
                 label=ann.label,
                 frame_index=ann.frame_index,
@@ -260,12 +250,9 @@ class AnnotationService(LabelBook, AnnotationLinks):
         with self.case.transaction():
             if ann.track_id is not None and self.repo.find_track(ann.track_id) is None:
                 raise NotFoundError(f"the track {ann.track_id} of the annotation is gone")
-            self.repo.insert(ann)
-            self.record_change(
+            self.recorded_insert(
+                ann,
                 "restore",
-                "annotation",
-                ann.to_record(),
-                ann.id,
                 ann.item_id,
                 reason=reason,
                 label=ann.label,

@@ -58,10 +58,7 @@ def create_track(
     )
     with svc.case.transaction():
         svc.ensure_labels()
-        svc.repo.insert_track(track)
-        svc.record_change(
-            "track_create", "track", track.to_record(), track.id, item_id, label=label
-        )
+        svc.recorded_insert(track, "track_create", item_id, label=label)
     return track
 
 
@@ -85,10 +82,7 @@ def edit_track(
         updated_at=utc_now(),
     )
     with svc.case.transaction():
-        svc.repo.update_track(after)
-        svc.record_change(
-            "track_edit", "track", after.to_record(), after.id, after.item_id, label=after.label
-        )
+        svc.recorded_update(before, after, "track_edit", after.item_id, label=after.label)
         if after.label != before.label:
             for key in svc.repo.keyframes(track_id):
                 svc.write_state(
@@ -170,24 +164,15 @@ def delete_track(svc: AnnotationService, track_id: str) -> RemovedTrack:
     track = svc.repo.get_track(track_id)
     with svc.case.transaction():
         removed = tuple(svc.delete(k.id) for k in svc.repo.keyframes(track_id))
-        svc.repo.delete_track(track_id)
-        svc.record_change(
-            "track_delete", "track", None, track.id, track.item_id, deleted=True, label=track.label
-        )
+        svc.recorded_delete(track, "track_delete", track.item_id, label=track.label)
     return RemovedTrack(track, removed)
 
 
 def restore_track(svc: AnnotationService, removed: RemovedTrack) -> Track:
     """Put a deleted track back with its keyframes and links (undo of a delete)."""
     with svc.case.transaction():
-        svc.repo.insert_track(removed.track)
-        svc.record_change(
-            "track_restore",
-            "track",
-            removed.track.to_record(),
-            removed.track.id,
-            removed.track.item_id,
-            label=removed.track.label,
+        svc.recorded_insert(
+            removed.track, "track_restore", removed.track.item_id, label=removed.track.label
         )
         for key in removed.keyframes:
             svc.restore(key)

@@ -51,7 +51,7 @@ def resolve_conflict(
         raise ValidationError("choose 'mine' or 'theirs'")
     actor = case.actor(actor)
     repo = MergeRepository(case.db)
-    with case.transaction():
+    with case.recording(actor) as rec:
         conflict = repo.get_conflict(conflict_id)
         if conflict.status != OPEN:
             raise ValidationError(f"conflict {conflict_id} is already resolved ({conflict.status})")
@@ -76,12 +76,12 @@ def resolve_conflict(
             )
         status = TOOK_THEIRS if choice == "theirs" else KEPT_MINE
         new = repo.set_conflict_status(conflict_id, status, actor, utc_now())
-        case.custody.append(
+        rec.saved(
+            CONFLICT_SUBJECT,
+            conflict_id,
+            conflict_state(new),
             CONFLICT_RESOLVED,
-            actor,
-            subject=(CONFLICT_SUBJECT, conflict_id),
             item_id=conflict.record_id if conflict.table_name == "items" else None,
-            record=conflict_state(new),
             details={"choice": choice, **conflict_facts(conflict)},
             reason=reason,
         )

@@ -34,12 +34,12 @@ from forensics.exchange.merge_deletions import (
 from forensics.exchange.merge_plan import MergePlan, Row, conflict_facts, plan_merge
 from forensics.exchange.unpack import Received, receive
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.records.merges import conflict_state, merge_state
+from forensics.records.declare import RecordChange
+from forensics.records.merges import merge_state
 from forensics.store import exchange as sx
 from forensics.store.custody import GENESIS_HASH, entry_hash
 from forensics.store.db import utc_now
 from forensics.store.merges import (
-    CONFLICT_SUBJECT,
     MERGE_SUBJECT,
     Conflict,
     MergeRecord,
@@ -212,21 +212,27 @@ def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
         insert_row(case.db, table, row)
     for table, row in plan.updates:
         sx.update_row(case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"})
+    added = {str(row["id"]) for _, row in plan.added}
     for table, row in [*plan.added, *plan.updates]:
         rid = str(row["id"])
         log_merged_record(
-            case, actor, table, rid, plan.subjects.get(rid), plan.their_latest.get(rid), merge.id
-        )
-    for conflict in plan.conflicts:
-        repo.insert_conflict(conflict)
-        case.custody.append(
-            "merge_conflict",
+            case,
             actor,
-            subject=(CONFLICT_SUBJECT, conflict.id),
-            item_id=conflict.record_id if conflict.table_name == "items" else None,
-            record=conflict_state(conflict),
-            details={"merge_id": merge.id, **conflict_facts(conflict)},
+            table,
+            rid,
+            plan.subjects.get(rid),
+            plan.their_latest.get(rid),
+            merge.id,
+            change=RecordChange.INSERTED if rid in added else RecordChange.UPDATED,
         )
+    with case.recording(actor) as rec:
+        for conflict in plan.conflicts:
+            rec.insert(
+                conflict,
+                "merge_conflict",
+                item_id=conflict.record_id if conflict.table_name == "items" else None,
+                details={"merge_id": merge.id, **conflict_facts(conflict)},
+            )
 
 
 def _log_merge(
@@ -241,29 +247,31 @@ def _log_merge(
 ) -> None:
     """The custody entry of the merge itself."""
     info = received.manifest
-    case.custody.append(
-        MERGED,
-        actor,
-        subject=(MERGE_SUBJECT, merge.id),
-        record=merge_state(merge),
-        details={
-            "archive": merge.archive_name,
-            "manifest_sha256": merge.manifest_sha256,
-            "origin_case_id": info.case_id,
-            "packed_by": info.packed_by,
-            "added": len(plan.added),
-            "updated": len(plan.updates),
-            "conflicts": len(plan.conflicts),
-            "deleted": len(gone.carried),
-            "deletions_not_applied": len(gone.notices),
-            "evidence_added": evidence_added,
-            "imported_custody_entries": len(plan.their_chain),
-            "imported_custody_head": plan.their_chain[-1]["hash"]
-            if plan.their_chain
-            else GENESIS_HASH,
-        },
-        reason=f"merged archive {merge.archive_name}",
-    )
+    with case.recording(actor) as rec:
+        rec.saved(
+            MERGE_SUBJECT,
+            merge.id,
+            merge_state(merge),
+            MERGED,
+            change=RecordChange.INSERTED,
+            details={
+                "archive": merge.archive_name,
+                "manifest_sha256": merge.manifest_sha256,
+                "origin_case_id": info.case_id,
+                "packed_by": info.packed_by,
+                "added": len(plan.added),
+                "updated": len(plan.updates),
+                "conflicts": len(plan.conflicts),
+                "deleted": len(gone.carried),
+                "deletions_not_applied": len(gone.notices),
+                "evidence_added": evidence_added,
+                "imported_custody_entries": len(plan.their_chain),
+                "imported_custody_head": plan.their_chain[-1]["hash"]
+                if plan.their_chain
+                else GENESIS_HASH,
+            },
+            reason=f"merged archive {merge.archive_name}",
+        )
 
 
 def log_merged_record(
@@ -274,6 +282,8 @@ def log_merged_record(
     subject: str | None,
     origin: dict[str, Any] | None,
     merge_id: str,
+    *,
+    change: RecordChange = RecordChange.UPDATED,
 ) -> None:
     """Log a record a merge added or changed, with its new state (call inside the transaction).
 
@@ -285,23 +295,26 @@ def log_merged_record(
         subject: its custody subject type (None: not logged, no fetcher knows it).
         origin: their last custody entry about it, if any.
         merge_id: the merge it came with.
+        change: whether the merge added it or changed it.
     """
     fetch = FETCHERS.get(subject or "")
     current = fetch(case.db, record_id) if fetch is not None else None
     if subject is None or current is None:
         return
-    case.custody.append(
-        MERGED,
-        actor,
-        subject=(subject, record_id),
-        item_id=record_id if subject == "item" else (origin or {}).get("item_id"),
-        record=current,
-        details={
-            "merge_id": merge_id,
-            "table": table,
-            "origin_entry": None if origin is None else origin["hash"],
-        },
-    )
+    with case.recording(actor) as rec:
+        rec.saved(
+            subject,
+            record_id,
+            current,
+            MERGED,
+            change=change,
+            item_id=record_id if subject == "item" else (origin or {}).get("item_id"),
+            details={
+                "merge_id": merge_id,
+                "table": table,
+                "origin_entry": None if origin is None else origin["hash"],
+            },
+        )
 
 
 def _copy_derived(theirs: Case, case: Case) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 from forensics.case import Case
 from forensics.errors import ValidationError
 from forensics.exchange.merge_plan import jsonable
+from forensics.records.declare import RecordChange
 from forensics.store import exchange as sx
 from forensics.store.custody import DELETED, record_digest
 from forensics.store.merges import DELETED_THERE, OPEN, Conflict, MergeRepository
@@ -279,34 +280,36 @@ def carry_deletion(
     }
     if conflict_id is not None:
         details["conflict_id"] = conflict_id
-    case.custody.append(
-        MERGE_DELETED,
-        actor,
-        item_id=deletion.facts.get("item_id"),
-        subject=(deletion.subject_type, deletion.record_id),
-        deleted=True,
-        details=details,
-        reason=deleted_there(deletion.facts),
-    )
+    with case.recording(actor) as rec:
+        rec.saved(
+            deletion.subject_type,
+            deletion.record_id,
+            None,
+            MERGE_DELETED,
+            change=RecordChange.DELETED,
+            item_id=deletion.facts.get("item_id"),
+            details=details,
+            reason=deleted_there(deletion.facts),
+        )
     return True
 
 
 def log_notice(case: Case, notice: DeletionNotice, *, actor: str, merge_id: str) -> None:
     """Record a deletion of theirs that was not applied (call inside the transaction)."""
-    case.custody.append(
-        DELETION_NOT_APPLIED,
-        actor,
-        item_id=notice.record_id
-        if notice.subject_type == ITEM_SUBJECT
-        else notice.facts.get("item_id"),
-        details={
-            "merge_id": merge_id,
-            "subject": [notice.subject_type, notice.record_id],
-            "their_entry": notice.facts,
-            "why": notice.why,
-        },
-        reason=f"{deleted_there(notice.facts)}; not applied: {notice.why}",
-    )
+    with case.recording(actor) as rec:
+        rec.note(
+            DELETION_NOT_APPLIED,
+            item_id=notice.record_id
+            if notice.subject_type == ITEM_SUBJECT
+            else notice.facts.get("item_id"),
+            details={
+                "merge_id": merge_id,
+                "subject": [notice.subject_type, notice.record_id],
+                "their_entry": notice.facts,
+                "why": notice.why,
+            },
+            reason=f"{deleted_there(notice.facts)}; not applied: {notice.why}",
+        )
 
 
 def apply_deletions(

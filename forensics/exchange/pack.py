@@ -153,10 +153,9 @@ def pack_case(
         part.unlink(missing_ok=True)
         marker.unlink(missing_ok=True)
     manifest = fmt.Manifest(**{**manifest.__dict__, "members": members})
-    with case.transaction():
-        entry = case.custody.append(
+    with case.recording(actor) as rec:
+        entry = rec.note(
             Action.EXPORTED,
-            actor,
             details={
                 "archive": out.name,
                 "manifest_sha256": manifest_sha,

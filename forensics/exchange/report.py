@@ -164,6 +164,6 @@ def log_export(
         "items": list(items or []),
         **(extra or {}),
     }
-    with case.transaction():
-        case.custody.append(Action.EXPORTED, case.actor(actor), details=details)
+    with case.recording(case.actor(actor)) as rec:
+        rec.note(Action.EXPORTED, details=details)
     return {"path": str(out), **details}

@@ -239,10 +239,9 @@ def unpack_archive(
     lock = _lock(tmp)
     try:
         received = receive(archive, tmp, limits=limits, progress=progress, cancel=cancel)
-        with Case.open(tmp) as case, case.transaction():
-            entry = case.custody.append(
+        with Case.open(tmp) as case, case.recording(actor) as rec:
+            entry = rec.note(
                 Action.TRANSFERRED,
-                case.actor(actor),
                 details={"received": archive.name, **received.to_json()},
                 reason="archive received and unpacked",
             )

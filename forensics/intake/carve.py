@@ -235,10 +235,9 @@ def _carve(
                 "files": len(run.files),
             }
         )
-    with case.transaction():
-        case.custody.append(
+    with case.recording(case.actor(options.examiner)) as rec:
+        rec.note(
             Action.CARVED,
-            case.actor(options.examiner),
             item_id=image.id,
             details={
                 "carver": CARVER,

@@ -101,10 +101,9 @@ def store_copy(
     )
     if duplicate is not None:
         case.evidence.discard(tmp)
-        with case.transaction():
-            case.custody.append(
+        with case.recording(actor) as rec:
+            rec.note(
                 Action.INGEST_DUPLICATE,
-                actor,
                 item_id=duplicate.id,
                 details={"source_path": label, "sha256": blob.sha256},
                 reason=options.reason,

@@ -35,7 +35,6 @@ from forensics.intake.tskimage import TSK_ERRORS, Media, RawMedia, TskImage
 from forensics.intake.tskwalk import FsEntry, Volume, open_volumes, walk_volume
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import ContentState, Item
-from forensics.records.core import ITEM
 from forensics.store.custody import Action
 from forensics.store.evidence import CHUNK
 from forensics.textsafe import escape_name
@@ -255,10 +254,9 @@ def _expand(
         if outcome.item is not None:
             stored[entry.path_raw] = outcome.item.id
         outcomes.append(replace(outcome, path=label))
-    with case.transaction():
-        case.custody.append(
+    with case.recording(options.examiner) as rec:
+        rec.note(
             Action.DISK_IMAGE_EXPANDED,
-            case.actor(options.examiner),
             item_id=image.id,
             details={
                 "file_systems": [
@@ -332,22 +330,20 @@ def _tsk_text(exc: BaseException) -> str:
 def _no_file_system(case: Case, image: Item, options: IngestOptions, why: str) -> IngestOutcome:
     """Keep 'no file system' as a warning on the image item; the image itself stays."""
     warning = f"no file system could be opened in the image: {why}"
-    actor = case.actor(options.examiner)
-    with case.transaction():
-        current = case.items.get(image.id)
-        updated = current
+    with case.recording(options.examiner) as rec:
+        current, updated = case.items.edited(image.id, {})
         if warning not in current.warnings:
-            updated = case.items.update(image.id, {"warnings": [*current.warnings, warning]})
-            case.custody.append(
+            current, updated = case.items.edited(
+                image.id, {"warnings": [*current.warnings, warning]}
+            )
+            rec.update(
+                current,
+                updated,
                 Action.ITEM_EDITED,
-                actor,
-                item_id=image.id,
-                record=ITEM.state(updated),
                 details={"changes": {"warnings": {"added": warning}}},
             )
-        case.custody.append(
+        rec.note(
             Action.DISK_IMAGE_EXPANDED,
-            actor,
             item_id=image.id,
             details={"file_systems": [], "files": 0, "problem": warning},
             reason=options.reason,

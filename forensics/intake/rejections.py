@@ -24,10 +24,9 @@ def record_rejection(
         item_id: the item the input belongs to (the image a file inside came from).
     """
     actor = case.actor(options.examiner)
-    with case.transaction():
-        case.custody.append(
+    with case.recording(actor) as rec:
+        rec.note(
             Action.INGEST_REJECTED,
-            actor,
             item_id=item_id,
             details={"source_path": label, "reason": reason},
             reason=options.reason,

@@ -18,9 +18,11 @@ from typing import Any
 from forensics.case import Case
 from forensics.media.extractors import Extractor, Output
 from forensics.media.records import ItemContent, MetadataRecord, Position, Track
+from forensics.records.declare import RecordChange
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.media import SUBJECT, MediaRepository
+from forensics.store.recording import Recording
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ class ResultWriter:
         self._who = case.actor(actor)
         self._repo = MediaRepository(case.db)
         self._tx: contextlib.ExitStack | None = None
+        self._rec: Recording | None = None
         self._opened = 0.0
         self._count = 0
 
@@ -100,7 +103,7 @@ class ResultWriter:
                 derived[id(output)] = {"sha256": sha, "suffix": d.suffix, "role": d.role}
         if self._tx is None:
             self._tx = contextlib.ExitStack()
-            self._tx.enter_context(self._case.transaction())
+            self._rec = self._tx.enter_context(self._case.recording(self._who))
             self._opened = time.monotonic()
         records: list[MetadataRecord] = []
         positions = 0
@@ -187,12 +190,14 @@ class ResultWriter:
             for t in output.tracks
         ]
         stored, state = self._repo.save_with_state(record, positions, tracks)
-        self._case.custody.append(
+        assert self._rec is not None, "results are saved inside the batch's recording"
+        self._rec.saved(
+            SUBJECT,
+            stored.id,
+            state,
             Action.EXTRACTED,
-            self._who,
+            change=RecordChange.INSERTED if stored.id == record.id else RecordChange.UPDATED,
             item_id=item.id,
-            subject=(SUBJECT, stored.id),
-            record=state,
             details={
                 "extractor": extractor.name,
                 "extractor_version": extractor.version,

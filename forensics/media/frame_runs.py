@@ -19,6 +19,7 @@ from forensics.errors import EvidenceError, UnsupportedMediaError
 from forensics.media.scenes import SceneScan
 from forensics.media.video_reader import DecodedFrame, VideoReader
 from forensics.models import Item
+from forensics.records.declare import RecordChange
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.frames import SUBJECT, FrameRecord, FrameRepository, FrameRun, SceneRecord
@@ -114,18 +115,19 @@ def commit_run(
 ) -> None:
     """Save a run, its new frames and scenes, and its custody entry in one transaction."""
     repo = FrameRepository(case.db)
-    with case.transaction():
+    with case.recording(actor) as rec:
         repo.insert_run(run)
         for frame in frames:
             repo.insert_frame(frame)
         for scene in scenes:
             repo.insert_scene(scene)
-        case.custody.append(
+        rec.saved(
+            SUBJECT,
+            run.id,
+            repo.run_record(run.id),
             Action.EXTRACTED,
-            actor,
+            change=RecordChange.INSERTED,
             item_id=run.item_id,
-            subject=(SUBJECT, run.id),
-            record=repo.run_record(run.id),
             details={
                 "extractor": EXTRACTOR,
                 "extractor_version": EXTRACTOR_VERSION,

@@ -27,8 +27,6 @@ from forensics.provenance.recording import (
     derived_id,
     new_id,
     require_sources,
-    write,
-    write_edit,
 )
 from forensics.records.provenance import ProvenanceAction
 from forensics.store.custody import Action
@@ -103,16 +101,14 @@ def add_component(
             details={"kind": item.kind, "name": label, "parent_id": parent_id},
             reason=reason,
         )
-        write(
-            case,
-            component,
-            ProvenanceAction.COMPONENT_ADDED,
-            actor,
-            insert=True,
-            item_id=item.id,
-            details={"function": component.function, "part_number": part_number},
-            reason=reason,
-        )
+        with case.recording(actor) as rec:
+            rec.insert(
+                component,
+                ProvenanceAction.COMPONENT_ADDED,
+                item_id=item.id,
+                details={"function": component.function, "part_number": part_number},
+                reason=reason,
+            )
     return component
 
 
@@ -146,15 +142,8 @@ def edit_component(
     if "photo_item_ids" in values:
         values["photo_item_ids"] = tuple(values["photo_item_ids"])
     after = replace(before, **values, updated_at=utc_now())
-    write_edit(
-        case,
-        before,
-        after,
-        ProvenanceAction.COMPONENT_EDITED,
-        actor,
-        reason,
-        item_id=component_id,
-    )
+    with case.recording(actor, reason=reason) as rec:
+        rec.update(before, after, ProvenanceAction.COMPONENT_EDITED, item_id=component_id)
     return after
 
 
@@ -199,13 +188,10 @@ def link_component(
         created_by=actor,
         updated_at=now,
     )
-    with case.transaction():
-        write(
-            case,
+    with case.recording(actor) as rec:
+        rec.insert(
             link,
             ProvenanceAction.LINKED,
-            actor,
-            insert=True,
             item_id=component_id,
             details={"manufacturer": manufacturer.name, "basis": basis, "confidence": confidence},
             reason=reason,
@@ -219,12 +205,9 @@ def link_component(
                 created_at=now,
                 created_by=actor,
             )
-            write(
-                case,
+            rec.insert(
                 citation,
                 ProvenanceAction.CITED,
-                actor,
-                insert=True,
                 item_id=component_id,
                 details={"target_type": "component_link"},
             )
@@ -238,13 +221,12 @@ def withdraw_link(
     repo = ProvenanceRepository(case.db)
     link = repo.get(ComponentLink, link_id)
     after = replace(link, status="withdrawn", updated_at=utc_now())
-    write(
-        case,
-        after,
-        ProvenanceAction.LINK_WITHDRAWN,
-        case.actor(actor),
-        insert=False,
-        item_id=link.component_id,
-        reason=reason,
-    )
+    with case.recording(actor, reason=reason) as rec:
+        rec.update(
+            link,
+            after,
+            ProvenanceAction.LINK_WITHDRAWN,
+            item_id=link.component_id,
+            log_changes=False,
+        )
     return after

@@ -151,7 +151,7 @@ def reported_figures(case: Case) -> list[ReportedFigure]:
     claims: dict[str, Claim] = {c.id: c for c in repo.all(Claim)}
     sources: dict[str, Source] = {s.id: s for s in repo.all(Source)}
     out = []
-    for figure in repo.all(Figure, order="as_of, what, id"):
+    for figure in repo.all(Figure, order=("as_of", "what", "id")):
         claim = claims.get(figure.claim_id) if figure.claim_id else None
         claim_source = sources.get(claim.source_id) if claim is not None else None
         cited = tuple(

@@ -13,8 +13,6 @@ from forensics.provenance.models import Alias, Manufacturer, Source
 from forensics.provenance.recording import (
     check_editable,
     new_id,
-    write,
-    write_edit,
 )
 from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
@@ -78,15 +76,13 @@ def add_manufacturer(
         created_by=actor,
         updated_at=now,
     )
-    write(
-        case,
-        manufacturer,
-        ProvenanceAction.MANUFACTURER_ADDED,
-        actor,
-        insert=True,
-        details={"name": manufacturer.name, "country": code},
-        reason=reason,
-    )
+    with case.recording(actor) as rec:
+        rec.insert(
+            manufacturer,
+            ProvenanceAction.MANUFACTURER_ADDED,
+            details={"name": manufacturer.name, "country": code},
+            reason=reason,
+        )
     return manufacturer
 
 
@@ -125,5 +121,6 @@ def edit_manufacturer(
     if "aliases" in values:
         values["aliases"] = tuple(values["aliases"])
     after = replace(before, **values, updated_at=utc_now())
-    write_edit(case, before, after, ProvenanceAction.MANUFACTURER_EDITED, actor, reason)
+    with case.recording(actor, reason=reason) as rec:
+        rec.update(before, after, ProvenanceAction.MANUFACTURER_EDITED)
     return after

@@ -30,7 +30,6 @@ from forensics.provenance.models import (
     Manufacturer,
     MarkingDecision,
 )
-from forensics.provenance.recording import write
 from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
@@ -296,18 +295,16 @@ def decide(
             created_at=utc_now(),
             created_by=actor,
         )
-        write(
-            case,
-            decision,
-            ProvenanceAction.MARKING_DECISION,
-            actor,
-            insert=True,
-            item_id=component_id,
-            details={
-                "decision": decision.decision,
-                "pattern_id": suggestion.pattern_id,
-                "manufacturer": suggestion.manufacturer,
-            },
-            reason=reason,
-        )
+        with case.recording(actor) as rec:
+            rec.insert(
+                decision,
+                ProvenanceAction.MARKING_DECISION,
+                item_id=component_id,
+                details={
+                    "decision": decision.decision,
+                    "pattern_id": suggestion.pattern_id,
+                    "manufacturer": suggestion.manufacturer,
+                },
+                reason=reason,
+            )
     return decision

@@ -29,7 +29,6 @@ from forensics.provenance.recording import (
     derived_id,
     new_id,
     require_sources,
-    write,
 )
 from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
@@ -115,15 +114,13 @@ def add_source(
         created_by=actor,
         updated_at=now,
     )
-    write(
-        case,
-        source,
-        ProvenanceAction.SOURCE_ADDED,
-        actor,
-        insert=True,
-        details={"title": source.title, "grade": source.grade},
-        reason=reason,
-    )
+    with case.recording(actor) as rec:
+        rec.insert(
+            source,
+            ProvenanceAction.SOURCE_ADDED,
+            details={"title": source.title, "grade": source.grade},
+            reason=reason,
+        )
     return source
 
 
@@ -135,15 +132,14 @@ def regrade_source(
     repo = ProvenanceRepository(case.db)
     before = repo.get(Source, source_id)
     after = replace(before, reliability=reliability, credibility=credibility, updated_at=utc_now())
-    write(
-        case,
-        after,
-        ProvenanceAction.SOURCE_EDITED,
-        case.actor(actor),
-        insert=False,
-        details={"grade": {"from": before.grade, "to": after.grade}},
-        reason=reason,
-    )
+    with case.recording(actor, reason=reason) as rec:
+        rec.update(
+            before,
+            after,
+            ProvenanceAction.SOURCE_EDITED,
+            details={"grade": {"from": before.grade, "to": after.grade}},
+            log_changes=False,
+        )
     return after
 
 
@@ -175,15 +171,13 @@ def add_claim(
         created_at=utc_now(),
         created_by=actor,
     )
-    write(
-        case,
-        claim,
-        ProvenanceAction.CLAIM_ADDED,
-        actor,
-        insert=True,
-        details={"source_id": source_id, "claim_date": claim.claim_date},
-        reason=reason,
-    )
+    with case.recording(actor) as rec:
+        rec.insert(
+            claim,
+            ProvenanceAction.CLAIM_ADDED,
+            details={"source_id": source_id, "claim_date": claim.claim_date},
+            reason=reason,
+        )
     return claim
 
 
@@ -226,15 +220,13 @@ def add_figure(
         created_by=actor,
     )
     with case.transaction():
-        write(
-            case,
-            figure,
-            ProvenanceAction.FIGURE_ADDED,
-            actor,
-            insert=True,
-            details={"what": figure.what, "value": figure.value, "unit": figure.unit},
-            reason=reason,
-        )
+        with case.recording(actor) as rec:
+            rec.insert(
+                figure,
+                ProvenanceAction.FIGURE_ADDED,
+                details={"what": figure.what, "value": figure.value, "unit": figure.unit},
+                reason=reason,
+            )
         for source_id in source_ids:
             cite(
                 case,
@@ -282,16 +274,14 @@ def cite(
         created_at=utc_now(),
         created_by=actor,
     )
-    write(
-        case,
-        citation,
-        ProvenanceAction.CITED,
-        actor,
-        insert=True,
-        item_id=target_id if target_type == "item" else None,
-        details={"target_type": target_type, "target_id": target_id},
-        reason=reason,
-    )
+    with case.recording(actor) as rec:
+        rec.insert(
+            citation,
+            ProvenanceAction.CITED,
+            item_id=target_id if target_type == "item" else None,
+            details={"target_type": target_type, "target_id": target_id},
+            reason=reason,
+        )
     return citation
 
 
@@ -307,9 +297,7 @@ def source_refs(case: Case, target_type: str, target_id: str) -> tuple[SourceRef
 def source_json(case: Case, source: Source) -> dict[str, Any]:
     """A source with its grade explained, its claims and what cites it."""
     repo = ProvenanceRepository(case.db)
-    claims = repo.all(
-        Claim, where="source_id = ?", params=(source.id,), order="claim_date, created_at, id"
-    )
+    claims = repo.claims_of(source.id)
     return {
         **source.record(),
         "grade": source.grade,

@@ -1,8 +1,8 @@
 """Rows of the annotations component: labels, tracks, annotations and links.
 
-Plain reads and writes only; validation, frame anchoring and the custody entries that go with
-every write live in `forensics.annotations.service`, which calls these inside a transaction.
-Records map to rows through their declarations (`forensics.records.annotations`).
+The queries annotations need. Records map to rows through their declarations
+(`forensics.records.annotations`); they are written through `case.recording()` (see
+`forensics.annotations.journal`), which derives the SQL and logs each write.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from forensics.records.annotations import (
     Link,
     Track,
 )
-from forensics.store import record_rows
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -46,27 +45,7 @@ class AnnotationRepository:
         ).fetchone()
         return None if row is None else LABEL.from_row(row)
 
-    def insert_label(self, label: Label) -> None:
-        """Store a new label."""
-        record_rows.insert(self._db, LABEL, label)
-
-    def delete_label(self, label_id: str) -> None:
-        """Remove a label."""
-        record_rows.delete(self._db, LABEL, label_id)
-
     # annotations --------------------------------------------------------------------------
-    def insert(self, annotation: Annotation) -> None:
-        """Store a new annotation (or one restored by an undo, with its old id)."""
-        record_rows.insert(self._db, ANNOTATION, annotation)
-
-    def update(self, annotation: Annotation) -> None:
-        """Overwrite an annotation's row with a new state."""
-        record_rows.update(self._db, ANNOTATION, annotation)
-
-    def delete(self, annotation_id: str) -> None:
-        """Remove an annotation row (its links must be gone first)."""
-        record_rows.delete(self._db, ANNOTATION, annotation_id)
-
     def find(self, annotation_id: str) -> Annotation | None:
         """An annotation by id, or None."""
         row = self._db.conn.execute(
@@ -167,18 +146,6 @@ class AnnotationRepository:
         )
 
     # tracks -------------------------------------------------------------------------------
-    def insert_track(self, track: Track) -> None:
-        """Store a new track."""
-        record_rows.insert(self._db, TRACK, track)
-
-    def update_track(self, track: Track) -> None:
-        """Overwrite a track's row."""
-        record_rows.update(self._db, TRACK, track)
-
-    def delete_track(self, track_id: str) -> None:
-        """Remove a track row (its keyframes must be gone first)."""
-        record_rows.delete(self._db, TRACK, track_id)
-
     def find_track(self, track_id: str) -> Track | None:
         """A track by id, or None."""
         row = self._db.conn.execute(
@@ -237,14 +204,6 @@ class AnnotationRepository:
         ]
 
     # links --------------------------------------------------------------------------------
-    def insert_link(self, link: Link) -> None:
-        """Store a new link."""
-        record_rows.insert(self._db, LINK, link)
-
-    def delete_link(self, link_id: str) -> None:
-        """Remove a link."""
-        record_rows.delete(self._db, LINK, link_id)
-
     def find_link(self, link_id: str) -> Link | None:
         """A link by id, or None."""
         row = self._db.conn.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from forensics.records.core import CustodyAction, CustodyEntry
@@ -197,6 +197,18 @@ class CustodyLog:
             (HEAD_KEY, canonical_json({"seq": seq, "hash": row["hash"]})),
         )
         return _row_to_entry(row)
+
+    def stored_rows(self) -> Iterator[Mapping[str, Any]]:
+        """Every entry as stored (details as their JSON text), in order: what `verify`
+        re-hashes, read lazily."""
+        yield from self._db.conn.execute("SELECT * FROM custody ORDER BY seq")
+
+    def last_details(self, action: str) -> dict[str, Any] | None:
+        """The details of the newest entry with this action, or None."""
+        row = self._db.conn.execute(
+            "SELECT details FROM custody WHERE action = ? ORDER BY seq DESC LIMIT 1", (action,)
+        ).fetchone()
+        return None if row is None else dict(json.loads(row["details"]))
 
     def entries(
         self, *, item_id: str | None = None, subject: tuple[str, str] | None = None

@@ -55,18 +55,6 @@ class HypothesisRepository:
         self._db = db
 
     # hypotheses ---------------------------------------------------------------------------
-    def insert(self, h: Hypothesis) -> None:
-        """Insert a new hypothesis row."""
-        record_rows.insert(self._db, HYPOTHESIS, h)
-
-    def update(self, h: Hypothesis) -> None:
-        """Overwrite a hypothesis row with a new state (same id)."""
-        record_rows.update(self._db, HYPOTHESIS, h)
-
-    def delete(self, hypothesis_id: str) -> None:
-        """Remove a hypothesis row (its links must be removed first)."""
-        record_rows.delete(self._db, HYPOTHESIS, hypothesis_id)
-
     def find(self, hypothesis_id: str) -> Hypothesis | None:
         """A hypothesis by id, or None."""
         row = self._db.conn.execute(
@@ -134,14 +122,6 @@ class HypothesisRepository:
         ]
 
     # evidence links -----------------------------------------------------------------------
-    def insert_link(self, link: EvidenceLink) -> None:
-        """Insert an evidence link."""
-        record_rows.insert(self._db, GEO_EVIDENCE, link)
-
-    def delete_link(self, link_id: str) -> None:
-        """Remove an evidence link."""
-        record_rows.delete(self._db, GEO_EVIDENCE, link_id)
-
     def find_link(self, link_id: str) -> EvidenceLink | None:
         """An evidence link by id, or None."""
         row = self._db.conn.execute(

@@ -67,8 +67,9 @@ class ItemRepository:
         """Insert a new item row."""
         record_rows.insert(self._db, ITEM, item)
 
-    def update(self, item_id: str, changes: Mapping[str, Any]) -> Item:
-        """Apply field changes to an item and return its new state.
+    def edited(self, item_id: str, changes: Mapping[str, Any]) -> tuple[Item, Item]:
+        """An item as it is and as it would be with these field changes (nothing written;
+        the caller records the new state through `case.recording()`).
 
         Raises:
             NotFoundError: no such item.
@@ -79,14 +80,14 @@ class ItemRepository:
             raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
         current = self.get(item_id)
         values: dict[str, Any] = {k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()}
-        new = replace(current, **values)
-        row = ITEM.to_row(new)
-        sets = ", ".join(f"{k} = :{k}" for k in changes)
-        self._db.conn.execute(
-            f"UPDATE items SET {sets} WHERE id = :id",
-            {**{k: row[k] for k in changes}, "id": item_id},
-        )
-        return new
+        return current, replace(current, **values)
+
+    def has_content(self, sha256: str) -> bool:
+        """True when an item holds the content with this sha256."""
+        row = self._db.conn.execute(
+            "SELECT 1 FROM items WHERE sha256 = ? LIMIT 1", (sha256,)
+        ).fetchone()
+        return row is not None
 
     def get(self, item_id: str) -> Item:
         """The item with this id.

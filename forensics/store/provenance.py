@@ -9,7 +9,7 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from forensics.errors import NotFoundError
@@ -22,11 +22,13 @@ from forensics.records.provenance import (
     ComponentLink,
     Confidence,
     Figure,
+    LinkStatus,
     Manufacturer,
     MarkingDecision,
     Source,
 )
 from forensics.store import record_rows
+from forensics.store.rows import quote
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -69,18 +71,6 @@ class ProvenanceRepository:
         self._db = db
 
     # generic ----------------------------------------------------------------------------
-    def insert(self, record: Record) -> None:
-        """Insert a new record row."""
-        record_rows.insert(self._db, _TYPES[type(record)], record)
-
-    def update(self, record: Record) -> None:
-        """Write every field of an existing record.
-
-        Raises:
-            NotFoundError: no row with the record's id.
-        """
-        record_rows.update(self._db, _TYPES[type(record)], record)
-
     def find(self, cls: type[R], record_id: str) -> R | None:
         """The record of this class with this id, or None."""
         found: R | None = record_rows.find(self._db, _TYPES[cls], record_id)
@@ -101,15 +91,32 @@ class ProvenanceRepository:
         self,
         cls: type[R],
         *,
-        where: str = "",
-        params: Sequence[Any] = (),
-        order: str = "created_at, id",
+        by: Mapping[str, Any] | None = None,
+        order: Sequence[str] = ("created_at", "id"),
+        nocase: bool = False,
     ) -> list[R]:
-        """Every record of a class, optionally filtered by a SQL condition."""
+        """Every record of a class, optionally only those whose fields equal `by`.
+
+        Args:
+            cls: the record class.
+            by: field -> value every returned record has.
+            order: the fields to sort by, in turn.
+            nocase: sort text ignoring case.
+
+        Raises:
+            ValueError: a field the record type does not declare.
+        """
         rtype = _TYPES[cls]
-        sql = f"SELECT * FROM {rtype.table}" + (f" WHERE {where}" if where else "")
-        sql += f" ORDER BY {order}"
-        return [rtype.from_row(r) for r in self._db.conn.execute(sql, tuple(params))]
+        by = dict(by or {})
+        unknown = (set(by) | set(order)) - set(rtype.columns)
+        if unknown:
+            raise ValueError(f"{rtype.subject} has no field {', '.join(sorted(unknown))}")
+        sql = f"SELECT * FROM {quote(rtype.table)}"
+        if by:
+            sql += " WHERE " + " AND ".join(f"{quote(k)} = ?" for k in by)
+        collate = " COLLATE NOCASE" if nocase else ""
+        sql += " ORDER BY " + ", ".join(f"{quote(k)}{collate}" for k in order)
+        return [rtype.from_row(r) for r in self._db.conn.execute(sql, tuple(by.values()))]
 
     def resolve_prefix(self, cls: type[R], prefix: str) -> R:
         """The record whose id is `prefix` or starts with it.
@@ -136,15 +143,17 @@ class ProvenanceRepository:
     # queries ----------------------------------------------------------------------------
     def manufacturer_named(self, name: str) -> Manufacturer | None:
         """The manufacturer with this name or alias (case-insensitive), if any."""
-        for manufacturer in self.all(Manufacturer, order="name COLLATE NOCASE"):
+        for manufacturer in self.all(Manufacturer, order=("name",), nocase=True):
             if manufacturer.matches(name):
                 return manufacturer
         return None
 
     def links_of(self, component_id: str, *, active_only: bool = True) -> list[ComponentLink]:
         """A component's manufacturer links, strongest confidence first."""
-        where = "component_id = ?" + (" AND status = 'active'" if active_only else "")
-        links = self.all(ComponentLink, where=where, params=(component_id,))
+        by: dict[str, Any] = {"component_id": component_id}
+        if active_only:
+            by["status"] = LinkStatus.ACTIVE.value
+        links = self.all(ComponentLink, by=by)
         return sorted(links, key=lambda k: (Confidence.rank(k.confidence), k.created_at))
 
     def components_under(self, item_id: str | None) -> list[Component]:
@@ -174,9 +183,15 @@ class ProvenanceRepository:
             out.append((citation, self.get(Source, citation.source_id)))
         return out
 
+    def claims_of(self, source_id: str) -> list[Claim]:
+        """What a source claimed, by the date the claim refers to."""
+        return self.all(
+            Claim, by={"source_id": source_id}, order=("claim_date", "created_at", "id")
+        )
+
     def citing(self, source_id: str) -> list[Citation]:
         """Every citation of a source."""
-        return self.all(Citation, where="source_id = ?", params=(source_id,))
+        return self.all(Citation, by={"source_id": source_id})
 
     def target_exists(self, target_type: str, target_id: str) -> bool:
         """True when the record a citation points at exists in this case."""

@@ -19,6 +19,7 @@ from forensics.records.frames import FRAME_RUN
 from forensics.records.media import METADATA
 from forensics.records.registry import LOGGED
 from forensics.store import record_rows
+from forensics.store.case_facts import CaseFacts
 from forensics.store.frames import fetch_run_state
 from forensics.store.media import fetch_metadata_state
 
@@ -27,20 +28,10 @@ if TYPE_CHECKING:
 
 Fetcher = Callable[["Database", str], dict[str, Any] | None]
 
-_CASE_KEYS = ("case_id", "title", "examiner", "created_at", "created_with")
-
 
 def _case(db: Database, case_id: str) -> dict[str, Any] | None:
-    rows = {
-        r["key"]: r["value"]
-        for r in db.query(
-            f"SELECT key, value FROM case_info WHERE key IN ({', '.join('?' * len(_CASE_KEYS))})",
-            list(_CASE_KEYS),
-        )
-    }
-    if rows.get("case_id") != case_id:
-        return None
-    return {k: rows.get(k) for k in _CASE_KEYS}
+    info = CaseFacts(db).read()
+    return None if info is None or info.case_id != case_id else CASE.state(info)
 
 
 COMPOSITE: dict[str, Fetcher] = {

@@ -132,8 +132,8 @@ class ManufacturersDock(QWidget):
             self.model.set_rows([])
             return
         repo = ProvenanceRepository(case.db)
-        self.model.set_rows(repo.all(Manufacturer, order="name COLLATE NOCASE"))
-        self.editor.set_sources(repo.all(Source, order="title"))
+        self.model.set_rows(repo.all(Manufacturer, order=("name",), nocase=True))
+        self.editor.set_sources(repo.all(Source, order=("title",)))
 
     def selected(self) -> Manufacturer | None:
         """The selected manufacturer."""

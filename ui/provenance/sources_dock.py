@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forensics.provenance.models import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Claim, Source
+from forensics.provenance.models import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Source
 from forensics.provenance.sources import add_claim, add_source, regrade_source
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
@@ -106,7 +106,7 @@ class SourcesDock(QWidget):
         rows = (
             []
             if case is None
-            else ProvenanceRepository(case.db).all(Source, order="published, title")
+            else ProvenanceRepository(case.db).all(Source, order=("published", "title"))
         )
         self.sources.set_rows(rows)
         if selected is not None:
@@ -125,11 +125,7 @@ class SourcesDock(QWidget):
         if case is None or source is None:
             self.claims.set_rows([])
             return
-        self.claims.set_rows(
-            ProvenanceRepository(case.db).all(
-                Claim, where="source_id = ?", params=(source.id,), order="claim_date, created_at"
-            )
-        )
+        self.claims.set_rows(ProvenanceRepository(case.db).claims_of(source.id))
 
     def _done(self, ok: bool) -> bool:
         if ok:

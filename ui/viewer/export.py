@@ -1,4 +1,4 @@
-"""Saving the viewer's picture as a PNG, with the export logged in the custody chain.
+"""Saving the viewer's picture as a PNG; the core logs the export (`log_frame_export`).
 
 A frame that leaves the case is evidence leaving custody: the log records which frame (index,
 pts, pixel hash, source media hash) went where, so the copy can be traced back to its source.
@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from forensics.case import Case
-from forensics.store.custody import Action
+from forensics.media.frame_export import log_frame_export
 from ui.viewer.shown import ShownFrame
 
 
@@ -42,18 +42,13 @@ def export_shown_frame(
     if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
         QMessageBox.warning(parent, "Export frame", f"{target}: the file could not be written")
         return None
-    with case.transaction():
-        case.custody.append(
-            Action.EXPORTED,
-            case.actor(),
-            item_id=shown.item_id,
-            details={
-                "what": "frame",
-                "frame_index": shown.frame_index,
-                "pts": shown.pts,
-                "pixel_sha256": shown.pixel_sha256,
-                "media_sha256": shown.media_sha256,
-                "to": str(target),
-            },
-        )
+    log_frame_export(
+        case,
+        item_id=shown.item_id,
+        frame_index=shown.frame_index,
+        pts=shown.pts,
+        pixel_sha256=shown.pixel_sha256,
+        media_sha256=shown.media_sha256,
+        target=target,
+    )
     return target

@@ -1,0 +1,278 @@
+"""The one recorded-write path: a record change and its custody entry, written together.
+
+Every feature changes records through a `Recording`, opened by `case.recording(actor,
+reason=...)`: `rec.insert(record, action)`, `rec.update(before, after, action)` and
+`rec.delete(record, action)` write the row (SQL derived from the record's declaration) and
+append the custody entry with the record's subject and the digest of its new state, in the
+same transaction. A composite record that its own repository writes (a metadata record with
+its positions, an extraction run with its frames) is logged with `rec.saved(...)` inside the
+same transaction; an action that changes no record (an export, a verification, a refused
+file) with `rec.note(...)`. Nothing else appends to the custody log.
+
+When the outermost transaction commits, the changes are published as one `ChangeSet` on the
+case folder's change bus (`forensics.store.events`); a rollback publishes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from forensics.records.core import ITEM, CustodyEntry
+from forensics.records.declare import Change, ChangeSet, RecordChange, RecordType
+from forensics.records.registry import record_type_of
+from forensics.store import record_rows
+from forensics.store.custody import CustodyLog
+from forensics.store.db import transaction
+from forensics.store.events import ChangeBus
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from forensics.store.database import Database
+
+R = TypeVar("R")
+
+
+class Recording:
+    """Recorded writes inside one transaction, on behalf of one actor.
+
+    Args:
+        journal: the case's write journal (its transaction and pending changes).
+        actor: who makes the changes.
+        reason: why, in the actor's words (each call may give its own).
+    """
+
+    def __init__(self, journal: Journal, actor: str, reason: str | None) -> None:
+        self._journal = journal
+        self.actor = actor
+        self.reason = reason
+
+    # record changes -------------------------------------------------------------------------
+    def insert(
+        self,
+        record: R,
+        action: str,
+        *,
+        item_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> CustodyEntry:
+        """Insert a new record and log it with its state.
+
+        Args:
+            record: the new record (of a declared record type).
+            action: the custody action.
+            item_id: the item the entry concerns (an item's own id by default).
+            details: facts about the action for the entry.
+            reason: why, when it differs from the recording's reason.
+
+        Returns:
+            The custody entry.
+        """
+        record_type: RecordType[R] = record_type_of(record)
+        record_rows.insert(self._journal.db, record_type, record)
+        return self._logged(
+            record_type, record, action, RecordChange.INSERTED, item_id, details, reason
+        )
+
+    def update(
+        self,
+        before: R,
+        after: R,
+        action: str,
+        *,
+        item_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        log_changes: bool = True,
+    ) -> CustodyEntry:
+        """Overwrite a record with its new state and log it, with each changed field.
+
+        Args:
+            before: the record as it was (for the entry's `changes`).
+            after: the record as it is now (same key).
+            action: the custody action.
+            item_id: the item the entry concerns (an item's own id by default).
+            details: facts about the action; `changes` (field -> from/to, `updated_at` left
+                out) is added unless `log_changes` is False or the details carry their own.
+            reason: why, when it differs from the recording's reason.
+            log_changes: add the changed fields to the details.
+
+        Returns:
+            The custody entry.
+        """
+        record_type: RecordType[R] = record_type_of(after)
+        record_rows.update(self._journal.db, record_type, after)
+        facts = dict(details or {})
+        if log_changes and "changes" not in facts:
+            facts["changes"] = record_type.changes(before, after, ignore=("updated_at",))
+        return self._logged(
+            record_type, after, action, RecordChange.UPDATED, item_id, facts, reason
+        )
+
+    def delete(
+        self,
+        record: R,
+        action: str,
+        *,
+        item_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> CustodyEntry:
+        """Delete a record and log that it was removed on purpose.
+
+        Returns:
+            The custody entry.
+        """
+        record_type: RecordType[R] = record_type_of(record)
+        key = record_type.key_of(record)
+        record_rows.delete(self._journal.db, record_type, key)
+        return self.saved(
+            record_type.subject,
+            key,
+            None,
+            action,
+            change=RecordChange.DELETED,
+            item_id=self._item_of(record_type, key, item_id),
+            details=details,
+            reason=reason,
+        )
+
+    def saved(
+        self,
+        subject: str,
+        record_id: str,
+        state: Mapping[str, Any] | None,
+        action: str,
+        *,
+        change: RecordChange = RecordChange.UPDATED,
+        item_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> CustodyEntry:
+        """Log a record its own repository wrote in this transaction (a composite record).
+
+        Args:
+            subject: the record type's custody subject.
+            record_id: its key.
+            state: its canonical state after the change (None for a deletion).
+            action: the custody action.
+            change: what happened to it.
+            item_id: the item the entry concerns.
+            details: facts about the action.
+            reason: why, when it differs from the recording's reason.
+
+        Returns:
+            The custody entry.
+        """
+        deleted = change is RecordChange.DELETED
+        entry = self._journal.custody.append(
+            action,
+            self.actor,
+            item_id=item_id,
+            subject=(subject, record_id),
+            record=None if deleted else state,
+            deleted=deleted,
+            details=details,
+            reason=reason if reason is not None else self.reason,
+        )
+        self._journal.pending.append(Change(subject, record_id, change, item_id))
+        self._journal.actions.append(action)
+        return entry
+
+    def note(
+        self,
+        action: str,
+        *,
+        item_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> CustodyEntry:
+        """Log an action that changes no record: an export, a verification, a refused file.
+
+        Returns:
+            The custody entry.
+        """
+        entry = self._journal.custody.append(
+            action,
+            self.actor,
+            item_id=item_id,
+            details=details,
+            reason=reason if reason is not None else self.reason,
+        )
+        self._journal.actions.append(action)
+        return entry
+
+    # ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _item_of(record_type: RecordType[Any], key: str, item_id: str | None) -> str | None:
+        return key if item_id is None and record_type is ITEM else item_id
+
+    def _logged(
+        self,
+        record_type: RecordType[R],
+        record: R,
+        action: str,
+        change: RecordChange,
+        item_id: str | None,
+        details: Mapping[str, Any] | None,
+        reason: str | None,
+    ) -> CustodyEntry:
+        key = record_type.key_of(record)
+        return self.saved(
+            record_type.subject,
+            key,
+            record_type.state(record),
+            action,
+            change=change,
+            item_id=self._item_of(record_type, key, item_id),
+            details=details,
+            reason=reason,
+        )
+
+
+class Journal:
+    """A case database's write transactions and the changes they commit.
+
+    Args:
+        db: the case database.
+        custody: its custody log.
+        bus: where committed changes are published.
+    """
+
+    def __init__(self, db: Database, custody: CustodyLog, bus: ChangeBus) -> None:
+        self.db = db
+        self.custody = custody
+        self.bus = bus
+        self.pending: list[Change] = []
+        self.actions: list[str] = []
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested use joins the outer one); publishes on commit."""
+        outer = not self.db.conn.in_transaction
+        if outer:
+            self._reset()
+        try:
+            with transaction(self.db) as conn:
+                yield conn
+        except BaseException:
+            if outer:
+                self._reset()
+            raise
+        if outer and (self.pending or self.actions):
+            changes = ChangeSet(tuple(self.pending), tuple(self.actions))
+            self._reset()
+            self.bus.publish(changes)
+
+    @contextmanager
+    def recording(self, actor: str, reason: str | None = None) -> Iterator[Recording]:
+        """Recorded writes on behalf of `actor`, in one transaction (the caller's, if open)."""
+        with self.transaction():
+            yield Recording(self, actor, reason)
+
+    def _reset(self) -> None:
+        self.pending.clear()
+        self.actions.clear()
