@@ -6,6 +6,8 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from forensics.case import Case
+from forensics.records.core import ITEM
+from forensics.store.events import ChangeSet
 from forensics.store.item_tree import ItemTreeReader
 from ui.case_tree_model import ITEM_ID_ROLE, CaseTreeModel
 from ui.context import WorkbenchSignals
@@ -34,13 +36,15 @@ class CaseTreePanel(QWidget):
         )
         signals.case_opened.connect(self._open)
         signals.case_closed.connect(lambda: self.model.set_reader(None))
-        signals.case_changed.connect(self._changed)
+        signals.records_changed.connect(self._changed)
 
     def _open(self, case: Case) -> None:
         self.model.set_reader(ItemTreeReader(case.db))
         self._expand_top()
 
-    def _changed(self) -> None:
+    def _changed(self, changes: ChangeSet) -> None:
+        if not changes.touches(ITEM.subject):
+            return
         selected = self.selected_item_id()
         self.model.reload()
         self._expand_top()

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.records.core import ITEM
 from forensics.store.catalogue import CatalogueReader
+from forensics.store.events import ChangeSet
 from forensics.store.item_tree import distinct_statuses
 from ui.catalogue_model import (
     COLUMNS,
@@ -173,7 +175,7 @@ class CataloguePanel(QWidget):
         self.model.modelReset.connect(self._count_timer.start)
         signals.case_opened.connect(self._open)
         signals.case_closed.connect(self._close)
-        signals.case_changed.connect(self._changed)
+        signals.records_changed.connect(self._changed)
         self._fill_filters()
 
     # case lifecycle ------------------------------------------------------------------------
@@ -187,7 +189,9 @@ class CataloguePanel(QWidget):
         self.model.set_reader(None)
         self._fill_filters()
 
-    def _changed(self) -> None:
+    def _changed(self, changes: ChangeSet) -> None:
+        if not changes.touches(ITEM.subject):
+            return
         selected = self.selected_item_id()
         self._fill_filters()
         self.model.reload()

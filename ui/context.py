@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from forensics.case import Case
+from forensics.store.events import ChangeSet
 from ui.jobs import JobRunner
 
 if TYPE_CHECKING:
@@ -33,17 +34,67 @@ class AddDock(Protocol):
 class WorkbenchSignals(QObject):
     """Events shared across the workbench (emitted on the GUI thread)."""
 
+    records_changed = Signal(object)
+    """A `forensics.store.events.ChangeSet`: what a write to the open case committed, from
+    this window or from a job's own connection. Each view reloads only when the record types
+    (or the item) it shows changed."""
+    _arrived = Signal(object)
+    """A change set published on a job's thread, crossing to the GUI thread."""
+
     case_opened = Signal(object)
     """The new `Case` (GUI-thread connection)."""
     case_closed = Signal()
     item_selected = Signal(str)
     """An item id chosen in the tree or the catalogue."""
-    case_changed = Signal()
-    """Records were added or edited: views reload."""
     open_item_requested = Signal(str)
     """Show an item in the viewer (e.g. from a link)."""
     frame_requested = Signal(str, int)
     """Show this media item at this frame index."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: list[ChangeSet] = []
+        self._stop: Callable[[], None] | None = None
+        self._arrived.connect(self._collect, Qt.ConnectionType.QueuedConnection)
+        self._flush_soon = QTimer(self)
+        self._flush_soon.setSingleShot(True)
+        self._flush_soon.setInterval(0)
+        self._flush_soon.timeout.connect(self.flush)
+
+    def listen_to(self, case: Case) -> None:
+        """Turn the case folder's committed changes into `records_changed`."""
+        self.stop_listening()
+        self._stop = case.changes.subscribe(self._heard)
+
+    def stop_listening(self) -> None:
+        """Stop hearing the case (it is closing); what was not delivered is dropped."""
+        if self._stop is not None:
+            self._stop()
+            self._stop = None
+        self._pending.clear()
+
+    def flush(self) -> None:
+        """Deliver the changes a job committed so far, as one change set (a job calls this
+        from its finished handler, so views are current when it reports)."""
+        self._flush_soon.stop()
+        if self._pending:
+            merged = ChangeSet.merged(self._pending)
+            self._pending.clear()
+            self.records_changed.emit(merged)
+
+    def _heard(self, changes: ChangeSet) -> None:
+        # Runs on the writer's thread. A write on the GUI thread (a dialog, a panel) is
+        # delivered at once; a job's writes cross threads and are gathered, since an ingest
+        # commits once per file and views should reload once per burst, not per file.
+        if QThread.currentThread() is self.thread():
+            self.flush()
+            self.records_changed.emit(changes)
+        else:
+            self._arrived.emit(changes)
+
+    def _collect(self, changes: ChangeSet) -> None:
+        self._pending.append(changes)
+        self._flush_soon.start()
 
 
 @dataclass

@@ -18,6 +18,7 @@ from forensics.case import Case
 from forensics.errors import NotFoundError
 from forensics.models import Item
 from forensics.records.acquisition import EWF_ATTR, LABELS, acquisition_of, display
+from forensics.store.events import ChangeSet
 from ui.context import WorkbenchSignals
 from ui.formatting import human_size, kind_label, short_time
 
@@ -71,8 +72,12 @@ class DetailPanel(QWidget):
         signals.case_opened.connect(self._open)
         signals.case_closed.connect(self._close)
         signals.item_selected.connect(self.show_item)
-        signals.case_changed.connect(lambda: self.show_item(self._item_id))
+        signals.records_changed.connect(self._changed)
         self._placeholder()
+
+    def _changed(self, changes: ChangeSet) -> None:
+        if self._item_id is not None and changes.concerns(self._item_id):
+            self.show_item(self._item_id)
 
     def _open(self, case: Case) -> None:
         self._case = case

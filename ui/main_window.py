@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         title = info.title if info else root.name
         self.setWindowTitle(f"{title} — {APP_NAME}")
         self._remember(root)
+        self.signals.listen_to(case)
         self.signals.case_opened.emit(case)
         after_first_paint(self, lambda: self._select_first_media(case))
         self.statusBar().showMessage(f"Opened {root}", 5000)
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
         self.runner.cancel_all()
         self.runner.wait(10000)
         case, self._case = self._case, None
+        self.signals.stop_listening()
         self.signals.case_closed.emit()
         case.close()
         self.setWindowTitle(APP_NAME)
@@ -266,10 +268,6 @@ class MainWindow(QMainWindow):
     def is_busy(self) -> bool:
         """True while views still load or decode (screenshot mode waits for idle)."""
         return self.viewer.is_busy()
-
-    def notify_changed(self) -> None:
-        """Records changed (ingest, edit): every view reloads."""
-        self.signals.case_changed.emit()
 
     def _on_item_selected(self, item_id: str) -> None:
         self._item_shown = True

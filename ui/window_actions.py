@@ -211,7 +211,7 @@ class WindowActions:
         dialog = IngestDialog(
             self.w.runner, case.root, self.w, parent_id=parent, post_ingest=self.w.post_ingest
         )
-        dialog.ingested.connect(self.w.notify_changed)
+        dialog.ingested.connect(self.w.signals.flush)
         dialog.add_paths(paths)
         if paths:
             dialog.start()
@@ -225,8 +225,7 @@ class WindowActions:
         if case is None:
             return
         dialog = ItemDialog(case, self.w, parent_id=self.w.catalogue.selected_item_id())
-        if dialog.exec():
-            self.w.notify_changed()
+        dialog.exec()  # the saved item reaches the views as a records_changed
 
     def edit_item(self) -> None:
         """Edit the selected item's fields."""
@@ -242,8 +241,7 @@ class WindowActions:
             )
             return
         dialog = ItemDialog(case, self.w, item_id=item_id)
-        if dialog.exec():
-            self.w.notify_changed()
+        dialog.exec()  # the edit reaches the views as a records_changed
 
     def verify(self) -> None:
         """Verify the case in the background and show the findings."""

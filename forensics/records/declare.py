@@ -24,7 +24,7 @@ import hashlib
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
@@ -302,3 +302,14 @@ class ChangeSet:
     def ids(self, subject: str) -> list[str]:
         """The ids of the records of one type that changed."""
         return [c.record_id for c in self.changes if c.subject == subject]
+
+    def concerns(self, item_id: str) -> bool:
+        """True when an item, or a record about it, changed."""
+        return any(item_id in (c.record_id, c.item_id) for c in self.changes)
+
+    @staticmethod
+    def merged(sets: Sequence[ChangeSet]) -> ChangeSet:
+        """Several change sets as one (a burst from a background job)."""
+        return ChangeSet(
+            tuple(c for s in sets for c in s.changes), tuple(a for s in sets for a in s.actions)
+        )

@@ -185,9 +185,7 @@ def test_component_editor_marking_assistant(qtbot: Any, demo_case: dict[str, Any
     assert "gigadevice-gd32" in editor.suggestions.item(0).text()
     with qtbot.waitSignal(editor.changed):
         qtbot.mouseClick(editor.accept_button, Qt.MouseButton.LeftButton)
-    links = ProvenanceRepository(case.db).all(
-        ComponentLink, where="component_id = ?", params=(component_id,)
-    )
+    links = ProvenanceRepository(case.db).all(ComponentLink, by={"component_id": component_id})
     maker = ProvenanceRepository(case.db).get(Manufacturer, links[0].manufacturer_id)
     assert maker.name == "GigaDevice"
     assert "linked to GigaDevice" in editor.status.text()

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from forensics.records.annotations import RECORD_TYPES
+from forensics.store.events import ChangeSet
 from ui.annotate.exchange_jobs import AnnotationJobs
 from ui.annotate.menu import build_annotate_menu
 from ui.context import WorkbenchContext
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from ui.annotate.list_dock import AnnotationsDock
 
 log = logging.getLogger(__name__)
+
+_SUBJECTS = tuple(t.subject for t in RECORD_TYPES)
+"""The record types the annotation list shows."""
 
 
 class AnnotateContribution:
@@ -59,7 +64,7 @@ class AnnotateContribution:
         self.frames_refresh = WhenShown(self.frames_slot, self._thumbnails)
         ctx.signals.case_opened.connect(lambda _case: self._reload(thumbnails=True))
         ctx.signals.case_closed.connect(self._closed)
-        ctx.signals.case_changed.connect(self.list_refresh.request)
+        ctx.signals.records_changed.connect(self._records_changed)
         self.jobs = AnnotationJobs(ctx, self._failed, self._after_import)
         self.tool_actions = build_annotate_menu(ctx.menu("&Annotate"), self)
 
@@ -171,7 +176,10 @@ class AnnotateContribution:
 
     def _changed(self) -> None:
         self.list_refresh.request()
-        self.ctx.signals.case_changed.emit()
+
+    def _records_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(*_SUBJECTS):
+            self.list_refresh.request()
 
     def _chosen(self, annotation_id: str) -> None:
         self.controller.select(annotation_id)

@@ -166,7 +166,7 @@ class AnnotationJobs:
 
     def _imported(self, report: Any, path: Path) -> None:
         self._after_import()
-        self.ctx.signals.case_changed.emit()
+        self.ctx.signals.flush()
         text = (
             f"{report.imported} imported, {report.tracks} track(s), {report.duplicates} "
             f"already in the case, {len(report.rejected)} rejected"

@@ -186,11 +186,11 @@ class ExchangeContribution:
         )
 
     def _packed(self, result: PackResult) -> None:
-        self.ctx.signals.case_changed.emit()
+        self.ctx.signals.flush()
         self._say(f"packed {result.archive} (manifest {result.manifest_sha256[:16]})")
 
     def _exported(self, summary: dict[str, Any]) -> None:
-        self.ctx.signals.case_changed.emit()
+        self.ctx.signals.flush()
         self._say(f"wrote {summary['path']} (sha256 {str(summary['sha256'])[:16]})")
 
     def report(
@@ -294,7 +294,7 @@ class ExchangeContribution:
         )
 
     def _merged(self, result: MergeResult) -> None:
-        self.ctx.signals.case_changed.emit()
+        self.ctx.signals.flush()
         m = result.merge
         kept = len(result.deletion_notices)
         self._say(
@@ -310,7 +310,6 @@ class ExchangeContribution:
         from ui.exchange.conflicts import ConflictsDialog
 
         dialog = ConflictsDialog(self.ctx.current_case, self.ctx.window)
-        dialog.resolved.connect(lambda _id: self.ctx.signals.case_changed.emit())
         self.conflicts_dialog = dialog
         dialog.show()
         return dialog

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.records import geoloc as geo_records
+from forensics.store.events import ChangeSet
 from ui.actions import make_action
 from ui.context import WorkbenchContext
 from ui.lazy import LazyPanel, WhenShown
@@ -19,6 +21,15 @@ if TYPE_CHECKING:
     from ui.geo.panel import GeoPanel
 
 log = logging.getLogger(__name__)
+
+_SUBJECTS = (
+    *(t.subject for t in geo_records.RECORD_TYPES),
+    "media_metadata",
+    "item",
+    "annotation",
+)
+"""What the map and the hypotheses panel show: hypotheses and their evidence, the positions
+found in metadata, the items and annotations evidence points at."""
 
 
 class GeoContribution:
@@ -42,11 +53,15 @@ class GeoContribution:
         self.refresh = WhenShown((self.panel_slot, self.map_slot), self._load)
         ctx.signals.case_opened.connect(self._opened)
         ctx.signals.case_closed.connect(self.refresh.request)
-        ctx.signals.case_changed.connect(self.refresh.request)
+        ctx.signals.records_changed.connect(self._records_changed)
         ctx.signals.item_selected.connect(self._item_selected)
         self._build_menu()
         if ctx.current_case() is not None:
             self._opened(ctx.current_case())
+
+    def _records_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(*_SUBJECTS):
+            self.refresh.request()
 
     def _build_menu(self) -> None:
         menu = self.ctx.menu("&Geo")
@@ -110,7 +125,6 @@ class GeoContribution:
         self._panel = GeoPanel(self.ctx.current_case, self._map, lambda: self.item_id)
         self.map_slot.set_widget(self._map)
         self.panel_slot.set_widget(self._panel)
-        self._panel.changed.connect(self.ctx.signals.case_changed.emit)
 
     # events -------------------------------------------------------------------------------
     def _opened(self, _case: Any) -> None:
@@ -150,8 +164,8 @@ class GeoContribution:
         )
 
     def _auto_done(self, result: AutoResult) -> None:
+        self.ctx.signals.flush()
         self.panel.reload()
-        self.ctx.signals.case_changed.emit()
         text = (
             f"{len(result.created)} hypotheses made from metadata positions, "
             f"{result.existing} already recorded."

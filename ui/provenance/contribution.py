@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from forensics.case import Case, is_case
 from forensics.errors import NotFoundError
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.records import provenance as provenance_records
+from forensics.store.events import ChangeSet
 from ui.actions import make_action
 from ui.context import WorkbenchContext
 from ui.lazy import LazyPanel, WhenShown, reveal
@@ -36,6 +38,9 @@ _DOCKS = (
 """Each dock's name, title and default area: lists beside Details, the graph wide below."""
 
 log = logging.getLogger(__name__)
+
+_SUBJECTS = (*(t.subject for t in provenance_records.RECORD_TYPES), "item")
+"""What the provenance docks show: its records, and the items components are."""
 
 
 class ProvenanceContribution:
@@ -106,7 +111,7 @@ class ProvenanceContribution:
             self.actions[key] = action
         ctx.signals.case_opened.connect(lambda _case: self._case_opened())
         ctx.signals.case_closed.connect(self.reload)
-        ctx.signals.case_changed.connect(self.reload)
+        ctx.signals.records_changed.connect(self._records_changed)
         ctx.signals.item_selected.connect(self._item_selected)
         # The window owns the docks; keep this object alive as long as they are.
         self.slots["graph"]._contribution = self  # type: ignore[attr-defined]
@@ -121,19 +126,16 @@ class ProvenanceContribution:
             from ui.provenance.manufacturers_dock import ManufacturersDock
 
             makers = ManufacturersDock(case)
-            makers.changed.connect(self._changed_here)
             widget = makers
         elif key == "component":
             from ui.provenance.component_editor import ComponentEditor
 
             editor = ComponentEditor(case)
-            editor.changed.connect(self._changed_here)
             widget = editor
         elif key == "sources":
             from ui.provenance.sources_dock import SourcesDock
 
             sources = SourcesDock(case)
-            sources.changed.connect(self._changed_here)
             widget = sources
         elif key == "graph":
             from ui.provenance.graph_view import ProvenanceGraphView
@@ -178,8 +180,9 @@ class ProvenanceContribution:
         self.selected_item = None
         self.reload()
 
-    def _changed_here(self) -> None:
-        self.ctx.signals.case_changed.emit()
+    def _records_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(*_SUBJECTS):
+            self.reload()
 
     def _item_selected(self, item_id: str) -> None:
         self.selected_item = item_id
