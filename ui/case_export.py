@@ -122,7 +122,7 @@ class CaseExports:
         return dialog
 
     def _exported(self, name: str, summary: dict[str, Any]) -> None:
-        self.w.signals.case_changed.emit()
+        self.w.signals.flush()
         self.w.statusBar().showMessage(
             f"Wrote {summary.get('path')} ({name}, sha256 {str(summary.get('sha256'))[:16]})",
             10000,
