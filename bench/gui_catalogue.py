@@ -36,7 +36,7 @@ from forensics.case import Case, is_case
 from forensics.models import Item
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
-from forensics.store.items import fts_query, item_record
+from forensics.store.items import fts_query
 from ui.catalogue_model import PAGE
 
 WORDS = (
@@ -65,7 +65,7 @@ def build(root: Path, n: int) -> None:
     now = utc_now()
     batch = 5000
     for start in range(0, n, batch):
-        with case.transaction():
+        with case.recording("bench") as rec:
             for k in range(start, min(n, start + batch)):
                 w1, w2 = WORDS[k % len(WORDS)], WORDS[(k * 7 + 3) % len(WORDS)]
                 hardware = k % 10 == 0
@@ -81,10 +81,7 @@ def build(root: Path, n: int) -> None:
                     created_at=now,
                     created_by="bench",
                 )
-                case.items.insert(item)
-                case.custody.append(
-                    Action.ITEM_ADDED, "bench", item_id=item.id, record=item_record(item)
-                )
+                rec.insert(item, Action.ITEM_ADDED)
     case.close()
 
 

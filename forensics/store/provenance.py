@@ -59,11 +59,6 @@ def record_type(cls: type[Any]) -> RecordType[Any]:
     return _TYPES[cls]
 
 
-def subject_of(record: Record) -> str:
-    """The custody subject type of a record."""
-    return _TYPES[type(record)].subject
-
-
 class ProvenanceRepository:
     """Reads and writes the provenance tables of one case database."""
 
