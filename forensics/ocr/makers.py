@@ -26,7 +26,6 @@ from forensics.provenance.models import (
     MarkingDecision,
 )
 from forensics.provenance.read_markings import ReadSuggestion
-from forensics.provenance.recording import write
 from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
@@ -93,21 +92,19 @@ def accept_read_suggestion(
             created_at=utc_now(),
             created_by=actor,
         )
-        write(
-            case,
-            decision,
-            ProvenanceAction.MARKING_DECISION,
-            actor,
-            insert=True,
-            item_id=component_id,
-            details={
-                "decision": "accepted",
-                "pattern_id": s.pattern_id,
-                "manufacturer": s.manufacturer,
-                "ocr_read": read.id,
-                "annotation": annotation_id,
-                "assumed": [a.describe() for a in suggestion.assumed],
-            },
-            reason=reason,
-        )
+        with case.recording(actor) as rec:
+            rec.insert(
+                decision,
+                ProvenanceAction.MARKING_DECISION,
+                item_id=component_id,
+                details={
+                    "decision": "accepted",
+                    "pattern_id": s.pattern_id,
+                    "manufacturer": s.manufacturer,
+                    "ocr_read": read.id,
+                    "annotation": annotation_id,
+                    "assumed": [a.describe() for a in suggestion.assumed],
+                },
+                reason=reason,
+            )
     return link

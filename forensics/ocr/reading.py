@@ -19,10 +19,9 @@ from forensics.case import Case
 from forensics.errors import ValidationError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.ocr.engines import engine_named, parse_langs
-from forensics.ocr.models import ACTION_READ, SUBJECT, Box, OcrRead, spaced
+from forensics.ocr.models import ACTION_READ, Box, OcrRead, spaced
 from forensics.store.annotations import AnnotationRepository
 from forensics.store.db import utc_now
-from forensics.store.ocr import OcrRepository
 
 if TYPE_CHECKING:
     from forensics.media.video_reader import RGBArray
@@ -165,14 +164,11 @@ def read_text(
         created_by=case.actor(actor),
         search_text=spaced("\n".join(line.text for line in lines)),
     )
-    with case.transaction():
-        OcrRepository(case.db).insert(read)
-        case.custody.append(
+    with case.recording(read.created_by) as rec:
+        rec.insert(
+            read,
             ACTION_READ,
-            read.created_by,
             item_id=item.id,
-            subject=(SUBJECT, read.id),
-            record=read.record(),
             details={
                 "engine": read.engine_version,
                 "languages": list(langs),

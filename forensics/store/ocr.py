@@ -1,9 +1,10 @@
 """SQL for text reads: the `ocr_reads` rows and their full-text index `ocr_fts`.
 
-Writes run inside `case.transaction()` with the read's custody entry (the record type is
-declared in `forensics.records.ocr`). Each row keeps a `search_text` (the text with Chinese
-characters spaced apart) that triggers index, and `ocr_match` turns what a user typed into
-the same form, so a search for "南山" finds a sign reading "深圳市南山区".
+A read is written through `case.recording()` with its custody entry (the record type is
+declared in `forensics.records.ocr`, which gives its row SQL). Each row keeps a
+`search_text` (the text with Chinese characters spaced apart) that triggers index, and
+`ocr_match` turns what a user typed into the same form, so a search for "南山" finds a
+sign reading "深圳市南山区".
 """
 
 from __future__ import annotations
@@ -38,10 +39,6 @@ class OcrRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    def insert(self, read: OcrRead) -> None:
-        """Store a read (inside a transaction); a trigger indexes its `search_text`."""
-        record_rows.insert(self._db, OCR_READ, read)
 
     def find(self, read_id: str) -> OcrRead | None:
         """A read by id, or None."""
