@@ -28,7 +28,6 @@ from forensics.intake.ewf_chunks import SHOWN, check_chunks
 from forensics.intake.records import IngestOptions, IngestOutcome
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.records.acquisition import EWF_ATTR
-from forensics.records.core import ITEM
 from forensics.store.custody import Action
 
 if TYPE_CHECKING:  # `pwb show` reads the record without loading libewf
@@ -142,15 +141,15 @@ def check_e01(
         )
     warnings = [*image.warnings, *(p for p in said if p not in image.warnings)]
     attributes = {**image.attributes, EWF_ATTR: record}
-    with case.transaction():
-        updated = case.items.update(image.id, {"attributes": attributes, "warnings": warnings})
-        case.custody.append(
+    with case.recording(options.examiner, reason=options.reason) as rec:
+        current, updated = case.items.edited(
+            image.id, {"attributes": attributes, "warnings": warnings}
+        )
+        rec.update(
+            current,
+            updated,
             Action.ITEM_EDITED,
-            case.actor(options.examiner),
-            item_id=image.id,
-            record=ITEM.state(updated),
             details={"changes": {"attributes": {EWF_ATTR: record}}},
-            reason=options.reason,
         )
     if problems:
         log.warning("%s: %s", image.name, "; ".join(problems))

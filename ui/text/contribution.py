@@ -171,7 +171,7 @@ class TextContribution:
             read.frame_index,
         ):
             self.overlay.show(read)
-        self.ctx.signals.case_changed.emit()
+        self.ctx.signals.flush()
 
     def _fill_components(self, item_id: str) -> None:
         from forensics.provenance.models import Component
@@ -222,7 +222,6 @@ class TextContribution:
 
     def _accepted(self, read: OcrRead, message: str) -> None:
         self.ctx.window.statusBar().showMessage(message, 8000)
-        self.ctx.signals.case_changed.emit()
         if read.annotation_id is None:
             # A box was drawn for the read: show the frame again so the annotation layer
             # draws it.
