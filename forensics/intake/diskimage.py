@@ -179,20 +179,10 @@ def _expand(
                 )
                 done += entry.size
             continue
-        if entry.kind == "folder":
-            if entry.path_raw.endswith(b"/$OrphanFiles"):
-                # TSK's virtual folder: made only when an orphan needs it.
-                orphan_dirs[entry.path_raw] = (volume, entry, parent_id)
-                continue
-            source = entry_source(volume, entry, decoders, with_state=False)
-            stored[entry.path_raw] = ensure_folder(case, source, options, parent_id=parent_id).id
+        if entry.kind == "folder" and entry.path_raw.endswith(b"/$OrphanFiles"):
+            # TSK's virtual folder: made only when an orphan needs it.
+            orphan_dirs[entry.path_raw] = (volume, entry, parent_id)
             continue
-        folder = entry.path_raw.rsplit(b"/", 1)[0]
-        if entry.host is None and folder in orphan_dirs and folder not in stored:
-            o_volume, o_entry, o_parent = orphan_dirs[folder]
-            source = entry_source(o_volume, o_entry, decoders, with_state=False)
-            stored[folder] = ensure_folder(case, source, options, parent_id=o_parent).id
-            parent_id = stored[folder]
         if entry.kind == "nometa":
             outcomes.append(IngestOutcome(label, "skipped", warnings=(_NO_META,)))
             continue
@@ -206,6 +196,16 @@ def _expand(
                     ),
                 )
             )
+            continue
+        folder = entry.path_raw.rsplit(b"/", 1)[0]
+        if entry.host is None and folder in orphan_dirs and folder not in stored:
+            o_volume, o_entry, o_parent = orphan_dirs[folder]
+            source = entry_source(o_volume, o_entry, decoders, with_state=False)
+            stored[folder] = ensure_folder(case, source, options, parent_id=o_parent).id
+            parent_id = stored[folder]
+        if entry.kind == "folder":
+            source = entry_source(volume, entry, decoders, with_state=False)
+            stored[entry.path_raw] = ensure_folder(case, source, options, parent_id=parent_id).id
             continue
         source = entry_source(volume, entry, decoders, with_state=entry.kind == "file")
         if entry.kind == "symlink":

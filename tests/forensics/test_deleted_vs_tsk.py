@@ -179,3 +179,26 @@ def test_reused_blocks_make_a_deleted_file_partly_reallocated(case: Case, tmp_pa
     assert reused.content_state == ContentState.PARTLY_REALLOCATED
     assert reused.sha256 != _sha(old)  # its start is newer.bin's now, as icat reads it
     assert any("now belong to live files" in w for w in reused.warnings)
+
+
+def test_a_deleted_folder_that_lost_its_name_is_an_orphan_folder(
+    case: Case, tmp_path: Path
+) -> None:
+    # 60 files, then a subfolder: its entry sits in a later cluster of GONE's listing, which
+    # the deletion cut off, so TSK finds the subfolder (and what it holds) as an orphan.
+    inner = {f"/GONE/SUBFOLDER/inner_{n}.jpg": _random(5_000, 300 + n) for n in range(2)}
+    gone = {**_gone(60), **inner}
+    volume = make_fat32(tmp_path / "fat32.img", LIVE, gone)
+    truth = tsk_listing(volume)
+    [orphan_path] = [p for p, (kind, _) in truth.items() if p.count("/") == 1 and kind == "folder"
+                     and p.startswith("$OrphanFiles/")]  # fmt: skip
+
+    image = _ingest(case, volume)
+
+    assert _ours(case, image) == truth
+    items = {i.fs_path: i for i in case.items.descendants(image.id)}
+    orphan = items["/" + orphan_path]
+    assert (orphan.kind, orphan.fs_deleted, orphan.recovery) == ("folder", True, "orphan")
+    assert orphan.parent_id == items["/$OrphanFiles"].id
+    held = [i for i in items.values() if i.parent_id == orphan.id]
+    assert {i.sha256 for i in held} == {_sha(d) for d in inner.values()}
