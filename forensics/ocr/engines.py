@@ -14,6 +14,7 @@ confidence in 0..1, so a read can be drawn over the frame and checked against it
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import re
 import threading
@@ -24,6 +25,8 @@ from forensics.records.ocr import TextLine
 
 if TYPE_CHECKING:
     from forensics.media.video_reader import RGBArray
+
+log = logging.getLogger(__name__)
 
 LANGUAGES: dict[str, str] = {
     "eng": "English and Latin-script markings",
@@ -106,6 +109,27 @@ def tessdata_dir() -> str | None:
     return found[0] if found else None
 
 
+def _quiet_leptonica() -> None:
+    """Silence Leptonica's messages on stderr ("Error in boxClipToRectangle: box outside
+    rectangle"): sparse-text segmentation of a scaled region produces them by the dozen, they
+    say nothing to the analyst and they garble the CLI's output. tesserocr's wheel carries its
+    own Leptonica; the library is already loaded, so this reaches the copy Tesseract uses."""
+    import ctypes
+
+    import tesserocr
+
+    folder = os.path.join(os.path.dirname(os.path.dirname(tesserocr.__file__)), "tesserocr.libs")
+    for path in glob.glob(os.path.join(folder, "libleptonica*.so*")) or ["libleptonica.so.6"]:
+        try:
+            ctypes.CDLL(path).setMsgSeverity(_LEPTONICA_SEVERITY_NONE)
+        except (OSError, AttributeError) as exc:
+            log.debug("cannot quiet Leptonica at %s: %s", path, exc)
+
+
+_LEPTONICA_SEVERITY_NONE = 6
+"""Leptonica's L_SEVERITY_NONE."""
+
+
 class TesseractEngine:
     """Tesseract through tesserocr: one loaded model per language set, kept for the process."""
 
@@ -150,6 +174,8 @@ class TesseractEngine:
 
         api = self._apis.get(langs)
         if api is None:
+            if not self._apis:
+                _quiet_leptonica()
             api = tesserocr.PyTessBaseAPI(
                 path=tessdata_dir() or "", lang="+".join(langs), psm=tesserocr.PSM.SPARSE_TEXT
             )

@@ -51,6 +51,9 @@ def _read(qtbot, window, contribution, *, languages: str | None = None) -> None:
     action = window.findChild(QAction, "action_read_text")
     assert action.shortcut().toString() == "Ctrl+R"
     assert action.statusTip()
+    view = window.viewer.graphics_view()
+    assert action in view.actions()
+    assert view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
     action.trigger()
     job = contribution.job
     assert job is not None

@@ -1,4 +1,5 @@
-"""Reading text in the GUI: Annotate > Read text (Ctrl+R), the Text dock, boxes over the image.
+"""Reading text in the GUI: Read text (Ctrl+R; Annotate menu, the viewer's right-click menu),
+the Text dock, the lines' boxes over the image.
 
 Read text reads the selected box of the frame in the viewer, or the whole frame when no box is
 selected, in a background job with its own case connection (progress and Cancel in the status
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from forensics.case import Case
@@ -74,6 +75,10 @@ class TextContribution:
             name="action_read_text",
         )
         menu.addAction(self.action)
+        # And on the image itself: a right click on the viewer offers it.
+        view = self.viewer.graphics_view()
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(self.action)
         self.viewer.frame_shown.connect(self._frame_shown)
         ctx.signals.case_closed.connect(self._closed)
 
