@@ -25,7 +25,7 @@ from geoloc.hypotheses import HypothesisDraft, HypothesisService
 from geoloc.placement import CITY_RADIUS_M, PLACE_RADIUS_M
 
 if TYPE_CHECKING:
-    from forensics.store.hypotheses import Hypothesis
+    from forensics.records.geoloc import Hypothesis
     from geoloc.gazetteer import OfflineGazetteer
     from geoloc.places import Place
 

@@ -184,6 +184,11 @@ class RecordType(Generic[R]):
     stored: bool = True
     logged: bool = True
 
+    def __post_init__(self) -> None:
+        # The class carries its own declaration, so a writer handed a record finds it
+        # without importing every record module (the GUI starts without them).
+        setattr(self.cls, "__record_type__", self)  # noqa: B010
+
     @cached_property
     def fields(self) -> tuple[FieldSpec, ...]:
         """Every stored field, in declaration order."""
@@ -261,6 +266,18 @@ class RecordType(Generic[R]):
             for k in new
             if old.get(k) != new[k] and k not in ignore
         }
+
+
+def record_type_of(record: object) -> RecordType[Any]:
+    """The declaration of a record's class.
+
+    Raises:
+        KeyError: the class is not a declared record type.
+    """
+    found = getattr(type(record), "__record_type__", None)
+    if not isinstance(found, RecordType) or found.cls is not type(record):
+        raise KeyError(f"{type(record).__name__} is not a declared record type")
+    return found
 
 
 class RecordChange(enum.StrEnum):

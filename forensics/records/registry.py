@@ -11,7 +11,7 @@ from typing import Any
 from forensics.records import annotations as annotation_records
 from forensics.records import frames, geoloc, media, merges, ocr, provenance
 from forensics.records.core import CASE, ITEM
-from forensics.records.declare import RecordType
+from forensics.records.declare import RecordType, record_type_of
 
 RECORD_TYPES: tuple[RecordType[Any], ...] = (
     CASE,
@@ -43,17 +43,7 @@ def _by_subject() -> dict[str, RecordType[Any]]:
 BY_SUBJECT: dict[str, RecordType[Any]] = _by_subject()
 """Record type by custody subject."""
 
+__all__ = ["BY_SUBJECT", "LOGGED", "RECORD_TYPES", "record_type_of"]
+
 LOGGED: tuple[RecordType[Any], ...] = tuple(t for t in RECORD_TYPES if t.logged)
 """The record types whose custody entries digest their state (what `verify` re-checks)."""
-
-
-def record_type_of(record: object) -> RecordType[Any]:
-    """The declaration of a record's class.
-
-    Raises:
-        KeyError: the class is not a declared record type.
-    """
-    for record_type in RECORD_TYPES:
-        if type(record) is record_type.cls:
-            return record_type
-    raise KeyError(f"{type(record).__name__} is not a declared record type")

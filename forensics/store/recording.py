@@ -20,8 +20,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from forensics.records.core import ITEM, CustodyEntry
-from forensics.records.declare import Change, ChangeSet, RecordChange, RecordType
-from forensics.records.registry import record_type_of
+from forensics.records.declare import Change, ChangeSet, RecordChange, RecordType, record_type_of
 from forensics.store import record_rows
 from forensics.store.custody import CustodyLog
 from forensics.store.db import transaction

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from forensics.records.annotations import RECORD_TYPES
 from forensics.store.events import ChangeSet
 from ui.annotate.exchange_jobs import AnnotationJobs
 from ui.annotate.menu import build_annotate_menu
@@ -30,8 +29,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_SUBJECTS = tuple(t.subject for t in RECORD_TYPES)
-"""The record types the annotation list shows."""
+
+def _subjects() -> tuple[str, ...]:
+    """The record types the annotation list shows (their module loads on the first change)."""
+    from forensics.records.annotations import RECORD_TYPES
+
+    return tuple(t.subject for t in RECORD_TYPES)
 
 
 class AnnotateContribution:
@@ -178,7 +181,7 @@ class AnnotateContribution:
         self.list_refresh.request()
 
     def _records_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(*_SUBJECTS):
+        if changes.touches(*_subjects()):
             self.list_refresh.request()
 
     def _chosen(self, annotation_id: str) -> None:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
-from forensics.records import geoloc as geo_records
 from forensics.store.events import ChangeSet
 from ui.actions import make_action
 from ui.context import WorkbenchContext
@@ -22,14 +21,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_SUBJECTS = (
-    *(t.subject for t in geo_records.RECORD_TYPES),
-    "media_metadata",
-    "item",
-    "annotation",
-)
-"""What the map and the hypotheses panel show: hypotheses and their evidence, the positions
-found in metadata, the items and annotations evidence points at."""
+
+def _subjects() -> tuple[str, ...]:
+    """What the map and the hypotheses panel show: hypotheses and their evidence, the
+    positions found in metadata, the items and annotations evidence points at."""
+    from forensics.records.geoloc import RECORD_TYPES
+
+    return (*(t.subject for t in RECORD_TYPES), "media_metadata", "item", "annotation")
 
 
 class GeoContribution:
@@ -60,7 +58,7 @@ class GeoContribution:
             self._opened(ctx.current_case())
 
     def _records_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(*_SUBJECTS):
+        if changes.touches(*_subjects()):
             self.refresh.request()
 
     def _build_menu(self) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from forensics.case import Case, is_case
 from forensics.errors import NotFoundError
 from forensics.jobs import CancelToken, ProgressFn
-from forensics.records import provenance as provenance_records
 from forensics.store.events import ChangeSet
 from ui.actions import make_action
 from ui.context import WorkbenchContext
@@ -39,8 +38,12 @@ _DOCKS = (
 
 log = logging.getLogger(__name__)
 
-_SUBJECTS = (*(t.subject for t in provenance_records.RECORD_TYPES), "item")
-"""What the provenance docks show: its records, and the items components are."""
+
+def _subjects() -> tuple[str, ...]:
+    """What the provenance docks show: its records, and the items components are."""
+    from forensics.records.provenance import RECORD_TYPES
+
+    return (*(t.subject for t in RECORD_TYPES), "item")
 
 
 class ProvenanceContribution:
@@ -181,7 +184,7 @@ class ProvenanceContribution:
         self.reload()
 
     def _records_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(*_SUBJECTS):
+        if changes.touches(*_subjects()):
             self.reload()
 
     def _item_selected(self, item_id: str) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from forensics.case import Case
-from forensics.media.frame_export import log_frame_export
 from ui.viewer.shown import ShownFrame
 
 
@@ -42,6 +41,8 @@ def export_shown_frame(
     if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
         QMessageBox.warning(parent, "Export frame", f"{target}: the file could not be written")
         return None
+    from forensics.media.frame_export import log_frame_export
+
     log_frame_export(
         case,
         item_id=shown.item_id,
