@@ -408,14 +408,15 @@ def test_every_export_format_the_cli_lists_is_in_readme() -> None:
     for words in (("export",), ("annotations", "export")):
         done = pwb(*words, "--help")
         assert done.returncode == 0, done.stderr
-        listed = re.search(r"--format \{([^}]+)\}", done.stdout)
+        listed = re.search(r"--format\s+\{([^}]+)\}", done.stdout)
         assert listed is not None, done.stdout
         shown = {
             c.words[c.words.index("--format") + 1]
             for c in COMMANDS
             if c.words[: len(words)] == words and "--format" in c.words
         }
-        assert set(listed.group(1).split(",")) <= shown, (words, shown)
+        formats = {f.strip() for f in listed.group(1).split(",")}
+        assert formats <= shown, (words, formats - shown)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.id)
