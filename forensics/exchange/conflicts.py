@@ -16,6 +16,7 @@ from forensics.errors import ValidationError
 from forensics.exchange.merge import log_merged_record
 from forensics.exchange.merge_deletions import deleted_there, take_deletion
 from forensics.exchange.merge_plan import conflict_facts, from_jsonable
+from forensics.records.merges import MergeAction
 from forensics.store import exchange as sx
 from forensics.store.db import utc_now
 from forensics.store.merges import (
@@ -29,7 +30,7 @@ from forensics.store.merges import (
     conflict_state,
 )
 
-CONFLICT_RESOLVED = "merge_conflict_resolved"
+CONFLICT_RESOLVED = MergeAction.CONFLICT_RESOLVED
 
 
 def resolve_conflict(

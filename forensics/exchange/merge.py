@@ -35,7 +35,7 @@ from forensics.exchange.merge_plan import MergePlan, Row, conflict_facts, plan_m
 from forensics.exchange.unpack import Received, receive
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.records.declare import RecordChange
-from forensics.records.merges import merge_state
+from forensics.records.merges import MergeAction, merge_state
 from forensics.store import exchange as sx
 from forensics.store.custody import GENESIS_HASH, entry_hash
 from forensics.store.db import utc_now
@@ -48,7 +48,7 @@ from forensics.store.merges import (
 from forensics.store.rows import insert_row
 from forensics.store.subjects import FETCHERS
 
-MERGED = "merged"
+MERGED = MergeAction.MERGED
 
 
 @dataclass
@@ -229,7 +229,7 @@ def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
         for conflict in plan.conflicts:
             rec.insert(
                 conflict,
-                "merge_conflict",
+                MergeAction.CONFLICT,
                 item_id=conflict.record_id if conflict.table_name == "items" else None,
                 details={"merge_id": merge.id, **conflict_facts(conflict)},
             )

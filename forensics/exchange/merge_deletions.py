@@ -32,14 +32,15 @@ from forensics.case import Case
 from forensics.errors import ValidationError
 from forensics.exchange.merge_plan import jsonable
 from forensics.records.declare import RecordChange
+from forensics.records.merges import MergeAction
 from forensics.store import exchange as sx
 from forensics.store.custody import DELETED, record_digest
 from forensics.store.merges import DELETED_THERE, OPEN, Conflict, MergeRepository
 from forensics.store.subjects import FETCHERS
 
-MERGE_DELETED = "merge_deleted"
+MERGE_DELETED = MergeAction.DELETED
 """Our custody action for a record deleted because they deleted it."""
-DELETION_NOT_APPLIED = "merge_deletion_not_applied"
+DELETION_NOT_APPLIED = MergeAction.DELETION_NOT_APPLIED
 """Our custody action for a deletion of theirs a merge does not apply (an evidence item)."""
 ITEM_SUBJECT = "item"
 _ENTRY_FACTS = ("seq", "entry_id", "hash", "at", "actor", "action", "reason", "item_id")

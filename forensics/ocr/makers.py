@@ -26,7 +26,7 @@ from forensics.provenance.models import (
     MarkingDecision,
 )
 from forensics.provenance.read_markings import ReadSuggestion
-from forensics.records.provenance import ProvenanceAction
+from forensics.records.provenance import Decision, ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 
@@ -87,7 +87,7 @@ def accept_read_suggestion(
             pattern_id=s.pattern_id,
             manufacturer_name=s.manufacturer,
             matched_text=s.matched_text,
-            decision="accepted",
+            decision=Decision.ACCEPTED,
             link_id=link.id,
             created_at=utc_now(),
             created_by=actor,

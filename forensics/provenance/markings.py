@@ -30,7 +30,7 @@ from forensics.provenance.models import (
     Manufacturer,
     MarkingDecision,
 )
-from forensics.records.provenance import ProvenanceAction
+from forensics.records.provenance import Decision, ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 
@@ -290,7 +290,7 @@ def decide(
             pattern_id=suggestion.pattern_id,
             manufacturer_name=suggestion.manufacturer,
             matched_text=suggestion.matched_text,
-            decision="accepted" if accept else "rejected",
+            decision=Decision.ACCEPTED if accept else Decision.REJECTED,
             link_id=link_id,
             created_at=utc_now(),
             created_by=actor,

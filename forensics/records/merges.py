@@ -47,6 +47,18 @@ class ConflictStatus(enum.StrEnum):
     TOOK_THEIRS = "took_theirs"
 
 
+class MergeAction(enum.StrEnum):
+    """The custody actions of merging another team's archive."""
+
+    MERGED = "merged"
+    """A record the merge added or changed, and the merge itself."""
+    CONFLICT = "merge_conflict"
+    CONFLICT_RESOLVED = "merge_conflict_resolved"
+    DELETED = "merge_deleted"
+    """A record deleted here because they deleted it."""
+    DELETION_NOT_APPLIED = "merge_deletion_not_applied"
+
+
 EDITED = ConflictKind.EDITED.value
 DELETED_THERE = ConflictKind.DELETED_THERE.value
 

@@ -57,6 +57,13 @@ class LinkStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class Decision(enum.StrEnum):
+    """The analyst's answer to a marking-assistant suggestion."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class ProvenanceAction(enum.StrEnum):
     """Custody actions of the provenance records."""
 
