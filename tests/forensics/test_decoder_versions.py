@@ -57,7 +57,8 @@ def test_files_inside_an_e01_name_tsk_and_libewf(case: Case, tmp_path: Path, cor
     raw_copy.mkdir()
     (raw_copy / "card.dd").write_bytes(raw.read_bytes() + b"\0" * 512)  # another image
     report = ingest_paths(case, [acquired, raw_copy])
-    images = {o.item.name: o.item for o in report.outcomes if o.item and not o.item.parent_id}
+    # Each image sits under the folder item of the host folder it was ingested from.
+    images = {o.item.name: o.item for o in report.outcomes if o.item}
     e01_child = case.items.children(images["card.E01"].id)[0]
     assert e01_child.attributes["decoders"] == {
         "pwb": versions.app_version(),
