@@ -20,11 +20,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
-from forensics.intake.ewf_chunks import SHOWN, check_chunks
+from forensics.intake.ewf_chunks import SHOWN, ChunkReport, check_chunks
 from forensics.intake.records import IngestOptions, IngestOutcome
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.records.acquisition import EWF_ATTR
@@ -93,6 +94,48 @@ def hash_media(
     return md5.hexdigest(), sha1.hexdigest(), done, None
 
 
+def verify_media(
+    media: EwfMedia,
+    segments: Sequence[tuple[str, Path]],
+    cancel: CancelToken,
+    progress: ProgressFn,
+    label: str,
+) -> tuple[tuple[str, str, int, str | None], ChunkReport]:
+    """Hash the media (`hash_media`) while a second thread checks every chunk of the segment
+    files (`ewf_chunks`): hashlib and zlib release the GIL, so the two passes overlap.
+
+    Raises:
+        CancelledError: the token was cancelled (both passes stop).
+    """
+    stop = _Either(cancel)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwb-ewf-chunks") as pool:
+        chunks = pool.submit(check_chunks, segments, stop)
+        try:
+            hashed = hash_media(media, cancel, progress, label)
+        except BaseException:
+            stop.cancel()  # the chunk pass stops too before this returns
+            raise
+        return hashed, chunks.result()
+
+
+class _Either(CancelToken):
+    """Cancelled by its own `cancel()` or by the user's token, whichever comes first."""
+
+    def __init__(self, outer: CancelToken) -> None:
+        super().__init__()
+        self._outer = outer
+
+    @property
+    def cancelled(self) -> bool:
+        """True once either token was cancelled."""
+        return super().cancelled or self._outer.cancelled
+
+    def raise_if_cancelled(self) -> None:
+        """Raise `CancelledError` once either token was cancelled."""
+        super().raise_if_cancelled()
+        self._outer.raise_if_cancelled()
+
+
 def check_e01(
     case: Case,
     image_id: str,
@@ -113,11 +156,10 @@ def check_e01(
     """
     image = case.items.get(image_id)
     record = acquisition_record(media)
-    md5, sha1, read, short = hash_media(media, cancel, progress, image.name)
+    (md5, sha1, read, short), chunks = verify_media(media, segments, cancel, progress, image.name)
     record["media_md5"] = md5 if short is None else None
     record["media_sha1"] = sha1 if short is None else None
     problems = integrity_problems(image.name, record)
-    chunks = check_chunks(segments, cancel)
     record["chunks_checked"] = chunks.checked
     record["chunks_damaged"] = len(chunks.damaged)
     problems += chunks.damaged[:SHOWN]
