@@ -306,6 +306,9 @@ class ChangeSet:
 
     changes: tuple[Change, ...]
     actions: tuple[str, ...] = ()
+    noted: tuple[str, ...] = ()
+    """Items whose custody log gained an entry that changed no record (an export, a
+    duplicate ingest): a view of the item's history reloads for them."""
 
     @property
     def subjects(self) -> frozenset[str]:
@@ -322,11 +325,15 @@ class ChangeSet:
 
     def concerns(self, item_id: str) -> bool:
         """True when an item, or a record about it, changed."""
-        return any(item_id in (c.record_id, c.item_id) for c in self.changes)
+        return item_id in self.noted or any(
+            item_id in (c.record_id, c.item_id) for c in self.changes
+        )
 
     @staticmethod
     def merged(sets: Sequence[ChangeSet]) -> ChangeSet:
         """Several change sets as one (a burst from a background job)."""
         return ChangeSet(
-            tuple(c for s in sets for c in s.changes), tuple(a for s in sets for a in s.actions)
+            tuple(c for s in sets for c in s.changes),
+            tuple(a for s in sets for a in s.actions),
+            tuple(i for s in sets for i in s.noted),
         )

@@ -202,6 +202,8 @@ class Recording:
             reason=reason if reason is not None else self.reason,
         )
         self._journal.actions.append(action)
+        if item_id is not None:
+            self._journal.noted.append(item_id)
         return entry
 
     # ----------------------------------------------------------------------------------------
@@ -247,6 +249,7 @@ class Journal:
         self.bus = bus
         self.pending: list[Change] = []
         self.actions: list[str] = []
+        self.noted: list[str] = []
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -262,7 +265,7 @@ class Journal:
                 self._reset()
             raise
         if outer and (self.pending or self.actions):
-            changes = ChangeSet(tuple(self.pending), tuple(self.actions))
+            changes = ChangeSet(tuple(self.pending), tuple(self.actions), tuple(self.noted))
             self._reset()
             self.bus.publish(changes)
 
@@ -275,3 +278,4 @@ class Journal:
     def _reset(self) -> None:
         self.pending.clear()
         self.actions.clear()
+        self.noted.clear()

@@ -114,3 +114,14 @@ def test_a_listener_that_fails_does_not_fail_the_writer(case: Case) -> None:
     case.add_item(kind="hardware", name="drone")
     unsubscribe()
     assert len(heard) == 1
+
+
+def test_an_entry_about_an_item_reaches_the_views_of_that_item(case: Case) -> None:
+    item = case.add_item(kind="hardware", name="drone")
+    heard = _listen(case)
+    with case.recording("A") as rec:
+        rec.note("exported", item_id=item.id, details={"what": "frame"})
+    (changes,) = heard
+    assert changes.changes == ()
+    assert changes.concerns(item.id)
+    assert not changes.concerns("another item")
