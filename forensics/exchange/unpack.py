@@ -10,8 +10,10 @@ Order of checks, and why:
 3. every member is streamed into a temporary folder beside DEST, counting what inflates (the
    headers' sizes are never trusted): past the manifest's size, past the ratio, past the total,
    it stops; at the end its sha256 and size must be the manifest's;
-4. the records: SQLite's quick check, a schema this version knows, the custody chain and the
-   record digests, and evidence files exactly those the items name.
+4. the records: the received database is opened read-only with `trusted_schema=OFF`, its
+   schema must be exactly ours and `integrity_check` clean, and its rows are copied as checked
+   data into a fresh case our migrations made (`forensics.store.received`); then the custody
+   chain and the record digests, and evidence files exactly those the items name.
 Only then is the temporary folder renamed to DEST; any refusal removes it, so a refused or broken
 unpack leaves nothing behind, and nothing is ever written outside DEST's parent folder.
 Steps 1 and 2 are in `archive_checks.py`; this module inflates, checks the records and
@@ -32,19 +34,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forensics.case import Case
+from forensics.case import CASE_DB, Case
 from forensics.errors import SchemaTooNewError, ValidationError
 from forensics.exchange import archive as fmt
 from forensics.exchange.archive_checks import Limits, check_archive, ratio_problem, refuse
 from forensics.exchange.signing import SignatureCheck
 from forensics.exchange.streams import CHUNK, ThreadedSha256
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.store import exchange as sx
+from forensics.store import received
 from forensics.store.custody import Action
-from forensics.store.db import check_not_newer, connect
+from forensics.store.db import connect, migrate
 from forensics.verify import VerifyReport, _check_chain, _check_records
 
 log = logging.getLogger(__name__)
+
+RECEIVED_DB = "received-case.db"
+"""Where the received records wait, inside the unpack folder, until copied out as data."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,12 @@ def _extract(
     written_total = 0
     for member in manifest.members:
         info = zf.getinfo(member.name)
-        target = root.joinpath(*member.name.split("/"))
+        # The received records never land where a case keeps its database (see _check_case).
+        target = (
+            root / RECEIVED_DB
+            if member.role == fmt.ROLE_RECORDS
+            else root.joinpath(*member.name.split("/"))
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         hasher = ThreadedSha256()
@@ -137,20 +147,24 @@ def _extract(
 
 
 def _check_case(archive: Path, root: Path) -> None:
-    """Step 4: the unpacked folder must be a sound case this version can read."""
-    db = connect(root / fmt.RECORDS, readonly=True)
-    try:
-        problems = sx.integrity_problems(db)
-        if problems:
-            raise refuse(archive, [f"case.db is damaged: {p}" for p in problems[:10]])
-        try:
-            check_not_newer(db, root)
-        except SchemaTooNewError as exc:
-            raise refuse(archive, [str(exc).replace(str(root), "case.db")]) from exc
-    finally:
-        db.conn.close()
+    """Step 4: copy the received records, as checked data, into a fresh case of ours.
+
+    The received database is read read-only and never becomes the case (see
+    `forensics.store.received`); the case at `root` is made by our own migrations.
+    """
     for sub in ("evidence", "derived", "tmp"):
         (root / sub).mkdir(exist_ok=True)
+    fresh = connect(root / CASE_DB)
+    try:
+        migrate(fresh, root)
+        received.copy_received(root / RECEIVED_DB, fresh, root)
+    except received.Refused as exc:
+        raise refuse(archive, exc.reasons) from exc
+    except SchemaTooNewError as exc:
+        raise refuse(archive, [str(exc).replace(str(root), "case.db")]) from exc
+    finally:
+        fresh.conn.close()
+        (root / RECEIVED_DB).unlink(missing_ok=True)
     with Case.open(root) as case:
         report = VerifyReport()
         _check_chain(case, report)

@@ -1,0 +1,136 @@
+"""A received case.db is data, never code (issue 14): each crafted database is refused by name.
+
+Each archive below is a consistent forgery (the manifest re-hashed), so only the records
+checks stand between it and our case: their SQL must never run, and nothing may be left.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from forensics.case import Case
+from forensics.errors import ArchiveError
+from forensics.exchange.merge import merge_archive
+from forensics.exchange.pack import pack_case
+from tests.forensics.exchange.helpers import fill, members, rebuild
+from tests.forensics.exchange.test_hostile import refused
+
+
+@pytest.fixture
+def good(case: Case, corpus: Path, tmp_path: Path) -> Path:
+    fill(case, corpus)
+    (tmp_path / "in").mkdir()
+    return pack_case(case, tmp_path / "in" / "good.pwbcase").archive
+
+
+def crafted(good: Path, tmp_path: Path, edit: Callable[[sqlite3.Connection], None]) -> Path:
+    """`good` with its case.db edited by `edit`, the manifest re-hashed to match."""
+    db_path = tmp_path / "crafted.db"
+    db_path.write_bytes(members(good)["case.db"])
+    with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
+        edit(conn)
+    return rebuild(
+        good, tmp_path / "crafted.pwbcase", replace={"case.db": db_path.read_bytes()}, rehash=True
+    )
+
+
+def _sql(*statements: str) -> Callable[[sqlite3.Connection], None]:
+    def edit(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return edit
+
+
+def _corrupt_index(conn: sqlite3.Connection) -> None:
+    """Flip the row id at the end of an index page: the index no longer matches its table,
+    which `quick_check` does not look at."""
+    root = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name = 'items' LIMIT 1"
+    ).fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    data = bytearray(path.read_bytes())
+    data[root * page_size - 1] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+CASES = {
+    "trigger rewriting the next ingested item": (
+        _sql(
+            "CREATE TRIGGER evil_rewrite AFTER INSERT ON items BEGIN "
+            "UPDATE items SET name = 'pwned' WHERE id = new.id; END"
+        ),
+        "trigger 'evil_rewrite' is not in our schema",
+    ),
+    "recursive view": (
+        _sql(
+            "CREATE VIEW forever AS WITH RECURSIVE c(x) AS "
+            "(SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"
+        ),
+        "view 'forever' is not in our schema",
+    ),
+    "doubling trigger": (
+        _sql(
+            "CREATE TRIGGER doubling AFTER INSERT ON case_info BEGIN "
+            "INSERT INTO case_info SELECT key || 'x', value || value FROM case_info; END"
+        ),
+        "trigger 'doubling' is not in our schema",
+    ),
+    "zeroblob generated column": (
+        _sql(
+            "ALTER TABLE items ADD COLUMN pad BLOB "
+            "GENERATED ALWAYS AS (zeroblob(1000000000)) VIRTUAL"
+        ),
+        "table 'items' differs from ours",
+    ),
+    "older schema_version": (
+        _sql("UPDATE schema_version SET version = version - 1 WHERE component = 'core'"),
+        "'core' schema is version",
+    ),
+    "extra index": (
+        _sql("CREATE INDEX sneaky ON items (name)"),
+        "index 'sneaky' is not in our schema",
+    ),
+    "corrupt index": (_corrupt_index, "case.db is damaged"),
+    "path in a sha256 field": (
+        _sql("UPDATE items SET sha256 = '../../../x' WHERE sha256 IS NOT NULL"),
+        "field 'sha256' is not a sha256",
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(CASES))
+def test_crafted_database_is_refused_and_nothing_is_left(attack, good, tmp_path):
+    edit, expected = CASES[attack]
+    bad = crafted(good, tmp_path, edit)
+    reasons = "\n".join(refused(bad, tmp_path / "out" / "dest"))
+    assert expected in reasons
+
+
+def test_merge_refuses_a_trigger_and_our_case_is_unchanged(case, good, tmp_path):
+    bad = crafted(good, tmp_path, CASES["trigger rewriting the next ingested item"][0])
+    head = case.custody.head()
+    names = sorted(i.name for i in case.items.content_items())
+    with pytest.raises(ArchiveError) as info:
+        merge_archive(case, bad, actor="A")
+    assert "trigger 'evil_rewrite'" in "\n".join(info.value.reasons)
+    assert case.custody.head() == head
+    assert sorted(i.name for i in case.items.content_items()) == names
+    triggers = case.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    assert "evil_rewrite" not in {r[0] for r in triggers}
+
+
+def test_unpacked_schema_is_exactly_ours(case, good, tmp_path):
+    from forensics.exchange.unpack import unpack_archive
+    from forensics.store.received import schema
+
+    with Case.open(unpack_archive(good, tmp_path / "dest").dest) as theirs:
+        assert schema(theirs.db) == schema(case.db)
+    assert not (tmp_path / "dest" / "received-case.db").exists()
