@@ -29,6 +29,7 @@ from forensics.annotations.service import AnnotationService
 from forensics.annotations.tracks import create_track
 from forensics.errors import EvidenceError, ValidationError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.safe_names import hash_file_name
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,13 @@ def export_coco(
             cancel.raise_if_cancelled()
         progress(n, len(frames), f"frame {frame.anchor.frame_index} of {frame.item_name}")
         a = frame.anchor
-        file_name = f"frames/{a.pixel_sha256}.png"
+        try:
+            file_name = "frames/" + hash_file_name(
+                a.pixel_sha256, ".png", what="frame pixel sha256"
+            )
+        except ValidationError as exc:
+            report.warnings.append(f"{frame.item_name} frame {a.frame_index}: skipped ({exc})")
+            continue
         try:
             (out_dir / file_name).write_bytes(frame_png(svc, a.item_id, a.frame_index))
         except EvidenceError as exc:

@@ -21,6 +21,7 @@ from forensics.annotations.collect import ExportReport, start_export
 from forensics.annotations.models import Annotation, AnnotationFilter, ShapeKind
 from forensics.annotations.service import AnnotationService
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.safe_names import hash_file_name
 from forensics.store.db import utc_now
 
 FORMAT = "cvat-video"
@@ -104,7 +105,7 @@ def export_cvat(
                 f"{item.name}: a still image has no place in CVAT for video; use COCO"
             )
             continue
-        path = out_dir / f"{item.sha256}.xml"
+        path = out_dir / hash_file_name(item.sha256, ".xml", what="item sha256")
         _write_item(svc, item, item_frames, path)
         report.files.append(str(path))
     return report

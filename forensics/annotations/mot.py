@@ -17,6 +17,7 @@ from forensics.annotations.collect import ExportReport, start_export
 from forensics.annotations.models import AnnotationFilter
 from forensics.annotations.service import AnnotationService
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.safe_names import hash_file_name
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def export_mot(
         if not is_video(item):
             report.warnings.append(f"{item.name}: a still image has no place in MOT; use COCO")
     for item_id, item_rows in rows.items():
-        path = out_dir / f"{items[item_id].sha256}.txt"
+        path = out_dir / hash_file_name(items[item_id].sha256, ".txt", what="item sha256")
         item_rows.sort(key=lambda r: (int(r[0]), int(r[1])))
         with path.open("w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, lineterminator="\n").writerows(item_rows)

@@ -18,8 +18,9 @@ from PIL import Image, ImageDraw
 from forensics.annotations.collect import ExportFrame, ExportReport, start_export
 from forensics.annotations.models import AnnotationFilter, LabelSet, ShapeKind
 from forensics.annotations.service import AnnotationService
-from forensics.errors import EvidenceError
+from forensics.errors import EvidenceError, ValidationError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.safe_names import hash_file_name
 
 if TYPE_CHECKING:
     # A type only: importing the reader would load OpenCV and PyAV with the CLI.
@@ -91,10 +92,11 @@ def export_png(
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(n, len(frames), f"frame {frame.anchor.frame_index} of {frame.item_name}")
-        path = out_dir / f"{frame.anchor.pixel_sha256}.png"
         try:
+            name = hash_file_name(frame.anchor.pixel_sha256, ".png", what="frame pixel sha256")
+            path = out_dir / name
             path.write_bytes(render_frame(svc, frame))
-        except EvidenceError as exc:
+        except (EvidenceError, ValidationError) as exc:
             report.warnings.append(
                 f"{frame.item_name} frame {frame.anchor.frame_index}: not drawn ({exc})"
             )

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from forensics.errors import EvidenceError
 from forensics.jobs import CancelToken
+from forensics.safe_names import checked_sha256
 from forensics.store.fastcopy import copy_fd, open_for_copy
 
 CHUNK = 1 << 20
@@ -47,7 +48,12 @@ class StoredBlob:
 
 
 def shard(sha256: str) -> Path:
-    """The relative, sharded location of a content hash."""
+    """The relative, sharded location of a content hash (checked: never a path from a value).
+
+    Raises:
+        ValidationError: `sha256` is not 64 lowercase hex digits.
+    """
+    sha256 = checked_sha256(sha256)
     return Path(sha256[:2]) / sha256[2:4] / sha256
 
 
@@ -212,7 +218,7 @@ class EvidenceStore:
 
     def marker_path(self, sha256: str) -> Path:
         """The in-flight marker of a blob between rename and database commit."""
-        return self.tmp_dir / f"{sha256}.inflight"
+        return self.tmp_dir / f"{checked_sha256(sha256)}.inflight"
 
     def commit_blob(self, tmp: Path, sha256: str) -> bool:
         """Move a verified temporary copy into place, read-only; drop it if already stored.
