@@ -27,7 +27,8 @@ class AddDock(Protocol):
     """The main window's `add_dock`."""
 
     def __call__(self, title: str, widget: QWidget, area: str = "bottom") -> QDockWidget:
-        """Add a dock; `area` is "left", "right" (tabbed with Details) or "bottom"."""
+        """Add a dock; `area` is "left", "right" (tabbed with Details), "bottom" (tabbed with
+        the viewer) or "beside viewer" (next to the viewer, both in sight)."""
         ...
 
 
@@ -110,8 +111,8 @@ class WorkbenchContext:
     """The top-level menu with this title ("&File", "&Case", "&Media", "&Tools"…)."""
     add_dock: AddDock
     """Add a dock widget with this title; the window places it and restores its layout.
-    `area="left"|"right"|"bottom"` (default "bottom", tabbed with the viewer; "right" is
-    tabbed with Details)."""
+    `area="left"|"right"|"bottom"|"beside viewer"` (default "bottom", tabbed with the viewer;
+    "right" is tabbed with Details; "beside viewer" stands next to the viewer)."""
     export_menu: QMenu | None = None
     """File > Export, where the window lists the case's export formats; a feature adds its
     other exports (an archive, a report) next to them."""

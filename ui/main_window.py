@@ -50,7 +50,14 @@ _AREAS = {
     "left": Qt.DockWidgetArea.LeftDockWidgetArea,
     "right": Qt.DockWidgetArea.RightDockWidgetArea,
     "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+    "beside viewer": Qt.DockWidgetArea.BottomDockWidgetArea,
 }
+_UNTABBED = frozenset({"beside viewer"})
+"""Areas whose docks sit next to the others rather than in their tab group: a panel used
+while looking at the frame (annotation details) must not hide the viewer."""
+LAYOUT_VERSION = 1
+"""Raised when the default layout changes for a reason a user's saved layout must not undo
+(1: annotation details beside the viewer); a layout saved under another version is dropped."""
 
 
 def _plain(title: str) -> str:
@@ -143,7 +150,7 @@ class MainWindow(QMainWindow):
         self._install(contributions)
         self.actions_.finish_menus()
         self._default_sizes()
-        self.initial_state = self.saveState()
+        self.initial_state = self.saveState(LAYOUT_VERSION)
         if restore_layout:
             self._restore_layout()
 
@@ -170,7 +177,8 @@ class MainWindow(QMainWindow):
 
     def add_dock(self, title: str, widget: QWidget, area: str = "bottom") -> QDockWidget:
         """A dock holding `widget`; bottom docks are tabbed with the viewer, right docks
-        with Details (this is the default layout; a saved layout overrides it).
+        with Details, "beside viewer" docks stand to the right of the viewer, both in sight
+        (this is the default layout; a saved layout overrides it).
 
         Raises:
             ValueError: a dock with this title exists, or the area is unknown.
@@ -183,9 +191,9 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName("dock_" + "".join(c if c.isalnum() else "_" for c in key))
         dock.setWidget(widget)
-        self.addDockWidget(_AREAS[area], dock)
+        self.addDockWidget(_AREAS[area], dock)  # bottom: side by side with the others
         anchor = self._anchors.get(area)
-        if anchor is not None:
+        if anchor is not None and area not in _UNTABBED:
             self.tabifyDockWidget(anchor, dock)
             anchor.raise_()
         self._docks[key] = dock
@@ -321,12 +329,12 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         """Keep geometry and dock layout for the next start."""
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
 
     # window events -------------------------------------------------------------------------

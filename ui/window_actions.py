@@ -260,7 +260,9 @@ class WindowActions:
         for dock in self.w.docks():
             dock.setFloating(False)
             dock.show()
-        self.w.restoreState(self.w.initial_state)
+        from ui.main_window import LAYOUT_VERSION
+
+        self.w.restoreState(self.w.initial_state, LAYOUT_VERSION)
 
     def about(self) -> None:
         """The About box: version, data sources and licences."""

@@ -8,9 +8,10 @@ write; until then `labels()` answers with the defaults.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from forensics.annotations.journal import AnnotationJournal
-from forensics.annotations.models import DEFAULT_LABELS, Label, LabelSet
+from forensics.annotations.models import DEFAULT_LABELS, AnnotationFilter, Label, LabelSet
 from forensics.errors import ValidationError
 from forensics.store.db import utc_now
 
@@ -74,6 +75,41 @@ class LabelBook(AnnotationJournal):
             if not found:
                 raise ValidationError(f"no label '{name}'")
             self.recorded_delete(found[0], "label_delete", None, name=name)
+
+    def rename_label(self, old: str, new: str) -> Label:
+        """Rename a label, and every annotation and track carrying it, in one transaction
+        (each change logged), so a typo in a label is fixed once for the whole case.
+
+        Raises:
+            ValidationError: empty or taken new name, or no label `old`.
+        """
+        new = new.strip()
+        if not new:
+            raise ValidationError("a label needs a name")
+        if new in self.labels():
+            raise ValidationError(f"the label set already has '{new}'")
+        with self.case.transaction():
+            self.ensure_labels()
+            found = [lb for lb in self.repo.labels() if lb.name == old]
+            if not found:
+                raise ValidationError(f"no label '{old}'")
+            renamed = replace(found[0], name=new)
+            self.recorded_update(found[0], renamed, "label_rename", None, old=old, name=new)
+            now = utc_now()
+            changes = {"label": {"from": old, "to": new}}
+            for ann in self.repo.search(AnnotationFilter(label=old)):
+                after = replace(ann, label=new, updated_at=now)
+                self.recorded_update(ann, after, "edit", ann.item_id, changes=changes)
+            for track in self.repo.tracks():
+                if track.label == old:
+                    after_track = replace(track, label=new, updated_at=now)
+                    self.recorded_update(track, after_track, "track_edit", track.item_id, label=new)
+        return renamed
+
+    def last_used_label(self) -> str | None:
+        """The label of the mark made last, if the case's set still has it."""
+        last = self.repo.last_used_label()
+        return last if last is not None and last in self.labels() else None
 
     def check_label(self, label: str) -> None:
         """Refuse a label the case's set does not have.

@@ -133,6 +133,13 @@ class AnnotationRepository:
             for r in self._db.query("SELECT DISTINCT label FROM annotations ORDER BY label")
         ]
 
+    def last_used_label(self) -> str | None:
+        """The label of the annotation made last, or None when there is none."""
+        row = self._db.conn.execute(
+            "SELECT label FROM annotations ORDER BY created_at DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def annotated_frames(self) -> list[dict[str, Any]]:
         """One row per annotated frame: item, index, pts, pixel sha256 and how many marks."""
         return list(

@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from forensics.store.events import ChangeSet
+from ui.annotate.details_panel import DetailsPanel
 from ui.annotate.exchange_jobs import AnnotationJobs
 from ui.annotate.menu import build_annotate_menu
 from ui.context import WorkbenchContext
@@ -50,17 +51,19 @@ class AnnotateContribution:
         self._controller: AnnotationController | None = None
         self.undo_stack = QUndoStack(ctx.window)
         viewer.frame_shown.connect(self._frame_shown)
-        # The docks start tabbed behind the viewer: their widgets are built, and read the
-        # case, when first looked at (or when an action needs them).
+        viewer.cleared.connect(self._viewer_cleared)
+        # The list and the frames start tabbed behind the viewer, the details beside it (one
+        # labels while looking at the frame): their widgets are built, and read the case, when
+        # first looked at (or when an action needs them).
         self.list_slot = LazyPanel(self._make_list, ctx.window)
-        self.editor_slot = LazyPanel(self._make_editor, ctx.window)
+        self.details = DetailsPanel(ctx.window)
         self.frames_slot = LazyPanel(self._make_frames, ctx.window)
-        for title, slot in (
-            ("Annotations", self.list_slot),
-            ("Annotation details", self.editor_slot),
-            ("Frames of interest", self.frames_slot),
+        for title, slot, area in (
+            ("Annotations", self.list_slot, "bottom"),
+            ("Annotation details", self.details, "beside viewer"),
+            ("Frames of interest", self.frames_slot, "bottom"),
         ):
-            ctx.add_dock(title, slot)
+            ctx.add_dock(title, slot, area)
         # The slot is a child of the window: it keeps this contribution alive with it.
         self.list_slot.contribution = self  # type: ignore[attr-defined]
         self.list_refresh = WhenShown(self.list_slot, lambda: self.list.reload())
@@ -92,6 +95,7 @@ class AnnotateContribution:
             controller.warned.connect(lambda m: self.ctx.window.statusBar().showMessage(m, 8000))
             controller.tool.tool_changed.connect(self._tool_changed)
             self._controller = controller
+            self.details.set_editor(self._make_editor(controller))
         return self._controller
 
     def _make_list(self) -> AnnotationsDock:
@@ -102,12 +106,12 @@ class AnnotateContribution:
         dock.annotation_chosen.connect(self._chosen)
         return dock
 
-    def _make_editor(self) -> AnnotationEditor:
+    def _make_editor(self, controller: AnnotationController) -> AnnotationEditor:
         from ui.annotate.editor import AnnotationEditor
 
-        editor = AnnotationEditor(self.controller)
+        editor = AnnotationEditor(controller)
         editor.link_followed.connect(self._follow)
-        editor.show_annotation(self.controller.selected_id())
+        editor.show_annotation(controller.selected_id())
         return editor
 
     def _make_frames(self) -> FramesOfInterestView:
@@ -125,7 +129,8 @@ class AnnotateContribution:
     @property
     def editor(self) -> AnnotationEditor:
         """The annotation editor (built on first use)."""
-        return cast("AnnotationEditor", self.editor_slot.ensure())
+        self.controller  # noqa: B018 - building the layer builds the editor
+        return cast("AnnotationEditor", self.details.editor())
 
     @property
     def frames(self) -> FramesOfInterestView:
@@ -156,6 +161,12 @@ class AnnotateContribution:
             )
         else:
             self.controller.show_frame(item_id, frame_index, pixel_sha256)
+
+    def _viewer_cleared(self) -> None:
+        """The viewer shows no picture (a hardware item was picked…): no box may stay."""
+        if self._controller is not None:
+            self._controller.tool.set_tool("")
+            self._controller.set_frame(None)
 
     def _tool_changed(self, tool: str) -> None:
         for name, action in self.tool_actions.items():

@@ -49,6 +49,8 @@ class MediaViewer(QWidget):
 
     frame_shown = Signal(str, int, str)
     """item_id, frame_index (-1 for a still), pixel_sha256."""
+    cleared = Signal()
+    """Nothing is shown any more (overlays drawn on the last picture must go)."""
 
     def __init__(
         self,
@@ -221,6 +223,7 @@ class MediaViewer(QWidget):
         self.strip.clear()
         self._set_video_mode(False)
         self.title.setText(message or "Nothing to show. Select an image or a video.")
+        self.cleared.emit()
 
     def _set_video_mode(self, video: bool) -> None:
         self.transport.setVisible(video)

@@ -1,0 +1,113 @@
+"""Annotating like CVAT in the window the app builds: the frame stays in sight while labelling,
+labels are chosen (never a silent default), no stale boxes (issue 17, part 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDockWidget, QGraphicsView
+
+from forensics.annotations.service import AnnotationService
+from forensics.case import Case
+from forensics.intake.ingest import ingest_paths
+from ui.annotate.controller import AnnotationController
+from ui.annotate.shapes import AnnotationShape
+from ui.lazy import on_screen
+
+COUNTER = "video/pyscenedetect/counter.mp4"
+
+
+@dataclass
+class Bench:
+    window: Any
+    video: str
+    drone: str
+    controller: AnnotationController
+
+    def svc(self) -> AnnotationService:
+        return self.controller.service()
+
+    def view(self) -> QGraphicsView:
+        return self.window.viewer.graphics_view()
+
+    def show(self, qtbot, frame: int) -> None:
+        if self.controller.frame is not None and self.controller.frame.frame_index == frame:
+            return
+        with qtbot.waitSignal(self.window.viewer.frame_shown, timeout=20000):
+            self.window.signals.frame_requested.emit(self.video, frame)
+
+    def drag(self, qtbot, start: tuple[float, float], end: tuple[float, float]) -> None:
+        view = self.view()
+        a: QPoint = view.mapFromScene(*start)
+        b: QPoint = view.mapFromScene(*end)
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+        qtbot.mouseMove(view.viewport(), pos=(a + b) / 2)
+        qtbot.mouseMove(view.viewport(), pos=b)
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+
+    def action(self, text: str) -> Any:
+        from PySide6.QtGui import QAction
+
+        found = [
+            a
+            for a in self.window.findChildren(QAction)
+            if a.text().replace("&", "").startswith(text)
+        ]
+        assert found, text
+        return found[0]
+
+
+@pytest.fixture
+def bench(qtbot, make_window, case: Case, corpus: Path) -> Bench:
+    video = ingest_paths(case, [corpus / COUNTER]).items[0]
+    drone = case.add_item(kind="hardware", name="Gerbera drone")
+    root = case.root
+    case.close()
+    window = make_window()
+    assert window.contribution_errors == []
+    assert window.open_case(root)
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=20000):
+        window.signals.item_selected.emit(video.id)
+    controller = window.findChild(AnnotationController, "annotation_controller")
+    qtbot.waitUntil(lambda: controller.frame is not None, timeout=20000)
+    return Bench(window, video.id, drone.id, controller)
+
+
+def _dock(window: Any, name: str) -> QDockWidget:
+    dock = window.findChild(QDockWidget, name)
+    assert dock is not None, name
+    return dock
+
+
+def test_details_stay_beside_the_viewer_and_a_non_media_pick_clears_the_boxes(
+    qtbot, bench: Bench
+) -> None:
+    window, controller = bench.window, bench.controller
+    viewer, details = _dock(window, "dock_viewer"), _dock(window, "dock_annotation_details")
+    assert details not in window.tabifiedDockWidgets(viewer)
+    controller.label = "vehicle"
+    controller.tool.set_tool("box")
+    bench.drag(qtbot, (100, 100), (400, 300))
+    [ann] = bench.svc().search()
+    # The frame and the new mark's details are on screen together.
+    editor = details.widget().editor()
+    assert editor is not None
+    assert editor.annotation_id == ann.id
+    assert on_screen(window.viewer.graphics_view().viewport())
+    assert on_screen(editor)
+    assert [s.annotation_id for s in controller.shapes()] == [ann.id]
+    # Picking a hardware item (no picture) takes the box away with the picture.
+    window.signals.item_selected.emit(bench.drone)
+    qtbot.waitUntil(lambda: window.viewer.current_frame() is None, timeout=10000)
+    assert controller.shapes() == []
+    scene = window.viewer.graphics_scene()
+    assert not [i for i in scene.items() if isinstance(i, AnnotationShape)]
+    assert controller.tool.tool == ""
+    # Back on the video, the box is drawn again.
+    bench.show(qtbot, 0)
+    bench.show(qtbot, ann.frame_index)
+    assert [s.annotation_id for s in controller.shapes()] == [ann.id]
