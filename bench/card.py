@@ -1,0 +1,308 @@
+"""A whole memory card: `pwb ingest` of a DCIM tree against the floor, measured in the same run.
+
+Issue 19. A DCIM tree of `--count` camera JPEGs (default 5,000) and one MP4 per
+`--mp4-every` JPEGs is generated at run time from the corpus: each JPEG is a corpus camera
+file (under 200 KB, not one of the deliberately broken ones) with a comment segment naming
+its number inserted after its APPn segments, so every file is unique (different sha256) and
+still a valid JPEG; each MP4 is a corpus clip with a `free` box appended. Nothing from the
+corpus is kept in the repository.
+
+Per round, alternating on a warm page cache:
+- floor: every file read, Pillow full decode (`load()`) plus `exifread.process_file` with
+  its defaults (maker notes) for a JPEG, MediaInfo's parse for an MP4, split over
+  `os.cpu_count()` processes (a pool started before the clock);
+- ours: `pwb init` (not timed), then the real command a user runs, `pwb ingest CASE DCIM`,
+  in a subprocess (copy, hashes, items, custody, extraction: EXIF, integrity, thumbnail,
+  container), wall time;
+- hashing: every file read with sha256 and md5 updated, one process;
+- ours without extraction: `pwb ingest --no-extract CASE DCIM`.
+
+Targets: ingest with extraction >= 0.6 of the floor's files/s; without extraction >= 0.5 of
+hashing's. The machine is shared, so each ratio is taken within a round and the median of
+the rounds is reported, with the load average when each round started.
+
+`--memory N` instead ingests a card of N small files (default for the issue: 100,000) with
+extraction and samples the resident memory of `pwb` and its workers (sum over the process
+tree, from /proc) twice a second: peak, and at each tenth of the run (flat means no growth).
+
+    .venv/bin/python bench/card.py [--count 5000] [--rounds 3] [--mp4-every 250]
+    .venv/bin/python bench/card.py --memory 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import logging
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from multiprocessing.pool import Pool
+from pathlib import Path
+from typing import Any
+
+import exifread
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(
+    os.environ.get("PWB_CORPUS")
+    or next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+            ROOT.parent / "shared") / "corpus"
+)
+PWB = str(Path(sys.executable).parent / "pwb")
+_SKIP = ("invalid", "tests")
+_VIDEOS = ("video/pyscenedetect/counter.mp4", "video/jcodec/issue49_orientation.mp4",
+           "video/pyscenedetect/delayed_start.mp4", "synthetic/synthetic_udta_xyz_location.mp4")
+
+
+def camera_jpegs(limit: int = 200_000) -> list[bytes]:
+    """The corpus camera JPEGs under `limit` bytes, not the ones kept because they broke."""
+    found = []
+    for path in sorted((CORPUS / "exif-samples" / "jpg").rglob("*")):
+        if path.suffix.lower() not in (".jpg", ".jpeg") or not path.is_file():
+            continue
+        if set(_SKIP) & set(path.parts) or path.name == "corrupted.jpg":
+            continue
+        if path.stat().st_size <= limit:
+            found.append(path.read_bytes())
+    return found
+
+
+def with_comment(jpeg: bytes, text: bytes) -> bytes:
+    """The JPEG with a COM segment inserted after its APPn segments (still a valid JPEG)."""
+    pos = 2
+    while pos + 4 <= len(jpeg) and jpeg[pos] == 0xFF and 0xE0 <= jpeg[pos + 1] <= 0xEF:
+        pos += 2 + int.from_bytes(jpeg[pos + 2 : pos + 4], "big")
+    segment = b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text
+    return jpeg[:pos] + segment + jpeg[pos:]
+
+
+def make_card(dest: Path, count: int, mp4_every: int, sources: list[bytes]) -> list[Path]:
+    """A DCIM tree: 100CAMERA, 101CAMERA... of 999 files each; returns the files."""
+    videos = [(CORPUS / v).read_bytes() for v in _VIDEOS]
+    files = []
+    for n in range(count):
+        folder = dest / "DCIM" / f"{100 + n // 999}CAMERA"
+        if n % 999 == 0:
+            folder.mkdir(parents=True)
+        path = folder / f"IMG_{n:05d}.JPG"
+        path.write_bytes(with_comment(sources[n % len(sources)], b"pwb bench card %d" % n))
+        files.append(path)
+        if mp4_every and n % mp4_every == mp4_every - 1:
+            clip = videos[(n // mp4_every) % len(videos)]
+            free = b"pwb bench card clip %d" % n
+            box = (len(free) + 8).to_bytes(4, "big") + b"free" + free
+            path = folder / f"MVI_{n:05d}.MP4"
+            path.write_bytes(clip + box)
+            files.append(path)
+    return files
+
+
+def _floor_one(path: str) -> int:
+    logging.getLogger("exifread").setLevel(logging.CRITICAL)  # its per-file complaints
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if path.endswith(".MP4"):
+        from pymediainfo import MediaInfo
+
+        MediaInfo.parse(path)
+        return 1
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except OSError:
+        pass  # a truncated file: the floor decoded as far as it could
+    exifread.process_file(io.BytesIO(data))
+    return 1
+
+
+def floor(pool: Pool, files: list[Path]) -> float:
+    """Seconds for Pillow full decode + exifread (MediaInfo for MP4) over all cores."""
+    start = time.perf_counter()
+    done = sum(pool.imap_unordered(_floor_one, [str(f) for f in files], chunksize=16))
+    assert done == len(files)
+    return time.perf_counter() - start
+
+
+def hashing(files: list[Path]) -> float:
+    """Seconds to read every file once with sha256 and md5, one process."""
+    start = time.perf_counter()
+    for f in files:
+        sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+        with open(f, "rb") as fh:
+            data = fh.read()
+        sha.update(data)
+        md5.update(data)
+    return time.perf_counter() - start
+
+
+class TreeMemory:
+    """Samples the resident memory of a process and its descendants from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        self.pid = pid
+        self.samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._every = every
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, ()))
+        return out
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.wait(self._every):
+            total = 0
+            for pid in self._tree():
+                try:
+                    with open(f"/proc/{pid}/statm") as fh:
+                        total += int(fh.read().split()[1]) * page
+                except (OSError, IndexError, ValueError):
+                    continue
+            self.samples.append((time.monotonic() - start, total))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_pwb(args: list[str], memory: bool = False) -> tuple[float, int, TreeMemory | None]:
+    """Wall seconds, the child's peak RSS (bytes, from wait4) and the tree sampler."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [PWB, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env()
+    )
+    sampler = TreeMemory(proc.pid) if memory else None
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if sampler is not None:
+        sampler.stop()
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 3):  # 3: some file rejected (none should be here)
+        raise SystemExit(f"pwb {' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss * 1024, sampler
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ)
+
+
+def ingest(work: Path, card: Path, extract: bool, memory: bool = False) -> tuple[float, int, Any]:
+    case = work / ("case-x" if extract else "case-n")
+    shutil.rmtree(case, ignore_errors=True)
+    run_pwb(["init", str(case), "--title", "card bench"])
+    args = ["ingest", str(case), str(card / "DCIM")] + ([] if extract else ["--no-extract"])
+    result = run_pwb(args, memory)
+    shutil.rmtree(case, ignore_errors=True)
+    return result
+
+
+def bench(count: int, rounds: int, mp4_every: int, keep: Path | None) -> None:
+    work = Path(tempfile.mkdtemp(prefix="pwb-card-", dir=keep))
+    try:
+        card = work / "card"
+        files = make_card(card, count, mp4_every, camera_jpegs())
+        size = sum(f.stat().st_size for f in files)
+        print(
+            f"card: {len(files)} files ({count} JPEG, {len(files) - count} MP4), "
+            f"{size / 2**20:.0f} MiB, {size / len(files) / 1024:.0f} KiB a file; "
+            f"{os.cpu_count()} cores"
+        )
+        n = len(files)
+        ratios_x, ratios_n = [], []
+        with multiprocessing.get_context("forkserver").Pool(os.cpu_count()) as pool:
+            pool.map(_floor_one, [str(files[0])] * (os.cpu_count() or 1))  # warm the workers
+            hashing(files)  # warm the page cache
+            for r in range(rounds):
+                load = os.getloadavg()[0]
+                t_floor = floor(pool, files)
+                t_x, rss_x, _ = ingest(work, card, extract=True)
+                t_hash = hashing(files)
+                t_n, rss_n, _ = ingest(work, card, extract=False)
+                ratios_x.append(t_floor / t_x)
+                ratios_n.append(t_hash / t_n)
+                print(
+                    f"round {r + 1} (load {load:.1f}): floor {n / t_floor:,.0f} files/s, "
+                    f"ingest+extract {n / t_x:,.0f} files/s ({t_x:.1f} s, peak RSS "
+                    f"{rss_x / 2**20:.0f} MB) ratio {t_floor / t_x:.2f}; hashing "
+                    f"{n / t_hash:,.0f} files/s, ingest --no-extract {n / t_n:,.0f} files/s "
+                    f"({t_n:.1f} s, {rss_n / 2**20:.0f} MB) ratio {t_hash / t_n:.2f}",
+                    flush=True,
+                )
+        print(
+            f"median ratio ingest+extract / floor: {statistics.median(ratios_x):.2f} "
+            f"(target >= 0.6); ingest --no-extract / hashing: "
+            f"{statistics.median(ratios_n):.2f} (target >= 0.5); load now "
+            f"{os.getloadavg()[0]:.1f}"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def memory_check(count: int, keep: Path | None) -> None:
+    work = Path(tempfile.mkdtemp(prefix="pwb-card-mem-", dir=keep))
+    try:
+        card = work / "card"
+        small = [j for j in camera_jpegs(20_000)]
+        files = make_card(card, count, 0, small)
+        size = sum(f.stat().st_size for f in files)
+        print(f"memory card: {len(files)} files, {size / 2**20:.0f} MiB (load "
+              f"{os.getloadavg()[0]:.1f})", flush=True)
+        elapsed, rss, sampler = ingest(work, card, extract=True, memory=True)
+        assert sampler is not None
+        samples = sampler.samples
+        peak = max(s for _t, s in samples)
+        tenths = [samples[min(len(samples) - 1, len(samples) * k // 10)][1] for k in range(1, 11)]
+        print(
+            f"{len(files)} files in {elapsed:.0f} s ({len(files) / elapsed:,.0f} files/s); "
+            f"peak RSS of pwb alone {rss / 2**20:.0f} MB; peak of pwb + workers "
+            f"{peak / 2**20:.0f} MB (target < 500); at each tenth of the run: "
+            + ", ".join(f"{t / 2**20:.0f}" for t in tenths)
+            + " MB"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000, help="JPEGs on the card")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--mp4-every", type=int, default=250, help="one MP4 per N JPEGs (0: none)")
+    parser.add_argument("--memory", type=int, metavar="N", help="only the memory check, N files")
+    parser.add_argument("--tmp", type=Path, help="where to build the card (default: $TMPDIR)")
+    args = parser.parse_args()
+    if args.memory:
+        memory_check(args.memory, args.tmp)
+    else:
+        bench(args.count, args.rounds, args.mp4_every, args.tmp)
+
+
+if __name__ == "__main__":
+    main()
