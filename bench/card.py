@@ -54,13 +54,20 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(
     os.environ.get("PWB_CORPUS")
-    or next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
-            ROOT.parent / "shared") / "corpus"
+    or next(
+        (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+        ROOT.parent / "shared",
+    )
+    / "corpus"
 )
 PWB = str(Path(sys.executable).parent / "pwb")
 _SKIP = ("invalid", "tests")
-_VIDEOS = ("video/pyscenedetect/counter.mp4", "video/jcodec/issue49_orientation.mp4",
-           "video/pyscenedetect/delayed_start.mp4", "synthetic/synthetic_udta_xyz_location.mp4")
+_VIDEOS = (
+    "video/pyscenedetect/counter.mp4",
+    "video/jcodec/issue49_orientation.mp4",
+    "video/pyscenedetect/delayed_start.mp4",
+    "synthetic/synthetic_udta_xyz_location.mp4",
+)
 
 
 def camera_jpegs(limit: int = 200_000) -> list[bytes]:
@@ -272,8 +279,11 @@ def memory_check(count: int, keep: Path | None) -> None:
         small = [j for j in camera_jpegs(20_000)]
         files = make_card(card, count, 0, small)
         size = sum(f.stat().st_size for f in files)
-        print(f"memory card: {len(files)} files, {size / 2**20:.0f} MiB (load "
-              f"{os.getloadavg()[0]:.1f})", flush=True)
+        print(
+            f"memory card: {len(files)} files, {size / 2**20:.0f} MiB (load "
+            f"{os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
         elapsed, rss, sampler = ingest(work, card, extract=True, memory=True)
         assert sampler is not None
         samples = sampler.samples

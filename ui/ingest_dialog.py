@@ -1,10 +1,15 @@
 """Adding evidence: pick files, folders or disk images (or drop them), choose where in the case
 they go (a parent picker, the selected tree node by default), ingest in the background with a
-progress bar and Cancel, then list what was rejected and why."""
+progress bar and Cancel, then list what was rejected and why.
+
+While it runs the status line shows each phase (copying and hashing, extracting) with its
+counts and the time left, and the views reload every `REFRESH_S` seconds: items appear as
+their batch is committed, and their metadata, thumbnails and positions fill in behind."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,11 +43,16 @@ log = logging.getLogger(__name__)
 DISK_IMAGE_FILTER = "Disk and card images (*.img *.dd *.raw *.bin *.iso *.E01 *.e01);;All files (*)"
 
 
+REFRESH_S = 1.5
+"""Seconds between reloads of the views while an ingest runs."""
+
+
 class IngestDialog(QDialog):
     """One ingest: the inputs, a note, progress, Cancel, and the outcome."""
 
     ingested = Signal()
-    """Emitted after an ingest ended with at least one new item (views reload)."""
+    """Emitted while an ingest runs (every `REFRESH_S`) and after it ended with at least one
+    new item: the views reload."""
 
     def __init__(
         self,
@@ -64,6 +74,7 @@ class IngestDialog(QDialog):
         """Makes the post-ingest steps of one run (in the job: building one may start a
         worker process)."""
         self.job: Job | None = None
+        self._refreshed = 0.0
         self.report: IngestReport | None = None
         self.failure: str | None = None
         self.errors: ErrorListDialog | None = None
@@ -229,6 +240,10 @@ class IngestDialog(QDialog):
     def _progress(self, percent: int, message: str) -> None:
         show_percent(self.progress, percent)
         self.status.setText(message)
+        now = time.monotonic()
+        if now - self._refreshed >= REFRESH_S:
+            self._refreshed = now
+            self.ingested.emit()  # what was committed so far shows while the rest comes
 
     def _finished(self, report: Any) -> None:
         if not isinstance(report, IngestReport):

@@ -7,6 +7,7 @@ every name escaped so a hostile file name cannot forge a line; progress goes to 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from typing import Any, TextIO
@@ -62,9 +63,10 @@ class ProgressBar:
         if total > 0:
             frac = min(1.0, done / total)
             bar = "#" * int(frac * width)
-            text = f"{self._label} [{bar.ljust(width)}] {frac * 100:5.1f}% {message[-40:]}"
+            head = f"{self._label} [{bar.ljust(width)}] {frac * 100:5.1f}% "
         else:
-            text = f"{self._label} {done} {message[-40:]}"
+            head = f"{self._label} {done} "
+        text = head + _fit(message, shutil.get_terminal_size().columns - len(head) - 1)
         self._stream.write("\r\x1b[2K" + text)
         self._stream.flush()
         self._drawn = True
@@ -74,3 +76,16 @@ class ProgressBar:
         if self._enabled and self._drawn:
             self._stream.write("\n")
             self._stream.flush()
+
+
+def _fit(message: str, room: int) -> str:
+    """The message in `room` columns: phases (" · "-separated) are kept, and the last part
+    (a file name) loses its start first, where a path is least telling."""
+    room = max(room, 20)
+    if len(message) <= room:
+        return message
+    *phases, last = message.split(" · ")
+    lead = " · ".join(phases) + (" · " if phases else "")
+    if len(lead) + 8 > room:
+        return message[: room - 1] + "…"
+    return lead + "…" + last[-(room - len(lead) - 1) :]

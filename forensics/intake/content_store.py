@@ -49,7 +49,7 @@ def store_content(
     """
     return store_copy(
         case,
-        lambda: case.evidence.copy_in(chunks, size_hint),
+        lambda: case.evidence.copy_in(chunks, size_hint, sync=options.batch is None),
         size_hint,
         source,
         options,
@@ -72,7 +72,9 @@ def store_copy(
 ) -> IngestOutcome:
     """Run `copy` (which fills the store's temporary file), then record the item or duplicate.
 
-    Post-ingest steps run on a new item; one failing becomes a warning, never a lost item.
+    Within `ingest_paths` (`options.batch` set) the item is committed with its batch and
+    the post-ingest runs get it then; alone, it is committed here and the post-ingest steps
+    run on it now. One failing becomes a warning, never a lost item.
 
     Returns:
         "ingested", or "duplicate" when this very source was ingested before.
@@ -96,11 +98,16 @@ def store_copy(
             f"read {blob.size} bytes where {size_hint} were expected: the file "
             "changed while it was read, or could not be read in full"
         )
+    batch = options.batch
+    if batch is not None and batch.has_pending(blob.sha256):
+        batch.flush()  # the duplicate check and its custody entry need the rows committed
     duplicate = case.items.find_duplicate(
         blob.sha256, source.source_path_raw, source.fs_path_raw, parent_id
     )
     if duplicate is not None:
         case.evidence.discard(tmp)
+        if batch is not None:
+            batch.flush()  # the custody chain keeps the order the inputs came in
         with case.recording(actor) as rec:
             rec.note(
                 Action.INGEST_DUPLICATE,
@@ -145,21 +152,22 @@ def store_copy(
         created_at=utc_now(),
         created_by=actor,
     )
+    details = {
+        "source_path": label,
+        "sha256": blob.sha256,
+        "md5": blob.md5,
+        "size": blob.size,
+        "mime": mime,
+        "note": options.note,
+    }
+    if batch is not None:
+        batch.add(tmp, blob, item, details, options.reason)
+        if item_kind == ItemKind.DISK_IMAGE:
+            batch.flush()  # it is expanded next, from the stored copy
+        return IngestOutcome(label, "ingested", item, warnings=tuple(warnings))
     case.evidence.commit_blob(tmp, blob.sha256)
     try:
-        case.insert_item(
-            item,
-            Action.INGESTED,
-            details={
-                "source_path": label,
-                "sha256": blob.sha256,
-                "md5": blob.md5,
-                "size": blob.size,
-                "mime": mime,
-                "note": options.note,
-            },
-            reason=options.reason,
-        )
+        case.insert_item(item, Action.INGESTED, details=details, reason=options.reason)
     finally:
         case.evidence.clear_marker(blob.sha256)
     extra = run_post_ingest(case, item, options, cancel, label)

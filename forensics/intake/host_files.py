@@ -64,7 +64,9 @@ def ingest_host_file(
         )
 
         def copy() -> tuple[Path, StoredBlob]:
-            tmp, blob = case.evidence.copy_in_fd(fd, st.st_size, cancel, on_bytes)
+            tmp, blob = case.evidence.copy_in_fd(
+                fd, st.st_size, cancel, on_bytes, sync=options.batch is None
+            )
             problem = changed_while_read(st, os.fstat(fd), _lstat(path), blob.size)
             if problem is not None:
                 case.evidence.discard(tmp)
@@ -129,6 +131,8 @@ def _open_source(path: bytes) -> int:
 
 def record_symlink(case: Case, entry: Entry, options: IngestOptions) -> IngestOutcome:
     """Record a symlink as an item with its target (not followed), logged in custody."""
+    if options.batch is not None:
+        options.batch.flush()  # the custody chain keeps the order the inputs came in
     actor = case.actor(options.examiner)
     label = escape_name(entry.path)
     try:

@@ -17,13 +17,16 @@ from dataclasses import replace
 from forensics.case import Case
 from forensics.errors import CancelledError, NotFoundError
 from forensics.intake.folders import HostFolders
+from forensics.intake.batch import IngestBatch
 from forensics.intake.host_files import ingest_host_file, record_symlink
+from forensics.intake.progress import IngestStatus
 from forensics.intake.records import (
     ContentSource,
     IngestOptions,
     IngestOutcome,
     IngestReport,
     PostIngest,
+    PostIngestRun,
 )
 from forensics.intake.rejections import record_rejection
 from forensics.intake.sniff import is_disk_image
@@ -36,10 +39,12 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "ContentSource",
+    "IngestBatch",
     "IngestOptions",
     "IngestOutcome",
     "IngestReport",
     "PostIngest",
+    "PostIngestRun",
     "ingest_paths",
     "resolve_parent",
 ]
@@ -55,12 +60,18 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files, folders and disk images into a case.
 
+    Files are committed in batches (see `batch.py`) and handed to the post-ingest steps as
+    each batch commits, so extraction runs while the rest is copied; the outcomes get the
+    steps' warnings at the end.
+
     Args:
         case: the open case.
         paths: files or folders; folders are walked, links are recorded and not followed.
         options: parent, examiner, note, post-ingest work.
-        progress: called with bytes done, bytes in total, and the current file.
-        cancel: stops after the current chunk; the file in progress leaves nothing behind.
+        progress: called with work done, work in total, and the phases with their counts
+            and time left (see `progress.py`).
+        cancel: stops after the current chunk; the file in progress leaves nothing behind,
+            the files before it are kept (and extracted as far as extraction got).
 
     Returns:
         One outcome per input file, in order.
@@ -74,37 +85,69 @@ def ingest_paths(
         case.items.get(options.parent_id)
     raw_paths = [os.fsencode(p) for p in paths]
     entries = list(walk_inputs(raw_paths))
-    total = sum(e.size for e in entries)
-    done = 0
+    runs = [step.start(case, cancel) for step in options.post_ingest]
+    status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
+    batch = IngestBatch(case, runs)
+    options = replace(options, batch=batch)
     report = IngestReport()
     consumed: set[bytes] = set()
     folders = HostFolders(case, options)
-    for entry in entries:
-        if cancel.cancelled:
-            report.cancelled = True
-            break
-        if os.path.abspath(entry.path) in consumed:
-            continue  # an E01 segment already ingested with its first segment
-        label = escape_name(entry.path)
-        progress(done, total, label)
-
-        def on_bytes(n: int, _label: str = label) -> None:
-            nonlocal done
-            done += n
-            progress(done, total, _label)
-
-        try:
-            # Outcomes go straight into the report: an interruption keeps what finished.
-            _ingest_entry(
-                case, entry, options, folders, cancel, on_bytes, progress, consumed, report.outcomes
-            )
-        except CancelledError:
-            report.cancelled = True
-            break
-    if report.cancelled:
+    try:
+        for entry in entries:
+            if cancel.cancelled:
+                report.cancelled = True
+                break
+            if os.path.abspath(entry.path) in consumed:
+                continue  # an E01 segment already ingested with its first segment
+            label = escape_name(entry.path)
+            status.report(label)
+            try:
+                # Outcomes go straight into the report: an interruption keeps what finished.
+                _ingest_entry(
+                    case,
+                    entry,
+                    options,
+                    folders,
+                    cancel,
+                    status.copied,
+                    progress,
+                    consumed,
+                    report.outcomes,
+                )
+            except CancelledError:
+                report.cancelled = True
+                break
+            status.file_done(label)
+            batch.flush_if_due()
+        batch.flush()
+    except BaseException:
+        batch.discard()
+        cancel.cancel()  # the post-ingest runs stop too
+        raise
+    status.copying_ended()
+    _finish_runs(runs, status, report)
+    if report.cancelled or cancel.cancelled:
+        report.cancelled = True
         log.info("ingest cancelled after %d outcomes", len(report.outcomes))
-    progress(done, total, "done")
+    status.report("done", force=True)
     return report
+
+
+def _finish_runs(runs: list[PostIngestRun], status: IngestStatus, report: IngestReport) -> None:
+    """Wait for the post-ingest work, reporting progress, and add its warnings."""
+    found: dict[str, list[str]] = {}
+    for run in runs:
+        while not run.wait(0.1):
+            status.report()
+        for item_id, warnings in run.warnings().items():
+            found.setdefault(item_id, []).extend(warnings)
+    if not found:
+        return
+    for index, outcome in enumerate(report.outcomes):
+        if outcome.status == "ingested" and outcome.item is not None:
+            extra = found.get(outcome.item.id)
+            if extra:
+                report.outcomes[index] = replace(outcome, warnings=outcome.warnings + tuple(extra))
 
 
 def _ingest_entry(

@@ -6,16 +6,53 @@ pulling in the copying code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from forensics.case import Case
 from forensics.jobs import CancelToken
 from forensics.models import Item
 
-PostIngest = Callable[[Case, Item, CancelToken], Sequence[str]]
-"""Work run on each newly ingested item (metadata extraction…); returns warnings to report."""
+if TYPE_CHECKING:
+    from forensics.intake.batch import IngestBatch
+
+
+class PostIngestRun(Protocol):
+    """One ingest's post-ingest work, running alongside the copying (see `PostIngest`)."""
+
+    def submit(self, item_ids: Sequence[str]) -> None:
+        """Hand over items just committed (called from the ingesting thread)."""
+        ...
+
+    def counts(self) -> tuple[int, int]:
+        """Items finished and items handed over so far."""
+        ...
+
+    def wait(self, timeout: float) -> bool:
+        """After the last `submit`: wait up to `timeout` s; True once all work has ended."""
+        ...
+
+    def warnings(self) -> dict[str, list[str]]:
+        """After `wait` returned True: the warnings to report, per item id."""
+        ...
+
+
+class PostIngest(Protocol):
+    """Work on newly ingested items (metadata extraction…).
+
+    `ingest_paths` starts one run per ingest and hands items over in batches as they are
+    committed, so the work proceeds while the rest is still copied; a lone `store_content`
+    (the demo) calls the step on its one item.
+    """
+
+    def __call__(self, case: Case, item: Item, cancel: CancelToken) -> Sequence[str]:
+        """Work on one item now; returns the warnings to report."""
+        ...
+
+    def start(self, case: Case, cancel: CancelToken) -> PostIngestRun:
+        """Begin a run for one ingest."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -30,6 +67,8 @@ class IngestOptions:
     carve: bool = False
     """Also carve each disk image's unallocated space with PhotoRec (`intake.carve`)."""
     post_ingest: Sequence[PostIngest] = ()
+    batch: IngestBatch | None = field(default=None, compare=False, repr=False)
+    """Set by `ingest_paths` while it runs: stored items are committed in batches."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ def record_rejection(
         reason: why it was rejected, as a plain sentence.
         item_id: the item the input belongs to (the image a file inside came from).
     """
+    if options.batch is not None:
+        options.batch.flush()  # the custody chain keeps the order the inputs came in
     actor = case.actor(options.examiner)
     with case.recording(actor) as rec:
         rec.note(

@@ -17,7 +17,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from forensics.case import Case
 from forensics.errors import CancelledError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.media.extract_store import BATCH, MetadataResult, Pending, ResultWriter
+from forensics.media.extract_run import ExtractionRun, result_warnings
+from forensics.media.extract_store import (
+    BATCH,
+    MAX_OPEN_S,
+    MetadataResult,
+    Pending,
+    ResultWriter,
+)
 from forensics.media.extractors import REGISTRY, Extractor, Source, applicable
 from forensics.media.records import ItemContent
 from forensics.media.worker import WINDOW, ProcessRunner, Task
@@ -26,7 +33,14 @@ from forensics.store.media import MediaRepository
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BATCH", "MetadataResult", "PostIngestExtraction", "extract_items", "extract_metadata"]
+__all__ = [
+    "BATCH",
+    "MetadataResult",
+    "PostIngestExtraction",
+    "extract_items",
+    "extract_metadata",
+    "extract_stream",
+]
 
 
 def _source(case: Case, item: ItemContent) -> Source | None:
@@ -85,8 +99,8 @@ def extract_items(
 ) -> list[MetadataResult]:
     """Extract many items, storing each as its outputs arrive (see `ResultWriter`).
 
-    Files stream through the worker (see `ProcessRunner.run_many`) while finished ones are
-    stored here, so reading and storing overlap. A file that hangs or crashes the worker gets
+    Files stream through the workers (see `ProcessRunner.run_many`) while finished ones are
+    stored here, so reading and storing overlap. A file that hangs or crashes a worker gets
     a "timeout" or "failed" record naming it; the others are unaffected. Cancelling stops
     after the current file; what was extracted before is stored.
 
@@ -94,38 +108,80 @@ def extract_items(
         ValueError: an unknown extractor name.
         NotFoundError: an unknown item id.
     """
+    ids = list(item_ids)
+    results = extract_stream(
+        case,
+        [ids],
+        progress=lambda done, _total, name: progress(done, len(ids), name),
+        cancel=cancel,
+        extractors=extractors,
+        runner=runner,
+        actor=actor,
+    )
+    progress(len(ids), len(ids), "done")
+    by_id = {r.item_id: r for r in results}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def extract_stream(
+    case: Case,
+    batches: Iterable[Sequence[str] | None],
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    extractors: Sequence[str] | None = None,
+    runner: ProcessRunner | None = None,
+    actor: str | None = None,
+    max_open_s: float = MAX_OPEN_S,
+) -> list[MetadataResult]:
+    """Extract items handed over in batches while earlier ones are being extracted.
+
+    Args:
+        batches: item ids, a batch at a time; None means "nothing yet" (the iterator should
+            wait a little before yielding it: answers are stored meanwhile).
+        progress: `(items done, items handed over so far, name)`.
+        max_open_s: longest a write transaction stays open (see `ResultWriter`).
+
+    Returns:
+        One result per item, in the order they finished.
+    """
     if extractors is not None:
         unknown = [n for n in extractors if n not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown extractor(s): {', '.join(unknown)}")
     cancel = cancel or CancelToken()
-    ids = list(item_ids)
     repo = MediaRepository(case.db)
     results: list[MetadataResult] = []
     planned: deque[Pending] = deque()  # sent to the worker, in order, not all answered
+    handed = 0
 
-    def tasks() -> Iterator[Task]:
-        for start in range(0, len(ids), WINDOW):
-            for item in repo.item_contents(ids[start : start + WINDOW]):
-                source = _source(case, item)
-                chosen = [] if source is None else _choose(source, extractors)
-                if source is None or not chosen:
-                    reason = (
-                        f"{item.kind} items have no media content"
-                        if source is None
-                        else f"no extractor applies to {source.mime}"
-                    )
-                    results.append(MetadataResult(item.id, skipped=reason))
-                    continue
-                planned.append(Pending(item, chosen))
-                for extractor in chosen:
-                    yield extractor.name, source
+    def tasks() -> Iterator[Task | None]:
+        nonlocal handed
+        for batch in batches:
+            if batch is None:
+                yield None
+                continue
+            handed += len(batch)
+            for start in range(0, len(batch), WINDOW):
+                for item in repo.item_contents(list(batch[start : start + WINDOW])):
+                    source = _source(case, item)
+                    chosen = [] if source is None else _choose(source, extractors)
+                    if source is None or not chosen:
+                        reason = (
+                            f"{item.kind} items have no media content"
+                            if source is None
+                            else f"no extractor applies to {source.mime}"
+                        )
+                        results.append(MetadataResult(item.id, skipped=reason))
+                        continue
+                    planned.append(Pending(item, chosen))
+                    for extractor in chosen:
+                        yield extractor.name, source
 
-    finished = 0
     worker = runner or ProcessRunner()
     try:
         with (
-            ResultWriter(case, actor) as writer,
+            ResultWriter(case, actor, max_open_s) as writer,
             contextlib.closing(worker.run_many(tasks(), cancel, on_wait=writer.commit)) as answers,
         ):
             try:
@@ -135,16 +191,13 @@ def extract_items(
                     if job.complete:
                         planned.popleft()
                         results.append(writer.add(job))
-                        finished += 1
-                        progress(finished, len(ids), job.item.name)
+                        progress(len(results), handed, job.item.name)
             except CancelledError:
-                log.info("extraction cancelled after %d of %d items", finished, len(ids))
+                log.info("extraction cancelled after %d of %d items", len(results), handed)
     finally:
         if runner is None:
             worker.close()
-    progress(len(ids), len(ids), "done")
-    by_id = {r.item_id: r for r in results}
-    return [by_id[i] for i in ids if i in by_id]
+    return results
 
 
 def _choose(source: Source, names: Sequence[str] | None) -> list[Extractor]:
@@ -155,7 +208,7 @@ def _choose(source: Source, names: Sequence[str] | None) -> list[Extractor]:
 
 
 class PostIngestExtraction:
-    """The post-ingest step: extract each newly ingested file with one shared worker."""
+    """The post-ingest step: extract newly ingested files with one set of shared workers."""
 
     def __init__(self) -> None:
         self._runner = ProcessRunner()
@@ -176,6 +229,10 @@ class PostIngestExtraction:
             case, item.id, cancel=cancel, runner=self._runner, extractors=missing
         )
         return [f"metadata: {m}" for m in result.errors + result.warnings]
+
+    def start(self, case: Case, cancel: CancelToken) -> ExtractionRun:
+        """Extract an ingest's items as they are committed, in a thread (see `ExtractionRun`)."""
+        return ExtractionRun(case.root, self._runner, cancel, extract_stream)
 
     def close(self) -> None:
         """Stop the worker now rather than at garbage collection."""

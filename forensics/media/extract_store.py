@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
@@ -85,8 +86,10 @@ class ResultWriter:
     exception rolls the open batch back.
     """
 
-    def __init__(self, case: Case, actor: str | None) -> None:
+    def __init__(self, case: Case, actor: str | None, max_open_s: float = MAX_OPEN_S) -> None:
         self._case = case
+        self._max_open_s = max_open_s
+        self._unsynced: list[Path] = []
         self._who = case.actor(actor)
         self._repo = MediaRepository(case.db)
         self._tx: contextlib.ExitStack | None = None
@@ -99,7 +102,8 @@ class ResultWriter:
         derived: dict[int, dict[str, Any]] = {}
         for _extractor, output in job.outputs:  # a crash leaves at worst an orphan file
             for d in output.derived:
-                sha, _path = self._case.evidence.put_derived(d.data, d.suffix)
+                sha, path = self._case.evidence.put_derived(d.data, d.suffix, sync=False)
+                self._unsynced.append(path)  # synced once per batch, before its commit
                 derived[id(output)] = {"sha256": sha, "suffix": d.suffix, "role": d.role}
         if self._tx is None:
             self._tx = contextlib.ExitStack()
@@ -111,16 +115,23 @@ class ResultWriter:
             records.append(self._save(job.item, extractor, output, derived.get(id(output))))
             positions += len(output.positions)
         self._count += 1
-        if self._count >= BATCH or time.monotonic() - self._opened > MAX_OPEN_S:
+        if self._count >= BATCH or time.monotonic() - self._opened > self._max_open_s:
             self.commit()
         return MetadataResult(job.item.id, tuple(records), positions)
 
     def commit(self) -> None:
         """Commit the open batch, if any."""
         if self._tx is not None:
+            self._sync_derived()
             tx, self._tx = self._tx, None
             self._count = 0
             tx.close()
+
+    def _sync_derived(self) -> None:
+        """The batch's derived files are durable before the rows naming them commit."""
+        if self._unsynced:
+            files, self._unsynced = self._unsynced, []
+            self._case.evidence.sync(files)
 
     def __enter__(self) -> ResultWriter:
         return self
@@ -128,6 +139,8 @@ class ResultWriter:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if self._tx is None:
             return
+        if exc_type is None:
+            self._sync_derived()
         tx, self._tx = self._tx, None
         if exc_type is None:
             tx.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -110,12 +111,16 @@ class ImageIntegrity:
         }
 
 
-def check_image(data: bytes, mime: str | None = None) -> ImageIntegrity:
+def check_image(
+    data: bytes, mime: str | None = None, keep: Callable[[Image.Image], None] | None = None
+) -> ImageIntegrity:
     """Decode an image fully and verify it.
 
     Args:
         data: the file's bytes.
         mime: the sniffed type, to tell an unsupported format from a damaged file.
+        keep: given the completely decoded image when the decode succeeded, so the thumbnail
+            can reuse its pixels instead of decoding the file again.
 
     Returns:
         The status and the problems found, each as a sentence naming the check that failed.
@@ -123,14 +128,16 @@ def check_image(data: bytes, mime: str | None = None) -> ImageIntegrity:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        result = _check(data, mime)
+        result = _check(data, mime, keep)
     notes = tuple(dict.fromkeys(str(w.message) for w in caught))[:5]
     if notes:
         result = dataclasses.replace(result, notes=notes)
     return result
 
 
-def _check(data: bytes, mime: str | None) -> ImageIntegrity:
+def _check(
+    data: bytes, mime: str | None, keep: Callable[[Image.Image], None] | None
+) -> ImageIntegrity:
     layout = read_raw_layout(data)
     if layout is not None:
         return _check_raw(data, layout)
@@ -185,8 +192,16 @@ def _check(data: bytes, mime: str | None) -> ImageIntegrity:
     finally:
         image.close()
     try:
-        with Image.open(io.BytesIO(data)) as again:
+        again = Image.open(io.BytesIO(data))
+        try:
             again.load()
+        except BaseException:
+            again.close()
+            raise
+        if keep is None:
+            again.close()
+        else:
+            keep(again)  # not closed: closing frees the pixels the thumbnail will reuse
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return ImageIntegrity(
             "refused",

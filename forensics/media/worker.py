@@ -4,64 +4,57 @@ Why a process and not a thread: a decoder stuck in C code (a crafted JPEG, a con
 billion boxes) cannot be interrupted from Python, and a thread that is merely abandoned keeps
 burning a core and holding memory. A process can be killed, and a segfault in a native library
 kills only the worker: the file gets a "timeout" or "crashed" result and the rest of the batch
-goes to a fresh worker. The worker is started once and reused (a `forkserver` child: forking
-the GUI process, with its threads, is unsafe).
+goes to a fresh worker. Workers are started once and reused (`forkserver` children: forking
+the GUI process, with its threads, is unsafe), one per core at most, the second only when the
+first has a full chunk queued (one file does not pay for two workers starting).
 
 Why batches: one pipe round trip per file cost more than exifread itself on a small JPEG, and
 each answer woke the parent (two context switches per file). The parent sends tasks in chunks
 and keeps up to `WINDOW` of them queued in the worker, which answers in groups (`GROUP`
 answers, or what is done after `GROUP_S`, or the end of a chunk). So the worker never waits
 for the parent (the parent stores results while the worker reads the next files: two cores
-busy), and neither wakes per file.
+busy), and neither wakes per file. A file's tasks (EXIF, integrity, thumbnail) go to the same
+worker in one chunk, so it reads the file once and decodes it once (`shared_read`).
 
 The deadline stays per file: the worker writes the index of the task it is running and when
 it started into a few bytes of shared memory, which the parent reads while it waits. When a
 task runs past its limit (or the worker dies), the parent kills the worker, records the
-timeout (or crash) for that task, and sends every other unanswered task again to a fresh
-worker, including the few whose answers died unsent with it.
+timeout (or crash) for that task, and sends every other task it had not answered again
+(to any worker), including the few whose answers died unsent with it. Answers are yielded in
+task order whichever worker gave them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import multiprocessing
 import os
-import signal
-import socket
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Mapping
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from multiprocessing.connection import Connection, wait
 
 from forensics.errors import CancelledError
 from forensics.jobs import CancelToken
-from forensics.media.extractors import REGISTRY, Extractor, Output, Source
+from forensics.media.extractors import Extractor, Output, Source
+from forensics.media.worker_proc import Sent, WorkerProcess, run_inline
 from forensics.textsafe import escape_name
 
 log = logging.getLogger(__name__)
+
+__all__ = ["CHUNK", "WINDOW", "ProcessRunner", "Task", "default_workers", "run_inline"]
 
 BASE_TIMEOUT_S = 30.0
 """Seconds an extractor may take on any file, plus `SECONDS_PER_GB` per gigabyte."""
 SECONDS_PER_GB = 30.0
 CHUNK = 32
-"""Tasks sent to the worker per message."""
+"""Tasks sent to a worker per message (a few more to keep one file's tasks together)."""
 WINDOW = 256
-"""Tasks sent but not yet answered, at most: about 80 ms of small JPEGs, so the worker keeps
-reading while the parent commits. Bounded so the tasks queued in the pipe stay well under
-`PIPE_BUFFER` while the worker blocks on answers the parent has not read (no deadlock)."""
-PIPE_BUFFER = 1 << 20
-"""Bytes each end of the pipe may hold unread: room for a window of answers, so a worker
-whose parent is busy (committing, or descheduled on a loaded machine) does not stall."""
-GROUP = 16
-"""Answers the worker sends per message, at most."""
-GROUP_S = 0.01
-"""Answers older than this are sent before the worker starts its next task."""
+"""Tasks sent to one worker but not yet answered, at most: about 80 ms of small JPEGs, so
+the worker keeps reading while the parent commits. Bounded so the tasks queued in the pipe
+stay well under `PIPE_BUFFER` while the worker blocks on answers the parent has not read."""
 _POLL_S = 0.05
-_IDLE = -1.0
 
 Task = tuple[str, Source]
 """One unit of work: an extractor's name and the file it reads."""
@@ -72,105 +65,47 @@ def timeout_for(size: int) -> float:
     return BASE_TIMEOUT_S + SECONDS_PER_GB * size / 1e9
 
 
-def run_inline(name: str, source: Source, registry: Mapping[str, Extractor] = REGISTRY) -> Output:
-    """Run one extractor in this process, turning any exception into a failed output."""
+def default_workers() -> int:
+    """One worker per core this process may run on."""
     try:
-        return registry[name].run(source)
-    except Exception as exc:  # an extractor bug must become a recorded result
-        log.exception("extractor %s failed on %s", name, escape_name(source.path))
-        return Output.failure(f"{name} failed: {type(exc).__name__}: {exc}")
-
-
-def _serve(conn: Connection, registry: Mapping[str, Extractor] | None, state: Any) -> None:
-    """The worker's loop. `state` is shared memory: [task running or -1, when it started]."""
-    # Ctrl-C reaches the whole process group: the parent decides (it kills us when cancelled).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    extractors = REGISTRY if registry is None else registry
-    while True:
-        state[0] = _IDLE
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        answers: list[tuple[int, Output]] = []
-        first = 0.0
-        for index, name, source in message:
-            now = time.monotonic()
-            if answers and (len(answers) >= GROUP or now - first >= GROUP_S):
-                conn.send(answers)
-                answers = []
-            state[1] = now  # start first: a torn read then sees a later start, never an earlier
-            state[0] = index
-            output = run_inline(name, source, extractors)
-            if not answers:
-                first = time.monotonic()
-            answers.append((index, output))
-        if answers:
-            conn.send(answers)
-
-
-def _widen(conn: Connection) -> None:
-    """Raise a pipe end's send buffer to `PIPE_BUFFER` (the default is about 200 KB)."""
-    try:
-        sock = socket.socket(fileno=os.dup(conn.fileno()))
-    except OSError:
-        return
-    with sock, contextlib.suppress(OSError):  # the system maximum may be lower: keep its
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, PIPE_BUFFER)
-
-
-@dataclass(frozen=True)
-class _Sent:
-    index: int
-    name: str
-    source: Source
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class ProcessRunner:
-    """Runs extractors in one reusable worker process with a per-file time limit.
+    """Runs extractors in reusable worker processes with a per-file time limit.
 
     Args:
         timeout: seconds per task (default: `timeout_for` the file's size).
-        registry: the extractors the worker knows (default: the registered ones); they are
-            pickled into the worker, so their classes must be importable.
+        registry: the extractors the workers know (default: the registered ones); they are
+            pickled into the workers, so their classes must be importable.
+        workers: at most this many worker processes (default: one per core).
     """
 
     def __init__(
-        self, timeout: float | None = None, registry: Mapping[str, Extractor] | None = None
+        self,
+        timeout: float | None = None,
+        registry: Mapping[str, Extractor] | None = None,
+        workers: int | None = None,
     ) -> None:
         self._timeout = timeout
         self._registry = None if registry is None else dict(registry)
-        self._proc: Any = None
-        self._conn: Connection | None = None
-        self._state: Any = None
-
-    def _start(self) -> Connection:
-        if self._conn is not None and self._proc is not None and self._proc.is_alive():
-            return self._conn
-        self._stop()
-        ctx = multiprocessing.get_context("forkserver")
-        parent, child = ctx.Pipe()
-        for end in (parent, child):
-            _widen(end)
-        state = ctx.RawArray("d", 2)
-        state[0] = _IDLE
-        proc = ctx.Process(
-            target=_serve, args=(child, self._registry, state), name="pwb-extractor", daemon=True
-        )
-        proc.start()
-        child.close()
-        self._proc, self._conn, self._state = proc, parent, state
-        return parent
+        self._max = workers or default_workers()
+        self._workers: list[WorkerProcess] = []
 
     @property
     def pid(self) -> int | None:
-        """The worker's process id while it runs (for diagnostics and benchmarks)."""
-        return None if self._proc is None else int(self._proc.pid)
+        """The first worker's process id while it runs (for diagnostics and benchmarks)."""
+        return self._workers[0].proc.pid if self._workers else None
+
+    @property
+    def pids(self) -> list[int]:
+        """Every running worker's process id."""
+        return [int(w.proc.pid) for w in self._workers]
 
     def run(self, name: str, source: Source, cancel: CancelToken | None = None) -> Output:
-        """Run one extractor on one file in the worker.
+        """Run one extractor on one file in a worker.
 
         Returns:
             The extractor's output; a "timeout" output when it ran past its limit, a "failed"
@@ -187,35 +122,36 @@ class ProcessRunner:
 
     def run_many(
         self,
-        tasks: Iterable[Task],
+        tasks: Iterable[Task | None],
         cancel: CancelToken | None = None,
         on_wait: Callable[[], None] | None = None,
     ) -> Generator[tuple[int, Output], None, None]:
-        """Run many tasks in the worker, yielding `(task index, output)` in task order.
+        """Run many tasks in the workers, yielding `(task index, output)` in task order.
 
-        `tasks` is read lazily, `WINDOW` tasks ahead of the answers, so the caller may plan
-        the next files while the worker reads the current ones. A task that runs past its
-        limit, or that kills the worker, gets a "timeout" or "failed" output naming the file;
-        the worker is restarted and the tasks after it run as usual. Close the generator
+        `tasks` is read lazily, a window ahead of the answers, so the caller may plan the
+        next files while the workers read the current ones. It may yield None for "nothing
+        more yet" (a stream fed while it runs: it should then wait a little itself); the
+        answers so far are collected meanwhile. A task that runs past its limit, or that
+        kills its worker, gets a "timeout" or "failed" output naming the file; the worker is
+        restarted and the tasks after it run as usual. Close the generator
         (`contextlib.closing`) when leaving it early: a worker with answers pending is killed.
 
         Args:
-            tasks: `(extractor name, source)` pairs.
+            tasks: `(extractor name, source)` pairs (None: no task ready yet).
             cancel: checked between answers and while waiting for one.
             on_wait: called when an answer is not ready within `_POLL_S` (a slow file), so
                 the caller can commit what it holds instead of keeping a transaction open.
 
         Raises:
-            CancelledError: the token was cancelled (the worker is killed if it was busy;
-                tasks not yet answered are dropped).
+            CancelledError: the token was cancelled (busy workers are killed; tasks not yet
+                answered are dropped).
         """
-        feed = enumerate(tasks)
-        order: deque[int] = deque()  # taken from `feed`, not yet yielded
+        feed = iter(tasks)
+        count = 0  # tasks taken from the feed
+        order: deque[int] = deque()  # taken, not yet yielded
         ready: dict[int, Output] = {}  # answered, waiting for the tasks before them
-        waiting: deque[_Sent] = deque()  # to send (or to send again, to a fresh worker)
-        sent: dict[int, _Sent] = {}  # sent, not answered, in order
+        waiting: deque[Sent] = deque()  # to send (or to send again, after a worker died)
         fed_all = False
-        mark = 0.0  # last sign of life: an answer, or a send to an idle worker
         try:
             while True:
                 while order and order[0] in ready:
@@ -225,121 +161,142 @@ class ProcessRunner:
                     yield index, ready.pop(index)
                 if cancel is not None and cancel.cancelled:
                     raise CancelledError("cancelled by the user")
-                if not fed_all and len(waiting) < CHUNK:
-                    more = [_Sent(i, n, s) for i, (n, s) in itertools.islice(feed, CHUNK)]
-                    fed_all = len(more) < CHUNK
-                    waiting.extend(more)
-                    order.extend(t.index for t in more)
-                if waiting and len(sent) + min(CHUNK, len(waiting)) <= WINDOW:
-                    if not sent:
-                        mark = time.monotonic()
-                    chunk = [waiting.popleft() for _ in range(min(CHUNK, len(waiting)))]
-                    self._start().send([(t.index, t.name, t.source) for t in chunk])
-                    sent.update((t.index, t) for t in chunk)
-                    continue  # keep the worker's queue full before waiting on it
+                if not fed_all and len(waiting) < 2 * CHUNK:
+                    more, fed_all = _take(feed, 2 * CHUNK - len(waiting))
+                    waiting.extend(Sent(count + i, n, s) for i, (n, s) in enumerate(more))
+                    order.extend(range(count, count + len(more)))
+                    count += len(more)
+                if waiting and self._dispatch(waiting, fed_all):
+                    continue  # keep the workers' queues full before waiting on them
                 if not order:
-                    return
-                ready.update(self._receive(sent, mark, cancel, on_wait))
-                mark = time.monotonic()
-                if self._conn is None:  # the worker was killed: send the rest again
-                    waiting.extendleft(reversed(list(sent.values())))
-                    sent.clear()
+                    if fed_all:
+                        return
+                    continue  # the feed had nothing yet: ask it again
+                if not any(w.sent for w in self._workers):
+                    continue  # a partial chunk waits for the feed (it waited itself)
+                answers, lost = self._receive(cancel, on_wait)
+                ready.update(answers)
+                waiting.extendleft(reversed(sorted(lost, key=lambda t: t.index)))
         finally:
-            if sent:  # abandoned or cancelled with answers pending: they must not leak
-                self._kill()
+            for worker in list(self._workers):
+                if worker.sent:  # abandoned or cancelled with answers pending: no leak
+                    worker.kill()
+                    self._workers.remove(worker)
+
+    def _dispatch(self, waiting: deque[Sent], fed_all: bool) -> bool:
+        """Send one chunk to the least busy worker with room; False when none has room (or
+        the chunk is not full yet while the workers are busy and more tasks may come)."""
+        size = min(CHUNK, len(waiting))
+        while size < len(waiting) and waiting[size].source.path == waiting[size - 1].source.path:
+            size += 1  # one file's tasks stay together: one read, one decode
+        if size < CHUNK and not fed_all and any(w.sent for w in self._workers):
+            return False  # wait for a fuller chunk while the workers have work
+        self._workers = [w for w in self._workers if w.alive() or w.sent]
+        roomy = [w for w in self._workers if len(w.sent) + size <= WINDOW]
+        target = min(roomy, key=lambda w: len(w.sent), default=None)
+        if len(self._workers) < self._max and (
+            target is None or (target.sent and len(target.sent) >= CHUNK)
+        ):
+            target = self._spawn()
+        if target is None:
+            return False
+        target.send([waiting.popleft() for _ in range(size)])
+        return True
+
+    def _spawn(self) -> WorkerProcess:
+        worker = WorkerProcess(multiprocessing.get_context("forkserver"), self._registry)
+        self._workers.append(worker)
+        return worker
 
     def _receive(
-        self,
-        sent: dict[int, _Sent],
-        mark: float,
-        cancel: CancelToken | None,
-        on_wait: Callable[[], None] | None,
-    ) -> list[tuple[int, Output]]:
-        """The worker's next group of answers, or a timeout or crash for the task it ran.
-
-        Answered tasks (and the one that failed) are removed from `sent`.
+        self, cancel: CancelToken | None, on_wait: Callable[[], None] | None
+    ) -> tuple[list[tuple[int, Output]], list[Sent]]:
+        """The next group of answers from any worker, or a timeout or crash for the task a
+        worker ran. Returns the answers and the tasks a killed worker had not answered.
         """
-        conn = self._conn
-        assert conn is not None
-        while not conn.poll(_POLL_S):
+        busy = [w for w in self._workers if w.sent]
+        by_conn: dict[Connection, WorkerProcess] = {w.conn: w for w in busy}
+        while True:
+            readable = wait(list(by_conn), _POLL_S)
+            if readable:
+                worker = by_conn[readable[0]]  # type: ignore[index]
+                break
             if on_wait is not None:
                 on_wait()
                 on_wait = None
             if cancel is not None and cancel.cancelled:
-                self._kill()
+                for w in busy:
+                    w.kill()
+                    self._workers.remove(w)
                 raise CancelledError("cancelled by the user")
-            task, since = self._running(sent, mark)
-            limit = self._timeout if self._timeout is not None else timeout_for(task.source.size)
-            if time.monotonic() - since > limit:
-                self._kill()
-                del sent[task.index]
-                log.warning(
-                    "extractor %s timed out on %s", task.name, escape_name(task.source.path)
+            for w in busy:
+                task, since = w.running()
+                limit = (
+                    self._timeout if self._timeout is not None else timeout_for(task.source.size)
                 )
-                message = (
-                    f"{task.name} took longer than {limit:.0f} s on "
-                    f"{escape_name(task.source.name)} and was stopped"
-                )
-                return [(task.index, Output.failure(message, status="timeout"))]
-            if self._proc is not None and not self._proc.is_alive():
+                if time.monotonic() - since > limit:
+                    return [(task.index, self._timed_out(w, task, limit))], self._retire(w, task)
+            dead = [w for w in busy if not w.alive()]
+            if dead:
+                worker = dead[0]
                 break
         try:
-            group: list[tuple[int, Output]] = conn.recv()
+            group: list[tuple[int, Output]] = worker.conn.recv()
         except (EOFError, OSError):
-            task, _since = self._running(sent, mark)
-            code = None
-            if self._proc is not None:
-                self._proc.join(1)  # its exit code is known once it is reaped
-                code = self._proc.exitcode
-            self._kill()
-            del sent[task.index]
+            task, _since = worker.running()
+            code = worker.exit_code()
             log.warning("extractor %s crashed on %s", task.name, escape_name(task.source.path))
             message = (
                 f"{task.name} crashed the extraction worker on "
                 f"{escape_name(task.source.name)} (exit code {code})"
             )
-            return [(task.index, Output.failure(message))]
+            return [(task.index, Output.failure(message))], self._retire(worker, task)
         for index, _output in group:
-            if index != next(iter(sent), None):  # only a broken protocol does this: never guess
-                self._kill()
+            if index != next(iter(worker.sent), None):  # only a broken protocol does this
+                self._retire(worker, None)
                 raise RuntimeError(f"extraction worker answered task {index} out of order")
-            del sent[index]
-        return group
+            del worker.sent[index]
+        worker.mark = time.monotonic()
+        return group, []
 
-    def _running(self, sent: dict[int, _Sent], mark: float) -> tuple[_Sent, float]:
-        """The task the worker is on and when it started (the oldest unanswered one and the
-        last sign of life when the worker says it is idle)."""
-        running, started = int(self._state[0]), float(self._state[1])
-        if running in sent:
-            return sent[running], started
-        return next(iter(sent.values())), mark
+    def _timed_out(self, worker: WorkerProcess, task: Sent, limit: float) -> Output:
+        log.warning("extractor %s timed out on %s", task.name, escape_name(task.source.path))
+        message = (
+            f"{task.name} took longer than {limit:.0f} s on "
+            f"{escape_name(task.source.name)} and was stopped"
+        )
+        return Output.failure(message, status="timeout")
 
-    def _kill(self) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join(5)
-        self._stop()
-
-    def _stop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-            self._state = None
-        if self._proc is not None:
-            self._proc.join(0)
-            self._proc = None
+    def _retire(self, worker: WorkerProcess, failed: Sent | None) -> list[Sent]:
+        """Kill a worker; its unanswered tasks but the one that failed are returned."""
+        lost = [t for t in worker.kill() if failed is None or t.index != failed.index]
+        self._workers.remove(worker)
+        return lost
 
     def close(self) -> None:
-        """Ask the worker to exit (killed if it does not within a second)."""
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.send(None)
-        if self._proc is not None:
-            self._proc.join(1)
-        self._kill()
+        """Ask the workers to exit (killed if they do not within a second)."""
+        for worker in self._workers:
+            worker.close()
+        self._workers = []
 
     def __enter__(self) -> ProcessRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _take(feed: Iterator[Task | None], limit: int) -> tuple[list[Task], bool]:
+    """Up to `limit` tasks from the feed: stops early at a None; True when it has ended."""
+    out: list[Task] = []
+    while len(out) < limit:
+        task = next(feed, _END)
+        if task is _END:
+            return out, True
+        if task is None:
+            break
+        out.append(task)  # type: ignore[arg-type]
+    return out, False
+
+
+_END = object()

@@ -17,13 +17,14 @@ import queue
 import stat
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from forensics.errors import EvidenceError
 from forensics.jobs import CancelToken
 from forensics.safe_names import checked_sha256
+from forensics.store.durable import sync_all
 from forensics.store.fastcopy import copy_fd, open_for_copy
 
 CHUNK = 1 << 20
@@ -133,14 +134,18 @@ class EvidenceStore:
             raise EvidenceError(f"evidence {sha256} is missing from the store ({path})")
         return path
 
-    def copy_in(self, chunks: Iterable[bytes], size_hint: int = 0) -> tuple[Path, StoredBlob]:
+    def copy_in(
+        self, chunks: Iterable[bytes], size_hint: int = 0, *, sync: bool = True
+    ) -> tuple[Path, StoredBlob]:
         """Write content to a temporary file while hashing it; fsync it.
 
-        The caller then calls `commit_blob` (or `discard`) with the returned temporary path.
+        The caller then calls `commit_blob` (or `discard`) with the returned temporary path,
+        or, with `sync=False`, `commit_blobs` for many at once (one sync for all).
 
         Args:
             chunks: the content, in pieces (each read once).
             size_hint: the expected size; large files hash in worker threads.
+            sync: fsync the copy now (False: `commit_blobs` makes it durable).
 
         Returns:
             The temporary file and the content's hashes, size and first bytes.
@@ -175,7 +180,8 @@ class EvidenceStore:
                     md5.update(chunk)
                     _write_all(fd, chunk)
                     size += len(chunk)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         except BaseException:
             os.close(fd)
             tmp.unlink(missing_ok=True)
@@ -189,6 +195,8 @@ class EvidenceStore:
         size_hint: int,
         cancel: CancelToken | None = None,
         on_bytes: Callable[[int], None] | None = None,
+        *,
+        sync: bool = True,
     ) -> tuple[Path, StoredBlob]:
         """Like `copy_in`, reading a file descriptor to its end: the fast path for host files.
 
@@ -203,7 +211,7 @@ class EvidenceStore:
                         on_bytes(len(chunk))
                     yield chunk
 
-            return self.copy_in(chunks(), size_hint)
+            return self.copy_in(chunks(), size_hint, sync=sync)
         tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
         out, direct = open_for_copy(tmp)
         try:
@@ -238,6 +246,34 @@ class EvidenceStore:
         os.replace(tmp, final)
         _fsync_dir(final.parent)
         return True
+
+    def commit_blobs(self, blobs: Sequence[tuple[Path, str]]) -> None:
+        """`commit_blob` for many copies made with `sync=False`, in two file-system syncs.
+
+        Same order of events as one by one: the copies and their in-flight markers are
+        durable before any rename, and the renames before the caller commits the rows.
+        Content already stored (or twice in `blobs`) is dropped.
+        """
+        fresh: list[tuple[Path, Path, str]] = []
+        for tmp, sha256 in blobs:
+            final = self.path_of(sha256)
+            if final.is_file() or any(f == final for _t, f, _s in fresh):
+                tmp.unlink(missing_ok=True)
+                continue
+            self.marker_path(sha256).touch()
+            fresh.append((tmp, final, sha256))
+        if not fresh:
+            return
+        sync_all(self.tmp_dir, [t for t, _f, _s in fresh], [self.tmp_dir])
+        for tmp, final, _sha in fresh:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, final)
+        sync_all(self.tmp_dir, (), [f.parent for _t, f, _s in fresh])
+
+    def sync(self, files: Iterable[Path] = ()) -> None:
+        """Make files written with `sync=False` (derived files) durable."""
+        sync_all(self.tmp_dir, files, ())
 
     def clear_marker(self, sha256: str) -> None:
         """Forget the in-flight marker once the database row is committed."""
@@ -297,12 +333,13 @@ class EvidenceStore:
                 yield path.name, path
 
     # derived ------------------------------------------------------------------------------
-    def put_derived(self, data: bytes, suffix: str) -> tuple[str, Path]:
+    def put_derived(self, data: bytes, suffix: str, *, sync: bool = True) -> tuple[str, Path]:
         """Store a derived file (frame, thumbnail…) under its own content hash.
 
         Args:
             data: the file's bytes.
             suffix: the extension, with its dot (".png").
+            sync: fsync it now (False: the caller calls `sync` before committing its rows).
 
         Returns:
             The sha256 of the data and the stored path.
@@ -316,7 +353,8 @@ class EvidenceStore:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             _write_all(fd, data)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.chmod(tmp, 0o444)

@@ -1,0 +1,113 @@
+"""Committing ingested files in batches: two file-system syncs and one transaction per batch.
+
+One file at a time, each photo of a card cost three fsyncs and a transaction (its own
+journal commit): 29 ms a file on this machine's virtual disk, where copying and hashing it
+took 0.4 ms. A batch keeps the same order of events, only for many files at once: the copies
+and their in-flight markers are durable before any rename, the renames before the rows
+commit, so an interruption still leaves whole items or nothing (recovery removes a renamed
+blob whose row never committed, as it did one by one; see `EvidenceStore.commit_blobs`).
+
+A batch is committed after `MAX_ITEMS` files, `MAX_BYTES`, or `MAX_AGE_S` seconds, so items
+appear in the catalogue a fraction of a second after they are copied; then they are handed
+to the post-ingest runs (extraction), which work on them while the next batch is copied.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forensics.case import Case
+from forensics.intake.records import PostIngestRun
+from forensics.models import Item
+from forensics.store.custody import Action
+from forensics.store.evidence import StoredBlob
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS = 128
+MAX_BYTES = 64 << 20
+MAX_AGE_S = 0.25
+
+
+@dataclass(frozen=True)
+class _Pending:
+    tmp: Path
+    blob: StoredBlob
+    item: Item
+    details: dict[str, Any]
+    reason: str | None
+
+
+class IngestBatch:
+    """Files copied but not yet committed, and the runs their items go to once committed."""
+
+    def __init__(self, case: Case, runs: Sequence[PostIngestRun] = ()) -> None:
+        self._case = case
+        self._runs = tuple(runs)
+        self._pending: list[_Pending] = []
+        self._bytes = 0
+        self._since = 0.0
+        self.committed = 0
+        """Items committed by this batch so far."""
+
+    def has_pending(self, sha256: str) -> bool:
+        """True when content with this hash waits in the batch (flush before a duplicate
+        check, which reads committed rows)."""
+        return any(p.blob.sha256 == sha256 for p in self._pending)
+
+    def add(
+        self, tmp: Path, blob: StoredBlob, item: Item, details: dict[str, Any], reason: str | None
+    ) -> None:
+        """Queue a copied file (written without fsync) and its item; commit when due."""
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending.append(_Pending(tmp, blob, item, details, reason))
+        self._bytes += blob.size
+        self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Commit if the batch is full or old enough."""
+        if self._pending and (
+            len(self._pending) >= MAX_ITEMS
+            or self._bytes >= MAX_BYTES
+            or time.monotonic() - self._since >= MAX_AGE_S
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """Make the copies durable, commit every queued item with its custody entry, and
+        hand the items to the post-ingest runs."""
+        if not self._pending:
+            return
+        pending, self._pending, self._bytes = self._pending, [], 0
+        evidence = self._case.evidence
+        try:
+            evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in pending])
+        except BaseException:
+            for p in pending:
+                evidence.discard(p.tmp)
+            raise
+        try:
+            with self._case.transaction():
+                for p in pending:
+                    self._case.insert_item(
+                        p.item, Action.INGESTED, details=p.details, reason=p.reason
+                    )
+        finally:
+            for p in pending:
+                evidence.clear_marker(p.blob.sha256)
+        self.committed += len(pending)
+        ids = [p.item.id for p in pending]
+        for run in self._runs:
+            run.submit(ids)
+
+    def discard(self) -> None:
+        """Drop what was not committed (the ingest failed): the copies are deleted."""
+        for p in self._pending:
+            self._case.evidence.discard(p.tmp)
+        self._pending, self._bytes = [], 0

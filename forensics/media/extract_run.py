@@ -1,0 +1,127 @@
+"""Extraction alongside an ingest: items are extracted as soon as their batch is committed.
+
+The ingest copies files in one thread while this run extracts the committed ones in another,
+with its own connection to the case (SQLite connections are not shared between threads), so
+a card's photos are in the catalogue a moment after they are copied and their metadata,
+thumbnails and positions fill in behind. Both threads mostly wait on the disk, the database
+or the worker processes, which do the decoding on the other cores.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from forensics.case import Case
+from forensics.jobs import CancelToken
+from forensics.media.extract_store import MetadataResult
+from forensics.media.worker import ProcessRunner
+
+log = logging.getLogger(__name__)
+
+STREAM_OPEN_S = 0.25
+"""Longest the run keeps a write transaction open: the ingest commits its batches between."""
+_WAIT_S = 0.05
+
+
+def result_warnings(result: MetadataResult) -> list[str]:
+    """An item's extraction problems as its ingest outcome reports them."""
+    return [f"metadata: {m}" for m in result.errors + result.warnings]
+
+
+class ExtractionRun:
+    """One ingest's extraction, in a thread (see the module doc and `PostIngestRun`).
+
+    Args:
+        root: the case folder (the run opens its own connection).
+        runner: the worker processes to use.
+        cancel: stops the run after the current file.
+        extract: the streaming extraction (`extract.extract_stream`).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        runner: ProcessRunner,
+        cancel: CancelToken,
+        extract: Callable[..., list[MetadataResult]],
+    ) -> None:
+        self._root = root
+        self._runner = runner
+        self._cancel = cancel
+        self._extract = extract
+        self._queue: queue.SimpleQueue[Sequence[str] | None] = queue.SimpleQueue()
+        self._submitted: list[str] = []
+        self._seen: set[str] = set()
+        self._done = 0
+        self._ended = False
+        self._warnings: dict[str, list[str]] = {}
+        self._failure: str | None = None
+        self._thread = threading.Thread(target=self._work, name="pwb-extract", daemon=True)
+        self._thread.start()
+
+    def submit(self, item_ids: Sequence[str]) -> None:
+        """Queue committed items for extraction."""
+        self._submitted.extend(item_ids)
+        self._queue.put(list(item_ids))
+
+    def counts(self) -> tuple[int, int]:
+        """Items extracted (or skipped) and items handed over."""
+        return self._done, len(self._submitted)
+
+    def wait(self, timeout: float) -> bool:
+        """Say no more items come, and wait up to `timeout` s for the run to end."""
+        if not self._ended:
+            self._ended = True
+            self._queue.put(None)
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def warnings(self) -> dict[str, list[str]]:
+        """Each item's extraction problems; every item left undone when the run failed gets
+        the failure."""
+        if self._failure is not None:
+            for item_id in self._submitted:
+                if item_id not in self._seen:
+                    self._warnings.setdefault(item_id, []).append(self._failure)
+            self._failure = None
+        return self._warnings
+
+    def _batches(self) -> Iterator[Sequence[str] | None]:
+        while True:
+            try:
+                batch = self._queue.get(timeout=_WAIT_S)
+            except queue.Empty:
+                yield None
+                continue
+            if batch is None:
+                return
+            yield batch
+
+    def _progress(self, done: int, _handed: int, _name: str) -> None:
+        self._done = done
+
+    def _work(self) -> None:
+        try:
+            with Case.open(self._root) as case:
+                results = self._extract(
+                    case,
+                    self._batches(),
+                    progress=self._progress,
+                    cancel=self._cancel,
+                    runner=self._runner,
+                    max_open_s=STREAM_OPEN_S,
+                )
+            for result in results:
+                self._seen.add(result.item_id)
+                found = result_warnings(result)
+                if found:
+                    self._warnings[result.item_id] = found
+        except Exception as exc:  # one step failing must not lose the ingested items
+            log.exception("extraction alongside the ingest failed")
+            self._failure = f"post-ingest step failed: {exc}"
+        finally:
+            self._done = max(self._done, len(self._seen))
