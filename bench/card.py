@@ -21,9 +21,10 @@ Targets: ingest with extraction >= 0.6 of the floor's files/s; without extractio
 hashing's. The machine is shared, so each ratio is taken within a round and the median of
 the rounds is reported, with the load average when each round started.
 
-`--memory N` instead ingests a card of N small files (default for the issue: 100,000) with
-extraction and samples the resident memory of `pwb` and its workers (sum over the process
-tree, from /proc) twice a second: peak, and at each tenth of the run (flat means no growth).
+`--memory N` instead ingests a card of N small JPEGs (2-3 KB, made by `bench/exif.py`'s
+generator, each unique; the issue asks for 100,000) with extraction and samples the resident
+memory of `pwb` and its workers (sum over the process tree, from /proc) twice a second: peak,
+and at each tenth of the run (flat means no growth).
 
     .venv/bin/python bench/card.py [--count 5000] [--rounds 3] [--mp4-every 250]
     .venv/bin/python bench/card.py --memory 100000
@@ -33,10 +34,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import io
 import logging
 import multiprocessing
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -111,6 +114,23 @@ def make_card(dest: Path, count: int, mp4_every: int, sources: list[bytes]) -> l
             path.write_bytes(clip + box)
             files.append(path)
     return files
+
+
+def small_jpegs(count: int) -> list[bytes]:
+    """`count` small JPEGs with camera EXIF and GPS, made by `bench/exif.py`'s generator."""
+    spec = importlib.util.spec_from_file_location("bench_exif", ROOT / "bench" / "exif.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = random.Random(19)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(count):
+            path = Path(tmp) / f"{n}.jpg"
+            module.make_jpeg(path, rng)
+            out.append(path.read_bytes())
+    return out
 
 
 def _floor_one(path: str) -> int:
@@ -276,8 +296,7 @@ def memory_check(count: int, keep: Path | None) -> None:
     work = Path(tempfile.mkdtemp(prefix="pwb-card-mem-", dir=keep))
     try:
         card = work / "card"
-        small = [j for j in camera_jpegs(20_000)]
-        files = make_card(card, count, 0, small)
+        files = make_card(card, count, 0, small_jpegs(200))
         size = sum(f.stat().st_size for f in files)
         print(
             f"memory card: {len(files)} files, {size / 2**20:.0f} MiB (load "

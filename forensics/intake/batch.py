@@ -14,6 +14,7 @@ to the post-ingest runs (extraction), which work on them while the next batch is
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -93,11 +94,14 @@ class IngestBatch:
                 evidence.discard(p.tmp)
             raise
         try:
-            with self._case.transaction():
-                for p in pending:
-                    self._case.insert_item(
-                        p.item, Action.INGESTED, details=p.details, reason=p.reason
-                    )
+            with contextlib.ExitStack() as turns:
+                for run in self._runs:
+                    turns.enter_context(run.hold_writes())  # its transaction would hold ours
+                with self._case.transaction():
+                    for p in pending:
+                        self._case.insert_item(
+                            p.item, Action.INGESTED, details=p.details, reason=p.reason
+                        )
         finally:
             for p in pending:
                 evidence.clear_marker(p.blob.sha256)

@@ -7,6 +7,7 @@ pulling in the copying code.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,6 +28,11 @@ class PostIngestRun(Protocol):
 
     def counts(self) -> tuple[int, int]:
         """Items finished and items handed over so far."""
+        ...
+
+    def hold_writes(self) -> AbstractContextManager[None]:
+        """While the ingest commits a batch: the run commits what it holds first and opens
+        no transaction until the ingest leaves (both write the same case)."""
         ...
 
     def wait(self, timeout: float) -> bool:

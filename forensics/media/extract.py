@@ -12,7 +12,7 @@ import contextlib
 import logging
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from forensics.case import Case
 from forensics.errors import CancelledError
@@ -24,6 +24,7 @@ from forensics.media.extract_store import (
     MetadataResult,
     Pending,
     ResultWriter,
+    WriteTurn,
 )
 from forensics.media.extractors import REGISTRY, Extractor, Source, applicable
 from forensics.media.records import ItemContent
@@ -133,6 +134,9 @@ def extract_stream(
     runner: ProcessRunner | None = None,
     actor: str | None = None,
     max_open_s: float = MAX_OPEN_S,
+    on_result: Callable[[MetadataResult], None] | None = None,
+    idle: Callable[[], None] | None = None,
+    turn: WriteTurn | None = None,
 ) -> list[MetadataResult]:
     """Extract items handed over in batches while earlier ones are being extracted.
 
@@ -141,9 +145,14 @@ def extract_stream(
             wait a little before yielding it: answers are stored meanwhile).
         progress: `(items done, items handed over so far, name)`.
         max_open_s: longest a write transaction stays open (see `ResultWriter`).
+        on_result: given each result as it is stored, instead of keeping them all (a card
+            of 100,000 photos would hold every EXIF dump in memory).
+        idle: waits a little for the next batch when nothing is being extracted.
+        turn: shared with another thread of this process that writes to the case (the
+            ingest): writes take turns, and the open batch is committed when it waits.
 
     Returns:
-        One result per item, in the order they finished.
+        One result per item, in the order they finished (none when `on_result` is given).
     """
     if extractors is not None:
         unknown = [n for n in extractors if n not in REGISTRY]
@@ -152,8 +161,17 @@ def extract_stream(
     cancel = cancel or CancelToken()
     repo = MediaRepository(case.db)
     results: list[MetadataResult] = []
+    done = 0
     planned: deque[Pending] = deque()  # sent to the worker, in order, not all answered
     handed = 0
+
+    def finished(result: MetadataResult) -> None:
+        nonlocal done
+        done += 1
+        if on_result is None:
+            results.append(result)
+        else:
+            on_result(result)
 
     def tasks() -> Iterator[Task | None]:
         nonlocal handed
@@ -172,7 +190,7 @@ def extract_stream(
                             if source is None
                             else f"no extractor applies to {source.mime}"
                         )
-                        results.append(MetadataResult(item.id, skipped=reason))
+                        finished(MetadataResult(item.id, skipped=reason))
                         continue
                     planned.append(Pending(item, chosen))
                     for extractor in chosen:
@@ -181,8 +199,10 @@ def extract_stream(
     worker = runner or ProcessRunner()
     try:
         with (
-            ResultWriter(case, actor, max_open_s) as writer,
-            contextlib.closing(worker.run_many(tasks(), cancel, on_wait=writer.commit)) as answers,
+            ResultWriter(case, actor, max_open_s, turn) as writer,
+            contextlib.closing(
+                worker.run_many(tasks(), cancel, on_wait=writer.commit, idle=idle)
+            ) as answers,
         ):
             try:
                 for _index, output in answers:
@@ -190,10 +210,12 @@ def extract_stream(
                     job.outputs.append((job.chosen[len(job.outputs)], output))
                     if job.complete:
                         planned.popleft()
-                        results.append(writer.add(job))
-                        progress(len(results), handed, job.item.name)
+                        finished(writer.add(job))
+                        progress(done, handed, job.item.name)
+                    elif turn is not None and turn.wanted.is_set():
+                        writer.commit()
             except CancelledError:
-                log.info("extraction cancelled after %d of %d items", len(results), handed)
+                log.info("extraction cancelled after %d of %d items", done, handed)
     finally:
         if runner is None:
             worker.close()

@@ -13,11 +13,12 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from forensics.case import Case
 from forensics.jobs import CancelToken
-from forensics.media.extract_store import MetadataResult
+from forensics.media.extract_store import MetadataResult, WriteTurn
 from forensics.media.worker import ProcessRunner
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class ExtractionRun:
         self._cancel = cancel
         self._extract = extract
         self._queue: queue.SimpleQueue[Sequence[str] | None] = queue.SimpleQueue()
+        self._arrived = threading.Event()
+        self._turn = WriteTurn()
         self._submitted: list[str] = []
         self._seen: set[str] = set()
         self._done = 0
@@ -67,6 +70,7 @@ class ExtractionRun:
         """Queue committed items for extraction."""
         self._submitted.extend(item_ids)
         self._queue.put(list(item_ids))
+        self._arrived.set()
 
     def counts(self) -> tuple[int, int]:
         """Items extracted (or skipped) and items handed over."""
@@ -77,6 +81,7 @@ class ExtractionRun:
         if not self._ended:
             self._ended = True
             self._queue.put(None)
+            self._arrived.set()
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
@@ -90,36 +95,50 @@ class ExtractionRun:
             self._failure = None
         return self._warnings
 
+    def hold_writes(self) -> AbstractContextManager[None]:
+        """While the ingest commits a batch: ours is committed first, and none is opened."""
+        return self._turn.hold()
+
     def _batches(self) -> Iterator[Sequence[str] | None]:
         while True:
             try:
-                batch = self._queue.get(timeout=_WAIT_S)
+                batch = self._queue.get_nowait()
             except queue.Empty:
-                yield None
+                yield None  # the workers' answers are collected meanwhile
                 continue
             if batch is None:
                 return
             yield batch
 
+    def _idle(self) -> None:
+        """Nothing is being extracted: wait for the next batch (or a moment)."""
+        self._arrived.wait(_WAIT_S)
+        self._arrived.clear()
+
     def _progress(self, done: int, _handed: int, _name: str) -> None:
         self._done = done
+
+    def _result(self, result: MetadataResult) -> None:
+        """Keep only what the ingest reports (the records are in the case)."""
+        self._seen.add(result.item_id)
+        found = result_warnings(result)
+        if found:
+            self._warnings[result.item_id] = found
 
     def _work(self) -> None:
         try:
             with Case.open(self._root) as case:
-                results = self._extract(
+                self._extract(
                     case,
                     self._batches(),
                     progress=self._progress,
                     cancel=self._cancel,
                     runner=self._runner,
                     max_open_s=STREAM_OPEN_S,
+                    on_result=self._result,
+                    idle=self._idle,
+                    turn=self._turn,
                 )
-            for result in results:
-                self._seen.add(result.item_id)
-                found = result_warnings(result)
-                if found:
-                    self._warnings[result.item_id] = found
         except Exception as exc:  # one step failing must not lose the ingested items
             log.exception("extraction alongside the ingest failed")
             self._failure = f"post-ingest step failed: {exc}"

@@ -1,17 +1,21 @@
 """Storing extraction results: one record, its positions and tracks, one custody entry each.
 
 Results are written as they arrive from the worker, inside one open transaction that is
-committed every `BATCH` items (one fsync per batch, not per file), after `MAX_OPEN_S`
-seconds, and whenever the worker keeps us waiting (a slow or hanging file), so other writers
-of the case never wait long behind an extraction.
+committed every `BATCH` items (one fsync per batch, not per file; the thumbnails of a batch
+are synced together before it), after `MAX_OPEN_S` seconds, whenever the worker keeps us
+waiting (a slow or hanging file), and when another writer of this process wants its turn
+(`WriteTurn`: the ingest about to commit its next batch), so other writers never wait long
+behind an extraction.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,29 @@ BATCH = 200
 """Items stored per transaction when extracting many."""
 MAX_OPEN_S = 1.0
 """Longest a write transaction stays open while results stream in."""
+
+
+class WriteTurn:
+    """Takes turns at writing between two threads of one process, each with its connection.
+
+    The ingest commits its batches between the extraction's: without turns, SQLite's busy
+    handler made the ingest sleep (up to 100 ms a try) while the extraction, never sleeping,
+    opened its next transaction first, and the copying starved.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        """Held by whoever has a write transaction open."""
+        self.wanted = threading.Event()
+        """Set while the other thread waits for `lock`: commit at the next chance."""
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Have the turn: the other side commits what it holds and waits until we leave."""
+        self.wanted.set()
+        with self.lock:
+            self.wanted.clear()
+            yield
 
 
 @dataclass(frozen=True)
@@ -86,9 +113,16 @@ class ResultWriter:
     exception rolls the open batch back.
     """
 
-    def __init__(self, case: Case, actor: str | None, max_open_s: float = MAX_OPEN_S) -> None:
+    def __init__(
+        self,
+        case: Case,
+        actor: str | None,
+        max_open_s: float = MAX_OPEN_S,
+        turn: WriteTurn | None = None,
+    ) -> None:
         self._case = case
         self._max_open_s = max_open_s
+        self._turn = turn
         self._unsynced: list[Path] = []
         self._who = case.actor(actor)
         self._repo = MediaRepository(case.db)
@@ -106,8 +140,16 @@ class ResultWriter:
                 self._unsynced.append(path)  # synced once per batch, before its commit
                 derived[id(output)] = {"sha256": sha, "suffix": d.suffix, "role": d.role}
         if self._tx is None:
-            self._tx = contextlib.ExitStack()
-            self._rec = self._tx.enter_context(self._case.recording(self._who))
+            if self._turn is not None:
+                self._turn.lock.acquire()  # the ingest may be committing a batch
+            try:
+                tx = contextlib.ExitStack()
+                self._rec = tx.enter_context(self._case.recording(self._who))
+            except BaseException:
+                if self._turn is not None:
+                    self._turn.lock.release()
+                raise
+            self._tx = tx
             self._opened = time.monotonic()
         records: list[MetadataRecord] = []
         positions = 0
@@ -115,7 +157,11 @@ class ResultWriter:
             records.append(self._save(job.item, extractor, output, derived.get(id(output))))
             positions += len(output.positions)
         self._count += 1
-        if self._count >= BATCH or time.monotonic() - self._opened > self._max_open_s:
+        if (
+            self._count >= BATCH
+            or time.monotonic() - self._opened > self._max_open_s
+            or (self._turn is not None and self._turn.wanted.is_set())
+        ):
             self.commit()
         return MetadataResult(job.item.id, tuple(records), positions)
 
@@ -125,7 +171,11 @@ class ResultWriter:
             self._sync_derived()
             tx, self._tx = self._tx, None
             self._count = 0
-            tx.close()
+            try:
+                tx.close()
+            finally:
+                if self._turn is not None:
+                    self._turn.lock.release()
 
     def _sync_derived(self) -> None:
         """The batch's derived files are durable before the rows naming them commit."""
@@ -140,13 +190,15 @@ class ResultWriter:
         if self._tx is None:
             return
         if exc_type is None:
-            self._sync_derived()
+            self.commit()
+            return
         tx, self._tx = self._tx, None
-        if exc_type is None:
-            tx.close()
-        else:
+        try:
             log.warning("extraction stopped by %s; the open batch is rolled back", exc_type)
             tx.__exit__(exc_type, exc, tb)
+        finally:
+            if self._turn is not None:
+                self._turn.lock.release()
 
     def _save(
         self,

@@ -125,22 +125,26 @@ class ProcessRunner:
         tasks: Iterable[Task | None],
         cancel: CancelToken | None = None,
         on_wait: Callable[[], None] | None = None,
+        idle: Callable[[], None] | None = None,
     ) -> Generator[tuple[int, Output], None, None]:
         """Run many tasks in the workers, yielding `(task index, output)` in task order.
 
         `tasks` is read lazily, a window ahead of the answers, so the caller may plan the
         next files while the workers read the current ones. It may yield None for "nothing
-        more yet" (a stream fed while it runs: it should then wait a little itself); the
-        answers so far are collected meanwhile. A task that runs past its limit, or that
-        kills its worker, gets a "timeout" or "failed" output naming the file; the worker is
-        restarted and the tasks after it run as usual. Close the generator
+        more yet" (a stream fed while it runs); when nothing is in flight either, `idle` is
+        called to wait for more (briefly: the loop asks the feed again after it). A task
+        that runs past its limit, or that kills its worker, gets a "timeout" or "failed"
+        output naming the file; the worker is restarted and the tasks after it run as
+        usual. Close the generator
         (`contextlib.closing`) when leaving it early: a worker with answers pending is killed.
 
         Args:
             tasks: `(extractor name, source)` pairs (None: no task ready yet).
             cancel: checked between answers and while waiting for one.
-            on_wait: called when an answer is not ready within `_POLL_S` (a slow file), so
-                the caller can commit what it holds instead of keeping a transaction open.
+            on_wait: called when an answer is not ready within `_POLL_S` (a slow file), and
+                before `idle`, so the caller can commit what it holds instead of keeping a
+                transaction open.
+            idle: waits a little for the feed (default: sleeps `_POLL_S`).
 
         Raises:
             CancelledError: the token was cancelled (busy workers are killed; tasks not yet
@@ -168,12 +172,16 @@ class ProcessRunner:
                     count += len(more)
                 if waiting and self._dispatch(waiting, fed_all):
                     continue  # keep the workers' queues full before waiting on them
-                if not order:
-                    if fed_all:
+                if not order or not any(w.sent for w in self._workers):
+                    if not order and fed_all:
                         return
-                    continue  # the feed had nothing yet: ask it again
-                if not any(w.sent for w in self._workers):
-                    continue  # a partial chunk waits for the feed (it waited itself)
+                    if on_wait is not None:
+                        on_wait()  # about to wait on the feed: hold no transaction open
+                    if idle is not None:
+                        idle()
+                    else:
+                        time.sleep(_POLL_S)
+                    continue  # then ask the feed again
                 answers, lost = self._receive(cancel, on_wait)
                 ready.update(answers)
                 waiting.extendleft(reversed(sorted(lost, key=lambda t: t.index)))
@@ -200,7 +208,16 @@ class ProcessRunner:
             target = self._spawn()
         if target is None:
             return False
-        target.send([waiting.popleft() for _ in range(size)])
+        chunk = [waiting.popleft() for _ in range(size)]
+        try:
+            target.send(chunk)
+        except OSError:  # it died since: `_receive` records the crash and restarts it
+            waiting.extendleft(reversed(chunk))
+            if not target.sent:
+                target.kill()
+                self._workers.remove(target)
+                return True  # try again, on another worker
+            return False
         return True
 
     def _spawn(self) -> WorkerProcess:

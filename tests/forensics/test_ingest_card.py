@@ -1,0 +1,72 @@
+"""A card ingested in batches: items are committed (and visible to another connection) before
+their extraction is done, the progress names each phase with counts and time left, the
+custody chain and the records verify, and a cancel keeps what was copied."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from forensics.case import Case
+from forensics.intake.ingest import IngestOptions, ingest_paths
+from forensics.jobs import CancelToken
+from forensics.media.extract import PostIngestExtraction
+from forensics.store.media import MediaRepository
+from forensics.verify import verify_case
+
+
+def _card(tmp_path: Path, corpus: Path, count: int) -> Path:
+    folder = tmp_path / "DCIM" / "100CAMERA"
+    folder.mkdir(parents=True)
+    data = (corpus / "synthetic" / "gps_control_eiffel.jpg").read_bytes()
+    for n in range(count):  # each its own content
+        (folder / f"IMG_{n:04d}.JPG").write_bytes(data + n.to_bytes(4, "big"))
+    return folder.parent
+
+
+def test_items_are_in_the_case_before_their_metadata(tmp_path: Path, corpus: Path) -> None:
+    card = _card(tmp_path, corpus, 100)
+    case = Case.create(tmp_path / "case", title="card")
+    seen: list[tuple[int, int]] = []
+    messages: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        messages.append(message)
+        with Case.open(case.root, readonly=True) as other:  # what the GUI's views would read
+            items = len(other.items.all_ids())
+            records = other.db.conn.execute("SELECT count(*) FROM media_metadata").fetchone()[0]
+        seen.append((items, records))
+
+    step = PostIngestExtraction()
+    try:
+        report = ingest_paths(case, [card], IngestOptions(post_ingest=(step,)), progress=progress)
+    finally:
+        step.close()
+    assert [o.status for o in report.outcomes] == ["ingested"] * 100
+    assert any(items == 100 and records < 300 for items, records in seen), seen
+    assert seen[-1] == (100, 300)
+    assert any(m.startswith("copying and hashing ") for m in messages)
+    assert any(m.startswith("extracting ") and " of 100" in m for m in messages)
+    assert MediaRepository(case.db).positions() != []
+    assert verify_case(case, record_result=False).findings == []
+    case.close()
+
+
+def test_a_cancel_keeps_every_file_copied_before_it(tmp_path: Path, corpus: Path) -> None:
+    card = _card(tmp_path, corpus, 30)
+    case = Case.create(tmp_path / "case", title="card")
+    token = CancelToken()
+
+    def progress(done: int, total: int, message: str) -> None:
+        time.sleep(0.11)  # past the throttle: every file is reported
+        if "IMG_0009" in message:
+            token.cancel()
+
+    report = ingest_paths(case, [card], progress=progress, cancel=token)
+    copied = [o.item.name for o in report.outcomes if o.item is not None]
+    assert report.cancelled
+    assert 0 < len(copied) < 30
+    assert sorted(i.name for i in case.items.search()) == sorted(copied)
+    assert not any(case.evidence.tmp_dir.iterdir()), "no copy or marker left behind"
+    assert verify_case(case, record_result=False).findings == []
+    case.close()
