@@ -27,7 +27,7 @@ memory of `pwb` and its workers (sum over the process tree, from /proc) twice a 
 and at each tenth of the run (flat means no growth).
 
     .venv/bin/python bench/card.py [--count 5000] [--rounds 3] [--mp4-every 250]
-    .venv/bin/python bench/card.py --memory 100000
+    .venv/bin/python bench/card.py --memory 100000 [--no-extract]
 """
 
 from __future__ import annotations
@@ -292,7 +292,7 @@ def bench(count: int, rounds: int, mp4_every: int, keep: Path | None) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def memory_check(count: int, keep: Path | None) -> None:
+def memory_check(count: int, keep: Path | None, extract: bool = True) -> None:
     work = Path(tempfile.mkdtemp(prefix="pwb-card-mem-", dir=keep))
     try:
         card = work / "card"
@@ -303,12 +303,13 @@ def memory_check(count: int, keep: Path | None) -> None:
             f"{os.getloadavg()[0]:.1f})",
             flush=True,
         )
-        elapsed, rss, sampler = ingest(work, card, extract=True, memory=True)
+        elapsed, rss, sampler = ingest(work, card, extract=extract, memory=True)
         assert sampler is not None
         samples = sampler.samples
         peak = max(s for _t, s in samples)
         tenths = [samples[min(len(samples) - 1, len(samples) * k // 10)][1] for k in range(1, 11)]
         print(
+            ("with" if extract else "without") + " extraction: "
             f"{len(files)} files in {elapsed:.0f} s ({len(files) / elapsed:,.0f} files/s); "
             f"peak RSS of pwb alone {rss / 2**20:.0f} MB; peak of pwb + workers "
             f"{peak / 2**20:.0f} MB (target < 500); at each tenth of the run: "
@@ -326,9 +327,12 @@ def main() -> None:
     parser.add_argument("--mp4-every", type=int, default=250, help="one MP4 per N JPEGs (0: none)")
     parser.add_argument("--memory", type=int, metavar="N", help="only the memory check, N files")
     parser.add_argument("--tmp", type=Path, help="where to build the card (default: $TMPDIR)")
+    parser.add_argument(
+        "--no-extract", action="store_true", help="memory check of `pwb ingest --no-extract`"
+    )
     args = parser.parse_args()
     if args.memory:
-        memory_check(args.memory, args.tmp)
+        memory_check(args.memory, args.tmp, extract=not args.no_extract)
     else:
         bench(args.count, args.rounds, args.mp4_every, args.tmp)
 
