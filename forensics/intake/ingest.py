@@ -27,6 +27,7 @@ from forensics.intake.records import (
     IngestReport,
     PostIngest,
     PostIngestRun,
+    StreamingPostIngest,
 )
 from forensics.intake.rejections import record_rejection
 from forensics.intake.sniff import is_disk_image
@@ -45,6 +46,7 @@ __all__ = [
     "IngestReport",
     "PostIngest",
     "PostIngestRun",
+    "StreamingPostIngest",
     "ingest_paths",
     "resolve_parent",
 ]
@@ -85,7 +87,9 @@ def ingest_paths(
         case.items.get(options.parent_id)
     raw_paths = [os.fsencode(p) for p in paths]
     entries = list(walk_inputs(raw_paths))
-    runs = [step.start(case, cancel) for step in options.post_ingest]
+    streaming = [s for s in options.post_ingest if isinstance(s, StreamingPostIngest)]
+    per_item = [s for s in options.post_ingest if not isinstance(s, StreamingPostIngest)]
+    runs = [step.start(case, cancel) for step in streaming]
     status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
     batch = IngestBatch(case, runs)
     options = replace(options, batch=batch)
@@ -125,7 +129,9 @@ def ingest_paths(
         cancel.cancel()  # the post-ingest runs stop too
         raise
     status.copying_ended()
-    _finish_runs(runs, status, report)
+    found = _finish_runs(runs, status)
+    _run_per_item(case, per_item, report, cancel, status, found)
+    _add_warnings(report, found)
     if report.cancelled or cancel.cancelled:
         report.cancelled = True
         log.info("ingest cancelled after %d outcomes", len(report.outcomes))
@@ -133,14 +139,48 @@ def ingest_paths(
     return report
 
 
-def _finish_runs(runs: list[PostIngestRun], status: IngestStatus, report: IngestReport) -> None:
-    """Wait for the post-ingest work, reporting progress, and add its warnings."""
+def _finish_runs(runs: list[PostIngestRun], status: IngestStatus) -> dict[str, list[str]]:
+    """Wait for the streaming post-ingest work, reporting progress; its warnings by item."""
     found: dict[str, list[str]] = {}
     for run in runs:
         while not run.wait(0.1):
             status.report()
         for item_id, warnings in run.warnings().items():
             found.setdefault(item_id, []).extend(warnings)
+    return found
+
+
+def _run_per_item(
+    case: Case,
+    steps: list[PostIngest],
+    report: IngestReport,
+    cancel: CancelToken,
+    status: IngestStatus,
+    found: dict[str, list[str]],
+) -> None:
+    """The other post-ingest steps, on each new item, after the streaming ones (whose
+    records they may read: hypotheses from the positions just extracted)."""
+    if not steps:
+        return
+    items = [o.item for o in report.outcomes if o.status == "ingested" and o.item is not None]
+    for done, item in enumerate(items):
+        status.post_ingest(done, len(items))
+        for step in steps:
+            if cancel.cancelled:
+                return
+            try:
+                warnings = step(case, item, cancel)
+            except CancelledError:
+                return
+            except Exception as exc:  # one step failing must not lose the ingested item
+                log.exception("post-ingest step failed on %s", item.name)
+                warnings = [f"post-ingest step failed: {exc}"]
+            if warnings:
+                found.setdefault(item.id, []).extend(warnings)
+
+
+def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:
+    """Each ingested item's outcome gets its post-ingest warnings, in step order."""
     if not found:
         return
     for index, outcome in enumerate(report.outcomes):

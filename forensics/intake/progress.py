@@ -52,6 +52,7 @@ class IngestStatus:
         self._copy_end: float | None = None
         self._last = 0.0
         self._current = ""
+        self._steps: tuple[int, int] | None = None
 
     def copied(self, n: int) -> None:
         """`n` more bytes were copied and hashed."""
@@ -62,6 +63,11 @@ class IngestStatus:
         """One more input is dealt with (stored, a duplicate, a link, or rejected)."""
         self.files_done += 1
         self._current = label
+        self.report()
+
+    def post_ingest(self, done: int, total: int) -> None:
+        """The per-item post-ingest steps (hypotheses…) are on item `done` of `total`."""
+        self._steps = (done, total)
         self.report()
 
     def copying_ended(self) -> None:
@@ -109,6 +115,8 @@ class IngestStatus:
                 f"extracting {finished:,} of {target:,}, "
                 + (_left(eta) if finished < target else "done")
             )
+        if self._steps is not None:
+            parts.append(f"post-ingest steps {self._steps[0]:,} of {self._steps[1]:,}")
         if self._current and self._copy_end is None:
             parts.append(self._current)
         return " · ".join(parts)

@@ -6,10 +6,10 @@ pulling in the copying code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from forensics.case import Case
 from forensics.jobs import CancelToken
@@ -44,12 +44,19 @@ class PostIngestRun(Protocol):
         ...
 
 
-class PostIngest(Protocol):
-    """Work on newly ingested items (metadata extraction…).
+PostIngest = Callable[[Case, Item, CancelToken], Sequence[str]]
+"""Work run on each newly ingested item (metadata extraction, hypotheses…); returns warnings
+to report. A step that also has `start` (`StreamingPostIngest`) runs alongside the copying."""
+
+
+@runtime_checkable
+class StreamingPostIngest(Protocol):
+    """A post-ingest step that works alongside the copying (metadata extraction).
 
     `ingest_paths` starts one run per ingest and hands items over in batches as they are
-    committed, so the work proceeds while the rest is still copied; a lone `store_content`
-    (the demo) calls the step on its one item.
+    committed, so the work proceeds while the rest is still copied; the other steps run on
+    each item once the streaming ones are done (they may read what those stored). A lone
+    `store_content` (the demo) calls every step on its one item.
     """
 
     def __call__(self, case: Case, item: Item, cancel: CancelToken) -> Sequence[str]:

@@ -28,7 +28,7 @@ def test_the_dialog_shows_the_phases_and_reloads_the_views_while_it_runs(
     card = _card(tmp_path, corpus, 60)
     runner = JobRunner()
     step = PostIngestExtraction()
-    dialog = IngestDialog(runner, case.root, post_ingest=(step,))
+    dialog = IngestDialog(runner, case.root, post_ingest=lambda: (step,))
     qtbot.addWidget(dialog)
     dialog.add_paths([card])
     dialog.show()
