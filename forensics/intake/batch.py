@@ -30,9 +30,9 @@ from forensics.store.evidence import StoredBlob
 
 log = logging.getLogger(__name__)
 
-MAX_ITEMS = 128
+MAX_ITEMS = 256
 MAX_BYTES = 64 << 20
-MAX_AGE_S = 0.25
+MAX_AGE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class IngestBatch:
         self._case = case
         self._runs = tuple(runs)
         self._pending: list[_Pending] = []
+        self._shas: set[str] = set()
         self._bytes = 0
         self._since = 0.0
         self.committed = 0
@@ -59,7 +60,7 @@ class IngestBatch:
     def has_pending(self, sha256: str) -> bool:
         """True when content with this hash waits in the batch (flush before a duplicate
         check, which reads committed rows)."""
-        return any(p.blob.sha256 == sha256 for p in self._pending)
+        return sha256 in self._shas
 
     def add(
         self, tmp: Path, blob: StoredBlob, item: Item, details: dict[str, Any], reason: str | None
@@ -68,6 +69,7 @@ class IngestBatch:
         if not self._pending:
             self._since = time.monotonic()
         self._pending.append(_Pending(tmp, blob, item, details, reason))
+        self._shas.add(blob.sha256)
         self._bytes += blob.size
         self.flush_if_due()
 
@@ -86,6 +88,7 @@ class IngestBatch:
         if not self._pending:
             return
         pending, self._pending, self._bytes = self._pending, [], 0
+        self._shas = set()
         evidence = self._case.evidence
         try:
             evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in pending])
@@ -115,3 +118,4 @@ class IngestBatch:
         for p in self._pending:
             self._case.evidence.discard(p.tmp)
         self._pending, self._bytes = [], 0
+        self._shas = set()

@@ -55,6 +55,7 @@ WINDOW = 256
 the worker keeps reading while the parent commits. Bounded so the tasks queued in the pipe
 stay well under `PIPE_BUFFER` while the worker blocks on answers the parent has not read."""
 _POLL_S = 0.05
+_WORKER_MODULE = "forensics.media.worker_proc"
 
 Task = tuple[str, Source]
 """One unit of work: an extractor's name and the file it reads."""
@@ -221,7 +222,11 @@ class ProcessRunner:
         return True
 
     def _spawn(self) -> WorkerProcess:
-        worker = WorkerProcess(multiprocessing.get_context("forkserver"), self._registry)
+        ctx = multiprocessing.get_context("forkserver")
+        # The fork server imports the decoders once; each worker forks from it ready (a
+        # second worker, or one restarted after a crash, then costs no second import).
+        ctx.set_forkserver_preload([_WORKER_MODULE])
+        worker = WorkerProcess(ctx, self._registry)
         self._workers.append(worker)
         return worker
 

@@ -255,21 +255,26 @@ class EvidenceStore:
         Content already stored (or twice in `blobs`) is dropped.
         """
         fresh: list[tuple[Path, Path, str]] = []
+        taken: set[str] = set()
         for tmp, sha256 in blobs:
             final = self.path_of(sha256)
-            if final.is_file() or any(f == final for _t, f, _s in fresh):
+            if sha256 in taken or final.is_file():
                 tmp.unlink(missing_ok=True)
                 continue
+            taken.add(sha256)
             self.marker_path(sha256).touch()
             fresh.append((tmp, final, sha256))
         if not fresh:
             return
         sync_all(self.tmp_dir, [t for t, _f, _s in fresh], [self.tmp_dir])
+        made: set[Path] = set()
         for tmp, final, _sha in fresh:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.parent not in made:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                made.add(final.parent)
             os.chmod(tmp, 0o444)
             os.replace(tmp, final)
-        sync_all(self.tmp_dir, (), [f.parent for _t, f, _s in fresh])
+        sync_all(self.tmp_dir, (), {f.parent for _t, f, _s in fresh})
 
     def sync(self, files: Iterable[Path] = ()) -> None:
         """Make files written with `sync=False` (derived files) durable."""
