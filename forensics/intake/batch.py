@@ -56,6 +56,8 @@ class IngestBatch:
         self._since = 0.0
         self.committed = 0
         """Items committed by this batch so far."""
+        self.again: list[Item] = []
+        """Items found already stored, handed to the post-ingest steps again."""
 
     def has_pending(self, sha256: str) -> bool:
         """True when content with this hash waits in the batch (flush before a duplicate
@@ -112,6 +114,13 @@ class IngestBatch:
         ids = [p.item.id for p in pending]
         for run in self._runs:
             run.submit(ids)
+
+    def found_again(self, item: Item) -> None:
+        """An item already stored (a re-ingest): the post-ingest runs get it too, and do
+        only what an interrupted earlier run left undone."""
+        self.again.append(item)
+        for run in self._runs:
+            run.submit([item.id], again=True)
 
     def discard(self) -> None:
         """Drop what was not committed (the ingest failed): the copies are deleted."""

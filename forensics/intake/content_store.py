@@ -182,9 +182,15 @@ def run_post_ingest(
     The steps are idempotent (they skip what an earlier run recorded), so running them on an
     item found again completes an ingest that was killed between storing it and its steps.
 
+    Within `ingest_paths` (`options.batch` set) the item is handed to the batch instead: the
+    steps run on it with the new items, and their warnings join its outcome at the end.
+
     Returns:
-        The steps' warnings.
+        The steps' warnings (none yet within `ingest_paths`).
     """
+    if options.batch is not None:
+        options.batch.found_again(item)
+        return []
     extra: list[str] = []
     for step in options.post_ingest:
         try:

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from forensics.case import Case
 from forensics.errors import CancelledError, NotFoundError
-from forensics.intake.folders import HostFolders
 from forensics.intake.batch import IngestBatch
+from forensics.intake.folders import HostFolders
 from forensics.intake.host_files import ingest_host_file, record_symlink
 from forensics.intake.progress import IngestStatus
 from forensics.intake.records import (
@@ -162,7 +162,11 @@ def _run_per_item(
     records they may read: hypotheses from the positions just extracted)."""
     if not steps:
         return
-    items = [o.item for o in report.outcomes if o.status == "ingested" and o.item is not None]
+    items = [
+        o.item
+        for o in report.outcomes
+        if o.status in ("ingested", "duplicate") and o.item is not None
+    ]
     for done, item in enumerate(items):
         status.post_ingest(done, len(items))
         for step in steps:
@@ -184,7 +188,7 @@ def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:
     if not found:
         return
     for index, outcome in enumerate(report.outcomes):
-        if outcome.status == "ingested" and outcome.item is not None:
+        if outcome.status in ("ingested", "duplicate") and outcome.item is not None:
             extra = found.get(outcome.item.id)
             if extra:
                 report.outcomes[index] = replace(outcome, warnings=outcome.warnings + tuple(extra))

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 class PostIngestRun(Protocol):
     """One ingest's post-ingest work, running alongside the copying (see `PostIngest`)."""
 
-    def submit(self, item_ids: Sequence[str]) -> None:
-        """Hand over items just committed (called from the ingesting thread)."""
+    def submit(self, item_ids: Sequence[str], *, again: bool = False) -> None:
+        """Hand over items just committed (called from the ingesting thread); `again`: items
+        found already stored, on which only what was left undone is done."""
         ...
 
     def counts(self) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from forensics.case import Case
 from forensics.errors import CancelledError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.media.extract_run import ExtractionRun, result_warnings
+from forensics.media.extract_run import ExtractionRun
 from forensics.media.extract_store import (
     BATCH,
     MAX_OPEN_S,
@@ -137,6 +137,7 @@ def extract_stream(
     on_result: Callable[[MetadataResult], None] | None = None,
     idle: Callable[[], None] | None = None,
     turn: WriteTurn | None = None,
+    only_missing: Callable[[str], bool] | None = None,
 ) -> list[MetadataResult]:
     """Extract items handed over in batches while earlier ones are being extracted.
 
@@ -150,6 +151,8 @@ def extract_stream(
         idle: waits a little for the next batch when nothing is being extracted.
         turn: shared with another thread of this process that writes to the case (the
             ingest): writes take turns, and the open batch is committed when it waits.
+        only_missing: True for an item found again by a re-ingest: only the extractors
+            with no record for it run (what an interrupted ingest left undone).
 
     Returns:
         One result per item, in the order they finished (none when `on_result` is given).
@@ -184,10 +187,17 @@ def extract_stream(
                 for item in repo.item_contents(list(batch[start : start + WINDOW])):
                     source = _source(case, item)
                     chosen = [] if source is None else _choose(source, extractors)
+                    recorded = False
+                    if chosen and only_missing is not None and only_missing(item.id):
+                        done = {r.extractor for r in repo.records(item.id)}
+                        recorded = bool(done)
+                        chosen = [e for e in chosen if e.name not in done]
                     if source is None or not chosen:
                         reason = (
                             f"{item.kind} items have no media content"
                             if source is None
+                            else "every extractor has its record already"
+                            if recorded
                             else f"no extractor applies to {source.mime}"
                         )
                         finished(MetadataResult(item.id, skipped=reason))

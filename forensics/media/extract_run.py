@@ -58,6 +58,7 @@ class ExtractionRun:
         self._arrived = threading.Event()
         self._turn = WriteTurn()
         self._submitted: list[str] = []
+        self._again: set[str] = set()
         self._seen: set[str] = set()
         self._done = 0
         self._ended = False
@@ -66,8 +67,10 @@ class ExtractionRun:
         self._thread = threading.Thread(target=self._work, name="pwb-extract", daemon=True)
         self._thread.start()
 
-    def submit(self, item_ids: Sequence[str]) -> None:
-        """Queue committed items for extraction."""
+    def submit(self, item_ids: Sequence[str], *, again: bool = False) -> None:
+        """Queue committed items for extraction (`again`: only their missing records)."""
+        if again:
+            self._again.update(item_ids)
         self._submitted.extend(item_ids)
         self._queue.put(list(item_ids))
         self._arrived.set()
@@ -138,6 +141,7 @@ class ExtractionRun:
                     on_result=self._result,
                     idle=self._idle,
                     turn=self._turn,
+                    only_missing=self._again.__contains__,
                 )
         except Exception as exc:  # one step failing must not lose the ingested items
             log.exception("extraction alongside the ingest failed")
