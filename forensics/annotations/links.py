@@ -12,6 +12,7 @@ from forensics.annotations.journal import AnnotationJournal
 from forensics.annotations.models import Annotation, Link, TargetType
 from forensics.errors import NotFoundError, ValidationError
 from forensics.store.db import utc_now
+from forensics.store.provenance import ProvenanceRepository
 
 
 class AnnotationLinks(AnnotationJournal):
@@ -29,7 +30,8 @@ class AnnotationLinks(AnnotationJournal):
         """Say what an annotation supports.
 
         Raises:
-            ValidationError: unknown target type, a link that exists, or an unknown item.
+            ValidationError: unknown target type or a link that exists.
+            NotFoundError: the record linked to does not exist in this case.
         """
         with self.case.transaction():
             return self._insert_link(annotation_id, target_type, target_id, note, link_id)
@@ -50,8 +52,10 @@ class AnnotationLinks(AnnotationJournal):
         if not target_id.strip():
             raise ValidationError("a link needs a target id")
         ann = self.repo.get(annotation_id)
-        if target_type == TargetType.ITEM:
-            self.case.items.get(target_id)
+        # A name typed where an id belongs ("Viewpro A40") would otherwise be stored and
+        # exported as if it were a record: every kind of target must exist here.
+        if not ProvenanceRepository(self.case.db).target_exists(target_type, target_id):
+            raise NotFoundError(f"no {target_type} {target_id!r} in this case")
         if any(
             lk.target_type == target_type and lk.target_id == target_id
             for lk in self.repo.links_of(annotation_id)

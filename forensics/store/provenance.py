@@ -189,7 +189,7 @@ class ProvenanceRepository:
         return self.all(Citation, by={"source_id": source_id})
 
     def target_exists(self, target_type: str, target_id: str) -> bool:
-        """True when the record a citation points at exists in this case."""
+        """True when the record a citation or an annotation link points at exists in this case."""
         table = _TARGET_TABLES.get(target_type)
         if table is None or table not in self._db.table_names():
             return False

@@ -10,6 +10,7 @@ import pytest
 from app.cli import main
 from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
+from tests.app.cli_process import pwb, pwb_json
 
 COUNTER = "video/pyscenedetect/counter.mp4"
 
@@ -97,3 +98,28 @@ def test_import_of_a_missing_file_is_a_usage_error(tmp_path: Path, corpus: Path)
     case_dir = tmp_path / "case"
     _case_with_video(case_dir, corpus)
     assert main(["annotations", "import", str(case_dir), str(tmp_path / "nope.json")]) == 2
+
+
+def test_a_link_to_a_component_that_does_not_exist_exits_2_and_stores_nothing(
+    tmp_path: Path, corpus: Path
+) -> None:
+    case_dir = tmp_path / "case"
+    item = _case_with_video(case_dir, corpus)
+    done = pwb(
+        "annotations",
+        "add",
+        case_dir,
+        item[:8],
+        "--frame",
+        "3",
+        "--box",
+        "10,20,40,40",
+        "--label",
+        "vehicle",
+        "--link",
+        "component:Viewpro A40",
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no component 'Viewpro A40'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert pwb_json("annotations", "list", case_dir)["annotations"] == []

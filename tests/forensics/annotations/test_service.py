@@ -10,10 +10,13 @@ from forensics.annotations import tracks
 from forensics.annotations.models import AnnotationFilter
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
-from forensics.errors import ValidationError
+from forensics.errors import NotFoundError, ValidationError
 from forensics.media.video_reader import VideoReader
 from forensics.models import Item
+from forensics.provenance.components import add_component
+from forensics.provenance.manufacturers import add_manufacturer
 from forensics.verify import verify_case
+from geoloc.hypotheses import HypothesisDraft, HypothesisService
 from tests.forensics.annotations.conftest import COUNTER, STILL, ingest
 
 
@@ -48,17 +51,20 @@ def test_links_are_followed_both_ways_and_edits_are_logged(
     case: Case, svc: AnnotationService, counter: Item
 ) -> None:
     camera = case.add_item(kind="component", name="Viewpro A40")
+    nanshan = HypothesisService(case).add(
+        HypothesisDraft(counter.id, "visual_landmark", lat=22.53, lon=113.93, radius_m=500)
+    )
     ann = svc.add(
         counter.id,
         3,
         "point",
         [(10, 20)],
         "reflection",
-        links=[("item", camera.id), ("hypothesis", "nanshan")],
+        links=[("item", camera.id), ("hypothesis", nanshan.id)],
     ).annotation
     assert {(lk.target_type, lk.target_id) for lk in svc.links_of(ann.id)} == {
         ("item", camera.id),
-        ("hypothesis", "nanshan"),
+        ("hypothesis", nanshan.id),
     }
     assert [a.id for a in svc.supporting("item", camera.id)] == [ann.id]
     assert [a.id for a in svc.search(AnnotationFilter(link=("hypothesis", None)))] == [ann.id]
@@ -79,6 +85,38 @@ def test_links_are_followed_both_ways_and_edits_are_logged(
     assert all(e.actor == "Analyst A" for e in case.custody.entries() if e.action == "annotated")
     report = verify_case(case, record_result=False)
     assert report.ok, report.to_json()
+
+
+@pytest.mark.parametrize("kind", ["item", "component", "manufacturer", "hypothesis"])
+def test_a_link_to_a_record_that_does_not_exist_is_refused(
+    case: Case, svc: AnnotationService, counter: Item, kind: str
+) -> None:
+    with pytest.raises(NotFoundError, match=f"no {kind} 'Viewpro A40'"):
+        svc.add(counter.id, 2, "box", [(0, 0), (9, 9)], "vehicle", links=[(kind, "Viewpro A40")])
+    assert svc.search() == []
+    ann = svc.add(counter.id, 2, "box", [(0, 0), (9, 9)], "vehicle").annotation
+    with pytest.raises(NotFoundError, match=f"no {kind} 'Viewpro A40'"):
+        svc.link(ann.id, kind, "Viewpro A40")
+    assert svc.links_of(ann.id) == []
+
+
+def test_links_to_every_kind_of_record_that_exists_are_kept(
+    case: Case, svc: AnnotationService, counter: Item
+) -> None:
+    drone = case.add_item(kind="hardware", name="Drone")
+    camera = add_component(case, parent_id=drone.id, function="camera", name="Viewpro A40")
+    viewpro = add_manufacturer(case, name="Viewpro")
+    nanshan = HypothesisService(case).add(
+        HypothesisDraft(counter.id, "visual_landmark", lat=22.53, lon=113.93, radius_m=500)
+    )
+    targets = {
+        ("item", drone.id),
+        ("component", camera.id),
+        ("manufacturer", viewpro.id),
+        ("hypothesis", nanshan.id),
+    }
+    ann = svc.add(counter.id, 4, "box", [(0, 0), (9, 9)], "vehicle", links=sorted(targets))
+    assert {(lk.target_type, lk.target_id) for lk in svc.links_of(ann.annotation.id)} == targets
 
 
 def test_verify_finds_an_annotation_edited_behind_the_logs_back(
