@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,10 +29,21 @@ def pwb_json(*argv: str | Path) -> Any:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo case, built once per module."""
     root = tmp_path_factory.mktemp("ocr-demo") / "demo-case"
     done = pwb("demo", root)
     assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture
+def demo(built_demo: Path, tmp_path: Path) -> Path:
+    """A copy of the demo case for one test: the tests read and accept text, and what one
+    records (another read of the street clip) must not change what the next one finds,
+    whatever order they run in."""
+    root = tmp_path / "demo-case"
+    shutil.copytree(built_demo, root)
     return root
 
 
