@@ -1,9 +1,16 @@
-"""Showing hostile names safely while keeping their exact bytes.
+"""Showing hostile text safely: `shown` for everything displayed, `escape_name` for file names.
 
 File names from seized media may hold newlines, bidi overrides or bytes that are not UTF-8.
 The exact bytes are stored (as BLOBs); everything shown to a person or written to JSON goes
 through `escape_name`, which is reversible enough to identify the file and can never break a
 line-oriented log, a terminal or a JSON encoder.
+
+Any other text from a case (a title, a packer, a reason, a signer's claimed name, a custody
+actor), ours or received in an archive, is shown through `shown` wherever it is shown: terminal,
+GUI, HTML and PDF report, CSV. It makes control characters (so ANSI escapes, whose ESC becomes
+`\u001b`), line breaks and bidirectional overrides visible, so no value can hide, reorder or
+forge a line such as "signed by ...". The CLI's output layer applies it to every line as a last
+defence.
 """
 
 from __future__ import annotations
@@ -69,3 +76,44 @@ def escape_name(raw: str | bytes) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    if ch == "\t":
+        return "\\t"
+    if ch in _BIDI_AND_INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return ch
+
+
+def shown(value: object) -> str:
+    """The one rendering of case text for a person to read, on one line.
+
+    Control characters (ANSI escapes included), line breaks and bidi or invisible characters
+    become visible `\\uNNNN`-style escapes; everything else is kept, backslashes included, so
+    applying it twice changes nothing. Bytes are decoded as a file name is (`\\xNN` for what
+    is not UTF-8).
+
+    Args:
+        value: any value; not a str or bytes, its `str()`; None as the empty string.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="surrogateescape")
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable():
+        return text
+    return "".join(_visible(ch) for ch in text)
+
+
+def shown_lines(text: str) -> str:
+    """`shown` applied to each line of a multi-line text (the CLI's last defence)."""
+    return "\n".join(shown(line) for line in text.split("\n"))

@@ -19,6 +19,7 @@ from forensics.errors import NotFoundError
 from forensics.models import Item
 from forensics.records.acquisition import EWF_ATTR, LABELS, acquisition_of, display
 from forensics.store.events import ChangeSet
+from forensics.textsafe import shown
 from ui.context import WorkbenchSignals
 from ui.formatting import human_size, kind_label, short_time
 
@@ -38,7 +39,7 @@ td.k { color: #5f6772; white-space: nowrap; }
 
 
 def _esc(value: object) -> str:
-    return html.escape(str(value))
+    return html.escape(shown(value))
 
 
 def _table(rows: Iterable[tuple[str, str]], mono: Iterable[str] = ()) -> str:

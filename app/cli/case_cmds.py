@@ -26,6 +26,7 @@ from forensics.case import Case
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
 from forensics.records.acquisition import LABELS, acquisition_of, display
+from forensics.textsafe import shown
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -240,7 +241,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     for key, value in _item_json(item).items():
         if value not in (None, [], {}, ""):
-            say(f"{key:>12}: {value}")
+            say(f"{key:>12}: {shown(value)}")
     acquisition = acquisition_of(item.attributes)
     if acquisition is not None:
         say("acquisition (E01):")
@@ -252,10 +253,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if children:
         say(f"{'children':>12}: {len(children)}")
         for c in children:
-            say(f"{'':>14}{c.id}  {c.kind}  {c.name}")
+            say(f"{'':>14}{c.id}  {c.kind}  {shown(c.name)}")
     say("custody:")
     for e in entries:
-        say(f"  {e.seq:>5}  {e.at}  {e.actor}  {e.action}")
+        say(f"  {e.seq:>5}  {e.at}  {shown(e.actor)}  {shown(e.action)}")
     return EXIT_OK
 
 
@@ -295,4 +296,4 @@ def _print_item(item: Item, as_json: bool) -> None:
     if as_json:
         print_json(_item_json(item))
     else:
-        say(f"{item.id}  {item.kind}  {item.name}")
+        say(f"{item.id}  {item.kind}  {shown(item.name)}")

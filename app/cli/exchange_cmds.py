@@ -27,6 +27,7 @@ from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, warn
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
+from forensics.textsafe import shown
 
 if TYPE_CHECKING:
     # The exchange code (cryptography, the archive and report writers) loads when one of
@@ -126,7 +127,7 @@ def _received(args: argparse.Namespace, label: str, work: Callable[..., T]) -> T
             else:
                 warn("refused: the archive was not unpacked; nothing was written")
                 for reason in exc.reasons:
-                    say(f"REFUSED {reason}")
+                    say(f"REFUSED {shown(reason)}")
             return None
 
 
@@ -170,15 +171,21 @@ def cmd_unpack(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return EXIT_OK
-    say(f"unpacked case '{data['title']}' ({data['case_id']}) into {result.dest}")
-    say(
-        f"packed by {data['packed_by']} at {data['packed_at']}"
-        + (f" because: {data['reason']}" if data["reason"] else "")
-    )
     sig = result.received.signature
-    say("not signed" if sig is None else f"signed by {sig.signer}, key {sig.fingerprint}")
+    # The signature line first, and every value from the archive shown on one line: a title or
+    # reason cannot conceal this line or print a forged one.
+    say(
+        "not signed"
+        if sig is None
+        else f"signed by {shown(sig.signer)}, key {shown(sig.fingerprint)}"
+    )
+    say(f"unpacked case '{shown(data['title'])}' ({shown(data['case_id'])}) into {result.dest}")
+    say(
+        f"packed by {shown(data['packed_by'])} at {shown(data['packed_at'])}"
+        + (f" because: {shown(data['reason'])}" if data["reason"] else "")
+    )
     if data["redaction"].get("profile", "none") != "none":
-        say(f"redacted: {data['redaction'].get('rule')}")
+        say(f"redacted: {shown(data['redaction'].get('rule'))}")
     say("every file matched the manifest; the custody chain and records verify")
     return EXIT_OK
 
@@ -202,14 +209,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
         )
         for d in data["deleted"]:
             say(
-                f"deleted {d['table']} {d['record_id']}: deleted in their case by "
-                f"{d['deleted_by']} at {d['deleted_at']}"
-                + (f" ({d['reason']})" if d["reason"] else "")
+                f"deleted {d['table']} {shown(d['record_id'])}: deleted in their case by "
+                f"{shown(d['deleted_by'])} at {shown(d['deleted_at'])}"
+                + (f" ({shown(d['reason'])})" if d["reason"] else "")
             )
         for n in data["deletions_not_applied"]:
             say(
-                f"NOT DELETED {n['subject']} {n['record_id']}: deleted in their case by "
-                f"{n['deleted_by']} at {n['deleted_at']}; {n['why']}"
+                f"NOT DELETED {shown(n['subject'])} {shown(n['record_id'])}: deleted in their "
+                f"case by {shown(n['deleted_by'])} at {shown(n['deleted_at'])}; {shown(n['why'])}"
             )
         for c in data["conflicts"]:
             say(
@@ -217,7 +224,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 f"{_conflict_what(c)} (resolve with `pwb resolve`)"
             )
         for s in data["same_content"]:
-            say(f"same content: their item {s['theirs']} = our item {s['mine']}")
+            say(f"same content: their item {shown(s['theirs'])} = our item {shown(s['mine'])}")
     return EXIT_FINDINGS if data["conflicts"] or data["deletions_not_applied"] else EXIT_OK
 
 

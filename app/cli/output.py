@@ -2,6 +2,9 @@
 
 JSON goes to stdout as one document; human text goes to stdout one record per line, with
 every name escaped so a hostile file name cannot forge a line; progress goes to stderr.
+Every line printed passes through `forensics.textsafe.shown` (each table cell as one value),
+so no control character, ANSI escape or bidi override from a case reaches the terminal even
+where a command forgot to escape a value.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from forensics.textsafe import shown, shown_lines
+
 
 def print_json(document: Any) -> None:
     """Print one JSON document (names were escaped when the records were built)."""
@@ -20,17 +25,18 @@ def print_json(document: Any) -> None:
 
 
 def say(text: str = "") -> None:
-    """Print one line of human output."""
-    print(text)
+    """Print one line of human output (control characters made visible)."""
+    print(shown_lines(text))
 
 
 def warn(text: str) -> None:
-    """Print one line to stderr."""
-    print(text, file=sys.stderr)
+    """Print one line to stderr (control characters made visible)."""
+    print(shown_lines(text), file=sys.stderr)
 
 
 def table(rows: list[list[str]], headers: list[str]) -> None:
-    """Print rows as aligned columns."""
+    """Print rows as aligned columns; each cell is one value, shown on one line."""
+    rows = [[shown(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
@@ -66,7 +72,7 @@ class ProgressBar:
             head = f"{self._label} [{bar.ljust(width)}] {frac * 100:5.1f}% "
         else:
             head = f"{self._label} {done} "
-        text = head + _fit(message, shutil.get_terminal_size().columns - len(head) - 1)
+        text = head + _fit(shown(message), shutil.get_terminal_size().columns - len(head) - 1)
         self._stream.write("\r\x1b[2K" + text)
         self._stream.flush()
         self._drawn = True

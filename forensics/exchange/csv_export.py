@@ -19,6 +19,7 @@ from pathlib import Path
 from forensics import allocation
 from forensics.case import Case
 from forensics.exchange.report import log_export
+from forensics.textsafe import shown
 
 COLUMNS = (
     "id",
@@ -52,7 +53,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, list | tuple):
         value = ";".join(str(v) for v in value)
-    text = str(value)
+    text = shown(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

@@ -17,6 +17,7 @@ from forensics.case import Case
 from forensics.exchange import charts
 from forensics.exchange.map_figure import MapDrawer
 from forensics.models import CustodyEntry, Item
+from forensics.textsafe import shown
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,8 @@ class ReportContext:
 
 
 def esc(value: object) -> str:
-    """HTML-escaped text of a value ('' for None)."""
-    return "" if value is None else html.escape(str(value))
+    """HTML-escaped text of a value ('' for None), control and bidi characters made visible."""
+    return "" if value is None else html.escape(shown(value))
 
 
 def data_uri(data: bytes, mime: str = "image/png") -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.textsafe import shown
 from ui.actions import make_action
 from ui.context import WorkbenchContext
 
@@ -269,7 +270,11 @@ class ExchangeContribution:
 
     def _imported(self, result: UnpackResult) -> None:
         sig = result.received.signature
-        who = "not signed" if sig is None else f"signed by {sig.signer} ({sig.fingerprint[:16]})"
+        who = (
+            "not signed"
+            if sig is None
+            else f"signed by {shown(sig.signer)} ({shown(sig.fingerprint[:16])})"
+        )
         opener = getattr(self.ctx.window, "open_case", None)
         if callable(opener):
             opener(result.dest)
