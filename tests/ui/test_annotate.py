@@ -92,6 +92,7 @@ def test_draw_link_undo_redo_track_and_round_trip(
 
     # draw a box on frame 4
     host.show_frame(controller, 4)
+    controller.set_label("vehicle")
     controller.tool.set_tool("box")
     assert host.dragMode() == QGraphicsView.DragMode.NoDrag
     drag(qtbot, host, (200, 120), (600, 440))
@@ -227,7 +228,9 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
     window = make_window(contributions=(AnnotateContribution,))
     assert window.contribution_errors == []
     menu = window.context.menu("&Annotate")
-    actions = [a for a in menu.actions() if not a.isSeparator()]
+    submenus = [a.menu() for a in menu.actions() if a.menu() is not None]
+    actions = [a for a in menu.actions() if not a.isSeparator() and a.menu() is None]
+    actions += [a for sub in submenus for a in sub.actions()]
     assert len(actions) >= 12
     assert all(a.shortcut().toString() and a.statusTip() for a in actions), [
         a.text() for a in actions if not (a.shortcut().toString() and a.statusTip())

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDockWidget, QGraphicsView
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QGraphicsView, QInputDialog
 
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
 from ui.annotate.controller import AnnotationController
+from ui.annotate.label_manager import LabelManager
 from ui.annotate.shapes import AnnotationShape
 from ui.lazy import on_screen
 
@@ -111,3 +112,74 @@ def test_details_stay_beside_the_viewer_and_a_non_media_pick_clears_the_boxes(
     bench.show(qtbot, 0)
     bench.show(qtbot, ann.frame_index)
     assert [s.annotation_id for s in controller.shapes()] == [ann.id]
+
+
+def _answer_label_question(qtbot, text: str | None) -> None:
+    """Answer the next label question: type `text` and press OK, or cancel (None)."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog), dialog
+        if text is None:
+            dialog.reject()
+        else:
+            dialog.setTextValue(text)
+            dialog.accept()
+
+    QTimer.singleShot(50, answer)
+
+
+def test_new_marks_get_the_label_asked_then_the_last_used_then_keys_and_the_manager(
+    qtbot, bench: Bench
+) -> None:
+    window, controller = bench.window, bench.controller
+    svc = bench.svc()
+    assert controller.label is None  # no silent default in a case with no marks
+    controller.tool.set_tool("box")
+    # The first mark asks; cancelling makes no mark.
+    _answer_label_question(qtbot, None)
+    bench.drag(qtbot, (100, 100), (400, 300))
+    assert svc.search() == []
+    _answer_label_question(qtbot, "person")
+    bench.drag(qtbot, (100, 100), (400, 300))
+    assert [a.label for a in svc.search()] == ["person"]
+    # The next one takes the label used last, without asking.
+    bench.drag(qtbot, (500, 100), (800, 300))
+    assert [a.label for a in svc.search()] == ["person", "person"]
+    # Key 3 picks the third label of the case.
+    names = svc.labels().names()
+    window.activateWindow()
+    bench.view().setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(bench.view().viewport(), Qt.Key.Key_3)
+    assert controller.label == names[2]
+    assert names[2] in window.statusBar().currentMessage()
+    bench.drag(qtbot, (900, 100), (1200, 300))
+    assert svc.search()[-1].label == names[2]
+    # The label manager adds and renames; the rename reaches the marks.
+    bench.action("Manage labels").trigger()
+    manager = window.findChild(LabelManager, "label_manager")
+    assert manager is not None
+    assert manager.isVisible()
+    assert manager.names() == names
+    qtbot.keyClicks(manager.name, "drone")
+    qtbot.mouseClick(manager.add_button, Qt.MouseButton.LeftButton)
+    assert "drone" in svc.labels()
+    manager.select("person")
+    qtbot.keyClicks(manager.name, "pedestrian")
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    assert "person" not in svc.labels()
+    assert [a.label for a in svc.search()][:2] == ["pedestrian", "pedestrian"]
+    manager.select("drone")
+    qtbot.mouseClick(manager.use_button, Qt.MouseButton.LeftButton)
+    assert controller.label == "drone"
+    bench.drag(qtbot, (100, 500), (400, 700))
+    assert svc.search()[-1].label == "drone"
+    # Opened again, the case offers the label used last.
+    root = window.current_case().root
+    window.close_case()
+    assert controller.label is None
+    assert window.open_case(root)
+    bench.show(qtbot, 1)
+    qtbot.waitUntil(lambda: controller.frame is not None, timeout=20000)
+    assert controller.label == "drone"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from forensics.errors import WorkbenchError
 from forensics.store.events import ChangeSet
 from ui.annotate.details_panel import DetailsPanel
 from ui.annotate.exchange_jobs import AnnotationJobs
@@ -94,6 +95,8 @@ class AnnotateContribution:
             controller.failed.connect(self._failed)
             controller.warned.connect(lambda m: self.ctx.window.statusBar().showMessage(m, 8000))
             controller.tool.tool_changed.connect(self._tool_changed)
+            controller.ask_label = self._ask_label
+            controller.label_changed.connect(self._label_changed)
             self._controller = controller
             self.details.set_editor(self._make_editor(controller))
         return self._controller
@@ -211,22 +214,63 @@ class AnnotateContribution:
 
     def choose_label(self) -> None:
         """Ask for the label new marks get (a new name is added to the case's set)."""
+        label = self._ask_label()
+        if label is not None:
+            self.controller.set_label(label)
+
+    def _ask_label(self) -> str | None:
         svc = self._service()
         if svc is None:
-            return
+            return None
         names = svc.labels().names()
+        current = self.controller.label
         label, ok = QInputDialog.getItem(
             self.ctx.window,
             "Label",
-            "Label for new marks:",
+            "Label for new marks (keys 1-9 pick one without asking):",
             names,
-            max(0, names.index(self.controller.label)) if self.controller.label in names else 0,
+            names.index(current) if current in names else 0,
             True,
         )
-        if ok and label:
-            if label not in names:
+        label = label.strip()
+        if not (ok and label):
+            return None
+        if label not in names:
+            try:
                 svc.add_label(label)
-            self.controller.label = label
+            except WorkbenchError as exc:
+                self._failed(f"label refused: {exc}")
+                return None
+        return str(label)
+
+    def label_names(self) -> tuple[str, ...]:
+        """The case's labels in key order (none when no case is open)."""
+        svc = self._service()
+        return () if svc is None else tuple(svc.labels().names())
+
+    def pick_label(self, number: int) -> None:
+        """Keys 1-9: the label of that number gets new marks."""
+        if self.ctx.current_case() is not None:
+            self.controller.pick_label(number)
+
+    def manage_labels(self) -> None:
+        """Open the label manager (non-modal: one keeps drawing while it is open)."""
+        if self.ctx.current_case() is None:
+            self._failed("open a case to manage its labels")
+            return
+        from ui.annotate.label_manager import LabelManager
+
+        found = self.ctx.window.findChild(LabelManager, "label_manager")
+        if found is None:
+            found = LabelManager(self.controller, self.ctx.window)
+        found.reload()
+        found.show()
+        found.raise_()
+
+    def _label_changed(self, label: str) -> None:
+        self.ctx.window.statusBar().showMessage(
+            f"New marks: {label}" if label else "New marks: a label is asked for", 8000
+        )
 
     def _thumbnails(self) -> None:
         if self.ctx.case_root() is not None:

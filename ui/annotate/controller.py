@@ -38,6 +38,8 @@ class AnnotationController(QObject):
     """A warning to show in the status bar (a clipped box…)."""
     failed = Signal(str)
     """An edit was refused; the message names what and why."""
+    label_changed = Signal(str)
+    """The label new marks get ("" when none is chosen yet)."""
 
     def __init__(
         self,
@@ -59,7 +61,10 @@ class AnnotationController(QObject):
         self._svc_case: Case | None = None
         self._frame: FrameAnchor | None = None
         self._shapes: list[AnnotationShape] = []
-        self.label = "vehicle"
+        self.label: str | None = None
+        """The label new marks get: the one chosen or used last, never a silent default."""
+        self.ask_label: Callable[[], str | None] | None = None
+        """Asks the user for a label when a mark is drawn before any was chosen."""
         self.track_id: str | None = None
         """While set, drawn shapes become keyframes of this track."""
         self._scene.selectionChanged.connect(self._on_selection)
@@ -79,6 +84,7 @@ class AnnotationController(QObject):
                 self._svc.close()
             self._svc = AnnotationService(case)
             self._svc_case = case
+            self.set_label(self._svc.last_used_label())
         return self._svc
 
     def case_closed(self) -> None:
@@ -86,6 +92,7 @@ class AnnotationController(QObject):
         self.undo_stack.clear()
         self.tool.set_tool("")
         self.track_id = None
+        self.set_label(None)
         self._frame = None
         self._clear()
         if self._svc is not None:
@@ -153,6 +160,27 @@ class AnnotationController(QObject):
         """The shapes drawn on the current frame."""
         return list(self._shapes)
 
+    # labels -------------------------------------------------------------------------------
+    def set_label(self, label: str | None) -> None:
+        """The label new marks get (None: ask at the next mark)."""
+        if label != self.label:
+            self.label = label
+            self.label_changed.emit(label or "")
+
+    def pick_label(self, number: int) -> str | None:
+        """Keys 1-9: the `number`-th label of the case's set becomes the label of new marks."""
+        names = self.service().labels().names()
+        if not 1 <= number <= len(names):
+            self.warned.emit(f"the case has no label {number} (it has {len(names)})")
+            return None
+        self.set_label(names[number - 1])
+        return self.label
+
+    def _label_for_new_mark(self) -> str | None:
+        if self.label is None and self.ask_label is not None:
+            self.set_label(self.ask_label())
+        return self.label
+
     # selection ------------------------------------------------------------------------------
     def selected_id(self) -> str:
         """The selected annotation's id ("" when none)."""
@@ -190,6 +218,8 @@ class AnnotationController(QObject):
             return
         if self.track_id is not None:
             self.set_keyframe(kind, points)
+        elif self._label_for_new_mark() is None:
+            self.warned.emit("no label chosen: the mark was not made")
         else:
             self.add(kind, points)
 
@@ -198,14 +228,19 @@ class AnnotationController(QObject):
         frame = self._frame
         if frame is None:
             return None
+        chosen = label or self.label
+        if chosen is None:
+            self.failed.emit("choose a label for new marks first (Annotate > Label)")
+            return None
         saved = self._attempt(
             "annotation refused",
             lambda: self.service().add(
-                frame.item_id, frame.frame_index, kind, points, label or self.label, anchor=frame
+                frame.item_id, frame.frame_index, kind, points, chosen, anchor=frame
             ),
         )
         if saved is None:
             return None
+        self.set_label(saved.annotation.label)
         for warning in saved.warnings:
             self.warned.emit(warning)
         self._push(commands.AddAnnotation(self.service, self._did_change, saved.annotation))
@@ -224,6 +259,8 @@ class AnnotationController(QObject):
         self._push(
             commands.EditAnnotation(self.service, self._did_change, before, saved.annotation)
         )
+        if "label" in changes:
+            self.set_label(saved.annotation.label)
         return saved.annotation  # type: ignore[no-any-return]
 
     def _on_moved(self, annotation_id: str, points: Points) -> None:
@@ -262,9 +299,13 @@ class AnnotationController(QObject):
         if frame is None or frame.frame_index < 0:
             self.failed.emit("a track needs a video frame on screen")
             return None
+        chosen = label or self._label_for_new_mark()
+        if chosen is None:
+            self.warned.emit("no label chosen: no track was started")
+            return None
         track = self._attempt(
             "track refused",
-            lambda: tracks.create_track(self.service(), frame.item_id, label or self.label),
+            lambda: tracks.create_track(self.service(), frame.item_id, chosen),
         )
         if track is None:
             return None

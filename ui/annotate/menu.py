@@ -50,8 +50,15 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
             "Back to panning the frame",
             lambda: owner.controller.tool.set_tool(""),
         ),
-        ("&Label for new marks…", "L", "Choose the label new annotations get", owner.choose_label),
+        ("&Label for new marks…", "L", "Choose the label new marks get", owner.choose_label),
+        (
+            "&Manage labels…",
+            "Ctrl+Shift+L",
+            "Add and rename the case's labels; see which key picks which",
+            owner.manage_labels,
+        ),
     )
+    _label_keys(menu.addMenu("Pick label (&1-9)"), owner)
     menu.addSeparator()
     _add(
         menu,
@@ -117,6 +124,30 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
         ),
     )
     return tool_actions
+
+
+def _label_keys(sub: QMenu, owner: AnnotateContribution) -> None:
+    """Keys 1-9 pick the case's first nine labels; the entries show the names when opened."""
+    sub.menuAction().setStatusTip("Keys 1-9 pick the label new marks get")
+    entries = []
+    for number in range(1, 10):
+        act = make_action(
+            owner.ctx.window,
+            f"Label {number}",
+            str(number),
+            f"New marks get the case's label number {number}",
+            lambda _c=False, n=number: owner.pick_label(n),
+        )
+        entries.append(act)
+        sub.addAction(act)
+
+    def name_them() -> None:
+        names = owner.label_names()
+        for number, act in enumerate(entries, start=1):
+            act.setText(f"&{number} {names[number - 1]}" if number <= len(names) else f"{number}")
+            act.setEnabled(number <= len(names))
+
+    sub.aboutToShow.connect(name_them)
 
 
 def _add(menu: QMenu, parent: Any, *entries: tuple[str, str, str, Callable[..., Any]]) -> None:

@@ -1,0 +1,151 @@
+"""The label manager: the case's labels, numbered as keys 1-9 pick them; add and rename.
+
+A rename goes through the core, which carries every mark and track with the old name to the
+new one and logs each change, so a typo is fixed once for the whole case.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forensics.errors import WorkbenchError
+from ui.annotate.controller import AnnotationController
+
+
+class LabelManager(QDialog):
+    """Lists, adds and renames the case's labels; picks the label for new marks."""
+
+    def __init__(self, controller: AnnotationController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("label_manager")
+        self.setWindowTitle("Labels")
+        self._controller = controller
+        self.labels = QListWidget()
+        self.labels.setObjectName("label_list")
+        self.labels.itemDoubleClicked.connect(lambda _i: self.use_selected())
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("a label's name")
+        self.add_button = QPushButton("&Add")
+        self.add_button.setToolTip("Add the typed name to the case's labels")
+        self.add_button.clicked.connect(self.add)
+        self.rename_button = QPushButton("&Rename")
+        self.rename_button.setToolTip(
+            "Rename the selected label to the typed name, on every mark and track carrying it"
+        )
+        self.rename_button.clicked.connect(self.rename)
+        self.use_button = QPushButton("&Use for new marks")
+        self.use_button.clicked.connect(self.use_selected)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        for w in (self.name, self.add_button, self.rename_button):
+            row.addWidget(w)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Keys 1-9 pick the first nine labels for new marks."))
+        layout.addWidget(self.labels)
+        layout.addLayout(row)
+        layout.addWidget(self.use_button)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        controller.label_changed.connect(lambda _l: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        """List the case's labels, the one for new marks in bold."""
+        selected = self.selected()
+        self.labels.clear()
+        try:
+            labels = self._controller.service().labels().labels
+        except WorkbenchError:  # the case closed: nothing to manage
+            self.hide()
+            return
+        for number, label in enumerate(labels, start=1):
+            text = f"{number}  {label.name}" if number <= 9 else f"    {label.name}"
+            entry = QListWidgetItem(text)
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(label.color))
+            entry.setIcon(QIcon(swatch))
+            entry.setData(Qt.ItemDataRole.UserRole, label.name)
+            if label.name == self._controller.label:
+                font = entry.font()
+                font.setBold(True)
+                entry.setFont(font)
+            self.labels.addItem(entry)
+            if label.name == selected:
+                self.labels.setCurrentItem(entry)
+
+    def names(self) -> list[str]:
+        """The labels listed, in order."""
+        return [
+            str(self.labels.item(n).data(Qt.ItemDataRole.UserRole))
+            for n in range(self.labels.count())
+        ]
+
+    def selected(self) -> str | None:
+        """The selected label's name, or None."""
+        entry = self.labels.currentItem()
+        return None if entry is None else str(entry.data(Qt.ItemDataRole.UserRole))
+
+    def select(self, name: str) -> None:
+        """Select a label by name."""
+        for n in range(self.labels.count()):
+            if self.labels.item(n).data(Qt.ItemDataRole.UserRole) == name:
+                self.labels.setCurrentRow(n)
+
+    def _report(self, message: str) -> None:
+        self.status.setText(message)
+
+    def add(self) -> None:
+        """Add the typed name to the case's labels."""
+        name = self.name.text().strip()
+        try:
+            self._controller.service().add_label(name)
+        except WorkbenchError as exc:
+            self._report(f"Not added: {exc}")
+            return
+        self.name.clear()
+        self.reload()
+        self.select(name)
+        self._report(f"Added '{name}'.")
+
+    def rename(self) -> None:
+        """Rename the selected label to the typed name."""
+        old, new = self.selected(), self.name.text().strip()
+        if old is None:
+            self._report("Select the label to rename.")
+            return
+        try:
+            self._controller.service().rename_label(old, new)
+        except WorkbenchError as exc:
+            self._report(f"Not renamed: {exc}")
+            return
+        if self._controller.label == old:
+            self._controller.set_label(new)
+        self._controller.refresh()
+        self._controller.changed.emit()
+        self.name.clear()
+        self.reload()
+        self.select(new)
+        self._report(f"Renamed '{old}' to '{new}' on every mark and track.")
+
+    def use_selected(self) -> None:
+        """The selected label becomes the label of new marks."""
+        name = self.selected()
+        if name is not None:
+            self._controller.set_label(name)
+            self._report(f"New marks get '{name}'.")
