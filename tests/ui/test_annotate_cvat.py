@@ -183,3 +183,43 @@ def test_new_marks_get_the_label_asked_then_the_last_used_then_keys_and_the_mana
     bench.show(qtbot, 1)
     qtbot.waitUntil(lambda: controller.frame is not None, timeout=20000)
     assert controller.label == "drone"
+
+
+def test_e_after_drawing_keeps_the_box_and_ends_a_track_only_when_one_is_drawn(
+    qtbot, bench: Bench
+) -> None:
+    window, controller = bench.window, bench.controller
+    svc = bench.svc()
+    controller.set_label("vehicle")
+    window.activateWindow()
+    bench.view().setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    # A single mark, then E: the mark stays as it was, no track appears.
+    bench.show(qtbot, 2)
+    bench.action("Box").trigger()
+    bench.drag(qtbot, (100, 100), (400, 300))
+    [single] = svc.search()
+    qtbot.keyClick(bench.view().viewport(), Qt.Key.Key_E)
+    assert svc.search() == [single]
+    assert svc.repo.tracks() == []
+    assert "no track" in window.statusBar().currentMessage()
+    # A track: keyframes on 0 and 10, then E right after drawing on 10.
+    bench.show(qtbot, 0)
+    qtbot.keyClick(bench.view().viewport(), Qt.Key.Key_T)
+    track_id = controller.track_id
+    assert track_id
+    bench.drag(qtbot, (100, 500), (300, 700))
+    bench.show(qtbot, 10)
+    bench.drag(qtbot, (500, 500), (700, 700))
+    drawn = next(k for k in svc.repo.keyframes(track_id) if k.frame_index == 10)
+    qtbot.keyClick(bench.view().viewport(), Qt.Key.Key_E)
+    keys = {k.frame_index: k for k in svc.repo.keyframes(track_id)}
+    assert sorted(keys) == [0, 10, 11]
+    assert not keys[10].outside
+    assert keys[10].points == drawn.points  # the box just drawn is kept
+    assert keys[11].outside  # the object is gone from the next frame
+    assert controller.track_id is None
+    assert [s.interpolated for s in controller.shapes() if s.track_id == track_id] == [False]
+    # Undo takes the end back.
+    controller.undo_stack.undo()
+    assert sorted(k.frame_index for k in svc.repo.keyframes(track_id)) == [0, 10]

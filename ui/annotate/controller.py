@@ -336,19 +336,37 @@ class AnnotationController(QObject):
             return
         self._push(commands.SetKeyframe(self.service, self._did_change, before, saved.annotation))
 
+    def _frame_count(self, item_id: str) -> int:
+        return int(self.service().sources.get(item_id).frame_count())
+
     def end_track_here(self) -> None:
-        """The tracked object leaves the view on the shown frame (undoable)."""
+        """The tracked object leaves the view on the shown frame (undoable).
+
+        When the object is marked on this frame (a box just drawn), it is in view here: the
+        track ends on the next frame and the drawn box stays. Without a track being drawn,
+        nothing changes (a single mark is never turned into a track end).
+        """
         frame, track_id = self._frame, self.track_id
         if frame is None or track_id is None:
-            self.failed.emit("no track is being drawn")
+            self.warned.emit("no track is being drawn: E ends a track started with T")
             return
         svc = self.service()
-        before = next(
-            (k for k in svc.repo.keyframes(track_id) if k.frame_index == frame.frame_index), None
-        )
+        keys = svc.repo.keyframes(track_id)
+        end_at, anchor = frame.frame_index, frame
+        here = next((k for k in keys if k.frame_index == end_at), None)
+        if here is not None and not here.outside:
+            end_at, anchor = end_at + 1, None
+            if end_at >= self._frame_count(frame.item_id):
+                self.warned.emit("the object is in view on the last frame: the track runs to it")
+                self.track_id = None
+                return
+            self.warned.emit(
+                f"the object is marked on frame {frame.frame_index}: the track ends on {end_at}"
+            )
+        before = next((k for k in keys if k.frame_index == end_at), None)
         saved = self._attempt(
             "end of track refused",
-            lambda: tracks.end_track(svc, track_id, frame.frame_index, anchor=frame),
+            lambda: tracks.end_track(svc, track_id, end_at, anchor=anchor),
         )
         if saved is None:
             return
