@@ -352,7 +352,8 @@ class AnnotationController(QObject):
             return
         svc = self.service()
         keys = svc.repo.keyframes(track_id)
-        end_at, anchor = frame.frame_index, frame
+        end_at = frame.frame_index
+        anchor: FrameAnchor | None = frame
         here = next((k for k in keys if k.frame_index == end_at), None)
         if here is not None and not here.outside:
             end_at, anchor = end_at + 1, None
