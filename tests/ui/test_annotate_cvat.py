@@ -223,3 +223,36 @@ def test_e_after_drawing_keeps_the_box_and_ends_a_track_only_when_one_is_drawn(
     # Undo takes the end back.
     controller.undo_stack.undo()
     assert sorted(k.frame_index for k in svc.repo.keyframes(track_id)) == [0, 10]
+
+
+def test_go_to_a_frame_or_a_time_from_the_viewer_field(qtbot, bench: Bench) -> None:
+    window, viewer = bench.window, bench.window.viewer
+    field = viewer.goto
+    assert field.isVisible()
+
+    def go(text: str) -> int:
+        field.clear()
+        qtbot.keyClicks(field, text)
+        with qtbot.waitSignal(viewer.frame_shown, timeout=20000) as shown:
+            qtbot.keyClick(field, Qt.Key.Key_Return)
+        return int(shown.args[1])
+
+    assert go("17") == 17
+    expected = bench.svc().sources.get(bench.video).index_at(0.25)
+    assert go("00:00.250") == expected != 17
+    assert viewer.frame_index() == expected
+    assert go("0.5s") == bench.svc().sources.get(bench.video).index_at(0.5)
+    # Past the end: the last frame; nonsense: no seek and a message saying what to type.
+    last = bench.svc().sources.get(bench.video).frame_count() - 1
+    assert go("9:00") == last
+    field.clear()
+    qtbot.keyClicks(field, "frame twelve")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "not a frame or a time" in viewer.frame_label.text()
+    assert viewer.frame_index() == last
+    # Ctrl+G puts the cursor in the field.
+    window.activateWindow()
+    bench.view().setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    bench.action("Go to").trigger()
+    assert field.hasFocus()

@@ -36,6 +36,8 @@ class FrameRequest:
     path: Path
     is_video: bool
     index: int = 0
+    seconds: float | None = None
+    """When set, the frame shown at this time (found from the video's timestamps)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,12 @@ class FrameDecoder(QObject):
                 still = read_still(request.path)
                 return FrameResult(request, to_qimage(still.rgb), -1, None, still.pixel_sha256)
             reader = self._reader_for(request.path)
-            frame = reader.read(request.index)
+            index = request.index
+            if request.seconds is not None:
+                index = reader.index_at(request.seconds)
+                if reader.info.frame_count:
+                    index = min(index, reader.info.frame_count - 1)
+            frame = reader.read(index)
             return FrameResult(
                 request,
                 to_qimage(frame.rgb),

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSlider,
     QStyle,
     QToolButton,
@@ -34,6 +35,7 @@ from ui.jobs import Job, JobRunner
 from ui.viewer.actions import viewer_button
 from ui.viewer.decoder import FrameDecoder, FrameRequest, FrameResult
 from ui.viewer.export import export_shown_frame
+from ui.viewer.goto import parse_position
 from ui.viewer.image_view import ImageView
 from ui.viewer.shown import ShownFrame
 from ui.viewer.strip import KeyframeStrip
@@ -133,6 +135,16 @@ class MediaViewer(QWidget):
             bar.addWidget(button)
         bar.addWidget(self.slider, 1)
         bar.addWidget(self.frame_label)
+        self.goto = QLineEdit()
+        self.goto.setObjectName("viewer_goto")
+        self.goto.setPlaceholderText("frame or mm:ss.fff")
+        self.goto.setToolTip("Go to a frame index (120) or a time (01:02.500, 62.5s); Enter")
+        self.goto.setMaximumWidth(130)
+        self.goto.returnPressed.connect(self._go_to_typed)
+        bar.addWidget(
+            self._button("goto", "Go to", "Ctrl+G", "Go to a frame or a time", self._focus_goto)
+        )
+        bar.addWidget(self.goto)
         bar.addWidget(
             self._button(
                 "export",
@@ -229,14 +241,20 @@ class MediaViewer(QWidget):
         self.transport.setVisible(video)
         self.strip.setVisible(video)
 
-    def _request(self, index: int) -> None:
+    def _request(self, index: int, seconds: float | None = None) -> None:
         if self._item is None or self._path is None or self._item.sha256 is None:
             return
         self._serial += 1
         self._wanted = index
         self.decoder.request(
             FrameRequest(
-                self._serial, self._item.id, self._item.sha256, self._path, self._is_video, index
+                self._serial,
+                self._item.id,
+                self._item.sha256,
+                self._path,
+                self._is_video,
+                index,
+                seconds,
             )
         )
 
@@ -256,6 +274,8 @@ class MediaViewer(QWidget):
             self.title.setText(f"{self._item.name} · {result.error}")
             return
         self._image = result.image
+        if result.request.seconds is not None:
+            self._wanted = result.frame_index  # a time was asked: now the frame is known
         self.view.set_image(result.image)
         self._shown = ShownFrame(
             self._item.id,
@@ -292,6 +312,28 @@ class MediaViewer(QWidget):
             return
         last = max(0, self._frame_count - 1) if self._frame_count else index
         self._request(max(0, min(index, last)))
+
+    def seek_time(self, seconds: float) -> None:
+        """Show the frame of the video presented at `seconds`."""
+        if self._is_video:
+            self._request(0, seconds=max(0.0, seconds))
+
+    def _focus_goto(self) -> None:
+        if self._is_video:
+            self.goto.setFocus()
+            self.goto.selectAll()
+
+    def _go_to_typed(self) -> None:
+        try:
+            where = parse_position(self.goto.text())
+        except ValueError as exc:
+            self.frame_label.setText(str(exc))
+            return
+        if where.seconds is not None:
+            self.seek_time(where.seconds)
+        elif where.frame is not None:
+            self.seek(where.frame)
+        self.goto.selectAll()
 
     def step(self, delta: int) -> None:
         """Move `delta` frames from the one wanted last (so quick key repeats add up)."""
