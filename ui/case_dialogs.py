@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -32,7 +33,7 @@ class NewCaseDialog(QDialog):
         self.case: Case | None = None
         self.folder = QLineEdit(str(default_parent / "new-case"))
         self.folder.setObjectName("new_case_folder")
-        browse = QPushButton("Browse…")
+        browse = QPushButton("&Browse…")
         browse.clicked.connect(self._browse)
         self.title = QLineEdit()
         self.title.setObjectName("new_case_title")
@@ -42,7 +43,11 @@ class NewCaseDialog(QDialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("&Folder", row)
+        # A row holding a layout gets a label without a buddy, which would show "&Folder"
+        # literally: the label is made here, its mnemonic going to the folder field.
+        folder_label = QLabel("&Folder")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, row)
         form.addRow("&Title", self.title)
         form.addRow("&Examiner", self.examiner)
         buttons = QDialogButtonBox(

@@ -113,6 +113,12 @@ class IngestDialog(QDialog):
         self.cancel_button = QPushButton("&Cancel")
         self.cancel_button.setObjectName("ingest_cancel")
         self.cancel_button.clicked.connect(self.cancel)
+        self.warnings: list[str] = []
+        self.warnings_button = QPushButton("&Warnings…")
+        self.warnings_button.setObjectName("ingest_warnings")
+        self.warnings_button.setToolTip("What to know about files that were ingested")
+        self.warnings_button.clicked.connect(self.show_warnings)
+        self.warnings_button.setVisible(False)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.accept)
 
@@ -122,6 +128,7 @@ class IngestDialog(QDialog):
         pick.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.progress, 1)
+        actions.addWidget(self.warnings_button)
         actions.addWidget(self.start_button)
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.close_button)
@@ -214,6 +221,8 @@ class IngestDialog(QDialog):
 
         self.report = None
         self.failure = None
+        self.warnings = []
+        self.warnings_button.setVisible(False)
         self.job = self._runner.start("Ingest", work)
         self.job.signals.progress.connect(self._progress)
         self.job.signals.finished.connect(self._finished)
@@ -257,18 +266,34 @@ class IngestDialog(QDialog):
         self.status.setText(("Cancelled. " if report.cancelled else "Done. ") + done + ".")
         if report.items:
             self.ingested.emit()
-        problems = [f"{o.path}: {o.reason}" for o in report.rejected]
-        problems += [f"{o.path}: warning: {w}" for o in report.outcomes for w in o.warnings]
-        if problems:
+        rejected = [f"{o.path}: {o.reason}" for o in report.rejected]
+        warnings = [f"{o.path}: warning: {w}" for o in report.outcomes for w in o.warnings]
+        self.warnings = warnings
+        self.warnings_button.setText(f"&Warnings ({len(warnings)})…")
+        self.warnings_button.setVisible(bool(warnings))
+        if rejected:
+            # A pop-up only when an input was refused: that needs the examiner's attention
+            # now. Warnings on ingested files wait behind the Warnings button.
             self.errors = ErrorListDialog(
                 "Ingest: files with problems",
-                f"{len(report.rejected)} input(s) were rejected; every other one was "
+                f"{len(rejected)} input(s) were rejected; every other one was "
                 "ingested. Each line names the file and the reason.",
-                problems,
+                rejected + warnings,
                 self,
             )
             self.errors.setModal(False)
             self.errors.show()
+
+    def show_warnings(self) -> None:
+        """List the warnings of the last ingest (an E01 hash that failed, a clock guess...)."""
+        self.errors = ErrorListDialog(
+            "Ingest: warnings",
+            "Every file below was ingested; each line names the file and what to know about it.",
+            self.warnings,
+            self,
+        )
+        self.errors.setModal(False)
+        self.errors.show()
 
     def _failed(self, message: str, _traceback: str) -> None:
         self.failure = message
@@ -288,7 +313,10 @@ class IngestDialog(QDialog):
         self.close_button.setEnabled(False)
 
     def _idle(self) -> None:
-        self.start_button.setEnabled(self.paths.count() > 0 and self.report is None)
+        # After a Cancel the same inputs can be ingested again (what was stored is kept and
+        # reported as duplicates); after a complete run there is nothing left to do.
+        done = self.report is not None and not self.report.cancelled
+        self.start_button.setEnabled(self.paths.count() > 0 and not done)
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(True)
 

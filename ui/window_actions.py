@@ -14,6 +14,7 @@ from ui.actions import make_action
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.user_guide import UserGuideDialog
 
 _DIGITS = [str(n) for n in range(1, 10)] + ["0"]
 _DOCK_KEYS = [f"Alt+{d}" for d in _DIGITS] + [f"Alt+Shift+{d}" for d in _DIGITS]
@@ -120,12 +121,21 @@ class WindowActions:
         help_menu = window.menu("&Help")
         self._add(
             help_menu,
+            "user_guide",
+            "&User guide",
+            QKeySequence.StandardKey.HelpContents,
+            "How to work a case: ingest, view, annotate, geolocate, provenance, exchange, verify",
+            self.user_guide,
+        )
+        self._add(
+            help_menu,
             "about",
             "&About Provenance Workbench",
-            "F1",
+            "Ctrl+F1",
             "Version, data sources and their licences",
             self.about,
         )
+        self.guide: UserGuideDialog | None = None
         self.refresh_recent()
         window.signals.case_opened.connect(lambda _c: self._case_state())
         window.signals.case_closed.connect(self._case_state)
@@ -263,6 +273,16 @@ class WindowActions:
         from ui.main_window import LAYOUT_VERSION
 
         self.w.restoreState(self.w.initial_state, LAYOUT_VERSION)
+
+    def user_guide(self) -> None:
+        """Show the user guide beside the window (not modal: it is read while working)."""
+        from ui.user_guide import UserGuideDialog
+
+        if self.guide is None:
+            self.guide = UserGuideDialog(self.w)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
 
     def about(self) -> None:
         """The About box: version, data sources and licences."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from forensics.case import Case
 from forensics.store.item_tree import ItemTreeReader
 from tests.forensics.imaging_ntfs import make_ntfs_image
@@ -34,8 +36,13 @@ def test_streams_show_under_their_file(
     qtbot.waitUntil(lambda: not dialog.running(), timeout=30000)
     assert dialog.report is not None
     assert dialog.status.text().startswith("Done. 4 ingested")  # image, photo, stream, deleted
-    # The warnings list names the stream and says why it matters.
+    # Nothing was rejected: no pop-up; the Warnings button lists the stream and says why
+    # it matters.
+    assert dialog.errors is None
+    assert not dialog.warnings_button.isHidden()
+    qtbot.mouseClick(dialog.warnings_button, Qt.MouseButton.LeftButton)
     assert dialog.errors is not None
+    assert dialog.errors.windowTitle() == "Ingest: warnings"
     listed = dialog.errors.text.toPlainText()
     assert "card.img:/DCIM/x.jpg:hidden: warning: NTFS alternate data stream" in listed
     stream = next(i for i in dialog.report.items if i.name == "x.jpg:hidden")

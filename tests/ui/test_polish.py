@@ -1,0 +1,161 @@
+"""Help and polish through the window `pwb gui` builds: F1's user guide, Add evidence after a
+Cancel, no literal mnemonics, exports that ask before overwriting, the remembered window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from forensics.case import Case
+from ui.ingest_dialog import IngestDialog
+from ui.user_guide import SECTIONS, UserGuideDialog
+
+
+def _action(window, name: str) -> QAction:
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    return action
+
+
+def test_f1_opens_the_user_guide_and_help_keeps_about(qtbot, make_window) -> None:
+    window = make_window()
+    guide_action = _action(window, "action_user_guide")
+    assert guide_action.shortcut() == QKeySequence("F1")
+    help_menu = window.menu("&Help")
+    assert [a.objectName() for a in help_menu.actions()] == ["action_user_guide", "action_about"]
+    assert _action(window, "action_about").shortcut().toString() != "F1"
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    guide = window.findChild(UserGuideDialog, "user_guide_dialog")
+    assert guide is not None
+    qtbot.waitUntil(guide.isVisible, timeout=5000)
+    assert not guide.isModal()  # read while working
+    text = guide.text()
+    assert text.startswith("Provenance Workbench: a guide for investigators")
+    for heading in (
+        "Case",
+        "Ingest",
+        "Viewer",
+        "Annotate",
+        "Geolocate",
+        "Provenance",
+        "Exchange",
+        "Verify",
+    ):
+        assert f"\n{heading}\n" in text, heading
+    # What it teaches is what the menus hold: every command it names with its key exists.
+    keys = {a.shortcut().toString() for a in window.findChildren(QAction)}
+    for key in ("Ctrl+I", "Ctrl+Shift+V", "Ctrl+Alt+H", "Ctrl+Alt+A", "Ctrl+Shift+L", "Ctrl+R"):
+        assert key in text, key
+        assert key in keys, key
+    html = guide.browser.toHtml()
+    for section in SECTIONS:
+        assert f'href="#{section}"' in html, section
+        guide.show_section(section)  # each contents link has its anchor
+    guide.show_section("verify")
+    assert guide.browser.verticalScrollBar().value() > 0
+
+    # F1 again raises the same window rather than stacking copies.
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.findChildren(UserGuideDialog) == [guide]
+
+
+def test_after_a_cancel_ingest_is_enabled_and_no_problem_list_pops_up(
+    qtbot, make_window, case: Case, tmp_path: Path, corpus: Path
+) -> None:
+    small = corpus / "synthetic" / "gps_control_eiffel.jpg"
+    big = tmp_path / "card.bin"
+    with big.open("wb") as f:
+        f.truncate(768 * 1024 * 1024)  # sparse: long to hash, cheap to make
+    window = make_window()
+    assert window.open_case(case.root)
+    seen: dict[str, object] = {}
+
+    def drive_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, IngestDialog):
+            QTimer.singleShot(50, drive_dialog)
+            return
+        dialog.add_paths([small, big])
+        percents: list[int] = []
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        assert dialog.job is not None
+        dialog.job.signals.progress.connect(lambda p, _m: percents.append(p))
+        qtbot.waitUntil(lambda: any(0 < p < 90 for p in percents), timeout=60000)
+        with qtbot.waitSignal(dialog.job.signals.ended, timeout=60000):
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        seen["cancelled"] = dialog.report is not None and dialog.report.cancelled
+        seen["enabled after cancel"] = dialog.start_button.isEnabled()
+        seen["pop-up after cancel"] = dialog.errors
+        # Ingest again without the big file: the photo is a duplicate, nothing is rejected.
+        dialog.paths.takeItem(1)
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.report is not None and not dialog.running(), timeout=30000)
+        seen["second"] = dialog.status.text()
+        seen["pop-up after second"] = dialog.errors
+        seen["enabled after done"] = dialog.start_button.isEnabled()
+        dialog.accept()
+
+    QTimer.singleShot(0, drive_dialog)
+    _action(window, "action_add_evidence").trigger()
+    assert seen["cancelled"]
+    assert seen["enabled after cancel"]
+    assert seen["pop-up after cancel"] is None
+    assert str(seen["second"]).startswith("Done. 0 ingested, 1 already in the case")
+    assert seen["pop-up after second"] is None
+    assert not seen["enabled after done"]  # nothing left to do with these inputs
+
+
+def literal_mnemonics(root) -> list[str]:
+    """Plain-text labels showing a "&" literally: a mnemonic with no buddy to go to."""
+    import re
+
+    from PySide6.QtGui import Qt as QtGui_Qt
+    from PySide6.QtWidgets import QLabel
+
+    found = []
+    for label in root.findChildren(QLabel):
+        text = label.text()
+        if QtGui_Qt.mightBeRichText(text) or label.textFormat() == Qt.TextFormat.RichText:
+            continue
+        if re.search(r"&[^&\s]", text.replace("&&", "")) and label.buddy() is None:
+            found.append(text)
+    return found
+
+
+def test_no_label_shows_its_mnemonic_literally(qtbot, make_window, case: Case) -> None:
+    from ui.case_dialogs import NewCaseDialog
+
+    window = make_window()
+    assert window.open_case(case.root)
+    for dock in window.docks():  # every panel built
+        dock.raise_()
+    qtbot.wait(50)
+    assert literal_mnemonics(window) == []
+    seen: dict[str, list[str]] = {}
+
+    def look_and_close(kind: type, key: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(50, lambda: look_and_close(kind, key))
+            return
+        seen[key] = literal_mnemonics(dialog)
+        seen[key + " buddies"] = [
+            label.text() for label in dialog.findChildren(QLabel) if label.buddy() is not None
+        ]
+        dialog.reject()
+
+    from PySide6.QtWidgets import QLabel
+
+    QTimer.singleShot(0, lambda: look_and_close(NewCaseDialog, "new case"))
+    _action(window, "action_new_case").trigger()
+    assert seen["new case"] == []
+    assert "&Folder" in seen["new case buddies"]  # Alt+F goes to the folder field
+    QTimer.singleShot(0, lambda: look_and_close(IngestDialog, "ingest"))
+    _action(window, "action_add_evidence").trigger()
+    assert seen["ingest"] == []
