@@ -36,7 +36,7 @@ from forensics.case import Case, is_case
 from forensics.models import Item
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
-from forensics.store.items import fts_query
+from forensics.store.item_query import fts_query
 from ui.catalogue_model import PAGE
 
 WORDS = (

@@ -174,10 +174,6 @@ class Case:
     ) -> None:
         self.close()
 
-    def reopen(self) -> Case:
-        """Another connection to the same case, for use on another thread."""
-        return Case.open(self.root, readonly=self.readonly)
-
     def transaction(self) -> AbstractContextManager[Any]:
         """A write transaction on this case (nested use joins the outer one).
 

@@ -62,13 +62,6 @@ class Extent:
         """True when the position is inside (edges included)."""
         return self.south <= lat <= self.north and self.west <= lon <= self.east
 
-    def grown(self, factor: float) -> Extent:
-        """The same centre, each span times `factor`, kept on Earth."""
-        lat, lon = self.center
-        half_lat = (self.north - self.south) * factor / 2
-        half_lon = (self.east - self.west) * factor / 2
-        return _on_earth(lat - half_lat, lon - half_lon, lat + half_lat, lon + half_lon)
-
 
 def _on_earth(south: float, west: float, north: float, east: float) -> Extent:
     """Shift a box back inside -90..90 / -180..180, shrinking it only when it is too big."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.records.core import ITEM
-from forensics.store.catalogue import CatalogueReader
 from forensics.store.events import ChangeSet
 from forensics.store.item_tree import distinct_statuses
 from ui.catalogue_model import (
@@ -182,7 +181,7 @@ class CataloguePanel(QWidget):
     def _open(self, case: Case) -> None:
         self._case = case
         self._fill_filters()
-        self.model.set_reader(CatalogueReader(case.db))
+        self.model.set_reader(case.items)
 
     def _close(self) -> None:
         self._case = None
@@ -210,7 +209,7 @@ class CataloguePanel(QWidget):
         self.model.set_query(
             replace(
                 self.model.query,
-                kind=self.kind_filter.currentData(),
+                kinds=_one(self.kind_filter.currentData()),
                 state=self.state_filter.currentData(),
                 tag=self.tag_filter.currentData(),
                 status=self.status_filter.currentData(),
@@ -228,7 +227,7 @@ class CataloguePanel(QWidget):
 
         def count(_progress: ProgressFn, _cancel: CancelToken) -> int:
             with Case.open(root, readonly=True) as case:
-                return CatalogueReader(case.db).count(query)
+                return case.items.count_matching(query)
 
         job = self._runner.start("Counting items", count, quiet=True)
         job.signals.finished.connect(lambda total, s=serial: self._counted(s, total))
@@ -258,3 +257,8 @@ class CataloguePanel(QWidget):
             return
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
+
+
+def _one(kind: str | None) -> tuple[str, ...]:
+    """The kind filter's choice as the item query's kinds (none chosen: every kind)."""
+    return (kind,) if kind else ()

@@ -15,7 +15,8 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from forensics import allocation
 from forensics.models import Item, ItemKind
-from forensics.store.catalogue import INSERTION, CatalogueFilter, CatalogueReader
+from forensics.store.item_query import INSERTION, ItemFilter
+from forensics.store.items import ItemRepository
 from ui.formatting import human_size, kind_label, name_with_state, short_time, state_label
 from ui.table_model import Index, ListTableModel
 
@@ -45,7 +46,7 @@ COLUMNS = (
 )
 
 
-Query = CatalogueFilter
+Query = ItemFilter
 """What the catalogue shows: a full-text search, filters and an order."""
 
 
@@ -54,13 +55,13 @@ class CatalogueModel(ListTableModel[Item]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__([c.header for c in COLUMNS], parent)
-        self._repo: CatalogueReader | None = None
+        self._repo: ItemRepository | None = None
         self._query = Query()
         self._more = False
         self._resetting = False
 
     # what is shown ------------------------------------------------------------------------
-    def set_reader(self, repo: CatalogueReader | None) -> None:
+    def set_reader(self, repo: ItemRepository | None) -> None:
         """Show the items this reader reads (None: show nothing)."""
         self._repo = repo
         self.reload()
@@ -94,15 +95,11 @@ class CatalogueModel(ListTableModel[Item]):
 
     def total(self) -> int:
         """How many items match in all (one COUNT query; not needed to show a page)."""
-        return 0 if self._repo is None else self._repo.count(self._query)
+        return 0 if self._repo is None else self._repo.count_matching(self._query)
 
     def _page(self, offset: int) -> list[Item]:
         assert self._repo is not None
         return self._repo.page(self._query, PAGE, offset)
-
-    def item_at(self, row: int) -> Item | None:
-        """The item on this row, or None."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, item_id: str) -> int | None:
         """The row of an item among those loaded, or None."""

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.models import ItemKind
-from forensics.store.catalogue import CatalogueFilter, CatalogueReader
+from forensics.store.item_query import ItemFilter
 from ui.after_paint import after_first_paint
 from ui.case_export import CaseExport, CaseExports
 from ui.case_tree import CaseTreePanel
@@ -253,8 +253,8 @@ class MainWindow(QMainWindow):
             return  # closed or replaced, or the user (or a caller) picked something first
         if self.catalogue.selected_item_id() or self.tree.selected_item_id():
             return
-        only_files = CatalogueFilter(kind=ItemKind.FILE)
-        files = CatalogueReader(case.db).page(only_files, _FIRST_MEDIA_SCAN)
+        only_files = ItemFilter(kinds=(ItemKind.FILE,))
+        files = case.items.page(only_files, _FIRST_MEDIA_SCAN)
         for prefix in ("video/", "image/"):
             found = next((i for i in files if (i.mime or "").startswith(prefix)), None)
             if found is not None:

@@ -41,11 +41,6 @@ def is_video(item: Item) -> bool:
     return bool(item.mime and item.mime.startswith("video/"))
 
 
-def is_image(item: Item) -> bool:
-    """True when the item's content is a still image (by its sniffed type)."""
-    return bool(item.mime and item.mime.startswith("image/"))
-
-
 def media_item(case: Case, item_id: str) -> Item:
     """The item, checked to be a file whose content is in the store.
 

@@ -61,21 +61,6 @@ class LabelBook(AnnotationJournal):
             self._insert_label(label)
         return label
 
-    def remove_label(self, name: str) -> None:
-        """Remove a label no annotation uses.
-
-        Raises:
-            ValidationError: the label is in use or unknown.
-        """
-        if name in self.repo.label_names_in_use():
-            raise ValidationError(f"the label '{name}' is in use and cannot be removed")
-        with self.case.transaction():
-            self.ensure_labels()
-            found = [lb for lb in self.repo.labels() if lb.name == name]
-            if not found:
-                raise ValidationError(f"no label '{name}'")
-            self.recorded_delete(found[0], "label_delete", None, name=name)
-
     def rename_label(self, old: str, new: str) -> Label:
         """Rename a label, and every annotation and track carrying it, in one transaction
         (each change logged), so a typo in a label is fixed once for the whole case.

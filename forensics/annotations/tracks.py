@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from forensics.annotations.anchor import media_item
@@ -60,35 +60,6 @@ def create_track(
         svc.ensure_labels()
         svc.recorded_insert(track, "track_create", item_id, label=label)
     return track
-
-
-def edit_track(
-    svc: AnnotationService,
-    track_id: str,
-    *,
-    label: str | None = None,
-    note: str | None = None,
-    attributes: Mapping[str, Any] | None = None,
-) -> Track:
-    """Change a track's label (its keyframes follow), note or attributes."""
-    before = svc.repo.get_track(track_id)
-    if label is not None:
-        svc.check_label(label)
-    after = replace(
-        before,
-        label=label if label is not None else before.label,
-        note=note if note is not None else before.note,
-        attributes=dict(attributes) if attributes is not None else before.attributes,
-        updated_at=utc_now(),
-    )
-    with svc.case.transaction():
-        svc.recorded_update(before, after, "track_edit", after.item_id, label=after.label)
-        if after.label != before.label:
-            for key in svc.repo.keyframes(track_id):
-                svc.write_state(
-                    key, replace(key, label=after.label, updated_at=utc_now()), "edit", None, ()
-                )
-    return after
 
 
 def add_keyframe(

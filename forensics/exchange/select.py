@@ -34,13 +34,6 @@ class Selection:
     keyless_dropped: dict[str, list[int]] = field(default_factory=dict)
     """table -> rowids of rows of keyless tables left out."""
 
-    def kept_ids(self) -> set[str]:
-        """Every id kept, across tables."""
-        out: set[str] = set()
-        for kept in self.records.values():
-            out |= kept
-        return out
-
 
 def _refs(row: dict[str, Any], known: dict[str, str]) -> set[str]:
     return {v for k, v in row.items() if k != "id" and isinstance(v, str) and v in known}

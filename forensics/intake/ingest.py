@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from forensics.case import Case
-from forensics.errors import CancelledError, NotFoundError
+from forensics.errors import CancelledError
 from forensics.intake.batch import IngestBatch
 from forensics.intake.folders import HostFolders
 from forensics.intake.host_files import ingest_host_file, record_symlink
@@ -48,7 +48,6 @@ __all__ = [
     "PostIngestRun",
     "StreamingPostIngest",
     "ingest_paths",
-    "resolve_parent",
 ]
 
 
@@ -313,13 +312,3 @@ def _stored_head(case: Case, item: Item) -> bytes:
         return b""
     with open(case.evidence.open(item.sha256), "rb") as f:
         return f.read(16)
-
-
-def resolve_parent(case: Case, parent: str | None) -> str | None:
-    """Accept a full id or a unique prefix of one for `--parent`."""
-    if parent is None:
-        return None
-    try:
-        return case.items.get(parent).id
-    except NotFoundError:
-        return case.items.resolve_prefix(parent)

@@ -44,10 +44,6 @@ class Timeline:
         """The index of the frame on screen at `seconds` (the last one shown at or before)."""
         return max(0, bisect.bisect_right(self.times, seconds + 1e-6) - 1)
 
-    def frame_number(self, seconds: float) -> int:
-        """A time as a frame number at the nominal rate (PySceneDetect's PyAV numbering)."""
-        return round(seconds * self.nominal_rate)
-
 
 def nominal_rate(stream: av.video.stream.VideoStream) -> float:
     """The rate a stream declares: guessed, else average, else 0."""
@@ -88,15 +84,3 @@ def read_timeline(path: Path | bytes | str) -> Timeline | None:
     times = tuple(float((pts - start) * base) for pts, _ in entries)
     keys = tuple(i for i, (_, key) in enumerate(entries) if key)
     return Timeline(times, keys, rate)
-
-
-def read_rate(path: Path | bytes | str) -> float | None:
-    """The nominal frame rate of the first video stream, from the header only."""
-    try:
-        with open(os.fsencode(path), "rb") as fh, av.open(fh, "r") as container:
-            if not container.streams.video:
-                return None
-            return nominal_rate(container.streams.video[0]) or None
-    except (av.FFmpegError, OSError, EOFError, ValueError) as exc:
-        log.info("%s: no frame rate from the container (%s)", os.fsdecode(path), exc)
-        return None

@@ -38,13 +38,6 @@ class AnnotationRepository:
         rows = self._db.query("SELECT * FROM annotation_labels ORDER BY created_at, rowid")
         return [LABEL.from_row(r) for r in rows]
 
-    def find_label(self, label_id: str) -> Label | None:
-        """A label by id, or None."""
-        row = self._db.conn.execute(
-            "SELECT * FROM annotation_labels WHERE id = ?", (label_id,)
-        ).fetchone()
-        return None if row is None else LABEL.from_row(row)
-
     # annotations --------------------------------------------------------------------------
     def find(self, annotation_id: str) -> Annotation | None:
         """An annotation by id, or None."""
@@ -237,11 +230,4 @@ class AnnotationRepository:
                 "ORDER BY created_at, id",
                 [target_type, target_id],
             )
-        ]
-
-    def all_links(self) -> list[Link]:
-        """Every link of the case."""
-        return [
-            LINK.from_row(r)
-            for r in self._db.query("SELECT * FROM annotation_links ORDER BY created_at, id")
         ]

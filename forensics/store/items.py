@@ -1,60 +1,25 @@
-"""Item rows: insert, edit, read, list and full-text search."""
+"""Item rows: insert, edit, read, and list through the one item query (`item_query`)."""
 
 from __future__ import annotations
 
-import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from forensics import allocation
 from forensics.errors import NotFoundError
 from forensics.records.core import ITEM, Item
-from forensics.store import record_rows
-from forensics.store.ocr import ITEMS_MATCHING, ocr_match
+from forensics.store import item_query, record_rows
+from forensics.store.item_query import ItemFilter, fts_query
+from forensics.store.ocr import ocr_match
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
 _JSON_LIST = ("tags", "errors", "warnings")
 EDITABLE = ("name", "serial", "marking", "exhibit", "note", "status", "tags", "parent_id")
-SORTABLE = (
-    "name",
-    "kind",
-    "size",
-    "mime",
-    "created_at",
-    "sha256",
-    "status",
-    "exhibit",
-    "recovery",
-)
-
 row_to_item = ITEM.from_row
 """Build an `Item` from a row of the `items` table (derived from its declaration)."""
-
-
-def allocation_clause(state: str, table: str = "items") -> tuple[str, list[Any]]:
-    """SQL for items in one `allocation` state (live, deleted, recovered, carved).
-
-    Raises:
-        ValueError: unknown state.
-    """
-    if state == allocation.LIVE:
-        return f"({table}.recovery IS NULL AND COALESCE({table}.fs_deleted, 0) = 0)", []
-    if state not in allocation.RECOVERIES:
-        raise ValueError(f"unknown state '{state}' (use one of {', '.join(allocation.ALL)})")
-    values = list(allocation.RECOVERIES[state])
-    clause = f"{table}.recovery IN ({', '.join('?' for _ in values)})"
-    if state == allocation.DELETED:
-        clause = f"({clause} OR ({table}.recovery IS NULL AND {table}.fs_deleted = 1))"
-    return clause, values
-
-
-def fts_query(text: str) -> str:
-    """Turn what a user typed into a safe FTS5 query: every word, as a prefix, must match."""
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words)
 
 
 class ItemRepository:
@@ -199,49 +164,35 @@ class ItemRepository:
         )
         return [row_to_item(r) for r in rows]
 
-    def _where(
-        self,
-        search: str | None,
-        kinds: Iterable[str] | None,
-        tag: str | None,
-        status: str | None,
-        parent_id: str | None = None,
-        state: str | None = None,
-    ) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if search:
-            query = fts_query(search)
-            if query and "ocr_fts" in self._db.table_names():
-                # Text read from the item's pixels is found too (see store/ocr.py).
-                clauses.append(
-                    "(items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) "
-                    f"OR items.id IN ({ITEMS_MATCHING}))"
-                )
-                params.extend([query, ocr_match(search)])
-            elif query:
-                clauses.append(
-                    "items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
-                )
-                params.append(query)
-        kinds = list(kinds or [])
-        if kinds:
-            clauses.append(f"kind IN ({', '.join('?' for _ in kinds)})")
-            params.extend(kinds)
-        if tag:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)")
-            params.append(tag)
-        if status:
-            clauses.append("status = ?")
-            params.append(status)
-        if parent_id:
-            clauses.append("parent_id = ?")
-            params.append(parent_id)
-        if state:
-            clause, values = allocation_clause(state)
-            clauses.append(clause)
-            params.extend(values)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+    def page(self, f: ItemFilter, limit: int | None = None, offset: int = 0) -> list[Item]:
+        """The items matching `f`, in its order, one page at a time (all with no limit).
+
+        Raises:
+            ValueError: `f` sorts by a column that cannot be sorted by, or names an
+                unknown state.
+        """
+        sql, params = item_query.select(f, limit, offset, self._read_match(f.text))
+        return [row_to_item(r) for r in self._db.conn.execute(sql, params)]
+
+    def count_matching(self, f: ItemFilter) -> int:
+        """How many items match `f` in all."""
+        sql, params = item_query.count(f, self._read_match(f.text))
+        return int(self._db.conn.execute(sql, params).fetchone()[0])
+
+    def _read_match(self, text: str) -> str:
+        """The `ocr_fts` query for `text` when some read matches it, else "" (the item query
+        then keeps its fast path)."""
+        match = ocr_match(text) if text and fts_query(text) else ""
+        if not match:
+            return ""
+        try:
+            hit = self._db.conn.execute(
+                "SELECT 1 FROM ocr_fts WHERE ocr_fts MATCH ? LIMIT 1", (match,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            # A case opened read-only before the 'ocr' schema was added has no index yet.
+            return ""
+        return match if hit else ""
 
     def search(
         self,
@@ -257,16 +208,18 @@ class ItemRepository:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Item]:
-        """Items matching a full-text query and filters, one page at a time."""
-        if order_by not in SORTABLE:
-            raise ValueError(f"cannot sort by {order_by}")
-        where, params = self._where(text, kinds, tag, status, parent_id, state)
-        direction = "DESC" if descending else "ASC"
-        sql = f"SELECT * FROM items{where} ORDER BY {order_by} {direction}, rowid {direction}"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params = [*params, limit, offset]
-        return [row_to_item(r) for r in self._db.conn.execute(sql, params)]
+        """Items matching a full-text query and filters: `page` of that `ItemFilter`."""
+        f = ItemFilter(
+            text=text or "",
+            kinds=tuple(kinds or ()),
+            tag=tag,
+            status=status,
+            state=state,
+            parent_id=parent_id,
+            order_by=order_by,
+            descending=descending,
+        )
+        return self.page(f, limit, offset)
 
     def count(
         self,
@@ -279,9 +232,15 @@ class ItemRepository:
         state: str | None = None,
     ) -> int:
         """How many items `search` would return with no limit."""
-        where, params = self._where(text, kinds, tag, status, parent_id, state)
-        row = self._db.conn.execute(f"SELECT COUNT(*) FROM items{where}", params).fetchone()
-        return int(row[0])
+        f = ItemFilter(
+            text=text or "",
+            kinds=tuple(kinds or ()),
+            tag=tag,
+            status=status,
+            state=state,
+            parent_id=parent_id,
+        )
+        return self.count_matching(f)
 
     def all_tags(self) -> list[str]:
         """Every tag used in the case, sorted."""

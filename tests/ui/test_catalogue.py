@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 
 from forensics.case import Case
-from forensics.store.catalogue import CatalogueReader
 from forensics.store.item_tree import ItemTreeReader
 from tests.ui.helpers import populate
 from ui.case_tree_model import CaseTreeModel
@@ -23,7 +22,7 @@ def test_catalogue_model_pages_sorts_and_searches(qtmodeltester, case: Case) -> 
     _many(case, PAGE + 30)
     case.add_item(kind="component", name="GNSS receiver", marking="NEO-M8N")
     model = CatalogueModel()
-    model.set_reader(CatalogueReader(case.db))
+    model.set_reader(case.items)
     assert model.rowCount() == PAGE
     assert model.canFetchMore()
     model.fetchMore()
@@ -105,3 +104,39 @@ def test_search_filters_and_selection_drive_the_panels(
     detail = window.detail.text()
     assert "79,147 bytes" in detail
     assert "SHA-256" in detail
+
+
+def test_catalogue_and_pwb_items_find_the_same_items(make_window, qtbot, case: Case) -> None:
+    """One item query behind both: the catalogue's search box and kind filter list the items
+    `pwb items --search --kind` prints, in the same order."""
+    import json
+    import subprocess
+
+    from tests.conftest import pwb_executable
+
+    for k in range(12):
+        case.add_item(kind="hardware", name=f"rotor blade {k:02d}", note="spare part")
+        case.add_item(kind="component", name=f"rotor motor {k:02d}", marking=f"MT-{k}")
+    case.add_item(kind="component", name="GNSS receiver", note="rotor mount nearby")
+    root = case.root
+    case.close()
+    window = make_window()
+    window.open_case(root)
+    catalogue = window.catalogue
+    qtbot.keyClicks(catalogue.search, "rot")
+    catalogue.kind_filter.setCurrentIndex(catalogue.kind_filter.findData("component"))
+    model = catalogue.model
+    while model.canFetchMore():
+        model.fetchMore()
+    shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+    done = subprocess.run(
+        [pwb_executable(), "items", str(root), "--search", "rot", "--kind", "component", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = [i["name"] for i in json.loads(done.stdout)["items"]]
+    assert len(printed) == 13  # the 12 motors and the receiver (by its note)
+    assert shown == printed

@@ -142,11 +142,6 @@ class ProvenanceGraphView(QWidget):
         self.evidence.clear()
         self.view.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
 
-    def select_node(self, node_id: str) -> None:
-        """Select a box as if clicked (and show its evidence)."""
-        self.scene.clearSelection()
-        self.nodes[node_id].setSelected(True)
-
     def select_edge(self, source: str, target: str) -> None:
         """Select an arrow as if clicked (and show its evidence)."""
         self.scene.clearSelection()

@@ -17,7 +17,7 @@ from forensics.jobs import CancelToken
 from forensics.media.video_reader import pixel_digest
 from forensics.ocr.engines import ENGINES, engine_named, parse_langs, tidy
 from forensics.ocr.reading import ReadRequest, parse_box, read_text
-from forensics.store.catalogue import CatalogueFilter, CatalogueReader
+from forensics.store.item_query import ItemFilter
 from forensics.store.ocr import OcrRepository
 from forensics.verify import verify_case
 from tests.forensics.ocr.conftest import ingest_bytes
@@ -72,19 +72,19 @@ def test_a_changed_read_is_found_by_verify(case: Case, chip_photo) -> None:
 
 def test_text_read_from_pixels_is_found_by_the_catalogue_search(case: Case, street) -> None:
     item, box = street
-    reader = CatalogueReader(case.db)
-    assert reader.count(CatalogueFilter(text="南山")) == 0
+    reader = case.items
+    assert reader.count_matching(ItemFilter(text="南山")) == 0
     read = read_text(case, ReadRequest(item_id=item.id, frame_index=25, box=box, langs="chi_sim"))
     assert read.text.splitlines()[0] == "深圳市南山区"
     assert read.frame_index == 25
     assert read.pts == pytest.approx(1.0)
     for query in ("南山", "深圳市南山区", "科技"):
-        assert [i.id for i in reader.page(CatalogueFilter(text=query), 10)] == [item.id]
-        assert reader.count(CatalogueFilter(text=query)) == 1
+        assert [i.id for i in reader.page(ItemFilter(text=query), 10)] == [item.id]
+        assert reader.count_matching(ItemFilter(text=query)) == 1
     assert [i.id for i in case.items.search("南山")] == [item.id]
-    assert reader.count(CatalogueFilter(text="北京")) == 0
+    assert reader.count_matching(ItemFilter(text="北京")) == 0
     # The item's own fields are still searched the fast way when no read matches.
-    assert [i.id for i in reader.page(CatalogueFilter(text="street"), 10)] == [item.id]
+    assert [i.id for i in reader.page(ItemFilter(text="street"), 10)] == [item.id]
 
 
 def test_a_read_at_a_time_and_of_an_annotation(case: Case, street) -> None:
