@@ -256,3 +256,50 @@ def test_go_to_a_frame_or_a_time_from_the_viewer_field(qtbot, bench: Bench) -> N
     qtbot.waitUntil(window.isActiveWindow)
     bench.action("Go to").trigger()
     assert field.hasFocus()
+
+
+def _track_0_to_10(qtbot, bench: Bench) -> str:
+    """A track drawn with the mouse: keyframes on frames 0 and 10."""
+    controller = bench.controller
+    controller.set_label("vehicle")
+    bench.show(qtbot, 0)
+    controller.tool.set_tool("box")
+    track_id = controller.start_track()
+    assert track_id
+    bench.drag(qtbot, (100, 100), (300, 300))
+    bench.show(qtbot, 10)
+    bench.drag(qtbot, (500, 100), (700, 300))
+    controller.stop_track()
+    controller.tool.set_tool("")
+    return track_id
+
+
+def test_dragging_an_interpolated_box_makes_its_frame_a_keyframe(qtbot, bench: Bench) -> None:
+    controller, svc = bench.controller, bench.svc()
+    track_id = _track_0_to_10(qtbot, bench)
+    bench.show(qtbot, 5)
+    [shape] = [s for s in controller.shapes() if s.interpolated]
+    assert close_to(shape.points, [(300, 100), (500, 300)])
+    bench.drag(qtbot, (400, 200), (400, 500))  # the middle of the box, 300 px down
+    keys = {k.frame_index: k for k in svc.repo.keyframes(track_id)}
+    assert sorted(keys) == [0, 5, 10]
+    assert close_to(keys[5].points, [(300, 400), (500, 600)])
+    assert keys[5].keyframe
+    assert not keys[5].outside
+    [now] = controller.shapes()
+    assert not now.interpolated
+    assert now.annotation_id == keys[5].id
+    # Frames between now follow the new keyframe.
+    bench.show(qtbot, 3)
+    [between] = controller.shapes()
+    assert close_to(between.points, [(220, 280), (420, 480)])
+    controller.undo_stack.undo()
+    assert sorted(k.frame_index for k in svc.repo.keyframes(track_id)) == [0, 10]
+
+
+def close_to(points: Any, expected: list[tuple[float, float]]) -> bool:
+    """Within a few screen pixels (the frame is shown at about a third of its size)."""
+    return all(
+        abs(p[0] - e[0]) <= 8 and abs(p[1] - e[1]) <= 8
+        for p, e in zip(points, expected, strict=True)
+    )

@@ -148,7 +148,7 @@ class AnnotationController(QObject):
                 labels.color(ann.label),
                 interpolated=shown.interpolated,
                 flagged=bool(svc.flags(ann)),
-                on_moved=None if shown.interpolated else self._on_moved,
+                on_moved=self._on_interpolated_moved if shown.interpolated else self._on_moved,
             )
             item.track_id = ann.track_id  # type: ignore[attr-defined]
             self._scene.addItem(item)
@@ -263,6 +263,32 @@ class AnnotationController(QObject):
             self.set_label(saved.annotation.label)
         return saved.annotation  # type: ignore[no-any-return]
 
+    def _on_interpolated_moved(self, annotation_id: str, points: Points) -> None:
+        """An interpolated track shape was dragged: this frame becomes a keyframe there."""
+        ann = self._attempt("keyframe refused", lambda: self.service().get(annotation_id))
+        if ann is None or ann.track_id is None or not self.make_keyframe(ann.track_id, points):
+            self.refresh()
+
+    def make_keyframe(self, track_id: str, points: Points | None = None) -> bool:
+        """Make the shown frame a keyframe of a track, with `points` or the interpolated
+        shape it shows now (undoable)."""
+        frame = self._frame
+        if frame is None:
+            return False
+        svc = self.service()
+        if points is None:
+            shown = [
+                s
+                for s in svc.on_frame(frame.item_id, frame.frame_index)
+                if s.annotation.track_id == track_id
+            ]
+            if not shown:
+                self.failed.emit(f"the track is not on frame {frame.frame_index}")
+                return False
+            points = shown[0].points
+        kind = svc.repo.keyframes(track_id)[0].kind
+        return self.set_keyframe(kind, points, track_id=track_id)
+
     def _on_moved(self, annotation_id: str, points: Points) -> None:
         if self.edit(annotation_id, {"points": points}) is None:
             self.refresh()
@@ -317,11 +343,15 @@ class AnnotationController(QObject):
         """Drawn shapes are single marks again."""
         self.track_id = None
 
-    def set_keyframe(self, kind: str, points: Points, *, outside: bool = False) -> None:
-        """Mark (or correct) the current track on the shown frame (undoable)."""
-        frame, track_id = self._frame, self.track_id
+    def set_keyframe(
+        self, kind: str, points: Points, *, outside: bool = False, track_id: str | None = None
+    ) -> bool:
+        """Mark (or correct) a track, the one being drawn by default, on the shown frame
+        (undoable); False when refused."""
+        frame = self._frame
+        track_id = track_id or self.track_id
         if frame is None or track_id is None:
-            return
+            return False
         svc = self.service()
         before = next(
             (k for k in svc.repo.keyframes(track_id) if k.frame_index == frame.frame_index), None
@@ -333,8 +363,9 @@ class AnnotationController(QObject):
             ),
         )
         if saved is None:
-            return
+            return False
         self._push(commands.SetKeyframe(self.service, self._did_change, before, saved.annotation))
+        return True
 
     def _frame_count(self, item_id: str) -> int:
         return int(self.service().sources.get(item_id).frame_count())

@@ -1,8 +1,8 @@
 """Annotations on the viewer's scene: one graphics item per shape, in image pixels.
 
 Pens are cosmetic (the same width on screen whatever the zoom). A stored annotation can be
-selected and dragged; an interpolated track shape is drawn dashed and cannot be dragged (drawing
-on that frame corrects the track instead).
+selected and dragged; an interpolated track shape is drawn dashed, and dragging it makes its
+frame a keyframe of the track where it was dropped.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class AnnotationShape(QGraphicsPathItem):
             fill.setAlpha(40)
             self.setBrush(QBrush(fill))
         self.setZValue(OVERLAY_Z)
-        movable = not interpolated and on_moved is not None
+        movable = on_moved is not None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, movable)
         self.setToolTip(
