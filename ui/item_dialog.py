@@ -1,7 +1,9 @@
 """Registering a physical item (drone, module, chip) and editing an item's fields.
 
 Every save goes through the case (`add_item` / `edit_item`), which logs the change and its
-reason in the custody chain in the same transaction.
+reason in the custody chain in the same transaction. A component is registered through the
+provenance core (`add_component`), the same call the Component dock makes, so a component
+is one record wherever it was registered and can be attributed to a manufacturer directly.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.case import Case
-from forensics.errors import WorkbenchError
+from forensics.errors import ValidationError, WorkbenchError
 from forensics.models import Item, ItemKind
+from forensics.provenance.components import add_component
+from forensics.provenance.models import FUNCTIONS
 
 STATUSES = ("active", "returned", "destroyed", "transferred")
 
@@ -56,6 +60,14 @@ class ItemDialog(QDialog):
             (ItemKind.COMPONENT, "Component (a part inside one)"),
         ):
             self.kind.addItem(label, kind)
+        self.function = QComboBox()
+        self.function.setObjectName("item_function")
+        self.function.setEditable(True)
+        self.function.addItems(FUNCTIONS)
+        self.function.setCurrentText("")
+        function_edit = self.function.lineEdit()
+        if function_edit is not None:
+            function_edit.setPlaceholderText("camera, MCU, radio... (what it does)")
         self.parent_box = QComboBox()
         self.parent_box.setObjectName("item_parent")
         self.serial = QLineEdit()
@@ -75,9 +87,11 @@ class ItemDialog(QDialog):
         self.reason.setPlaceholderText("Why (kept in the custody log)")
 
         form = QFormLayout()
+        self._form = form
         form.addRow("&Name", self.name)
         if self._item is None:
             form.addRow("&Kind", self.kind)
+            form.addRow("&Function", self.function)
         form.addRow("&Inside", self.parent_box)
         form.addRow("&Serial", self.serial)
         form.addRow("&Marking", self.marking)
@@ -99,6 +113,15 @@ class ItemDialog(QDialog):
         self._fill_parents(parent_id if self._item is None else self._item.parent_id)
         if self._item is not None:
             self._load(self._item)
+        else:
+            self.kind.currentIndexChanged.connect(self._kind_changed)
+            self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        """Only a component has a function (what it does inside the hardware)."""
+        is_component = self.kind.currentData() == ItemKind.COMPONENT
+        self._form.setRowVisible(self.function, is_component)
+        self.setWindowTitle("Register component" if is_component else "Register hardware item")
 
     def _fill_parents(self, selected: str | None) -> None:
         self.parent_box.addItem("(top level)", None)
@@ -143,7 +166,9 @@ class ItemDialog(QDialog):
         values = self._values()
         reason = self.reason.text().strip() or None
         try:
-            if self._item is None:
+            if self._item is None and self.kind.currentData() == ItemKind.COMPONENT:
+                self.saved = self._add_component(values, reason)
+            elif self._item is None:
                 self.saved = self._case.add_item(
                     kind=str(self.kind.currentData()),
                     name=str(values["name"]),
@@ -155,7 +180,8 @@ class ItemDialog(QDialog):
                     tags=values["tags"],
                     reason=reason,
                 )
-                if values["status"] != "active":
+            if self._item is None:
+                if self.saved is not None and values["status"] != "active":
                     self.saved = self._case.edit_item(
                         self.saved.id, {"status": values["status"]}, reason=reason
                     )
@@ -174,3 +200,30 @@ class ItemDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return
         self.accept()
+
+    def _add_component(self, values: dict[str, Any], reason: str | None) -> Item:
+        """Register a component (its item and its provenance row) inside its hardware.
+
+        Raises:
+            ValidationError: no hardware chosen, no function, or an empty name.
+        """
+        if values["parent_id"] is None:
+            raise ValidationError(
+                "a component is recorded inside the hardware it was found in: choose it "
+                "under Inside"
+            )
+        if not values["name"]:
+            raise ValidationError("an item needs a name")
+        component = add_component(
+            self._case,
+            parent_id=str(values["parent_id"]),
+            function=self.function.currentText(),
+            name=str(values["name"]),
+            marking=values["marking"],
+            exhibit=values["exhibit"],
+            serial=values["serial"],
+            tags=values["tags"],
+            notes=values["note"],
+            reason=reason,
+        )
+        return self._case.items.get(component.id)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 # geoloc (and geopy under it) is imported by the commands that use it, so every other `pwb`
 # command starts without loading it.
+from forensics.records.geoloc import GEO_CONFIDENCE_MEANING, GEO_CONFIDENCE_SCALE
 from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STATUSES
 
 
@@ -48,7 +49,12 @@ def register_geo(geo: argparse._SubParsersAction[Any]) -> None:
         help=f"one of {', '.join(METHODS)} (repeatable)",
     )
     p.add_argument("--status", default="proposed", help=", ".join(STATUSES))
-    p.add_argument("--confidence", default="unverified", help=", ".join(CONFIDENCES))
+    p.add_argument(
+        "--confidence",
+        default="unverified",
+        help=f"{GEO_CONFIDENCE_SCALE}: "
+        + "; ".join(f"{v} = {GEO_CONFIDENCE_MEANING[v]}" for v in CONFIDENCES),
+    )
     p.add_argument("--frames", help="a frame range FIRST-LAST of a video")
     p.add_argument("--analyst")
     p.add_argument("--notes", default="")

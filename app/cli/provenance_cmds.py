@@ -35,8 +35,14 @@ from forensics.provenance.markings import (
     suggest,
 )
 from forensics.provenance.models import FUNCTIONS, Basis, Component, Confidence, Manufacturer
+from forensics.records.provenance import CONFIDENCE_MEANING, CONFIDENCE_SCALE
 from forensics.store.provenance import ProvenanceRepository
 from forensics.textsafe import escape_name
+
+_CONFIDENCE_HELP = f"{CONFIDENCE_SCALE}: " + "; ".join(
+    f"{value} = {meaning}" for value, meaning in CONFIDENCE_MEANING.items()
+)
+"""A link's confidence explained in --help (a place's confidence is another scale)."""
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -93,9 +99,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("component", help="component id or prefix")
     p.add_argument("--manufacturer", required=True, help="name, alias or id")
     p.add_argument("--basis", required=True, choices=Basis.ALL)
-    p.add_argument("--confidence", default=Confidence.POSSIBLE, choices=Confidence.ALL)
+    p.add_argument(
+        "--confidence", default=Confidence.POSSIBLE, choices=Confidence.ALL, help=_CONFIDENCE_HELP
+    )
     p.add_argument("--source", action="append", default=[], help="source id (repeatable)")
-    p.add_argument("--note")
+    p.add_argument("--note", help="the basis in your words: what you saw and where")
     add_actor_flags(p, reason=False)
 
     p = sub.add_parser("markings", help="manufacturer suggestions for a marking")
@@ -105,7 +113,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--accept", metavar="PATTERN_ID")
     group.add_argument("--reject", metavar="PATTERN_ID")
-    p.add_argument("--confidence", default=Confidence.PROBABLE, choices=Confidence.ALL)
+    p.add_argument(
+        "--confidence", default=Confidence.PROBABLE, choices=Confidence.ALL, help=_CONFIDENCE_HELP
+    )
+    p.add_argument("--basis-note", help="the basis in your words, kept with an accepted link")
     p.add_argument("--examiner")
     add_json_flag(p)
     p.set_defaults(func=cmd_markings)
@@ -290,6 +301,7 @@ def cmd_markings(args: argparse.Namespace) -> int:
                 picked[0],
                 accept=bool(args.accept),
                 confidence=args.confidence,
+                basis_note=args.basis_note,
                 actor=args.examiner,
             )
     if args.json:

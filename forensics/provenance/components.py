@@ -47,13 +47,17 @@ def add_component(
     photo_item_ids: Sequence[str] = (),
     notes: str | None = None,
     exhibit: str | None = None,
+    serial: str | None = None,
+    tags: Sequence[str] = (),
     actor: str | None = None,
     record_id: str | None = None,
     reason: str | None = None,
 ) -> Component:
     """Record a component inside a piece of hardware: its item and its component row.
 
-    The marking is stored exactly as given (line breaks and spacing kept).
+    The marking is stored exactly as given (line breaks and spacing kept). This is the one way
+    a component is registered (the item dialog calls it too), so every component item can be
+    attributed to a manufacturer without a second, nested component.
 
     Raises:
         ValidationError: no function given, or a photo that is not an item with content.
@@ -68,7 +72,7 @@ def add_component(
     actor = case.actor(actor)
     now = utc_now()
     component_id = new_id(record_id)
-    label = name or " ".join(p for p in (function.strip(), part_number) if p)
+    label = (name or "").strip() or " ".join(p for p in (function.strip(), part_number) if p)
     item = Item(
         id=component_id,
         kind=ItemKind.COMPONENT,
@@ -76,6 +80,8 @@ def add_component(
         parent_id=parent_id,
         marking=marking,
         exhibit=exhibit,
+        serial=serial,
+        tags=tuple(tags),
         note=notes,
         created_at=now,
         created_by=actor,

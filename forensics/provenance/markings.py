@@ -254,10 +254,14 @@ def decide(
     *,
     accept: bool,
     confidence: str = Confidence.PROBABLE,
+    basis_note: str | None = None,
     actor: str | None = None,
     reason: str | None = None,
 ) -> MarkingDecision:
     """Record the analyst's answer to a suggestion; accepting links the component.
+
+    `basis_note` is the analyst's own words for the basis (what was seen, where); it leads the
+    link's note, before the pattern that matched, so the attribution reads as the analyst's.
 
     Raises:
         NotFoundError: no such component.
@@ -280,8 +284,15 @@ def decide(
                 confidence=confidence,
                 actor=actor,
                 reason=reason,
-                note=f"marking assistant: '{suggestion.matched_text}' matched pattern "
-                f"{suggestion.pattern_id} ({suggestion.pattern})",
+                note="; ".join(
+                    p
+                    for p in (
+                        (basis_note or "").strip(),
+                        f"marking assistant: '{suggestion.matched_text}' matched pattern "
+                        f"{suggestion.pattern_id} ({suggestion.pattern})",
+                    )
+                    if p
+                ),
             )
             link_id = link.id
         decision = MarkingDecision(

@@ -45,6 +45,19 @@ class GeoConfidence(enum.StrEnum):
     FALSE = "false"
 
 
+GEO_CONFIDENCE_SCALE = "place confidence (Berkeley Protocol)"
+"""The name the GUI, CLI and report give this scale (a maker has its own: attribution)."""
+
+GEO_CONFIDENCE_MEANING: dict[str, str] = {
+    GeoConfidence.VERIFIED: "the place is established by independent clues that agree",
+    GeoConfidence.STRONG_POSSIBILITY: "several clues fit and none contradicts, not yet verified",
+    GeoConfidence.POSSIBLE: "some clues fit; others are missing or ambiguous",
+    GeoConfidence.UNVERIFIED: "proposed, not yet examined",
+    GeoConfidence.FALSE: "examined and ruled out",
+}
+"""What each place confidence means, shown beside every choice of it."""
+
+
 class Origin(enum.StrEnum):
     """Who made a hypothesis: an analyst, or a position found in the item's metadata."""
 

@@ -49,6 +49,19 @@ class Confidence(enum.StrEnum):
 
 Confidence.ALL = tuple(c.value for c in Confidence)
 
+CONFIDENCE_SCALE = "attribution confidence"
+"""The name the GUI, CLI and report give this scale (a place has its own: `geoloc`'s)."""
+
+CONFIDENCE_MEANING: dict[str, str] = {
+    Confidence.CONFIRMED: "the maker is established: its own marking or logo read on the part, "
+    "or a document that names this very part",
+    Confidence.PROBABLE: "more likely than not: a marking or catalogue match that fits and "
+    "nothing that points elsewhere",
+    Confidence.POSSIBLE: "one indication only (a look-alike, an inference), not yet checked",
+    Confidence.DOUBTFUL: "recorded but the evidence points away from this maker",
+}
+"""What each attribution confidence means, shown beside every choice of it."""
+
 
 class LinkStatus(enum.StrEnum):
     """A component link is withdrawn, never deleted."""

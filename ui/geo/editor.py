@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.errors import NotFoundError, ValidationError
+from forensics.records.geoloc import GEO_CONFIDENCE_MEANING, GEO_CONFIDENCE_SCALE
 from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STANCES, STATUSES
 from geoloc.geodesy import Flag
 from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
 from geoloc.sun import check_shadow, sun_position
 from ui.geo.models import EvidenceModel, HistoryModel
+from ui.scales import fill_scale_combo
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +142,10 @@ class HypothesisEditor(QDialog):
         self.status_box.addItems(list(STATUSES))
         self.status_box.setCurrentText(h.status if h else "proposed")
         self.confidence_box = QComboBox()
-        self.confidence_box.addItems(list(CONFIDENCES))
+        self.confidence_box.setObjectName("place_confidence")
+        fill_scale_combo(
+            self.confidence_box, GEO_CONFIDENCE_SCALE, CONFIDENCES, GEO_CONFIDENCE_MEANING
+        )
         self.confidence_box.setCurrentText(h.confidence if h else "unverified")
         self.analyst_edit = QLineEdit(h.analyst if h else "")
         self.frame_start = QLineEdit("" if not h or h.frame_start is None else str(h.frame_start))
@@ -159,7 +164,7 @@ class HypothesisEditor(QDialog):
         form.addRow("Uncertainty radius (m)", self.radius_edit)
         form.addRow("Methods", self.methods_list)
         form.addRow("Status", self.status_box)
-        form.addRow("Confidence", self.confidence_box)
+        form.addRow("Place confidence", self.confidence_box)
         form.addRow("Analyst", self.analyst_edit)
         form.addRow("Frames (optional)", frames)
         form.addRow("Notes", self.notes_edit)

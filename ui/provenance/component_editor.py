@@ -24,8 +24,10 @@ from forensics.errors import NotFoundError
 from forensics.provenance.components import add_component, edit_component
 from forensics.provenance.markings import Suggestion, decide, suggest
 from forensics.provenance.models import FUNCTIONS, Component, Confidence
+from forensics.records.provenance import CONFIDENCE_MEANING, CONFIDENCE_SCALE
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
+from ui.scales import fill_scale_combo
 
 
 class ComponentEditor(QWidget):
@@ -65,8 +67,15 @@ class ComponentEditor(QWidget):
         self.suggest_button.setToolTip("Match the marking and part number against the catalogue")
         self.suggestions = QListWidget()
         self.confidence = QComboBox()
-        self.confidence.addItems(Confidence.ALL)
+        self.confidence.setObjectName("attribution_confidence")
+        fill_scale_combo(self.confidence, CONFIDENCE_SCALE, Confidence.ALL, CONFIDENCE_MEANING)
         self.confidence.setCurrentText(Confidence.PROBABLE)
+        self.basis_note = QLineEdit()
+        self.basis_note.setObjectName("link_basis")
+        self.basis_note.setPlaceholderText(
+            "Basis: what you saw and where (kept with the link, e.g. 'logo on the lens ring')"
+        )
+        self.basis_note.setToolTip("Why this component is attributed to the maker")
         self.accept_button = QPushButton("&Accept")
         self.accept_button.setToolTip("Link the component to the suggested manufacturer")
         self.reject_button = QPushButton("Re&ject")
@@ -78,7 +87,7 @@ class ComponentEditor(QWidget):
         row.addWidget(self.save_button)
         row.addWidget(self.suggest_button)
         decide_row = QHBoxLayout()
-        decide_row.addWidget(QLabel("Confidence"))
+        decide_row.addWidget(QLabel("Attribution confidence"))
         decide_row.addWidget(self.confidence)
         decide_row.addStretch(1)
         decide_row.addWidget(self.reject_button)
@@ -88,6 +97,7 @@ class ComponentEditor(QWidget):
         layout.addLayout(form)
         layout.addLayout(row)
         layout.addWidget(self.suggestions, 1)
+        layout.addWidget(self.basis_note)
         layout.addLayout(decide_row)
         layout.addWidget(self.status)
         self.add_button.clicked.connect(self.add)
@@ -202,13 +212,23 @@ class ComponentEditor(QWidget):
             self,
             "Recording the decision",
             lambda: decide(
-                case, c.id, suggestion, accept=accept, confidence=self.confidence.currentText()
+                case,
+                c.id,
+                suggestion,
+                accept=accept,
+                confidence=self.confidence.currentText(),
+                basis_note=self.basis_note.text().strip() or None,
             ),
         )
         if ok:
             verb = "linked to" if accept else "rejected"
             self.status.setText(f"{verb} {suggestion.manufacturer} ({suggestion.pattern_id})")
-            self.suggestions.takeItem(self.suggestions.row(entry))
+            # The window reloads this editor when the records change, which may already have
+            # cleared the list (and deleted `entry`): remove the suggestion only if it is there.
+            for row in range(self.suggestions.count() - 1, -1, -1):
+                if self.suggestions.item(row).data(256) is suggestion:
+                    self.suggestions.takeItem(row)
+            self.basis_note.clear()
             self._update_buttons()
             self.changed.emit()
         return ok
