@@ -159,3 +159,97 @@ def test_no_label_shows_its_mnemonic_literally(qtbot, make_window, case: Case) -
     QTimer.singleShot(0, lambda: look_and_close(IngestDialog, "ingest"))
     _action(window, "action_add_evidence").trigger()
     assert seen["ingest"] == []
+
+
+def _when_modal(kind: type, then) -> None:
+    """Run `then(widget)` once a modal `kind` is up (a dialog's exec() blocks the test)."""
+    widget = QApplication.activeModalWidget()
+    if isinstance(widget, kind):
+        then(widget)
+    else:
+        QTimer.singleShot(50, lambda: _when_modal(kind, then))
+
+
+def test_export_asks_before_replacing_a_file(
+    qtbot, make_window, case: Case, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    case.add_item(kind="hardware", name="Gerbera drone", exhibit="EX-001")
+    existing = tmp_path / "items.csv"
+    existing.write_text("kept\n")
+    window = make_window()
+    assert window.open_case(case.root)
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton):
+        def click(box: QMessageBox) -> None:
+            asked.append(box.text())
+            box.button(button).click()
+
+        return click
+
+    def pick_existing(dialog: QFileDialog, button: QMessageBox.StandardButton) -> None:
+        dialog.selectFile(str(existing))
+        QTimer.singleShot(0, lambda: _when_modal(QMessageBox, answer(button)))
+        dialog.accept()  # the question is asked here, inside the file dialog
+        if dialog.isVisible():  # "No": the file dialog stays for another name
+            dialog.reject()
+
+    # No: nothing is written and the file keeps its bytes.
+    QTimer.singleShot(
+        0,
+        lambda: _when_modal(QFileDialog, lambda d: pick_existing(d, QMessageBox.StandardButton.No)),
+    )
+    _action(window, "export_csv").trigger()
+    assert len(asked) == 1
+    assert "already exists" in asked[0]
+    assert "replace" in asked[0]
+    assert window.case_exports.last_dialog is None
+    assert existing.read_text() == "kept\n"
+
+    # Yes: the export runs and replaces it.
+    QTimer.singleShot(
+        0,
+        lambda: _when_modal(
+            QFileDialog, lambda d: pick_existing(d, QMessageBox.StandardButton.Yes)
+        ),
+    )
+    _action(window, "export_csv").trigger()
+    assert len(asked) == 2
+    job = window.case_exports.last_dialog
+    assert job is not None
+    qtbot.waitUntil(lambda: "Gerbera drone" in existing.read_text(), timeout=30000)
+
+
+def test_pack_never_writes_over_an_archive_and_keeps_the_dialog_open(
+    qtbot, make_window, case: Case, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from ui.exchange.pack_dialog import PackDialog
+
+    existing = tmp_path / "sent.pwbcase"
+    existing.write_bytes(b"an archive already sent")
+    window = make_window()
+    assert window.open_case(case.root)
+    seen: dict[str, object] = {}
+
+    def fill(dialog: PackDialog) -> None:
+        dialog.out.setText(str(existing))
+
+        def warned(box: QMessageBox) -> None:
+            seen["warning"] = box.text()
+            box.close()
+
+        QTimer.singleShot(0, lambda: _when_modal(QMessageBox, warned))
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["still open"] = dialog.isVisible()
+        dialog.reject()
+
+    QTimer.singleShot(0, lambda: _when_modal(PackDialog, fill))
+    _action(window, "exchange_pack").trigger()
+    assert "already exists" in str(seen["warning"])
+    assert seen["still open"]
+    assert existing.read_bytes() == b"an archive already sent"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -63,6 +64,21 @@ class PackDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def accept(self) -> None:
+        """An archive is never written over: an existing file is named now, with the dialog
+        kept open for another name, rather than by a failed job afterwards."""
+        out = Path(self.out.text()).expanduser()
+        if out.exists():
+            QMessageBox.warning(
+                self,
+                "Pack case",
+                f"{out} already exists.\nChoose another name: an archive is never overwritten.",
+            )
+            self.out.setFocus()
+            self.out.selectAll()
+            return
+        super().accept()
 
     def _browse_out(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
