@@ -20,12 +20,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from forensics import __version__
-from forensics.errors import CaseError, ValidationError
+from forensics.errors import CaseError, ReadOnlyCaseError, ValidationError
 from forensics.records.core import CASE, CaseInfo, Item, ItemKind
 from forensics.records.declare import RecordChange
 from forensics.store.case_facts import CaseFacts
 from forensics.store.custody import Action, CustodyLog
-from forensics.store.db import connect, migrate, utc_now
+from forensics.store.db import connect, folder_writable, migrate, utc_now
 from forensics.store.events import bus_for
 from forensics.store.evidence import EvidenceStore
 from forensics.store.items import ItemRepository
@@ -49,6 +49,12 @@ def default_examiner() -> str:
         return os.environ.get("PWB_EXAMINER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def is_writable(root: Path) -> bool:
+    """True when the case's folder and database can be written (False on read-only media:
+    a write-blocker, a DVD, a read-only share)."""
+    return folder_writable(Path(root))
 
 
 def is_case(root: Path) -> bool:
@@ -112,7 +118,12 @@ class Case:
     def open(cls, root: Path, *, readonly: bool = False) -> Case:
         """Open an existing case, migrating its schema forward and recovering after a crash.
 
+        Args:
+            root: the case folder.
+            readonly: open for reading only (nothing is migrated, recovered or written).
+
         Raises:
+            ReadOnlyCaseError: a write-opening of a case on read-only media.
             CaseError: the folder is missing, is not a case, or is from a newer version.
         """
         root = Path(root)
@@ -122,7 +133,23 @@ class Case:
             raise CaseError(f"{root}: not a folder")
         if not is_case(root):
             raise CaseError(f"{root}: not a case folder (it has no {CASE_DB})")
+        if not readonly and not is_writable(root):
+            raise ReadOnlyCaseError(
+                f"{root}: read-only case (its folder cannot be written: read-only media or "
+                "no permission); it opens for reading only: items, show, log, meta, verify, "
+                "report and export to another folder work, changes do not"
+            )
         return cls._open(root, readonly=readonly)
+
+    @classmethod
+    def open_for_reading(cls, root: Path) -> Case:
+        """Open a case read-write when its folder can be written, else read-only.
+
+        For commands that read and would also log (verify): on read-only media they still run
+        and say that nothing was logged (`case.readonly`).
+        """
+        root = Path(root)
+        return cls.open(root, readonly=is_case(root) and not is_writable(root))
 
     @classmethod
     def _open(cls, root: Path, *, readonly: bool) -> Case:
@@ -144,7 +171,7 @@ class Case:
             else:
                 migrate(db, root)
         except BaseException:
-            db.conn.close()
+            db.close()
             if lock_fd is not None:
                 os.close(lock_fd)
             raise
@@ -158,7 +185,7 @@ class Case:
 
     def close(self) -> None:
         """Close the database and release the case lock."""
-        self.db.conn.close()
+        self.db.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -180,6 +207,8 @@ class Case:
         Record changes go through `recording()`, which opens one of these; a caller holds one
         open around several recordings to commit them together.
         """
+        if self.readonly:
+            raise ReadOnlyCaseError(f"{self.root}: read-only case; it cannot be changed")
         return self._journal.transaction()
 
     def recording(
@@ -194,6 +223,8 @@ class Case:
             actor: who makes the changes (default: see `actor()`).
             reason: why, in the actor's words.
         """
+        if self.readonly:
+            raise ReadOnlyCaseError(f"{self.root}: read-only case; it cannot be changed")
         return self._journal.recording(self.actor(actor), reason)
 
     # facts ------------------------------------------------------------------------------
@@ -353,7 +384,7 @@ class Case:
                 reason="an earlier process stopped before it finished (ingest, pack, merge...)",
             )
         for sha in markers:
-            self.evidence.clear_marker(sha)
+            self.evidence.clear_all_markers(sha)
         log.warning(
             "%s: recovered from an interrupted process (%d partial copies, %d blobs, "
             "%d working folders, %d outside files)",

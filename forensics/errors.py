@@ -15,6 +15,15 @@ class CaseError(WorkbenchError):
     """The case folder cannot be used: missing, not a case, locked or from a newer version."""
 
 
+class CaseWriteError(CaseError):
+    """The database refused a write: locked by another program past the busy timeout, disk
+    full, an I/O error or read-only media. Nothing of the refused change was kept."""
+
+
+class ReadOnlyCaseError(CaseError):
+    """A write was asked of a case on read-only media (or opened for reading only)."""
+
+
 class SchemaTooNewError(CaseError):
     """The case was written by a newer version of the workbench than this one."""
 
@@ -42,6 +51,11 @@ class NotFoundError(WorkbenchError):
 
 class ValidationError(WorkbenchError):
     """A value given by the user is out of range or malformed."""
+
+
+class DuplicateItemError(ValidationError):
+    """An item with the same content (or folder) from the same source is already under that
+    parent: the database's uniqueness rule refused a second one."""
 
 
 class CancelledError(WorkbenchError):

@@ -7,7 +7,15 @@ What is checked, and why each check exists:
 - each record the log tracks still has the digest its newest entry recorded (a row edited in
   the database behind the workbench's back), and every item has such an entry;
 - each stored evidence file still hashes to its name and size, no referenced file is missing,
-  and no file was slipped into the store; derived files still hash to their names.
+  and no file was slipped into the store; derived files still hash to their names, and none
+  that a record refers to (a frame's PNG, a thumbnail) is missing.
+
+Verify under load: every database read happens in one read transaction (`snapshot`), so the
+chain, its anchored head, the records and the list of items are one state of the case however
+many ingests commit meanwhile. The files are checked against that snapshot's lists. A file the
+snapshot does not know is a finding only when it is still there, no writer holds an in-flight
+marker for it, and no item committed since refers to it: a blob of an ingest under way (or of
+one that committed after the snapshot) is not evidence slipped into the store.
 """
 
 from __future__ import annotations
@@ -15,12 +23,15 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.models import Finding
+from forensics.models import Finding, Item
 from forensics.store.custody import DELETED, GENESIS_HASH, Action, entry_hash, record_digest
+from forensics.store.db import snapshot
+from forensics.store.derived_refs import DerivedRef, derived_refs
 from forensics.store.evidence import hash_file
 from forensics.store.subjects import FETCHERS
 
@@ -35,6 +46,10 @@ class VerifyReport:
     files_checked: int = 0
     entries_checked: int = 0
     records_checked: int = 0
+    logged: bool = False
+    """True when the verification was appended to the custody log."""
+    not_logged_reason: str | None = None
+    """Why it was not (a read-only case, a damaged chain), for the user."""
 
     @property
     def ok(self) -> bool:
@@ -48,6 +63,8 @@ class VerifyReport:
             "files_checked": self.files_checked,
             "entries_checked": self.entries_checked,
             "records_checked": self.records_checked,
+            "logged": self.logged,
+            "not_logged_reason": self.not_logged_reason,
             "findings": [f.to_json() for f in self.findings],
         }
 
@@ -74,14 +91,25 @@ def verify_case(
         The findings; empty when everything matches.
     """
     report = VerifyReport()
-    _check_chain(case, report)
-    _check_records(case, report)
-    _check_evidence(case, report, progress, cancel or CancelToken())
-    _check_acquisitions(case, report)
+    with snapshot(case.db):
+        _check_chain(case, report)
+        _check_records(case, report)
+        items = case.items.content_items()
+        derived = derived_refs(case.db)
+    _check_evidence(case, report, items, progress, cancel or CancelToken())
+    _check_derived(case, report, derived, cancel or CancelToken())
+    _check_acquisitions(case, report, items)
     chain_damaged = any(f.kind.startswith("custody_") for f in report.findings)
     # Appending to a damaged chain would re-anchor its head on the damage: a removed last
     # entry would look whole at the next run. The log stays as found until someone looks.
+    if case.readonly:
+        report.not_logged_reason = "read-only case: the verification was not logged"
+    elif chain_damaged:
+        report.not_logged_reason = "the custody chain is damaged: it is left as found"
+    elif not record_result:
+        report.not_logged_reason = "not asked to log it"
     if record_result and not case.readonly and not chain_damaged:
+        report.logged = True
         with case.recording(case.actor(actor)) as rec:
             rec.note(
                 Action.VERIFIED,
@@ -251,9 +279,8 @@ def _check_records(case: Case, report: VerifyReport) -> None:
 
 
 def _check_evidence(
-    case: Case, report: VerifyReport, progress: ProgressFn, cancel: CancelToken
+    case: Case, report: VerifyReport, items: list[Item], progress: ProgressFn, cancel: CancelToken
 ) -> None:
-    items = case.items.content_items()
     by_hash: dict[str, list[str]] = {}
     sizes: dict[str, int | None] = {}
     for item in items:
@@ -304,7 +331,7 @@ def _check_evidence(
                     )
                 )
     for name, path in case.evidence.stored_hashes():
-        if name not in by_hash:
+        if name not in by_hash and _unexpected(case, name, path):
             report.findings.append(
                 Finding(
                     "evidence_unexpected",
@@ -313,10 +340,34 @@ def _check_evidence(
                     found=name,
                 )
             )
+    progress(total, total, "done")
+
+
+def _unexpected(case: Case, name: str, path: Path) -> bool:
+    """A blob the snapshot does not know, judged now: not one of a writer at work.
+
+    The order matters: an ingest holds its marker until after its commit, so a marker gone
+    means its item is committed (or its blob released) by the time the database is asked.
+    """
+    if case.evidence.in_flight(name):
+        return False
+    if case.items.has_content(name):
+        return False  # committed after the snapshot was taken
+    return path.is_file() or path.is_symlink()
+
+
+def _check_derived(
+    case: Case, report: VerifyReport, refs: list[DerivedRef], cancel: CancelToken
+) -> None:
+    hashed: set[str] = set()
     for path in case.evidence.derived_files():
         cancel.raise_if_cancelled()
         expected = path.name.split(".", 1)[0]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            continue  # gone since it was listed: the referenced check below sees it
+        hashed.add(path.name)
         report.files_checked += 1
         if digest != expected:
             report.findings.append(
@@ -327,15 +378,26 @@ def _check_evidence(
                     found=digest,
                 )
             )
-    progress(total, total, "done")
+    for ref in refs:
+        path = case.evidence.derived_path(ref.sha256, ref.suffix)
+        if path.name in hashed or path.is_file():
+            continue
+        report.findings.append(
+            Finding(
+                "derived_missing",
+                f"derived file {path.relative_to(case.root)} of {ref.owner} is missing",
+                expected=ref.sha256,
+                found="missing",
+            )
+        )
 
 
-def _check_acquisitions(case: Case, report: VerifyReport) -> None:
+def _check_acquisitions(case: Case, report: VerifyReport, items: list[Item]) -> None:
     """An E01 whose media did not match the hashes its acquisition stored stays a finding at
     every verify: the case holds damaged or altered evidence (see `intake.ewf_check`)."""
     from forensics.records.acquisition import acquisition_of
 
-    for item in case.items.content_items():
+    for item in items:
         record = acquisition_of(item.attributes)
         if record is None or record.get("verified") is not False:
             continue

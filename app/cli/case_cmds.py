@@ -15,6 +15,7 @@ from app.cli.common import (
     case_command,
     listing,
     open_case,
+    open_for_reading,
     reply,
     resolve_item,
 )
@@ -276,7 +277,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # Verification knows every record type: load it when asked, not with every `pwb` command.
     from forensics.verify import verify_case
 
-    with open_case(args.case_dir) as case, long_work("verify") as (bar, cancel):
+    with open_for_reading(args.case_dir) as case, long_work("verify") as (bar, cancel):
         report = verify_case(case, actor=args.examiner, progress=bar, cancel=cancel)
     if args.json:
         print_json(report.to_json())
@@ -289,6 +290,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             + f"{report.files_checked} files re-hashed, {report.entries_checked} custody "
             f"entries and {report.records_checked} records checked"
         )
+        if not report.logged and report.not_logged_reason:
+            say(f"NOTE: {report.not_logged_reason}")
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 

@@ -32,6 +32,12 @@ def open_case(path: str, *, readonly: bool = False) -> Case:
     return Case.open(Path(path), readonly=readonly)
 
 
+def open_for_reading(path: str) -> Case:
+    """Open a case read-write, or read-only when its folder cannot be written (read-only
+    media): for commands that read and would also log what they did (verify, report)."""
+    return Case.open_for_reading(Path(path))
+
+
 def resolved(lookup: Callable[[str], T], ref: str) -> T:
     """`lookup(ref)` for an id or id prefix typed on the command line.
 

@@ -20,6 +20,7 @@ from app.cli.common import (
     case_command,
     listing,
     open_case,
+    open_for_reading,
     reply,
     resolve_item,
 )
@@ -299,7 +300,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{out}: name an .html or .pdf file")
-    with open_case(args.case_dir) as case:
+    with open_for_reading(args.case_dir) as case:
         items = [resolve_item(case, i) for i in args.items] if args.items else None
         with long_work("report") as (bar, cancel):
             if suffix == ".pdf":
@@ -327,6 +328,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                     cancel=cancel,
                     map_drawer=draw_map,
                 )
+    note = "" if summary.get("logged", True) else "; read-only case: the export was not logged"
     return reply(
-        args, summary, f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']})"
+        args,
+        summary,
+        f"wrote {out} ({summary['bytes']:,} bytes, sha256 {summary['sha256']}){note}",
     )

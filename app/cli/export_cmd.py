@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import EXIT_OK, UsageError, add_actor_flags, case_command, open_case
+from app.cli.common import EXIT_OK, UsageError, add_actor_flags, case_command, open_for_reading
 from app.cli.output import print_json, say
 from app.features import export_formats
 
@@ -38,7 +38,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: is a folder; name the file to write")
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: no such folder")
-    with open_case(args.case_dir) as case:
+    with open_for_reading(args.case_dir) as case:
+        readonly = case.readonly
         try:
             summary = fmt.write(case, out, args.examiner)
         except OSError as exc:
@@ -47,6 +48,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print_json(summary)
     else:
         say(f"wrote {summary.get('path', out)} ({fmt.name}, sha256 {summary.get('sha256', '?')})")
+        if readonly:
+            say("NOTE: read-only case: the export was not logged")
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_case, resolve_item
+from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_for_reading, resolve_item
 from app.cli.frames_cmds import register_frames
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say
@@ -56,11 +56,13 @@ def cmd_meta(args: argparse.Namespace) -> int:
     from forensics.media.extract import extract_metadata
 
     result: MetadataResult | None = None
-    with open_case(args.case_dir) as case:
+    # A case on read-only media shows what is stored; asking to extract there fails clearly.
+    with open_for_reading(args.case_dir) as case:
         item_id = resolve_item(case, args.item)
         item = case.items.get(item_id)
         repo = MediaRepository(case.db)
-        if args.refresh or args.extractor or not repo.records(item_id):
+        stored = bool(repo.records(item_id))
+        if args.refresh or args.extractor or not (stored or case.readonly):
             with long_work("metadata") as (bar, cancel):
                 result = extract_metadata(
                     case,

@@ -148,8 +148,7 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
             _log_merge(case, plan, gone, merge, received, actor, evidence_added=len(blobs))
     except BaseException:
         for sha in blobs:
-            case.evidence.remove_blob(sha)
-            case.evidence.clear_marker(sha)
+            case.evidence.release_blob(sha, case.items.has_content)
         raise
     for sha in blobs:
         case.evidence.clear_marker(sha)

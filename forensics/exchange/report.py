@@ -152,7 +152,10 @@ def log_export(
     items: Sequence[str] | None = None,
     extra: dict[str, object] | None = None,
 ) -> dict[str, object]:
-    """Record that a file was exported (format, name, sha256, size) in the custody log."""
+    """Record that a file was exported (format, name, sha256, size) in the custody log.
+
+    A case on read-only media cannot log it; the summary then says `"logged": false`.
+    """
     import hashlib
 
     sha = hashlib.sha256(data).hexdigest()
@@ -164,6 +167,8 @@ def log_export(
         "items": list(items or []),
         **(extra or {}),
     }
+    if case.readonly:
+        return {"path": str(out), **details, "logged": False}
     with case.recording(case.actor(actor)) as rec:
         rec.note(Action.EXPORTED, details=details)
-    return {"path": str(out), **details}
+    return {"path": str(out), **details, "logged": True}

@@ -7,6 +7,12 @@ and their in-flight markers are durable before any rename, the renames before th
 commit, so an interruption still leaves whole items or nothing (recovery removes a renamed
 blob whose row never committed, as it did one by one; see `EvidenceStore.commit_blobs`).
 
+Two ingests of the same files at once: the database refuses the second item of one source
+(`DuplicateItemError`); that file is logged as a duplicate of the item the other ingest
+committed (`duplicates`), and the rest of the batch commits. A batch whose transaction fails
+(the database locked past the busy timeout, a full disk) releases its blobs before the error
+goes on, so no stored copy outlives its refused row.
+
 A batch is committed after `MAX_ITEMS` files, `MAX_BYTES`, or `MAX_AGE_S` seconds, so items
 appear in the catalogue a fraction of a second after they are copied; then they are handed
 to the post-ingest runs (extraction), which work on them while the next batch is copied.
@@ -23,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
+from forensics.errors import DuplicateItemError
 from forensics.intake.records import PostIngestRun
 from forensics.models import Item
 from forensics.store.custody import Action
@@ -58,6 +65,8 @@ class IngestBatch:
         """Items committed by this batch so far."""
         self.again: list[Item] = []
         """Items found already stored, handed to the post-ingest steps again."""
+        self.duplicates: dict[str, Item] = {}
+        """Queued item id -> the item another ingest committed first for the same source."""
 
     def has_pending(self, sha256: str) -> bool:
         """True when content with this hash waits in the batch (flush before a duplicate
@@ -94,26 +103,51 @@ class IngestBatch:
         evidence = self._case.evidence
         try:
             evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in pending])
-        except BaseException:
-            for p in pending:
-                evidence.discard(p.tmp)
-            raise
-        try:
             with contextlib.ExitStack() as turns:
                 for run in self._runs:
                     turns.enter_context(run.hold_writes())  # its transaction would hold ours
                 with self._case.transaction():
-                    for p in pending:
-                        self._case.insert_item(
-                            p.item, Action.INGESTED, details=p.details, reason=p.reason
-                        )
-        finally:
+                    raced = [p for p in pending if not self._insert(p)]
+        except BaseException:
             for p in pending:
-                evidence.clear_marker(p.blob.sha256)
-        self.committed += len(pending)
-        ids = [p.item.id for p in pending]
+                evidence.discard(p.tmp)
+                evidence.release_blob(p.blob.sha256, self._case.items.has_content)
+            raise
+        for p in pending:
+            evidence.clear_marker(p.blob.sha256)
+        ids = [p.item.id for p in pending if p.item.id not in self.duplicates]
+        self.committed += len(ids)
         for run in self._runs:
             run.submit(ids)
+        for p in raced:
+            self.found_again(self.duplicates[p.item.id])
+
+    def _insert(self, p: _Pending) -> bool:
+        """Insert a queued item (inside the batch's transaction).
+
+        Returns:
+            False when another ingest committed this source first (logged as a duplicate).
+        """
+        case = self._case
+        try:
+            case.insert_item(p.item, Action.INGESTED, details=p.details, reason=p.reason)
+            return True
+        except DuplicateItemError:
+            item = p.item
+            found = case.items.find_duplicate(
+                p.blob.sha256, item.source_path_raw, item.fs_path_raw, item.parent_id
+            )
+            if found is None:  # the rule and the lookup disagree: a bug, not a duplicate
+                raise
+        with case.recording(item.created_by) as rec:
+            rec.note(
+                Action.INGEST_DUPLICATE,
+                item_id=found.id,
+                details={"source_path": p.details.get("source_path"), "sha256": p.blob.sha256},
+                reason=p.reason,
+            )
+        self.duplicates[item.id] = found
+        return False
 
     def found_again(self, item: Item) -> None:
         """An item already stored (a re-ingest): the post-ingest runs get it too, and do

@@ -2,7 +2,11 @@
 
 The copy is fsynced and renamed into place before the item row and its custody entry commit
 together, so an interruption leaves either a whole item or nothing. Content already in the
-case from the same source is a duplicate: logged, not stored twice.
+case from the same source is a duplicate: logged, not stored twice. The database decides that
+(a UNIQUE rule on items), so two ingests of the same folder at once cannot both add it: the
+one that commits second is told "duplicate" by its insert. An insert that fails (the database
+locked past the busy timeout, a full disk) releases its blob before the error goes on, so
+nothing is left that no item refers to.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from forensics.case import Case
-from forensics.errors import CancelledError
+from forensics.errors import CancelledError, DuplicateItemError
 from forensics.intake.names import name_warnings
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
@@ -108,23 +112,7 @@ def store_copy(
         case.evidence.discard(tmp)
         if batch is not None:
             batch.flush()  # the custody chain keeps the order the inputs came in
-        with case.recording(actor) as rec:
-            rec.note(
-                Action.INGEST_DUPLICATE,
-                item_id=duplicate.id,
-                details={"source_path": label, "sha256": blob.sha256},
-                reason=options.reason,
-            )
-        # A re-run after an interrupted ingest finishes what the first run left undone (an
-        # item stored but killed before its metadata was extracted): the steps skip what is
-        # already recorded.
-        finished = run_post_ingest(case, duplicate, options, cancel, label)
-        return IngestOutcome(
-            label,
-            "duplicate",
-            duplicate,
-            warnings=(f"already in the case as item {duplicate.id}", *finished),
-        )
+        return _duplicate(case, duplicate, label, blob.sha256, actor, options, cancel)
     item_kind = kind or (ItemKind.DISK_IMAGE if is_disk_image(mime) else ItemKind.FILE)
     item = Item(
         id=str(uuid.uuid4()),
@@ -168,10 +156,50 @@ def store_copy(
     case.evidence.commit_blob(tmp, blob.sha256)
     try:
         case.insert_item(item, Action.INGESTED, details=details, reason=options.reason)
-    finally:
-        case.evidence.clear_marker(blob.sha256)
+    except DuplicateItemError:
+        # Another ingest committed this very source first; its item holds the blob.
+        case.evidence.release_blob(blob.sha256, case.items.has_content)
+        found = case.items.find_duplicate(
+            blob.sha256, source.source_path_raw, source.fs_path_raw, parent_id
+        )
+        if found is None:  # the rule and the lookup disagree: a bug, not a duplicate
+            raise
+        return _duplicate(case, found, label, blob.sha256, actor, options, cancel)
+    except BaseException:
+        case.evidence.release_blob(blob.sha256, case.items.has_content)
+        raise
+    case.evidence.clear_marker(blob.sha256)
     extra = run_post_ingest(case, item, options, cancel, label)
     return IngestOutcome(label, "ingested", item, warnings=tuple(warnings + extra))
+
+
+def _duplicate(
+    case: Case,
+    duplicate: Item,
+    label: str,
+    sha256: str,
+    actor: str,
+    options: IngestOptions,
+    cancel: CancelToken | None,
+) -> IngestOutcome:
+    """Log content found again from the same source, and finish what its ingest left undone."""
+    with case.recording(actor) as rec:
+        rec.note(
+            Action.INGEST_DUPLICATE,
+            item_id=duplicate.id,
+            details={"source_path": label, "sha256": sha256},
+            reason=options.reason,
+        )
+    # A re-run after an interrupted ingest finishes what the first run left undone (an
+    # item stored but killed before its metadata was extracted): the steps skip what is
+    # already recorded.
+    finished = run_post_ingest(case, duplicate, options, cancel, label)
+    return IngestOutcome(
+        label,
+        "duplicate",
+        duplicate,
+        warnings=(f"already in the case as item {duplicate.id}", *finished),
+    )
 
 
 def run_post_ingest(

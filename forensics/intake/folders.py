@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from forensics.case import Case
+from forensics.errors import DuplicateItemError
 from forensics.intake.records import ContentSource, IngestOptions
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
@@ -58,7 +59,14 @@ def ensure_folder(
         created_by=actor,
     )
     details: dict[str, Any] = {"folder": source.source_path or source.fs_path or source.name}
-    case.insert_item(item, Action.INGESTED, details=details, reason=options.reason)
+    try:
+        case.insert_item(item, Action.INGESTED, details=details, reason=options.reason)
+    except DuplicateItemError:
+        # Another ingest of the same folder committed its item first: use that one.
+        existing = case.items.find_folder(parent_id, source.source_path_raw, source.fs_path_raw)
+        if existing is None:
+            raise
+        return existing
     return item
 
 

@@ -127,6 +127,7 @@ def ingest_paths(
         batch.discard()
         cancel.cancel()  # the post-ingest runs stop too
         raise
+    _raced(report, batch)
     status.copying_ended()
     found = _finish_runs(runs, status)
     _run_per_item(case, per_item, report, cancel, status, found)
@@ -191,6 +192,20 @@ def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:
             extra = found.get(outcome.item.id)
             if extra:
                 report.outcomes[index] = replace(outcome, warnings=outcome.warnings + tuple(extra))
+
+
+def _raced(report: IngestReport, batch: IngestBatch) -> None:
+    """Outcomes queued as "ingested" whose source another ingest committed first become
+    "duplicate" of that item (the database refused the second; see `batch.py`)."""
+    for n, outcome in enumerate(report.outcomes):
+        first = batch.duplicates.get(outcome.item.id) if outcome.item is not None else None
+        if first is not None:
+            report.outcomes[n] = IngestOutcome(
+                outcome.path,
+                "duplicate",
+                first,
+                warnings=(f"already in the case as item {first.id}",),
+            )
 
 
 def _ingest_entry(

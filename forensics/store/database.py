@@ -21,9 +21,11 @@ Row semantics the store relies on:
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -59,10 +61,13 @@ class Database:
 
     Args:
         conn: an open connection (the store's `connect` sets its pragmas and row factory).
+        private_copy: a temporary folder holding the database actually read (a case on
+            read-only media whose write-ahead log held changes); removed on close.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, private_copy: Path | None = None) -> None:
         self.conn = conn
+        self.private_copy = private_copy
         # Rows an INSERT OR REPLACE removes fire their delete triggers too, so the FTS index
         # stays right (sqlite-utils turns this on for the same reason).
         conn.execute("PRAGMA recursive_triggers = ON")
@@ -94,5 +99,8 @@ class Database:
         return [str(r[0]) for r in rows]
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and remove a private copy)."""
         self.conn.close()
+        if self.private_copy is not None:
+            shutil.rmtree(self.private_copy, ignore_errors=True)
+            self.private_copy = None

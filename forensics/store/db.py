@@ -2,19 +2,35 @@
 
 The connection runs in autocommit mode and every write goes through `transaction()`, an
 explicit `BEGIN IMMEDIATE`: the custody chain reads its last hash and appends inside the same
-write lock, so two writers can never fork the chain.
+write lock, so two writers can never fork the chain. A write the database refuses (locked by
+another program past the busy timeout, disk full, read-only media) becomes a `CaseWriteError`
+naming the reason, never a bare sqlite3 traceback. `snapshot()` is the read-side twin: one read
+transaction, so a reader (verify) sees one consistent state however many writers commit.
+
+Read-only media: a case in WAL mode is normally read through its `-shm` index, which SQLite
+must be able to create or write. On a folder nobody can write (a write-blocker, a DVD, a
+read-only share) the database is opened with `immutable=1`, which reads `case.db` without any
+locking or shared memory. The caveat, and why it is used only there: `immutable` promises
+SQLite the file cannot change. If another machine writes to the same share while we read,
+SQLite does not notice and may return inconsistent rows; and it ignores a `-wal` file. A case
+whose `-wal` still holds committed changes (copied while a process had it open) is therefore
+copied, database and log, to a private temporary folder and read there instead, so nothing
+committed is silently missed.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from forensics.errors import CaseError, SchemaTooNewError
+from forensics.errors import CaseError, CaseWriteError, SchemaTooNewError
 from forensics.store.database import Database
 from forensics.store.migrations import Migration, components
 
@@ -26,29 +42,118 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def busy_timeout_ms() -> int:
+    """How long a write waits for another writer's lock: `PWB_BUSY_TIMEOUT_MS`, else 30 s.
+
+    A slow network share may want longer; tests of a locked database want shorter.
+    """
+    value = os.environ.get("PWB_BUSY_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() else 30000
+
+
+def folder_writable(folder: Path) -> bool:
+    """True when this process can create files in `folder` (False on read-only media).
+
+    `os.access` answers for the file system too (a read-only mount says no even to root).
+    """
+    return os.access(folder, os.W_OK) and os.access(folder / "case.db", os.W_OK)
+
+
 def connect(path: Path, *, readonly: bool = False) -> Database:
     """Open a case database with the pragmas every connection needs.
 
     Args:
         path: the `case.db` file.
-        readonly: open with `mode=ro` so nothing can be written by accident.
+        readonly: open with `mode=ro` so nothing can be written by accident; on read-only
+            media with `immutable=1` (see the module's note).
 
     Returns:
         The store's `Database` over a connection in autocommit mode.
     """
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+    timeout = busy_timeout_ms()
+    private: Path | None = None
+    if readonly and not folder_writable(path.parent):
+        path, private = _readable_copy(path)
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if private else "&immutable=1")
+    else:
+        uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout / 1000)
     except sqlite3.Error as exc:
         raise CaseError(f"{path}: cannot open the case database ({exc})") from exc
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed custody entry survives power loss, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")
-    return Database(conn)
+    return Database(conn, private_copy=private)
+
+
+def _readable_copy(path: Path) -> tuple[Path, Path | None]:
+    """The database to read on read-only media: `path` itself, or a private copy of it and its
+    write-ahead log when the log holds changes `immutable` would not see.
+
+    Returns:
+        The file to open and the private folder to remove on close (None: no copy).
+    """
+    wal = path.with_name(path.name + "-wal")
+    if not wal.is_file() or wal.stat().st_size == 0:
+        return path, None
+    folder = Path(tempfile.mkdtemp(prefix="pwb-readonly-"))
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(wal, folder / wal.name)
+    # Opening the copy read-write replays its log into it; the case itself is never touched.
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    log.info("%s: read through a private copy (its write-ahead log held changes)", path)
+    return copy, folder
+
+
+_WRITE_REASONS = {
+    sqlite3.SQLITE_BUSY: "the database is locked by another program (waited {timeout} s)",
+    sqlite3.SQLITE_LOCKED: "the database is locked by another program (waited {timeout} s)",
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "read-only case: the case's folder or database cannot be written",
+    sqlite3.SQLITE_IOERR: "an input/output error (the disk or share failed, or a file size limit)",
+    sqlite3.SQLITE_CANTOPEN: "a file of the database cannot be created",
+}
+
+
+def write_error(exc: sqlite3.Error) -> CaseWriteError | None:
+    """The `CaseWriteError` for a refused write, or None for an error that is a bug of ours."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    reason = _WRITE_REASONS.get(code & 0xFF)
+    if reason is None:
+        return None
+    return CaseWriteError(
+        "cannot write the case: " + reason.format(timeout=busy_timeout_ms() / 1000)
+    )
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """Run a block of reads inside one read transaction: one consistent state of the case.
+
+    In WAL mode the snapshot is taken at the first read and held until the block ends; writers
+    go on committing meanwhile and none of their changes is seen half-way.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
 
 
 @contextmanager
@@ -59,14 +164,25 @@ def transaction(db: Database) -> Iterator[sqlite3.Connection]:
         # Nested use joins the outer transaction: the outer block decides commit or rollback.
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise (write_error(exc) or exc) from exc
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        raise (write_error(exc) or exc) from exc
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may already have rolled back by itself (a full disk, an I/O error).
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 _VERSION_TABLE = """

@@ -5,12 +5,20 @@ Evidence files are named by their sha256 and sharded two levels deep
 `tmp/`, hashed (sha256 and md5) in the same pass, fsynced, and only then renamed into place, so
 a crash leaves at worst a temporary file, which the next open removes. Between the rename and
 the database commit an *in-flight marker* names the blob, so recovery can tell a blob of an
-interrupted ingest from one that somebody added behind the case's back.
+interrupted ingest from one that somebody added behind the case's back, and `verify` can tell
+a blob being ingested right now from an unexpected one.
+
+Each writer has its own marker (`<sha256>.<writer>.inflight`): two ingests of the same content
+at once both hold one. A writer whose insert fails releases its blob (`release_blob`): it is
+removed only when no committed item refers to it and no other writer holds a marker for it,
+decided under a lock on the store's `tmp/` folder (`flock`) that `commit_blob` takes too, so a blob
+is never removed under a writer that is about to refer to it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import queue
@@ -21,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from forensics.errors import EvidenceError
+from forensics.errors import EvidenceError, ValidationError
 from forensics.jobs import CancelToken
 from forensics.safe_names import checked_sha256
 from forensics.store.durable import sync_all
@@ -108,6 +116,7 @@ class EvidenceStore:
         self.evidence_dir = root / "evidence"
         self.derived_dir = root / "derived"
         self.tmp_dir = root / "tmp"
+        self._writer = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 
     def create_dirs(self) -> None:
         """Make the store's folders (a new case)."""
@@ -225,27 +234,52 @@ class EvidenceStore:
         return tmp, StoredBlob(result.sha256, result.md5, result.size, result.head)
 
     def marker_path(self, sha256: str) -> Path:
-        """The in-flight marker of a blob between rename and database commit."""
-        return self.tmp_dir / f"{checked_sha256(sha256)}.inflight"
+        """This writer's in-flight marker of a blob between rename and database commit."""
+        return self.tmp_dir / f"{checked_sha256(sha256)}.{self._writer}.inflight"
+
+    def in_flight(self, sha256: str) -> bool:
+        """True while some writer holds a marker for this content (an ingest under way).
+
+        Any name may be asked (verify asks about every file in the store); one that is not a
+        sha256 never has a marker.
+        """
+        try:
+            sha256 = checked_sha256(sha256)
+        except ValidationError:
+            return False
+        return any(self.tmp_dir.glob(f"{sha256}.*inflight"))
+
+    @contextlib.contextmanager
+    def _blob_lock(self) -> Iterator[None]:
+        # The lock is on the folder itself: no file of its own to leave behind.
+        fd = os.open(self.tmp_dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def commit_blob(self, tmp: Path, sha256: str) -> bool:
         """Move a verified temporary copy into place, read-only; drop it if already stored.
+
+        Either way this writer holds an in-flight marker for the content until
+        `clear_marker` or `release_blob`.
 
         Returns:
             True when the content was new to the store.
         """
         final = self.path_of(sha256)
-        if final.is_file():
-            tmp.unlink(missing_ok=True)
-            return False
-        final.parent.mkdir(parents=True, exist_ok=True)
-        marker = self.marker_path(sha256)
-        marker.touch()
-        _fsync_dir(self.tmp_dir)
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, final)
-        _fsync_dir(final.parent)
-        return True
+        with self._blob_lock():
+            self.marker_path(sha256).touch()
+            _fsync_dir(self.tmp_dir)
+            if final.is_file():
+                tmp.unlink(missing_ok=True)
+                return False
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+            return True
 
     def commit_blobs(self, blobs: Sequence[tuple[Path, str]]) -> None:
         """`commit_blob` for many copies made with `sync=False`, in two file-system syncs.
@@ -256,14 +290,17 @@ class EvidenceStore:
         """
         fresh: list[tuple[Path, Path, str]] = []
         taken: set[str] = set()
-        for tmp, sha256 in blobs:
-            final = self.path_of(sha256)
-            if sha256 in taken or final.is_file():
-                tmp.unlink(missing_ok=True)
-                continue
-            taken.add(sha256)
-            self.marker_path(sha256).touch()
-            fresh.append((tmp, final, sha256))
+        with self._blob_lock():
+            # A marker for every blob, stored already or not: this writer is about to refer
+            # to it, so another writer's failed insert must not remove it (`release_blob`).
+            for tmp, sha256 in blobs:
+                self.marker_path(sha256).touch()
+                final = self.path_of(sha256)
+                if sha256 in taken or final.is_file():
+                    tmp.unlink(missing_ok=True)
+                    continue
+                taken.add(sha256)
+                fresh.append((tmp, final, sha256))
         if not fresh:
             return
         sync_all(self.tmp_dir, [t for t, _f, _s in fresh], [self.tmp_dir])
@@ -281,8 +318,25 @@ class EvidenceStore:
         sync_all(self.tmp_dir, files, ())
 
     def clear_marker(self, sha256: str) -> None:
-        """Forget the in-flight marker once the database row is committed."""
+        """Forget this writer's in-flight marker once the database row is committed."""
         self.marker_path(sha256).unlink(missing_ok=True)
+
+    def release_blob(self, sha256: str, referenced: Callable[[str], bool]) -> bool:
+        """Give up a blob whose database row was not written (the insert failed).
+
+        Args:
+            sha256: the content.
+            referenced: whether a committed item refers to it (asked under the store lock).
+
+        Returns:
+            True when the blob was removed; False when another item or writer needs it.
+        """
+        with self._blob_lock():
+            self.clear_marker(sha256)
+            if self.in_flight(sha256) or referenced(sha256):
+                return False
+            self.remove_blob(sha256)
+            return True
 
     def discard(self, tmp: Path) -> None:
         """Remove a temporary copy that will not be kept."""
@@ -300,7 +354,7 @@ class EvidenceStore:
         if not self.tmp_dir.is_dir():
             return [], []
         parts = sorted(self.tmp_dir.glob("*.part"))
-        markers = sorted(p.name.removesuffix(".inflight") for p in self.tmp_dir.glob("*.inflight"))
+        markers = sorted({p.name.split(".", 1)[0] for p in self.tmp_dir.glob("*.inflight")})
         return parts, markers
 
     def leftover_folders(self) -> list[Path]:
@@ -330,6 +384,11 @@ class EvidenceStore:
             except OSError:
                 continue
         return out
+
+    def clear_all_markers(self, sha256: str) -> None:
+        """Remove every writer's marker for a content (recovery, when no writer is left)."""
+        for marker in self.tmp_dir.glob(f"{checked_sha256(sha256)}.*inflight"):
+            marker.unlink(missing_ok=True)
 
     def stored_hashes(self) -> Iterator[tuple[str, Path]]:
         """Every file in the evidence folder, as `(file name, path)`."""

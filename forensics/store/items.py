@@ -29,7 +29,12 @@ class ItemRepository:
         self._db = db
 
     def insert(self, item: Item) -> None:
-        """Insert a new item row."""
+        """Insert a new item row.
+
+        Raises:
+            DuplicateItemError: the same content (or folder) from the same source is already
+                under that parent (the database's rule; see `record_rows`).
+        """
         record_rows.insert(self._db, ITEM, item)
 
     def edited(self, item_id: str, changes: Mapping[str, Any]) -> tuple[Item, Item]:

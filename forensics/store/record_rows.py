@@ -4,13 +4,21 @@
 turns a declaration into the statements that find, insert, overwrite and delete one record,
 so a repository of a simple record type writes no SQL of its own. Values are always bound
 parameters; table and column names come from our declarations and are quoted anyway.
+
+A uniqueness rule of the schema that says "this record is already there" (the items'
+`items_same_content` and `items_same_folder` indexes: one item per content or folder from one
+source under one parent) surfaces as `DuplicateItemError`, so a writer racing another one
+learns it from its own insert, never from a check made before it.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from forensics.errors import NotFoundError
+from forensics.errors import DuplicateItemError, NotFoundError
 from forensics.records.declare import RecordType
 from forensics.store.rows import insert_row, quote, set_columns
 
@@ -29,9 +37,33 @@ def find(db: Database, record_type: RecordType[R], key: str) -> R | None:
     return None if row is None else record_type.from_row(row)
 
 
+_SAME_SOURCE = "items_same_"
+"""The prefix of the items' one-per-source indexes (core migration 3)."""
+
+
+@contextmanager
+def _duplicates_refused(record_type: RecordType[Any], record: Any) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        if _SAME_SOURCE not in str(exc):
+            raise
+        what = "folder" if getattr(record, "sha256", None) is None else "content"
+        name = getattr(record, "name", record_type.key_of(record))
+        raise DuplicateItemError(
+            f"{name}: an item with the same {what} from the same source is already under "
+            "that parent"
+        ) from exc
+
+
 def insert(db: Database, record_type: RecordType[R], record: R) -> None:
-    """Insert a new record's row."""
-    insert_row(db, record_type.table, record_type.to_row(record))
+    """Insert a new record's row.
+
+    Raises:
+        DuplicateItemError: a uniqueness rule says the record is already there.
+    """
+    with _duplicates_refused(record_type, record):
+        insert_row(db, record_type.table, record_type.to_row(record))
 
 
 def update(db: Database, record_type: RecordType[R], record: R) -> None:
@@ -43,7 +75,9 @@ def update(db: Database, record_type: RecordType[R], record: R) -> None:
     row = record_type.to_row(record)
     key_column = record_type.key_column
     values = {k: v for k, v in row.items() if k != key_column}
-    if set_columns(db, record_type.table, key_column, row[key_column], values) == 0:
+    with _duplicates_refused(record_type, record):
+        changed = set_columns(db, record_type.table, key_column, row[key_column], values)
+    if changed == 0:
         label = record_type.subject.replace("_", " ")
         raise NotFoundError(f"no {label} with id {row[key_column]}")
 

@@ -106,4 +106,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE items ADD COLUMN content_state TEXT",
         ),
     ),
+    Migration(
+        COMPONENT,
+        3,
+        "items: one item per content (or folder) from one source under one parent, as a rule "
+        "of the database; duplicates made before the rule name the item they repeat",
+        (
+            # Which item an older duplicate repeats (two ingests at once made them before the
+            # rule existed). Not part of an item's logged state: marking them changes no digest.
+            "ALTER TABLE items ADD COLUMN duplicate_of TEXT",
+            """UPDATE items SET duplicate_of = (
+                SELECT first.id FROM items AS first
+                WHERE first.sha256 = items.sha256 AND first.parent_id IS items.parent_id
+                AND first.source_path_raw IS items.source_path_raw
+                AND first.fs_path_raw IS items.fs_path_raw AND first.rowid < items.rowid
+                ORDER BY first.rowid LIMIT 1
+            ) WHERE sha256 IS NOT NULL""",
+            """UPDATE items SET duplicate_of = (
+                SELECT first.id FROM items AS first
+                WHERE first.kind = 'folder' AND first.parent_id IS items.parent_id
+                AND first.source_path_raw IS items.source_path_raw
+                AND first.fs_path_raw IS items.fs_path_raw AND first.rowid < items.rowid
+                ORDER BY first.rowid LIMIT 1
+            ) WHERE kind = 'folder'""",
+            # NULL is never equal to NULL in a UNIQUE index: the keys map NULL to a value.
+            """CREATE UNIQUE INDEX items_same_content ON items (
+                ifnull(parent_id, ''), ifnull(source_path_raw, x''), ifnull(fs_path_raw, x''),
+                sha256
+            ) WHERE sha256 IS NOT NULL AND duplicate_of IS NULL""",
+            """CREATE UNIQUE INDEX items_same_folder ON items (
+                ifnull(parent_id, ''), ifnull(source_path_raw, x''), ifnull(fs_path_raw, x'')
+            ) WHERE kind = 'folder' AND duplicate_of IS NULL""",
+        ),
+    ),
 )
