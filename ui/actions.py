@@ -7,6 +7,15 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
+WRITES_CASE = "writes_case"
+"""The property of an action that changes the case (off while a read-only case is open)."""
+
+
+def mark_writes(*actions: QAction) -> None:
+    """Mark actions as changing the case, so a read-only case disables them."""
+    for action in actions:
+        action.setProperty(WRITES_CASE, True)
+
 
 def make_action(
     parent: Any,
@@ -16,6 +25,7 @@ def make_action(
     slot: Callable[..., object],
     *,
     name: str | None = None,
+    writes: bool = False,
 ) -> QAction:
     """An action with its shortcut and status tip that runs `slot()` when triggered.
 
@@ -29,6 +39,7 @@ def make_action(
         tip: the status tip.
         slot: what the action does.
         name: the object name tests find it by.
+        writes: it changes the case (disabled while a read-only case is open).
     """
     action = QAction(text, parent)
     if name is not None:
@@ -36,4 +47,6 @@ def make_action(
     action.setShortcut(QKeySequence(shortcut))
     action.setStatusTip(tip)
     action.triggered.connect(lambda _checked=False: slot())
+    if writes:
+        mark_writes(action)
     return action

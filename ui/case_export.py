@@ -107,7 +107,7 @@ class CaseExports:
         root, target = case.root, out
 
         def work(_progress: ProgressFn, _cancel: CancelToken) -> dict[str, Any]:
-            with Case.open(root) as own:  # the job's own connection
+            with Case.open_for_reading(root) as own:  # the job's own connection
                 return fmt.write(own, target)
 
         dialog = JobDialog(

@@ -149,6 +149,9 @@ class MainWindow(QMainWindow):
         self.signals.case_closed.connect(self.viewer.clear)
         self._install(contributions)
         self.actions_.finish_menus()
+        from ui.readonly_mode import ReadOnlyMode
+
+        self.readonly_mode = ReadOnlyMode(self)
         self._default_sizes()
         self.initial_state = self.saveState(LAYOUT_VERSION)
         if restore_layout:
@@ -229,7 +232,8 @@ class MainWindow(QMainWindow):
             return True
         self.close_case()
         try:
-            case = Case.open(root)
+            # A case on read-only media opens for reading (banner, editing actions off).
+            case = Case.open_for_reading(root)
         except (WorkbenchError, OSError) as exc:
             QMessageBox.critical(self, "Cannot open the case", f"{root}\n\n{exc}")
             self._forget_recent(root)
@@ -238,12 +242,16 @@ class MainWindow(QMainWindow):
         self._item_shown = False
         info = case.info_or_none()
         title = info.title if info else root.name
-        self.setWindowTitle(f"{title} — {APP_NAME}")
+        suffix = " [read-only]" if case.readonly else ""
+        self.setWindowTitle(f"{title}{suffix} — {APP_NAME}")
         self._remember(root)
         self.signals.listen_to(case)
         self.signals.case_opened.emit(case)
+        self.readonly_mode.apply(case)
         after_first_paint(self, lambda: self._select_first_media(case))
-        self.statusBar().showMessage(f"Opened {root}", 5000)
+        self.statusBar().showMessage(
+            f"Opened {root}{' (read-only)' if case.readonly else ''}", 5000
+        )
         return True
 
     def _select_first_media(self, case: Case) -> None:
@@ -270,6 +278,7 @@ class MainWindow(QMainWindow):
         case, self._case = self._case, None
         self.signals.stop_listening()
         self.signals.case_closed.emit()
+        self.readonly_mode.apply(None)
         case.close()
         self.setWindowTitle(APP_NAME)
 

@@ -78,7 +78,7 @@ class VerifyDialog(QDialog):
         root = self._root
 
         def work(progress: ProgressFn, cancel: CancelToken) -> VerifyReport:
-            with Case.open(root) as case:
+            with Case.open_for_reading(root) as case:  # read-only media: verified, not logged
                 return verify_case(case, progress=progress, cancel=cancel)
 
         self.job = self._runner.start("Verify case", work)
@@ -101,6 +101,8 @@ class VerifyDialog(QDialog):
             f"{report.files_checked} stored files, {report.entries_checked} custody "
             f"entries and {report.records_checked} records checked."
         )
+        if not report.logged and report.not_logged_reason:
+            checked += f" {report.not_logged_reason.capitalize()}."
         if report.ok:
             self._banner(OK_COLOUR, f"The case verifies clean. {checked}")
             return

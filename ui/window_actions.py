@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
-from ui.actions import make_action
+from ui.actions import make_action, mark_writes
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -140,6 +140,7 @@ class WindowActions:
         window.signals.case_opened.connect(lambda _c: self._case_state())
         window.signals.case_closed.connect(self._case_state)
         self._case_state()
+        mark_writes(*(self.actions[k] for k in ("add_evidence", "add_hardware", "edit_item")))
 
     def _add(
         self,

@@ -15,8 +15,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.app.cli_process import PWB, REPO, pwb, pwb_json
 
 
@@ -74,7 +72,9 @@ def test_two_ingests_of_one_folder_at_once_make_no_duplicate(tmp_path: Path) -> 
     files = _rows(root, "SELECT sha256, count(*) FROM items WHERE sha256 IS NOT NULL GROUP BY 1")
     assert len(files) == 60
     assert all(n == 1 for _, n in files)
-    folders = _rows(root, "SELECT source_path, count(*) FROM items WHERE kind = 'folder' GROUP BY 1")
+    folders = _rows(
+        root, "SELECT source_path, count(*) FROM items WHERE kind = 'folder' GROUP BY 1"
+    )
     assert sorted(n for _, n in folders) == [1, 1]  # card/ and card/DCIM/, once each
     assert len(_evidence_files(root)) == 60
     assert not list((root / "tmp").glob("*.inflight"))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from ui.actions import make_action
+from ui.actions import make_action, mark_writes
 
 if TYPE_CHECKING:
     from ui.annotate.contribution import AnnotateContribution
@@ -37,6 +37,7 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
             key,
             f"Draw a {tool} on the frame in the viewer",
             lambda _c=False, t=tool: owner.controller.tool.set_tool(t),
+            writes=True,
         )
         act.setCheckable(True)
         tool_actions[tool] = act
@@ -81,6 +82,7 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
             "Drawn shapes are single marks again",
             lambda: owner.controller.stop_track(),
         ),
+        writes=True,
     )
     menu.addSeparator()
     undo = owner.undo_stack.createUndoAction(w, "&Undo")
@@ -90,6 +92,7 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
     redo.setShortcut(QKeySequence.StandardKey.Redo)
     redo.setStatusTip("Redo the annotation edit undone last")
     menu.addActions([undo, redo])
+    mark_writes(undo, redo)
     _add(
         menu,
         w,
@@ -99,6 +102,7 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
             "Delete the selected annotation and its links",
             lambda: owner.controller.delete(),
         ),
+        writes=True,
     )
     menu.addSeparator()
     _add(
@@ -110,6 +114,10 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
             "Export as COCO, CVAT for video or for images, MOT or drawn PNGs",
             lambda: owner.jobs.ask_export(lambda: owner.list.current_filter()),
         ),
+    )
+    _add(
+        menu,
+        w,
         (
             "&Import annotations…",
             "Ctrl+Shift+I",
@@ -122,6 +130,7 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
             "Draw the thumbnails of every annotated frame again",
             owner.frames_refresh.show_and_run,
         ),
+        writes=True,
     )
     return tool_actions
 
@@ -150,6 +159,11 @@ def _label_keys(sub: QMenu, owner: AnnotateContribution) -> None:
     sub.aboutToShow.connect(name_them)
 
 
-def _add(menu: QMenu, parent: Any, *entries: tuple[str, str, str, Callable[..., Any]]) -> None:
+def _add(
+    menu: QMenu,
+    parent: Any,
+    *entries: tuple[str, str, str, Callable[..., Any]],
+    writes: bool = False,
+) -> None:
     for text, shortcut, tip, slot in entries:
-        menu.addAction(make_action(parent, text, shortcut, tip, slot))
+        menu.addAction(make_action(parent, text, shortcut, tip, slot, writes=writes))

@@ -90,7 +90,10 @@ class ExchangeContribution:
                 self.show_conflicts,
             ),
         ):
-            action = make_action(ctx.window, text, shortcut, tip, slot, name=f"exchange_{key}")
+            writes = key in ("pack", "merge", "conflicts")  # pack logs itself in the case
+            action = make_action(
+                ctx.window, text, shortcut, tip, slot, name=f"exchange_{key}", writes=writes
+            )
             menu.addAction(action)
             self.actions[key] = action
         ctx.signals.case_opened.connect(lambda _c: self._enable(True))
@@ -124,7 +127,8 @@ class ExchangeContribution:
             return None
 
         def fn(progress: ProgressFn, cancel: CancelToken) -> Any:
-            with Case.open(root) as case:
+            # A read-only case still reports and exports; its writing actions are disabled.
+            with Case.open_for_reading(root) as case:
                 return work(case, progress, cancel)
 
         dialog = JobDialog(self.ctx.runner, title, fn, done, self.ctx.window)

@@ -92,7 +92,9 @@ class GeoContribution:
                 self.check,
             ),
         ):
-            menu.addAction(make_action(w, text, key, tip, slot))
+            # New and from-metadata add hypotheses; opening one edits it.
+            writes = key in ("Ctrl+Alt+H", "Ctrl+Alt+M", "Ctrl+Alt+O")
+            menu.addAction(make_action(w, text, key, tip, slot, writes=writes))
 
     # the lazily built widgets -------------------------------------------------------------
     @property
