@@ -331,12 +331,16 @@ class EvidenceStore:
         Returns:
             True when the blob was removed; False when another item or writer needs it.
         """
+        mine = self.marker_path(sha256)
         with self._blob_lock():
-            self.clear_marker(sha256)
-            if self.in_flight(sha256) or referenced(sha256):
-                return False
-            self.remove_blob(sha256)
-            return True
+            # The blob goes before this writer's marker: a verify running now sees either
+            # the marker or no blob, never an unmarked blob no item refers to.
+            others = [m for m in self.tmp_dir.glob(f"{sha256}.*inflight") if m != mine]
+            keep = bool(others) or referenced(sha256)
+            if not keep:
+                self.remove_blob(sha256)
+            mine.unlink(missing_ok=True)
+            return not keep
 
     def discard(self, tmp: Path) -> None:
         """Remove a temporary copy that will not be kept."""
