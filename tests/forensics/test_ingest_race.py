@@ -1,0 +1,53 @@
+"""Two writers storing the same source: the database's rule decides, in each commit path.
+
+Two real connections to one real case file stand for two ingest processes; the one that
+commits second must log a duplicate of the other's item and keep no second copy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from forensics.case import Case
+from forensics.intake.batch import IngestBatch
+from forensics.intake.content_store import store_copy
+from forensics.intake.records import ContentSource, IngestOptions
+from forensics.verify import verify_case
+
+SOURCE = ContentSource(name="a.bin", source_path="/card/a.bin", source_path_raw=b"/card/a.bin")
+
+
+def _store(case: Case, data: bytes, options: IngestOptions):  # type: ignore[no-untyped-def]
+    return store_copy(
+        case,
+        lambda: case.evidence.copy_in([data], len(data), sync=options.batch is None),
+        len(data),
+        SOURCE,
+        options,
+        parent_id=None,
+    )
+
+
+def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    Case.create(root, title="race", examiner="E").close()
+    data = os.urandom(30_000)
+    with Case.open(root) as first, Case.open(root) as second:
+        batch = IngestBatch(first)
+        queued = _store(first, data, IngestOptions(batch=batch))
+        assert queued.status == "ingested"  # copied, waiting in the batch
+        committed = _store(second, data, IngestOptions())
+        assert committed.status == "ingested"
+        assert committed.item is not None
+        batch.flush()  # the rule refuses the queued row
+        assert batch.duplicates[queued.item.id].id == committed.item.id  # type: ignore[union-attr]
+        assert batch.committed == 0
+    with Case.open(root) as case:
+        assert [i.id for i in case.items.content_items()] == [committed.item.id]
+        actions = [e.action for e in case.custody.entries()]
+        assert actions.count("ingested") == 1
+        assert actions.count("ingest_duplicate") == 1
+        assert len([p for p in (root / "evidence").rglob("*") if p.is_file()]) == 1
+        assert not list((root / "tmp").glob("*.inflight"))
+        assert verify_case(case).ok
