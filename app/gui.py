@@ -140,7 +140,9 @@ def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
     )
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
-    window.show()
+        window.show()
+    else:
+        window.show_as_remembered()
 
     build: Callable[..., Any] | None = None
     if case_dir is not None:

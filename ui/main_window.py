@@ -340,6 +340,18 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
 
+    def first_start(self) -> bool:
+        """True when no window was ever closed with these settings (no saved geometry)."""
+        return not isinstance(self.settings.value("window/geometry"), QByteArray)
+
+    def show_as_remembered(self) -> None:
+        """Show the window: maximised the first time, an investigator needs every panel;
+        afterwards as it was when last closed (size, place, maximised or not, the docks)."""
+        if self.first_start():
+            self.showMaximized()
+        else:
+            self.show()  # restoreGeometry() already set the size and the maximised state
+
     def save_layout(self) -> None:
         """Keep geometry and dock layout for the next start."""
         self.settings.setValue("window/geometry", self.saveGeometry())

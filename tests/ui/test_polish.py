@@ -253,3 +253,48 @@ def test_pack_never_writes_over_an_archive_and_keeps_the_dialog_open(
     assert "already exists" in str(seen["warning"])
     assert seen["still open"]
     assert existing.read_bytes() == b"an archive already sent"
+
+
+def test_maximised_on_first_start_then_as_it_was_left(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from app.gui import build_window
+
+    ini = tmp_path / "settings.ini"
+
+    def start():
+        window = build_window(QSettings(str(ini), QSettings.Format.IniFormat), tmp_path / "data")
+        qtbot.addWidget(window)
+        window.show_as_remembered()
+        qtbot.waitExposed(window)
+        return window
+
+    first = start()
+    assert first.first_start()
+    qtbot.waitUntil(first.isMaximized, timeout=5000)
+    first.close()  # closed maximised: comes back maximised
+    second = start()
+    assert not second.first_start()
+    qtbot.waitUntil(second.isMaximized, timeout=5000)
+    second.showNormal()
+    second.resize(760, 560)  # the offscreen screen is 800x600
+    qtbot.waitUntil(lambda: not second.isMaximized(), timeout=5000)
+    qtbot.wait(100)
+    left = second.geometry()
+    second.docks()[0].hide()
+    second.close()
+    third = start()
+    qtbot.wait(100)
+    assert not third.isMaximized()
+    assert third.geometry() == left
+    assert not third.docks()[0].isVisible()  # the docks as they were left
+    third.close()
+
+
+def test_settings_stay_in_the_workbench_folder_given(tmp_path: Path, monkeypatch) -> None:
+    """With PWB_DATA_DIR set (tests, portable installs), no setting reaches the user's own."""
+    from app import gui
+
+    monkeypatch.setenv(gui.DATA_ENV, str(tmp_path / "home"))
+    settings = gui._settings(gui.data_dir(), screenshot=False)
+    assert Path(settings.fileName()) == tmp_path / "home" / "settings.ini"
