@@ -16,10 +16,12 @@ from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
 from forensics.models import Item
+from forensics.provenance.components import add_component
 from tests.ui.helpers import show_dock
 from ui.annotate.controller import AnnotationController
 from ui.annotate.editor import AnnotationEditor
 from ui.annotate.list_dock import AnnotationsDock
+from ui.record_picker import RecordPicker
 
 COUNTER = "video/pyscenedetect/counter.mp4"
 
@@ -66,6 +68,20 @@ def close_to(points: tuple[tuple[float, float], ...], expected: list[tuple[float
     )
 
 
+def pick(qtbot, picker: RecordPicker, text: str, row: int = 0) -> None:
+    """Type part of a name into a record picker and click a hit in its popup, as a user does."""
+    picker.setFocus()
+    qtbot.keyClicks(picker, text)
+    popup = picker.completer_.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.model().rowCount() > row, timeout=5000)
+    index = popup.model().index(row, 0)
+    popup.scrollTo(index)
+    qtbot.mouseClick(
+        popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(index).center()
+    )
+    qtbot.waitUntil(lambda: picker.record() is not None, timeout=5000)
+
+
 @pytest.fixture
 def setup(
     qtbot, case: Case, corpus: Path
@@ -88,6 +104,7 @@ def test_draw_link_undo_redo_track_and_round_trip(
     case, video, camera, host, controller = setup
     editor = AnnotationEditor(controller)
     qtbot.addWidget(editor)
+    editor.show()
     svc = controller.service()
 
     # draw a box on frame 4
@@ -107,7 +124,7 @@ def test_draw_link_undo_redo_track_and_round_trip(
     # link it to the camera item through the editor
     assert editor.annotation_id == ann.id
     editor.link_type.setCurrentText("item")
-    editor.link_target.setText(camera.id)
+    pick(qtbot, editor.link_target, "viewp")
     qtbot.mouseClick(editor.link_button, Qt.MouseButton.LeftButton)
     assert [(lk.target_type, lk.target_id) for lk in svc.links_of(ann.id)] == [("item", camera.id)]
     assert editor.links.count() == 1
@@ -268,3 +285,25 @@ def test_the_contribution_installs_menu_docks_and_exports_in_the_main_window(
         pass
     assert "0 imported" in window.statusBar().currentMessage()
     assert "1 already in the case" in window.statusBar().currentMessage()
+
+
+def test_link_an_annotation_to_a_component_by_its_name(qtbot, setup) -> None:
+    case, video, _camera, _host, controller = setup
+    drone = case.add_item(kind="hardware", name="Gerbera drone")
+    viewpro = add_component(case, parent_id=drone.id, function="camera", name="Viewpro A40 TIR")
+    svc = controller.service()
+    ann = svc.add(video.id, 2, "box", [(10, 10), (90, 90)], "camera").annotation
+    editor = AnnotationEditor(controller)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.show_annotation(ann.id)
+    editor.link_type.setCurrentText("component")
+    pick(qtbot, editor.link_target, "a40")
+    # Only components are offered: the plain "Viewpro A40" item above is not one.
+    assert [h.id for h in editor.link_target.refresh()] == [viewpro.id]
+    qtbot.mouseClick(editor.link_button, Qt.MouseButton.LeftButton)
+    assert [(lk.target_type, lk.target_id) for lk in svc.links_of(ann.id)] == [
+        ("component", viewpro.id)
+    ]
+    assert editor.links.item(0).text().startswith("component: Viewpro A40 TIR (")
+    assert editor.link_target.text() == ""

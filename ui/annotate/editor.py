@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -19,8 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.annotations.models import TargetType
+from forensics.case import Case
 from forensics.errors import WorkbenchError
+from forensics.store.record_search import name_of
 from ui.annotate.controller import AnnotationController
+from ui.record_picker import RecordPicker
 
 
 class AnnotationEditor(QWidget):
@@ -52,8 +54,9 @@ class AnnotationEditor(QWidget):
         self.links.itemDoubleClicked.connect(self._follow)
         self.link_type = QComboBox()
         self.link_type.addItems(list(TargetType.ALL))
-        self.link_target = QLineEdit()
-        self.link_target.setPlaceholderText("id of the item, component, maker or hypothesis")
+        self.link_target = RecordPicker(self._case, [self.link_type.currentText()])
+        self.link_target.setObjectName("annotation_link_target")
+        self.link_type.currentTextChanged.connect(lambda kind: self.link_target.set_kinds([kind]))
         self.link_button = add_link = QPushButton("Link")
         add_link.setToolTip("Say what this annotation supports")
         add_link.clicked.connect(self._add_link)
@@ -117,11 +120,8 @@ class AnnotationEditor(QWidget):
             self.links.addItem(entry)
 
     def _describe(self, target_type: str, target_id: str) -> str:
-        if target_type in (TargetType.ITEM, TargetType.COMPONENT):
-            item = self._controller.service().case.items.find(target_id)
-            if item is not None:
-                return f"{item.name} ({target_id[:8]})"
-        return target_id
+        name = name_of(self._controller.service().case.db, target_type, target_id)
+        return f"{name} ({target_id[:8]})" if name else target_id
 
     def _attributes(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -153,12 +153,18 @@ class AnnotationEditor(QWidget):
             },
         )
 
+    def _case(self) -> Case | None:
+        try:
+            return self._controller.service().case
+        except WorkbenchError:
+            return None
+
     def _add_link(self) -> None:
-        target = self.link_target.text().strip()
+        target = self.link_target.record_id()
         if not (self._id and target):
             return
         if self._controller.link(self._id, self.link_type.currentText(), target):
-            self.link_target.clear()
+            self.link_target.clear_pick()
 
     def _remove_link(self) -> None:
         entry = self.links.currentItem()
