@@ -43,3 +43,19 @@ def show_dock(window: Any, title: str) -> Any:
     assert dock is not None, name
     dock.raise_()
     return dock
+
+
+def pick(qtbot: Any, picker: Any, text: str, row: int = 0) -> None:
+    """Type part of a name into a record picker and click a hit in its popup, as a user does."""
+    from PySide6.QtCore import Qt
+
+    picker.setFocus()
+    qtbot.keyClicks(picker, text)
+    popup = picker.completer_.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.model().rowCount() > row, timeout=5000)
+    index = popup.model().index(row, 0)
+    popup.scrollTo(index)
+    qtbot.mouseClick(
+        popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(index).center()
+    )
+    qtbot.waitUntil(lambda: picker.record() is not None, timeout=5000)

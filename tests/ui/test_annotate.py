@@ -17,11 +17,10 @@ from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
 from forensics.models import Item
 from forensics.provenance.components import add_component
-from tests.ui.helpers import show_dock
+from tests.ui.helpers import pick, show_dock
 from ui.annotate.controller import AnnotationController
 from ui.annotate.editor import AnnotationEditor
 from ui.annotate.list_dock import AnnotationsDock
-from ui.record_picker import RecordPicker
 
 COUNTER = "video/pyscenedetect/counter.mp4"
 
@@ -66,20 +65,6 @@ def close_to(points: tuple[tuple[float, float], ...], expected: list[tuple[float
         abs(p[0] - e[0]) <= 4 and abs(p[1] - e[1]) <= 4
         for p, e in zip(points, expected, strict=True)
     )
-
-
-def pick(qtbot, picker: RecordPicker, text: str, row: int = 0) -> None:
-    """Type part of a name into a record picker and click a hit in its popup, as a user does."""
-    picker.setFocus()
-    qtbot.keyClicks(picker, text)
-    popup = picker.completer_.popup()
-    qtbot.waitUntil(lambda: popup.isVisible() and popup.model().rowCount() > row, timeout=5000)
-    index = popup.model().index(row, 0)
-    popup.scrollTo(index)
-    qtbot.mouseClick(
-        popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(index).center()
-    )
-    qtbot.waitUntil(lambda: picker.record() is not None, timeout=5000)
 
 
 @pytest.fixture

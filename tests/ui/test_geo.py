@@ -12,7 +12,7 @@ from forensics.case import Case
 from geoloc.basemap import load_basemap
 from geoloc.gazetteer import OfflineGazetteer
 from geoloc.hypotheses import HypothesisDraft, HypothesisService
-from tests.ui.helpers import show_dock
+from tests.ui.helpers import pick, show_dock
 from ui.geo.editor import HypothesisEditor
 from ui.geo.map_view import MapView
 from ui.geo.models import EvidenceModel, HistoryModel, HypothesisModel
@@ -104,6 +104,19 @@ def test_click_pin_opens_its_hypothesis(qtbot, panel: GeoPanel, filled: Case) ->
     assert editor.place_edit.text() == "Nanshan, Shenzhen"
     assert editor.history_model.rowCount() == 2
     assert editor.evidence_model.rowCount() == 1
+    assert editor.item_edit.text() == "footage"  # the item's name, not its id
+    # Link a frame-grab item as evidence by typing part of its name.
+    grab = filled.add_item(kind="hardware", name="Lantern street grab")
+    editor.kind_box.setCurrentText("item")
+    editor.tabs.setCurrentIndex(1)
+    pick(qtbot, editor.target_edit, "lantern st")
+    editor.add_link()
+    assert {e.target_id for e in HypothesisService(filled).links(nanshan.id)} >= {grab.id}
+    names = [
+        editor.evidence_model.index(r, EvidenceModel.RECORD).data()
+        for r in range(editor.evidence_model.rowCount())
+    ]
+    assert any(n.startswith("Lantern street grab (") for n in names)
     editor.close()
 
 
@@ -118,8 +131,12 @@ def test_click_map_starts_a_hypothesis_there(
     assert (lat, lon) == pytest.approx((48.0, 10.0), abs=0.1)
     editor = panel.findChildren(HypothesisEditor)[-1]
     assert float(editor.lat_edit.text()) == pytest.approx(48.0, abs=0.1)
-    editor.item_edit.setText(HypothesisService(filled).hypotheses()[0].item_id)
+    dashcam = filled.add_item(kind="hardware", name="Dashcam clip")
+    editor.item_edit.clear_pick()
+    pick(qtbot, editor.item_edit, "dashc")  # the item by its name: no id typed
     editor.save()
+    made = [h for h in HypothesisService(filled).hypotheses() if h.item_id == dashcam.id]
+    assert [round(h.lat) for h in made] == [48]
     assert panel.model.rowCount() == 3
     assert len(view.pin_ids()) == 3
 

@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
 from forensics.errors import NotFoundError, ValidationError
 from forensics.records.geoloc import GEO_CONFIDENCE_MEANING, GEO_CONFIDENCE_SCALE
 from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STANCES, STATUSES
+from forensics.store.record_search import name_of
 from geoloc.geodesy import Flag
 from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
 from geoloc.sun import check_shadow, sun_position
 from ui.geo.models import EvidenceModel, HistoryModel
+from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
 
 log = logging.getLogger(__name__)
@@ -91,7 +93,9 @@ class HypothesisEditor(QDialog):
         self.resize(640, 560)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._fields_tab(item_id, lat, lon), "&Hypothesis")
-        self.evidence_model = EvidenceModel(self)
+        self.evidence_model = EvidenceModel(
+            self, names=lambda kind, rid: name_of(self.service.case.db, kind, rid)
+        )
         self.history_model = HistoryModel(self)
         if self.hypothesis is not None:
             self.tabs.addTab(self._evidence_tab(), "&Evidence")
@@ -113,7 +117,12 @@ class HypothesisEditor(QDialog):
         h = self.hypothesis
         page = QWidget(self)
         form = QFormLayout(page)
-        self.item_edit = QLineEdit(h.item_id or "" if h else item_id or "")
+        self.item_edit = RecordPicker(lambda: self.service.case, ["item"])
+        self.item_edit.setObjectName("hypothesis_item")
+        shown_item = h.item_id if h else item_id
+        if shown_item:
+            name = name_of(self.service.case.db, "item", shown_item)
+            self.item_edit.set_record("item", shown_item, name or shown_item)
         self.place_edit = QLineEdit(h.place_name or "" if h else "")
         look = QPushButton("&Look up")
         look.setToolTip("Find the place in the offline gazetteer (GeoNames) and use its position")
@@ -156,7 +165,7 @@ class HypothesisEditor(QDialog):
         frames.addWidget(self.frame_end)
         self.notes_edit = QPlainTextEdit(h.notes if h else "")
         self.lookup_label = QLabel("")
-        form.addRow("Item id", self.item_edit)
+        form.addRow("Item", self.item_edit)
         form.addRow("Place name", place_row)
         form.addRow("", self.lookup_label)
         form.addRow("Latitude", self.lat_edit)
@@ -188,8 +197,9 @@ class HypothesisEditor(QDialog):
         self.stance_box.addItems(list(STANCES))
         self.kind_box = QComboBox()
         self.kind_box.addItems(list(LINK_KINDS))
-        self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText("id of the annotation, item, frame or source")
+        self.target_edit = RecordPicker(lambda: self.service.case, [self.kind_box.currentText()])
+        self.target_edit.setObjectName("evidence_target")
+        self.kind_box.currentTextChanged.connect(lambda k: self.target_edit.set_kinds([k]))
         self.clue_edit = QLineEdit()
         self.clue_edit.setPlaceholderText("clue label (links with one label count once)")
         add = QPushButton("&Add")
@@ -265,7 +275,7 @@ class HypothesisEditor(QDialog):
             if self.methods_list.item(i).checkState() == Qt.CheckState.Checked
         )
         return {
-            "item_id": self.item_edit.text().strip() or None,
+            "item_id": self.item_edit.record_id() or None,
             "place_name": self.place_edit.text().strip() or None,
             "lat": _float(self.lat_edit.text()),
             "lon": _float(self.lon_edit.text()),
@@ -308,13 +318,13 @@ class HypothesisEditor(QDialog):
                 self.hypothesis.id,
                 stance=self.stance_box.currentText(),
                 kind=self.kind_box.currentText(),
-                target_id=self.target_edit.text(),
+                target_id=self.target_edit.record_id(),
                 clue=self.clue_edit.text() or None,
             )
         except (ValidationError, NotFoundError) as exc:
             QMessageBox.warning(self, "Evidence not linked", str(exc))
             return
-        self.target_edit.clear()
+        self.target_edit.clear_pick()
         self._reload_related()
         self.saved.emit(self.hypothesis.id)
 

@@ -130,6 +130,21 @@ class EvidenceModel(RowsModel[EvidenceLink]):
         Column("Note", lambda e: e.note),
         Column("Linked by", lambda e: f"{e.created_by}, {e.created_at[:19]}"),
     )
+    RECORD = 2
+
+    def __init__(
+        self, parent: Any = None, names: Callable[[str, str], str | None] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._names = names
+        """What people call a record (kind, id): the Record column shows names, not ids."""
+
+    def cell(self, record: EvidenceLink, column: int, role: int) -> Any:
+        if column == self.RECORD and role == Qt.ItemDataRole.DisplayRole and self._names:
+            name = self._names(record.kind, record.target_id)
+            if name:
+                return f"{name} ({record.target_id[:8]})"
+        return super().cell(record, column, role)
 
 
 def _changes(e: HistoryEntry) -> str:
