@@ -60,6 +60,19 @@ LAYOUT_VERSION = 1
 (1: annotation details beside the viewer); a layout saved under another version is dropped."""
 
 
+MENU_TIPS = {
+    "file": "Cases: new, open, recent, close; import, merge and export",
+    "case": "Add evidence, register and edit items, verify the case",
+    "view": "Find in the catalogue, show or hide panels, reset the layout",
+    "help": "The user guide and what this program is",
+    "annotate": "Draw, label, read and exchange marks on photos and frames",
+    "geo": "Geolocation hypotheses: record, derive from metadata, check",
+    "provenance": "Who made each component: graph, origins, marking assistant, part search",
+}
+"""The status tip of each top-level menu; a menu a feature adds with another title gets one
+naming its commands."""
+
+
 def _plain(title: str) -> str:
     return title.replace("&", "").strip().casefold()
 
@@ -170,6 +183,7 @@ class MainWindow(QMainWindow):
             return found
         menu = QMenu(title, self)
         menu.setObjectName(f"menu_{key.replace(' ', '_')}")
+        menu.menuAction().setStatusTip(MENU_TIPS.get(key, f"The {title.replace('&', '')} commands"))
         help_menu = self._menus.get("help")
         if help_menu is not None:
             self.menuBar().insertMenu(help_menu.menuAction(), menu)

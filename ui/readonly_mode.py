@@ -36,8 +36,10 @@ class ReadOnlyMode:
         self.banner.setStyleSheet(
             "QLabel { background: #fff3cd; color: #664d03; padding: 6px; font-weight: bold; }"
         )
-        self.bar.addWidget(self.banner)
+        banner_action = self.bar.addWidget(self.banner)
+        banner_action.setStatusTip("This case is on read-only media: nothing can be changed")
         self.bar.toggleViewAction().setVisible(False)  # not a panel the user hides
+        self.bar.toggleViewAction().setStatusTip("Show or hide the read-only banner")
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
         self.bar.hide()
         self._disabled: list[QAction] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox, QWidget
 
 from ui.actions import make_action, mark_writes
 
@@ -42,6 +42,7 @@ class WindowActions:
         )
         self.recent_menu = file_menu.addMenu("&Recent cases")
         self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.menuAction().setStatusTip("Open one of the cases opened last")
         self._add(
             file_menu,
             "close_case",
@@ -52,6 +53,9 @@ class WindowActions:
         )
         self.export_menu = file_menu.addMenu("E&xport")
         self.export_menu.setObjectName("menu_export")
+        self.export_menu.menuAction().setStatusTip(
+            "Write the case for others: archives, reports, CASE/UCO, CSV, maps, annotations"
+        )
         file_menu.addSeparator()
         self._add(
             file_menu,
@@ -167,7 +171,17 @@ class WindowActions:
         self.w.menu("&View").addAction(toggle)
 
     def finish_menus(self) -> None:
-        """Called once every feature has installed: nothing to add yet, kept for order."""
+        """Called once every feature has installed: a submenu a feature left without a
+        status tip gets one naming it, so the status bar never goes blank on a menu entry."""
+        pending: list[QWidget] = [self.w.menuBar()]
+        while pending:
+            for action in pending.pop().actions():
+                sub = action.menu()
+                if not isinstance(sub, QMenu):
+                    continue
+                if not action.statusTip():
+                    action.setStatusTip(f"The {action.text().replace('&', '')} submenu")
+                pending.append(sub)
 
     def _case_state(self) -> None:
         has_case = self.w.current_case() is not None

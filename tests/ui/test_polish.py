@@ -298,3 +298,41 @@ def test_settings_stay_in_the_workbench_folder_given(tmp_path: Path, monkeypatch
     monkeypatch.setenv(gui.DATA_ENV, str(tmp_path / "home"))
     settings = gui._settings(gui.data_dir(), screenshot=False)
     assert Path(settings.fileName()) == tmp_path / "home" / "settings.ini"
+
+
+def test_every_menu_entry_submenu_and_toolbar_action_has_a_status_tip(
+    make_window, case: Case
+) -> None:
+    """The status bar says what every entry does, menus and submenus included; every command
+    has a key."""
+    from PySide6.QtWidgets import QToolBar
+
+    window = make_window()
+    assert window.open_case(case.root)
+    no_tip: list[str] = []
+    no_key: list[str] = []
+    walked = 0
+    pending = [window.menuBar()]
+    while pending:
+        for action in pending.pop().actions():
+            if action.isSeparator():
+                continue
+            walked += 1
+            if not action.statusTip().strip():
+                no_tip.append(action.text())
+            if action.menu() is not None:
+                pending.append(action.menu())
+            elif action.shortcut().isEmpty():
+                no_key.append(action.text())
+    toolbars = window.findChildren(QToolBar)
+    assert toolbars  # the read-only banner's bar at least
+    for bar in toolbars:
+        for action in [*bar.actions(), bar.toggleViewAction()]:
+            walked += 1
+            if not action.statusTip().strip():
+                no_tip.append(f"{bar.windowTitle()}: {action.text()}")
+    assert no_tip == []
+    assert no_key == []
+    assert walked >= 60
+    # A menu's own tip describes it, not a placeholder.
+    assert window.menu("&File").menuAction().statusTip().startswith("Cases: new, open")
