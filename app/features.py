@@ -221,6 +221,7 @@ FEATURES: tuple[Feature, ...] = (
                 "app.cli.exchange_cmds",
                 ("pack", "unpack", "merge", "conflicts", "resolve", "keygen", "report"),
             ),
+            Commands("app.cli.trust_cmds", ("trust",)),
         ),
         gui="ui.exchange.contribution:ExchangeContribution",
         exports=(

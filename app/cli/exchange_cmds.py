@@ -28,6 +28,7 @@ from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, warn
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
+from forensics.exchange.trust_store import describe
 from forensics.textsafe import shown
 
 if TYPE_CHECKING:
@@ -93,9 +94,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _trust_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--trust", nargs="+", metavar="KEY.pub", help="accept only archives signed by these keys"
+        "--trust",
+        action="append",
+        metavar="KEY.pub",
+        help="accept only archives signed by this key (repeat for more)",
     )
     p.add_argument("--require-signature", action="store_true")
+    p.add_argument(
+        "--accept-unsigned",
+        action="store_true",
+        help="accept an archive that carries no signature (the custody log says so)",
+    )
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -103,7 +112,22 @@ def _limits(args: argparse.Namespace) -> Limits:
     from forensics.exchange.archive_checks import Limits
 
     trusted = signing.load_trusted([Path(k) for k in args.trust]) if args.trust else None
-    return Limits(trusted=trusted, require_signature=args.require_signature)
+    return Limits(
+        trusted=trusted,
+        require_signature=args.require_signature,
+        accept_unsigned=args.accept_unsigned and not args.require_signature,
+    )
+
+
+def _known(args: argparse.Namespace) -> dict[str, str]:
+    """fingerprint -> our name for every key we trust: the store's, then `--trust` files'."""
+    from forensics.exchange import signing
+    from forensics.exchange.trust_store import TrustStore
+
+    known = TrustStore().names()
+    if args.trust:
+        known.update(signing.load_trusted([Path(k) for k in args.trust]))
+    return known
 
 
 def _received(args: argparse.Namespace, label: str, work: Callable[..., T]) -> T | None:
@@ -175,11 +199,7 @@ def cmd_unpack(args: argparse.Namespace) -> int:
     sig = result.received.signature
     # The signature line first, and every value from the archive shown on one line: a title or
     # reason cannot conceal this line or print a forged one.
-    say(
-        "not signed"
-        if sig is None
-        else f"signed by {shown(sig.signer)}, key {shown(sig.fingerprint)}"
-    )
+    say(describe(sig, _known(args)))
     say(f"unpacked case '{shown(data['title'])}' ({shown(data['case_id'])}) into {result.dest}")
     say(
         f"packed by {shown(data['packed_by'])} at {shown(data['packed_at'])}"
@@ -202,6 +222,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
+        say(describe(result.received.signature if result.received else None, _known(args)))
         say(
             f"merged {args.archive}: {data['added']} added, {data['updated']} updated, "
             f"{data['unchanged']} unchanged, {len(data['deleted'])} deleted, "

@@ -33,6 +33,8 @@ class Limits:
     trusted: dict[str, str] | None = None
     """fingerprint -> name of the keys whose signatures are accepted; None accepts any."""
     require_signature: bool = False
+    accept_unsigned: bool = True
+    """False refuses an archive with no signature (the CLI's default: `--accept-unsigned`)."""
 
 
 def refuse(archive: Path, reasons: list[str]) -> ArchiveError:
@@ -133,17 +135,18 @@ def check_archive(
     if sig_bytes is not None:
         signature = check_signature(manifest_bytes, sig_bytes)
         if not signature.valid:
-            reasons.append(
-                f"bad signature (claims {signature.signer}, key "
-                f"{signature.fingerprint[:16]}): {signature.reason}"
-            )
+            reasons.append(f"bad signature (key {signature.fingerprint}): {signature.reason}")
         elif limits.trusted is not None and signature.fingerprint not in limits.trusted:
             reasons.append(
-                f"signed by {signature.signer} with key {signature.fingerprint[:16]}"
-                ", which is not among the trusted keys"
+                f"signed with key {signature.fingerprint}, which is not among the trusted keys"
             )
     elif limits.require_signature:
         reasons.append("the archive is not signed and a signature is required")
+    elif not limits.accept_unsigned:
+        reasons.append(
+            "the archive is not signed: anyone could have made it; accept it only knowingly "
+            "(--accept-unsigned, which the custody log records)"
+        )
     try:
         doc = json.loads(manifest_bytes)
     except ValueError as exc:

@@ -268,8 +268,11 @@ def _log_merge(
                 "imported_custody_head": plan.their_chain[-1]["hash"]
                 if plan.their_chain
                 else GENESIS_HASH,
+                "signature": None if received.signature is None else received.signature.to_json(),
+                "accepted_unsigned": received.signature is None,
             },
-            reason=f"merged archive {merge.archive_name}",
+            reason=f"merged archive {merge.archive_name}"
+            + (" (NOT SIGNED: accepted unsigned)" if received.signature is None else ""),
         )
 
 

@@ -256,8 +256,13 @@ def unpack_archive(
         with Case.open(tmp) as case, case.recording(actor) as rec:
             entry = rec.note(
                 Action.TRANSFERRED,
-                details={"received": archive.name, **received.to_json()},
-                reason="archive received and unpacked",
+                details={
+                    "received": archive.name,
+                    **received.to_json(),
+                    "accepted_unsigned": received.signature is None,
+                },
+                reason="archive received and unpacked"
+                + (" (NOT SIGNED: accepted unsigned)" if received.signature is None else ""),
             )
         if dest.exists():
             dest.rmdir()

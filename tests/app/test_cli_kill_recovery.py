@@ -180,11 +180,11 @@ def test_killed_unpack_and_merge_leave_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     dest = tmp_path / "received"
 
-    proc = _start("unpack", archive, dest)
+    proc = _start("unpack", archive, dest, "--accept-unsigned")
     _kill_when(proc, _grows(lambda: list(tmp_path.glob(".received.unpack-*")), 8 << 20))
     assert [p for p in tmp_path.glob(".received.unpack-*") if p.is_dir()]
 
-    done = _pwb("unpack", archive, dest)  # the same unpack again
+    done = _pwb("unpack", archive, dest, "--accept-unsigned")  # the same unpack again
     assert done.returncode == 0, done.stderr
     assert not list(tmp_path.glob(".received.unpack-*"))
     with Case.open(dest, readonly=True) as case:
@@ -192,7 +192,7 @@ def test_killed_unpack_and_merge_leave_nothing(tmp_path: Path) -> None:
 
     mine = tmp_path / "mine"
     assert _pwb("init", mine, "--title", "mine").returncode == 0
-    proc = _start("merge", mine, archive)
+    proc = _start("merge", mine, archive, "--accept-unsigned")
     _kill_when(proc, _grows(lambda: list((mine / "tmp").glob("merge-*")), 8 << 20))
     assert list((mine / "tmp").glob("merge-*"))
 
@@ -200,7 +200,7 @@ def test_killed_unpack_and_merge_leave_nothing(tmp_path: Path) -> None:
 
     assert not list((mine / "tmp").iterdir())
     assert "merge-" in str(_recovered_entry(mine)["temporary_folders_removed"])
-    done = _pwb("merge", mine, archive)  # and the merge can be run again
+    done = _pwb("merge", mine, archive, "--accept-unsigned")  # and the merge can be run again
     assert done.returncode == 0, done.stderr
     assert _pwb("verify", mine).returncode == 0
     assert not list((mine / "tmp").iterdir())

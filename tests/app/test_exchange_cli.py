@@ -62,7 +62,9 @@ def test_signed_pack_unpack_merge_resolve(case_dir, tmp_path, capsys):
     with Case.open(case_dir) as ours:
         ours.edit_item(drone, {"note": "ours"})
     run(capsys, "pack", str(tmp_path / "b"), str(tmp_path / "back.pwbcase"))
-    code, out = run(capsys, "merge", str(case_dir), str(tmp_path / "back.pwbcase"))
+    code, out = run(
+        capsys, "merge", str(case_dir), str(tmp_path / "back.pwbcase"), "--accept-unsigned"
+    )
     assert code == 1
     assert "CONFLICT" in out
     code, out = run(capsys, "conflicts", str(case_dir), "--json")

@@ -25,7 +25,7 @@ def test_merge_lists_deletions_and_resolves_a_deleted_there_conflict(
     ours = unpack_archive(shared.base, tmp_path / "ours").dest
     with Case.open(ours) as opened:
         diverge(opened, shared)
-    code, out = run(capsys, "merge", str(ours), str(shared.theirs))
+    code, out = run(capsys, "merge", str(ours), str(shared.theirs), "--accept-unsigned")
     assert code == 1
     assert "4 deleted" in out
     assert f"deleted annotations {shared.gone}: deleted in their case by B" in out
@@ -47,7 +47,7 @@ def test_merge_lists_deletions_and_resolves_a_deleted_there_conflict(
     code, _ = run(capsys, "resolve", str(ours), used[:8], "--keep", "mine")
     assert code == 0
     assert run(capsys, "verify", str(ours))[0] == 0
-    code, out = run(capsys, "merge", str(ours), str(shared.theirs), "--json")
+    code, out = run(capsys, "merge", str(ours), str(shared.theirs), "--accept-unsigned", "--json")
     assert code == 0
     data = json.loads(out)
     assert (data["deleted"], data["conflicts"], data["deletions_not_applied"]) == ([], [], [])

@@ -55,13 +55,13 @@ def test_archive_with_the_record_is_refused_by_unpack_and_merge(hostile_case, tm
     archive = tmp_path / "evil.pwbcase"
     packed = pwb("pack", hostile_case, archive)
     assert packed.returncode == 0, packed.stderr
-    done = pwb("unpack", archive, tmp_path / "dest")
+    done = pwb("unpack", archive, tmp_path / "dest", "--accept-unsigned")
     assert done.returncode != 0
     assert "field 'frame_pixel_sha256' is not a sha256" in done.stderr + done.stdout
     assert not (tmp_path / "dest").exists()
     ours = tmp_path / "ours"
     with Case.create(ours, title="ours", examiner="A"):
         pass
-    merged = pwb("merge", ours, archive)
+    merged = pwb("merge", ours, archive, "--accept-unsigned")
     assert merged.returncode != 0
     assert "field 'frame_pixel_sha256' is not a sha256" in merged.stderr + merged.stdout

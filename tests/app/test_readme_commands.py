@@ -182,7 +182,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> World:
     theirs = root / "theirs"
     shutil.copytree(demo, theirs)
     _main_json("edit", theirs, drone["id"], "--note", "seen by team B")
-    _main_json("pack", theirs, root / "theirs.pwbcase")
+    _main_json("pack", theirs, root / "theirs.pwbcase", "--sign", root / "team-a.key")
     conflicted = root / "conflicted"
     shutil.copytree(demo, conflicted)
     _main_json("edit", conflicted, drone["id"], "--note", "seen by team A")

@@ -30,7 +30,12 @@ def test_unsigned_archive_cannot_spoof_the_signature_line(tmp_path):
     _hostile_case(tmp_path / "theirs")
     archive = tmp_path / "theirs.pwbcase"
     assert pwb("pack", tmp_path / "theirs", archive).returncode == 0
-    done = pwb("unpack", archive, tmp_path / "dest")
+    refused = pwb("unpack", archive, tmp_path / "refused")
+    assert refused.returncode == 1
+    assert "the archive is not signed" in refused.stdout
+    assert not (tmp_path / "refused").exists()
+    _assert_no_spoof(refused.stdout + refused.stderr)
+    done = pwb("unpack", archive, tmp_path / "dest", "--accept-unsigned")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "not signed"
     assert "\\u001b[8m\\nsigned by Team A" in done.stdout
