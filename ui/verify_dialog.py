@@ -3,6 +3,7 @@ the findings shown (a green banner when everything matches)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,17 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.case import Case
+from forensics.errors import WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.store.record_search import labelled, name_of
 from forensics.verify import VerifyReport, verify_case
 from ui.error_list import ErrorListDialog
 from ui.jobs import Job, JobRunner
 from ui.style import BAD_COLOUR, OK_COLOUR
 
 _HEADERS = ("Finding", "Message", "Item", "Log entry", "Expected", "Found")
+
+log = logging.getLogger(__name__)
 
 
 class VerifyDialog(QDialog):
@@ -108,11 +113,12 @@ class VerifyDialog(QDialog):
             return
         self._banner(BAD_COLOUR, f"{len(report.findings)} finding(s). {checked}")
         self.table.setRowCount(len(report.findings))
+        names = self._item_names({f.item_id for f in report.findings if f.item_id})
         for row, f in enumerate(report.findings):
             values = (
                 f.kind,
                 f.message,
-                f.item_id or "",
+                labelled(names.get(f.item_id), f.item_id) if f.item_id else "",
                 "" if f.entry_seq is None else str(f.entry_seq),
                 f.expected or "",
                 f.found or "",
@@ -124,6 +130,22 @@ class VerifyDialog(QDialog):
         self.table.show()
         self.copy_button.setEnabled(True)
         self.resize(self.width(), max(self.height(), 420))
+
+    def _item_names(self, item_ids: set[str]) -> dict[str, str]:
+        """The names of the items findings are about (read-only; a case that cannot be read
+        leaves the ids as they are)."""
+        names: dict[str, str] = {}
+        if not item_ids:
+            return names
+        try:
+            with Case.open(self._root, readonly=True) as case:
+                for item_id in item_ids:
+                    name = name_of(case.db, "item", item_id)
+                    if name:
+                        names[item_id] = name
+        except WorkbenchError as exc:
+            log.warning("could not name the items of the findings: %s", exc)
+        return names
 
     def _banner(self, colour: str, text: str) -> None:
         self.banner.setText(text)

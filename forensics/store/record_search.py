@@ -157,3 +157,18 @@ def name_of(db: Database, kind: str, record_id: str) -> str | None:
     sql = _QUERIES[kind].format(match=f"{id_col} = ?") + " LIMIT 1"
     row = db.conn.execute(sql, (record_id,)).fetchone()
     return None if row is None else str(row["name"] or "")
+
+
+KIND_OF_TABLE: dict[str, str] = {table: kind for kind, table in _TABLES.items()}
+"""The record kind stored in a table (merge conflicts name tables)."""
+
+
+def name_in_table(db: Database, table: str, record_id: str) -> str | None:
+    """What people call the record with this id in `table`; None for a table of no named kind."""
+    kind = KIND_OF_TABLE.get(table)
+    return None if kind is None else name_of(db, kind, record_id)
+
+
+def labelled(name: str | None, record_id: str) -> str:
+    """A record as shown to people: its name with the start of its id, or the id alone."""
+    return f"{name} ({record_id[:8]})" if name else record_id

@@ -129,6 +129,9 @@ def test_verify_is_green_on_a_clean_case_and_red_after_tampering(
     assert not again.report.ok
     assert again.table.rowCount() >= 1
     assert "finding" in again.banner.text()
+    eiffel = ids["gps_control_eiffel.jpg"]
+    shown = [again.table.item(r, 2).text() for r in range(again.table.rowCount())]
+    assert f"gps_control_eiffel.jpg ({eiffel[:8]})" in shown  # a name, not a bare UUID
     assert runner.shutdown()
 
 

@@ -39,7 +39,10 @@ def test_deleted_there_conflict_taken_and_kept_in_the_dialog(
     model = dialog.model
     qtmodeltester.check(model)
     assert model.rowCount() == 2
-    rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
+    # The Record column names the record; its full id is the tooltip.
+    tip = Qt.ItemDataRole.ToolTipRole
+    rows = {model.index(r, 1).data(tip): r for r in range(model.rowCount())}
+    assert all(model.index(r, 1).data() != model.index(r, 1).data(tip) for r in rows.values())
     edited, used = rows[shared.edited], rows[shared.used]
     assert model.index(edited, 2).data() == "deleted there, edited here"
     assert model.index(used, 2).data().startswith("deleted there, edited here; used by")
@@ -56,7 +59,7 @@ def test_deleted_there_conflict_taken_and_kept_in_the_dialog(
     dialog.view.selectRow(rows[shared.edited])
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
     assert model.rowCount() == 1
-    assert model.index(0, 1).data() == shared.used
+    assert model.index(0, 1).data(tip) == shared.used
     qtbot.mouseClick(dialog.keep_mine, Qt.MouseButton.LeftButton)
     assert model.rowCount() == 0
     current = window.current_case()

@@ -84,6 +84,8 @@ def test_merge_conflict_resolved_in_the_dialog(setup, qtbot, qtmodeltester, tmp_
     qtmodeltester.check(dialog.model)
     assert dialog.model.rowCount() == 1
     assert dialog.model.index(0, 2).data() == "note"
+    drone_name = window.current_case().items.get(filled.drone).name
+    assert dialog.model.index(0, 1).data() == f"{drone_name} ({filled.drone[:8]})"
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
     assert dialog.model.rowCount() == 0
     assert window.current_case().items.get(filled.drone).note == "theirs"

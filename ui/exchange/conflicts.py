@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from forensics.case import Case
 from forensics.exchange.conflicts import conflicts_json, resolve_conflict
+from forensics.store.record_search import labelled, name_in_table
 from ui.table_model import ListTableModel, row_table
 
 _COLUMNS = ("Table", "Record", "Changed", "Ours", "Theirs")
@@ -48,17 +49,25 @@ class ConflictsModel(ListTableModel[dict[str, Any]]):
         self.set_rows(conflicts_json(case) if case is not None else [])
 
     def cell(self, record: dict[str, Any], column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return record["record_id"]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             deleted = record.get("deleted")
             values = (
                 record["table"],
-                record["record_id"],
+                self._record_label(record["table"], record["record_id"]),
                 _what(record),
                 _short(record["mine"]),
                 deleted["summary"] if deleted else _short(record["theirs"]),
             )
             return values[column]
         return None
+
+    def _record_label(self, table: str, record_id: str) -> str:
+        """The record's name (ours; theirs when we no longer have it), with its id's start."""
+        case = self._case()
+        name = name_in_table(case.db, table, record_id) if case is not None else None
+        return labelled(name, record_id)
 
 
 def _what(record: dict[str, Any]) -> str:
