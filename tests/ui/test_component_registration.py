@@ -11,10 +11,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from forensics.case import Case
+from forensics.provenance.components import add_component
+from forensics.provenance.manufacturers import add_manufacturer
 from forensics.provenance.models import Component, ComponentLink, Manufacturer
 from forensics.records.provenance import CONFIDENCE_MEANING
 from forensics.store.provenance import ProvenanceRepository
-from tests.ui.helpers import show_dock
+from tests.ui.helpers import pick, show_dock
 from ui.item_dialog import ItemDialog
 from ui.provenance.component_editor import ComponentEditor
 
@@ -111,3 +113,25 @@ def test_a_component_needs_its_hardware_and_a_function(
     dialog.save()
     assert dialog.saved is not None
     assert ProvenanceRepository(case.db).get(Component, dialog.saved.id).function == "radio"
+
+
+def test_link_a_component_to_a_maker_picked_by_name_with_a_basis(qtbot: Any, case: Case) -> None:
+    drone = case.add_item(kind="hardware", name="Gerbera drone")
+    camera = add_component(case, parent_id=drone.id, function="camera", name="Gimbal camera")
+    viewpro = add_manufacturer(case, name="Viewpro", country="CN")
+    add_manufacturer(case, name="SIYI Technology", country="CN")
+    editor = ComponentEditor(lambda: case)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.show_item(camera.id)
+    assert editor.link_button.isEnabled()
+    pick(qtbot, editor.maker, "viewp")
+    editor.basis.setCurrentText("logo")
+    editor.confidence.setCurrentText("probable")
+    qtbot.keyClicks(editor.basis_note, "Viewpro logo moulded on the housing")
+    qtbot.mouseClick(editor.link_button, Qt.MouseButton.LeftButton)
+    [link] = ProvenanceRepository(case.db).all(ComponentLink)
+    assert (link.component_id, link.manufacturer_id) == (camera.id, viewpro.id)
+    assert (link.basis, link.confidence) == ("logo", "probable")
+    assert link.note == "Viewpro logo moulded on the housing"
+    assert editor.maker.text() == ""

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.errors import NotFoundError
-from forensics.provenance.components import add_component, edit_component
+from forensics.provenance.components import add_component, edit_component, link_component
 from forensics.provenance.markings import Suggestion, decide, suggest
-from forensics.provenance.models import FUNCTIONS, Component, Confidence
+from forensics.provenance.models import FUNCTIONS, Basis, Component, Confidence
 from forensics.records.provenance import CONFIDENCE_MEANING, CONFIDENCE_SCALE
 from forensics.store.provenance import ProvenanceRepository
 from ui.provenance.common import CaseProvider, run_guarded
+from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
 
 
@@ -76,6 +77,16 @@ class ComponentEditor(QWidget):
             "Basis: what you saw and where (kept with the link, e.g. 'logo on the lens ring')"
         )
         self.basis_note.setToolTip("Why this component is attributed to the maker")
+        self.maker = RecordPicker(self._case, ["manufacturer"])
+        self.maker.setObjectName("link_maker")
+        self.basis = QComboBox()
+        self.basis.setObjectName("link_basis_kind")
+        self.basis.addItems(Basis.ALL)
+        self.basis.setToolTip("The kind of basis for the attribution")
+        self.link_button = QPushButton("&Link to maker")
+        self.link_button.setToolTip(
+            "Attribute the component to the maker named on the left, on this basis"
+        )
         self.accept_button = QPushButton("&Accept")
         self.accept_button.setToolTip("Link the component to the suggested manufacturer")
         self.reject_button = QPushButton("Re&ject")
@@ -97,6 +108,12 @@ class ComponentEditor(QWidget):
         layout.addLayout(form)
         layout.addLayout(row)
         layout.addWidget(self.suggestions, 1)
+        maker_row = QHBoxLayout()
+        maker_row.addWidget(QLabel("Maker"))
+        maker_row.addWidget(self.maker, 1)
+        maker_row.addWidget(self.basis)
+        maker_row.addWidget(self.link_button)
+        layout.addLayout(maker_row)
         layout.addWidget(self.basis_note)
         layout.addLayout(decide_row)
         layout.addWidget(self.status)
@@ -105,6 +122,7 @@ class ComponentEditor(QWidget):
         self.suggest_button.clicked.connect(self.run_suggest)
         self.accept_button.clicked.connect(lambda: self.decide(True))
         self.reject_button.clicked.connect(lambda: self.decide(False))
+        self.link_button.clicked.connect(self.link_to_maker)
         self._update_buttons()
 
     def show_item(self, item_id: str | None) -> None:
@@ -139,6 +157,7 @@ class ComponentEditor(QWidget):
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(self.item_id is not None)
         self.save_button.setEnabled(self.component is not None)
+        self.link_button.setEnabled(self.component is not None)
         has_choice = self.component is not None and self.suggestions.count() > 0
         self.accept_button.setEnabled(has_choice)
         self.reject_button.setEnabled(has_choice)
@@ -201,6 +220,32 @@ class ComponentEditor(QWidget):
         )
         self._update_buttons()
         return found
+
+    def link_to_maker(self) -> bool:
+        """Attribute the selected component to the maker picked by name, on the chosen basis
+        and confidence, with the basis in the analyst's words."""
+        case, c = self._case(), self.component
+        maker_id = self.maker.record_id()
+        if case is None or c is None or not maker_id:
+            return False
+        ok = run_guarded(
+            self,
+            "Linking the component",
+            lambda: link_component(
+                case,
+                c.id,
+                maker_id,
+                basis=self.basis.currentText(),
+                confidence=self.confidence.currentText(),
+                note=self.basis_note.text().strip() or None,
+            ),
+        )
+        if ok:
+            self.status.setText(f"linked to {self.maker.text()} ({self.basis.currentText()})")
+            self.maker.clear_pick()
+            self.basis_note.clear()
+            self.changed.emit()
+        return ok
 
     def decide(self, accept: bool) -> bool:
         """Accept or reject the highlighted suggestion for the selected component."""
