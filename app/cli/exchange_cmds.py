@@ -221,6 +221,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
     data = result.to_json()
     if args.json:
         print_json(data)
+    elif result.already_merged:
+        say(describe(result.received.signature if result.received else None, _known(args)))
+        say(
+            f"already merged: this archive's custody chain is part of merge {result.merge.id} "
+            f"({shown(result.merge.archive_name)}, {result.merge.created_at}); "
+            "nothing was applied"
+        )
     else:
         say(describe(result.received.signature if result.received else None, _known(args)))
         say(

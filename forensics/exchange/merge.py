@@ -64,11 +64,15 @@ class MergeResult:
     """Records they deleted that were deleted here too."""
     deletion_notices: list[DeletionNotice] = field(default_factory=list)
     """Deletions of theirs not applied (evidence items), each with the reason."""
+    already_merged: bool = False
+    """The archive's chain is a prefix of one merged before (`merge` is that earlier merge):
+    a replay or a rollback, and nothing was applied."""
 
     def to_json(self) -> dict[str, Any]:
         """As `pwb merge --json` prints it."""
         return {
             "merge_id": self.merge.id,
+            "already_merged": self.already_merged,
             "archive": self.merge.archive_name,
             "added": self.merge.added,
             "updated": self.merge.updated,
@@ -113,11 +117,28 @@ def merge_archive(
     try:
         received = receive(archive, work / "case", limits=limits, progress=progress, cancel=cancel)
         with Case.open(work / "case") as theirs:
-            result = _merge(case, theirs, archive, received, case.actor(actor))
+            earlier = _already_merged(case, theirs)
+            if earlier is not None:
+                result = MergeResult(earlier, already_merged=True)
+            else:
+                result = _merge(case, theirs, archive, received, case.actor(actor))
         result.received = received
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _already_merged(case: Case, theirs: Case) -> MergeRecord | None:
+    """The earlier merge whose imported chain holds their whole chain, if any.
+
+    Their chain was verified on unpack and every entry's hash covers the one before it, so
+    their head being in a chain we imported means their chain is a prefix of it: merging it
+    again would re-apply old states (bring back what a later archive deleted).
+    """
+    chain = sx.custody_rows(theirs.db)
+    if not chain:
+        return None
+    return MergeRepository(case.db).merge_holding(str(chain[-1]["hash"]))
 
 
 def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: str) -> MergeResult:

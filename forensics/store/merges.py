@@ -130,6 +130,19 @@ class MergeRepository:
             row = {**{k: entry[k] for k in ENTRY_COLUMNS}, "merge_id": merge_id}
             insert_row(self._db, "imported_custody", row)
 
+    def merge_holding(self, entry_hash: str) -> MergeRecord | None:
+        """The earliest merge whose imported chain holds the entry with this hash, if any.
+
+        The chains are hash-linked, so an archive whose head is in an imported chain carries
+        a prefix of that chain: a replay of what was merged then, or of something older.
+        """
+        row = self._db.conn.execute(
+            "SELECT c.merge_id FROM imported_custody c JOIN merges m ON m.id = c.merge_id "
+            "WHERE c.hash = ? ORDER BY m.created_at LIMIT 1",
+            (entry_hash,),
+        ).fetchone()
+        return None if row is None else self.find_merge(str(row[0]))
+
     def imported_custody(self, merge_id: str) -> list[dict[str, Any]]:
         """The chain imported with one merge, in order."""
         return [

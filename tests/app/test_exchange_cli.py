@@ -76,6 +76,13 @@ def test_signed_pack_unpack_merge_resolve(case_dir, tmp_path, capsys):
     assert run(capsys, "verify", str(case_dir))[0] == 0
     with Case.open(case_dir, readonly=True) as ours:
         assert ours.items.get(drone).note == "theirs"
+    replay = ("merge", str(case_dir), str(tmp_path / "back.pwbcase"), "--accept-unsigned")
+    code, out = run(capsys, *replay)
+    assert code == 0
+    assert "already merged" in out
+    assert "nothing was applied" in out
+    code, out = run(capsys, *replay, "--json")
+    assert json.loads(out)["already_merged"] is True
 
 
 def test_hostile_archive_is_refused_with_reasons(bad_files, tmp_path, capsys):

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
+from forensics.exchange.trust_store import TrustStore, describe
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.textsafe import shown
 from ui.actions import make_action
@@ -274,11 +275,7 @@ class ExchangeContribution:
 
     def _imported(self, result: UnpackResult) -> None:
         sig = result.received.signature
-        who = (
-            "not signed"
-            if sig is None
-            else f"signed by {shown(sig.signer)} ({shown(sig.fingerprint[:16])})"
-        )
+        who = describe(sig, TrustStore().names())
         opener = getattr(self.ctx.window, "open_case", None)
         if callable(opener):
             opener(result.dest)
@@ -305,8 +302,16 @@ class ExchangeContribution:
     def _merged(self, result: MergeResult) -> None:
         self.ctx.signals.flush()
         m = result.merge
+        who = describe(result.received.signature if result.received else None, TrustStore().names())
+        if result.already_merged:
+            self._say(
+                f"{who}; already merged as {shown(m.archive_name)} on {m.created_at}: "
+                "nothing was applied"
+            )
+            return
         kept = len(result.deletion_notices)
         self._say(
+            f"{who}; "
             f"merged {m.archive_name}: {m.added} added, {m.updated} updated, "
             f"{len(result.deleted)} deleted, {m.conflicts} conflict(s)"
             + (f", {kept} deletion(s) of evidence items not applied" if kept else "")

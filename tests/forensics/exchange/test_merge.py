@@ -57,8 +57,11 @@ def test_merge_into_the_original_adds_and_fast_forwards(shared, tmp_path):
     assert case.custody.entries()[-1].action == "merged"
     assert verify_case(case).ok
     assert verify_imported(case, result.merge.id) == []
+    head = case.custody.head()
     again = merge_archive(case, theirs, actor="A")
-    assert (again.merge.added, again.merge.updated, len(again.conflicts)) == (0, 0, 0)
+    assert again.already_merged
+    assert again.merge.id == result.merge.id
+    assert case.custody.head() == head  # reported, not re-applied
     assert verify_case(case).ok
 
 
@@ -124,3 +127,21 @@ def test_refused_archive_leaves_the_case_untouched(shared, tmp_path):
     assert set(filled.case.items.all_ids()) == ids
     assert list((filled.case.root / "tmp").iterdir()) == []
     assert verify_case(filled.case).ok
+
+
+def test_an_older_archive_after_a_newer_one_is_reported_and_not_reapplied(shared, tmp_path):
+    """A replay or rollback: their older chain is a prefix of one already merged."""
+    filled, _, older = shared
+    case = filled.case
+    with Case.open(tmp_path / "team-b") as theirs:
+        theirs.edit_item(filled.drone, {"note": "plate re-read: NEO-M9N"}, actor="B")
+        newer = pack_case(theirs, tmp_path / "newer.pwbcase", actor="B").archive
+    merged = merge_archive(case, newer, actor="A")
+    assert not merged.already_merged
+    assert case.items.get(filled.drone).note == "plate re-read: NEO-M9N"
+    head = case.custody.head()
+    replay = merge_archive(case, older, actor="A")
+    assert replay.already_merged
+    assert replay.merge.id == merged.merge.id
+    assert case.items.get(filled.drone).note == "plate re-read: NEO-M9N"
+    assert case.custody.head() == head
