@@ -292,3 +292,15 @@ def test_link_an_annotation_to_a_component_by_its_name(qtbot, setup) -> None:
     ]
     assert editor.links.item(0).text().startswith("component: Viewpro A40 TIR (")
     assert editor.link_target.text() == ""
+    # The annotations list is filtered by the component picked by its name.
+    other = svc.add(video.id, 3, "box", [(10, 10), (90, 90)], "camera").annotation
+    dock = AnnotationsDock(lambda: svc)
+    qtbot.addWidget(dock)
+    dock.show()
+    dock.reload()
+    assert dock.model.rowCount() == 2
+    dock.link_type.setCurrentText("component")
+    pick(qtbot, dock.link_id, "a40 t")
+    assert dock.current_filter().link == ("component", viewpro.id)
+    assert dock.model.rowCount() == 1
+    assert dock.model.annotation(0).id == ann.id != other.id

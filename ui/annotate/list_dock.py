@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -18,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from forensics.annotations.models import AnnotationFilter, TargetType
 from forensics.annotations.service import AnnotationService
+from forensics.case import Case
 from ui.annotate.list_model import AnnotationTableModel
+from ui.record_picker import RecordPicker
 
 ALL = "(all)"
 
@@ -46,9 +47,9 @@ class AnnotationsDock(QWidget):
         self.link_type = QComboBox()
         self.link_type.addItems([ALL, *TargetType.ALL])
         self.link_type.setToolTip("Only annotations that support a record of this kind")
-        self.link_id = QLineEdit()
-        self.link_id.setPlaceholderText("linked record id")
-        self.link_id.setToolTip("Only annotations that support this record")
+        self.link_id = RecordPicker(self._case, TargetType.ALL)
+        self.link_id.setObjectName("annotation_link_filter")
+        self.link_id.setToolTip("Only annotations that support this record (type its name)")
         row = QHBoxLayout()
         for w in (self.label_filter, self.item_filter, self.link_type, self.link_id):
             row.addWidget(w)
@@ -66,8 +67,18 @@ class AnnotationsDock(QWidget):
         layout.addWidget(self.table)
         self.label_filter.currentIndexChanged.connect(self._apply)
         self.item_filter.currentIndexChanged.connect(self._apply)
-        self.link_type.currentIndexChanged.connect(self._apply)
         self.link_id.editingFinished.connect(self._apply)
+        self.link_id.picked.connect(lambda _kind, _id: self._apply())
+        self.link_type.currentTextChanged.connect(self._link_type_changed)
+
+    def _link_type_changed(self, kind: str) -> None:
+        """Offer records of the chosen kind only (a pick of another kind is dropped)."""
+        self.link_id.set_kinds(TargetType.ALL if kind == ALL else [kind])
+        self._apply()
+
+    def _case(self) -> Case | None:
+        svc = self._service()
+        return None if svc is None else svc.case
 
     def reload(self) -> None:
         """Refill the filter choices and the table (case opened or changed)."""
@@ -93,7 +104,7 @@ class AnnotationsDock(QWidget):
         """The filter the widgets describe."""
         link = None
         if self.link_type.currentText() != ALL:
-            link = (self.link_type.currentText(), self.link_id.text().strip() or None)
+            link = (self.link_type.currentText(), self.link_id.record_id() or None)
         return AnnotationFilter(
             label=self.label_filter.currentData(), item_id=self.item_filter.currentData(), link=link
         )
