@@ -237,11 +237,11 @@ class ProcessRunner:
         worker ran. Returns the answers and the tasks a killed worker had not answered.
         """
         busy = [w for w in self._workers if w.sent]
-        by_conn: dict[Connection, WorkerProcess] = {w.conn: w for w in busy}
+        by_pipe: dict[Connection, WorkerProcess] = {w.pipe: w for w in busy}
         while True:
-            readable = wait(list(by_conn), _POLL_S)
+            readable = wait(list(by_pipe), _POLL_S)
             if readable:
-                worker = by_conn[readable[0]]  # type: ignore[index]
+                worker = by_pipe[readable[0]]  # type: ignore[index]
                 break
             if on_wait is not None:
                 on_wait()
@@ -263,7 +263,7 @@ class ProcessRunner:
                 worker = dead[0]
                 break
         try:
-            group: list[tuple[int, Output]] = worker.conn.recv()
+            group: list[tuple[int, Output]] = worker.pipe.recv()
         except (EOFError, OSError):
             task, _since = worker.running()
             code = worker.exit_code()

@@ -111,7 +111,7 @@ class WorkerProcess:
         )
         self.proc.start()
         child.close()
-        self.conn: Connection = parent
+        self.pipe: Connection = parent
         self.sent: dict[int, Sent] = {}
         """Sent and not answered, in order."""
         self.mark = 0.0
@@ -121,7 +121,7 @@ class WorkerProcess:
         """Queue a chunk of tasks in the worker."""
         if not self.sent:
             self.mark = time.monotonic()
-        self.conn.send([(t.index, t.name, t.source) for t in chunk])
+        self.pipe.send([(t.index, t.name, t.source) for t in chunk])
         self.sent.update((t.index, t) for t in chunk)
 
     def running(self) -> tuple[Sent, float]:
@@ -147,7 +147,7 @@ class WorkerProcess:
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join(5)
-        self.conn.close()
+        self.pipe.close()
         self.proc.join(0)
         lost, self.sent = list(self.sent.values()), {}
         return lost
@@ -155,6 +155,6 @@ class WorkerProcess:
     def close(self) -> None:
         """Ask the worker to exit; killed if it does not within a second."""
         with contextlib.suppress(OSError):
-            self.conn.send(None)
+            self.pipe.send(None)
         self.proc.join(1)
         self.kill()
