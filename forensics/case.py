@@ -165,9 +165,11 @@ class Case:
         db = connect(root / CASE_DB, readonly=readonly)
         try:
             if readonly:
-                from forensics.store.db import check_not_newer
+                from forensics.store.db import check_not_newer, is_behind, migrated_copy
 
                 check_not_newer(db, root)
+                if is_behind(db):
+                    db = migrated_copy(db, root / CASE_DB)
             else:
                 migrate(db, root)
         except BaseException:

@@ -243,6 +243,50 @@ def migrate(db: Database, path: Path) -> list[str]:
     return done
 
 
+def is_behind(db: Database) -> bool:
+    """True when some installed migration has not been applied to this database yet."""
+    current = applied_versions(db)
+    return any(
+        m.version > current.get(component, 0)
+        for component, migrations in components().items()
+        for m in migrations
+    )
+
+
+def migrated_copy(db: Database, path: Path) -> Database:
+    """A private, migrated copy of a case database made by an older version, for reading.
+
+    A read-only open must not change the case, yet this code reads the current schema: the
+    records are copied with SQLite's backup API (through `db`, so a pending write-ahead log is
+    included), the copy is migrated in a temporary folder, and `db` is closed. The copy is
+    removed when the returned database is closed.
+
+    Returns:
+        A read-only `Database` over the migrated copy.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="pwb-readonly-"))
+    copy = folder / path.name
+    try:
+        target = sqlite3.connect(copy, isolation_level=None)
+        try:
+            db.conn.backup(target)
+        finally:
+            target.close()
+        writable = connect(copy)
+        try:
+            applied = migrate(writable, path)
+        finally:
+            writable.close()
+        log.info("%s: made by an older version; read through a migrated copy (%s)", path, applied)
+        reader = connect(copy, readonly=True)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    db.close()
+    reader.private_copy = folder
+    return reader
+
+
 def _apply(db: Database, migration: Migration) -> None:
     with transaction(db) as conn:
         for statement in migration.statements:
