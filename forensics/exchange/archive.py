@@ -27,6 +27,8 @@ RECORDS = "case.db"
 CUSTODY = "custody.jsonl"
 
 MAX_MANIFEST_BYTES = 64 << 20
+MAX_MEMBERS = 1_000_000
+"""Most members an archive may hold (a case of a million frames and files fits)."""
 MAX_RATIO = 100
 """Largest inflated/compressed ratio a member may reach past `RATIO_GRACE` bytes."""
 RATIO_GRACE = 1 << 20

@@ -33,6 +33,8 @@ class Limits:
     trusted: dict[str, str] | None = None
     """fingerprint -> name of the keys whose signatures are accepted; None accepts any."""
     require_signature: bool = False
+    max_members: int = fmt.MAX_MEMBERS
+    """Most members an archive may hold, small ones included."""
     accept_unsigned: bool = True
     """False refuses an archive with no signature (the CLI's default: `--accept-unsigned`)."""
 
@@ -94,7 +96,28 @@ def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
             reasons.append(f"{info.filename!r} is stored but its two sizes disagree")
     if fmt.MANIFEST not in seen:
         reasons.append("the archive has no manifest.json")
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        reasons.append(
+            f"the archive holds {len(infos)} members, over the limit of {limits.max_members}"
+        )
+    claimed = overall_ratio_problem(
+        sum(i.file_size for i in infos), sum(i.compress_size for i in infos), limits.max_ratio
+    )
+    if claimed:
+        reasons.append(claimed)
     return reasons
+
+
+def overall_ratio_problem(inflated: int, compressed: int, max_ratio: int) -> str | None:
+    """Why the whole archive is a compression bomb, if it is: many small members, each under
+    the per-member grace, must not add up to what one large member may not do."""
+    if inflated > max(max_ratio * max(compressed, 1), fmt.RATIO_GRACE):
+        return (
+            f"the archive's members together inflate more than {max_ratio}:1 "
+            f"({inflated // max(compressed, 1)}:1 after {inflated} bytes): a compression bomb"
+        )
+    return None
 
 
 def _read_small(zf: zipfile.ZipFile, name: str, limit: int, limits: Limits) -> bytes:

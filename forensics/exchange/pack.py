@@ -130,7 +130,7 @@ def pack_case(
         sx.snapshot(case.db, snap)
         custody_info, evidence, hashes = _prepare(snap, chosen, redactor, actor, reason)
         cancel.raise_if_cancelled()
-        plan = _plan(case, snap, evidence, hashes if chosen is not None else None)
+        plan = _plan(case, snap, evidence, hashes)
         manifest = fmt.Manifest(
             format_version=fmt.FORMAT_VERSION,
             case_id=case.info.case_id,
@@ -211,7 +211,8 @@ def _prepare(
                 )
             sx.vacuum(db)
         evidence = sorted({str(i.sha256) for i in ItemRepository(db).content_items()})
-        hashes = select.referenced_hashes(db) if chosen is not None else set()
+        # Only derived files a record refers to travel: an unpack refuses any other.
+        hashes = select.referenced_hashes(db)
         custody = sx.custody_rows(db)
         (snap.parent / fmt.CUSTODY).write_text(
             "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in custody),

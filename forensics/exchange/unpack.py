@@ -3,7 +3,8 @@
 Order of checks, and why:
 1. the zip's directory alone: every name must belong to the archive layout (so no `..`, no
    absolute path, no link, no directory entry, no duplicate), no encryption, no member that
-   claims an inflation ratio beyond `MAX_RATIO`; nothing is inflated before this passes;
+   claims an inflation ratio beyond `MAX_RATIO`, nor the members together (small members
+   included), no more than `MAX_MEMBERS` members; nothing is inflated before this passes;
 2. the manifest (read with a size cap): its signature, when present, against its exact bytes;
    its format version; its member list against the zip's, sizes against the headers; the total
    against the cap and the free disk space;
@@ -13,7 +14,8 @@ Order of checks, and why:
 4. the records: the received database is opened read-only with `trusted_schema=OFF`, its
    schema must be exactly ours and `integrity_check` clean, and its rows are copied as checked
    data into a fresh case our migrations made (`forensics.store.received`); then the custody
-   chain and the record digests, and evidence files exactly those the items name.
+   chain and the record digests, evidence files exactly those the items name, and derived
+   files only those a record refers to (`pack` ships no other).
 Only then is the temporary folder renamed to DEST; any refusal removes it, so a refused or broken
 unpack leaves nothing behind, and nothing is ever written outside DEST's parent folder.
 Steps 1 and 2 are in `archive_checks.py`; this module inflates, checks the records and
@@ -37,7 +39,14 @@ from typing import Any
 from forensics.case import CASE_DB, Case
 from forensics.errors import SchemaTooNewError, ValidationError
 from forensics.exchange import archive as fmt
-from forensics.exchange.archive_checks import Limits, check_archive, ratio_problem, refuse
+from forensics.exchange.archive_checks import (
+    Limits,
+    check_archive,
+    overall_ratio_problem,
+    ratio_problem,
+    refuse,
+)
+from forensics.exchange.select import referenced_hashes
 from forensics.exchange.signing import SignatureCheck
 from forensics.exchange.streams import CHUNK, ThreadedSha256
 from forensics.jobs import CancelToken, ProgressFn, no_progress
@@ -92,6 +101,7 @@ def _extract(
     total = manifest.total_size
     budget = min(total, limits.max_total_bytes)
     written_total = 0
+    compressed_total = sum(i.compress_size for i in zf.infolist())
     for member in manifest.members:
         info = zf.getinfo(member.name)
         # The received records never land where a case keeps its database (see _check_case).
@@ -119,7 +129,9 @@ def _extract(
                     elif written_total > budget:
                         problem = f"the archive inflates past its {budget} bytes"
                     else:
-                        problem = ratio_problem(info, size, limits.max_ratio)
+                        problem = ratio_problem(info, size, limits.max_ratio) or (
+                            overall_ratio_problem(written_total, compressed_total, limits.max_ratio)
+                        )
                     if problem:
                         break
                     hasher.update(chunk)
@@ -180,6 +192,18 @@ def _check_case(archive: Path, root: Path) -> None:
             f"evidence {sha} is in the archive but no item names it"
             for sha in sorted(shipped - named)
         ]
+        referenced = referenced_hashes(case.db)
+        unreferenced = sorted(
+            p.name
+            for p in case.evidence.derived_files()
+            if p.name.split(".", 1)[0] not in referenced
+        )
+        reasons += [
+            f"derived file {name} is in the archive but no record refers to it"
+            for name in unreferenced[:20]
+        ]
+        if len(unreferenced) > 20:
+            reasons.append(f"... and {len(unreferenced) - 20} more unreferenced derived files")
     if reasons:
         raise refuse(archive, reasons)
 

@@ -134,3 +134,48 @@ def test_unpacked_schema_is_exactly_ours(case, good, tmp_path):
     with Case.open(unpack_archive(good, tmp_path / "dest").dest) as theirs:
         assert schema(theirs.db) == schema(case.db)
     assert not (tmp_path / "dest" / "received-case.db").exists()
+
+
+def _with_derived(good: Path, dst: Path, files: dict[str, bytes]) -> Path:
+    """`good` plus derived members (content-addressed, listed in the manifest)."""
+    import hashlib
+    import json
+    import zipfile
+
+    content = members(good)
+    manifest = json.loads(content["manifest.json"])
+    for data in files.values():
+        sha = hashlib.sha256(data).hexdigest()
+        name = f"derived/{sha[:2]}/{sha[2:4]}/{sha}.png"
+        content[name] = data
+        manifest["members"].append(
+            {"name": name, "role": "derived", "sha256": sha, "size": len(data)}
+        )
+    content["manifest.json"] = json.dumps(manifest, indent=1).encode()
+    with zipfile.ZipFile(dst, "w") as zf:
+        for name, data in content.items():
+            zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return dst
+
+
+def test_derived_files_no_record_refers_to_are_refused(good, tmp_path):
+    planted = {str(n): b"planted %d " % n * 50 for n in range(40)}
+    bad = _with_derived(good, tmp_path / "planted.pwbcase", planted)
+    reasons = "\n".join(refused(bad, tmp_path / "out" / "dest"))
+    assert "is in the archive but no record refers to it" in reasons
+    assert "and 20 more unreferenced derived files" in reasons
+
+
+def test_many_small_members_cannot_add_up_to_a_bomb(good, tmp_path):
+    # Each member is under the per-member grace (1 MiB); together they inflate past 100:1.
+    small = {str(n): bytes([n]) * (900 << 10) for n in range(80)}
+    bad = _with_derived(good, tmp_path / "small-bombs.pwbcase", small)
+    reasons = "\n".join(refused(bad, tmp_path / "out" / "dest"))
+    assert "members together inflate more than" in reasons
+
+
+def test_member_count_limit(good, tmp_path):
+    from forensics.exchange.archive_checks import Limits
+
+    reasons = "\n".join(refused(good, tmp_path / "out" / "dest", Limits(max_members=3)))
+    assert "over the limit of 3" in reasons
