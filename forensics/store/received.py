@@ -12,8 +12,10 @@ migrations would crash on. So it never becomes our case and none of its SQL runs
 3. `PRAGMA integrity_check` (the full check: a corrupt index passes `quick_check`);
 4. the rows of every table are read with plain SELECTs of our declared columns and copied into
    a fresh case that our migrations made, each value checked against the record declarations
-   (SQL type, nullability, length, vocabulary, JSON, sha256 as 64 hex digits, or `deleted`
-   in a custody entry's record digest, ids as UUIDs),
+   through a msgspec schema derived from them (`forensics.records.row_schema`: type,
+   nullability, length, vocabulary, sha256 as 64 hex digits, ids as UUIDs) plus JSON and, for
+   the tables no record type declares (custody, case facts), SQL types and digests (or
+   `deleted` in a custody entry's record digest),
    and every reference must resolve (`PRAGMA foreign_key_check`).
 Full-text indexes are never copied: our own triggers rebuild them from the copied rows.
 
@@ -23,19 +25,18 @@ its schema is refused unless it is ours, which leaves defensive mode nothing to 
 
 from __future__ import annotations
 
-import enum
 import json
 import re
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from forensics.errors import SchemaTooNewError
-from forensics.records.declare import FieldSpec
+from forensics.records.declare import FieldSpec, RecordType
 from forensics.records.registry import RECORD_TYPES
+from forensics.records.row_schema import is_sha256_column, row_problem
 from forensics.store.custody import DELETED
 from forensics.store.database import Database
 from forensics.store.db import applied_versions, check_not_newer, transaction
@@ -140,17 +141,14 @@ def check_received(theirs: Database, ours: Database, where: Path) -> None:
         raise Refused([f"case.db is damaged: {p}" for p in found])
 
 
-def _declared() -> dict[str, dict[str, FieldSpec]]:
-    """table -> column -> the declared field stored there."""
-    out: dict[str, dict[str, FieldSpec]] = {}
-    for record_type in RECORD_TYPES:
-        if record_type.stored:
-            out.setdefault(record_type.table, {}).update({f.column: f for f in record_type.fields})
-    return out
+def _declared() -> dict[str, RecordType[Any]]:
+    """table -> the record type whose rows it holds."""
+    return {t.table: t for t in RECORD_TYPES if t.stored}
 
 
 def _value_problem(column: str, sql_type: str, value: Any, spec: FieldSpec | None) -> str | None:
-    """Why one received value is not one our declarations allow, or None."""
+    """Why one received value is not one our schema allows, or None: the checks for tables no
+    record type declares (custody, case facts, bookkeeping), and JSON for declared ones."""
     if value is None:
         return None  # NOT NULL is our schema's to enforce, and it names the column
     allowed = _SQL_PY.get(sql_type.upper())
@@ -158,15 +156,11 @@ def _value_problem(column: str, sql_type: str, value: Any, spec: FieldSpec | Non
         return f"holds a {type(value).__name__}, declared {sql_type}"
     if isinstance(value, str | bytes) and len(value) > MAX_VALUE_BYTES:
         return f"holds {len(value)} bytes, over the {MAX_VALUE_BYTES} a record value may"
-    sha_column = column == "sha256" or column.endswith("_sha256")
+    sha_column = is_sha256_column(column)
     if sha_column and isinstance(value, str) and not _HEX64.fullmatch(value) and value != DELETED:
         return "is not a sha256 (64 lowercase hex digits)"
     if spec is None:
         return None
-    if isinstance(spec.kind, type) and issubclass(spec.kind, enum.Enum):
-        known = {str(m.value) for m in spec.kind}
-        if value not in known:
-            return f"holds {value!r}, not one of {sorted(known)}"
     if spec.json:
         try:
             json.loads(value)
@@ -195,8 +189,8 @@ def copy_records(theirs: Database, ours: Database) -> int:
             names = ", ".join(quote(c) for c, _ in cols)
             marks = ", ".join("?" for _ in cols)
             insert = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
-            specs = declared.get(table, {})
-            keyed = table in _uuid_keyed()
+            record_type = declared.get(table)
+            specs = {f.column: f for f in record_type.fields} if record_type else {}
             try:
                 rows = theirs.conn.execute(f"SELECT {names} FROM {quote(table)}")
                 for row in rows:
@@ -207,8 +201,12 @@ def copy_records(theirs: Database, ours: Database) -> int:
                         for (c, t), v in zip(cols, values, strict=True)
                         if (p := _value_problem(c, t, v, specs.get(c))) is not None
                     ]
-                    if keyed and not _is_uuid(values[[c for c, _ in cols].index("id")]):
-                        bad.append(f"record {label}: field 'id' is not a UUID")
+                    if record_type is not None and not bad:
+                        row_dict = {c: v for (c, _), v in zip(cols, values, strict=True)}
+                        declared_row = {c: row_dict[c] for c in specs}
+                        problem = row_problem(record_type, declared_row)
+                        if problem is not None:
+                            bad.append(f"record {label}: {_field_named(problem)}")
                     if bad:
                         reasons += bad
                         if len(reasons) >= 20:
@@ -231,18 +229,12 @@ def copy_records(theirs: Database, ours: Database) -> int:
     return count
 
 
-def _uuid_keyed() -> set[str]:
-    """Tables whose records are identified by a uuid `id`."""
-    return {t.table for t in RECORD_TYPES if t.stored and t.key_column == "id"}
-
-
-def _is_uuid(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        return str(uuid.UUID(value)) == value.lower()
-    except ValueError:
-        return False
+def _field_named(problem: str) -> str:
+    """msgspec's "Expected `str`, got `int` - at `$.name`" as "field 'name': expected ..."."""
+    message, sep, where = problem.rpartition(" - at `$.")
+    if not sep:
+        return problem
+    return f"field {where.rstrip('`')!r}: {message[:1].lower()}{message[1:]}"
 
 
 def copy_received(path: Path, ours: Database, where: Path) -> int:

@@ -99,6 +99,14 @@ CASES = {
         "index 'sneaky' is not in our schema",
     ),
     "corrupt index": (_corrupt_index, "case.db is damaged"),
+    "id that is not a UUID": (
+        _sql("PRAGMA foreign_keys = OFF", "UPDATE items SET id = '../x' WHERE kind = 'hardware'"),
+        "field 'id': expected `str` matching regex",
+    ),
+    "bytes where text is declared": (
+        _sql("UPDATE items SET name = x'00ff' WHERE kind = 'hardware'"),
+        "field 'name' holds a bytes, declared TEXT",
+    ),
     "path in a sha256 field": (
         _sql("UPDATE items SET sha256 = '../../../x' WHERE sha256 IS NOT NULL"),
         "field 'sha256' is not a sha256",
