@@ -81,6 +81,19 @@ def summary(ctx: ReportContext) -> str:
         f"<p><b>Produced:</b> {derived} derived files (frames, thumbnails), and the records "
         "below (metadata, annotations, hypotheses, provenance links).</p>",
     ]
+    unsigned = [e for e in ctx.custody if e.details.get("accepted_unsigned") is True]
+    if unsigned:
+        lines.append(
+            "<p><b>Unsigned archives accepted:</b> "
+            + esc(
+                "; ".join(
+                    f"{e.details.get('received') or e.details.get('archive')} "
+                    f"({e.action} at {e.at} by {e.actor}, custody entry {e.seq})"
+                    for e in unsigned
+                )
+            )
+            + ": nothing proves who made them.</p>"
+        )
     return "".join(lines)
 
 

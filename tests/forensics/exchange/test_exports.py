@@ -120,3 +120,14 @@ def test_report_of_a_selection_leaves_other_items_out(filled):
     text = build_report(filled.case, items=[filled.plain_photo])
     assert filled.case.items.get(filled.plain_photo).sha256 in text
     assert filled.case.items.get(filled.gps_photo).sha256 not in text
+
+
+def test_report_states_an_unsigned_archive_was_accepted(filled, tmp_path):
+    from forensics.exchange.pack import pack_case
+    from forensics.exchange.unpack import unpack_archive
+
+    archive = pack_case(filled.case, tmp_path / "plain.pwbcase").archive
+    with Case.open(unpack_archive(archive, tmp_path / "received").dest) as received:
+        text = build_report(received)
+    assert "Unsigned archives accepted:</b> plain.pwbcase (transferred at" in text
+    assert "NOT SIGNED: accepted unsigned" in text
