@@ -16,6 +16,7 @@ from ui.exchange.contribution import ExchangeContribution
 def test_deleted_there_conflict_taken_and_kept_in_the_dialog(
     make_window, qtbot, qtmodeltester, case: Case, corpus: Path, tmp_path: Path, monkeypatch
 ):
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     shared = make_shared(case, corpus, tmp_path)
     ours = unpack_archive(shared.base, tmp_path / "ours").dest
     with Case.open(ours) as opened:

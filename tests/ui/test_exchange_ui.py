@@ -17,7 +17,20 @@ from ui.exchange.contribution import ExchangeContribution
 
 
 @pytest.fixture
-def setup(make_window, case: Case, corpus: Path):  # type: ignore[no-untyped-def]
+def answers(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The user accepts an unsigned archive when asked; the questions asked are kept."""
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+@pytest.fixture
+def setup(make_window, case: Case, corpus: Path, answers):  # type: ignore[no-untyped-def]
     filled = fill(case, corpus)
     root = case.root
     case.close()
@@ -89,3 +102,15 @@ def test_merge_conflict_resolved_in_the_dialog(setup, qtbot, qtmodeltester, tmp_
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
     assert dialog.model.rowCount() == 0
     assert window.current_case().items.get(filled.drone).note == "theirs"
+
+
+def test_unsigned_archive_is_imported_only_when_the_user_accepts_it(
+    setup, qtbot, tmp_path, answers, monkeypatch
+):
+    _, contribution, _ = setup
+    out = tmp_path / "out" / "plain.pwbcase"
+    finish(qtbot, contribution.pack(out, reason="gui test"))
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.No)
+    assert contribution.import_archive(out, tmp_path / "declined") is None
+    assert contribution.merge(out) is None
+    assert not (tmp_path / "declined").exists()

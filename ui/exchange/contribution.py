@@ -261,6 +261,8 @@ class ExchangeContribution:
             if not folder:
                 return None
             dest = Path(folder) / archive.stem
+        if not self._unsigned_ok(archive):
+            return None
         src, target = archive, dest
 
         def fn(progress: ProgressFn, cancel: CancelToken) -> UnpackResult:
@@ -272,6 +274,29 @@ class ExchangeContribution:
         self.last_dialog = dialog
         dialog.show()
         return dialog
+
+    def _unsigned_ok(self, archive: Path) -> bool:
+        """True for a signed archive, or an unsigned one the user chose to accept knowingly
+        (the CLI's `--accept-unsigned`; the custody entry records it either way)."""
+        import zipfile
+
+        from forensics.exchange import archive as fmt
+
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                if fmt.SIGNATURE in zf.namelist():
+                    return True
+        except (OSError, zipfile.BadZipFile):
+            return True  # not an archive: the unpack refuses it with its reasons
+        answer = QMessageBox.question(
+            self.ctx.window,
+            "Unsigned archive",
+            f"{shown(archive.name)} is not signed: nothing proves which team made it.\n\n"
+            "Accept it anyway? The custody log and the report will say it was unsigned.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _imported(self, result: UnpackResult) -> None:
         sig = result.received.signature
@@ -292,6 +317,8 @@ class ExchangeContribution:
             if not path:
                 return None
             archive = Path(path)
+        if not self._unsigned_ok(archive):
+            return None
         src = archive
         return self._run(
             "Merge team archive",
