@@ -136,6 +136,7 @@ FEATURES: tuple[Feature, ...] = (
             ),
             Commands("app.cli.export_cmd", ("export",)),
             Commands("app.cli.gui_cmd", ("gui",)),
+            Commands("app.cli.identity_cmds", ("profile", "whoami", "seal")),
         ),
         schema=(_MIGRATIONS + "core",),
     ),

@@ -27,6 +27,7 @@ from app.features import (
     load,
     post_ingest_steps,
 )
+from app.profiles import ProfileStore
 from forensics.case import Case, is_case
 from forensics.jobs import CancelToken, ProgressFn
 from ui.after_paint import after_first_paint
@@ -127,6 +128,7 @@ def build_window(
         restore_layout=restore_layout,
         post_ingest=lambda: post_ingest_steps(features=features),
         export_formats=list(export_formats(features).values()),
+        profiles=ProfileStore(),
     )
 
 
@@ -143,6 +145,8 @@ def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
         window.show()
     else:
         window.show_as_remembered()
+        # Who is examining: the last profile, else the first-start question.
+        window.examiner.start()
 
     build: Callable[..., Any] | None = None
     if case_dir is not None:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from forensics import __version__
 from forensics.errors import CaseError, ReadOnlyCaseError, ValidationError
+from forensics.identity import Examiner, session_examiner
+from forensics.records.examiners import CaseExaminer
 from forensics.records.core import CASE, CaseInfo, Item, ItemKind
 from forensics.records.declare import RecordChange
 from forensics.store.case_facts import CaseFacts
@@ -30,6 +32,7 @@ from forensics.store.events import bus_for
 from forensics.store.evidence import EvidenceStore
 from forensics.store.items import ItemRepository
 from forensics.store.recording import Journal, Recording
+from forensics.store.seals import examiners as case_examiners
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -65,13 +68,20 @@ def is_case(root: Path) -> bool:
 class Case:
     """An open case: database, repositories, custody log and evidence store."""
 
-    def __init__(self, root: Path, db: Database, lock_fd: int | None, readonly: bool) -> None:
+    def __init__(
+        self,
+        root: Path,
+        db: Database,
+        lock_fd: int | None,
+        readonly: bool,
+        signer: Examiner | None = None,
+    ) -> None:
         self.root = root
         self.db = db
         self.readonly = readonly
         self._lock_fd = lock_fd
         self.items = ItemRepository(db)
-        self.custody = CustodyLog(db)
+        self.custody = CustodyLog(db, signer)
         self.evidence = EvidenceStore(root)
         self.changes = bus_for(root)
         """Where this case folder's committed changes are published (`subscribe` to hear)."""
@@ -79,8 +89,22 @@ class Case:
 
     # opening ----------------------------------------------------------------------------
     @classmethod
-    def create(cls, root: Path, *, title: str, examiner: str | None = None) -> Case:
+    def create(
+        cls,
+        root: Path,
+        *,
+        title: str,
+        examiner: str | None = None,
+        signer: Examiner | None = None,
+    ) -> Case:
         """Create a new case folder and open it.
+
+        Args:
+            root: the new case's folder (missing or empty).
+            title: the case's title.
+            examiner: the name the case facts give (default: the signer's).
+            signer: whose key signs its entries (default: the process's examiner,
+                `forensics.identity.use_examiner`).
 
         Raises:
             CaseError: the folder exists and is not empty.
@@ -92,8 +116,8 @@ class Case:
             raise ValidationError("a case needs a title")
         root.mkdir(parents=True, exist_ok=True)
         EvidenceStore(root).create_dirs()
-        case = cls._open(root, readonly=False)
-        examiner = examiner or default_examiner()
+        case = cls._open(root, readonly=False, signer=signer)
+        examiner = examiner or case.actor()
         info = CaseInfo(
             case_id=str(uuid.uuid4()),
             title=title,
@@ -115,12 +139,16 @@ class Case:
         return case
 
     @classmethod
-    def open(cls, root: Path, *, readonly: bool = False) -> Case:
+    def open(
+        cls, root: Path, *, readonly: bool = False, signer: Examiner | None = None
+    ) -> Case:
         """Open an existing case, migrating its schema forward and recovering after a crash.
 
         Args:
             root: the case folder.
             readonly: open for reading only (nothing is migrated, recovered or written).
+            signer: whose key signs the entries written through it (default: the
+                process's examiner, `forensics.identity.use_examiner`).
 
         Raises:
             ReadOnlyCaseError: a write-opening of a case on read-only media.
@@ -139,7 +167,7 @@ class Case:
                 "no permission); it opens for reading only: items, show, log, meta, verify, "
                 "report and export to another folder work, changes do not"
             )
-        return cls._open(root, readonly=readonly)
+        return cls._open(root, readonly=readonly, signer=signer)
 
     @classmethod
     def open_for_reading(cls, root: Path) -> Case:
@@ -152,7 +180,7 @@ class Case:
         return cls.open(root, readonly=is_case(root) and not is_writable(root))
 
     @classmethod
-    def _open(cls, root: Path, *, readonly: bool) -> Case:
+    def _open(cls, root: Path, *, readonly: bool, signer: Examiner | None = None) -> Case:
         lock_fd = None
         exclusive = False
         if not readonly:
@@ -177,7 +205,7 @@ class Case:
             if lock_fd is not None:
                 os.close(lock_fd)
             raise
-        case = cls(root, db, lock_fd, readonly)
+        case = cls(root, db, lock_fd, readonly, signer or session_examiner())
         if exclusive and lock_fd is not None:
             # Only a process alone with the case may clean up after a crashed one.
             if case.info_or_none() is not None:
@@ -242,13 +270,31 @@ class Case:
             raise CaseError(f"{self.root}: the case has no case facts")
         return info
 
+    @property
+    def signer(self) -> Examiner | None:
+        """The examiner whose key signs this connection's entries (None: unsigned)."""
+        return self.custody.signer
+
+    def act_as(self, examiner: Examiner | None) -> None:
+        """Sign this connection's entries with another examiner's key from now on (the GUI
+        switched examiner)."""
+        self.custody.signer = examiner
+
+    def examiners(self) -> dict[str, CaseExaminer]:
+        """The examiners who have signed in this case, by key fingerprint."""
+        return case_examiners(self.db)
+
     def actor(self, explicit: str | None = None) -> str:
-        """Who is acting: the name given, else `PWB_EXAMINER`, else the case's examiner."""
+        """Who is acting: the name given (`--examiner`), else `PWB_EXAMINER`, else the
+        signing examiner's name, else the case's examiner. A name other than the signer's
+        is logged as given, not proven."""
         if explicit:
             return explicit
         env = os.environ.get("PWB_EXAMINER")
         if env:
             return env
+        if self.custody.signer is not None:
+            return self.custody.signer.name
         info = self.info_or_none()
         return info.examiner if info else default_examiner()
 
@@ -374,7 +420,7 @@ class Case:
                 target.unlink(missing_ok=True)
                 outside_removed.append(str(target))
             marker.unlink(missing_ok=True)
-        with self.recording("provenance-workbench") as rec:
+        with self.recording(self.actor()) as rec:
             rec.note(
                 Action.RECOVERED,
                 details={

@@ -6,6 +6,9 @@ What is checked, and why each check exists:
   matches the head anchored in `case_info` (newest rows removed);
 - each record the log tracks still has the digest its newest entry recorded (a row edited in
   the database behind the workbench's back), and every item has such an entry;
+- each entry's signature holds, under a key the case lists for the examiner it names
+  (`verify_signatures`); the chain still holds every entry sealed by a seal kept in the case
+  or handed in (`seals`: a truncation or rewrite since the seal);
 - each stored evidence file still hashes to its name and size, no referenced file is missing,
   and no file was slipped into the store; derived files still hash to their names, and none
   that a record refers to (a frame's PNG, a thumbnail) is missing.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,11 +33,13 @@ from typing import Any
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import Finding, Item
-from forensics.store.custody import DELETED, GENESIS_HASH, Action, entry_hash, record_digest
+from forensics.seals import case_seals, check_seals
+from forensics.store.custody import DELETED, GENESIS_HASH, Action, record_digest, row_hash
 from forensics.store.db import snapshot
 from forensics.store.derived_refs import DerivedRef, derived_refs
 from forensics.store.evidence import hash_file
 from forensics.store.subjects import FETCHERS
+from forensics.verify_signatures import check_signatures
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,10 @@ class VerifyReport:
     files_checked: int = 0
     entries_checked: int = 0
     records_checked: int = 0
+    notices: list[Finding] = field(default_factory=list)
+    """What a reader should know but is not wrong: entries made before signing, names given
+    with --examiner rather than proven by a key."""
+    seals_checked: int = 0
     logged: bool = False
     """True when the verification was appended to the custody log."""
     not_logged_reason: str | None = None
@@ -63,6 +73,8 @@ class VerifyReport:
             "files_checked": self.files_checked,
             "entries_checked": self.entries_checked,
             "records_checked": self.records_checked,
+            "seals_checked": self.seals_checked,
+            "notices": [n.to_json() for n in self.notices],
             "logged": self.logged,
             "not_logged_reason": self.not_logged_reason,
             "findings": [f.to_json() for f in self.findings],
@@ -76,6 +88,7 @@ def verify_case(
     record_result: bool = True,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    seals: Iterable[tuple[str, Mapping[str, Any]]] = (),
 ) -> VerifyReport:
     """Check the whole case and, unless read-only, log the verification itself.
 
@@ -86,6 +99,8 @@ def verify_case(
             chain itself is damaged: that would re-anchor its head on the damage).
         progress: called with bytes hashed, bytes in total and the current file.
         cancel: stops between files.
+        seals: seals kept outside the case, `(where from, seal)`; those kept in the case
+            are checked too.
 
     Returns:
         The findings; empty when everything matches.
@@ -93,6 +108,11 @@ def verify_case(
     report = VerifyReport()
     with snapshot(case.db):
         _check_chain(case, report)
+        signature_findings, report.notices = check_signatures(case)
+        report.findings += signature_findings
+        all_seals = [*case_seals(case), *seals]
+        report.seals_checked = len(all_seals)
+        report.findings += check_seals(case, all_seals)
         _check_records(case, report)
         items = case.items.content_items()
         derived = derived_refs(case.db)
@@ -158,20 +178,7 @@ def _check_chain(case: Case, report: VerifyReport) -> None:
                     found=row["prev_hash"],
                 )
             )
-        recomputed = entry_hash(
-            seq=seq,
-            entry_id=row["entry_id"],
-            at=row["at"],
-            actor=row["actor"],
-            action=row["action"],
-            item_id=row["item_id"],
-            subject_type=row["subject_type"],
-            subject_id=row["subject_id"],
-            record_sha256=row["record_sha256"],
-            details=row["details"],
-            reason=row["reason"],
-            prev_hash=row["prev_hash"],
-        )
+        recomputed = row_hash(row)
         if recomputed != row["hash"]:
             report.findings.append(
                 Finding(

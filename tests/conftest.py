@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,17 @@ from pathlib import Path
 import pytest
 
 from app.features import install
+from app.profiles import HOME_ENV, PASSPHRASE_ENV, PROFILE_ENV, ProfileStore
+from forensics.identity import use_examiner
+
+# Never the real user's config folder: not even the session fixtures that run `pwb` before any
+# test's own folder is set (the demo case). Each test gets its own folder below.
+os.environ[HOME_ENV] = tempfile.mkdtemp(prefix="pwb-home-session-")
+for _name in (PROFILE_ENV, PASSPHRASE_ENV, "PWB_EXAMINER"):
+    os.environ.pop(_name, None)
+DEFAULT_PROFILE = "examiner"
+DEFAULT_EXAMINER = "Test Examiner"
+ProfileStore().create(DEFAULT_PROFILE, name=DEFAULT_EXAMINER, organisation="Test Lab")
 
 # What the application does at start (`pwb`, `pwb gui`): hand the core the schema components
 # and formats the feature list declares. Tests that use the core directly need them too.
@@ -61,6 +73,22 @@ def case(tmp_path: Path) -> Iterator[object]:
     c = Case.create(tmp_path / "case", title="Test case", examiner="Test Examiner")
     yield c
     c.close()
+
+
+@pytest.fixture(autouse=True)
+def pwb_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A config folder of the test's own (`PWB_HOME`) holding one profile, "Test Examiner",
+    the current one: `pwb` subprocesses act as it, and so does this process (its key signs
+    every case the test opens), as an examiner at the keyboard would."""
+    home = tmp_path_factory.mktemp("pwb-home")
+    monkeypatch.setenv(HOME_ENV, str(home))
+    store = ProfileStore(home)
+    profile = store.create(DEFAULT_PROFILE, name=DEFAULT_EXAMINER, organisation="Test Lab")
+    use_examiner(store.examiner(profile))
+    yield home
+    use_examiner(None)
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from forensics.case import Case, default_examiner
 from forensics.errors import WorkbenchError
+from forensics.identity import session_examiner
 
 
 class NewCaseDialog(QDialog):
@@ -38,7 +39,11 @@ class NewCaseDialog(QDialog):
         self.title = QLineEdit()
         self.title.setObjectName("new_case_title")
         self.title.setPlaceholderText("e.g. Gerbera footage")
-        self.examiner = QLineEdit(default_examiner())
+        signer = session_examiner()
+        self.examiner = QLineEdit(signer.name if signer is not None else default_examiner())
+        self.examiner.setToolTip(
+            "The case's examiner; what you do is credited to your profile and signed by its key"
+        )
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)

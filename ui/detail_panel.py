@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from forensics import allocation
 from forensics.case import Case
 from forensics.errors import NotFoundError
+from forensics.identity import short_fingerprint
 from forensics.models import Item
 from forensics.records.acquisition import EWF_ATTR, LABELS, acquisition_of, display
 from forensics.store.events import ChangeSet
@@ -259,14 +260,22 @@ class DetailPanel(QWidget):
         entries = case.custody.entries(item_id=item.id)
         if not entries:
             return ""
+        names = {fp: ex.name for fp, ex in case.examiners().items()}
         rows = []
         for e in entries:
             reason = f" · {_esc(e.reason)}" if e.reason else ""
+            given = " (name given, not proven)" if e.actor_given else ""
+            if e.signer is None:
+                signed = "unsigned"
+            else:
+                signer = names.get(e.signer, "a key the case does not know")
+                signed = f"signed by {signer}, key {short_fingerprint(e.signer)}"
             rows.append(
                 f'<tr><td class="k mono">#{e.seq}</td><td>'
                 f"<b>{_esc(e.action.replace('_', ' '))}</b> "
                 f'<span class="sub">{_esc(short_time(e.at))}</span><br>'
-                f'<span class="sub">by {_esc(e.actor)}{reason}</span></td></tr>'
+                f'<span class="sub">by {_esc(e.actor)}{_esc(given)}{reason}</span><br>'
+                f'<span class="sub">{_esc(signed)}</span></td></tr>'
             )
         return "<h3>Chain of custody</h3><table>" + "".join(rows) + "</table>"
 

@@ -33,6 +33,8 @@ from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
 from ui.detail_panel import DetailPanel
+from ui.examiner_control import ExaminerControl
+from ui.examiner_dialog import Profiles
 from ui.job_status import JobStatusBar
 from ui.jobs import JobRunner
 from ui.viewer import MediaViewer
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         restore_layout: bool = True,
         post_ingest: Callable[[], Sequence[PostIngest]] | None = None,
         export_formats: Sequence[CaseExport] = (),
+        profiles: Profiles | None = None,
     ) -> None:
         """Build the window with what the application hands it (`app.gui.build_window`).
 
@@ -100,6 +103,8 @@ class MainWindow(QMainWindow):
             post_ingest: makes the steps run on each item an ingest adds (metadata
                 extraction...), called when an ingest starts; None: no step.
             export_formats: the case's export formats, one File > Export action each.
+            profiles: the examiner profiles (`app.profiles.ProfileStore`): who signs, shown
+                in the status bar and switched from the File menu; None: no switching.
         """
         super().__init__()
         self.settings = settings
@@ -126,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self.job_status = JobStatusBar(self.runner, self)
         self.setStatusBar(self.job_status)
+        self.examiner = ExaminerControl(self, profiles, self.current_case)
         self.catalogue = CataloguePanel(self.signals, self.runner, self)
         self.setCentralWidget(self.catalogue)
         self.tree = CaseTreePanel(self.signals, self)
@@ -378,6 +384,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.viewer.shutdown()
         self.runner.shutdown()
+        self.examiner.seal_on_close(self._case)
         last = self._case.root if self._case is not None else None
         self.close_case()
         if last is not None:

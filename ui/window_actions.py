@@ -57,6 +57,10 @@ class WindowActions:
             "Write the case for others: archives, reports, CASE/UCO, CSV, maps, annotations"
         )
         file_menu.addSeparator()
+        switch = window.examiner.switch_action
+        file_menu.addAction(switch)
+        self.actions["switch_examiner"] = switch
+        file_menu.addSeparator()
         self._add(
             file_menu,
             "quit",

@@ -20,6 +20,8 @@ import sys
 from collections.abc import Sequence
 
 from app.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from app.cli.examiner import HELP as PROFILE_HELP
+from app.cli.examiner import activate, pop_profile
 from app.cli.output import warn
 from app.cli.version_flag import HELP as VERSION_HELP
 from app.cli.version_flag import run_version, wants_version
@@ -54,6 +56,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.add_argument("--version", action="store_true", help=VERSION_HELP)
+    parser.add_argument("--profile", metavar="NAME", help=PROFILE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _modules_for(command):
         before = set(sub.choices)
@@ -76,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `pwb` and return its exit code."""
     try:
         install()
-        words = sys.argv[1:] if argv is None else list(argv)
+        profile, words = pop_profile(sys.argv[1:] if argv is None else list(argv))
         command = _command_in(words)
         if wants_version(words, command):
             return run_version(words)
@@ -89,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_USAGE
+        activate(profile)
         return int(args.func(args))
     except UsageError as exc:
         warn(f"error: {exc}")

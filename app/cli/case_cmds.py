@@ -19,15 +19,18 @@ from app.cli.common import (
     reply,
     resolve_item,
 )
+from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say
 from app.features import post_ingest_steps
 from forensics import allocation
 from forensics.case import Case
+from forensics.identity import short_fingerprint
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
 from forensics.records.acquisition import LABELS, acquisition_of, display
-from forensics.textsafe import shown
+from forensics.seals import journal_seals, load_seal
+from forensics.textsafe import escape_name, shown
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -104,10 +107,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = case_command(
         sub, "verify", cmd_verify, help="re-hash the evidence and re-walk the custody chain"
     )
+    p.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        metavar="SEAL",
+        help="a seal kept outside the case (pwb seal --out): finds a rewrite or truncation "
+        "since (repeatable; your own journal's seals of the case are checked too)",
+    )
     add_actor_flags(p, reason=False)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    require_examiner()
     case = Case.create(Path(args.case_dir), title=args.title, examiner=args.examiner)
     with case:
         info = case.info
@@ -268,8 +280,19 @@ def cmd_log(args: argparse.Namespace) -> int:
     return listing(
         args,
         {"entries": [e.to_json() for e in entries]},
-        [[str(e.seq), e.at, e.actor, e.action, e.item_id or "", e.hash[:16]] for e in entries],
-        ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "HASH"],
+        [
+            [
+                str(e.seq),
+                e.at,
+                escape_name(e.actor) + (" (name given)" if e.actor_given else ""),
+                e.action,
+                e.item_id or "",
+                short_fingerprint(e.signer) if e.signer else "unsigned",
+                e.hash[:16],
+            ]
+            for e in entries
+        ],
+        ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ITEM", "SIGNED BY KEY", "HASH"],
     )
 
 
@@ -277,18 +300,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # Verification knows every record type: load it when asked, not with every `pwb` command.
     from forensics.verify import verify_case
 
+    outside = [(f"from {escape_name(path)}", load_seal(Path(path))) for path in args.against]
     with open_for_reading(args.case_dir) as case, long_work("verify") as (bar, cancel):
-        report = verify_case(case, actor=args.examiner, progress=bar, cancel=cancel)
+        examiner = case.signer
+        journal = journal_seals(
+            examiner.journal if examiner else None, case.info.case_id, case.root
+        )
+        outside += [("from your journal", doc) for doc in journal]
+        report = verify_case(case, actor=args.examiner, progress=bar, cancel=cancel, seals=outside)
     if args.json:
         print_json(report.to_json())
     else:
         for f in report.findings:
             detail = f" (expected {f.expected}, found {f.found})" if f.expected else ""
             say(f"FINDING {f.kind}: {f.message}{detail}")
+        for n in report.notices:
+            say(f"NOTE {n.kind}: {escape_name(n.message)}")
         say(
             ("OK: " if report.ok else f"{len(report.findings)} finding(s): ")
             + f"{report.files_checked} files re-hashed, {report.entries_checked} custody "
-            f"entries and {report.records_checked} records checked"
+            f"entries (their signatures), {report.records_checked} records and "
+            f"{report.seals_checked} seals checked"
         )
         if not report.logged and report.not_logged_reason:
             say(f"NOTE: {report.not_logged_reason}")

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.cli.examiner import require_examiner
 from app.cli.output import print_json, say, table
-from forensics.case import Case
+from forensics.case import Case, is_case, is_writable
 from forensics.errors import NotFoundError
 
 EXIT_OK = 0
@@ -28,14 +29,24 @@ class UsageError(Exception):
 
 
 def open_case(path: str, *, readonly: bool = False) -> Case:
-    """Open the case named on the command line (errors become exit 2 in `main`)."""
+    """Open the case named on the command line (errors become exit 2 in `main`).
+
+    To write, the examiner's profile must be there and its key unlocked first: every entry
+    the command makes is signed with it.
+    """
+    if not readonly:
+        require_examiner()
     return Case.open(Path(path), readonly=readonly)
 
 
 def open_for_reading(path: str) -> Case:
     """Open a case read-write, or read-only when its folder cannot be written (read-only
-    media): for commands that read and would also log what they did (verify, report)."""
-    return Case.open_for_reading(Path(path))
+    media): for commands that read and would also log what they did (verify, report).
+    Logging signs, so a case that can be written needs the examiner's profile."""
+    root = Path(path)
+    if is_case(root) and is_writable(root):
+        require_examiner()
+    return Case.open_for_reading(root)
 
 
 def resolved(lookup: Callable[[str], T], ref: str) -> T:
@@ -99,7 +110,11 @@ def case_command(
 
 def add_actor_flags(parser: argparse.ArgumentParser, *, reason: bool = True) -> None:
     """`--examiner` (who acts) and `--reason` (why), which a command that writes logs."""
-    parser.add_argument("--examiner", help="who does this (default: the case's examiner)")
+    parser.add_argument(
+        "--examiner",
+        help="credit this name instead of your profile's (logged as a name given, not "
+        "proven: your key still signs)",
+    )
     if reason:
         parser.add_argument("--reason", help="why, for the custody log")
 

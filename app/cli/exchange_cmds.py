@@ -24,6 +24,7 @@ from app.cli.common import (
     reply,
     resolve_item,
 )
+from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, warn
 from forensics.errors import ArchiveError
@@ -189,6 +190,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_unpack(args: argparse.Namespace) -> int:
     from forensics.exchange.unpack import unpack_archive
 
+    require_examiner()
     result = _received(args, "unpack", partial(unpack_archive, Path(args.archive), Path(args.dest)))
     if result is None:
         return EXIT_FINDINGS

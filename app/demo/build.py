@@ -33,6 +33,7 @@ from app.demo.provenance_step import provenance_step
 from app.demo.text_step import text_step
 from forensics.case import Case, is_case
 from forensics.errors import CaseError
+from forensics.identity import Examiner
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.media import demo_footage
 from forensics.media.demo_manifest import GENERATOR_VERSION
@@ -148,7 +149,10 @@ def _build_into(root: Path, digest: str, progress: ProgressFn, cancel: CancelTok
     progress(0, total, "generating the footage")
     generated = demo_footage.generate()
     cancel.raise_if_cancelled()
-    case = Case.create(root, title=DEMO_TITLE, examiner=DEMO_ACTOR)
+    # The builder signs with a key of its own, made for this build and then forgotten: the
+    # demo's entries are the builder's, and whoever opens the case next signs as themselves.
+    builder = Examiner.generate(DEMO_ACTOR, organisation="Provenance Workbench", role="demo")
+    case = Case.create(root, title=DEMO_TITLE, examiner=DEMO_ACTOR, signer=builder)
     try:
         ctx = DemoContext(
             case=case, ids={}, footage=generated.manifest, files=generated.files(), cancel=cancel

@@ -37,7 +37,7 @@ from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.records.declare import RecordChange
 from forensics.records.merges import MergeAction, merge_state
 from forensics.store import exchange as sx
-from forensics.store.custody import GENESIS_HASH, entry_hash
+from forensics.store.custody import GENESIS_HASH, row_hash
 from forensics.store.db import utc_now
 from forensics.store.merges import (
     MERGE_SUBJECT,
@@ -357,8 +357,7 @@ def verify_imported(case: Case, merge_id: str) -> list[str]:
             problems.append(f"imported entry {n} is missing (the chain jumps to {e['seq']})")
         if e["prev_hash"] != prev:
             problems.append(f"imported entry {e['seq']} does not follow the one before it")
-        fields = {k: e[k] for k in e if k != "hash"}
-        if entry_hash(**fields) != e["hash"]:
+        if row_hash(e) != e["hash"]:
             problems.append(f"imported entry {e['seq']} ({e['action']}) was changed")
         prev = e["hash"]
     merge = MergeRepository(case.db).find_merge(merge_id)

@@ -34,6 +34,7 @@ from forensics.exchange.redact import Redactor
 from forensics.exchange.signing import SigningKey
 from forensics.exchange.streams import CHUNK, ThreadedSha256
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.seals import seal_case
 from forensics.store import exchange as sx
 from forensics.store.custody import Action
 from forensics.store.db import connect, transaction, utc_now
@@ -126,9 +127,13 @@ def pack_case(
     part = out.parent / f".{uuid.uuid4().hex}.pwbcase.part"
     marker = case.evidence.mark_outside(part)
     try:
+        # Sealed first, so the archive carries the seal of the head it was packed from.
+        seal = seal_case(case, "pack")
         snap = work / fmt.RECORDS
         sx.snapshot(case.db, snap)
         custody_info, evidence, hashes = _prepare(snap, chosen, redactor, actor, reason)
+        if seal is not None and redactor.profile != "people":
+            custody_info["seal"] = seal
         cancel.raise_if_cancelled()
         plan = _plan(case, snap, evidence, hashes)
         manifest = fmt.Manifest(
@@ -196,6 +201,9 @@ def _prepare(
                     deleted = select.apply(db, selection)
                 redactor.learn_names(db)
                 redactor.apply(db)
+                sx.clear_seals(db)
+                if redactor.profile == "people":
+                    dropped |= sx.clear_examiner_keys(db)
                 info = rebase_custody(
                     db,
                     origin,

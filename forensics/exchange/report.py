@@ -24,6 +24,7 @@ from forensics.exchange import report_sections as sec
 from forensics.exchange.map_figure import MapDrawer
 from forensics.exchange.select import item_closure
 from forensics.jobs import CancelToken, ProgressFn, no_progress
+from forensics.seals import seal_case
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.versions import app_version
@@ -80,6 +81,8 @@ def build_report(
         scope = item_closure(parents, [case.items.get(i).id for i in items])
     all_items = case.items.search()
     chosen = [i for i in all_items if scope is None or i.id in scope]
+    # Sealed before the log is read, so the report prints the seal of the head it shows.
+    seal = seal_case(case, "report")
     entries = case.custody.entries()
     if scope is not None:
         entries = [e for e in entries if e.item_id is None or e.item_id in scope]
@@ -97,6 +100,7 @@ def build_report(
             else f"{len(chosen)} selected items with their parents and contents"
         )
         + ".</p>",
+        sec.seal_block(seal),
     ]
     toc = "".join(f'<li><a href="#{key}">{sec.esc(title)}</a></li>' for key, title, _ in SECTIONS)
     body.append(f"<ol>{toc}</ol>")

@@ -10,13 +10,18 @@ import base64
 import html
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from forensics import allocation
 from forensics.case import Case
 from forensics.exchange import charts
 from forensics.exchange.map_figure import MapDrawer
+from forensics.identity import short_fingerprint
 from forensics.models import CustodyEntry, Item
+from forensics.seals import seal_lines
+from forensics.store.seals import examiners
 from forensics.textsafe import shown
 
 log = logging.getLogger(__name__)
@@ -315,18 +320,45 @@ def sources(ctx: ReportContext) -> str:
     )
 
 
+def seal_block(seal: Mapping[str, Any] | None) -> str:
+    """The seal the report was made under, printed so the paper copy anchors the log."""
+    if seal is None:
+        return (
+            "<p class='warn'>Not sealed: no examiner key was at hand, so nothing outside the "
+            "case anchors this log's head.</p>"
+        )
+    lines = "<br>".join(esc(line) for line in seal_lines(seal))
+    return (
+        "<h2 id='seal'>Seal of the custody log</h2><p>Signed with the examiner's key; keep "
+        "this page: <code>pwb verify CASE --against</code> a copy of the seal finds any "
+        f"entry rewritten or removed since.</p><p><code>{lines}</code></p>"
+    )
+
+
+def _signed_by(e: CustodyEntry, names: Mapping[str, str]) -> str:
+    if e.signer is None:
+        return "unsigned (made before signing)"
+    who = names.get(e.signer, "a key the case does not know")
+    return f"{who}, key {short_fingerprint(e.signer)}"
+
+
 def custody(ctx: ReportContext) -> str:
-    """The custody log: who did what, when and why, with each entry's chained hash."""
+    """The custody log: who did what, when and why, whose key signed it, and each entry's
+    chained hash."""
+    names = {fp: ex.name for fp, ex in examiners(ctx.case.db).items()}
     rows = [
         [
             str(e.seq),
             esc(e.at),
-            esc(e.actor),
+            esc(e.actor) + (" <i>(name given, not proven)</i>" if e.actor_given else ""),
             esc(e.action),
             esc(e.item_id or ""),
             esc(e.reason or ""),
+            esc(_signed_by(e, names)),
             f"<code>{esc(e.hash[:16])}</code>",
         ]
         for e in ctx.custody
     ]
-    return table(["#", "When (UTC)", "Who", "What", "Item", "Why", "Hash"], rows, "log")
+    return table(
+        ["#", "When (UTC)", "Who", "What", "Item", "Why", "Signed by", "Hash"], rows, "log"
+    )

@@ -202,6 +202,11 @@ class CustodyEntry:
     reason: str | None
     prev_hash: str
     hash: str
+    signer: str | None = None
+    """The fingerprint of the key that signed the entry (None: made before signing)."""
+    actor_given: bool = False
+    """`actor` was typed (`--examiner`), not the signing examiner's own name."""
+    signature: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The entry as `pwb log --json` prints it."""
@@ -219,6 +224,9 @@ class CustodyEntry:
             "reason": self.reason,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
+            "signer": self.signer,
+            "actor_given": self.actor_given,
+            "signature": self.signature,
         }
 
 

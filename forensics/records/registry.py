@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from forensics.records import annotations as annotation_records
-from forensics.records import frames, geoloc, media, merges, ocr, provenance
+from forensics.records import examiners, frames, geoloc, media, merges, ocr, provenance
 from forensics.records.core import CASE, ITEM
 from forensics.records.declare import RecordType, record_type_of
 
 RECORD_TYPES: tuple[RecordType[Any], ...] = (
     CASE,
     ITEM,
+    examiners.EXAMINER,
+    examiners.SEAL,
     media.METADATA,
     media.POSITION,
     frames.FRAME_RUN,

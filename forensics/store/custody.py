@@ -5,6 +5,14 @@ or removing a row breaks the chain at that row. The head (last sequence number a
 also kept in `case_info`, so removing the newest rows is found too. An entry that changed a
 record also stores the sha256 of that record's state after the change (`record_sha256`);
 `verify` recomputes it, which finds a record edited behind the log's back.
+
+Each entry is signed by the examiner at the keyboard (`signer`, an `Examiner` the application
+hands the case): `signer` holds the key's fingerprint, `signature` the Ed25519 signature of the
+entry's hash, and `actor_given` is set when the entry credits a name other than the key's
+examiner (`--examiner TEXT`): a name given, not proven. Both are part of the hashed fields
+(when present, so entries made before signing hash as they always did); the signature is not.
+The first time a key signs in a case, it is added to the case's examiners (`case_examiners`)
+with an `examiner_added` entry of its own, so `verify` can check every signature against it.
 """
 
 from __future__ import annotations
@@ -17,10 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from forensics.records.core import CustodyAction, CustodyEntry
 from forensics.records.declare import canonical_json, record_digest
+from forensics.records.examiners import EXAMINER, CaseExaminer
+from forensics.store import record_rows
 from forensics.store.db import utc_now
 from forensics.store.rows import insert_row
 
 if TYPE_CHECKING:
+    from forensics.identity import Examiner
     from forensics.store.database import Database
 
 GENESIS_HASH = "0" * 64
@@ -41,6 +52,9 @@ ENTRY_COLUMNS = (
     "reason",
     "prev_hash",
     "hash",
+    "signer",
+    "actor_given",
+    "signature",
 )
 """The columns of a stored custody entry, in table order (an imported chain keeps them too)."""
 
@@ -59,7 +73,11 @@ __all__ = [
     "entry_hash",
     "insert_entry",
     "record_digest",
+    "row_hash",
 ]
+
+EXAMINER_ADDED = "examiner_added"
+"""The action of the entry that adds an examiner's key to the case."""
 
 
 def entry_hash(
@@ -76,36 +94,78 @@ def entry_hash(
     details: str,
     reason: str | None,
     prev_hash: str,
+    signer: str | None = None,
+    actor_given: bool | int | None = None,
 ) -> str:
-    """The hash of one entry: every stored field but the hash itself, in canonical JSON."""
-    payload = canonical_json(
-        [
-            seq,
-            entry_id,
-            at,
-            actor,
-            action,
-            item_id,
-            subject_type,
-            subject_id,
-            record_sha256,
-            details,
-            reason,
-            prev_hash,
-        ]
-    )
+    """The hash of one entry: every stored field but the hash and signature, in canonical
+    JSON. `signer` and `actor_given` are hashed only when set, so an entry made before
+    signing keeps the hash it was written with."""
+    fields: list[Any] = [
+        seq,
+        entry_id,
+        at,
+        actor,
+        action,
+        item_id,
+        subject_type,
+        subject_id,
+        record_sha256,
+        details,
+        reason,
+        prev_hash,
+    ]
+    if signer is not None or actor_given:
+        fields += [signer, bool(actor_given)]
+    payload = canonical_json(fields)
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
-def insert_entry(db: Database, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Hash an entry's fields (every column but `hash`) and store it in `custody`.
+def row_hash(row: Mapping[str, Any]) -> str:
+    """The hash a stored entry row should have (its `details` as stored JSON text)."""
+    return entry_hash(
+        seq=int(row["seq"]),
+        entry_id=row["entry_id"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        item_id=row["item_id"],
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        record_sha256=row["record_sha256"],
+        details=row["details"],
+        reason=row["reason"],
+        prev_hash=row["prev_hash"],
+        signer=_get(row, "signer"),
+        actor_given=_get(row, "actor_given"),
+    )
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    """A column that entries written before signing (or their archives) may lack."""
+    try:
+        return row[key]
+    except (KeyError, IndexError):
+        return None
+
+
+def insert_entry(
+    db: Database, fields: Mapping[str, Any], signer: Examiner | None = None
+) -> dict[str, Any]:
+    """Hash an entry's fields (every column but `hash` and `signature`), sign the hash with
+    `signer`'s key when one is given, and store it in `custody`.
 
     The caller links it (`seq`, `prev_hash`) and moves the head in `case_info`.
 
     Returns:
-        The stored row, with its hash.
+        The stored row, with its hash (and signature).
     """
-    row = {**fields, "hash": entry_hash(**fields)}
+    hashed = {k: v for k, v in fields.items() if k != "signature"}
+    if signer is not None:
+        hashed["signer"] = signer.fingerprint
+        hashed["actor_given"] = 1 if fields["actor"] != signer.name else 0
+    row = {**hashed, "hash": entry_hash(**hashed)}
+    if signer is not None:
+        row["signature"] = signer.sign_entry(row["hash"])
     insert_row(db, "custody", row)
     return row
 
@@ -125,14 +185,22 @@ def _row_to_entry(row: Mapping[str, Any]) -> CustodyEntry:
         reason=row["reason"],
         prev_hash=row["prev_hash"],
         hash=row["hash"],
+        signer=_get(row, "signer"),
+        actor_given=bool(_get(row, "actor_given")),
+        signature=_get(row, "signature"),
     )
 
 
 class CustodyLog:
-    """Reads and appends the custody chain of one case database."""
+    """Reads and appends the custody chain of one case database.
 
-    def __init__(self, db: Database) -> None:
+    Attributes:
+        signer: the examiner whose key signs every entry appended (None: unsigned).
+    """
+
+    def __init__(self, db: Database, signer: Examiner | None = None) -> None:
         self._db = db
+        self.signer = signer
 
     def append(
         self,
@@ -163,6 +231,52 @@ class CustodyLog:
         """
         if not self._db.conn.in_transaction:
             raise RuntimeError("custody entries are appended inside a transaction")
+        if self.signer is not None and action != EXAMINER_ADDED:
+            self._add_signer_once(self.signer)
+        return self._append(action, actor, item_id, subject, record, deleted, details, reason)
+
+    def ensure_signer(self) -> None:
+        """Add the signer's key to the case's examiners now if it is not there yet (a seal
+        is checked against that list). Call inside a transaction."""
+        if self.signer is not None:
+            self._add_signer_once(self.signer)
+
+    def _add_signer_once(self, signer: Examiner) -> None:
+        """Add the signer's key to the case's examiners, the first time it signs here."""
+        if record_rows.find(self._db, EXAMINER, signer.fingerprint) is not None:
+            return
+        examiner = CaseExaminer(
+            fingerprint=signer.fingerprint,
+            name=signer.name,
+            organisation=signer.organisation or None,
+            role=signer.role or None,
+            public_key=signer.public_key,
+            added_at=utc_now(),
+        )
+        record_rows.insert(self._db, EXAMINER, examiner)
+        state = EXAMINER.state(examiner)
+        self._append(
+            EXAMINER_ADDED,
+            signer.name,
+            None,
+            (EXAMINER.subject, signer.fingerprint),
+            state,
+            False,
+            state,
+            "the examiner's key signs in this case for the first time",
+        )
+
+    def _append(
+        self,
+        action: str,
+        actor: str,
+        item_id: str | None,
+        subject: tuple[str, str] | None,
+        record: Mapping[str, Any] | None,
+        deleted: bool,
+        details: Mapping[str, Any] | None,
+        reason: str | None,
+    ) -> CustodyEntry:
         last = self._db.conn.execute(
             "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1"
         ).fetchone()
@@ -190,7 +304,7 @@ class CustodyLog:
             "reason": reason,
             "prev_hash": prev_hash,
         }
-        row = insert_entry(self._db, fields)
+        row = insert_entry(self._db, fields, self.signer)
         self._db.conn.execute(
             "INSERT INTO case_info (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -21,8 +21,9 @@ from forensics.store.rows import quote, set_columns
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
-SYSTEM_TABLES = frozenset({"case_info", "custody", "schema_version"})
-"""Tables that are not records: case facts, the chain itself, the schema versions."""
+SYSTEM_TABLES = frozenset({"case_info", "custody", "schema_version", "case_examiners", "seals"})
+"""Tables that are not records: case facts, the chain itself, the schema versions, and what
+vouches for the chain (the examiners' keys, the seals): never merged from another case."""
 
 EXCHANGE_TABLES = frozenset({"merges", "merge_conflicts", "imported_custody"})
 """The exchange feature's own bookkeeping: never merged from another case."""
@@ -180,6 +181,24 @@ def clear_table(db: Database, table: str) -> None:
     db.conn.execute(f"DELETE FROM {quote(table)}")
 
 
+def clear_seals(db: Database) -> None:
+    """Remove the seals from a snapshot whose chain is re-based: they seal the case's own
+    chain, which the archive no longer carries (its manifest names that head)."""
+    db.conn.execute("DELETE FROM seals")
+
+
+def clear_examiner_keys(db: Database) -> set[str]:
+    """Remove the examiners' names and keys from a snapshot (a people redaction: a key
+    identifies its holder as surely as a name).
+
+    Returns:
+        The fingerprints removed, so their custody entries can be left out too.
+    """
+    gone = {str(r[0]) for r in db.conn.execute("SELECT fingerprint FROM case_examiners")}
+    db.conn.execute("DELETE FROM case_examiners")
+    return gone
+
+
 def case_info(db: Database) -> dict[str, str]:
     """The case facts as stored (key -> value)."""
     return {str(r[0]): str(r[1]) for r in db.conn.execute("SELECT key, value FROM case_info")}
@@ -199,8 +218,14 @@ def custody_rows(db: Database) -> list[dict[str, Any]]:
     return [dict(r) for r in db.conn.execute("SELECT * FROM custody ORDER BY seq")]
 
 
-_CHAIN_FIELDS = tuple(c for c in ENTRY_COLUMNS if c not in ("seq", "prev_hash", "hash"))
-"""What an entry says; its place in the chain (`seq`, `prev_hash`, `hash`) is recomputed."""
+_CHAIN_FIELDS = tuple(
+    c
+    for c in ENTRY_COLUMNS
+    if c not in ("seq", "prev_hash", "hash", "signer", "actor_given", "signature")
+)
+"""What an entry says; its place in the chain (`seq`, `prev_hash`, `hash`) is recomputed.
+A re-based entry has a new hash its examiner never signed, so it goes unsigned (the
+archive's own signature covers it)."""
 
 
 def rewrite_custody(db: Database, entries: Sequence[Mapping[str, Any]]) -> str:

@@ -127,7 +127,7 @@ class MergeRepository:
     def insert_imported_custody(self, merge_id: str, entries: Sequence[Mapping[str, Any]]) -> None:
         """Store the incoming chain verbatim, linked to its merge."""
         for entry in entries:
-            row = {**{k: entry[k] for k in ENTRY_COLUMNS}, "merge_id": merge_id}
+            row = {**{k: entry.get(k) for k in ENTRY_COLUMNS}, "merge_id": merge_id}
             insert_row(self._db, "imported_custody", row)
 
     def merge_holding(self, entry_hash: str) -> MergeRecord | None:

@@ -114,13 +114,24 @@ def test_add_hardware_tree_show_and_log(root: Path, capsys: pytest.CaptureFixtur
     assert code == 0
     assert shown["children"] == [camera["id"]]
     assert [e["action"] for e in shown["custody"]] == ["item_added"]
-    assert shown["custody"][0]["actor"] == "A. Analyst"
+    # `init --examiner "A. Analyst"` named the case's examiner; who acts is the profile
+    assert shown["custody"][0]["actor"] == "Test Examiner"
+    assert shown["custody"][0]["actor_given"] is False
 
     code, log = run_json(capsys, "log", root)
     assert code == 0
     entries = log["entries"]
-    assert [e["action"] for e in entries] == ["case_created", "item_added", "item_added"]
-    assert [e["seq"] for e in entries] == [1, 2, 3]
+    assert [e["action"] for e in entries] == [
+        "examiner_added",
+        "case_created",
+        "item_added",
+        "item_added",
+    ]
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4]
+    assert entries[1]["actor"] == "A. Analyst"
+    assert entries[1]["actor_given"] is True  # a name given, not proven
+    assert len({e["signer"] for e in entries}) == 1
+    assert all(e["signature"] for e in entries)
     for before, after in itertools.pairwise(entries):
         assert after["prev_hash"] == before["hash"]  # a hash chain
     assert all(e["at"].endswith("Z") for e in entries)  # UTC

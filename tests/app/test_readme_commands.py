@@ -59,6 +59,7 @@ WRITES: dict[str, frozenset[str]] = {
     "export": frozenset({"OUT"}),
     "annotations export": frozenset({"OUT_DIR"}),
     "report": frozenset({"report.html", "report.pdf"}),
+    "seal": frozenset({"head.seal"}),
     "gui": frozenset({"out.png"}),
 }
 """Per command (its first one or two words), the arguments naming what it writes: they must
@@ -121,6 +122,9 @@ SHAPES: dict[str, set[str]] = {
     "ocr": {"read", "makers", "places"},
     "ocr-accept": {"accepted"},
     "ocr-list": {"reads"},
+    "profile create": {"profile", "name", "fingerprint", "public_key"},
+    "whoami": {"profile", "name", "fingerprint"},
+    "seal": {"case_id", "seq", "hash", "examiner", "fingerprint", "signature"},
 }
 """Per command, keys its `--json` document must have (types are checked for every key)."""
 
@@ -190,6 +194,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> World:
     conflict = _main_json("conflicts", conflicted)["conflicts"][0]
     _main_json("annotations", "export", demo, "--format", "coco", root / "exported")
     _main_json("init", root / "empty", "--title", "Empty", "--examiner", "A. Analyst")
+    _main_json("seal", demo, "--out", root / "demo.seal")  # copies share the sealed head
 
     photo = (corpus / "synthetic/gps_control_eiffel.jpg").read_bytes()
     card = root / "media-card"
@@ -228,6 +233,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> World:
             "/media/card": card,
             "DCIM/": dcim,
             "card.E01": root / "acquired" / "card.E01",
+            "head.seal": root / "demo.seal",
         },
     )
 

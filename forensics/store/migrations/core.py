@@ -139,4 +139,32 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WHERE kind = 'folder' AND duplicate_of IS NULL""",
         ),
     ),
+    Migration(
+        COMPONENT,
+        4,
+        "signed custody entries, the examiners' keys, seals of the head",
+        (
+            "ALTER TABLE custody ADD COLUMN signer TEXT",
+            "ALTER TABLE custody ADD COLUMN actor_given INTEGER",
+            "ALTER TABLE custody ADD COLUMN signature TEXT",
+            """CREATE TABLE case_examiners (
+                fingerprint TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                organisation TEXT,
+                role TEXT,
+                public_key TEXT NOT NULL,
+                added_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE seals (
+                id TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL,
+                sealed_at TEXT NOT NULL,
+                examiner TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                purpose TEXT NOT NULL,
+                document TEXT NOT NULL
+            )""",
+        ),
+    ),
 )

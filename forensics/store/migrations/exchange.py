@@ -80,4 +80,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE merge_conflicts ADD COLUMN deletion TEXT",
         ),
     ),
+    Migration(
+        COMPONENT,
+        3,
+        "imported custody entries keep their signatures",
+        (
+            "ALTER TABLE imported_custody ADD COLUMN signer TEXT",
+            "ALTER TABLE imported_custody ADD COLUMN actor_given INTEGER",
+            "ALTER TABLE imported_custody ADD COLUMN signature TEXT",
+        ),
+    ),
 )

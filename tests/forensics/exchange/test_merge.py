@@ -109,9 +109,12 @@ def test_imported_chain_tampering_is_found(shared, tmp_path):
     result = merge_archive(filled.case, theirs)
     path = filled.case.root / "case.db"
     with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute("UPDATE imported_custody SET actor = 'X' WHERE seq = 2")
+        seq = conn.execute(
+            "SELECT MIN(seq) FROM imported_custody WHERE action = 'item_added'"
+        ).fetchone()[0]
+        conn.execute("UPDATE imported_custody SET actor = 'X' WHERE seq = ?", (seq,))
     problems = verify_imported(filled.case, result.merge.id)
-    assert problems == ["imported entry 2 (item_added) was changed"]
+    assert problems == [f"imported entry {seq} (item_added) was changed"]
 
 
 def test_refused_archive_leaves_the_case_untouched(shared, tmp_path):
