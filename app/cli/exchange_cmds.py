@@ -30,7 +30,8 @@ from app.cli.output import print_json, say, warn
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
 from forensics.exchange.trust_store import describe
-from forensics.textsafe import shown
+from forensics.seals import seal_lines
+from forensics.textsafe import escape_name, shown
 
 if TYPE_CHECKING:
     # The exchange code (cryptography, the archive and report writers) loads when one of
@@ -184,6 +185,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
         say(f"manifest sha256 {result.manifest_sha256}; custody entry {result.custody_seq}")
         if result.signed_by:
             say(f"signed by {result.signed_by} ({key.fingerprint if key else ''})")
+        if data["seal"]:
+            for line in seal_lines(data["seal"]):
+                say(escape_name(line))
     return EXIT_OK
 
 

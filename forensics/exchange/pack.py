@@ -69,6 +69,7 @@ class PackResult:
             "redaction": self.manifest.redaction,
             "signed_by": self.signed_by,
             "custody_seq": self.custody_seq,
+            "seal": self.manifest.custody.get("seal"),
         }
 
 

@@ -340,3 +340,25 @@ def test_a_seal_of_another_case_or_altered_is_a_finding(two: Path, tmp_path: Pat
     bad = pwb("verify", two, "--against", seal)
     assert bad.returncode == 2
     assert "not a Provenance Workbench seal" in bad.stderr
+
+
+def test_a_pack_carries_the_seal_of_its_head_and_it_holds_in_the_unpacked_case(
+    two: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    archive = tmp_path / "two.pwbcase"
+    packed = ok("pack", two, archive, "--profile", "bob")
+    seal = packed["seal"]
+    assert (seal["examiner"], seal["purpose"]) == ("Bob Bench", "pack")
+    with zipfile.ZipFile(archive) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    assert manifest["custody"]["seal"] == seal
+    printed = pwb("pack", two, tmp_path / "again.pwbcase", "--profile", "bob").stdout
+    assert "Custody head: entry" in printed
+    ok("unpack", archive, tmp_path / "theirs", "--profile", "alice")
+    kept = tmp_path / "pack.seal"
+    kept.write_text(json.dumps(seal), encoding="utf-8")
+    code, report = _verify(tmp_path / "theirs", "--against", str(kept), profile="alice")
+    assert code == 0, report["findings"]
+    assert report["seals_checked"] >= 2  # the one handed in, and the one the case keeps
