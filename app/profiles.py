@@ -22,15 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import (
-    BestAvailableEncryption,
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    load_pem_private_key,
-)
+from typing import TYPE_CHECKING
 
 from forensics.errors import ValidationError
 from forensics.identity import Examiner, b64, fingerprint, public_raw_of
@@ -41,6 +33,10 @@ PROFILE_ENV = "PWB_PROFILE"
 PASSPHRASE_ENV = "PWB_PASSPHRASE"
 PROFILE_TYPE = "pwb-profile"
 _HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+if TYPE_CHECKING:
+    # Loaded where a key is made or unlocked: `pwb` activates a profile for every command.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 AskPassphrase = Callable[[str], str]
 """Asks for a profile's passphrase (the prompt names the profile); raises to give up."""
@@ -116,6 +112,14 @@ class ProfileStore:
         path = self.folder / f"{handle}.json"
         if path.exists():
             raise ValidationError(f"{path}: the profile {handle} exists already")
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import (
+            BestAvailableEncryption,
+            Encoding,
+            NoEncryption,
+            PrivateFormat,
+        )
+
         private = Ed25519PrivateKey.generate()
         encryption = BestAvailableEncryption(passphrase.encode()) if passphrase else NoEncryption()
         pem = private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, encryption)
@@ -233,6 +237,9 @@ class ProfileStore:
         Raises:
             ValidationError: no passphrase to be had, a wrong one, or a damaged key.
         """
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
         doc = json.loads(profile.path.read_text(encoding="utf-8"))
         password: bytes | None = None
         if profile.encrypted:

@@ -20,13 +20,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+if TYPE_CHECKING:
+    # `cryptography` is imported where a key is made, unlocked or checked: every `pwb`
+    # command activates the examiner, and one that only reads must not pay for it.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ENTRY_DOMAIN = b"pwb-custody-entry-v1\x00"
 SEAL_DOMAIN = b"pwb-seal-v1\x00"
@@ -49,6 +48,8 @@ def b64(data: bytes) -> str:
 
 def public_raw_of(private: Ed25519PrivateKey) -> bytes:
     """The raw public half of a private key."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
@@ -130,6 +131,8 @@ class Examiner:
     @classmethod
     def generate(cls, name: str, *, organisation: str = "", role: str = "") -> Examiner:
         """An examiner with a new key that lives only in this process (the demo builder)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls.with_key(
             name, Ed25519PrivateKey.generate(), organisation=organisation, role=role
         )
@@ -163,6 +166,9 @@ class Examiner:
 
 def signature_holds(public_key_b64: str, domain: bytes, message: bytes, signature: str) -> bool:
     """Whether `signature` is the key's signature of `domain + message` (never raises)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64, validate=True))
         public.verify(base64.b64decode(signature, validate=True), domain + message)

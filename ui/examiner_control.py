@@ -113,7 +113,9 @@ class ExaminerControl:
         assert self._profiles is not None
         try:
             examiner = self._profiles.examiner(profile, self._ask_passphrase)
-            examiner.unlock()  # here, on the GUI thread: a job could not ask
+            if profile.encrypted:
+                examiner.unlock()  # the passphrase is asked here: a job could not ask it
+            # (a key without one is read when first needed, off the start-up path)
         except WorkbenchError as exc:
             QMessageBox.critical(self._window, "Cannot unlock the examiner's key", str(exc))
             return False

@@ -50,6 +50,11 @@ class ProfileLike(Protocol):
         """The key's fingerprint."""
         ...
 
+    @property
+    def encrypted(self) -> bool:
+        """The private key needs a passphrase."""
+        ...
+
     def label(self) -> str:
         """ "Name (Organisation, role)"."""
         ...
