@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from forensics import __version__
 from forensics.errors import CaseError, ReadOnlyCaseError, ValidationError
 from forensics.identity import Examiner, session_examiner
-from forensics.records.examiners import CaseExaminer
 from forensics.records.core import CASE, CaseInfo, Item, ItemKind
 from forensics.records.declare import RecordChange
+from forensics.records.examiners import CaseExaminer
 from forensics.store.case_facts import CaseFacts
 from forensics.store.custody import Action, CustodyLog
 from forensics.store.db import connect, folder_writable, migrate, utc_now
@@ -139,9 +139,7 @@ class Case:
         return case
 
     @classmethod
-    def open(
-        cls, root: Path, *, readonly: bool = False, signer: Examiner | None = None
-    ) -> Case:
+    def open(cls, root: Path, *, readonly: bool = False, signer: Examiner | None = None) -> Case:
         """Open an existing case, migrating its schema forward and recovering after a crash.
 
         Args:
