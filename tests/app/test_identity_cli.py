@@ -356,7 +356,7 @@ def test_a_pack_carries_the_seal_of_its_head_and_it_holds_in_the_unpacked_case(
     assert manifest["custody"]["seal"] == seal
     printed = pwb("pack", two, tmp_path / "again.pwbcase", "--profile", "bob").stdout
     assert "Custody head: entry" in printed
-    ok("unpack", archive, tmp_path / "theirs", "--profile", "alice")
+    ok("unpack", archive, tmp_path / "theirs", "--accept-unsigned", "--profile", "alice")
     kept = tmp_path / "pack.seal"
     kept.write_text(json.dumps(seal), encoding="utf-8")
     code, report = _verify(tmp_path / "theirs", "--against", str(kept), profile="alice")
