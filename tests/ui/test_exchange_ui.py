@@ -114,3 +114,27 @@ def test_unsigned_archive_is_imported_only_when_the_user_accepts_it(
     assert contribution.import_archive(out, tmp_path / "declined") is None
     assert contribution.merge(out) is None
     assert not (tmp_path / "declined").exists()
+
+
+def test_trusted_keys_dialog_adds_lists_and_removes(
+    setup, qtbot, qtmodeltester, tmp_path, monkeypatch
+):
+    from forensics.exchange.signing import generate
+
+    monkeypatch.setenv("PWB_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a: None)
+    _, contribution, _ = setup
+    key = generate(tmp_path / "team-a.key", "Team A")
+    contribution.actions["trust"].trigger()
+    dialog = contribution.trust_dialog
+    qtmodeltester.check(dialog.model)
+    assert dialog.model.rowCount() == 0
+    added = dialog.add(tmp_path / "team-a.key.pub", name="Team A (lab)")
+    assert added is not None
+    assert added.fingerprint == key.fingerprint
+    assert dialog.model.rowCount() == 1
+    assert dialog.model.index(0, 1).data() == key.fingerprint
+    assert (tmp_path / "home" / "trusted_keys.json").is_file()
+    dialog.view.selectRow(0)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.model.rowCount() == 0

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from forensics.exchange.unpack import UnpackResult
     from ui.exchange.conflicts import ConflictsDialog
     from ui.exchange.job_dialog import JobDialog
+    from ui.exchange.trust_dialog import TrustedKeysDialog
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,14 @@ class ExchangeContribution:
             ),
             (
                 file_menu,
+                "trust",
+                "Trusted team &keys…",
+                "Ctrl+Alt+Shift+K",
+                "The team keys whose signatures are named; any other key is shown as unknown",
+                self.show_trusted_keys,
+            ),
+            (
+                file_menu,
                 "conflicts",
                 "Merge &conflicts…",
                 "Ctrl+Alt+Shift+C",
@@ -103,7 +112,7 @@ class ExchangeContribution:
 
     def _enable(self, has_case: bool) -> None:
         for key, action in self.actions.items():
-            action.setEnabled(has_case or key == "import")
+            action.setEnabled(has_case or key in ("import", "trust"))
 
     def _selected(self, item_id: str) -> None:
         self.selected_item = item_id or None
@@ -345,6 +354,14 @@ class ExchangeContribution:
         )
         if result.conflicts:
             self.show_conflicts()
+
+    def show_trusted_keys(self) -> TrustedKeysDialog:
+        """Open the trusted team keys (non-modal)."""
+        from ui.exchange.trust_dialog import TrustedKeysDialog
+
+        self.trust_dialog = TrustedKeysDialog(parent=self.ctx.window)
+        self.trust_dialog.show()
+        return self.trust_dialog
 
     def show_conflicts(self) -> ConflictsDialog:
         """Open the conflicts dialog (non-modal)."""
