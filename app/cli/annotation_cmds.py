@@ -13,6 +13,7 @@ from app.cli.common import (
     add_actor_flags,
     case_command,
     open_case,
+    reply,
     resolve_item,
 )
 from app.cli.interrupt import long_work
@@ -55,6 +56,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="TYPE:ID",
         help=f"what it supports ({', '.join(TargetType.ALL)})",
     )
+    add_actor_flags(p, reason=False)
+
+    p = case_command(
+        cmds, "delete", cmd_delete, help="delete an annotation and its links, saying why"
+    )
+    p.add_argument("annotation", help="the annotation (id or unique prefix)")
+    p.add_argument("--reason", required=True, help="why, for the custody log")
     add_actor_flags(p, reason=False)
 
     p = case_command(
@@ -205,6 +213,27 @@ def cmd_add(args: argparse.Namespace) -> int:
         else:
             say(saved.annotation.id)
     return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """`pwb annotations delete`: the reason goes into the delete's custody entry."""
+    reason = args.reason.strip()
+    if not reason:
+        raise UsageError("--reason: say why the annotation is deleted")
+    with open_case(args.case_dir) as case:
+        svc = AnnotationService(case, actor=args.examiner)
+        try:
+            target = svc.repo.resolve_prefix(args.annotation)
+            removed = svc.delete(target.id, reason=reason)
+        finally:
+            svc.close()
+    ann = removed.annotation
+    return reply(
+        args,
+        {"deleted": ann.id, "links_removed": len(removed.links), "reason": reason},
+        f"deleted {ann.id} ({ann.label}, frame {ann.frame_index}); "
+        f"{len(removed.links)} link(s) removed",
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -123,3 +123,38 @@ def test_a_link_to_a_component_that_does_not_exist_exits_2_and_stores_nothing(
     assert "no component 'Viewpro A40'" in done.stderr
     assert "Traceback" not in done.stderr
     assert pwb_json("annotations", "list", case_dir)["annotations"] == []
+
+
+def test_delete_needs_a_reason_and_the_custody_entry_keeps_it(tmp_path: Path, corpus: Path) -> None:
+    case_dir = tmp_path / "case"
+    item = _case_with_video(case_dir, corpus)
+    added = pwb_json(
+        "annotations",
+        "add",
+        case_dir,
+        item[:8],
+        "--frame",
+        "2",
+        "--point",
+        "5,5",
+        "--label",
+        "person",
+    )["annotation"]
+    missing = pwb("annotations", "delete", case_dir, added["id"][:8])
+    assert missing.returncode == 2
+    assert "--reason" in missing.stderr
+    done = pwb_json(
+        "annotations", "delete", case_dir, added["id"][:8], "--reason", "marked the wrong frame"
+    )
+    assert done == {"deleted": added["id"], "links_removed": 0, "reason": "marked the wrong frame"}
+    assert pwb_json("annotations", "list", case_dir) == {"annotations": []}
+    with Case.open(case_dir) as case:
+        [entry] = [
+            e
+            for e in case.custody.entries()
+            if e.action == "annotated" and e.details.get("op") == "delete"
+        ]
+    assert entry.reason == "marked the wrong frame"
+    again = pwb("annotations", "delete", case_dir, added["id"][:8], "--reason", "twice")
+    assert again.returncode != 0
+    assert "no annotation" in again.stderr

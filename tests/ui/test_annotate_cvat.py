@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QGraphicsView, QInputDi
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
+from tests.ui.helpers import show_dock
 from ui.annotate.controller import AnnotationController
 from ui.annotate.label_manager import LabelManager
 from ui.annotate.shapes import AnnotationShape
@@ -115,7 +116,7 @@ def test_details_stay_beside_the_viewer_and_a_non_media_pick_clears_the_boxes(
 
 
 def _answer_label_question(qtbot, text: str | None) -> None:
-    """Answer the next label question: type `text` and press OK, or cancel (None)."""
+    """Answer the next question (a label, a reason): type `text` and press OK, or cancel."""
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
@@ -303,3 +304,104 @@ def close_to(points: Any, expected: list[tuple[float, float]]) -> bool:
         abs(p[0] - e[0]) <= 8 and abs(p[1] - e[1]) <= 8
         for p, e in zip(points, expected, strict=True)
     )
+
+
+def _right_click(qtbot, widget: Any, pos: QPoint) -> None:
+    """A right-click as Qt delivers it: a context-menu event at `pos`."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, widget.mapToGlobal(pos))
+    QApplication.sendEvent(widget, event)
+
+
+def _entry(menu: Any, text: str) -> Any:
+    for act in menu.actions():
+        if act.text().replace("&", "").startswith(text):
+            return act
+        if act.menu() is not None:
+            found = [a for a in act.menu().actions() if a.text() == text]
+            if found:
+                return found[0]
+    raise AssertionError(f"no entry {text!r} in {[a.text() for a in menu.actions()]}")
+
+
+def _reason_entries(case_root: Path) -> list[tuple[str, str | None]]:
+    with Case.open(case_root, readonly=True) as case:
+        return [
+            (e.details.get("op"), e.reason)
+            for e in case.custody.entries()
+            if e.action == "annotated" and e.details.get("op") == "delete"
+        ]
+
+
+def test_right_click_menus_on_marks_and_rows_and_delete_asks_why(qtbot, bench: Bench) -> None:
+    window, controller = bench.window, bench.controller
+    svc = bench.svc()
+    contribution = window.findChild(QDockWidget, "dock_annotations").widget().contribution
+    controller.set_label("vehicle")
+    bench.show(qtbot, 4)
+    controller.tool.set_tool("box")
+    bench.drag(qtbot, (100, 100), (400, 300))
+    bench.drag(qtbot, (600, 100), (900, 300))
+    first, second = svc.search()
+    controller.tool.set_tool("")
+    view = bench.view()
+    # Right-click the first box: change its label from the menu.
+    _right_click(qtbot, view.viewport(), view.mapFromScene(250, 200))
+    menu = contribution.context_menu
+    assert menu is not None
+    assert menu.isVisible()
+    _entry(menu, "person").trigger()
+    menu.close()
+    assert svc.get(first.id).label == "person"
+    assert svc.get(second.id).label == "vehicle"
+    # Delete from the menu asks why; cancelling deletes nothing, an answer is logged.
+    _right_click(qtbot, view.viewport(), view.mapFromScene(250, 200))
+    _answer_label_question(qtbot, None)
+    _entry(contribution.context_menu, "Delete").trigger()
+    assert svc.repo.find(first.id) is not None
+    _right_click(qtbot, view.viewport(), view.mapFromScene(250, 200))
+    _answer_reason(qtbot, "drawn on the wrong car")
+    _entry(contribution.context_menu, "Delete").trigger()
+    assert svc.repo.find(first.id) is None
+    root = window.current_case().root
+    assert _reason_entries(root) == [("delete", "drawn on the wrong car")]
+    # Undo, redo: the redone delete keeps its reason.
+    controller.undo_stack.undo()
+    assert svc.repo.find(first.id) is not None
+    controller.undo_stack.redo()
+    assert _reason_entries(root)[-1] == ("delete", "drawn on the wrong car")
+    # The Annotate menu's Delete asks too; an empty reason deletes nothing.
+    controller.select(second.id)
+    _answer_reason(qtbot, "   ")
+    bench.action("Delete annotation").trigger()
+    assert svc.repo.find(second.id) is not None
+    assert "reason" in window.statusBar().currentMessage()
+    # A row of the list: go to its frame.
+    show_dock(window, "Annotations")
+    table = contribution.list.table
+    qtbot.waitUntil(lambda: contribution.list.model.rowCount() == 1, timeout=10000)
+    bench.show(qtbot, 0)
+    _right_click(qtbot, table.viewport(), table.visualRect(table.model().index(0, 0)).center())
+    row_menu = contribution.context_menu
+    assert row_menu.objectName() == "annotation_row_menu"
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=20000) as shown:
+        _entry(row_menu, "Go to its frame").trigger()
+    assert shown.args[1] == 4
+    row_menu.close()
+    # An interpolated box: "Make keyframe here".
+    track_id = _track_0_to_10(qtbot, bench)
+    bench.show(qtbot, 5)
+    _right_click(qtbot, view.viewport(), view.mapFromScene(400, 200))
+    shape_menu = contribution.context_menu
+    texts = [a.text().replace("&", "") for a in shape_menu.actions() if not a.isSeparator()]
+    assert texts[0] == "Make keyframe here"
+    assert "Read text" in texts  # the viewer's own right-click entries stay
+    assert "Delete…" not in texts
+    shape_menu.actions()[0].trigger()
+    shape_menu.close()
+    assert 5 in [k.frame_index for k in svc.repo.keyframes(track_id)]
+
+
+def _answer_reason(qtbot, text: str) -> None:
+    _answer_label_question(qtbot, text)

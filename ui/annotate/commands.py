@@ -84,12 +84,15 @@ class EditAnnotation(_Command):
 class DeleteAnnotation(_Command):
     """A deleted mark with its links (already deleted when pushed)."""
 
-    def __init__(self, service: Service, changed: Changed, removed: Removed) -> None:
+    def __init__(
+        self, service: Service, changed: Changed, removed: Removed, reason: str | None = None
+    ) -> None:
         super().__init__(f"Delete '{removed.annotation.label}'", service, changed)
         self.removed = removed
+        self.reason = reason
 
     def _redo(self, svc: AnnotationService) -> None:
-        self.removed = svc.delete(self.removed.annotation.id)
+        self.removed = svc.delete(self.removed.annotation.id, reason=self.reason)
 
     def _undo(self, svc: AnnotationService) -> None:
         svc.restore(self.removed)

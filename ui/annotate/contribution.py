@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from forensics.errors import WorkbenchError
 from forensics.store.events import ChangeSet
+from ui.annotate.context_menus import ShapeMenus
 from ui.annotate.details_panel import DetailsPanel
 from ui.annotate.exchange_jobs import AnnotationJobs
 from ui.annotate.menu import build_annotate_menu
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from ui.annotate.editor import AnnotationEditor
     from ui.annotate.frames_view import FramesOfInterestView
     from ui.annotate.list_dock import AnnotationsDock
+    from ui.annotate.shapes import AnnotationShape
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,9 @@ class AnnotateContribution:
         self.undo_stack = QUndoStack(ctx.window)
         viewer.frame_shown.connect(self._frame_shown)
         viewer.cleared.connect(self._viewer_cleared)
+        self.context_menu: QMenu | None = None
+        """The right-click menu shown last (tests trigger its entries)."""
+        self._shape_menus = ShapeMenus(viewer.graphics_view(), self._shape_menu)
         # The list and the frames start tabbed behind the viewer, the details beside it (one
         # labels while looking at the frame): their widgets are built, and read the case, when
         # first looked at (or when an action needs them).
@@ -107,6 +113,7 @@ class AnnotateContribution:
         dock = AnnotationsDock(self._service)
         dock.frame_requested.connect(self.ctx.signals.frame_requested.emit)
         dock.annotation_chosen.connect(self._chosen)
+        dock.menu_requested.connect(self._row_menu)
         return dock
 
     def _make_editor(self, controller: AnnotationController) -> AnnotationEditor:
@@ -198,6 +205,43 @@ class AnnotateContribution:
         if changes.touches(*_subjects()):
             self.list_refresh.request()
 
+    def _shape_menu(self, shape: AnnotationShape, pos: QPoint) -> None:
+        if self._controller is None:
+            return  # nothing is drawn before the annotation layer exists
+        from ui.annotate.context_menus import shape_menu
+
+        view = self.viewer.graphics_view()
+        if not shape.interpolated:
+            self._controller.select(shape.annotation_id)
+        self._popup(shape_menu(self, shape, view), view.viewport().mapToGlobal(pos))
+
+    def _row_menu(self, annotation_id: str, where: QPoint) -> None:
+        from ui.annotate.context_menus import row_menu
+
+        self._chosen(annotation_id)
+        self._popup(row_menu(self, annotation_id, self.list), where)
+
+    def _popup(self, menu: QMenu, where: QPoint) -> None:
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = menu
+        menu.popup(where)
+
+    def go_to_annotation(self, annotation_id: str) -> None:
+        """Show the frame of a mark and select it."""
+        ann = self.controller.service().repo.find(annotation_id)
+        if ann is not None:
+            self.ctx.signals.frame_requested.emit(ann.item_id, ann.frame_index)
+            self._chosen(annotation_id)
+
+    def show_details(self, annotation_id: str) -> None:
+        """Show a mark's details in the dock beside the viewer."""
+        self._chosen(annotation_id)
+        dock = self.details.parentWidget()
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
     def _chosen(self, annotation_id: str) -> None:
         self.controller.select(annotation_id)
         self.editor.show_annotation(annotation_id)
@@ -242,6 +286,30 @@ class AnnotateContribution:
                 self._failed(f"label refused: {exc}")
                 return None
         return str(label)
+
+    def delete_annotation(self, annotation_id: str | None = None) -> None:
+        """Delete an annotation (the selected one by default) after asking why; the reason
+        goes into the custody log. Cancelling, or giving no reason, deletes nothing."""
+        controller = self.controller
+        target = annotation_id or controller.selected_id()
+        if not target:
+            self.ctx.window.statusBar().showMessage("select the annotation to delete", 8000)
+            return
+        ann = controller.service().repo.find(target)
+        if ann is None:
+            return
+        where = "the still" if ann.frame_index < 0 else f"frame {ann.frame_index}"
+        reason, ok = QInputDialog.getText(
+            self.ctx.window,
+            "Delete annotation",
+            f"Why is the '{ann.label}' mark on {where} deleted? (kept in the custody log)",
+        )
+        if not ok:
+            return
+        if not reason.strip():
+            self.ctx.window.statusBar().showMessage("not deleted: a delete needs a reason", 8000)
+            return
+        controller.delete(target, reason.strip())
 
     def label_names(self) -> tuple[str, ...]:
         """The case's labels in key order (none when no case is open)."""

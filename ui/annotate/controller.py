@@ -293,14 +293,17 @@ class AnnotationController(QObject):
         if self.edit(annotation_id, {"points": points}) is None:
             self.refresh()
 
-    def delete(self, annotation_id: str | None = None) -> None:
-        """Delete an annotation, the selected one by default (undoable)."""
+    def delete(self, annotation_id: str | None = None, reason: str | None = None) -> None:
+        """Delete an annotation, the selected one by default (undoable); `reason` goes into
+        the delete's custody entry."""
         target = annotation_id or self.selected_id()
         if not target:
             return
-        removed = self._attempt("delete refused", lambda: self.service().delete(target))
+        removed = self._attempt(
+            "delete refused", lambda: self.service().delete(target, reason=reason)
+        )
         if removed is not None:
-            self._push(commands.DeleteAnnotation(self.service, self._did_change, removed))
+            self._push(commands.DeleteAnnotation(self.service, self._did_change, removed, reason))
 
     def link(self, annotation_id: str, target_type: str, target_id: str) -> bool:
         """Link an annotation to what it supports (undoable)."""

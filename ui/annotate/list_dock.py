@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,8 @@ class AnnotationsDock(QWidget):
     frame_requested = Signal(str, int)
     """item_id, frame_index of the annotation double-clicked."""
     annotation_chosen = Signal(str)
+    menu_requested = Signal(str, QPoint)
+    """annotation_id, global position: a row was right-clicked."""
 
     def __init__(
         self, service: Callable[[], AnnotationService | None], parent: QWidget | None = None
@@ -62,6 +64,8 @@ class AnnotationsDock(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
         self.table.clicked.connect(self._chosen)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.table)
@@ -117,6 +121,13 @@ class AnnotationsDock(QWidget):
         if ann is not None:
             self.frame_requested.emit(ann.item_id, ann.frame_index)
             self.annotation_chosen.emit(ann.id)
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        ann = self.model.annotation(index.row()) if index.isValid() else None
+        if ann is not None:
+            self.table.selectRow(index.row())
+            self.menu_requested.emit(ann.id, self.table.viewport().mapToGlobal(pos))
 
     def _chosen(self, index: QModelIndex) -> None:
         ann = self.model.annotation(index.row())

@@ -99,8 +99,8 @@ def build_annotate_menu(menu: QMenu, owner: AnnotateContribution) -> dict[str, Q
         (
             "&Delete annotation",
             "Delete",
-            "Delete the selected annotation and its links",
-            lambda: owner.controller.delete(),
+            "Delete the selected annotation and its links, saying why (kept in the custody log)",
+            lambda: owner.delete_annotation(),
         ),
         writes=True,
     )
