@@ -29,7 +29,6 @@ from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, warn
 from forensics.errors import ArchiveError
 from forensics.exchange.redact import PROFILES
-from forensics.exchange.trust_store import describe
 from forensics.seals import seal_lines
 from forensics.textsafe import escape_name, shown
 
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     # The exchange code (cryptography, the archive and report writers) loads when one of
     # these commands runs, not with every `pwb` command: `pwb gui` starts through here.
     from forensics.exchange.archive_checks import Limits
+    from forensics.exchange.signing import SignatureCheck
 
 T = TypeVar("T")
 
@@ -119,6 +119,13 @@ def _limits(args: argparse.Namespace) -> Limits:
         require_signature=args.require_signature,
         accept_unsigned=args.accept_unsigned and not args.require_signature,
     )
+
+
+def _describe(signature: SignatureCheck | None, args: argparse.Namespace) -> str:
+    """The signature line, naming a key only through the trust store (or `--trust`)."""
+    from forensics.exchange.trust_store import describe
+
+    return describe(signature, _known(args))
 
 
 def _known(args: argparse.Namespace) -> dict[str, str]:
@@ -205,7 +212,7 @@ def cmd_unpack(args: argparse.Namespace) -> int:
     sig = result.received.signature
     # The signature line first, and every value from the archive shown on one line: a title or
     # reason cannot conceal this line or print a forged one.
-    say(describe(sig, _known(args)))
+    say(_describe(sig, args))
     say(f"unpacked case '{shown(data['title'])}' ({shown(data['case_id'])}) into {result.dest}")
     say(
         f"packed by {shown(data['packed_by'])} at {shown(data['packed_at'])}"
@@ -228,14 +235,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     elif result.already_merged:
-        say(describe(result.received.signature if result.received else None, _known(args)))
+        say(_describe(result.received.signature if result.received else None, args))
         say(
             f"already merged: this archive's custody chain is part of merge {result.merge.id} "
             f"({shown(result.merge.archive_name)}, {result.merge.created_at}); "
             "nothing was applied"
         )
     else:
-        say(describe(result.received.signature if result.received else None, _known(args)))
+        say(_describe(result.received.signature if result.received else None, args))
         say(
             f"merged {args.archive}: {data['added']} added, {data['updated']} updated, "
             f"{data['unchanged']} unchanged, {len(data['deleted'])} deleted, "

@@ -1,5 +1,8 @@
 """`pwb trust add | list | remove`: the team keys we trust, like SSH's known_hosts.
 
+The store is imported by each command, not here: it loads `cryptography`, which `pwb`'s
+start-up must not pay for.
+
 An archive's signer is shown by the name given here to its key; a key not added is shown by
 its fingerprint as unknown (see `forensics.exchange.trust_store`).
 """
@@ -12,7 +15,6 @@ from typing import Any
 
 from app.cli.common import EXIT_OK, EXIT_USAGE, add_json_flag
 from app.cli.output import print_json, say, table
-from forensics.exchange.trust_store import TrustStore, public_key_of
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -48,6 +50,8 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from forensics.exchange.trust_store import TrustStore, public_key_of
+
     public, claimed = public_key_of(Path(args.source))
     key = TrustStore().add(public, args.name or claimed)
     if args.json:
@@ -59,6 +63,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from forensics.exchange.trust_store import TrustStore
+
     store = TrustStore()
     keys = store.keys()
     if args.json:
@@ -72,6 +78,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from forensics.exchange.trust_store import TrustStore
+
     key = TrustStore().remove(args.fingerprint)
     if args.json:
         print_json(key.to_json())

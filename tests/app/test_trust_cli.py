@@ -2,12 +2,13 @@
 
 A key is shown by the name we gave it in the trust store; any other key, whatever name it
 claims, is an unknown key shown by fingerprint. Every command runs in its own `pwb` process
-with a config folder of the test's own (`PWB_HOME`).
+with the config folder of the test's own (`PWB_HOME`, made by conftest with a profile).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from forensics.case import Case
@@ -15,7 +16,8 @@ from tests.app.cli_process import pwb
 
 
 def _run(home: Path, *args: str | Path) -> str:
-    done = pwb(*args, env={"PWB_HOME": str(home)})
+    assert os.environ["PWB_HOME"] == str(home)
+    done = pwb(*args)
     assert done.returncode == 0, (args, done.stdout, done.stderr)
     return done.stdout
 
@@ -26,7 +28,7 @@ def _signature_line(home: Path, archive: Path, dest: Path, *extra: str | Path) -
 
 
 def test_trust_store_names_signers_and_never_believes_a_claimed_name(tmp_path):
-    home = tmp_path / "home"
+    home = Path(os.environ["PWB_HOME"])  # the test's own config folder (conftest)
     with Case.create(tmp_path / "case", title="shared", examiner="A"):
         pass
     _run(home, "keygen", tmp_path / "team-a.key", "--name", "Team A")
@@ -66,7 +68,7 @@ def test_trust_store_names_signers_and_never_believes_a_claimed_name(tmp_path):
 
 
 def test_trust_flag_no_longer_swallows_the_positionals(tmp_path):
-    home = tmp_path / "home"
+    home = Path(os.environ["PWB_HOME"])  # the test's own config folder (conftest)
     with Case.create(tmp_path / "case", title="shared", examiner="A"):
         pass
     _run(home, "keygen", tmp_path / "team-a.key", "--name", "Team A")
