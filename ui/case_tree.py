@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from forensics.case import Case
 from forensics.records.core import ITEM
@@ -28,6 +31,11 @@ class CaseTreePanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAnimated(False)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self._signals = signals
+        self.context_menu: QMenu | None = None
+        """The right-click menu shown last (tests trigger its entries)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -80,6 +88,44 @@ class CaseTreePanel(QWidget):
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
         return True
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        value = index.data(ITEM_ID_ROLE) if index.isValid() else None
+        if not value:
+            return
+        item_id, name = str(value), str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        self.view.setCurrentIndex(index)
+        menu = QMenu(self.view)
+        menu.setObjectName("case_tree_menu")
+        for text, tip, slot in (
+            ("&Open", "Show it in the viewer (a picture) or its details", self._opener(item_id)),
+            (
+                "Show &details",
+                "Select it: Details and the other panels follow",
+                lambda: self._signals.item_selected.emit(item_id),
+            ),
+            ("Copy &name", "Copy its name to the clipboard", self._copier(name)),
+            ("Copy &id", "Copy its id to the clipboard", self._copier(item_id)),
+        ):
+            act = menu.addAction(text)
+            act.setStatusTip(tip)
+            act.triggered.connect(slot)
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _opener(self, item_id: str) -> Callable[[], None]:
+        def open_it() -> None:
+            self._signals.item_selected.emit(item_id)
+            self._signals.open_item_requested.emit(item_id)
+
+        return open_it
+
+    @staticmethod
+    def _copier(text: str) -> Callable[[], None]:
+        return lambda: QGuiApplication.clipboard().setText(text)
 
     def _select_or_clear(self, item_id: str) -> None:
         if not self.select(item_id):

@@ -405,3 +405,34 @@ def test_right_click_menus_on_marks_and_rows_and_delete_asks_why(qtbot, bench: B
 
 def _answer_reason(qtbot, text: str) -> None:
     _answer_label_question(qtbot, text)
+
+
+def test_right_click_on_a_tree_node_opens_selects_and_copies(qtbot, bench: Bench) -> None:
+    window = bench.window
+    tree = window.tree
+    window.signals.item_selected.emit(bench.drone)
+    qtbot.waitUntil(lambda: window.viewer.current_frame() is None, timeout=10000)
+    assert tree.select(bench.video)
+    index = tree.view.currentIndex()
+    _right_click(qtbot, tree.view.viewport(), tree.view.visualRect(index).center())
+    menu = tree.context_menu
+    assert menu is not None
+    assert menu.objectName() == "case_tree_menu"
+    entries = [a.text().replace("&", "") for a in menu.actions()]
+    assert entries == ["Open", "Show details", "Copy name", "Copy id"]
+    assert all(a.statusTip() for a in menu.actions())
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=20000) as shown:
+        _entry(menu, "Open").trigger()
+    assert shown.args[0] == bench.video
+    _entry(menu, "Copy id").trigger()
+    assert QApplication.clipboard().text() == bench.video
+    menu.close()
+    # The drone's node: Show details selects it (and the boxes go with the picture).
+    assert tree.select(bench.drone)
+    _right_click(
+        qtbot, tree.view.viewport(), tree.view.visualRect(tree.view.currentIndex()).center()
+    )
+    with qtbot.waitSignal(window.signals.item_selected, timeout=5000) as picked:
+        _entry(tree.context_menu, "Show details").trigger()
+    assert picked.args == [bench.drone]
+    tree.context_menu.close()
