@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.seals import journal_seals
 from forensics.store.record_search import labelled, name_of
 from forensics.verify import VerifyReport, verify_case
 from ui.error_list import ErrorListDialog
@@ -84,7 +85,13 @@ class VerifyDialog(QDialog):
 
         def work(progress: ProgressFn, cancel: CancelToken) -> VerifyReport:
             with Case.open_for_reading(root) as case:  # read-only media: verified, not logged
-                return verify_case(case, progress=progress, cancel=cancel)
+                # The seals in the examiner's own journal anchor the head outside the case.
+                signer = case.signer
+                kept = journal_seals(
+                    signer.journal if signer else None, case.info.case_id, case.root
+                )
+                outside = [("from your journal", doc) for doc in kept]
+                return verify_case(case, progress=progress, cancel=cancel, seals=outside)
 
         self.job = self._runner.start("Verify case", work)
         self.job.signals.progress.connect(self._progress)
@@ -104,8 +111,11 @@ class VerifyDialog(QDialog):
         self.report = report
         checked = (
             f"{report.files_checked} stored files, {report.entries_checked} custody "
-            f"entries and {report.records_checked} records checked."
+            f"entries (their signatures), {report.records_checked} records and "
+            f"{report.seals_checked} seals checked."
         )
+        for note in report.notices:
+            checked += f" Note: {note.message}."
         if not report.logged and report.not_logged_reason:
             checked += f" {report.not_logged_reason.capitalize()}."
         if report.ok:

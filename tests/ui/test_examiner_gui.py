@@ -120,3 +120,41 @@ def test_two_examiners_in_the_custody_view_a_switch_and_a_seal_on_closing(
     journal = ProfileStore(home).journal("bob").read_text(encoding="utf-8").splitlines()
     assert json.loads(journal[-1])["signature"] == seal["signature"]
     assert pwb("verify", root, "--profile", "bob").returncode == 0
+
+
+def test_the_verify_dialog_finds_rows_removed_since_the_seal_in_your_journal(
+    qtbot, tmp_path: Path
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from forensics.seals import seal_case
+    from forensics.store.custody import HEAD_KEY, canonical_json
+    from ui.jobs import JobRunner
+    from ui.verify_dialog import VerifyDialog
+
+    home = Path(os.environ["PWB_HOME"])
+    store = ProfileStore(home)
+    use_examiner(store.examiner(store.find("examiner")))  # with its journal
+    with Case.create(tmp_path / "case", title="sealed") as case:
+        case.add_item(kind="hardware", name="drone")
+        case.add_item(kind="hardware", name="battery")
+        seal = seal_case(case, "closing the workbench")
+        root = case.root
+    assert seal is not None
+    with closing(sqlite3.connect(root / "case.db")) as conn, conn:
+        conn.execute("DELETE FROM custody WHERE seq = ?", (seal["seq"],))
+        conn.execute("DELETE FROM items WHERE name = 'battery'")
+        conn.execute("DELETE FROM seals")  # the copy kept in the case goes too
+        prev = conn.execute("SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+        head = canonical_json({"seq": prev[0], "hash": prev[1]})
+        conn.execute("UPDATE case_info SET value = ? WHERE key = ?", (head, HEAD_KEY))
+    runner = JobRunner()
+    dialog = VerifyDialog(runner, root)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    kinds = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert kinds == ["custody_truncated"]
+    assert "1 seals checked" in dialog.banner.text()  # the one in the examiner's journal
+    assert runner.shutdown()
