@@ -30,6 +30,8 @@ class CaseTreePanel(QWidget):
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setDragEnabled(True)  # onto a field that names a record
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setAnimated(False)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)

@@ -7,15 +7,17 @@ image with 100,000 files costs one page until the user scrolls.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QStyle
 
 from forensics import allocation
 from forensics.models import Item
 from forensics.store.item_tree import ItemTreeReader
 from ui.formatting import human_size, kind_label, name_with_state
+from ui.record_drag import RECORD_MIME, item_indexes_mime
 from ui.state_icons import badged
 
 PAGE = 500
@@ -178,10 +180,20 @@ class CaseTreeModel(QAbstractItemModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        """Items are selectable."""
+        """Items are selectable, and can be dragged onto a field that names a record."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def mimeTypes(self) -> list[str]:
+        """Dragged items travel as records (see ui/record_drag.py)."""
+        return [RECORD_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged items, as records a picker accepts."""
+        return item_indexes_mime(indexes, ITEM_ID_ROLE)
 
     def _icon(self, kind: str, state: str = allocation.LIVE) -> Any:
         key = f"{kind}/{state}"

@@ -8,16 +8,18 @@ total is counted separately and only for the status line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
 from forensics import allocation
 from forensics.models import Item, ItemKind
 from forensics.store.item_query import INSERTION, ItemFilter
 from forensics.store.items import ItemRepository
 from ui.formatting import human_size, kind_label, name_with_state, short_time, state_label
+from ui.record_drag import RECORD_MIME, item_indexes_mime
 from ui.table_model import Index, ListTableModel
 
 PAGE = 64
@@ -160,10 +162,21 @@ class CatalogueModel(ListTableModel[Item]):
             )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        """Rows are selectable, not editable in place (edits go through a logged dialog)."""
+        """Rows are selectable and draggable onto a field that names a record, not editable
+        in place (edits go through a logged dialog)."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def mimeTypes(self) -> list[str]:
+        """Dragged rows travel as records (see ui/record_drag.py)."""
+        return [RECORD_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged rows' items, as records a picker accepts."""
+        return item_indexes_mime(indexes, ITEM_ID_ROLE)
 
 
 def _display(item: Item, key: str) -> str:

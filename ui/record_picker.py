@@ -13,11 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImageReader, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QImageReader,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from forensics.case import Case
-from forensics.store.record_search import KINDS, RecordHit, search_records
+from forensics.store.record_search import KINDS, RecordHit, name_of, search_records
+from ui.record_drag import records_from_mime
 
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 _HIT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -62,6 +72,7 @@ class RecordPicker(QLineEdit):
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.refresh)
         self.textEdited.connect(self._edited)
+        self.setAcceptDrops(True)
         self._update_placeholder()
 
     # what the caller reads --------------------------------------------------------------
@@ -95,6 +106,52 @@ class RecordPicker(QLineEdit):
         """Show an existing choice (a hypothesis's item when the editor opens)."""
         self._hit = RecordHit(kind=kind, id=record_id, name=name or record_id, detail="")
         self.setText(self._hit.name)
+
+    # dropping ---------------------------------------------------------------------------
+    def drop_records(self, records: Sequence[tuple[str, str]]) -> RecordHit | None:
+        """Pick the first dropped record this field can name; None when none fits.
+
+        A dragged item that is also a component (or any record of an offered kind with the
+        same id) is taken as that kind, so dropping a component from the tree onto a
+        component link works."""
+        case = self._case()
+        if case is None:
+            return None
+        for _kind, record_id in records:
+            for kind in self._kinds:
+                name = name_of(case.db, kind, record_id)
+                if name is not None:
+                    hit = RecordHit(kind=kind, id=record_id, name=name or record_id, detail="")
+                    self._pick(hit)
+                    return hit
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept dragged records (from the case tree or the catalogue)."""
+        if records_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        """Keep accepting dragged records over the field."""
+        if records_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Fill the field with the dropped record (as picking it would)."""
+        records = records_from_mime(event.mimeData())
+        if not records:
+            super().dropEvent(event)
+            return
+        if self.drop_records(records) is not None:
+            event.acceptProposedAction()
+        else:
+            kinds = ", ".join(self._kinds)
+            self.setToolTip(f"what was dropped is not a {kinds}")
+            event.ignore()
 
     # searching --------------------------------------------------------------------------
     def _update_placeholder(self) -> None:
