@@ -18,18 +18,18 @@ def test_component_links_name_the_missing_component_or_maker(case: Case) -> None
     drone = case.add_item(kind="hardware", name="Drone")
     camera = add_component(case, parent_id=drone.id, function="camera")
     viewpro = add_manufacturer(case, name="Viewpro")
-    with pytest.raises(NotFoundError, match="component.*Viewpro A40"):
+    with pytest.raises(NotFoundError, match=r"component.*Viewpro A40"):
         link_component(case, "Viewpro A40", viewpro.id, basis=Basis.LOGO)
-    with pytest.raises(NotFoundError, match="manufacturer.*Viewpro"):
+    with pytest.raises(NotFoundError, match=r"manufacturer.*Viewpro"):
         link_component(case, camera.id, "Viewpro", basis=Basis.LOGO)
-    with pytest.raises(NotFoundError, match="no item.*Gerbera drone"):
+    with pytest.raises(NotFoundError, match=r"no item.*Gerbera drone"):
         add_component(case, parent_id="Gerbera drone", function="camera")
     assert ProvenanceRepository(case.db).all(ComponentLink) == []
 
 
 def test_hypothesis_item_and_evidence_name_the_missing_record(case: Case) -> None:
     service = HypothesisService(case)
-    with pytest.raises(NotFoundError, match="item.*footage"):
+    with pytest.raises(NotFoundError, match=r"item.*footage"):
         service.add(HypothesisDraft("footage", "visual_landmark", lat=22.5, lon=113.9))
     assert service.hypotheses() == []
     item = case.add_item(kind="hardware", name="footage")
