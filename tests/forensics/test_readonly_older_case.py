@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from forensics.case import Case
+from forensics.identity import use_examiner
 from forensics.records.core import ItemKind
 from forensics.store import db as store_db
 from forensics.store import migrations
@@ -34,6 +35,7 @@ def older_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     first = {c: ms[:1] for c, ms in migrations.components().items()}
     with monkeypatch.context() as m:
         m.setattr(store_db, "components", lambda: first)
+        use_examiner(None)  # that version signed nothing
         Case.create(tmp_path / "old", title="Made earlier", examiner="A. Analyst").close()
     # Today's code cannot write the old layout, so the item goes in as that version stored it.
     conn = sqlite3.connect(tmp_path / "old" / "case.db")
