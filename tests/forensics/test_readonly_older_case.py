@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from forensics.case import Case
-from forensics.identity import use_examiner
 from forensics.records.core import ItemKind
 from forensics.store import db as store_db
 from forensics.store import migrations
@@ -31,15 +30,31 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture
 def older_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A case at the first version of every schema component, with one item in it."""
+    """A case database at the first version of every schema component, with one item.
+
+    Today's code cannot write that layout (it writes today's tables), so the facts and the item
+    go in as the first version stored them.
+    """
     first = {c: ms[:1] for c, ms in migrations.components().items()}
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "evidence").mkdir()
+    db_file = folder / "case.db"
     with monkeypatch.context() as m:
         m.setattr(store_db, "components", lambda: first)
-        use_examiner(None)  # that version signed nothing
-        Case.create(tmp_path / "old", title="Made earlier", examiner="A. Analyst").close()
-    # Today's code cannot write the old layout, so the item goes in as that version stored it.
-    conn = sqlite3.connect(tmp_path / "old" / "case.db")
+        db = store_db.connect(db_file)
+        store_db.migrate(db, db_file)
+        db.close()
+    conn = sqlite3.connect(db_file)
     try:
+        facts = {
+            "case_id": str(uuid.uuid4()),
+            "title": "Made earlier",
+            "examiner": "A. Analyst",
+            "created_at": "2025-05-01T10:00:00.000000Z",
+            "created_with": "provenance-workbench 0.1.0",
+        }
+        conn.executemany("INSERT INTO case_info (key, value) VALUES (?, ?)", facts.items())
         row = {
             "id": str(uuid.uuid4()),
             "kind": ItemKind.HARDWARE.value,
@@ -54,7 +69,7 @@ def older_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         conn.commit()
     finally:
         conn.close()
-    return tmp_path / "old"
+    return folder
 
 
 def test_reading_an_older_case_leaves_it_as_it_was(older_case: Path) -> None:
