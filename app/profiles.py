@@ -25,10 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forensics.errors import ValidationError
-from forensics.identity import Examiner, b64, fingerprint, public_raw_of
+from forensics.identity import (
+    Examiner,
+    b64,
+    config_home,
+    fingerprint,
+    public_raw_of,
+)
 from forensics.store.db import utc_now
 
-HOME_ENV = "PWB_HOME"
 PROFILE_ENV = "PWB_PROFILE"
 PASSPHRASE_ENV = "PWB_PASSPHRASE"
 PROFILE_TYPE = "pwb-profile"
@@ -40,16 +45,6 @@ if TYPE_CHECKING:
 
 AskPassphrase = Callable[[str], str]
 """Asks for a profile's passphrase (the prompt names the profile); raises to give up."""
-
-
-def config_home() -> Path:
-    """The workbench's config folder: `PWB_HOME`, else the XDG config folder."""
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".config"
-    return base / "provenance-workbench"
 
 
 @dataclass(frozen=True)

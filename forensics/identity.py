@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,22 @@ if TYPE_CHECKING:
 
 ENTRY_DOMAIN = b"pwb-custody-entry-v1\x00"
 SEAL_DOMAIN = b"pwb-seal-v1\x00"
+
+
+HOME_ENV = "PWB_HOME"
+"""Overrides the user's config folder (profiles, trusted team keys, the seal journal)."""
+
+
+def config_home() -> Path:
+    """The user's workbench config folder: `PWB_HOME`, else the XDG config folder.
+
+    One rule for everything kept per user, so profiles and trusted keys sit side by side.
+    """
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".config") / "provenance-workbench"
 
 
 def fingerprint(public_raw: bytes) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from app.features import install
-from app.profiles import HOME_ENV, PASSPHRASE_ENV, PROFILE_ENV, ProfileStore
-from forensics.identity import use_examiner
+from app.profiles import PASSPHRASE_ENV, PROFILE_ENV, ProfileStore
+from forensics.identity import HOME_ENV, use_examiner
 
 # Never the real user's config folder: not even the session fixtures that run `pwb` before any
 # test's own folder is set (the demo case). Each test gets its own folder below.

@@ -21,8 +21,8 @@ from app.cli.common import (
 )
 from app.cli.examiner import require_examiner
 from app.cli.output import print_json, say, warn
-from app.profiles import PASSPHRASE_ENV, Profile, ProfileStore, config_home
-from forensics.identity import session_examiner, short_fingerprint
+from app.profiles import PASSPHRASE_ENV, Profile, ProfileStore
+from forensics.identity import config_home, session_examiner, short_fingerprint
 from forensics.seals import seal_case, seal_lines, write_seal
 from forensics.textsafe import escape_name
 

@@ -30,21 +30,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from forensics.errors import ValidationError
 from forensics.exchange import archive as fmt
 from forensics.exchange.signing import SignatureCheck, check, fingerprint
+from forensics.identity import config_home
 from forensics.textsafe import shown
 
-HOME_ENV = "PWB_HOME"
 STORE_FILE = "trusted_keys.json"
 STORE_TYPE = "pwb-trusted-keys"
 MAX_STORE_BYTES = 4 << 20
-
-
-def config_home() -> Path:
-    """The user's config folder: `PWB_HOME`, else the XDG config folder."""
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".config") / "provenance-workbench"
 
 
 @dataclass(frozen=True)
