@@ -8,8 +8,6 @@ marking assistant does; everything commits in one transaction.
 
 from __future__ import annotations
 
-import uuid
-
 from forensics.annotations.links import AnnotationLinks
 from forensics.annotations.models import TargetType
 from forensics.case import Case
@@ -17,17 +15,14 @@ from forensics.errors import ValidationError
 from forensics.ocr.evidence import read_annotation
 from forensics.ocr.models import OcrRead
 from forensics.provenance.components import link_component
-from forensics.provenance.markings import ensure_manufacturer
+from forensics.provenance.markings import ensure_manufacturer, record_decision
 from forensics.provenance.models import (
     Basis,
     Component,
     ComponentLink,
     Confidence,
-    MarkingDecision,
 )
 from forensics.provenance.read_markings import ReadSuggestion
-from forensics.records.provenance import Decision, ProvenanceAction
-from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 
 MARKING_LABEL = "marking"
@@ -81,30 +76,18 @@ def accept_read_suggestion(
                 component_id,
                 note=f"evidence of component link {link.id} ({Basis.READ}: {s.manufacturer})",
             )
-        decision = MarkingDecision(
-            id=str(uuid.uuid4()),
-            component_id=component_id,
-            pattern_id=s.pattern_id,
-            manufacturer_name=s.manufacturer,
-            matched_text=s.matched_text,
-            decision=Decision.ACCEPTED,
+        record_decision(
+            case,
+            component_id,
+            s,
+            accepted=True,
             link_id=link.id,
-            created_at=utc_now(),
-            created_by=actor,
+            actor=actor,
+            reason=reason,
+            details={
+                "ocr_read": read.id,
+                "annotation": annotation_id,
+                "assumed": [a.describe() for a in suggestion.assumed],
+            },
         )
-        with case.recording(actor) as rec:
-            rec.insert(
-                decision,
-                ProvenanceAction.MARKING_DECISION,
-                item_id=component_id,
-                details={
-                    "decision": "accepted",
-                    "pattern_id": s.pattern_id,
-                    "manufacturer": s.manufacturer,
-                    "ocr_read": read.id,
-                    "annotation": annotation_id,
-                    "assumed": [a.describe() for a in suggestion.assumed],
-                },
-                reason=reason,
-            )
     return link

@@ -295,27 +295,56 @@ def decide(
                 ),
             )
             link_id = link.id
-        decision = MarkingDecision(
-            id=str(uuid.uuid4()),
-            component_id=component_id,
-            pattern_id=suggestion.pattern_id,
-            manufacturer_name=suggestion.manufacturer,
-            matched_text=suggestion.matched_text,
-            decision=Decision.ACCEPTED if accept else Decision.REJECTED,
+        decision = record_decision(
+            case,
+            component_id,
+            suggestion,
+            accepted=accept,
             link_id=link_id,
-            created_at=utc_now(),
-            created_by=actor,
+            actor=actor,
+            reason=reason,
         )
-        with case.recording(actor) as rec:
-            rec.insert(
-                decision,
-                ProvenanceAction.MARKING_DECISION,
-                item_id=component_id,
-                details={
-                    "decision": decision.decision,
-                    "pattern_id": suggestion.pattern_id,
-                    "manufacturer": suggestion.manufacturer,
-                },
-                reason=reason,
-            )
+    return decision
+
+
+def record_decision(
+    case: Case,
+    component_id: str,
+    suggestion: Suggestion,
+    *,
+    accepted: bool,
+    link_id: str | None,
+    actor: str,
+    reason: str | None,
+    details: dict[str, Any] | None = None,
+) -> MarkingDecision:
+    """Store the analyst's answer to a suggestion with its custody entry.
+
+    One place for every way a suggestion is answered (typed marking or text read from an image);
+    `details` adds what the caller knows beyond the suggestion (the read, its annotation).
+    """
+    decision = MarkingDecision(
+        id=str(uuid.uuid4()),
+        component_id=component_id,
+        pattern_id=suggestion.pattern_id,
+        manufacturer_name=suggestion.manufacturer,
+        matched_text=suggestion.matched_text,
+        decision=Decision.ACCEPTED if accepted else Decision.REJECTED,
+        link_id=link_id,
+        created_at=utc_now(),
+        created_by=actor,
+    )
+    with case.recording(actor) as rec:
+        rec.insert(
+            decision,
+            ProvenanceAction.MARKING_DECISION,
+            item_id=component_id,
+            details={
+                "decision": decision.decision,
+                "pattern_id": suggestion.pattern_id,
+                "manufacturer": suggestion.manufacturer,
+                **(details or {}),
+            },
+            reason=reason,
+        )
     return decision
