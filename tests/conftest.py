@@ -131,3 +131,33 @@ def demo_case(demo_case_master: Path, tmp_path: Path) -> Path:
     import shutil
 
     return Path(shutil.copytree(demo_case_master, tmp_path / "demo-case", symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A PostgreSQL server of this test process's own (tests/pg_server.py), for the session.
+
+    One per process, so pytest-xdist workers never share one. Its password reaches libpq
+    (this process and every `pwb` it starts) through `PGPASSFILE`, as a user's would. Outside
+    CI a machine without PostgreSQL skips the test with the reason; under CI it fails.
+    """
+    from tests.pg_server import start_server
+
+    server = start_server()
+    if isinstance(server, str):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(server)
+        pytest.skip(server)
+    saved = {k: os.environ.get(k) for k in ("PGPASSFILE", "PGPASSWORD", "PGSERVICE", "PGHOST")}
+    for k in saved:
+        os.environ.pop(k, None)
+    os.environ["PGPASSFILE"] = str(server.passfile)
+    try:
+        yield server
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        server.stop()

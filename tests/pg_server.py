@@ -1,0 +1,215 @@
+"""A real PostgreSQL server for the suite: initdb and pg_ctl into a temporary folder.
+
+The store's tests run against both engines, and the team tests need a server two processes
+reach at once, so the suite starts its own (Debian's `postgresql` package, listed in
+system-packages.txt): one per test process, so pytest-xdist workers never share a port, a
+folder or a database. The port is chosen at run time (a free one, retried if another program
+takes it first); the unix socket, the data and the log live in a private temporary folder
+removed when the server stops.
+
+PostgreSQL refuses to run as root; the suite often does (CI, containers), so as root the
+server runs as the `postgres` system user the package creates, and its folder is given to it.
+
+Clients authenticate the way users will: TCP connections need the superuser's password, which
+libpq finds in a password file (`PGPASSFILE`) written here, never in a URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ADMIN = "pwb_admin"
+"""The superuser initdb makes (clients connect as it unless a test makes other roles)."""
+
+_SETTINGS = (
+    # A throwaway server: speed over durability, small memory (8 helpers, 2 cores).
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+    "shared_buffers=16MB",
+    "max_connections=60",
+    "listen_addresses=127.0.0.1",
+)
+
+
+def find_bindir() -> Path | None:
+    """The folder of `initdb` and `pg_ctl`: `PWB_PG_BIN`, else the PATH, else Debian's
+    /usr/lib/postgresql/<newest>/bin (not on the PATH there). None when none is installed."""
+    explicit = os.environ.get("PWB_PG_BIN")
+    if explicit:
+        return Path(explicit) if (Path(explicit) / "initdb").is_file() else None
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).parent
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return versions[-1].parent if versions else None
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (the server may still lose it: see `start`)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PgServer:
+    """A running server of the suite's own.
+
+    Attributes:
+        folder: its private folder (data, socket, log, password file).
+        port: the TCP port it listens on (127.0.0.1).
+        password: the superuser's password (also in `passfile`).
+    """
+
+    bindir: Path
+    folder: Path
+    port: int = 0
+    password: str = field(default_factory=lambda: secrets.token_hex(16))
+    run_as: str | None = None
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.folder / "socket"
+
+    @property
+    def passfile(self) -> Path:
+        return self.folder / "pgpass"
+
+    @property
+    def logfile(self) -> Path:
+        return self.folder / "server.log"
+
+    def url(self, dbname: str = "postgres", user: str = ADMIN) -> str:
+        """A case URL for a database of this server: no password (libpq reads the file)."""
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
+
+    def new_database(self, prefix: str = "case") -> str:
+        """Create an empty database with a unique name; returns its URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self.admin_sql(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def admin_sql(self, sql: str, dbname: str = "postgres") -> None:
+        """Run a statement as the superuser over the unix socket (no password needed)."""
+        import psycopg
+
+        with psycopg.connect(
+            host=str(self.socket_dir), port=self.port, user=ADMIN, dbname=dbname, autocommit=True
+        ) as conn:
+            conn.execute(sql.encode())
+
+    # life ------------------------------------------------------------------------------------
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(self.bindir / args[0]), *args[1:]],
+            check=False,
+            capture_output=True,
+            text=True,
+            user=self.run_as,
+            cwd=self.folder,
+        )
+
+    def start(self, attempts: int = 5) -> None:
+        """initdb, then pg_ctl start on a free port (another port if that one was taken).
+
+        Raises:
+            RuntimeError: initdb or the start failed (with the server's own log).
+        """
+        self.socket_dir.mkdir()
+        pwfile = self.folder / "pwfile"
+        pwfile.write_text(self.password + "\n")
+        if self.run_as is not None:
+            entry = pwd.getpwnam(self.run_as)
+            for path in (self.folder, self.socket_dir, pwfile):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        done = self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            ADMIN,
+            f"--pwfile={pwfile}",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        pwfile.unlink()
+        if done.returncode != 0:
+            raise RuntimeError(f"initdb failed: {done.stderr or done.stdout}")
+        for _ in range(attempts):
+            self.port = free_port()
+            options = " ".join(
+                [f"-p {self.port}", f"-k {self.socket_dir}"] + [f"-c {s}" for s in _SETTINGS]
+            )
+            started = self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-o",
+                options,
+                "start",
+            )
+            if started.returncode == 0:
+                break
+        else:
+            log = self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
+            raise RuntimeError(f"pg_ctl start failed: {started.stderr}\n{log[-2000:]}")
+        self.passfile.write_text(f"127.0.0.1:{self.port}:*:{ADMIN}:{self.password}\n")
+        self.passfile.chmod(0o600)
+
+    def stop(self) -> None:
+        """Stop the server (fast: open sessions are ended) and remove its folder."""
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_server() -> PgServer | str:
+    """Start a server of the suite's own, or say why none can be started."""
+    bindir = find_bindir()
+    if bindir is None:
+        return "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+    run_as = None
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root and there is no 'postgres' user to run the server as"
+        run_as = "postgres"
+    # Not pytest's tmp_path: its parents are private to root, which the server user cannot
+    # cross when run as `postgres`.
+    folder = Path(tempfile.mkdtemp(prefix="pwb-pg-"))
+    server = PgServer(bindir=bindir, folder=folder, run_as=run_as)
+    try:
+        server.start()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            server.stop()
+        raise
+    return server
