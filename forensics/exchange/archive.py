@@ -6,9 +6,15 @@ layout), so an unpacker can refuse anything else before it writes a byte:
 - `manifest.json`: format version, who packed it, when and why, the selection and redaction,
   and every other member with its sha256 and size;
 - `manifest.sig` (optional): an Ed25519 signature over the exact bytes of `manifest.json`;
-- `case.db`: a consistent SQLite snapshot of the records;
+- `records/<table>.jsonl`: the records, one stream per table of ours, one record per line in
+  canonical JSON (`forensics.exchange.record_stream`); the manifest lists how many each holds;
 - `custody.jsonl`: the custody chain shipped with the records, one entry per line;
 - `evidence/ab/cd/<sha256>` and `derived/ab/cd/<sha256>.<ext>`: content-addressed files.
+
+Format 1 carried the records as `case.db`, an SQLite snapshot, instead of `records/`. Such an
+archive is still read, but never as a live database: opened read-only with
+`trusted_schema=OFF`, refused unless its schema is exactly ours, its rows copied out as checked
+data (`forensics.store.received`). Format 2 archives never hold a database.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT = "pwbcase"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped when an older unpacker could misread an archive; newer versions are refused."""
+LEGACY_DATABASE_VERSION = 1
+"""The last format that carried the records as an SQLite database (`case.db`)."""
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 RECORDS = "case.db"
+"""Format 1's records: an SQLite snapshot (read only through `forensics.store.received`)."""
 CUSTODY = "custody.jsonl"
 
 MAX_MANIFEST_BYTES = 64 << 20
@@ -37,6 +46,8 @@ DEFAULT_MAX_TOTAL = 1 << 40
 
 _SHA = r"[0-9a-f]{64}"
 EVIDENCE_RE = re.compile(rf"evidence/([0-9a-f]{{2}})/([0-9a-f]{{2}})/({_SHA})")
+_TABLE = r"[a-z][a-z0-9_]{0,62}"
+STREAM_RE = re.compile(rf"records/({_TABLE})\.jsonl")
 DERIVED_RE = re.compile(rf"derived/([0-9a-f]{{2}})/([0-9a-f]{{2}})/({_SHA})(\.[a-z0-9]{{1,8}})?")
 
 ROLE_RECORDS = "records"
@@ -54,6 +65,8 @@ def member_role(name: str) -> str | None:
         return ROLE_RECORDS
     if name == CUSTODY:
         return ROLE_CUSTODY
+    if STREAM_RE.fullmatch(name):
+        return ROLE_RECORDS
     m = EVIDENCE_RE.fullmatch(name)
     if m:
         return ROLE_EVIDENCE if m.group(3).startswith(m.group(1) + m.group(2)) else None
@@ -98,6 +111,10 @@ class Manifest:
     redaction: dict[str, Any]
     custody: dict[str, Any]
     members: list[Member] = field(default_factory=list)
+    records: dict[str, int] | None = None
+    """Table -> how many records its stream holds (format 2; None in format 1)."""
+    schema: dict[str, int] | None = None
+    """Schema component -> version the records were written with (format 2)."""
 
     @property
     def total_size(self) -> int:
@@ -118,6 +135,8 @@ class Manifest:
             "redaction": self.redaction,
             "custody": self.custody,
             "members": [m.to_json() for m in self.members],
+            **({} if self.records is None else {"records": self.records}),
+            **({} if self.schema is None else {"schema": self.schema}),
         }
 
 
@@ -170,6 +189,10 @@ def parse_manifest(doc: Any) -> tuple[Manifest | None, list[str]]:
     case: dict[str, Any] = doc["case"] if isinstance(doc.get("case"), dict) else {}
     redaction: dict[str, Any] = doc["redaction"] if isinstance(doc.get("redaction"), dict) else {}
     custody: dict[str, Any] = doc["custody"] if isinstance(doc.get("custody"), dict) else {}
+    records = _counts(doc, "records", _TABLE, problems)
+    schema = _counts(doc, "schema", _TABLE, problems)
+    if version >= 2 and (records is None or schema is None):
+        problems.append("manifest.json lists no record counts or schema versions")
     manifest = Manifest(
         format_version=version,
         case_id=str(case.get("id", "")),
@@ -182,5 +205,30 @@ def parse_manifest(doc: Any) -> tuple[Manifest | None, list[str]]:
         redaction=redaction,
         custody=custody,
         members=members,
+        records=records,
+        schema=schema,
     )
     return manifest, problems
+
+
+def _counts(doc: dict[str, Any], key: str, name: str, problems: list[str]) -> dict[str, int] | None:
+    """A `{name: count}` object of the manifest, each name and number checked."""
+    raw = doc.get(key)
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(f"manifest.json's {key!r} is not an object")
+        return None
+    out: dict[str, int] = {}
+    for k, v in raw.items():
+        if not (
+            isinstance(k, str)
+            and re.fullmatch(name, k)
+            and isinstance(v, int)
+            and not isinstance(v, bool)
+            and v >= 0
+        ):
+            problems.append(f"manifest.json's {key!r} has a malformed entry: {k!r:.80}")
+            continue
+        out[k] = v
+    return out

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from forensics.errors import ArchiveError
 from forensics.exchange import archive as fmt
+from forensics.exchange import record_stream as streams
 from forensics.exchange.signing import SignatureCheck
 from forensics.exchange.signing import check as check_signature
 from forensics.exchange.streams import CHUNK
@@ -37,6 +38,17 @@ class Limits:
     """Most members an archive may hold, small ones included."""
     accept_unsigned: bool = True
     """False refuses an archive with no signature (the CLI's default: `--accept-unsigned`)."""
+    max_records: int = streams.DEFAULT_MAX_RECORDS
+    """Most records (stream lines) an archive may carry."""
+    max_line_bytes: int = streams.DEFAULT_MAX_LINE_BYTES
+    """Longest line (one record) a record stream may hold."""
+    max_record_bytes: int = streams.DEFAULT_MAX_STREAM_BYTES
+    """Most bytes the record streams (and format 1's database) may hold together."""
+
+    @property
+    def streams(self) -> streams.StreamLimits:
+        """The bounds on reading record streams."""
+        return streams.StreamLimits(self.max_records, self.max_line_bytes)
 
 
 def refuse(archive: Path, reasons: list[str]) -> ArchiveError:
@@ -134,6 +146,31 @@ def _read_small(zf: zipfile.ZipFile, name: str, limit: int, limits: Limits) -> b
     return bytes(out)
 
 
+def _records_problems(manifest: fmt.Manifest, limits: Limits) -> list[str]:
+    """Format 2 carries record streams and never a database; format 1 a database only."""
+    names = {m.name for m in manifest.members if m.role in (fmt.ROLE_RECORDS, fmt.ROLE_CUSTODY)}
+    if manifest.format_version <= fmt.LEGACY_DATABASE_VERSION:
+        wanted = {fmt.RECORDS}
+        extra = sorted(names - {fmt.RECORDS, fmt.CUSTODY})
+        out = [f"{n!r} has no place in a format-1 archive" for n in extra]
+    else:
+        wanted = {streams.stream_name(t) for t in manifest.records or {}}
+        wanted.add(fmt.CUSTODY)
+        out = [
+            f"{n!r}: a format-{manifest.format_version} archive carries records, never a database"
+            for n in sorted(names & {fmt.RECORDS})
+        ]
+        out += [
+            f"{n!r} is not among the record streams the manifest counts"
+            for n in sorted(names - wanted - {fmt.RECORDS})
+        ]
+    out += [f"the archive holds no {n}" for n in sorted(wanted - names)]
+    size = sum(m.size for m in manifest.members if m.name in names)
+    if size > limits.max_record_bytes:
+        out.append(f"the records take {size} bytes, over the limit of {limits.max_record_bytes}")
+    return out
+
+
 def check_archive(
     archive: Path, zf: zipfile.ZipFile, dest_parent: Path, limits: Limits
 ) -> tuple[fmt.Manifest, bytes, SignatureCheck | None]:
@@ -192,8 +229,7 @@ def check_archive(
                 f"{name!r}: the manifest says {listed[name].size} bytes, the zip "
                 f"header {present[name].file_size}"
             )
-    if fmt.RECORDS not in listed:
-        reasons.append("the archive holds no case.db")
+    reasons.extend(_records_problems(manifest, limits))
     total = manifest.total_size
     if total > limits.max_total_bytes:
         reasons.append(

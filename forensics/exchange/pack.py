@@ -1,11 +1,13 @@
 """`pwb pack`: a case, or a selection of its items, into one `.pwbcase` file.
 
-The records travel as a consistent SQLite snapshot (`VACUUM INTO`), trimmed to the selection
-and redacted on the copy, never on the case. Evidence and derived files are stored without
-compression (they are already hashed, and mostly already compressed media): each is hashed
-again while it is copied, in a second thread, so a file that rotted in the store is caught here
-rather than by the recipient. The manifest, written last, lists every member with its sha256
-and size; packing is logged in the case's custody chain with the manifest's own hash.
+The records are taken from a consistent SQLite snapshot of the case (`VACUUM INTO`), trimmed to
+the selection and redacted on the copy, never on the case, and travel as JSON lines, one
+stream per table (`record_stream`): the archive carries records, never a database. Evidence
+and derived files are stored without compression (they are already hashed, and mostly
+already compressed media): each is hashed again while it is copied, in a second thread, so a
+file that rotted in the store is caught here rather than by the recipient. The manifest,
+written last, lists every member with its sha256 and size and every stream's record count;
+packing is logged in the case's custody chain with the manifest's own hash.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from forensics.errors import EvidenceError, ValidationError
 from forensics.exchange import archive as fmt
 from forensics.exchange import select
 from forensics.exchange.rebase import rebase_custody
+from forensics.exchange.record_stream import stream_name, write_streams
 from forensics.exchange.redact import Redactor
 from forensics.exchange.signing import SigningKey
 from forensics.exchange.streams import CHUNK, ThreadedSha256
@@ -37,9 +40,10 @@ from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.seals import seal_case
 from forensics.store import exchange as sx
 from forensics.store.custody import Action
-from forensics.store.db import connect, transaction, utc_now
+from forensics.store.db import applied_versions, connect, transaction, utc_now
 from forensics.store.evidence import shard
 from forensics.store.items import ItemRepository
+from forensics.store.record_tables import stream_tables, table_rows
 
 log = logging.getLogger(__name__)
 
@@ -130,13 +134,14 @@ def pack_case(
     try:
         # Sealed first, so the archive carries the seal of the head it was packed from.
         seal = seal_case(case, "pack")
-        snap = work / fmt.RECORDS
+        snap = work / "snapshot.db"
         sx.snapshot(case.db, snap)
-        custody_info, evidence, hashes = _prepare(snap, chosen, redactor, actor, reason)
+        prepared = _prepare(snap, chosen, redactor, actor, reason, cancel)
+        custody_info = prepared.custody
         if seal is not None and redactor.profile != "people":
             custody_info["seal"] = seal
         cancel.raise_if_cancelled()
-        plan = _plan(case, snap, evidence, hashes)
+        plan = _plan(case, work, prepared)
         manifest = fmt.Manifest(
             format_version=fmt.FORMAT_VERSION,
             case_id=case.info.case_id,
@@ -148,6 +153,8 @@ def pack_case(
             selection=chosen,
             redaction=redactor.summary(),
             custody=custody_info,
+            records=prepared.counts,
+            schema=prepared.schema,
         )
         members = _write(part, plan, work, manifest, key, progress, cancel)
         manifest_bytes = (work / fmt.MANIFEST).read_bytes()
@@ -179,10 +186,26 @@ def pack_case(
     return PackResult(out, manifest, manifest_sha, None if key is None else key.name, entry.seq)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """The snapshot made ready: custody facts, record streams written, files to ship."""
+
+    custody: dict[str, Any]
+    counts: dict[str, int]
+    schema: dict[str, int]
+    evidence: list[str]
+    derived: set[str] | None
+
+
 def _prepare(
-    snap: Path, chosen: list[str] | None, redactor: Redactor, actor: str, reason: str | None
-) -> tuple[dict[str, Any], list[str], set[str]]:
-    """Trim, redact and re-base the snapshot; return custody facts, evidence and hashes."""
+    snap: Path,
+    chosen: list[str] | None,
+    redactor: Redactor,
+    actor: str,
+    reason: str | None,
+    cancel: CancelToken,
+) -> _Prepared:
+    """Trim, redact and re-base the snapshot, then write its records as streams beside it."""
     db = connect(snap)
     try:
         origin = sx.custody_rows(db)
@@ -218,34 +241,27 @@ def _prepare(
                     },
                     reason=reason,
                 )
-            sx.vacuum(db)
         evidence = sorted({str(i.sha256) for i in ItemRepository(db).content_items()})
         # Only derived files a record refers to travel: an unpack refuses any other.
         hashes = select.referenced_hashes(db)
-        custody = sx.custody_rows(db)
-        (snap.parent / fmt.CUSTODY).write_text(
-            "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in custody),
-            encoding="utf-8",
+        counts = write_streams(
+            stream_tables(db), lambda shape: table_rows(db, shape), snap.parent, cancel
         )
+        schema = applied_versions(db)
     finally:
         db.conn.close()
-    return info, evidence, hashes
+    snap.unlink()
+    return _Prepared(info, counts, schema, evidence, hashes)
 
 
-def _plan(
-    case: Case, snap: Path, evidence: list[str], derived_hashes: set[str] | None
-) -> list[_Planned]:
-    plan = [
-        _Planned(fmt.RECORDS, fmt.ROLE_RECORDS, snap, snap.stat().st_size, zipfile.ZIP_DEFLATED),
-        _Planned(
-            fmt.CUSTODY,
-            fmt.ROLE_CUSTODY,
-            snap.parent / fmt.CUSTODY,
-            (snap.parent / fmt.CUSTODY).stat().st_size,
-            zipfile.ZIP_DEFLATED,
-        ),
-    ]
-    for sha in evidence:
+def _plan(case: Case, work: Path, prepared: _Prepared) -> list[_Planned]:
+    plan = []
+    for table in prepared.counts:
+        name = stream_name(table)
+        path = work.joinpath(*name.split("/"))
+        role = fmt.ROLE_CUSTODY if name == fmt.CUSTODY else fmt.ROLE_RECORDS
+        plan.append(_Planned(name, role, path, path.stat().st_size, zipfile.ZIP_DEFLATED))
+    for sha in prepared.evidence:
         path = case.evidence.path_of(sha)
         if not path.is_file():
             raise EvidenceError(
@@ -260,6 +276,7 @@ def _plan(
                 zipfile.ZIP_STORED,
             )
         )
+    derived_hashes = prepared.derived
     for path in case.evidence.derived_files():
         rel = path.relative_to(case.root).as_posix()
         if fmt.member_role(rel) != fmt.ROLE_DERIVED:

@@ -11,11 +11,15 @@ Order of checks, and why:
 3. every member is streamed into a temporary folder beside DEST, counting what inflates (the
    headers' sizes are never trusted): past the manifest's size, past the ratio, past the total,
    it stops; at the end its sha256 and size must be the manifest's;
-4. the records: the received database is opened read-only with `trusted_schema=OFF`, its
-   schema must be exactly ours and `integrity_check` clean, and its rows are copied as checked
-   data into a fresh case our migrations made (`forensics.store.received`); then the custody
-   chain and the record digests, evidence files exactly those the items name, and derived
-   files only those a record refers to (`pack` ships no other).
+4. the records: a fresh case is made by our own migrations, and every record of the archive's
+   JSON-lines streams is decoded against the schema its declaration derives, checked, and
+   inserted through the store (`record_stream`); counts must be the manifest's, lines and
+   records are capped, references must resolve. No received database is ever opened. (A
+   format-1 archive's `case.db` is read read-only with `trusted_schema=OFF`, its schema must be
+   exactly ours and `integrity_check` clean, and its rows are copied as checked data:
+   `forensics.store.received`.) Then the custody chain and the record digests, evidence files
+   exactly those the items name, and derived files only those a record refers to (`pack` ships
+   no other).
 Only then is the temporary folder renamed to DEST; any refusal removes it, so a refused or broken
 unpack leaves nothing behind, and nothing is ever written outside DEST's parent folder.
 Steps 1 and 2 are in `archive_checks.py`; this module inflates, checks the records and
@@ -39,6 +43,7 @@ from typing import Any
 from forensics.case import CASE_DB, Case
 from forensics.errors import SchemaTooNewError, ValidationError
 from forensics.exchange import archive as fmt
+from forensics.exchange import record_stream
 from forensics.exchange.archive_checks import (
     Limits,
     check_archive,
@@ -52,7 +57,9 @@ from forensics.exchange.streams import CHUNK, ThreadedSha256
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store import received
 from forensics.store.custody import Action
-from forensics.store.db import connect, migrate
+from forensics.store.database import Database
+from forensics.store.db import applied_versions, connect, migrate
+from forensics.store.record_tables import SqliteRecordSink
 from forensics.verify import VerifyReport, _check_chain, _check_records
 
 log = logging.getLogger(__name__)
@@ -107,7 +114,7 @@ def _extract(
         # The received records never land where a case keeps its database (see _check_case).
         target = (
             root / RECEIVED_DB
-            if member.role == fmt.ROLE_RECORDS
+            if member.name == fmt.RECORDS
             else root.joinpath(*member.name.split("/"))
         )
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -158,25 +165,34 @@ def _extract(
             os.chmod(target, 0o444)
 
 
-def _check_case(archive: Path, root: Path) -> None:
-    """Step 4: copy the received records, as checked data, into a fresh case of ours.
+def _check_case(
+    archive: Path, root: Path, manifest: fmt.Manifest, limits: Limits, cancel: CancelToken
+) -> None:
+    """Step 4: insert the received records, as checked data, into a fresh case of ours.
 
-    The received database is read read-only and never becomes the case (see
-    `forensics.store.received`); the case at `root` is made by our own migrations.
+    The case at `root` is made by our own migrations; the records come from the archive's
+    streams (format 2) or, read-only, from its database (format 1: `forensics.store.received`).
     """
     for sub in ("evidence", "derived", "tmp"):
         (root / sub).mkdir(exist_ok=True)
     fresh = connect(root / CASE_DB)
     try:
         migrate(fresh, root)
-        received.copy_received(root / RECEIVED_DB, fresh, root)
+        if manifest.format_version <= fmt.LEGACY_DATABASE_VERSION:
+            received.copy_received(root / RECEIVED_DB, fresh, root)
+        else:
+            _insert_streams(archive, root, manifest, fresh, limits, cancel)
     except received.Refused as exc:
+        raise refuse(archive, exc.reasons) from exc
+    except record_stream.StreamRefused as exc:
         raise refuse(archive, exc.reasons) from exc
     except SchemaTooNewError as exc:
         raise refuse(archive, [str(exc).replace(str(root), "case.db")]) from exc
     finally:
         fresh.conn.close()
         (root / RECEIVED_DB).unlink(missing_ok=True)
+        shutil.rmtree(root / record_stream.STREAM_DIR, ignore_errors=True)
+        (root / fmt.CUSTODY).unlink(missing_ok=True)
     with Case.open(root) as case:
         report = VerifyReport()
         _check_chain(case, report)
@@ -208,6 +224,30 @@ def _check_case(archive: Path, root: Path) -> None:
         raise refuse(archive, reasons)
 
 
+def _insert_streams(
+    archive: Path,
+    root: Path,
+    manifest: fmt.Manifest,
+    fresh: Database,
+    limits: Limits,
+    cancel: CancelToken,
+) -> None:
+    """Format 2: the records were written with schema versions we know, then streamed in."""
+    mine = applied_versions(fresh)
+    newer = [
+        f"the records were written with schema '{component}' version {version}; this version "
+        f"knows up to {mine.get(component, 0)}: open the archive with a newer version"
+        for component, version in sorted((manifest.schema or {}).items())
+        if version > mine.get(component, 0)
+    ]
+    if newer:
+        raise refuse(archive, newer)
+    with SqliteRecordSink(fresh) as sink:
+        record_stream.read_streams(
+            root, manifest.records or {}, sink, limits=limits.streams, cancel=cancel
+        )
+
+
 def receive(
     archive: Path,
     root: Path,
@@ -234,7 +274,7 @@ def receive(
     with zf:
         manifest, manifest_bytes, signature = check_archive(archive, zf, root.parent, limits)
         _extract(archive, zf, manifest, root, limits, progress, cancel)
-    _check_case(archive, root)
+    _check_case(archive, root, manifest, limits, cancel)
     return Received(root, manifest, hashlib.sha256(manifest_bytes).hexdigest(), signature)
 
 

@@ -87,7 +87,7 @@ class Annotation:
     frame_pixel_sha256: str
     frame_width: int
     frame_height: int
-    kind: str
+    kind: str = field(metadata=col(vocabulary=ShapeKind))
     points: Points = field(metadata=col(column="geometry"))
     """(x, y) pixels; what they mean depends on `kind`."""
     label: str

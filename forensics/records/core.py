@@ -117,7 +117,7 @@ class Item:
     """One piece of evidence: a physical object, or a file with its content in the store."""
 
     id: str
-    kind: str
+    kind: str = field(metadata=col(vocabulary=ItemKind))
     name: str
     parent_id: str | None = None
     sha256: str | None = None

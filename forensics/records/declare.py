@@ -62,7 +62,11 @@ def jsonable(value: Any) -> Any:
 
 
 def col(
-    *, column: str | None = None, sql: str | None = None, added_later: bool = False
+    *,
+    column: str | None = None,
+    sql: str | None = None,
+    added_later: bool = False,
+    vocabulary: type[enum.Enum] | None = None,
 ) -> dict[str, Any]:
     """Storage metadata of a field, for `dataclasses.field(metadata=col(...))`.
 
@@ -73,8 +77,10 @@ def col(
         added_later: the field came after records of its type were first logged; it is left
             out of the state while unset (None or empty), so the digests logged before it
             existed still match.
+        vocabulary: the StrEnum whose values are the only ones a `str` field may hold (a
+            received record holding another is refused).
     """
-    return {"column": column, "sql": sql, "added_later": added_later}
+    return {"column": column, "sql": sql, "added_later": added_later, "vocabulary": vocabulary}
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class FieldSpec:
     """For a tuple field, the hint of its elements (to rebuild nested records)."""
     added_later: bool = False
     """Left out of the state while unset (see `col`)."""
+    vocabulary: tuple[str, ...] | None = None
+    """The only values a `str` field may hold (see `col`)."""
 
 
 def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
@@ -129,7 +137,9 @@ def _field_spec(f: dataclasses.Field[Any], hint: Any) -> FieldSpec:
     sql = f.metadata.get("sql") or sql
     column = f.metadata.get("column") or f.name
     added_later = bool(f.metadata.get("added_later"))
-    return FieldSpec(f.name, column, sql, nullable, is_json, kind, element, added_later)
+    vocab = f.metadata.get("vocabulary")
+    vocabulary = tuple(str(m.value) for m in vocab) if vocab is not None else None
+    return FieldSpec(f.name, column, sql, nullable, is_json, kind, element, added_later, vocabulary)
 
 
 def _json_dumps(value: Any) -> str:

@@ -66,7 +66,7 @@ class Position:
     lat: float
     lon: float
     alt: float | None
-    source: str
+    source: str = field(metadata=col(vocabulary=PositionSource))
     """"exif", "container" or "telemetry" (see `PositionSource`)."""
     time: str | None
     """ISO 8601 as the file states it (with its offset when known), or None."""

@@ -96,3 +96,69 @@ def rebuild(
         for name, data in content.items():
             zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     return dst
+
+
+def lines(archive: Path, table: str) -> list[dict[str, Any]]:
+    """The records of one table's stream in an archive."""
+    name = "custody.jsonl" if table == "custody" else f"records/{table}.jsonl"
+    return [json.loads(line) for line in members(archive)[name].splitlines()]
+
+
+def edit_stream(
+    src: Path,
+    dst: Path,
+    table: str,
+    edit: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | bytes],
+    *,
+    recount: bool = True,
+) -> Path:
+    """A consistent forgery: `src` with one record stream rewritten by `edit` (which returns
+    the new records, or raw bytes), the manifest re-hashed and, when `recount`, re-counted."""
+    name = "custody.jsonl" if table == "custody" else f"records/{table}.jsonl"
+    new = edit(lines(src, table))
+    data = (
+        new
+        if isinstance(new, bytes)
+        else b"".join(json.dumps(r, sort_keys=True).encode() + b"\n" for r in new)
+    )
+
+    def count(manifest: dict[str, Any]) -> None:
+        if recount:
+            manifest["records"][table] = len(data.splitlines())
+
+    return rebuild(src, dst, replace={name: data}, edit_manifest=count, rehash=True)
+
+
+def legacy_archive(src: Path, case: Case, dst: Path) -> Path:
+    """`src` (format 2, packed from `case` as a whole) as format 1 made it: the records as an
+    SQLite snapshot of the case, `case.db`, instead of record streams."""
+    from forensics.store import exchange as sx
+
+    snap = dst.with_suffix(".snapshot.db")
+    sx.snapshot(case.db, snap)
+    content = {
+        k: v
+        for k, v in members(src).items()
+        if not k.startswith("records/") and k != "manifest.sig"
+    }
+    content["case.db"] = snap.read_bytes()
+    snap.unlink()
+    manifest = json.loads(content["manifest.json"])
+    manifest["format_version"] = 1
+    manifest.pop("records", None)
+    manifest.pop("schema", None)
+    manifest["members"] = [
+        {
+            "name": n,
+            "role": "records" if n == "case.db" else n.split("/")[0].split(".")[0],
+            "sha256": hashlib.sha256(d).hexdigest(),
+            "size": len(d),
+        }
+        for n, d in content.items()
+        if n != "manifest.json"
+    ]
+    content["manifest.json"] = json.dumps(manifest, indent=1).encode()
+    with zipfile.ZipFile(dst, "w") as zf:
+        for name, data in content.items():
+            zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return dst

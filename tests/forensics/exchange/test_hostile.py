@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import zipfile
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from forensics.errors import ArchiveError
 from forensics.exchange.archive_checks import Limits
 from forensics.exchange.pack import pack_case
 from forensics.exchange.unpack import unpack_archive
-from tests.forensics.exchange.helpers import fill, members, rebuild
+from tests.forensics.exchange.helpers import edit_stream, fill, members, rebuild
 
 
 @pytest.fixture
@@ -111,34 +109,29 @@ def test_member_missing_from_manifest_or_archive_is_refused(good, tmp_path):
 
 def test_archive_from_a_newer_format_is_refused(good, tmp_path):
     def newer(manifest: dict) -> None:
-        manifest["format_version"] = 2
+        manifest["format_version"] = 3
 
     bad = rebuild(good, tmp_path / "newer.pwbcase", edit_manifest=newer)
     reasons = refused(bad, tmp_path / "out" / "dest")
-    assert "format version 2" in reasons[0]
+    assert "format version 3" in reasons[0]
     assert "newer" in reasons[0]
 
 
 def test_records_from_a_newer_schema_are_refused(good, tmp_path):
-    db_path = tmp_path / "case.db"
-    db_path.write_bytes(members(good)["case.db"])
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE schema_version SET version = 99 WHERE component = 'core'")
-    bad = rebuild(
-        good, tmp_path / "schema.pwbcase", replace={"case.db": db_path.read_bytes()}, rehash=True
-    )
+    def newer(manifest: dict) -> None:
+        manifest["schema"]["core"] = 99
+
+    bad = rebuild(good, tmp_path / "schema.pwbcase", edit_manifest=newer)
     reasons = refused(bad, tmp_path / "out" / "dest")
+    assert "schema 'core' version 99" in reasons[0]
     assert "newer" in reasons[0]
 
 
 def test_records_edited_behind_the_chain_are_refused(good, tmp_path):
-    db_path = tmp_path / "case.db"
-    db_path.write_bytes(members(good)["case.db"])
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE items SET name = 'swapped' WHERE kind = 'hardware'")
-    bad = rebuild(
-        good, tmp_path / "edited.pwbcase", replace={"case.db": db_path.read_bytes()}, rehash=True
-    )
+    def swap(records: list[dict]) -> list[dict]:
+        return [{**r, "name": "swapped"} if r["kind"] == "hardware" else r for r in records]
+
+    bad = edit_stream(good, tmp_path / "edited.pwbcase", "items", swap)
     reasons = "\n".join(refused(bad, tmp_path / "out" / "dest"))
     assert "differs from its state at custody entry" in reasons
 
@@ -152,4 +145,4 @@ def test_refused_unpack_keeps_the_archive(good, tmp_path):
     before = good.read_bytes()
     refused(good, tmp_path / "out" / "dest", Limits(max_total_bytes=1))
     assert good.read_bytes() == before
-    assert json.loads(members(good)["manifest.json"])["format_version"] == 1
+    assert json.loads(members(good)["manifest.json"])["format_version"] == 2

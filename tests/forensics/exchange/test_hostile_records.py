@@ -1,7 +1,10 @@
-"""A received case.db is data, never code (issue 14): each crafted database is refused by name.
+"""A format-1 archive's case.db is data, never code (issue 14): each crafted database is
+refused by name.
 
-Each archive below is a consistent forgery (the manifest re-hashed), so only the records
-checks stand between it and our case: their SQL must never run, and nothing may be left.
+Format 2 carries no database (`test_hostile_streams.py`); format 1 archives are still read,
+through the read-only path these tests attack. Each archive below is a consistent forgery (the
+manifest re-hashed), so only the records checks stand between it and our case: their SQL must
+never run, and nothing may be left.
 """
 
 from __future__ import annotations
@@ -17,15 +20,21 @@ from forensics.case import Case
 from forensics.errors import ArchiveError
 from forensics.exchange.merge import merge_archive
 from forensics.exchange.pack import pack_case
-from tests.forensics.exchange.helpers import fill, members, rebuild
+from tests.forensics.exchange.helpers import fill, legacy_archive, members, rebuild
 from tests.forensics.exchange.test_hostile import refused
 
 
 @pytest.fixture
-def good(case: Case, corpus: Path, tmp_path: Path) -> Path:
+def packed(case: Case, corpus: Path, tmp_path: Path) -> Path:
     fill(case, corpus)
     (tmp_path / "in").mkdir()
     return pack_case(case, tmp_path / "in" / "good.pwbcase").archive
+
+
+@pytest.fixture
+def good(case: Case, packed: Path, tmp_path: Path) -> Path:
+    """A sound format-1 archive of `case`."""
+    return legacy_archive(packed, case, tmp_path / "in" / "good-format-1.pwbcase")
 
 
 def crafted(good: Path, tmp_path: Path, edit: Callable[[sqlite3.Connection], None]) -> Path:
@@ -135,13 +144,19 @@ def test_merge_refuses_a_trigger_and_our_case_is_unchanged(case, good, tmp_path)
     assert "evil_rewrite" not in {r[0] for r in triggers}
 
 
-def test_unpacked_schema_is_exactly_ours(case, good, tmp_path):
+@pytest.mark.parametrize("fmt", ["format 1", "format 2"])
+def test_unpacked_schema_is_exactly_ours(fmt, case, good, packed, tmp_path):
     from forensics.exchange.unpack import unpack_archive
     from forensics.store.received import schema
+    from forensics.verify import verify_case
 
-    with Case.open(unpack_archive(good, tmp_path / "dest").dest) as theirs:
+    archive = good if fmt == "format 1" else packed
+    with Case.open(unpack_archive(archive, tmp_path / "dest").dest) as theirs:
         assert schema(theirs.db) == schema(case.db)
-    assert not (tmp_path / "dest" / "received-case.db").exists()
+        assert sorted(theirs.items.all_ids()) == sorted(case.items.all_ids())
+        assert verify_case(theirs).ok
+    left = {p.name for p in (tmp_path / "dest").iterdir()}
+    assert not left & {"received-case.db", "records", "custody.jsonl"}
 
 
 def _with_derived(good: Path, dst: Path, files: dict[str, bytes]) -> Path:
@@ -166,24 +181,24 @@ def _with_derived(good: Path, dst: Path, files: dict[str, bytes]) -> Path:
     return dst
 
 
-def test_derived_files_no_record_refers_to_are_refused(good, tmp_path):
+def test_derived_files_no_record_refers_to_are_refused(packed, tmp_path):
     planted = {str(n): b"planted %d " % n * 50 for n in range(40)}
-    bad = _with_derived(good, tmp_path / "planted.pwbcase", planted)
+    bad = _with_derived(packed, tmp_path / "planted.pwbcase", planted)
     reasons = "\n".join(refused(bad, tmp_path / "out" / "dest"))
     assert "is in the archive but no record refers to it" in reasons
     assert "and 20 more unreferenced derived files" in reasons
 
 
-def test_many_small_members_cannot_add_up_to_a_bomb(good, tmp_path):
+def test_many_small_members_cannot_add_up_to_a_bomb(packed, tmp_path):
     # Each member is under the per-member grace (1 MiB); together they inflate past 100:1.
     small = {str(n): bytes([n]) * (900 << 10) for n in range(80)}
-    bad = _with_derived(good, tmp_path / "small-bombs.pwbcase", small)
+    bad = _with_derived(packed, tmp_path / "small-bombs.pwbcase", small)
     reasons = "\n".join(refused(bad, tmp_path / "out" / "dest"))
     assert "members together inflate more than" in reasons
 
 
-def test_member_count_limit(good, tmp_path):
+def test_member_count_limit(packed, tmp_path):
     from forensics.exchange.archive_checks import Limits
 
-    reasons = "\n".join(refused(good, tmp_path / "out" / "dest", Limits(max_members=3)))
+    reasons = "\n".join(refused(packed, tmp_path / "out" / "dest", Limits(max_members=3)))
     assert "over the limit of 3" in reasons

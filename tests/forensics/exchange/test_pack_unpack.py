@@ -31,7 +31,14 @@ def test_whole_case_round_trip_verifies_and_is_logged_on_both_sides(filled, tmp_
     )
     content = members(result.archive)
     manifest = json.loads(content["manifest.json"])
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
+    # Records, never a database: one JSON-lines stream per table, counted in the manifest.
+    assert "case.db" not in content
+    assert not any(data.startswith(b"SQLite format 3") for data in content.values())
+    assert manifest["records"]["items"] == len(case.items.all_ids())
+    assert manifest["records"]["custody"] == len(content["custody.jsonl"].splitlines())
+    first = json.loads(content["records/items.jsonl"].splitlines()[0])
+    assert set(first) >= {"id", "kind", "name", "sha256"}
     assert manifest["packed_by"] == "A. Analyst"
     assert manifest["reason"] == "hand-over to team B"
     listed = {m["name"]: m for m in manifest["members"]}
@@ -159,4 +166,5 @@ def test_evidence_members_are_stored_uncompressed(filled, tmp_path):
     with zipfile.ZipFile(archive) as zf:
         kinds = {i.filename.split("/")[0]: i.compress_type for i in zf.infolist()}
     assert kinds["evidence"] == zipfile.ZIP_STORED
-    assert kinds["case.db"] == zipfile.ZIP_DEFLATED
+    assert kinds["records"] == zipfile.ZIP_DEFLATED
+    assert "case.db" not in kinds

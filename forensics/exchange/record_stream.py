@@ -1,0 +1,323 @@
+"""Records as JSON lines: what a format-2 archive carries instead of a database (issue 14).
+
+Each of our tables travels as one stream, `records/<table>.jsonl` (the custody chain as
+`custody.jsonl`), one row per line in canonical JSON (keys sorted, no spaces, UTF-8, BLOBs in
+base64). The streams are derived, never listed by hand: the tables are those of a case our own
+migrations made, and each line is typed by the record type that declares the table
+(`forensics.records.row_schema.stream_struct`: types, nullability, length caps, vocabularies as
+`Literal`s, sha256 as 64 hex digits, ids as UUIDs) and, for the few tables no record type
+declares (custody, case facts, bookkeeping), by our schema's column types.
+
+Reading is the trust boundary. Every line is decoded by msgspec straight into that schema
+(an unknown field, a wrong type, a word outside a vocabulary refuses it, naming the stream, the
+line, the record and the field); a declared JSON field must also convert to its declared type
+and the row must build the record; then the row goes to a *sink* (the store of the case being
+made: `forensics.store.record_tables` for SQLite), which reports a key seen twice and, at the
+end, references that do not resolve. Lines are read one at a time with a length cap, the
+record count is capped overall and checked per stream against the manifest, and the cancel
+token is checked as lines go: memory stays bounded by one line and Ctrl-C stops any stream.
+
+This module speaks no SQL and knows no engine: a source gives table shapes and rows, a sink
+takes them.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import msgspec
+
+from forensics.jobs import CancelToken
+from forensics.records.declare import FieldSpec, RecordType
+from forensics.records.registry import RECORD_TYPES
+from forensics.records.row_schema import (
+    SHA256_PATTERN,
+    UUID_PATTERN,
+    TableShape,
+    stream_struct,
+)
+
+CUSTODY_TABLE = "custody"
+CUSTODY_STREAM = "custody.jsonl"
+STREAM_DIR = "records"
+MAX_REASONS = 20
+
+DEFAULT_MAX_RECORDS = 50_000_000
+"""Most records (lines, custody entries included) an archive may carry."""
+DEFAULT_MAX_LINE_BYTES = 128 << 20
+"""Longest line: one record, whose text values may hold up to 16 Mi characters each."""
+DEFAULT_MAX_STREAM_BYTES = 64 << 30
+"""Most bytes the record streams together may hold."""
+
+
+def stream_name(table: str) -> str:
+    """The archive member that carries a table's records."""
+    return CUSTODY_STREAM if table == CUSTODY_TABLE else f"{STREAM_DIR}/{table}.jsonl"
+
+
+class RecordSink(Protocol):
+    """Where validated rows go: the store of the case being made."""
+
+    def tables(self) -> list[TableShape]:
+        """Our tables, as our own migrations made them."""
+        ...
+
+    def insert(self, shape: TableShape, row: dict[str, Any]) -> str | None:
+        """Store one row; None, or why it was refused (e.g. its key appears twice)."""
+        ...
+
+    def dangling(self, limit: int = MAX_REASONS) -> list[tuple[str, str, str]]:
+        """References that do not resolve once every row is in: (table, record key, table
+        referred to)."""
+        ...
+
+
+@dataclass(frozen=True)
+class StreamLimits:
+    """Bounds on reading record streams."""
+
+    max_records: int = DEFAULT_MAX_RECORDS
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+
+
+class StreamRefused(Exception):
+    """The record streams are not ones we read; `reasons` names stream, record and field."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def write_streams(
+    tables: Iterable[TableShape],
+    rows: Callable[[TableShape], Iterable[dict[str, Any]]],
+    folder: Path,
+    cancel: CancelToken | None = None,
+) -> dict[str, int]:
+    """Write one JSON-lines stream per table into `folder`.
+
+    Args:
+        tables: the tables to write, from the case being packed.
+        rows: the rows of one table, column -> value, in a stable order.
+        folder: where `custody.jsonl` and `records/` are made.
+        cancel: checked between rows.
+
+    Returns:
+        table -> how many records its stream holds (the manifest lists these).
+    """
+    cancel = cancel or CancelToken()
+    encoder = msgspec.json.Encoder(order="sorted")
+    counts: dict[str, int] = {}
+    for shape in tables:
+        path = folder / stream_name(shape.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        count = 0
+        with open(path, "wb") as fh:
+            for row in rows(shape):
+                if count % 1000 == 0:
+                    cancel.raise_if_cancelled()
+                fh.write(encoder.encode(row))
+                fh.write(b"\n")
+                count += 1
+        counts[shape.name] = count
+    return counts
+
+
+def _declared() -> dict[str, RecordType[Any]]:
+    return {t.table: t for t in RECORD_TYPES if t.stored}
+
+
+@cache
+def _json_hint(record_type: RecordType[Any], spec: FieldSpec) -> Any:
+    """The declared type of a JSON field's decoded value (tuples as their declared tuples)."""
+    hint = typing.get_type_hints(record_type.cls)[spec.name]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if spec.nullable and len(args) == 1:
+        hint = args[0]
+    return hint
+
+
+def _declared_problem(record_type: RecordType[Any], row: dict[str, Any]) -> str | None:
+    """Why a row of a declared type is not a record of it beyond its column types: a JSON
+    field that is not JSON or not of its declared type, or a row that does not build the
+    record."""
+    for spec in record_type.fields:
+        value = row.get(spec.column)
+        if not spec.json or value is None:
+            continue
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return f"field {spec.column!r} does not hold JSON"
+        try:
+            msgspec.convert(decoded, _json_hint(record_type, spec))
+        except msgspec.ValidationError as exc:
+            return f"field {spec.column!r}: {_lower(str(exc))}"
+        except TypeError:
+            pass  # a type msgspec cannot express: building the record below checks it
+    try:
+        record_type.from_row(row)
+    except (TypeError, ValueError, KeyError) as exc:
+        return f"does not make a {record_type.subject} record ({exc})"
+    return None
+
+
+def _lower(message: str) -> str:
+    return message[:1].lower() + message[1:]
+
+
+_PATTERNS = {
+    SHA256_PATTERN: "is not a sha256 (64 lowercase hex digits)",
+    UUID_PATTERN: "is not a UUID (lowercase, hyphenated)",
+}
+
+
+def field_named(problem: str) -> str:
+    """msgspec's "Expected `str`, got `int` - at `$.name`" as "field 'name': expected ...",
+    and a digest or id that does not match its pattern said so in words."""
+    message, sep, where = problem.rpartition(" - at `$.")
+    if not sep:
+        return _lower(problem)
+    field = where.rstrip("`").split(".", 1)[0].split("[", 1)[0]
+    for pattern, words in _PATTERNS.items():
+        if pattern in message:
+            return f"field {field!r} {words}"
+    return f"field {field!r}: {_lower(message)}"
+
+
+def _key_text(line: bytes, shape: TableShape) -> str:
+    """The key a rejected line claims, for naming it (never trusted beyond that)."""
+    try:
+        doc = msgspec.json.decode(line)
+    except msgspec.DecodeError:
+        return "?"
+    if not isinstance(doc, dict):
+        return "?"
+    return "/".join(str(doc.get(k, "?"))[:80] for k in shape.key)
+
+
+class _Reader:
+    """Reads every stream of one archive into a sink, collecting reasons."""
+
+    def __init__(self, sink: RecordSink, limits: StreamLimits, cancel: CancelToken) -> None:
+        self.sink = sink
+        self.limits = limits
+        self.cancel = cancel
+        self.reasons: list[str] = []
+        self.total = 0
+
+    def add(self, reason: str) -> None:
+        self.reasons.append(reason)
+        if len(self.reasons) >= MAX_REASONS:
+            raise StreamRefused(self.reasons)
+
+    def read(self, path: Path, shape: TableShape, record_type: RecordType[Any] | None) -> int:
+        """Read one stream; returns how many lines it held."""
+        name = stream_name(shape.name)
+        decoder = msgspec.json.Decoder(stream_struct(shape, record_type))
+        lines = 0
+        with open(path, "rb") as fh:
+            while line := fh.readline(self.limits.max_line_bytes + 1):
+                lines += 1
+                self.total += 1
+                if lines % 512 == 0:
+                    self.cancel.raise_if_cancelled()
+                if self.total > self.limits.max_records:
+                    self.add(f"the archive holds more than {self.limits.max_records} records")
+                    raise StreamRefused(self.reasons)
+                if len(line) > self.limits.max_line_bytes:
+                    self.add(
+                        f"{name} line {lines} is longer than {self.limits.max_line_bytes} bytes"
+                    )
+                    return lines
+                self._one(name, lines, line, shape, record_type, decoder)
+        return lines
+
+    def _one(
+        self,
+        name: str,
+        lineno: int,
+        line: bytes,
+        shape: TableShape,
+        record_type: RecordType[Any] | None,
+        decoder: msgspec.json.Decoder[Any],
+    ) -> None:
+        where = f"{name} line {lineno}"
+        try:
+            obj = decoder.decode(line)
+        except msgspec.ValidationError as exc:
+            key = _key_text(line, shape)
+            self.add(f"{where}: record {shape.name} {key!r}: {field_named(str(exc))}")
+            return
+        except msgspec.DecodeError as exc:
+            self.add(f"{where} is not one JSON record ({_lower(str(exc))})")
+            return
+        row = msgspec.structs.asdict(obj)
+        key = "/".join(str(row[k]) for k in shape.key)
+        problem = _declared_problem(record_type, row) if record_type is not None else None
+        if problem is None:
+            problem = self.sink.insert(shape, row)
+        if problem is not None:
+            self.add(f"{where}: record {shape.name} {key!r} {problem}")
+
+
+def read_streams(
+    folder: Path,
+    counts: dict[str, int],
+    sink: RecordSink,
+    *,
+    limits: StreamLimits | None = None,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Validate the streams in `folder` and insert their records into `sink`.
+
+    Args:
+        folder: where the archive's `custody.jsonl` and `records/` were extracted (their
+            hashes already checked against the manifest).
+        counts: table -> records, as the manifest lists them.
+        sink: the store of the new case (inside its transaction).
+        limits: bounds on lines and records.
+        cancel: checked as lines go.
+
+    Returns:
+        How many records were inserted.
+
+    Raises:
+        StreamRefused: with every reason found (at most 20), naming stream, record and field.
+        CancelledError: `cancel` was set.
+    """
+    limits = limits or StreamLimits()
+    reader = _Reader(sink, limits, cancel or CancelToken())
+    ours = {shape.name: shape for shape in sink.tables()}
+    for table in sorted(set(counts) - set(ours)):
+        reader.add(f"{stream_name(table)}: this version has no table {table!r} for its records")
+    if sum(counts.values()) > limits.max_records:
+        reader.add(f"the archive lists more than {limits.max_records} records")
+    if reader.reasons:
+        raise StreamRefused(reader.reasons)
+    declared = _declared()
+    for shape in ours.values():
+        path = folder / stream_name(shape.name)
+        listed = counts.get(shape.name)
+        if listed is None:
+            continue  # a table the sender's version did not have
+        found = reader.read(path, shape, declared.get(shape.name)) if path.is_file() else 0
+        if found != listed:
+            reader.add(
+                f"{stream_name(shape.name)} holds {found} records; the manifest lists {listed}"
+            )
+    if not reader.reasons:
+        for table, key, parent in sink.dangling():
+            reader.add(
+                f"{stream_name(table)}: record {table} {key!r} refers to a {parent} record "
+                "that is not there"
+            )
+    if reader.reasons:
+        raise StreamRefused(reader.reasons)
+    return reader.total

@@ -1,0 +1,135 @@
+"""The SQLite side of the record streams an archive carries (format 2, issue 14).
+
+`forensics.exchange.record_stream` turns rows into JSON lines and back without knowing the
+engine; this module is what it talks to for SQLite: the shape of each of our tables (read from
+a database our own migrations made, never from an archive), the rows of a table in order, and a
+*sink* that inserts validated rows into a fresh case inside one transaction and reports
+duplicates and references that do not resolve. Another engine supplies the same three things.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from forensics.records.row_schema import Column, TableShape
+from forensics.store.rows import quote
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
+
+NOT_COPIED = frozenset({"schema_version"})
+"""Tables a fresh case fills itself (its own migrations' versions)."""
+
+
+def stream_tables(db: Database) -> list[TableShape]:
+    """Our ordinary tables in creation order, each with its columns and key: every table a
+    case's records live in, without virtual (full-text) tables and their shadow tables, which
+    our triggers rebuild, and without the schema versions."""
+    rows = db.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
+    ).fetchall()
+    virtual = [str(r[0]) for r in rows if str(r[1] or "").upper().startswith("CREATE VIRTUAL")]
+    names = [
+        str(r[0])
+        for r in rows
+        if str(r[0]) not in virtual
+        and not str(r[0]).startswith("sqlite_")
+        and str(r[0]) not in NOT_COPIED
+        and not any(str(r[0]).startswith(v + "_") for v in virtual)
+    ]
+    return [_shape(db, name) for name in names]
+
+
+def _shape(db: Database, table: str) -> TableShape:
+    info = db.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
+    columns = tuple(
+        Column(str(c[1]), str(c[2]).upper() or "TEXT", bool(c[3]) or bool(c[5])) for c in info
+    )
+    keys = tuple(str(c[1]) for c in sorted(info, key=lambda c: int(c[5])) if int(c[5]) > 0)
+    return TableShape(table, columns, keys or (columns[0].name,))
+
+
+def table_rows(db: Database, shape: TableShape) -> Iterator[dict[str, Any]]:
+    """Every row of a table, column -> value, in storage order."""
+    names = ", ".join(quote(c.name) for c in shape.columns)
+    for row in db.conn.execute(f"SELECT {names} FROM {quote(shape.name)} ORDER BY rowid"):
+        yield dict(zip(shape.column_names, tuple(row), strict=True))
+
+
+class SqliteRecordSink:
+    """Inserts validated rows into a fresh, migrated case database in one transaction.
+
+    Foreign keys are checked at the end (rows arrive table by table, in any order); leaving the
+    block with an exception rolls everything back.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._inserts: dict[str, str] = {}
+
+    def __enter__(self) -> SqliteRecordSink:
+        self._db.conn.execute("BEGIN IMMEDIATE")
+        self._db.conn.execute("PRAGMA defer_foreign_keys = ON")
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self._db.conn.execute("COMMIT")
+        else:
+            self._db.conn.execute("ROLLBACK")
+
+    def tables(self) -> list[TableShape]:
+        """The tables records are inserted into."""
+        return stream_tables(self._db)
+
+    def insert(self, shape: TableShape, row: dict[str, Any]) -> str | None:
+        """Insert one validated row.
+
+        Returns:
+            None, or why it could not be stored: its key is already taken (the stream holds it
+            twice) or a constraint of our schema refused it.
+        """
+        sql = self._inserts.get(shape.name)
+        if sql is None:
+            names = ", ".join(quote(c) for c in shape.column_names)
+            marks = ", ".join("?" for _ in shape.columns)
+            sql = f"INSERT INTO {quote(shape.name)} ({names}) VALUES ({marks})"
+            self._inserts[shape.name] = sql
+        try:
+            self._db.conn.execute(sql, [row[c] for c in shape.column_names])
+        except sqlite3.IntegrityError as exc:
+            if self._taken(shape, row):
+                return "appears twice (its key is already taken)"
+            return f"is refused by our schema ({exc})"
+        return None
+
+    def _taken(self, shape: TableShape, row: dict[str, Any]) -> bool:
+        where = " AND ".join(f"{quote(k)} = ?" for k in shape.key)
+        found = self._db.conn.execute(
+            f"SELECT 1 FROM {quote(shape.name)} WHERE {where}", [row[k] for k in shape.key]
+        ).fetchone()
+        return found is not None
+
+    def dangling(self, limit: int = 20) -> list[tuple[str, str, str]]:
+        """References that do not resolve: (table, record key, table referred to), at most
+        `limit`."""
+        return [
+            (str(r[0]), _key_of(self._db, str(r[0]), r[1]), str(r[2]))
+            for r in self._db.conn.execute("PRAGMA foreign_key_check").fetchall()[:limit]
+        ]
+
+
+def _key_of(db: Database, table: str, rowid: Any) -> str:
+    shape = _shape(db, table)
+    names = ", ".join(quote(k) for k in shape.key)
+    row = db.conn.execute(f"SELECT {names} FROM {quote(table)} WHERE rowid = ?", (rowid,))
+    found = row.fetchone()
+    return f"row {rowid}" if found is None else "/".join(str(v) for v in tuple(found))
