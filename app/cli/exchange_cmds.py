@@ -220,6 +220,7 @@ def cmd_unpack(args: argparse.Namespace) -> int:
     )
     if data["redaction"].get("profile", "none") != "none":
         say(f"redacted: {shown(data['redaction'].get('rule'))}")
+    _legacy_note(data["format_version"])
     say("every file matched the manifest; the custody chain and records verify")
     return EXIT_OK
 
@@ -236,6 +237,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print_json(data)
     elif result.already_merged:
         say(_describe(result.received.signature if result.received else None, args))
+        _legacy_note(result.received.manifest.format_version if result.received else None)
         say(
             f"already merged: this archive's custody chain is part of merge {result.merge.id} "
             f"({shown(result.merge.archive_name)}, {result.merge.created_at}); "
@@ -243,6 +245,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         )
     else:
         say(_describe(result.received.signature if result.received else None, args))
+        _legacy_note(result.received.manifest.format_version if result.received else None)
         say(
             f"merged {args.archive}: {data['added']} added, {data['updated']} updated, "
             f"{data['unchanged']} unchanged, {len(data['deleted'])} deleted, "
@@ -268,6 +271,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for s in data["same_content"]:
             say(f"same content: their item {shown(s['theirs'])} = our item {shown(s['mine'])}")
     return EXIT_FINDINGS if data["conflicts"] or data["deletions_not_applied"] else EXIT_OK
+
+
+def _legacy_note(format_version: int | None) -> None:
+    """Say when the records came from a format-1 archive's database (read as data only)."""
+    from forensics.exchange.archive import LEGACY_DATABASE_VERSION
+
+    if format_version is not None and format_version <= LEGACY_DATABASE_VERSION:
+        say(
+            f"format-{format_version} archive: its records came in a case.db, read read-only as "
+            "data (never opened as a live database, none of its SQL ran); ask the sender to "
+            "pack it again with this version, which ships records only"
+        )
 
 
 def _conflict_what(c: dict[str, Any]) -> str:
