@@ -36,8 +36,9 @@ class Limits:
     require_signature: bool = False
     max_members: int = fmt.MAX_MEMBERS
     """Most members an archive may hold, small ones included."""
-    accept_unsigned: bool = True
-    """False refuses an archive with no signature (the CLI's default: `--accept-unsigned`)."""
+    accept_unsigned: bool = False
+    """True accepts an archive with no signature, knowingly (`--accept-unsigned`, the GUI's
+    question); by default anyone could have made one, so it is refused."""
     max_records: int = streams.DEFAULT_MAX_RECORDS
     """Most records (stream lines) an archive may carry."""
     max_line_bytes: int = streams.DEFAULT_MAX_LINE_BYTES

@@ -11,6 +11,7 @@ from app.cli import main
 from forensics.case import Case
 from forensics.exchange.unpack import unpack_archive
 from tests.forensics.exchange.deletions import diverge, make_shared
+from tests.forensics.exchange.helpers import UNSIGNED
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -22,7 +23,7 @@ def test_merge_lists_deletions_and_resolves_a_deleted_there_conflict(
     case: Case, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shared = make_shared(case, corpus, tmp_path)
-    ours = unpack_archive(shared.base, tmp_path / "ours").dest
+    ours = unpack_archive(shared.base, tmp_path / "ours", limits=UNSIGNED).dest
     with Case.open(ours) as opened:
         diverge(opened, shared)
     code, out = run(capsys, "merge", str(ours), str(shared.theirs), "--accept-unsigned")

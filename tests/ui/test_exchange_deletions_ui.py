@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from forensics.case import Case
 from forensics.exchange.unpack import unpack_archive
 from tests.forensics.exchange.deletions import diverge, make_shared
+from tests.forensics.exchange.helpers import UNSIGNED
 from ui.exchange.contribution import ExchangeContribution
 
 
@@ -18,7 +19,7 @@ def test_deleted_there_conflict_taken_and_kept_in_the_dialog(
 ):
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     shared = make_shared(case, corpus, tmp_path)
-    ours = unpack_archive(shared.base, tmp_path / "ours").dest
+    ours = unpack_archive(shared.base, tmp_path / "ours", limits=UNSIGNED).dest
     with Case.open(ours) as opened:
         diverge(opened, shared)
     made: list[ExchangeContribution] = []

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from forensics.case import Case
 from forensics.exchange.pack import pack_case
 from forensics.exchange.unpack import unpack_archive
-from tests.forensics.exchange.helpers import fill
+from tests.forensics.exchange.helpers import UNSIGNED, fill
 from ui.exchange.contribution import ExchangeContribution
 
 
@@ -88,7 +88,7 @@ def test_merge_conflict_resolved_in_the_dialog(setup, qtbot, qtmodeltester, tmp_
     window, contribution, filled = setup
     with Case.open(tmp_path / "case") as ours:
         base = pack_case(ours, tmp_path / "base.pwbcase").archive
-    with Case.open(unpack_archive(base, tmp_path / "team-b").dest) as theirs:
+    with Case.open(unpack_archive(base, tmp_path / "team-b", limits=UNSIGNED).dest) as theirs:
         theirs.edit_item(filled.drone, {"note": "theirs"})
         archive = pack_case(theirs, tmp_path / "theirs.pwbcase").archive
     window.current_case().edit_item(filled.drone, {"note": "ours"})

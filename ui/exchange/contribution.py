@@ -27,6 +27,7 @@ from ui.context import WorkbenchContext
 
 if TYPE_CHECKING:
     # The exchange modules load when an action first runs, not at start-up.
+    from forensics.exchange.archive_checks import Limits
     from forensics.exchange.merge import MergeResult
     from forensics.exchange.pack import PackResult
     from forensics.exchange.unpack import UnpackResult
@@ -35,6 +36,14 @@ if TYPE_CHECKING:
     from ui.exchange.trust_dialog import TrustedKeysDialog
 
 log = logging.getLogger(__name__)
+
+
+def _accepted() -> Limits:
+    """The limits of an archive that `_unsigned_ok` let through: signed, or unsigned and
+    accepted knowingly by the user (the core refuses unsigned archives by default)."""
+    from forensics.exchange.archive_checks import Limits
+
+    return Limits(accept_unsigned=True)
 
 
 class ExchangeContribution:
@@ -275,7 +284,7 @@ class ExchangeContribution:
         src, target = archive, dest
 
         def fn(progress: ProgressFn, cancel: CancelToken) -> UnpackResult:
-            return unpack_archive(src, target, progress=progress, cancel=cancel)
+            return unpack_archive(src, target, limits=_accepted(), progress=progress, cancel=cancel)
 
         dialog = JobDialog(
             self.ctx.runner, "Import case archive", fn, self._imported, self.ctx.window
@@ -331,7 +340,7 @@ class ExchangeContribution:
         src = archive
         return self._run(
             "Merge team archive",
-            lambda case, p, c: merge_archive(case, src, progress=p, cancel=c),
+            lambda case, p, c: merge_archive(case, src, limits=_accepted(), progress=p, cancel=c),
             self._merged,
         )
 

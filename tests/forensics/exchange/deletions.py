@@ -12,7 +12,7 @@ from forensics.exchange.unpack import unpack_archive
 from forensics.provenance.manufacturers import add_manufacturer
 from forensics.store import exchange as sx
 from geoloc.hypotheses import HypothesisDraft, HypothesisService
-from tests.forensics.exchange.helpers import fill
+from tests.forensics.exchange.helpers import UNSIGNED, fill
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def make_shared(case: Case, corpus: Path, tmp_path: Path) -> Shared:
     ).id
     geo_link = geo.link(hyp, stance="supporting", kind="annotation", target_id=gone).id
     base = pack_case(case, tmp_path / "base.pwbcase").archive
-    with Case.open(unpack_archive(base, tmp_path / "team-b").dest) as theirs:
+    with Case.open(unpack_archive(base, tmp_path / "team-b", limits=UNSIGNED).dest) as theirs:
         svc = AnnotationService(theirs, actor="B")
         try:
             for ann in (gone, edited, used):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
+from forensics.exchange.archive_checks import Limits
 from forensics.intake.ingest import IngestOptions, ingest_paths
 
 GPS_JPEG = "exif-samples/jpg/gps/DSCN0010.jpg"
@@ -162,3 +163,8 @@ def legacy_archive(src: Path, case: Case, dst: Path) -> Path:
         for name, data in content.items():
             zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     return dst
+
+
+UNSIGNED = Limits(accept_unsigned=True)
+"""The tests' archives are mostly unsigned: accepted knowingly, as `--accept-unsigned` does
+(the core refuses an unsigned archive by default)."""

@@ -16,7 +16,7 @@ from forensics.case import Case
 from forensics.exchange.case_uco import case_uco_document, write_case_uco
 from forensics.exchange.csv_export import items_csv
 from forensics.exchange.report import build_report, write_report
-from tests.forensics.exchange.helpers import fill
+from tests.forensics.exchange.helpers import UNSIGNED, fill
 
 
 @pytest.fixture
@@ -127,7 +127,9 @@ def test_report_states_an_unsigned_archive_was_accepted(filled, tmp_path):
     from forensics.exchange.unpack import unpack_archive
 
     archive = pack_case(filled.case, tmp_path / "plain.pwbcase").archive
-    with Case.open(unpack_archive(archive, tmp_path / "received").dest) as received:
+    with Case.open(
+        unpack_archive(archive, tmp_path / "received", limits=UNSIGNED).dest
+    ) as received:
         text = build_report(received)
     assert "Unsigned archives accepted:</b> plain.pwbcase (transferred at" in text
     assert "NOT SIGNED: accepted unsigned" in text

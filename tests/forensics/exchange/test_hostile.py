@@ -13,7 +13,7 @@ from forensics.errors import ArchiveError
 from forensics.exchange.archive_checks import Limits
 from forensics.exchange.pack import pack_case
 from forensics.exchange.unpack import unpack_archive
-from tests.forensics.exchange.helpers import edit_stream, fill, members, rebuild
+from tests.forensics.exchange.helpers import UNSIGNED, edit_stream, fill, members, rebuild
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def refused(archive: Path, dest: Path, limits: Limits | None = None) -> list[str
     """Unpack, expect a refusal, and check that nothing at all was left beside DEST."""
     before = set(dest.parent.iterdir()) if dest.parent.exists() else set()
     with pytest.raises(ArchiveError) as info:
-        unpack_archive(archive, dest, limits=limits)
+        unpack_archive(archive, dest, limits=limits or UNSIGNED)
     assert not dest.exists()
     assert set(dest.parent.iterdir()) == before
     assert info.value.reasons
@@ -137,12 +137,14 @@ def test_records_edited_behind_the_chain_are_refused(good, tmp_path):
 
 
 def test_total_size_cap(good, tmp_path):
-    reasons = "\n".join(refused(good, tmp_path / "out" / "dest", Limits(max_total_bytes=1000)))
+    reasons = "\n".join(
+        refused(good, tmp_path / "out" / "dest", Limits(max_total_bytes=1000, accept_unsigned=True))
+    )
     assert "over the limit of 1000" in reasons
 
 
 def test_refused_unpack_keeps_the_archive(good, tmp_path):
     before = good.read_bytes()
-    refused(good, tmp_path / "out" / "dest", Limits(max_total_bytes=1))
+    refused(good, tmp_path / "out" / "dest", Limits(max_total_bytes=1, accept_unsigned=True))
     assert good.read_bytes() == before
     assert json.loads(members(good)["manifest.json"])["format_version"] == 2

@@ -20,7 +20,7 @@ from forensics.case import Case
 from forensics.errors import ArchiveError
 from forensics.exchange.merge import merge_archive
 from forensics.exchange.pack import pack_case
-from tests.forensics.exchange.helpers import fill, legacy_archive, members, rebuild
+from tests.forensics.exchange.helpers import UNSIGNED, fill, legacy_archive, members, rebuild
 from tests.forensics.exchange.test_hostile import refused
 
 
@@ -136,7 +136,7 @@ def test_merge_refuses_a_trigger_and_our_case_is_unchanged(case, good, tmp_path)
     head = case.custody.head()
     names = sorted(i.name for i in case.items.content_items())
     with pytest.raises(ArchiveError) as info:
-        merge_archive(case, bad, actor="A")
+        merge_archive(case, bad, actor="A", limits=UNSIGNED)
     assert "trigger 'evil_rewrite'" in "\n".join(info.value.reasons)
     assert case.custody.head() == head
     assert sorted(i.name for i in case.items.content_items()) == names
@@ -151,7 +151,7 @@ def test_unpacked_schema_is_exactly_ours(fmt, case, good, packed, tmp_path):
     from forensics.verify import verify_case
 
     archive = good if fmt == "format 1" else packed
-    with Case.open(unpack_archive(archive, tmp_path / "dest").dest) as theirs:
+    with Case.open(unpack_archive(archive, tmp_path / "dest", limits=UNSIGNED).dest) as theirs:
         assert schema(theirs.db) == schema(case.db)
         assert sorted(theirs.items.all_ids()) == sorted(case.items.all_ids())
         assert verify_case(theirs).ok
@@ -200,5 +200,7 @@ def test_many_small_members_cannot_add_up_to_a_bomb(packed, tmp_path):
 def test_member_count_limit(packed, tmp_path):
     from forensics.exchange.archive_checks import Limits
 
-    reasons = "\n".join(refused(packed, tmp_path / "out" / "dest", Limits(max_members=3)))
+    reasons = "\n".join(
+        refused(packed, tmp_path / "out" / "dest", Limits(max_members=3, accept_unsigned=True))
+    )
     assert "over the limit of 3" in reasons

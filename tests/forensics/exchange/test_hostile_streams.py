@@ -23,7 +23,7 @@ from forensics.exchange.archive_checks import Limits
 from forensics.exchange.merge import merge_archive
 from forensics.exchange.pack import pack_case
 from forensics.records.row_schema import MAX_TEXT
-from tests.forensics.exchange.helpers import edit_stream, fill, lines, members, rebuild
+from tests.forensics.exchange.helpers import UNSIGNED, edit_stream, fill, lines, members, rebuild
 from tests.forensics.exchange.test_hostile import refused
 
 Records = list[dict[str, Any]]
@@ -134,7 +134,7 @@ def test_huge_line_is_refused_without_reading_it_whole(good, tmp_path):
     bad = edit_stream(
         good, tmp_path / "huge.pwbcase", "items", _hardware(lambda r: {**r, "note": "y" * 5000})
     )
-    limits = Limits(max_line_bytes=4096)
+    limits = Limits(max_line_bytes=4096, accept_unsigned=True)
     reasons = "\n".join(refused(bad, tmp_path / "out" / "dest", limits))
     assert "records/items.jsonl line" in reasons
     assert "is longer than 4096 bytes" in reasons
@@ -150,12 +150,16 @@ def test_counts_must_be_the_manifests(good, tmp_path):
 
 
 def test_record_count_limit(good, tmp_path):
-    reasons = "\n".join(refused(good, tmp_path / "out" / "dest", Limits(max_records=5)))
+    reasons = "\n".join(
+        refused(good, tmp_path / "out" / "dest", Limits(max_records=5, accept_unsigned=True))
+    )
     assert "more than 5 records" in reasons
 
 
 def test_record_bytes_limit(good, tmp_path):
-    reasons = "\n".join(refused(good, tmp_path / "out" / "dest", Limits(max_record_bytes=100)))
+    reasons = "\n".join(
+        refused(good, tmp_path / "out" / "dest", Limits(max_record_bytes=100, accept_unsigned=True))
+    )
     assert "over the limit of 100" in reasons
 
 
@@ -193,7 +197,7 @@ def test_merge_of_a_crafted_stream_leaves_our_case_unchanged(case, good, tmp_pat
     head = case.custody.head()
     names = sorted(i.name for i in case.items.content_items())
     with pytest.raises(ArchiveError) as info:
-        merge_archive(case, bad, actor="A")
+        merge_archive(case, bad, actor="A", limits=UNSIGNED)
     assert "appears twice" in "\n".join(info.value.reasons)
     assert case.custody.head() == head
     assert sorted(i.name for i in case.items.content_items()) == names

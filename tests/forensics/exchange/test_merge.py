@@ -17,7 +17,7 @@ from forensics.exchange.unpack import unpack_archive
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.store.merges import MergeRepository
 from forensics.verify import verify_case
-from tests.forensics.exchange.helpers import fill
+from tests.forensics.exchange.helpers import UNSIGNED, fill
 
 OTHER_JPEG = "exif-samples/jpg/Fujifilm_FinePix_E500.jpg"
 
@@ -27,7 +27,7 @@ def shared(case: Case, corpus: Path, tmp_path: Path):  # type: ignore[no-untyped
     """Our case, and team B's edited copy of it packed as `theirs.pwbcase`."""
     filled = fill(case, corpus)
     base = pack_case(case, tmp_path / "base.pwbcase").archive
-    with Case.open(unpack_archive(base, tmp_path / "team-b").dest) as theirs:
+    with Case.open(unpack_archive(base, tmp_path / "team-b", limits=UNSIGNED).dest) as theirs:
         theirs.edit_item(filled.drone, {"note": "serial plate photographed"}, actor="B")
         theirs.add_item(
             kind="component",
@@ -47,7 +47,7 @@ def test_merge_into_the_original_adds_and_fast_forwards(shared, tmp_path):
     filled, _, theirs = shared
     case = filled.case
     before = set(case.items.all_ids())
-    result = merge_archive(case, theirs, actor="A")
+    result = merge_archive(case, theirs, actor="A", limits=UNSIGNED)
     assert result.merge.added == 2
     assert result.merge.updated == 1
     assert not result.conflicts
@@ -58,7 +58,7 @@ def test_merge_into_the_original_adds_and_fast_forwards(shared, tmp_path):
     assert verify_case(case).ok
     assert verify_imported(case, result.merge.id) == []
     head = case.custody.head()
-    again = merge_archive(case, theirs, actor="A")
+    again = merge_archive(case, theirs, actor="A", limits=UNSIGNED)
     assert again.already_merged
     assert again.merge.id == result.merge.id
     assert case.custody.head() == head  # reported, not re-applied
@@ -67,9 +67,9 @@ def test_merge_into_the_original_adds_and_fast_forwards(shared, tmp_path):
 
 def test_merge_into_a_modified_copy_lists_the_conflict_and_keeps_ours(shared, tmp_path):
     filled, base, theirs = shared
-    with Case.open(unpack_archive(base, tmp_path / "ours").dest) as ours:
+    with Case.open(unpack_archive(base, tmp_path / "ours", limits=UNSIGNED).dest) as ours:
         ours.edit_item(filled.drone, {"note": "our note"}, actor="A")
-        result = merge_archive(ours, theirs, actor="A")
+        result = merge_archive(ours, theirs, actor="A", limits=UNSIGNED)
         assert [c.record_id for c in result.conflicts] == [filled.drone]
         conflict = result.conflicts[0]
         assert conflict.changed_columns == ["note"]
@@ -86,9 +86,9 @@ def test_merge_into_a_modified_copy_lists_the_conflict_and_keeps_ours(shared, tm
 
 def test_keep_mine_leaves_the_record(shared, tmp_path):
     filled, base, theirs = shared
-    with Case.open(unpack_archive(base, tmp_path / "ours").dest) as ours:
+    with Case.open(unpack_archive(base, tmp_path / "ours", limits=UNSIGNED).dest) as ours:
         ours.edit_item(filled.drone, {"note": "our note"}, actor="A")
-        conflict = merge_archive(ours, theirs).conflicts[0]
+        conflict = merge_archive(ours, theirs, limits=UNSIGNED).conflicts[0]
         assert resolve_conflict(ours, conflict.id, "mine").status == "kept_mine"
         assert ours.items.get(filled.drone).note == "our note"
         assert MergeRepository(ours.db).conflicts(status="open") == []
@@ -98,7 +98,7 @@ def test_keep_mine_leaves_the_record(shared, tmp_path):
 def test_redacted_archive_differences_are_conflicts_not_overwrites(shared, tmp_path):
     filled, _, _ = shared
     redacted = pack_case(filled.case, tmp_path / "red.pwbcase", redact="locations").archive
-    result = merge_archive(filled.case, redacted)
+    result = merge_archive(filled.case, redacted, limits=UNSIGNED)
     assert filled.camera in {c.record_id for c in result.conflicts}
     assert filled.case.items.get(filled.camera).attributes["latitude"] == 22.53412
     assert verify_case(filled.case).ok
@@ -106,7 +106,7 @@ def test_redacted_archive_differences_are_conflicts_not_overwrites(shared, tmp_p
 
 def test_imported_chain_tampering_is_found(shared, tmp_path):
     filled, _, theirs = shared
-    result = merge_archive(filled.case, theirs)
+    result = merge_archive(filled.case, theirs, limits=UNSIGNED)
     path = filled.case.root / "case.db"
     with closing(sqlite3.connect(path)) as conn, conn:
         seq = conn.execute(
@@ -125,7 +125,7 @@ def test_refused_archive_leaves_the_case_untouched(shared, tmp_path):
     entries = len(filled.case.custody.entries())
     ids = set(filled.case.items.all_ids())
     with pytest.raises(ArchiveError):
-        merge_archive(filled.case, cut)
+        merge_archive(filled.case, cut, limits=UNSIGNED)
     assert len(filled.case.custody.entries()) == entries
     assert set(filled.case.items.all_ids()) == ids
     assert list((filled.case.root / "tmp").iterdir()) == []
@@ -139,11 +139,11 @@ def test_an_older_archive_after_a_newer_one_is_reported_and_not_reapplied(shared
     with Case.open(tmp_path / "team-b") as theirs:
         theirs.edit_item(filled.drone, {"note": "plate re-read: NEO-M9N"}, actor="B")
         newer = pack_case(theirs, tmp_path / "newer.pwbcase", actor="B").archive
-    merged = merge_archive(case, newer, actor="A")
+    merged = merge_archive(case, newer, actor="A", limits=UNSIGNED)
     assert not merged.already_merged
     assert case.items.get(filled.drone).note == "plate re-read: NEO-M9N"
     head = case.custody.head()
-    replay = merge_archive(case, older, actor="A")
+    replay = merge_archive(case, older, actor="A", limits=UNSIGNED)
     assert replay.already_merged
     assert replay.merge.id == merged.merge.id
     assert case.items.get(filled.drone).note == "plate re-read: NEO-M9N"

@@ -20,7 +20,7 @@ from forensics.store.merges import DELETED_THERE, MergeRepository, conflict_stat
 from forensics.store.subjects import FETCHERS
 from forensics.verify import verify_case
 from tests.forensics.exchange.deletions import Shared, diverge, make_shared
-from tests.forensics.exchange.helpers import fill
+from tests.forensics.exchange.helpers import UNSIGNED, fill
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _carried(shared: Shared) -> dict[str, str]:
 
 
 def test_unchanged_records_they_deleted_are_deleted_here(shared, case):
-    result = merge_archive(case, shared.theirs, actor="A")
+    result = merge_archive(case, shared.theirs, actor="A", limits=UNSIGNED)
     assert not result.conflicts
     carried = {**_carried(shared), shared.edited: "annotation", shared.used: "annotation"}
     assert {d.record_id: d.subject_type for d in result.deleted} == carried
@@ -59,14 +59,14 @@ def test_unchanged_records_they_deleted_are_deleted_here(shared, case):
     assert gone.reason.endswith("wrong frame")
     assert _exists(case, "manufacturer", shared.manufacturer)
     assert verify_case(case).ok
-    again = merge_archive(case, shared.theirs, actor="A")
+    again = merge_archive(case, shared.theirs, actor="A", limits=UNSIGNED)
     assert (again.deleted, again.conflicts, again.deletion_notices) == ([], [], [])
     assert verify_case(case).ok
 
 
 def test_an_item_they_deleted_is_kept_and_noted(shared, case):
     sha = case.items.get(shared.photo).sha256
-    result = merge_archive(case, shared.theirs, actor="A")
+    result = merge_archive(case, shared.theirs, actor="A", limits=UNSIGNED)
     assert [(n.subject_type, n.record_id) for n in result.deletion_notices] == [
         ("item", shared.loose_item)
     ]
@@ -77,18 +77,18 @@ def test_an_item_they_deleted_is_kept_and_noted(shared, case):
     assert noted.action == DELETION_NOT_APPLIED
     assert noted.details["their_entry"]["reason"] == "entered twice"
     assert verify_case(case).ok
-    assert merge_archive(case, shared.theirs).deletion_notices == []
+    assert merge_archive(case, shared.theirs, limits=UNSIGNED).deletion_notices == []
 
 
 def test_records_edited_or_used_here_become_conflicts(shared, tmp_path):
-    with Case.open(unpack_archive(shared.base, tmp_path / "ours").dest) as ours:
+    with Case.open(unpack_archive(shared.base, tmp_path / "ours", limits=UNSIGNED).dest) as ours:
         our_link = diverge(ours, shared)
         svc = AnnotationService(ours, actor="A")
         try:
             ours_only = svc.add(shared.photo, -1, "point", [[5, 5]], "person").annotation.id
         finally:
             svc.close()
-        result = merge_archive(ours, shared.theirs, actor="A")
+        result = merge_archive(ours, shared.theirs, actor="A", limits=UNSIGNED)
         assert {d.record_id for d in result.deleted} == set(_carried(shared))
         by_record = {c.record_id: c for c in result.conflicts}
         assert set(by_record) == {shared.edited, shared.used}
@@ -107,9 +107,9 @@ def test_records_edited_or_used_here_become_conflicts(shared, tmp_path):
 
 
 def test_take_theirs_deletes_keep_mine_keeps(shared, tmp_path):
-    with Case.open(unpack_archive(shared.base, tmp_path / "ours").dest) as ours:
+    with Case.open(unpack_archive(shared.base, tmp_path / "ours", limits=UNSIGNED).dest) as ours:
         our_link = diverge(ours, shared)
-        result = merge_archive(ours, shared.theirs, actor="A")
+        result = merge_archive(ours, shared.theirs, actor="A", limits=UNSIGNED)
         by_record = {c.record_id: c for c in result.conflicts}
         resolved = resolve_conflict(ours, by_record[shared.edited].id, "theirs", reason="agreed")
         assert resolved.status == "took_theirs"
@@ -123,17 +123,19 @@ def test_take_theirs_deletes_keep_mine_keeps(shared, tmp_path):
         assert _exists(ours, "annotation", shared.used)
         assert MergeRepository(ours.db).conflicts(status="open") == []
         assert verify_case(ours).ok
-        again = merge_archive(ours, shared.theirs, actor="A")
+        again = merge_archive(ours, shared.theirs, actor="A", limits=UNSIGNED)
         assert again.conflicts == []
         assert _exists(ours, "annotation", shared.used)
         assert verify_case(ours).ok
 
 
 def test_used_record_can_be_taken_once_our_link_is_gone(shared, tmp_path):
-    with Case.open(unpack_archive(shared.base, tmp_path / "ours").dest) as ours:
+    with Case.open(unpack_archive(shared.base, tmp_path / "ours", limits=UNSIGNED).dest) as ours:
         our_link = diverge(ours, shared)
         conflict = next(
-            c for c in merge_archive(ours, shared.theirs).conflicts if c.record_id == shared.used
+            c
+            for c in merge_archive(ours, shared.theirs, limits=UNSIGNED).conflicts
+            if c.record_id == shared.used
         )
         svc = AnnotationService(ours, actor="A")
         try:
@@ -148,7 +150,7 @@ def test_used_record_can_be_taken_once_our_link_is_gone(shared, tmp_path):
 def test_a_redacted_archive_never_deletes_silently(shared, case, tmp_path):
     with Case.open(tmp_path / "team-b") as theirs:
         red = pack_case(theirs, tmp_path / "red.pwbcase", redact="people").archive
-    result = merge_archive(case, red, actor="A")
+    result = merge_archive(case, red, actor="A", limits=UNSIGNED)
     assert result.deleted == []
     conflicted = {c.record_id for c in result.conflicts if c.kind == DELETED_THERE}
     assert conflicted >= {*_carried(shared), shared.edited, shared.used}
@@ -159,11 +161,11 @@ def test_a_redacted_archive_never_deletes_silently(shared, case, tmp_path):
 def test_edit_conflicts_logged_before_conflict_kinds_still_verify(case, corpus, tmp_path):
     filled = fill(case, corpus)
     base = pack_case(case, tmp_path / "base.pwbcase").archive
-    with Case.open(unpack_archive(base, tmp_path / "team-b").dest) as theirs:
+    with Case.open(unpack_archive(base, tmp_path / "team-b", limits=UNSIGNED).dest) as theirs:
         theirs.edit_item(filled.drone, {"note": "theirs"})
         archive = pack_case(theirs, tmp_path / "theirs.pwbcase").archive
     case.edit_item(filled.drone, {"note": "ours"})
-    assert len(merge_archive(case, archive).conflicts) == 1
+    assert len(merge_archive(case, archive, limits=UNSIGNED).conflicts) == 1
     root = case.root
     case.close()
     # The case as the first exchange schema wrote it: conflicts without a kind.

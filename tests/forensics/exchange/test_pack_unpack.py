@@ -16,7 +16,7 @@ from forensics.exchange.unpack import unpack_archive
 from forensics.jobs import CancelToken
 from forensics.store.evidence import hash_file
 from forensics.verify import verify_case
-from tests.forensics.exchange.helpers import fill, members
+from tests.forensics.exchange.helpers import UNSIGNED, fill, members
 
 
 @pytest.fixture
@@ -52,7 +52,9 @@ def test_whole_case_round_trip_verifies_and_is_logged_on_both_sides(filled, tmp_
     assert exported.action == "exported"
     assert exported.details["manifest_sha256"] == result.manifest_sha256
 
-    unpacked = unpack_archive(result.archive, tmp_path / "dest", actor="B. Analyst")
+    unpacked = unpack_archive(
+        result.archive, tmp_path / "dest", actor="B. Analyst", limits=UNSIGNED
+    )
     with Case.open(unpacked.dest) as received:
         assert verify_case(received).ok
         assert (
@@ -74,7 +76,7 @@ def test_selection_takes_ancestors_and_dependants_but_not_siblings(filled, tmp_p
     assert gps_sha in names
     assert plain_sha not in names
     assert filled.derived_sha in names
-    unpacked = unpack_archive(result.archive, tmp_path / "dest")
+    unpacked = unpack_archive(result.archive, tmp_path / "dest", limits=UNSIGNED)
     with Case.open(unpacked.dest) as received:
         ids = set(received.items.all_ids())
         assert ids == {filled.drone, filled.gps_photo}
@@ -91,7 +93,7 @@ def test_people_redaction_pseudonymises_every_name_and_is_recorded(filled, tmp_p
     raw = b"".join(members(result.archive).values())
     assert b"Test Examiner" not in raw
     assert filled.case.custody.entries()[-1].details["redaction"]["profile"] == "people"
-    unpacked = unpack_archive(result.archive, tmp_path / "dest")
+    unpacked = unpack_archive(result.archive, tmp_path / "dest", limits=UNSIGNED)
     with Case.open(unpacked.dest) as received:
         assert {e.actor for e in received.custody.entries()} <= {"Person 1", received.actor()}
         assert received.info.examiner == "Person 1"
@@ -104,7 +106,7 @@ def test_location_redaction_coarsens_coordinates_and_warns_about_files(filled, t
     assert redaction["profile"] == "locations"
     assert filled.camera in redaction["items_with_positions"]
     assert "EXIF" in redaction["caveat"]
-    unpacked = unpack_archive(result.archive, tmp_path / "dest")
+    unpacked = unpack_archive(result.archive, tmp_path / "dest", limits=UNSIGNED)
     with Case.open(unpacked.dest) as received:
         attributes = received.items.get(filled.camera).attributes
         assert attributes["latitude"] == 22.5
@@ -128,7 +130,7 @@ def test_existing_output_and_non_empty_destination_are_refused(filled, tmp_path)
     dest.mkdir()
     (dest / "mine.txt").write_text("mine")
     with pytest.raises(ValidationError):
-        unpack_archive(good, dest)
+        unpack_archive(good, dest, limits=UNSIGNED)
     assert [p.name for p in dest.iterdir()] == ["mine.txt"]
 
 

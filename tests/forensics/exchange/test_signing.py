@@ -13,7 +13,7 @@ from forensics.exchange import signing
 from forensics.exchange.archive_checks import Limits
 from forensics.exchange.pack import pack_case
 from forensics.exchange.unpack import unpack_archive
-from tests.forensics.exchange.helpers import fill, members, rebuild
+from tests.forensics.exchange.helpers import UNSIGNED, fill, members, rebuild
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_signed_archive_shows_its_signer(case: Case, corpus, keys, tmp_path):
     fill(case, corpus)
     key = signing.load_key(keys[0])
     archive = pack_case(case, tmp_path / "s.pwbcase", key=key).archive
-    result = unpack_archive(archive, tmp_path / "dest")
+    result = unpack_archive(archive, tmp_path / "dest", limits=UNSIGNED)
     sig = result.received.signature
     assert sig is not None
     assert sig.valid
@@ -56,7 +56,7 @@ def test_manifest_changed_after_signing_is_refused(case: Case, corpus, keys, tmp
 
     bad = rebuild(archive, tmp_path / "bad.pwbcase", edit_manifest=reword)
     with pytest.raises(ArchiveError, match="bad signature"):
-        unpack_archive(bad, tmp_path / "dest")
+        unpack_archive(bad, tmp_path / "dest", limits=UNSIGNED)
     assert not (tmp_path / "dest").exists()
 
 
@@ -71,7 +71,7 @@ def test_signature_by_another_key_claiming_a_name_is_refused(case: Case, corpus,
     )
     assert content["manifest.json"] == members(bad)["manifest.json"]
     with pytest.raises(ArchiveError, match="bad signature"):
-        unpack_archive(bad, tmp_path / "dest")
+        unpack_archive(bad, tmp_path / "dest", limits=UNSIGNED)
 
 
 def test_untrusted_or_missing_signature_refused_when_asked(case: Case, corpus, keys, tmp_path):
@@ -83,3 +83,23 @@ def test_untrusted_or_missing_signature_refused_when_asked(case: Case, corpus, k
     unsigned = pack_case(case, tmp_path / "u.pwbcase").archive
     with pytest.raises(ArchiveError, match="not signed"):
         unpack_archive(unsigned, tmp_path / "d2", limits=Limits(require_signature=True))
+
+
+def test_the_core_refuses_an_unsigned_archive_unless_accepted_knowingly(
+    case: Case, corpus, tmp_path
+):
+    from forensics.exchange.merge import merge_archive
+
+    fill(case, corpus)
+    unsigned = pack_case(case, tmp_path / "u.pwbcase").archive
+    with pytest.raises(ArchiveError, match="not signed: anyone could have made it"):
+        unpack_archive(unsigned, tmp_path / "d")
+    assert not (tmp_path / "d").exists()
+    head = case.custody.head()
+    with pytest.raises(ArchiveError, match="not signed"):
+        merge_archive(case, unsigned)
+    assert case.custody.head() == head
+    accepted = unpack_archive(unsigned, tmp_path / "d", limits=Limits(accept_unsigned=True))
+    with Case.open(accepted.dest) as received:
+        entry = [e for e in received.custody.entries() if e.action == "transferred"][-1]
+        assert entry.details["accepted_unsigned"] is True
