@@ -1,7 +1,9 @@
-"""A case: one folder holding `case.db` and the evidence store.
+"""A case: one folder holding `case.db` and the evidence store, or a database on a
+PostgreSQL server and an evidence folder (a team's shared case; `forensics.store.server`).
 
 `Case` is the composition of the store's parts for one open case. Every thread or job opens
-its own `Case` (SQLite connections are not shared across threads).
+its own `Case` (connections are not shared across threads). `create` and `open` take a folder
+or a `postgresql://` URL (`forensics.store.location.parse_location`, the one resolver).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from forensics.store.db import connect, folder_writable, migrate, utc_now
 from forensics.store.events import bus_for
 from forensics.store.evidence import EvidenceStore
 from forensics.store.items import ItemRepository
+from forensics.store.location import ServerLocation, parse_location
 from forensics.store.recording import Journal, Recording
 from forensics.store.seals import examiners as case_examiners
 
@@ -75,8 +78,12 @@ class Case:
         lock_fd: int | None,
         readonly: bool,
         signer: Examiner | None = None,
+        location: ServerLocation | None = None,
     ) -> None:
         self.root = root
+        """The case folder; for a server case, its evidence folder."""
+        self.location: Path | ServerLocation = location or root
+        """Where the case is: its folder, or its server URL (`str()` of it is safe to show)."""
         self.db = db
         self.readonly = readonly
         self._lock_fd = lock_fd
@@ -91,32 +98,69 @@ class Case:
     @classmethod
     def create(
         cls,
-        root: Path,
+        root: Path | str | ServerLocation,
         *,
         title: str,
         examiner: str | None = None,
         signer: Examiner | None = None,
+        evidence: Path | None = None,
     ) -> Case:
-        """Create a new case folder and open it.
+        """Create a new case (a folder, or a database on a server) and open it.
 
         Args:
-            root: the new case's folder (missing or empty).
+            root: the new case's folder (missing or empty), or the URL of an empty database.
             title: the case's title.
             examiner: the name the case facts give (default: the signer's).
             signer: whose key signs its entries (default: the process's examiner,
                 `forensics.identity.use_examiner`).
+            evidence: a server case's evidence folder (missing or empty; a shared folder).
 
         Raises:
-            CaseError: the folder exists and is not empty.
+            CaseError: the folder exists and is not empty; the database is not empty; a
+                server case without an evidence folder.
         """
-        root = Path(root)
-        if root.exists() and (not root.is_dir() or any(root.iterdir())):
-            raise CaseError(f"{root}: already exists and is not an empty folder")
+        where = root if isinstance(root, ServerLocation) else parse_location(root)
         if not title.strip():
             raise ValidationError("a case needs a title")
+        if isinstance(where, ServerLocation):
+            if evidence is None:
+                raise CaseError(f"{where.shown}: a case on a server needs --evidence FOLDER")
+            return cls._create_on_server(where, title, examiner, signer, Path(evidence))
+        root = where
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            raise CaseError(f"{root}: already exists and is not an empty folder")
         root.mkdir(parents=True, exist_ok=True)
         EvidenceStore(root).create_dirs()
         case = cls._open(root, readonly=False, signer=signer)
+        case._write_facts(title, examiner)
+        return case
+
+    @classmethod
+    def _create_on_server(
+        cls,
+        where: ServerLocation,
+        title: str,
+        examiner: str | None,
+        signer: Examiner | None,
+        evidence: Path,
+    ) -> Case:
+        from forensics.store import server
+
+        if evidence.exists() and (not evidence.is_dir() or any(evidence.iterdir())):
+            raise CaseError(f"{evidence}: already exists and is not an empty folder")
+        db = server.create_database(where)
+        evidence.mkdir(parents=True, exist_ok=True)
+        EvidenceStore(evidence).create_dirs()
+        server.lock_shared(db, was_alone=False)
+        case = cls(evidence.resolve(), db, None, False, signer or session_examiner(), where)
+        with case.transaction():
+            server.record_evidence_folder(db, evidence.resolve())
+            case._write_facts(title, examiner)
+        return case
+
+    def _write_facts(self, title: str, examiner: str | None) -> None:
+        """The new case's facts and the entry recording its creation."""
+        case = self
         examiner = examiner or case.actor()
         info = CaseInfo(
             case_id=str(uuid.uuid4()),
@@ -136,23 +180,32 @@ class Case:
                 change=RecordChange.INSERTED,
                 details=state,
             )
-        return case
 
     @classmethod
-    def open(cls, root: Path, *, readonly: bool = False, signer: Examiner | None = None) -> Case:
+    def open(
+        cls,
+        root: Path | str | ServerLocation,
+        *,
+        readonly: bool = False,
+        signer: Examiner | None = None,
+    ) -> Case:
         """Open an existing case, migrating its schema forward and recovering after a crash.
 
         Args:
-            root: the case folder.
+            root: the case folder, or a server case's URL.
             readonly: open for reading only (nothing is migrated, recovered or written).
             signer: whose key signs the entries written through it (default: the
                 process's examiner, `forensics.identity.use_examiner`).
 
         Raises:
             ReadOnlyCaseError: a write-opening of a case on read-only media.
-            CaseError: the folder is missing, is not a case, or is from a newer version.
+            CaseError: the folder is missing, is not a case, or is from a newer version; the
+                server cannot be reached or its database is not a case.
         """
-        root = Path(root)
+        where = parse_location(root)
+        if isinstance(where, ServerLocation):
+            return cls._open_on_server(where, readonly=readonly, signer=signer)
+        root = where
         if not root.exists():
             raise CaseError(f"{root}: no such folder")
         if not root.is_dir():
@@ -168,14 +221,35 @@ class Case:
         return cls._open(root, readonly=readonly, signer=signer)
 
     @classmethod
-    def open_for_reading(cls, root: Path) -> Case:
+    def open_for_reading(cls, root: Path | str | ServerLocation) -> Case:
         """Open a case read-write when its folder can be written, else read-only.
 
         For commands that read and would also log (verify): on read-only media they still run
-        and say that nothing was logged (`case.readonly`).
+        and say that nothing was logged (`case.readonly`). A server case opens read-write.
         """
-        root = Path(root)
-        return cls.open(root, readonly=is_case(root) and not is_writable(root))
+        where = parse_location(root)
+        if isinstance(where, ServerLocation):
+            return cls.open(root)
+        return cls.open(where, readonly=is_case(where) and not is_writable(where))
+
+    @classmethod
+    def _open_on_server(
+        cls, where: ServerLocation, *, readonly: bool, signer: Examiner | None
+    ) -> Case:
+        from forensics.store import server
+
+        db = server.open_database(where, readonly=readonly)
+        try:
+            evidence = server.evidence_folder(db, where)
+            alone = not readonly and server.lock_alone(db)
+            case = cls(evidence, db, None, readonly, signer or session_examiner(), where)
+            if alone:
+                case._recover()
+            server.lock_shared(db, was_alone=alone)
+        except BaseException:
+            db.close()
+            raise
+        return case
 
     @classmethod
     def _open(cls, root: Path, *, readonly: bool, signer: Examiner | None = None) -> Case:
@@ -236,7 +310,7 @@ class Case:
         open around several recordings to commit them together.
         """
         if self.readonly:
-            raise ReadOnlyCaseError(f"{self.root}: read-only case; it cannot be changed")
+            raise ReadOnlyCaseError(f"{self.location}: read-only case; it cannot be changed")
         return self._journal.transaction()
 
     def recording(
@@ -252,7 +326,7 @@ class Case:
             reason: why, in the actor's words.
         """
         if self.readonly:
-            raise ReadOnlyCaseError(f"{self.root}: read-only case; it cannot be changed")
+            raise ReadOnlyCaseError(f"{self.location}: read-only case; it cannot be changed")
         return self._journal.recording(self.actor(actor), reason)
 
     # facts ------------------------------------------------------------------------------
@@ -265,7 +339,7 @@ class Case:
         """The case facts (id, title, examiner, creation)."""
         info = self.info_or_none()
         if info is None:
-            raise CaseError(f"{self.root}: the case has no case facts")
+            raise CaseError(f"{self.location}: the case has no case facts")
         return info
 
     @property

@@ -11,6 +11,7 @@ from app.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
+    UsageError,
     add_actor_flags,
     case_command,
     listing,
@@ -30,13 +31,21 @@ from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
 from forensics.records.acquisition import LABELS, acquisition_of, display
 from forensics.seals import journal_seals, load_seal
+from forensics.store.location import ServerLocation, parse_location
 from forensics.textsafe import escape_name, shown
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the case commands to `pwb`."""
-    p = case_command(sub, "init", cmd_init, help="create a new case folder")
+    p = case_command(
+        sub, "init", cmd_init, help="create a new case: a folder, or a PostgreSQL database"
+    )
     p.add_argument("--title", required=True)
+    p.add_argument(
+        "--evidence",
+        type=Path,
+        help="a case on a server: its evidence folder (a shared folder every examiner mounts)",
+    )
     add_actor_flags(p, reason=False)
 
     p = case_command(
@@ -120,14 +129,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     require_examiner()
-    case = Case.create(Path(args.case_dir), title=args.title, examiner=args.examiner)
+    where = parse_location(args.case_dir)
+    if args.evidence is not None and not isinstance(where, ServerLocation):
+        raise UsageError("--evidence is for a case on a server (the folder holds its own)")
+    case = Case.create(where, title=args.title, examiner=args.examiner, evidence=args.evidence)
     with case:
         info = case.info
-        return reply(
-            args,
-            {"case_dir": str(case.root), **info.__dict__},
-            f"created case {info.case_id} '{info.title}' in {case.root}",
-        )
+        document: dict[str, Any] = {"case_dir": str(case.location), **info.__dict__}
+        line = f"created case {info.case_id} '{info.title}' in {case.location}"
+        if isinstance(where, ServerLocation):
+            document["evidence"] = str(case.root)
+            line += f" (evidence in {case.root})"
+        return reply(args, document, line)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from app.cli.examiner import require_examiner
 from app.cli.output import print_json, say, table
 from forensics.case import Case, is_case, is_writable
 from forensics.errors import NotFoundError
+from forensics.store.location import ServerLocation, parse_location
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -36,17 +36,17 @@ def open_case(path: str, *, readonly: bool = False) -> Case:
     """
     if not readonly:
         require_examiner()
-    return Case.open(Path(path), readonly=readonly)
+    return Case.open(parse_location(path), readonly=readonly)
 
 
 def open_for_reading(path: str) -> Case:
     """Open a case read-write, or read-only when its folder cannot be written (read-only
     media): for commands that read and would also log what they did (verify, report).
     Logging signs, so a case that can be written needs the examiner's profile."""
-    root = Path(path)
-    if is_case(root) and is_writable(root):
+    where = parse_location(path)
+    if isinstance(where, ServerLocation) or (is_case(where) and is_writable(where)):
         require_examiner()
-    return Case.open_for_reading(root)
+    return Case.open_for_reading(where)
 
 
 def resolved(lookup: Callable[[str], T], ref: str) -> T:
@@ -87,7 +87,8 @@ def case_command(
     case_arg: str = "case_dir",
     json: bool = True,
 ) -> argparse.ArgumentParser:
-    """A subcommand that works on one case: the case folder is its first argument.
+    """A subcommand that works on one case: the case (a folder or a `postgresql://` URL) is
+    its first argument.
 
     Args:
         sub: the subparsers to add it to.
@@ -101,7 +102,7 @@ def case_command(
         The command's parser, for its own arguments.
     """
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help)
-    parser.add_argument(case_arg)
+    parser.add_argument(case_arg, help="the case: its folder, or postgresql://USER@HOST:PORT/DB")
     if json:
         add_json_flag(parser)
     parser.set_defaults(func=func)

@@ -264,7 +264,7 @@ class PostIngestExtraction:
 
     def start(self, case: Case, cancel: CancelToken) -> ExtractionRun:
         """Extract an ingest's items as they are committed, in a thread (see `ExtractionRun`)."""
-        return ExtractionRun(case.root, self._runner, cancel, extract_stream)
+        return ExtractionRun(case.location, self._runner, cancel, extract_stream)
 
     def close(self) -> None:
         """Stop the worker now rather than at garbage collection."""

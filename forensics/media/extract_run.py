@@ -20,6 +20,7 @@ from forensics.case import Case
 from forensics.jobs import CancelToken
 from forensics.media.extract_store import MetadataResult, WriteTurn
 from forensics.media.worker import ProcessRunner
+from forensics.store.location import ServerLocation
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class ExtractionRun:
     """One ingest's extraction, in a thread (see the module doc and `PostIngestRun`).
 
     Args:
-        root: the case folder (the run opens its own connection).
+        root: the case's folder or server location (the run opens its own connection).
         runner: the worker processes to use.
         cancel: stops the run after the current file.
         extract: the streaming extraction (`extract.extract_stream`).
@@ -45,7 +46,7 @@ class ExtractionRun:
 
     def __init__(
         self,
-        root: Path,
+        root: Path | ServerLocation,
         runner: ProcessRunner,
         cancel: CancelToken,
         extract: Callable[..., list[MetadataResult]],

@@ -1,4 +1,8 @@
-"""The case store's handle on one SQLite connection, with sqlite-utils on demand.
+"""The case store's handle on one database connection, with sqlite-utils on demand.
+
+The connection is SQLite's (a folder case) or a `forensics.store.pg.PgConnection` (a case on
+a PostgreSQL server) with the same surface; `engine` says which, and the few things that
+differ by engine (table names, the error a refused duplicate raises, savepoints) are here.
 
 The store reads and writes through the connection with SQL of its own (every write inside
 `transaction()`), because sqlite-utils' table methods commit as they go (`with conn:`), which
@@ -24,6 +28,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +37,9 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 Params = Sequence[Any] | Mapping[str, Any]
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
 
 
 def unique_keys(keys: Iterable[str]) -> list[str]:
@@ -57,20 +65,58 @@ def unique_keys(keys: Iterable[str]) -> list[str]:
 
 
 class Database:
-    """One SQLite connection with the store's row semantics.
+    """One connection with the store's row semantics.
 
     Args:
-        conn: an open connection (the store's `connect` sets its pragmas and row factory).
+        conn: an open connection (the store's `connect` sets its pragmas and row factory), or
+            a `PgConnection` with `engine=POSTGRESQL`.
         private_copy: a temporary folder holding the database actually read (a case on
             read-only media whose write-ahead log held changes); removed on close.
+        engine: `SQLITE` or `POSTGRESQL`.
     """
 
-    def __init__(self, conn: sqlite3.Connection, private_copy: Path | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, private_copy: Path | None = None, engine: str = SQLITE
+    ) -> None:
         self.conn = conn
         self.private_copy = private_copy
-        # Rows an INSERT OR REPLACE removes fire their delete triggers too, so the FTS index
-        # stays right (sqlite-utils turns this on for the same reason).
-        conn.execute("PRAGMA recursive_triggers = ON")
+        self.engine = engine
+        if engine == SQLITE:
+            # Rows an INSERT OR REPLACE removes fire their delete triggers too, so the FTS
+            # index stays right (sqlite-utils turns this on for the same reason).
+            conn.execute("PRAGMA recursive_triggers = ON")
+
+    @property
+    def on_server(self) -> bool:
+        """True for a case database on a PostgreSQL server."""
+        return self.engine == POSTGRESQL
+
+    @property
+    def integrity_error(self) -> type[Exception]:
+        """What this engine raises when a constraint (a UNIQUE index) refuses a write."""
+        if self.engine == POSTGRESQL:
+            import psycopg
+
+            return psycopg.IntegrityError
+        return sqlite3.IntegrityError
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run a write that may be refused so that a refusal undoes only itself.
+
+        PostgreSQL aborts the whole transaction on a refused statement; SQLite does not, and
+        needs nothing here (its path stays as fast as it was).
+        """
+        if self.engine != POSTGRESQL or not self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("SAVEPOINT pwb_write")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO SAVEPOINT pwb_write")
+            raise
+        self.conn.execute("RELEASE SAVEPOINT pwb_write")
 
     @cached_property
     def utils(self) -> sqlite_utils.Database:
@@ -79,6 +125,8 @@ class Database:
         Never call its write methods inside `transaction()`: they commit."""
         import sqlite_utils
 
+        if self.engine != SQLITE:
+            raise NotImplementedError("sqlite-utils reads SQLite case databases only")
         return sqlite_utils.Database(self.conn, recursive_triggers=True)
 
     def query(self, sql: str, params: Params | None = None) -> Iterator[dict[str, Any]]:
@@ -95,6 +143,12 @@ class Database:
 
     def table_names(self) -> list[str]:
         """Every table, virtual and shadow tables included, in creation order."""
+        if self.engine == POSTGRESQL:
+            rows = self.conn.execute(
+                "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace = "
+                "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) ORDER BY oid"
+            )
+            return [str(r[0]) for r in rows]
         rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return [str(r[0]) for r in rows]
 

@@ -29,10 +29,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from forensics.errors import CaseError, CaseWriteError, SchemaTooNewError
-from forensics.store.database import Database
+from forensics.store.database import POSTGRESQL, Database
 from forensics.store.migrations import Migration, components
+
+if TYPE_CHECKING:
+    from forensics.store.location import ServerLocation
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +129,14 @@ _WRITE_REASONS = {
 }
 
 
-def write_error(exc: sqlite3.Error) -> CaseWriteError | None:
+def write_error(exc: BaseException, db: Database | None = None) -> CaseWriteError | None:
     """The `CaseWriteError` for a refused write, or None for an error that is a bug of ours."""
+    if db is not None and db.on_server:
+        from forensics.store.pg import write_error as server_write_error
+
+        return server_write_error(exc)
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
         return None
@@ -166,17 +176,35 @@ def transaction(db: Database) -> Iterator[sqlite3.Connection]:
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise (write_error(exc) or exc) from exc
+        if db.on_server:
+            # SQLite's IMMEDIATE, on a server: one writer at a time, so the custody chain is
+            # read and appended by one transaction alone (never forked) and two writers never
+            # wait on each other's rows while holding it (no deadlock).
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+    except Exception as exc:
+        raise (write_error(exc, db) or exc) from exc
     try:
         yield conn
         conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
+    except Exception as exc:
         _rollback(conn)
-        raise (write_error(exc) or exc) from exc
+        raise (write_error(exc, db) or exc) from exc
     except BaseException:
         _rollback(conn)
         raise
+
+
+WRITE_LOCK = 0x707762_777269
+"""The advisory lock key a server case's write transaction holds until it ends."""
+
+
+def connect_server(location: ServerLocation, *, readonly: bool = False) -> Database:
+    """Open a case database on a PostgreSQL server (see `forensics.store.pg`)."""
+    from forensics.store.pg import connect_server as pg_connect
+
+    conn = pg_connect(location, readonly=readonly)
+    # PgConnection has the sqlite3.Connection surface the store uses.
+    return Database(cast(sqlite3.Connection, conn), engine=POSTGRESQL)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -204,7 +232,7 @@ def applied_versions(db: Database) -> dict[str, int]:
     }
 
 
-def check_not_newer(db: Database, path: Path) -> None:
+def check_not_newer(db: Database, path: object) -> None:
     """Refuse a case written by a newer version (unknown component or higher version).
 
     Raises:
@@ -224,13 +252,15 @@ def check_not_newer(db: Database, path: Path) -> None:
             )
 
 
-def migrate(db: Database, path: Path) -> list[str]:
+def migrate(db: Database, path: object) -> list[str]:
     """Apply every pending forward migration, each in its own transaction.
 
     Returns:
         The migrations applied, as `component:version` strings.
     """
     check_not_newer(db, path)
+    if db.on_server:
+        return _migrate_server(db, path)
     db.conn.execute(_VERSION_TABLE)
     done: list[str] = []
     current = applied_versions(db)
@@ -241,6 +271,35 @@ def migrate(db: Database, path: Path) -> list[str]:
             _apply(db, migration)
             done.append(f"{component}:{migration.version}")
     return done
+
+
+MIGRATION_LOCK = 0x707762_6D6967
+"""The advisory lock key two processes opening one server case take to migrate one at a
+time (each database has its own keys)."""
+
+
+def _migrate_server(db: Database, where: object) -> list[str]:
+    """`migrate` on a server case: one process at a time (an advisory lock held by the
+    session), and nothing at all when the schema is current (a reviewer may not create)."""
+    if "schema_version" in db.table_names() and not is_behind(db):
+        return []
+    from forensics.store.pg import install_compat
+
+    db.conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+    try:
+        check_not_newer(db, where)
+        install_compat(db.conn)  # type: ignore[arg-type]
+        db.conn.execute(_VERSION_TABLE)
+        done: list[str] = []
+        current = applied_versions(db)
+        for component, migrations in components().items():
+            for migration in sorted(migrations, key=lambda m: m.version):
+                if migration.version > current.get(component, 0):
+                    _apply(db, migration)
+                    done.append(f"{component}:{migration.version}")
+        return done
+    finally:
+        db.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
 
 
 def is_behind(db: Database) -> bool:
@@ -290,7 +349,13 @@ def migrated_copy(db: Database, path: Path) -> Database:
 def _apply(db: Database, migration: Migration) -> None:
     with transaction(db) as conn:
         for statement in migration.statements:
-            conn.execute(statement)
+            if db.on_server:
+                from forensics.store.dialect import schema_statements
+
+                for translated in schema_statements(statement):
+                    conn.execute_schema(translated)  # type: ignore[attr-defined]
+            else:
+                conn.execute(statement)
         conn.execute(
             "INSERT INTO schema_version (component, version, applied_at) VALUES (?, ?, ?) "
             "ON CONFLICT(component) DO UPDATE SET version = excluded.version, "

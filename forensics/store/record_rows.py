@@ -13,9 +13,8 @@ learns it from its own insert, never from a check made before it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from forensics.errors import DuplicateItemError, NotFoundError
@@ -42,10 +41,14 @@ _SAME_SOURCE = "items_same_"
 
 
 @contextmanager
-def _duplicates_refused(record_type: RecordType[Any], record: Any) -> Iterator[None]:
+def _duplicates_refused(db: Database, record_type: RecordType[Any], record: Any) -> Iterator[None]:
+    # Only the items have a rule a writer expects to meet (another process ingested the same
+    # file first); on a server that refusal must undo only itself (`Database.savepoint`).
+    guard = db.savepoint() if record_type.table == "items" else nullcontext()
     try:
-        yield
-    except sqlite3.IntegrityError as exc:
+        with guard:
+            yield
+    except db.integrity_error as exc:
         if _SAME_SOURCE not in str(exc):
             raise
         what = "folder" if getattr(record, "sha256", None) is None else "content"
@@ -62,7 +65,7 @@ def insert(db: Database, record_type: RecordType[R], record: R) -> None:
     Raises:
         DuplicateItemError: a uniqueness rule says the record is already there.
     """
-    with _duplicates_refused(record_type, record):
+    with _duplicates_refused(db, record_type, record):
         insert_row(db, record_type.table, record_type.to_row(record))
 
 
@@ -75,7 +78,7 @@ def update(db: Database, record_type: RecordType[R], record: R) -> None:
     row = record_type.to_row(record)
     key_column = record_type.key_column
     values = {k: v for k, v in row.items() if k != key_column}
-    with _duplicates_refused(record_type, record):
+    with _duplicates_refused(db, record_type, record):
         changed = set_columns(db, record_type.table, key_column, row[key_column], values)
     if changed == 0:
         label = record_type.subject.replace("_", " ")

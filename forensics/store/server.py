@@ -1,0 +1,115 @@
+"""A case database on a PostgreSQL server: made, opened, locked, and told where its evidence is.
+
+A server case is a database (made beforehand by whoever runs the server: `createdb`, with
+the examiners' roles) plus an evidence store on a shared folder, recorded in the database's
+`case_info` (`evidence_store`) when the case is made, so `pwb ... postgresql://...` finds it.
+
+The folder case's `.lock` file (flock) says who may clean up after a crashed process: only a
+process alone with the case. A server case says the same with a session advisory lock:
+exclusive to recover, shared while open. (flock means nothing across machines.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from forensics.errors import CaseError
+from forensics.store.db import connect_server, migrate
+
+if TYPE_CHECKING:
+    from forensics.store.database import Database
+    from forensics.store.location import ServerLocation
+
+EVIDENCE_KEY = "evidence_store"
+"""The `case_info` key naming the case's evidence folder."""
+
+CASE_LOCK = 0x707762_636173
+"""The session advisory lock: shared by every open connection, exclusive to recover."""
+
+
+def create_database(location: ServerLocation) -> Database:
+    """Open an empty database for a new case and make its schema.
+
+    Raises:
+        CaseError: the database cannot be reached, or already holds tables (a case or
+            anything else: nothing is ever written over).
+    """
+    db = connect_server(location)
+    try:
+        if db.table_names():
+            raise CaseError(
+                f"{location.shown}: the database is not empty (a new case needs an empty "
+                "database: createdb NAME)"
+            )
+        migrate(db, location.shown)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def open_database(location: ServerLocation, *, readonly: bool) -> Database:
+    """Open a server case's database, migrating it forward unless `readonly`.
+
+    Raises:
+        CaseError: unreachable, not a case, or from a newer version.
+    """
+    db = connect_server(location, readonly=readonly)
+    try:
+        if "case_info" not in db.table_names():
+            raise CaseError(f"{location.shown}: not a case database (it has no case_info)")
+        if readonly:
+            from forensics.store.db import check_not_newer, is_behind
+
+            check_not_newer(db, location.shown)
+            if is_behind(db):
+                raise CaseError(
+                    f"{location.shown}: the case was made by an older version; open it once "
+                    "for writing to bring it up to date"
+                )
+        else:
+            migrate(db, location.shown)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def record_evidence_folder(db: Database, folder: Path) -> None:
+    """Name the case's evidence folder (inside the transaction that makes the case)."""
+    db.conn.execute(
+        "INSERT INTO case_info (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (EVIDENCE_KEY, str(folder)),
+    )
+
+
+def evidence_folder(db: Database, location: ServerLocation) -> Path:
+    """The case's evidence folder, as recorded when it was made.
+
+    Raises:
+        CaseError: none is recorded, or it is not a folder here (the share not mounted).
+    """
+    row = db.conn.execute("SELECT value FROM case_info WHERE key = ?", (EVIDENCE_KEY,)).fetchone()
+    if row is None:
+        raise CaseError(f"{location.shown}: the case names no evidence folder")
+    folder = Path(row["value"])
+    if not folder.is_dir():
+        raise CaseError(
+            f"{location.shown}: its evidence folder {folder} is not here (mount the share)"
+        )
+    return folder
+
+
+def lock_alone(db: Database) -> bool:
+    """Take the case lock exclusively if no one else has the case open (then recover)."""
+    row = db.conn.execute("SELECT pg_try_advisory_lock(?)", (CASE_LOCK,)).fetchone()
+    return bool(row[0])
+
+
+def lock_shared(db: Database, *, was_alone: bool) -> None:
+    """Hold the case lock shared for as long as the case is open."""
+    db.conn.execute("SELECT pg_advisory_lock_shared(?)", (CASE_LOCK,))
+    if was_alone:
+        db.conn.execute("SELECT pg_advisory_unlock(?)", (CASE_LOCK,))
