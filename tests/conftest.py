@@ -161,3 +161,40 @@ def pg_server() -> Iterator[object]:
             else:
                 os.environ[k] = v
         server.stop()
+
+
+ENGINES = ("sqlite", "postgresql")
+"""The case store's two engines: a folder case (SQLite) and a server case (PostgreSQL)."""
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine in turn: a store test taking this runs against both."""
+    return str(request.param)
+
+
+@pytest.fixture
+def case_location(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple]:
+    """Where a new case goes on `engine`: `(folder or URL, evidence folder or None)`.
+
+    On PostgreSQL: a new, empty database of the suite's server, dropped after the test."""
+    if engine == "sqlite":
+        yield str(tmp_path / "case"), None
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database()
+    try:
+        yield url, tmp_path / "evidence"
+    finally:
+        server.drop_database(url)
+
+
+@pytest.fixture
+def any_case(case_location: tuple) -> Iterator[object]:
+    """A new, empty case on each engine in turn (the store's tests run on both)."""
+    from forensics.case import Case
+
+    where, evidence = case_location
+    c = Case.create(where, title="Test case", examiner="Test Examiner", evidence=evidence)
+    yield c
+    c.close()

@@ -107,6 +107,11 @@ class PgServer:
         self.admin_sql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database `new_database` made (its sessions are ended first)."""
+        name = url.rsplit("/", 1)[-1]
+        self.admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def admin_sql(self, sql: str, dbname: str = "postgres") -> None:
         """Run a statement as the superuser over the unix socket (no password needed)."""
         import psycopg

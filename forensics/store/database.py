@@ -126,7 +126,12 @@ class Database:
         import sqlite_utils
 
         if self.engine != SQLITE:
-            raise NotImplementedError("sqlite-utils reads SQLite case databases only")
+            from forensics.errors import CaseError
+
+            raise CaseError(
+                "packing, merging and resolving merge conflicts work on folder cases only "
+                "so far (not yet a case on a server)"
+            )
         return sqlite_utils.Database(self.conn, recursive_triggers=True)
 
     def query(self, sql: str, params: Params | None = None) -> Iterator[dict[str, Any]]:

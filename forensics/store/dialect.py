@@ -17,14 +17,17 @@ rewrite the few constructs PostgreSQL spells differently. Each rewrite keeps SQL
   table of `tsvector`s with a GIN index, kept by a trigger, keyed by the content row's `rowid`.
 
 In the schema: every table gets a `rowid` column (an identity, the insertion order SQLite
-gives implicitly), INTEGER is BIGINT (sizes pass 2**31), REAL is DOUBLE PRECISION, BLOB is
-BYTEA, `x''` is an empty BYTEA; an FTS5 virtual table becomes its tsvector table, and the
-SQLite triggers that fed it are replaced by one PL/pgSQL trigger.
+gives implicitly), TEXT is `TEXT COLLATE "C"` (SQLite's byte order and ASCII-only case
+folding whatever the server's locale), INTEGER is BIGINT (sizes pass 2**31), REAL is DOUBLE
+PRECISION, BLOB is BYTEA, `x''` is an empty BYTEA; an FTS5 virtual table becomes its
+tsvector table, and the SQLite triggers that fed it are replaced by one PL/pgSQL trigger.
 
 Full-text search matches FTS5's `unicode61 remove_diacritics 2` tokenizer: text is
-NFD-normalised with the combining marks removed, lower-cased, and split on every character
-that is not a letter or a digit; each column's words are numbered from their own base (2000
-apart), so a phrase never runs from one column into the next, as in FTS5.
+NFD-normalised with the combining marks removed, lower-cased (every script, under the
+database's own locale), and split on every character that is not a letter or a digit; each
+column's words are numbered from their own base (2000 apart), so a phrase never runs from
+one column into the next, as in FTS5. tests/forensics/store/test_fts_parity.py holds the
+shared queries both engines must answer alike.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bBEGIN IMMEDIATE\b", re.I), "BEGIN"),
     (re.compile(r"\bBEGIN DEFERRED\b", re.I), "BEGIN ISOLATION LEVEL REPEATABLE READ"),
     (re.compile(r"(?<!I)\bLIKE\b", re.I), "ILIKE"),
-    (re.compile(r"([\w.]+) COLLATE NOCASE", re.I), r"lower(\1)"),
+    (re.compile(r'((?:"[^"]*"|[\w.])+) COLLATE NOCASE', re.I), r"lower(\1)"),
     # After a string literal (`LIKE ? ESCAPE '\\' COLLATE NOCASE`): ILIKE ignores case already.
     (re.compile(r"^\s*COLLATE NOCASE\b", re.I), ""),
     (re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS DISTINCT FROM "),
@@ -92,6 +95,9 @@ def translate(sql: str) -> str:
 
 _CREATE_TABLE = re.compile(r"^\s*CREATE TABLE (IF NOT EXISTS )?(\w+) \(", re.I)
 _TYPES = (
+    # Byte order, as SQLite's BINARY: the same sorting, equality, and ASCII-only case folding
+    # for lower() and ILIKE (SQLite's NOCASE and LIKE), whatever the server's locale.
+    (re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),
     (re.compile(r"\bINTEGER\b"), "BIGINT"),
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
     (re.compile(r"\bBLOB\b"), "BYTEA"),
@@ -163,8 +169,8 @@ COMPAT_FUNCTIONS: tuple[str, ...] = (
     # FTS5's unicode61 tokenizer, remove_diacritics 2: fold, lower, split on non-alphanumerics.
     r"""CREATE OR REPLACE FUNCTION pwb_fts_words(t text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT btrim(regexp_replace(
-            lower(regexp_replace(normalize(coalesce(t, ''), NFD), '[\u0300-\u036f]', '', 'g')),
+        SELECT btrim(regexp_replace(lower(regexp_replace(
+            normalize(coalesce(t, '') COLLATE "default", NFD), '[\u0300-\u036f]', '', 'g')),
             '[^[:alnum:]]+', ' ', 'g'))
     $$""",
     f"""CREATE OR REPLACE FUNCTION pwb_fts_doc(cols text[]) RETURNS tsvector

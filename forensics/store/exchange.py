@@ -36,8 +36,10 @@ def snapshot(db: Database, dest: Path) -> None:
     holds no free pages.
 
     Raises:
-        CaseError: the copy could not be written.
+        CaseError: the copy could not be written (or the case is on a server: not yet).
     """
+    if db.on_server:
+        raise CaseError("packing works on folder cases only so far (not on a case on a server)")
     try:
         db.conn.execute("VACUUM INTO ?", (str(dest),))
     except sqlite3.Error as exc:

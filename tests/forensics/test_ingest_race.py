@@ -1,7 +1,8 @@
 """Two writers storing the same source: the database's rule decides, in each commit path.
 
-Two real connections to one real case file stand for two ingest processes; the one that
-commits second must log a duplicate of the other's item and keep no second copy.
+Two real connections to one real case (a case file, and a database on a real PostgreSQL server)
+stand for two ingest processes; the one that commits second must log a duplicate of the
+other's item and keep no second copy.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ def _store(case: Case, data: bytes, options: IngestOptions):  # type: ignore[no-
     )
 
 
-def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(tmp_path: Path) -> None:
-    root = tmp_path / "case"
-    Case.create(root, title="race", examiner="E").close()
+def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(
+    case_location: tuple[str, Path | None],
+) -> None:
+    where, evidence = case_location
+    Case.create(where, title="race", examiner="E", evidence=evidence).close()
     data = os.urandom(30_000)
-    with Case.open(root) as first, Case.open(root) as second:
+    with Case.open(where) as first, Case.open(where) as second:
         batch = IngestBatch(first)
         queued = _store(first, data, IngestOptions(batch=batch))
         assert queued.status == "ingested"  # copied, waiting in the batch
@@ -43,7 +46,8 @@ def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(tmp_path: 
         batch.flush()  # the rule refuses the queued row
         assert batch.duplicates[queued.item.id].id == committed.item.id  # type: ignore[union-attr]
         assert batch.committed == 0
-    with Case.open(root) as case:
+    with Case.open(where) as case:
+        root = case.root
         assert [i.id for i in case.items.content_items()] == [committed.item.id]
         actions = [e.action for e in case.custody.entries()]
         assert actions.count("ingested") == 1

@@ -12,6 +12,12 @@ from forensics.store.item_query import INSERTION, ItemFilter
 
 
 @pytest.fixture
+def case(any_case: Case) -> Case:
+    """On both engines: a folder case and a server case."""
+    return any_case
+
+
+@pytest.fixture
 def filled(case: Case) -> Case:
     drone = case.add_item(kind="hardware", name="Gerbera drone", tags=("airframe",))
     for k in range(6):

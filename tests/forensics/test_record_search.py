@@ -16,6 +16,12 @@ from forensics.store.record_search import name_of, search_records
 from geoloc.hypotheses import HypothesisDraft, HypothesisService
 
 
+@pytest.fixture
+def case(any_case: Case) -> Case:
+    """On both engines: a folder case and a server case."""
+    return any_case
+
+
 def test_every_kind_is_found_by_its_name_and_by_its_id(case: Case, corpus: Path) -> None:
     [still] = ingest_paths(case, [corpus / "exif-samples/jpg/Canon_40D.jpg"]).items
     drone = case.add_item(kind="hardware", name="Gerbera drone")
