@@ -2,8 +2,9 @@
 
 The window does not know the formats: the application hands it the list it derives from its
 feature list (`app.features.export_formats`), the same one `pwb export` runs. Each export runs
-as a job with its own case connection, behind a progress dialog that shows a failure with
-its reason; the writer logs the export in the custody chain.
+as a job with its own case connection, in the Jobs panel (progress, Cancel; a failure shown
+with its reason); the writer logs the export in the custody chain, so it waits its turn in
+the case's writer queue.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from forensics.jobs import CancelToken, ProgressFn
 from ui.actions import make_action
 
 if TYPE_CHECKING:
-    from ui.exchange.job_dialog import JobDialog
+    from ui.job_handle import JobHandle
     from ui.main_window import MainWindow
 
 
@@ -64,7 +65,7 @@ class CaseExports:
         self.w = window
         self.formats = {f.name: f for f in formats}
         self.actions: dict[str, QAction] = {}
-        self.last_dialog: JobDialog | None = None
+        self.last_job: JobHandle | None = None
         for fmt in formats:
             action = make_action(
                 window,
@@ -84,13 +85,13 @@ class CaseExports:
         for action in self.actions.values():
             action.setEnabled(has_case)
 
-    def export(self, name: str, out: Path | None = None) -> JobDialog | None:
+    def export(self, name: str, out: Path | None = None) -> JobHandle | None:
         """Export the open case in format `name` into `out` (asked for when not given).
 
         Returns:
-            The job's dialog, or None when no case is open or no file was chosen.
+            The job, or None when no case is open or no file was chosen.
         """
-        from ui.exchange.job_dialog import JobDialog
+        from ui.job_handle import JobHandle
 
         case = self.w.current_case()
         if case is None:
@@ -110,20 +111,19 @@ class CaseExports:
             with Case.open_for_reading(root) as own:  # the job's own connection
                 return fmt.write(own, target)
 
-        dialog = JobDialog(
+        handle = JobHandle(
             self.w.runner,
             f"Export ({fmt.name})",
             work,
             lambda summary: self._exported(fmt.name, summary),
             self.w,
+            writes=True,
         )
-        self.last_dialog = dialog
-        dialog.show()
-        return dialog
+        self.last_job = handle
+        return handle
 
-    def _exported(self, name: str, summary: dict[str, Any]) -> None:
+    def _exported(self, name: str, summary: dict[str, Any]) -> str:
         self.w.signals.flush()
-        self.w.statusBar().showMessage(
-            f"Wrote {summary.get('path')} ({name}, sha256 {str(summary.get('sha256'))[:16]})",
-            10000,
-        )
+        text = f"Wrote {summary.get('path')} ({name}, sha256 {str(summary.get('sha256'))[:16]})"
+        self.w.statusBar().showMessage(text, 10000)
+        return text

@@ -51,6 +51,8 @@ class ExaminerControl:
         self.switch_action.setEnabled(profiles is not None)
         self.switch_action.triggered.connect(lambda: self.ask(first_start=False))
         self.dialog: ExaminerDialog | None = None
+        self.listeners: list[Callable[[], None]] = []
+        """Called whenever the examiner changes (the window title names them)."""
         self.refresh()
 
     def refresh(self) -> None:
@@ -65,6 +67,8 @@ class ExaminerControl:
                 f"Entries are signed with key {short_fingerprint(examiner.fingerprint)} "
                 f"(profile {examiner.profile or '-'})"
             )
+        for listener in self.listeners:
+            listener()
 
     def start(self) -> None:
         """On start: act as the last profile, else ask who is examining."""

@@ -1,18 +1,15 @@
 """Adding evidence: pick files, folders or disk images (or drop them), choose where in the case
-they go (a parent picker, the selected tree node by default), ingest in the background with a
-progress bar and Cancel, then list what was rejected and why.
+they go (a parent picker, the selected tree node by default), a note and whether to carve.
 
-While it runs the status line shows each phase (copying and hashing, extracting) with its
-counts and the time left, and the views reload every `REFRESH_S` seconds: items appear as
-their batch is committed, and their metadata, thumbnails and positions fill in behind."""
+The dialog only collects these choices: Ingest hands them to an `IngestJob` (the Jobs panel
+shows its progress, phases, time left, Cancel and, only when there were any, the problems)
+and closes, so the examiner keeps browsing and annotating while a 3 GB card is ingested."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -25,34 +22,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from forensics.case import Case
-from forensics.intake.ingest import IngestOptions, IngestReport, PostIngest, ingest_paths
-from forensics.jobs import CancelToken, ProgressFn
+from forensics.intake.ingest import PostIngest
 from forensics.models import Item, ItemKind
-from ui.error_list import ErrorListDialog
-from ui.jobs import Job, JobRunner, show_percent
+from ui.ingest_job import IngestJob, IngestRequest
+from ui.jobs import JobRunner
 
 log = logging.getLogger(__name__)
 
 DISK_IMAGE_FILTER = "Disk and card images (*.img *.dd *.raw *.bin *.iso *.E01 *.e01);;All files (*)"
 
 
-REFRESH_S = 1.5
-"""Seconds between reloads of the views while an ingest runs."""
-
-
 class IngestDialog(QDialog):
-    """One ingest: the inputs, a note, progress, Cancel, and the outcome."""
+    """The inputs, where they go, a note and carving; Ingest starts the job and closes."""
 
-    ingested = Signal()
-    """Emitted while an ingest runs (every `REFRESH_S`) and after it ended with at least one
-    new item: the views reload."""
+    started = Signal(object)
+    """The `IngestJob` just handed to the runner."""
 
     def __init__(
         self,
@@ -71,13 +61,7 @@ class IngestDialog(QDialog):
         self._runner = runner
         self._root = case_root
         self._post_ingest = post_ingest
-        """Makes the post-ingest steps of one run (in the job: building one may start a
-        worker process)."""
-        self.job: Job | None = None
-        self._refreshed = 0.0
-        self.report: IngestReport | None = None
-        self.failure: str | None = None
-        self.errors: ErrorListDialog | None = None
+        self.ingest_job: IngestJob | None = None
 
         self.paths = QListWidget()
         self.paths.setObjectName("ingest_paths")
@@ -99,39 +83,29 @@ class IngestDialog(QDialog):
             "Files PhotoRec cuts out of free space go under a 'Carved' folder of the image, "
             "with their byte offsets"
         )
-        self.progress = QProgressBar()
-        self.progress.setObjectName("ingest_progress")
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        self.status = QLabel("Choose files, folders or disk images, or drop them here.")
+        self.status = QLabel(
+            "Choose files, folders or disk images, or drop them here. The ingest runs in the "
+            "Jobs panel: you can keep working while it does."
+        )
         self.status.setObjectName("ingest_status")
         self.status.setWordWrap(True)
         self.start_button = QPushButton("&Ingest")
         self.start_button.setObjectName("ingest_start")
         self.start_button.setDefault(True)
+        self.start_button.setStatusTip("Start the ingest in the background and close this dialog")
         self.start_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("&Cancel")
         self.cancel_button.setObjectName("ingest_cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.warnings: list[str] = []
-        self.warnings_button = QPushButton("&Warnings…")
-        self.warnings_button.setObjectName("ingest_warnings")
-        self.warnings_button.setToolTip("What to know about files that were ingested")
-        self.warnings_button.clicked.connect(self.show_warnings)
-        self.warnings_button.setVisible(False)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.accept)
+        self.cancel_button.clicked.connect(self.reject)
 
         pick = QHBoxLayout()
         for b in (add_files, add_folder, add_image):
             pick.addWidget(b)
         pick.addStretch(1)
         actions = QHBoxLayout()
-        actions.addWidget(self.progress, 1)
-        actions.addWidget(self.warnings_button)
+        actions.addStretch(1)
         actions.addWidget(self.start_button)
         actions.addWidget(self.cancel_button)
-        actions.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(pick)
         layout.addWidget(self.paths, 1)
@@ -203,126 +177,27 @@ class IngestDialog(QDialog):
         """Add dropped files and folders to the list."""
         self.add_paths([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
 
-    # running --------------------------------------------------------------------------------
-    def start(self) -> None:
-        """Ingest every input in the background."""
-        paths = self.input_paths()
-        if not paths or self.job is not None:
-            return
-        root, parent_id, note = self._root, self.chosen_parent(), self.note.text().strip() or None
-        make_steps, carve = self._post_ingest, self.carve.isChecked()
-
-        def work(progress: ProgressFn, cancel: CancelToken) -> IngestReport:
-            with Case.open(root) as case:  # the job's own connection
-                options = IngestOptions(
-                    parent_id=parent_id, note=note, post_ingest=tuple(make_steps()), carve=carve
-                )
-                return ingest_paths(case, paths, options, progress=progress, cancel=cancel)
-
-        self.report = None
-        self.failure = None
-        self.warnings = []
-        self.warnings_button.setVisible(False)
-        self.job = self._runner.start("Ingest", work)
-        self.job.signals.progress.connect(self._progress)
-        self.job.signals.finished.connect(self._finished)
-        self.job.signals.failed.connect(self._failed)
-        self.job.signals.ended.connect(self._ended)
-        self.status.setText("Ingesting…")
-        self._busy()
-
-    def cancel(self) -> None:
-        """Stop after the current chunk (the file in progress leaves nothing), or close."""
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText(
-                "Cancelling… the file being copied is discarded (a carver is stopped)."
-            )
-            self.cancel_button.setEnabled(False)
-        else:
-            self.reject()
-
-    def running(self) -> bool:
-        """True while the ingest job has not ended."""
-        return self.job is not None
-
-    def _progress(self, percent: int, message: str) -> None:
-        show_percent(self.progress, percent)
-        self.status.setText(message)
-        now = time.monotonic()
-        if now - self._refreshed >= REFRESH_S:
-            self._refreshed = now
-            self.ingested.emit()  # what was committed so far shows while the rest comes
-
-    def _finished(self, report: Any) -> None:
-        if not isinstance(report, IngestReport):
-            return
-        self.report = report
-        counts = report.to_json()
-        done = (
-            f"{counts['ingested']} ingested, {counts['duplicates']} already in the case, "
-            f"{counts['recorded']} links recorded, {counts['rejected']} rejected"
+    # running ------------------------------------------------------------------------------
+    def request(self) -> IngestRequest:
+        """What the dialog collected."""
+        return IngestRequest(
+            paths=tuple(self.input_paths()),
+            parent_id=self.chosen_parent(),
+            note=self.note.text().strip() or None,
+            carve=self.carve.isChecked(),
         )
-        self.status.setText(("Cancelled. " if report.cancelled else "Done. ") + done + ".")
-        if report.items:
-            self.ingested.emit()
-        rejected = [f"{o.path}: {o.reason}" for o in report.rejected]
-        warnings = [f"{o.path}: warning: {w}" for o in report.outcomes for w in o.warnings]
-        self.warnings = warnings
-        self.warnings_button.setText(f"&Warnings ({len(warnings)})…")
-        self.warnings_button.setVisible(bool(warnings))
-        if rejected:
-            # A pop-up only when an input was refused: that needs the examiner's attention
-            # now. Warnings on ingested files wait behind the Warnings button.
-            self.errors = ErrorListDialog(
-                "Ingest: files with problems",
-                f"{len(rejected)} input(s) were rejected; every other one was "
-                "ingested. Each line names the file and the reason.",
-                rejected + warnings,
-                self,
-            )
-            self.errors.setModal(False)
-            self.errors.show()
 
-    def show_warnings(self) -> None:
-        """List the warnings of the last ingest (an E01 hash that failed, a clock guess...)."""
-        self.errors = ErrorListDialog(
-            "Ingest: warnings",
-            "Every file below was ingested; each line names the file and what to know about it.",
-            self.warnings,
-            self,
+    def start(self) -> IngestJob | None:
+        """Hand the ingest to the runner (the Jobs panel shows it) and close."""
+        if not self.input_paths() or self.ingest_job is not None:
+            return None
+        job = IngestJob(
+            self._runner, self._root, self.request(), self._post_ingest, self.parentWidget()
         )
-        self.errors.setModal(False)
-        self.errors.show()
-
-    def _failed(self, message: str, _traceback: str) -> None:
-        self.failure = message
-        self.status.setText(f"The ingest stopped: {message}")
-        ErrorListDialog(
-            "Ingest failed", "The ingest stopped with an error:", [message], self
-        ).open()
-
-    def _ended(self) -> None:
-        self.job = None
-        self.progress.setRange(0, 100)
-        self._idle()
-
-    def _busy(self) -> None:
-        self.start_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.close_button.setEnabled(False)
+        self.ingest_job = job
+        self.started.emit(job)
+        self.accept()
+        return job
 
     def _idle(self) -> None:
-        # After a Cancel the same inputs can be ingested again (what was stored is kept and
-        # reported as duplicates); after a complete run there is nothing left to do.
-        done = self.report is not None and not self.report.cancelled
-        self.start_button.setEnabled(self.paths.count() > 0 and not done)
-        self.cancel_button.setEnabled(True)
-        self.close_button.setEnabled(True)
-
-    def reject(self) -> None:
-        """Closing while running cancels the ingest first."""
-        if self.job is not None:
-            self.cancel()
-            return
-        super().reject()
+        self.start_button.setEnabled(self.paths.count() > 0)

@@ -4,18 +4,26 @@ A job function receives `progress` and `cancel` exactly as the CLI gives them, s
 code runs in both. The runner keeps every job alive until it ends and `shutdown()` cancels and
 waits for them when the window closes. Progress is throttled: a signal only when the whole
 percentage changes, so a fast loop cannot flood the event queue.
+
+A case has one writer at a time (SQLite's single write lock; an ingest holds it for each
+batch), so jobs that write to the case (`writes=True`: ingest, merge, exports that log
+themselves) go through one queue: the next starts when the previous ended, and until then
+it is `queued`, shown so in the Jobs panel, and can be cancelled without ever starting.
+Reads (thumbnails, counts, searches) run beside them.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from forensics.errors import CancelledError
+from forensics.errors import CancelledError, WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
 
 if TYPE_CHECKING:
@@ -35,6 +43,20 @@ def show_percent(bar: QProgressBar, percent: int) -> None:
         bar.setValue(percent)
 
 
+class JobState(StrEnum):
+    """Where a job is in its life (what the Jobs panel shows)."""
+
+    QUEUED = "queued"
+    """Waiting for the case's writer queue."""
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ENDED_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+
+
 class JobSignals(QObject):
     """What a job reports. Connected slots run on the GUI thread (queued connections)."""
 
@@ -46,6 +68,10 @@ class JobSignals(QObject):
     cancelled = Signal()
     ended = Signal()
     """Emitted last, whatever the outcome."""
+    state_changed = Signal(str)
+    """The job's new `JobState` (on the GUI thread)."""
+    outcome = Signal()
+    """The starter described the result (`Job.report`): summary and problems changed."""
 
 
 class Job(QRunnable):
@@ -60,10 +86,62 @@ class Job(QRunnable):
         self.cancel_token = CancelToken()
         self._last_percent = -2
         self.quiet = False
+        self.writes = False
+        self.state = JobState.RUNNING
+        self.summary = ""
+        """One line on how it went, set by the job's starter (`report`)."""
+        self.problems: list[str] = []
+        """One line per problem (a rejected file and why); empty when there was none."""
+        self.problems_title = "Problems"
+        self.problems_label = "Problems"
+        """The word on the row's button: "Problems", or "Warnings" when nothing failed."""
+        self._on_cancel: Callable[[Job], None] | None = None
+        self.signals.finished.connect(lambda _r: self._set_state(JobState.DONE))
+        self.signals.failed.connect(self._failed)
+        self.signals.cancelled.connect(lambda: self._set_state(JobState.CANCELLED))
 
     def cancel(self) -> None:
-        """Ask the job to stop at its next check."""
+        """Ask the job to stop at its next check (a queued job ends without starting)."""
         self.cancel_token.cancel()
+        if self._on_cancel is not None:
+            self._on_cancel(self)
+
+    def report(
+        self,
+        summary: str,
+        problems: Sequence[str] = (),
+        title: str = "Problems",
+        label: str = "Problems",
+    ) -> None:
+        """Say how the job went, for the Jobs panel: a summary line and the problems, if any
+        (called on the GUI thread by whoever started the job, from its finished handler).
+
+        Args:
+            summary: one line on the outcome.
+            problems: one line per problem, naming the file and the reason.
+            title: the title of the list's window.
+            label: the word on the row's button ("Problems", "Warnings").
+        """
+        self.summary = summary
+        self.problems = list(problems)
+        self.problems_title = title
+        self.problems_label = label
+        self.signals.outcome.emit()
+
+    def _failed(self, message: str, _trace: str) -> None:
+        if not self.summary:
+            self.summary = message
+        if not self.problems:
+            self.problems = [message]
+            self.problems_title = f"{self.name} failed"
+        self._set_state(JobState.FAILED)
+
+    def _set_state(self, state: JobState) -> None:
+        # A cancelled job's `finished` comes after its `cancelled`: the first end state stays.
+        if self.state in ENDED_STATES or self.state == state:
+            return
+        self.state = state
+        self.signals.state_changed.emit(str(state))
 
     def _progress(self, done: int, total: int, message: str) -> None:
         percent = int(done * 100 / total) if total > 0 else -1
@@ -76,6 +154,11 @@ class Job(QRunnable):
             result = self.fn(self._progress, self.cancel_token)
         except CancelledError:
             self.signals.cancelled.emit()
+        except WorkbenchError as exc:
+            # Refused on purpose (a folder that exists, a refused archive, a locked case):
+            # the message says it all and the user sees it; a traceback would be noise.
+            log.warning("job %s: %s", self.name, exc)
+            self.signals.failed.emit(str(exc), "")
         except Exception as exc:  # surfaced to the user in a dialog, never swallowed
             log.exception("job %s failed", self.name)
             self.signals.failed.emit(str(exc), traceback.format_exc())
@@ -99,34 +182,73 @@ class JobRunner(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._jobs: set[Job] = set()
         self._closed = False
+        self._write_queue: deque[Job] = deque()
+        self._writer: Job | None = None
+        """The write job running now (at most one)."""
 
-    def start(self, name: str, fn: JobFn, *, quiet: bool = False) -> Job:
+    def start(self, name: str, fn: JobFn, *, quiet: bool = False, writes: bool = False) -> Job:
         """Run `fn(progress, cancel)` in the background and return its job.
 
         The job is handed to the pool on the next turn of the event loop, so slots connected
         to `job.signals` right after this call never miss a fast job's signals. After
         `shutdown()` a new job is cancelled at once (its `cancelled` and `ended` still come).
-        A `quiet` job (a count, a thumbnail) is not shown in the status bar.
+        A `quiet` job (a count, a thumbnail) is not shown in the status bar nor the Jobs
+        panel. A `writes` job waits in the case's one writer queue (state `queued`) until
+        every write job started before it has ended.
         """
         job = Job(name, fn)
         job.quiet = quiet
+        job.writes = writes
         self._jobs.add(job)
         job.signals.ended.connect(lambda j=job: self._ended(j))
-        QTimer.singleShot(0, self, lambda j=job: self._launch(j))
+        job._on_cancel = self._cancel_requested
+        if writes:
+            job.state = JobState.QUEUED
+            self._write_queue.append(job)
+            QTimer.singleShot(0, self, self._next_writer)
+        else:
+            QTimer.singleShot(0, self, lambda j=job: self._launch(j))
         self.job_started.emit(job)
         return job
 
     def _launch(self, job: Job) -> None:
         if self._closed or job.cancel_token.cancelled:
-            job.signals.cancelled.emit()
-            job.signals.ended.emit()
+            self._end_unstarted(job)
             return
+        job._set_state(JobState.RUNNING)
         self._pool.start(job)
 
+    @staticmethod
+    def _end_unstarted(job: Job) -> None:
+        job.signals.cancelled.emit()
+        job.signals.ended.emit()
+
+    def _next_writer(self) -> None:
+        """Start the oldest queued write job when no write job runs."""
+        while self._writer is None and self._write_queue:
+            job = self._write_queue.popleft()
+            if self._closed or job.cancel_token.cancelled:
+                self._end_unstarted(job)
+                continue
+            self._writer = job
+            self._launch(job)
+
+    def _cancel_requested(self, job: Job) -> None:
+        if job in self._write_queue:  # never started: it ends now
+            self._write_queue.remove(job)
+            self._end_unstarted(job)
+
     def _ended(self, job: Job) -> None:
+        if job is self._writer:
+            self._writer = None
+            QTimer.singleShot(0, self, self._next_writer)
         if job in self._jobs:
             self._jobs.discard(job)
             self.job_ended.emit(job)
+
+    def queued(self) -> list[Job]:
+        """The write jobs waiting for their turn, oldest first."""
+        return list(self._write_queue)
 
     @property
     def active(self) -> int:
@@ -140,7 +262,7 @@ class JobRunner(QObject):
     def cancel_all(self) -> None:
         """Ask every job to stop (a case is closing); the runner stays usable."""
         for job in list(self._jobs):
-            job.cancel()
+            job.cancel()  # a queued job ends here; a running one at its next check
 
     def wait(self, timeout_ms: int = 10000) -> bool:
         """Wait for the running jobs to return. Returns True when the pool drained."""

@@ -37,7 +37,9 @@ from ui.examiner_control import ExaminerControl
 from ui.examiner_dialog import Profiles
 from ui.job_status import JobStatusBar
 from ui.jobs import JobRunner
+from ui.jobs_panel import JobsPanel
 from ui.viewer import MediaViewer
+from ui.window_title import WindowTitle
 
 if TYPE_CHECKING:
     from forensics.intake.ingest import PostIngest
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self.job_status = JobStatusBar(self.runner, self)
         self.setStatusBar(self.job_status)
         self.examiner = ExaminerControl(self, profiles, self.current_case)
+        self.title = WindowTitle(self, self.signals, self.current_case)
+        self.examiner.listeners.append(self.title.refresh)
         self.catalogue = CataloguePanel(self.signals, self.runner, self)
         self.setCentralWidget(self.catalogue)
         self.tree = CaseTreePanel(self.signals, self)
@@ -167,6 +171,9 @@ class MainWindow(QMainWindow):
         self.signals.frame_requested.connect(self._show_frame)
         self.signals.case_closed.connect(self.viewer.clear)
         self._install(contributions)
+        self.jobs_panel = JobsPanel(self.runner, self)
+        self.add_dock("Jobs", self.jobs_panel, area="left").hide()
+        self.jobs_panel.job_shown.connect(lambda _j: self._docks["jobs"].show())
         self.actions_.finish_menus()
         from ui.readonly_mode import ReadOnlyMode
 
@@ -260,10 +267,6 @@ class MainWindow(QMainWindow):
             return False
         self._case = case
         self._item_shown = False
-        info = case.info_or_none()
-        title = info.title if info else root.name
-        suffix = " [read-only]" if case.readonly else ""
-        self.setWindowTitle(f"{title}{suffix} — {APP_NAME}")
         self._remember(root)
         self.signals.listen_to(case)
         self.signals.case_opened.emit(case)
@@ -300,7 +303,6 @@ class MainWindow(QMainWindow):
         self.signals.case_closed.emit()
         self.readonly_mode.apply(None)
         case.close()
-        self.setWindowTitle(APP_NAME)
 
     def is_busy(self) -> bool:
         """True while views still load or decode (screenshot mode waits for idle)."""

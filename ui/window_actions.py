@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox, QWid
 from ui.actions import make_action, mark_writes
 
 if TYPE_CHECKING:
+    from ui.ingest_dialog import IngestDialog
+    from ui.ingest_job import IngestJob
     from ui.main_window import MainWindow
     from ui.user_guide import UserGuideDialog
 
@@ -144,6 +146,9 @@ class WindowActions:
             self.about,
         )
         self.guide: UserGuideDialog | None = None
+        self.ingest_dialog: IngestDialog | None = None
+        self.ingests: list[IngestJob] = []
+        """The ingests started here that have not ended."""
         self.refresh_recent()
         window.signals.case_opened.connect(lambda _c: self._case_state())
         window.signals.case_closed.connect(self._case_state)
@@ -228,23 +233,54 @@ class WindowActions:
         """Open the ingest dialog."""
         self.ingest([])
 
-    def ingest(self, paths: Sequence[Path]) -> None:
-        """Ingest these paths (or pick some) with progress, Cancel and per-file errors."""
+    def ingest(self, paths: Sequence[Path]) -> IngestDialog | IngestJob | None:
+        """Open the Add evidence dialog (not modal), or with `paths` (files dropped on the
+        window) ingest them at once under the selected item. Either way the ingest runs in
+        the Jobs panel while the window stays usable.
+
+        Returns:
+            The dialog, or the job when `paths` were given; None without an open case.
+        """
         from ui.ingest_dialog import IngestDialog
+        from ui.ingest_job import IngestJob, IngestRequest
 
         case = self.w.current_case()
         if case is None:
-            return
+            return None
         # The dialog's parent picker starts on the selected tree node.
         parent = self.w.tree.selected_item_id() or self.w.catalogue.selected_item_id()
+        if paths:
+            request = IngestRequest(paths=tuple(paths), parent_id=parent)
+            job = IngestJob(self.w.runner, case.root, request, self.w.post_ingest, self.w)
+            self._follow_ingest(job)
+            return job
         dialog = IngestDialog(
             self.w.runner, case.root, self.w, parent_id=parent, post_ingest=self.w.post_ingest
         )
-        dialog.ingested.connect(self.w.signals.flush)
-        dialog.add_paths(paths)
-        if paths:
-            dialog.start()
-        dialog.exec()
+        dialog.started.connect(self._follow_ingest)
+        self.ingest_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _follow_ingest(self, job: IngestJob) -> None:
+        """Keep the views current while `job` runs; show a failure in a dialog."""
+        from ui.error_list import ErrorListDialog
+
+        self.ingests.append(job)
+        job.ingested.connect(self.w.signals.flush)
+
+        def failed(message: str, _trace: str) -> None:
+            ErrorListDialog(
+                "Ingest failed", "The ingest stopped with an error:", [message], self.w
+            ).open()
+
+        def ended() -> None:
+            if job in self.ingests:
+                self.ingests.remove(job)
+            self.w.statusBar().showMessage(f"{job.job.name}: {job.status}", 10000)
+
+        job.job.signals.failed.connect(failed)
+        job.job.signals.ended.connect(ended)
 
     def add_item(self) -> None:
         """Register a hardware item under the selected item."""

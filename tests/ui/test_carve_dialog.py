@@ -1,4 +1,5 @@
-"""Carving from the Add evidence dialog: the checkbox, the Carved folder, Cancel mid-carve."""
+"""Carving from the Add evidence dialog: the checkbox, the Carved folder, and Cancel mid-carve
+from the job's row in the Jobs panel."""
 
 from __future__ import annotations
 
@@ -12,33 +13,45 @@ from forensics.case import Case
 from forensics.models import ItemKind
 from tests.forensics.carving import card_with_hidden_files, fake_photorec
 from ui.ingest_dialog import IngestDialog
+from ui.ingest_job import IngestJob
 from ui.jobs import JobRunner
+from ui.jobs_panel import JobRow, JobsPanel
 
 
-def _dialog(qtbot, case: Case, image: Path) -> tuple[IngestDialog, JobRunner]:
+def _start(qtbot, case: Case, image: Path) -> tuple[IngestJob, JobRow, JobRunner]:
+    """Tick Carve in the dialog and click Ingest: the dialog closes, the job has a row."""
     runner = JobRunner()
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
     dialog = IngestDialog(runner, case.root)
     qtbot.addWidget(dialog)
     dialog.add_paths([image])
     dialog.show()
     qtbot.mouseClick(dialog.carve, Qt.MouseButton.LeftButton)
     assert dialog.carve.isChecked()
-    return dialog, runner
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    job = dialog.ingest_job
+    assert job is not None
+    row = panel.row_of(job.job)
+    assert row is not None
+    return job, row, runner
 
 
 def test_the_carve_checkbox_puts_carved_files_under_a_carved_folder(
     qtbot, case: Case, tmp_path: Path, corpus: Path
 ) -> None:
     image, written = card_with_hidden_files(tmp_path, corpus)
-    dialog, runner = _dialog(qtbot, case, image)
-    with qtbot.waitSignal(dialog.ingested, timeout=60000):
-        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.running(), timeout=60000)
+    job, row, runner = _start(qtbot, case, image)
+    qtbot.waitUntil(lambda: not job.running(), timeout=60000)
     (node,) = [i for i in case.items.search() if i.kind == ItemKind.FOLDER and i.name == "Carved"]
     assert node.name == "Carved"
     carved = case.items.children(node.id)
     assert sorted(i.attributes["carving"]["offset"] for i in carved) == sorted(written)
-    assert "0 rejected" in dialog.status.text()
+    assert "0 rejected" in row.phase.text()
+    assert row.state.text() == "done"
+    # Nothing was refused; each carved file carries a warning on what carving cannot tell.
+    assert row.problems_button.text() == f"Warnings ({len(written)})…"
     assert runner.shutdown()
 
 
@@ -54,16 +67,16 @@ def test_carving_shows_photorec_progress_and_cancel_kills_it_keeping_nothing(
         f"echo $$ > {pid_file}.tmp; mv {pid_file}.tmp {pid_file}; exec sleep 120",
     )
     monkeypatch.setenv("PATH", env["PATH"])
-    dialog, runner = _dialog(qtbot, case, image)
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    job, row, runner = _start(qtbot, case, image)
     qtbot.waitUntil(pid_file.exists, timeout=60000)
-    qtbot.waitUntil(lambda: dialog.progress.value() == 25, timeout=10000)
-    assert "card.img (carving)" in dialog.status.text()
-    with qtbot.waitSignal(dialog.job.signals.ended, timeout=30000):
-        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    assert dialog.report is not None
-    assert dialog.report.cancelled
-    assert dialog.status.text().startswith("Cancelled.")
+    qtbot.waitUntil(lambda: row.bar.value() == 25, timeout=10000)
+    assert "card.img (carving)" in row.phase.text()
+    with qtbot.waitSignal(job.job.signals.ended, timeout=30000):
+        qtbot.mouseClick(row.cancel_button, Qt.MouseButton.LeftButton)
+    assert job.report is not None
+    assert job.report.cancelled
+    assert row.phase.text().startswith("Cancelled.")
+    assert row.state.text() == "cancelled"
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
     assert not [i for i in case.items.search() if i.kind == ItemKind.FOLDER and i.name == "Carved"]

@@ -14,6 +14,7 @@ from ui.about import AboutDialog
 from ui.ingest_dialog import IngestDialog
 from ui.item_dialog import ItemDialog
 from ui.jobs import JobRunner
+from ui.jobs_panel import JobsPanel
 from ui.verify_dialog import VerifyDialog
 
 
@@ -25,23 +26,28 @@ def test_ingest_with_a_cancel_in_the_middle(
     with big.open("wb") as f:
         f.truncate(768 * 1024 * 1024)  # sparse: big to hash, cheap to make
     runner = JobRunner()
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
     dialog = IngestDialog(runner, case.root)
     qtbot.addWidget(dialog)
     dialog.add_paths([small, big])
     dialog.show()
     percents: list[int] = []
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert dialog.running()
-    dialog.job.signals.progress.connect(lambda p, _m: percents.append(p))
+    job = dialog.ingest_job
+    assert job is not None
+    assert job.running()
+    [row] = panel.rows()
+    job.job.signals.progress.connect(lambda p, _m: percents.append(p))
     qtbot.waitUntil(lambda: any(0 < p < 90 for p in percents), timeout=30000)
-    with qtbot.waitSignal(dialog.job.signals.ended, timeout=30000):
-        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    report = dialog.report
+    with qtbot.waitSignal(job.job.signals.ended, timeout=30000):
+        qtbot.mouseClick(row.cancel_button, Qt.MouseButton.LeftButton)
+    report = job.report
     assert report is not None
     assert report.cancelled
     assert [o.status for o in report.outcomes] == ["ingested"]
-    assert dialog.status.text().startswith("Cancelled. 1 ingested")
-    assert not dialog.running()
+    assert row.phase.text().startswith("Cancelled. 1 ingested")
+    assert not job.running()
     names = [i.name for i in case.items.search()]
     assert names == ["gps_control_eiffel.jpg"]  # nothing half-stored of the big file
     assert not any(case.evidence.tmp_dir.iterdir())
@@ -53,16 +59,24 @@ def test_rejected_inputs_are_listed_in_a_copyable_dialog(
 ) -> None:
     missing = tmp_path / "gone.jpg"
     runner = JobRunner()
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
     dialog = IngestDialog(runner, case.root)
     qtbot.addWidget(dialog)
     dialog.add_paths([corpus / "synthetic" / "gps_control_rio_sw.jpg", missing])
-    with qtbot.waitSignal(dialog.ingested, timeout=20000):
-        dialog.start()
-    qtbot.waitUntil(lambda: not dialog.running(), timeout=20000)
-    assert dialog.errors is not None
-    text = dialog.errors.text.toPlainText()
+    job = dialog.start()
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=20000)
+    [row] = panel.rows()
+    assert row.phase.text().startswith("Done. 1 ingested")
+    assert row.problems_button.text() == "Problems (1)…"
+    qtbot.mouseClick(row.problems_button, Qt.MouseButton.LeftButton)
+    errors = row.problems_dialog
+    assert errors is not None
+    assert errors.windowTitle() == "Ingest: files with problems"
+    text = errors.text.toPlainText()
     assert "gone.jpg" in text
-    dialog.errors.copy()
+    errors.copy()
     assert QGuiApplication.clipboard().text() == text
     assert runner.shutdown()
 

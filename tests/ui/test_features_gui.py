@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.features import annotation_exports, export_formats, gui_contributions, load
 from tests.app.test_export_formats_cli import check_output
@@ -55,7 +55,7 @@ def test_every_export_format_runs_from_file_export(
         shown: list[str] = []
         window.statusBar().messageChanged.connect(shown.append)
         action.trigger()
-        dialog = window.case_exports.last_dialog
+        dialog = window.case_exports.last_job
         assert dialog is not None
         with qtbot.waitSignal(dialog.job.signals.ended, timeout=120000):
             pass
@@ -89,29 +89,21 @@ def test_the_annotation_menu_offers_the_declared_formats(
 
 
 def ingest_through_the_window(window: Any, qtbot, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
-    """Case > Add evidence, as a user does: the dialog opens, the files are added and
-    ingested, and the dialog closes once the job has ended."""
+    """Case > Add evidence, as a user does: the dialog opens, the files are added, Ingest
+    hands the job to the Jobs panel and the dialog closes; then wait for the job."""
     from ui.ingest_dialog import IngestDialog
 
-    seen: list[IngestDialog] = []
-
-    def drive() -> None:
-        dialog = next(
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, IngestDialog) and w.isVisible()
-        )
-        seen.append(dialog)
-        dialog.add_paths(paths)
-        dialog.start()
-        assert dialog.job is not None
-        dialog.job.signals.ended.connect(dialog.accept)
-
-    QTimer.singleShot(0, drive)
     window.actions_.actions["add_evidence"].trigger()
-    assert seen, "the ingest dialog did not open"
-    assert seen[0].failure is None, seen[0].failure
-    report = seen[0].report
+    dialog = window.actions_.ingest_dialog
+    assert isinstance(dialog, IngestDialog)
+    dialog.add_paths(paths)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    job = dialog.ingest_job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=120000)
+    assert job.failure is None, job.failure
+    report = job.report
     assert report is not None
     assert len(report.items) == len(paths)
 

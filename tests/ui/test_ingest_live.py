@@ -1,5 +1,5 @@
-"""Usable while it works: the ingest dialog shows each phase with counts and time left, and the
-views reload while the card is copied and extracted."""
+"""Usable while it works: the ingest's row in the Jobs panel shows each phase with counts and
+time left, and the views reload while the card is copied and extracted."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from forensics.case import Case
 from forensics.media.extract import PostIngestExtraction
 from ui.ingest_dialog import IngestDialog
 from ui.jobs import JobRunner
+from ui.jobs_panel import JobsPanel
 
 
 def _card(tmp_path: Path, corpus: Path, count: int) -> Path:
@@ -22,11 +23,13 @@ def _card(tmp_path: Path, corpus: Path, count: int) -> Path:
     return folder.parent
 
 
-def test_the_dialog_shows_the_phases_and_reloads_the_views_while_it_runs(
+def test_the_jobs_panel_shows_the_phases_and_the_views_reload_while_it_runs(
     qtbot, case: Case, tmp_path: Path, corpus: Path
 ) -> None:
     card = _card(tmp_path, corpus, 60)
     runner = JobRunner()
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
     step = PostIngestExtraction()
     dialog = IngestDialog(runner, case.root, post_ingest=lambda: (step,))
     qtbot.addWidget(dialog)
@@ -34,16 +37,19 @@ def test_the_dialog_shows_the_phases_and_reloads_the_views_while_it_runs(
     dialog.show()
     shown: list[str] = []
     reloads: list[bool] = []
-    dialog.ingested.connect(lambda: reloads.append(dialog.report is None))
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert dialog.job is not None
-    dialog.job.signals.progress.connect(lambda _p, _m: shown.append(dialog.status.text()))
-    with qtbot.waitSignal(dialog.job.signals.ended, timeout=120000):
+    job = dialog.ingest_job
+    assert job is not None
+    row = panel.row_of(job.job)
+    assert row is not None
+    job.ingested.connect(lambda: reloads.append(job.report is None))
+    job.job.signals.progress.connect(lambda _p, _m: shown.append(row.phase.text()))
+    with qtbot.waitSignal(job.job.signals.ended, timeout=120000):
         pass
     step.close()
     assert any(t.startswith("copying and hashing ") and " of 60 files" in t for t in shown)
     assert any("extracting " in t and (" left" in t or "done" in t) for t in shown)
     assert reloads[0] is True, "the views reloaded while the ingest ran"
     assert reloads[-1] is False, "and once more at the end"
-    assert dialog.status.text().startswith("Done. 60 ingested")
+    assert row.phase.text().startswith("Done. 60 ingested")
     assert runner.shutdown()

@@ -12,6 +12,7 @@ from tests.forensics.imaging_ntfs import make_ntfs_image
 from ui.case_tree_model import ITEM_ID_ROLE, CaseTreeModel
 from ui.ingest_dialog import IngestDialog
 from ui.jobs import JobRunner
+from ui.jobs_panel import JobsPanel
 
 HIDDEN = b"stash of coordinates\n" * 400
 
@@ -28,24 +29,27 @@ def test_streams_show_under_their_file(
         size_kib=4096,
     )
     runner = JobRunner()
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
     dialog = IngestDialog(runner, case.root)
     qtbot.addWidget(dialog)
     dialog.add_paths([image])
-    with qtbot.waitSignal(dialog.ingested, timeout=30000):
-        dialog.start()
-    qtbot.waitUntil(lambda: not dialog.running(), timeout=30000)
-    assert dialog.report is not None
-    assert dialog.status.text().startswith("Done. 4 ingested")  # image, photo, stream, deleted
-    # Nothing was rejected: no pop-up; the Warnings button lists the stream and says why
-    # it matters.
-    assert dialog.errors is None
-    assert not dialog.warnings_button.isHidden()
-    qtbot.mouseClick(dialog.warnings_button, Qt.MouseButton.LeftButton)
-    assert dialog.errors is not None
-    assert dialog.errors.windowTitle() == "Ingest: warnings"
-    listed = dialog.errors.text.toPlainText()
+    job = dialog.start()
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=30000)
+    assert job.report is not None
+    [row] = panel.rows()
+    assert row.phase.text().startswith("Done. 4 ingested")  # image, photo, stream, deleted
+    # Nothing was rejected, but the row lists the stream's warning and says why it matters.
+    assert row.problems_dialog is None
+    assert not row.problems_button.isHidden()
+    assert row.problems_button.text() == f"Warnings ({len(row.job.problems)})…"
+    qtbot.mouseClick(row.problems_button, Qt.MouseButton.LeftButton)
+    assert row.problems_dialog is not None
+    assert row.problems_dialog.windowTitle() == "Ingest: warnings (every file was ingested)"
+    listed = row.problems_dialog.text.toPlainText()
     assert "card.img:/DCIM/x.jpg:hidden: warning: NTFS alternate data stream" in listed
-    stream = next(i for i in dialog.report.items if i.name == "x.jpg:hidden")
+    stream = next(i for i in job.report.items if i.name == "x.jpg:hidden")
 
     model = CaseTreeModel()
     model.set_reader(ItemTreeReader(case.db))

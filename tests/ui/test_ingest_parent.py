@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
 
 from forensics.case import Case
 from ui.ingest_dialog import IngestDialog
@@ -26,27 +25,23 @@ def test_add_evidence_puts_a_folder_under_the_chosen_parent(
     assert window.open_case(case.root)
     assert window.tree.select(camera.id)
     seen: dict[str, object] = {}
-
-    def drive_dialog() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, IngestDialog):
-            QTimer.singleShot(50, drive_dialog)
-            return
-        picker = dialog.parent_picker
-        seen["default"] = picker.currentData()
-        seen["choices"] = [picker.itemText(n) for n in range(picker.count())]
-        picker.setCurrentIndex(picker.findData(drone.id))
-        dialog.add_paths([card])
-        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.report is not None and not dialog.running(), timeout=30000)
-        if dialog.errors is not None:
-            dialog.errors.close()
-        dialog.accept()
-
-    QTimer.singleShot(0, drive_dialog)
     action = window.findChild(QAction, "action_add_evidence")
     assert action is not None
     action.trigger()
+    dialog = window.actions_.ingest_dialog
+    assert isinstance(dialog, IngestDialog)
+    assert not dialog.isModal()  # the window stays usable while the dialog is open
+    picker = dialog.parent_picker
+    seen["default"] = picker.currentData()
+    seen["choices"] = [picker.itemText(n) for n in range(picker.count())]
+    picker.setCurrentIndex(picker.findData(drone.id))
+    dialog.add_paths([card])
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    job = dialog.ingest_job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=30000)
+    assert job.report is not None
+    assert not job.report.rejected
 
     assert seen["default"] == camera.id  # the selected tree node
     assert seen["choices"] == [

@@ -74,41 +74,36 @@ def test_after_a_cancel_ingest_is_enabled_and_no_problem_list_pops_up(
         f.truncate(768 * 1024 * 1024)  # sparse: long to hash, cheap to make
     window = make_window()
     assert window.open_case(case.root)
-    seen: dict[str, object] = {}
+    add_evidence = _action(window, "action_add_evidence")
 
-    def drive_dialog() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, IngestDialog):
-            QTimer.singleShot(50, drive_dialog)
-            return
-        dialog.add_paths([small, big])
-        percents: list[int] = []
+    def ingest(paths: list[Path]):  # type: ignore[no-untyped-def]
+        add_evidence.trigger()
+        dialog = window.actions_.ingest_dialog
+        assert isinstance(dialog, IngestDialog)
+        dialog.add_paths(paths)
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-        assert dialog.job is not None
-        dialog.job.signals.progress.connect(lambda p, _m: percents.append(p))
-        qtbot.waitUntil(lambda: any(0 < p < 90 for p in percents), timeout=60000)
-        with qtbot.waitSignal(dialog.job.signals.ended, timeout=60000):
-            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-        seen["cancelled"] = dialog.report is not None and dialog.report.cancelled
-        seen["enabled after cancel"] = dialog.start_button.isEnabled()
-        seen["pop-up after cancel"] = dialog.errors
-        # Ingest again without the big file: the photo is a duplicate, nothing is rejected.
-        dialog.paths.takeItem(1)
-        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.report is not None and not dialog.running(), timeout=30000)
-        seen["second"] = dialog.status.text()
-        seen["pop-up after second"] = dialog.errors
-        seen["enabled after done"] = dialog.start_button.isEnabled()
-        dialog.accept()
+        assert dialog.ingest_job is not None
+        row = window.jobs_panel.row_of(dialog.ingest_job.job)
+        assert row is not None
+        return dialog.ingest_job, row
 
-    QTimer.singleShot(0, drive_dialog)
-    _action(window, "action_add_evidence").trigger()
-    assert seen["cancelled"]
-    assert seen["enabled after cancel"]
-    assert seen["pop-up after cancel"] is None
-    assert str(seen["second"]).startswith("Done. 0 ingested, 1 already in the case")
-    assert seen["pop-up after second"] is None
-    assert not seen["enabled after done"]  # nothing left to do with these inputs
+    job, row = ingest([small, big])
+    percents: list[int] = []
+    job.job.signals.progress.connect(lambda p, _m: percents.append(p))
+    qtbot.waitUntil(lambda: any(0 < p < 90 for p in percents), timeout=60000)
+    with qtbot.waitSignal(job.job.signals.ended, timeout=60000):
+        qtbot.mouseClick(row.cancel_button, Qt.MouseButton.LeftButton)
+    assert job.report is not None
+    assert job.report.cancelled
+    assert add_evidence.isEnabled()
+    assert row.problems_button.isHidden()  # nothing was refused: nothing to list
+
+    # Ingest again without the big file: the photo is a duplicate, nothing is rejected.
+    job, row = ingest([small])
+    qtbot.waitUntil(lambda: not job.running(), timeout=30000)
+    assert row.phase.text().startswith("Done. 0 ingested, 1 already in the case")
+    assert row.problems_button.text() == "Warnings (1)…"  # the duplicate, not a problem
+    assert not [w for w in QApplication.topLevelWidgets() if w.objectName() == "error_list"]
 
 
 def literal_mnemonics(root) -> list[str]:
@@ -156,9 +151,11 @@ def test_no_label_shows_its_mnemonic_literally(qtbot, make_window, case: Case) -
     _action(window, "action_new_case").trigger()
     assert seen["new case"] == []
     assert "&Folder" in seen["new case buddies"]  # Alt+F goes to the folder field
-    QTimer.singleShot(0, lambda: look_and_close(IngestDialog, "ingest"))
-    _action(window, "action_add_evidence").trigger()
-    assert seen["ingest"] == []
+    _action(window, "action_add_evidence").trigger()  # not modal: it opens and returns
+    dialog = window.actions_.ingest_dialog
+    assert isinstance(dialog, IngestDialog)
+    assert literal_mnemonics(dialog) == []
+    dialog.reject()
 
 
 def _when_modal(kind: type, then) -> None:
@@ -205,7 +202,7 @@ def test_export_asks_before_replacing_a_file(
     assert len(asked) == 1
     assert "already exists" in asked[0]
     assert "replace" in asked[0]
-    assert window.case_exports.last_dialog is None
+    assert window.case_exports.last_job is None
     assert existing.read_text() == "kept\n"
 
     # Yes: the export runs and replaces it.
@@ -217,7 +214,7 @@ def test_export_asks_before_replacing_a_file(
     )
     _action(window, "export_csv").trigger()
     assert len(asked) == 2
-    job = window.case_exports.last_dialog
+    job = window.case_exports.last_job
     assert job is not None
     qtbot.waitUntil(lambda: "Gerbera drone" in existing.read_text(), timeout=30000)
 

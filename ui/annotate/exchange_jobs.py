@@ -76,7 +76,7 @@ class AnnotationJobs:
                 readonly=readonly,
             )
 
-        job = self.ctx.runner.start(title, work)
+        job = self.ctx.runner.start(title, work, writes=not readonly)
         job.signals.finished.connect(done)
         job.signals.failed.connect(lambda m, _tb: self._failed(f"{failure}: {m}"))
         return job

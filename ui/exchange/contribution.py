@@ -3,9 +3,10 @@
 The CASE/UCO and CSV exports are formats of the case (`app.features`), in File > Export
 with the others (`ui.case_export`).
 
-Every long step runs as a job with its own case connection (`Case.open(root)`), behind a
-progress dialog with Cancel. Methods take an optional path so tests drive them without file
-dialogs.
+Every long step runs as a job with its own case connection (`Case.open(root)`), in the
+window's Jobs panel with progress and Cancel; the steps that write to the case (pack and
+report log themselves, merge) wait their turn in the case's writer queue. Methods take an
+optional path so tests drive them without file dialogs.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ if TYPE_CHECKING:
     from forensics.exchange.pack import PackResult
     from forensics.exchange.unpack import UnpackResult
     from ui.exchange.conflicts import ConflictsDialog
-    from ui.exchange.job_dialog import JobDialog
+    from ui.exchange.import_dialog import ImportDialog
     from ui.exchange.trust_dialog import TrustedKeysDialog
+    from ui.job_handle import JobHandle
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ class ExchangeContribution:
         """Add the menu entries and follow the selection."""
         self.ctx = ctx
         self.selected_item: str | None = None
-        self.last_dialog: JobDialog | None = None
+        self.last_job: JobHandle | None = None
+        self.import_dialog: ImportDialog | None = None
         ctx.signals.item_selected.connect(self._selected)
         file_menu = ctx.menu("&File")
         export = ctx.export_menu or file_menu.addMenu("E&xport")
@@ -136,10 +139,10 @@ class ExchangeContribution:
         self,
         title: str,
         work: Callable[[Case, ProgressFn, CancelToken], Any],
-        done: Callable[[Any], None],
+        done: Callable[[Any], str | None],
         root: Path | None = None,
-    ) -> JobDialog | None:
-        from ui.exchange.job_dialog import JobDialog
+    ) -> JobHandle | None:
+        from ui.job_handle import JobHandle
 
         root = root or self._root()
         if root is None:
@@ -150,10 +153,9 @@ class ExchangeContribution:
             with Case.open_for_reading(root) as case:
                 return work(case, progress, cancel)
 
-        dialog = JobDialog(self.ctx.runner, title, fn, done, self.ctx.window)
-        self.last_dialog = dialog
-        dialog.show()
-        return dialog
+        handle = JobHandle(self.ctx.runner, title, fn, done, self.ctx.window, writes=True)
+        self.last_job = handle
+        return handle
 
     def _save_path(self, title: str, suggested: str, pattern: str) -> Path | None:
         root = self.ctx.case_root()
@@ -161,8 +163,9 @@ class ExchangeContribution:
         path, _ = QFileDialog.getSaveFileName(self.ctx.window, title, start, pattern)
         return Path(path) if path else None
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str) -> str:
         self.ctx.window.statusBar().showMessage(text, 10000)
+        return text
 
     # export -----------------------------------------------------------------------------
     def pack(
@@ -173,7 +176,7 @@ class ExchangeContribution:
         redact: str = "none",
         key: Path | None = None,
         reason: str | None = None,
-    ) -> JobDialog | None:
+    ) -> JobHandle | None:
         """Pack the case; with no `out`, ask through the pack dialog."""
         from forensics.exchange import signing
         from forensics.exchange.pack import pack_case
@@ -209,17 +212,17 @@ class ExchangeContribution:
             lambda r: self._packed(r),
         )
 
-    def _packed(self, result: PackResult) -> None:
+    def _packed(self, result: PackResult) -> str:
         self.ctx.signals.flush()
-        self._say(f"packed {result.archive} (manifest {result.manifest_sha256[:16]})")
+        return self._say(f"packed {result.archive} (manifest {result.manifest_sha256[:16]})")
 
-    def _exported(self, summary: dict[str, Any]) -> None:
+    def _exported(self, summary: dict[str, Any]) -> str:
         self.ctx.signals.flush()
-        self._say(f"wrote {summary['path']} (sha256 {str(summary['sha256'])[:16]})")
+        return self._say(f"wrote {summary['path']} (sha256 {str(summary['sha256'])[:16]})")
 
     def report(
         self, out: Path | None = None, *, items: list[str] | None = None
-    ) -> JobDialog | None:
+    ) -> JobHandle | None:
         """Build the report in the background; PDF pages are laid out on the GUI thread."""
         from forensics.exchange.report import build_report, write_report
         from geoloc.svg_map import draw_map
@@ -244,7 +247,7 @@ class ExchangeContribution:
             self._exported,
         )
 
-    def _pdf(self, html: str, out: Path) -> None:
+    def _pdf(self, html: str, out: Path) -> str | None:
         from forensics.exchange.report import log_export
         from ui.exchange.pdf import html_to_pdf
 
@@ -252,46 +255,56 @@ class ExchangeContribution:
             data = html_to_pdf(html, out)
         except OSError as exc:
             QMessageBox.critical(self.ctx.window, "Report", f"{out}: {exc}")
-            return
+            return f"not written: {out}: {exc}"
         case = self.ctx.current_case()
-        if case is not None:
-            self._exported(log_export(case, out, "pdf-report", data, actor=None))
+        if case is None:
+            return None
+        return self._exported(log_export(case, out, "pdf-report", data, actor=None))
 
     # import and merge -------------------------------------------------------------------
     def import_archive(
         self, archive: Path | None = None, dest: Path | None = None
-    ) -> JobDialog | None:
-        """Unpack a received archive into a new case folder, then open it."""
-        from forensics.exchange.unpack import unpack_archive
-        from ui.exchange.job_dialog import JobDialog
+    ) -> JobHandle | None:
+        """Unpack a received archive into a new case folder, then open it.
 
-        if archive is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self.ctx.window, "Import case archive", "", "Case archives (*.pwbcase);;All (*)"
-            )
-            if not path:
-                return None
-            archive = Path(path)
+        Without `dest`, the import dialog asks for the archive (unless given) and the new
+        folder (a parent folder and a name), not modal; the import starts when it is
+        accepted (`import_dialog` is the open dialog).
+
+        Returns:
+            The job, when `dest` was given and the user accepted the archive.
+        """
+        from ui.exchange.import_dialog import ImportDialog
+
         if dest is None:
-            folder = QFileDialog.getExistingDirectory(
-                self.ctx.window, "Folder to hold the new case"
+            root = self.ctx.case_root()
+            start = root.parent if root is not None else Path.home()
+            dialog = ImportDialog(archive, start, self.ctx.window)
+            dialog.accepted.connect(
+                lambda: self.import_archive(dialog.archive_path(), dialog.destination())
             )
-            if not folder:
-                return None
-            dest = Path(folder) / archive.stem
+            self.import_dialog = dialog
+            dialog.open()
+            return None
+        if archive is None:
+            raise ValueError("an archive is needed with a destination")
         if not self._unsigned_ok(archive):
             return None
-        src, target = archive, dest
+        return self._unpack(archive, dest)
+
+    def _unpack(self, src: Path, target: Path) -> JobHandle:
+        from forensics.exchange.unpack import unpack_archive
+        from ui.job_handle import JobHandle
 
         def fn(progress: ProgressFn, cancel: CancelToken) -> UnpackResult:
             return unpack_archive(src, target, limits=_accepted(), progress=progress, cancel=cancel)
 
-        dialog = JobDialog(
-            self.ctx.runner, "Import case archive", fn, self._imported, self.ctx.window
+        # Not a write to the open case: the unpack makes a new one, so it needs no turn.
+        handle = JobHandle(
+            self.ctx.runner, f"Import {src.name}", fn, self._imported, self.ctx.window
         )
-        self.last_dialog = dialog
-        dialog.show()
-        return dialog
+        self.last_job = handle
+        return handle
 
     def _unsigned_ok(self, archive: Path) -> bool:
         """True for a signed archive, or an unsigned one the user chose to accept knowingly
@@ -316,15 +329,15 @@ class ExchangeContribution:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _imported(self, result: UnpackResult) -> None:
+    def _imported(self, result: UnpackResult) -> str:
         sig = result.received.signature
         who = describe(sig, TrustStore().names())
         opener = getattr(self.ctx.window, "open_case", None)
         if callable(opener):
             opener(result.dest)
-        self._say(f"imported {result.dest}: {who}")
+        return self._say(f"imported {result.dest}: {who}")
 
-    def merge(self, archive: Path | None = None) -> JobDialog | None:
+    def merge(self, archive: Path | None = None) -> JobHandle | None:
         """Merge a received archive into the open case."""
         from forensics.exchange.merge import merge_archive
 
@@ -344,18 +357,17 @@ class ExchangeContribution:
             self._merged,
         )
 
-    def _merged(self, result: MergeResult) -> None:
+    def _merged(self, result: MergeResult) -> str:
         self.ctx.signals.flush()
         m = result.merge
         who = describe(result.received.signature if result.received else None, TrustStore().names())
         if result.already_merged:
-            self._say(
+            return self._say(
                 f"{who}; already merged as {shown(m.archive_name)} on {m.created_at}: "
                 "nothing was applied"
             )
-            return
         kept = len(result.deletion_notices)
-        self._say(
+        said = self._say(
             f"{who}; "
             f"merged {m.archive_name}: {m.added} added, {m.updated} updated, "
             f"{len(result.deleted)} deleted, {m.conflicts} conflict(s)"
@@ -363,6 +375,7 @@ class ExchangeContribution:
         )
         if result.conflicts:
             self.show_conflicts()
+        return said
 
     def show_trusted_keys(self) -> TrustedKeysDialog:
         """Open the trusted team keys (non-modal)."""

@@ -155,7 +155,7 @@ class GeoContribution:
             with Case.open(root) as case:  # a job opens its own connection
                 return hypotheses_from_metadata(case, progress=progress, cancel=cancel)
 
-        job = self.ctx.runner.start("Hypotheses from metadata", work)
+        job = self.ctx.runner.start("Hypotheses from metadata", work, writes=True)
         job.signals.finished.connect(self._auto_done)
         job.signals.failed.connect(
             lambda message, _tb: QMessageBox.warning(

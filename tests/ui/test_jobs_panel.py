@@ -1,0 +1,178 @@
+"""Long work never blocks the window: jobs run in the Jobs panel while the user keeps working.
+
+Through the window `pwb gui` builds: Add evidence hands its ingest to the panel and closes,
+the catalogue fills as batches are stored, items can be selected and shown meanwhile, a
+second job that writes to the case waits queued behind the ingest and can be cancelled
+before it starts, and each row has its progress, phase text and Cancel.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from forensics.case import Case
+from forensics.jobs import CancelToken, ProgressFn
+from ui.ingest_dialog import IngestDialog
+from ui.jobs import JobRunner, JobState
+from ui.jobs_panel import JobsPanel
+
+SMALL_FILES = 300
+"""More than a batch (256 files), so one batch is committed before the big file starts."""
+
+
+def _card(tmp_path: Path) -> Path:
+    folder = tmp_path / "card" / "DCIM"
+    folder.mkdir(parents=True)
+    for n in range(SMALL_FILES):
+        (folder / f"NOTE_{n:04d}.txt").write_bytes(f"note {n}\n".encode() * 8)
+    return folder.parent
+
+
+def _big(tmp_path: Path) -> Path:
+    big = tmp_path / "disk.bin"
+    with big.open("wb") as f:
+        f.truncate(1536 * 1024 * 1024)  # sparse: long to hash, cheap to make
+    return big
+
+
+def _counted(window) -> int:  # type: ignore[no-untyped-def]
+    """The item count the catalogue shows ("1,234 items"); 0 before the first count."""
+    text = window.catalogue.count_label.text()
+    return int(text.split()[0].replace(",", "")) if text else 0
+
+
+def test_ingest_runs_while_the_user_browses_and_a_queued_job_is_cancelled(
+    qtbot, make_window, case: Case, tmp_path: Path
+) -> None:
+    drone = case.add_item(kind="hardware", name="Gerbera drone", exhibit="EX-001")
+    window = make_window()
+    assert window.open_case(case.root)
+    jobs_dock = window.findChild(QDockWidget, "dock_jobs")
+    assert jobs_dock is not None
+
+    # Case > Add evidence: the dialog is not modal; Ingest hands the job over and closes.
+    window.actions_.actions["add_evidence"].trigger()
+    dialog = window.actions_.ingest_dialog
+    assert isinstance(dialog, IngestDialog)
+    assert dialog.isVisible()
+    assert not dialog.isModal()
+    dialog.add_paths([_card(tmp_path), _big(tmp_path)])
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    ingest = dialog.ingest_job
+    assert ingest is not None
+    row = window.jobs_panel.row_of(ingest.job)
+    assert row is not None
+    assert jobs_dock.isVisible()
+    assert row.title.text() == "Ingest card, disk.bin"
+
+    # The catalogue fills in as batches are stored, while the big file is still hashed.
+    catalogue = window.catalogue.model
+    qtbot.waitUntil(lambda: _counted(window) > SMALL_FILES // 2, timeout=60000)
+    assert ingest.running()
+    assert row.state.text() == "running"
+    qtbot.waitUntil(lambda: "disk.bin" in row.phase.text(), timeout=60000)
+    assert 0 <= row.bar.value() < 100
+
+    # Browsing meanwhile: pick the drone in the catalogue; Details shows it.
+    drone_row = catalogue.row_of(drone.id)
+    assert drone_row is not None
+    table = window.catalogue.table
+    table.scrollTo(catalogue.index(drone_row, 0))
+    rect = table.visualRect(catalogue.index(drone_row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.catalogue.selected_item_id() == drone.id
+    qtbot.waitUntil(lambda: "Gerbera drone" in window.detail.text(), timeout=5000)
+    assert ingest.running()
+
+    # An export writes to the case (its custody entry): it waits for the ingest, queued.
+    out = tmp_path / "items.csv"
+    export = window.case_exports.export("csv", out)
+    assert export is not None
+    export_row = window.jobs_panel.row_of(export.job)
+    assert export_row is not None
+    qtbot.wait(200)
+    assert export.job.state == JobState.QUEUED
+    assert export_row.state.text().startswith("queued")
+    with qtbot.waitSignal(export.job.signals.ended, timeout=5000):
+        qtbot.mouseClick(export_row.cancel_button, Qt.MouseButton.LeftButton)
+    assert export_row.state.text() == "cancelled"
+    assert ingest.running()  # the other job goes on
+
+    with qtbot.waitSignal(ingest.job.signals.ended, timeout=60000):
+        qtbot.mouseClick(row.cancel_button, Qt.MouseButton.LeftButton)
+    assert row.state.text() == "cancelled"
+    assert ingest.report is not None
+    assert ingest.report.cancelled
+    assert row.phase.text().startswith(f"Cancelled. {SMALL_FILES} ingested")
+    assert row.problems_button.isHidden()  # nothing was refused
+    assert not out.exists()  # the queued export never ran
+    assert export.result_value is None
+    assert window.actions_.actions["add_evidence"].isEnabled()
+
+    # The drone, the card and DCIM folders and the small files are in the catalogue;
+    # clearing drops the ended rows.
+    qtbot.waitUntil(lambda: _counted(window) == SMALL_FILES + 3, timeout=10000)
+    qtbot.mouseClick(window.jobs_panel.clear_button, Qt.MouseButton.LeftButton)
+    assert window.jobs_panel.rows() == []
+
+
+def test_write_jobs_run_one_at_a_time_and_reads_beside_them(qtbot) -> None:
+    runner = JobRunner(max_threads=3)
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
+    release = threading.Event()
+    order: list[str] = []
+
+    def writer(name: str):  # type: ignore[no-untyped-def]
+        def work(progress: ProgressFn, cancel: CancelToken) -> str:
+            order.append(f"{name} started")
+            progress(1, 2, f"{name} halfway")
+            while not release.wait(0.01):
+                cancel.raise_if_cancelled()
+            order.append(f"{name} ended")
+            return name
+
+        return work
+
+    first = runner.start("First write", writer("first"), writes=True)
+    second = runner.start("Second write", writer("second"), writes=True)
+    read = runner.start("A read", lambda _p, _c: order.append("read") or "read")
+    qtbot.waitUntil(lambda: "read" in order and "first started" in order, timeout=5000)
+    assert second.state == JobState.QUEUED
+    assert runner.queued() == [second]
+    rows = {r.job.name: r for r in panel.rows()}
+    assert rows["Second write"].state.text().startswith("queued")
+    qtbot.waitUntil(lambda: rows["First write"].phase.text() == "first halfway", timeout=5000)
+    assert rows["First write"].bar.value() == 50
+    assert read.state == JobState.DONE
+    with qtbot.waitSignal(second.signals.ended, timeout=5000):
+        release.set()
+    assert order.index("first ended") < order.index("second started")
+    assert first.state == second.state == JobState.DONE
+    assert rows["Second write"].state.text() == "done"
+    assert runner.shutdown()
+
+
+def test_a_failed_job_lists_its_reason_in_its_row(qtbot) -> None:
+    runner = JobRunner()
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
+
+    def fails(_progress: ProgressFn, _cancel: CancelToken) -> None:
+        raise OSError("disk.bin: input/output error")
+
+    job = runner.start("Broken", fails, writes=True)
+    with qtbot.waitSignal(job.signals.ended, timeout=5000):
+        pass
+    [row] = panel.rows()
+    assert row.state.text() == "failed"
+    assert row.problems_button.text() == "Problems (1)…"
+    qtbot.mouseClick(row.problems_button, Qt.MouseButton.LeftButton)
+    assert row.problems_dialog is not None
+    assert "disk.bin: input/output error" in row.problems_dialog.text.toPlainText()
+    assert runner.shutdown()
