@@ -6,9 +6,10 @@ that forgets its own progress bar still gives the user a way to see and stop its
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-from ui.jobs import Job, JobRunner, show_percent
+from ui.jobs import Job, JobRunner, JobState, show_percent
 
 
 class JobStatusBar(QStatusBar):
@@ -21,6 +22,7 @@ class JobStatusBar(QStatusBar):
         self._current: Job | None = None
         self.job_label = QLabel()
         self.job_label.setObjectName("job_label")
+        self.job_label.setMinimumWidth(1)  # a long phase is cut (see _say), never widens
         self.bar = QProgressBar()
         self.bar.setObjectName("job_progress")
         self.bar.setFixedWidth(220)
@@ -38,30 +40,55 @@ class JobStatusBar(QStatusBar):
     def _started(self, job: Job) -> None:
         if job.quiet:
             return
-        self._current = job
-        self.job_label.setText(job.name)
-        self.bar.setRange(0, 0)
         job.signals.progress.connect(lambda p, m, j=job: self._progress(j, p, m))
+        job.signals.state_changed.connect(lambda _s, j=job: self._state_changed(j))
+        if job.state == JobState.QUEUED and self._current is not None:
+            return  # the running job stays in view; the Jobs panel lists the queue
+        self._show(job)
+
+    def _show(self, job: Job) -> None:
+        self._current = job
+        queued = job.state == JobState.QUEUED
+        self._say(f"{job.name}: queued" if queued else job.name)
+        self.bar.setRange(0, 0)
         for w in (self.job_label, self.bar, self.cancel_button):
             w.show()
+
+    def _state_changed(self, job: Job) -> None:
+        if job.state == JobState.RUNNING and (
+            self._current is None or self._current.state != JobState.RUNNING
+        ):
+            self._show(job)
 
     def _progress(self, job: Job, percent: int, message: str) -> None:
         if job is not self._current:
             return
         show_percent(self.bar, percent)
-        self.job_label.setText(f"{job.name}: {message}" if message else job.name)
+        self._say(f"{job.name}: {message}" if message else job.name)
 
     def _ended(self, job: Job) -> None:
         remaining = [j for j in self._runner.jobs() if not j.quiet]
+        running = [j for j in remaining if j.state == JobState.RUNNING]
         if job is self._current:
-            self._current = remaining[-1] if remaining else None
+            pool = running or remaining
+            self._current = pool[-1] if pool else None
         if self._current is None:
             for w in (self.job_label, self.bar, self.cancel_button):
                 w.hide()
         else:
-            self.job_label.setText(self._current.name)
+            self._show(self._current)
+
+    def _say(self, text: str) -> None:
+        """Show `text` cut to a third of the window's width; the whole in the tooltip (the
+        Jobs panel wraps it in full). A long phase ("copying and hashing … /long/path")
+        must never make the window wider than the screen."""
+        width = max(160, self.width() // 3)
+        self.job_label.setText(
+            self.job_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+        )
+        self.job_label.setToolTip(text)
 
     def _cancel(self) -> None:
         if self._current is not None:
             self._current.cancel()
-            self.job_label.setText(f"{self._current.name}: cancelling…")
+            self._say(f"{self._current.name}: cancelling…")

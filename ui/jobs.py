@@ -3,7 +3,8 @@
 A job function receives `progress` and `cancel` exactly as the CLI gives them, so the same core
 code runs in both. The runner keeps every job alive until it ends and `shutdown()` cancels and
 waits for them when the window closes. Progress is throttled: a signal only when the whole
-percentage changes, so a fast loop cannot flood the event queue.
+percentage changes, or for a new phase text at most four times a second, so a fast loop cannot
+flood the event queue.
 
 A case has one writer at a time (SQLite's single write lock; an ingest holds it for each
 batch), so jobs that write to the case (`writes=True`: ingest, merge, exports that log
@@ -15,6 +16,7 @@ Reads (thumbnails, counts, searches) run beside them.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JobFn = Callable[[ProgressFn, CancelToken], Any]
+MESSAGE_EVERY_S = 0.25
+"""The shortest time between two progress signals that only change the phase text."""
 
 
 def show_percent(bar: QProgressBar, percent: int) -> None:
@@ -85,6 +89,8 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self.cancel_token = CancelToken()
         self._last_percent = -2
+        self._last_message = ""
+        self._last_emit = 0.0
         self.quiet = False
         self.writes = False
         self.state = JobState.RUNNING
@@ -145,8 +151,16 @@ class Job(QRunnable):
 
     def _progress(self, done: int, total: int, message: str) -> None:
         percent = int(done * 100 / total) if total > 0 else -1
-        if percent != self._last_percent:
+        now = time.monotonic()
+        # A new percentage always shows; a new phase text (time left, the file being read)
+        # at most every MESSAGE_EVERY_S, so a 3 GB file's row does not freeze at one
+        # percentage while a fast loop still cannot flood the event queue.
+        if percent != self._last_percent or (
+            message != self._last_message and now - self._last_emit >= MESSAGE_EVERY_S
+        ):
             self._last_percent = percent
+            self._last_message = message
+            self._last_emit = now
             self.signals.progress.emit(percent, message)
 
     def run(self) -> None:

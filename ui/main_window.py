@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self._install(contributions)
         self.jobs_panel = JobsPanel(self.runner, self)
         self.add_dock("Jobs", self.jobs_panel, area="left").hide()
-        self.jobs_panel.job_shown.connect(lambda _j: self._docks["jobs"].show())
+        self.jobs_panel.job_shown.connect(lambda _j: self._show_jobs())
         self.actions_.finish_menus()
         from ui.readonly_mode import ReadOnlyMode
 
@@ -230,6 +230,13 @@ class MainWindow(QMainWindow):
         if hasattr(self, "actions_"):
             self.actions_.add_dock_toggle(dock)
         return dock
+
+    def _show_jobs(self) -> None:
+        """A job was started: its row must be in sight, tall enough to read."""
+        dock = self._docks["jobs"]
+        if dock.isHidden():
+            dock.show()
+            self.resizeDocks([dock], [240], Qt.Orientation.Vertical)
 
     def docks(self) -> list[QDockWidget]:
         """Every dock, in the order added."""
