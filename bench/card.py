@@ -252,6 +252,13 @@ def run_pwb(args: list[str], memory: bool = False) -> tuple[float, int, TreeMemo
     return elapsed, usage.ru_maxrss * 1024, sampler
 
 
+def examiner_home(work: Path) -> None:
+    """A PWB_HOME of the run's own with an examiner profile, as a user has: every custody
+    entry is signed with its key."""
+    os.environ["PWB_HOME"] = str(work / "home")
+    run_pwb(["profile", "create", "bench", "--name", "Card Bench", "--org", "B", "--role", "R"])
+
+
 def ingest(work: Path, card: Path, extract: bool, memory: bool = False) -> tuple[float, int, Any]:
     case = work / ("case-x" if extract else "case-n")
     shutil.rmtree(case, ignore_errors=True)
@@ -265,6 +272,7 @@ def ingest(work: Path, card: Path, extract: bool, memory: bool = False) -> tuple
 def bench(count: int, rounds: int, mp4_every: int, keep: Path | None, large: bool) -> None:
     work = Path(tempfile.mkdtemp(prefix="pwb-card-", dir=keep))
     try:
+        examiner_home(work)
         card = work / "card"
         sources = camera_jpegs(5_000_000, 600_000) if large else camera_jpegs()
         files = make_card(card, count, mp4_every, sources)
@@ -315,6 +323,7 @@ def bench(count: int, rounds: int, mp4_every: int, keep: Path | None, large: boo
 def memory_check(count: int, keep: Path | None, extract: bool = True) -> None:
     work = Path(tempfile.mkdtemp(prefix="pwb-card-mem-", dir=keep))
     try:
+        examiner_home(work)
         card = work / "card"
         files = make_card(card, count, 0, small_jpegs(200))
         size = sum(f.stat().st_size for f in files)

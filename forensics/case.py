@@ -505,6 +505,7 @@ class Case:
             )
         for sha in markers:
             self.evidence.clear_all_markers(sha)
+        self.evidence.clear_batch_markers()
         log.warning(
             "%s: recovered from an interrupted process (%d partial copies, %d blobs, "
             "%d working folders, %d outside files)",

@@ -101,8 +101,9 @@ class IngestBatch:
         pending, self._pending, self._bytes = self._pending, [], 0
         self._shas = set()
         evidence = self._case.evidence
+        marker = evidence.batch_marker()
         try:
-            evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in pending])
+            evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in pending], marker)
             with contextlib.ExitStack() as turns:
                 for run in self._runs:
                     turns.enter_context(run.hold_writes())  # its transaction would hold ours
@@ -111,10 +112,10 @@ class IngestBatch:
         except BaseException:
             for p in pending:
                 evidence.discard(p.tmp)
-                evidence.release_blob(p.blob.sha256, self._case.items.has_content)
+                evidence.release_blob(p.blob.sha256, self._case.items.has_content, batch=marker)
+            evidence.clear_batch(marker)
             raise
-        for p in pending:
-            evidence.clear_marker(p.blob.sha256)
+        evidence.clear_batch(marker)
         ids = [p.item.id for p in pending if p.item.id not in self.duplicates]
         self.committed += len(ids)
         for run in self._runs:

@@ -9,10 +9,13 @@ interrupted ingest from one that somebody added behind the case's back, and `ver
 a blob being ingested right now from an unexpected one.
 
 Each writer has its own marker (`<sha256>.<writer>.inflight`): two ingests of the same content
-at once both hold one. A writer whose insert fails releases its blob (`release_blob`): it is
-removed only when no committed item refers to it and no other writer holds a marker for it,
-decided under a lock on the store's `tmp/` folder (`flock`) that `commit_blob` takes too, so a blob
-is never removed under a writer that is about to refer to it.
+at once both hold one. A batch of copies committed together has one marker for all of them
+(`<uuid>.<writer>.batch`, listing their sha256s): on a card of small photos, creating and
+removing a marker file per photo cost more than copying it. A writer whose insert fails
+releases its blob (`release_blob`): it is removed only when no committed item refers to it
+and no other writer holds a marker for it, decided under a lock on the store's `tmp/` folder
+(`flock`) that `commit_blob` takes too, so a blob is never removed under a writer that is
+about to refer to it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import fcntl
 import hashlib
 import os
 import queue
+import re
 import stat
 import threading
 import uuid
@@ -43,6 +47,11 @@ _OUTSIDE = ".outside"
 
 _THREADED_FROM = 8 * CHUNK
 """Below this size one thread is faster than handing chunks to workers."""
+
+_READ_ONLY = 0o444
+_SHA256_LINE = re.compile(r"[0-9a-f]{64}")
+_BATCH = ".batch"
+"""Suffix of a batch's in-flight marker (one sha256 a line)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,8 @@ class EvidenceStore:
             The temporary file and the content's hashes, size and first bytes.
         """
         tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Read-only from the start (the descriptor stays writable): no chmod before the rename.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
         sha = hashlib.sha256()
         md5 = hashlib.md5(usedforsecurity=False)
         size = 0
@@ -247,7 +257,21 @@ class EvidenceStore:
             sha256 = checked_sha256(sha256)
         except ValidationError:
             return False
-        return any(self.tmp_dir.glob(f"{sha256}.*inflight"))
+        return any(self.tmp_dir.glob(f"{sha256}.*inflight")) or any(
+            sha256 in shas for _marker, shas in self._batch_markers()
+        )
+
+    def _batch_markers(self) -> list[tuple[Path, frozenset[str]]]:
+        """Every writer's batch markers with the sha256s they list (a line cut short by a
+        crash while the marker was written names no blob: none was renamed yet)."""
+        out = []
+        for marker in sorted(self.tmp_dir.glob(f"*{_BATCH}")):
+            try:
+                lines = marker.read_bytes().decode("ascii", "replace").split("\n")
+            except OSError:
+                continue  # removed meanwhile: its writer committed
+            out.append((marker, frozenset(x for x in lines if _SHA256_LINE.fullmatch(x))))
+        return out
 
     @contextlib.contextmanager
     def _blob_lock(self) -> Iterator[None]:
@@ -281,20 +305,31 @@ class EvidenceStore:
             _fsync_dir(final.parent)
             return True
 
-    def commit_blobs(self, blobs: Sequence[tuple[Path, str]]) -> None:
+    def batch_marker(self) -> Path:
+        """A new batch's in-flight marker (made by `commit_blobs`)."""
+        return self.tmp_dir / f"{uuid.uuid4().hex}.{self._writer}{_BATCH}"
+
+    def commit_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> None:
         """`commit_blob` for many copies made with `sync=False`, in two file-system syncs.
 
-        Same order of events as one by one: the copies and their in-flight markers are
+        Same order of events as one by one: the copies and their in-flight marker are
         durable before any rename, and the renames before the caller commits the rows.
-        Content already stored (or twice in `blobs`) is dropped.
+        Content already stored (or twice in `blobs`) is dropped. One marker names the
+        whole batch (`marker`, from `batch_marker`): the caller removes it with `clear_batch`
+        once the rows are committed, or, when this or the rows failed, gives each blob up
+        with `release_blob(..., batch=marker)` and then clears it.
         """
         fresh: list[tuple[Path, Path, str]] = []
         taken: set[str] = set()
         with self._blob_lock():
-            # A marker for every blob, stored already or not: this writer is about to refer
-            # to it, so another writer's failed insert must not remove it (`release_blob`).
+            # Every blob is named, stored already or not: this writer is about to refer to
+            # it, so another writer's failed insert must not remove it (`release_blob`).
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                _write_all(fd, "".join(f"{checked_sha256(s)}\n" for _t, s in blobs).encode())
+            finally:
+                os.close(fd)
             for tmp, sha256 in blobs:
-                self.marker_path(sha256).touch()
                 final = self.path_of(sha256)
                 if sha256 in taken or final.is_file():
                     tmp.unlink(missing_ok=True)
@@ -303,15 +338,20 @@ class EvidenceStore:
                 fresh.append((tmp, final, sha256))
         if not fresh:
             return
-        sync_all(self.tmp_dir, [t for t, _f, _s in fresh], [self.tmp_dir])
+        sync_all(self.tmp_dir, [marker] + [t for t, _f, _s in fresh], [self.tmp_dir])
         made: set[Path] = set()
         for tmp, final, _sha in fresh:
             if final.parent not in made:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 made.add(final.parent)
-            os.chmod(tmp, 0o444)
+            if stat.S_IMODE(os.stat(tmp).st_mode) != _READ_ONLY:
+                os.chmod(tmp, _READ_ONLY)
             os.replace(tmp, final)
         sync_all(self.tmp_dir, (), {f.parent for _t, f, _s in fresh})
+
+    def clear_batch(self, marker: Path) -> None:
+        """Forget a batch's in-flight marker once its rows are committed (or released)."""
+        marker.unlink(missing_ok=True)
 
     def sync(self, files: Iterable[Path] = ()) -> None:
         """Make files written with `sync=False` (derived files) durable."""
@@ -321,25 +361,31 @@ class EvidenceStore:
         """Forget this writer's in-flight marker once the database row is committed."""
         self.marker_path(sha256).unlink(missing_ok=True)
 
-    def release_blob(self, sha256: str, referenced: Callable[[str], bool]) -> bool:
+    def release_blob(
+        self, sha256: str, referenced: Callable[[str], bool], *, batch: Path | None = None
+    ) -> bool:
         """Give up a blob whose database row was not written (the insert failed).
 
         Args:
             sha256: the content.
             referenced: whether a committed item refers to it (asked under the store lock).
+            batch: the marker of the batch it came with (`commit_blobs`), which the caller
+                clears once every blob of the batch is released; None: its own marker.
 
         Returns:
             True when the blob was removed; False when another item or writer needs it.
         """
-        mine = self.marker_path(sha256)
+        mine = batch or self.marker_path(sha256)
         with self._blob_lock():
             # The blob goes before this writer's marker: a verify running now sees either
             # the marker or no blob, never an unmarked blob no item refers to.
             others = [m for m in self.tmp_dir.glob(f"{sha256}.*inflight") if m != mine]
+            others += [m for m, shas in self._batch_markers() if m != mine and sha256 in shas]
             keep = bool(others) or referenced(sha256)
             if not keep:
                 self.remove_blob(sha256)
-            mine.unlink(missing_ok=True)
+            if batch is None:
+                mine.unlink(missing_ok=True)
             return not keep
 
     def discard(self, tmp: Path) -> None:
@@ -358,8 +404,10 @@ class EvidenceStore:
         if not self.tmp_dir.is_dir():
             return [], []
         parts = sorted(self.tmp_dir.glob("*.part"))
-        markers = sorted({p.name.split(".", 1)[0] for p in self.tmp_dir.glob("*.inflight")})
-        return parts, markers
+        markers = {p.name.split(".", 1)[0] for p in self.tmp_dir.glob("*.inflight")}
+        for _marker, shas in self._batch_markers():
+            markers |= shas
+        return parts, sorted(markers)
 
     def leftover_folders(self) -> list[Path]:
         """Working folders in `tmp/` (a merge's, a carving's, a pack's) that a killed process
@@ -394,6 +442,12 @@ class EvidenceStore:
         for marker in self.tmp_dir.glob(f"{checked_sha256(sha256)}.*inflight"):
             marker.unlink(missing_ok=True)
 
+    def clear_batch_markers(self) -> None:
+        """Remove every batch marker (recovery, when no writer is left, after the blobs they
+        name were dealt with)."""
+        for marker in self.tmp_dir.glob(f"*{_BATCH}"):
+            marker.unlink(missing_ok=True)
+
     def stored_hashes(self) -> Iterator[tuple[str, Path]]:
         """Every file in the evidence folder, as `(file name, path)`."""
         for path in sorted(self.evidence_dir.rglob("*")):
@@ -418,14 +472,13 @@ class EvidenceStore:
             return sha256, final
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
         try:
             _write_all(fd, data)
             if sync:
                 os.fsync(fd)
         finally:
             os.close(fd)
-        os.chmod(tmp, 0o444)
         os.replace(tmp, final)
         return sha256, final
 

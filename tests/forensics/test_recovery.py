@@ -31,3 +31,30 @@ def test_blob_renamed_but_never_committed_is_removed(tmp_path: Path) -> None:
         assert case.evidence.has(kept.sha256)
         report = verify_case(case)
         assert [f.kind for f in report.findings] == ["evidence_unexpected"]
+
+
+def test_a_batch_renamed_but_never_committed_is_removed(tmp_path: Path) -> None:
+    """A batch of copies has one marker naming them all: while it is there verify sees the
+    blobs as in flight, a second writer's failed insert keeps them, and recovery after a
+    crash removes the ones no row refers to."""
+    root = tmp_path / "case"
+    Case.create(root, title="crash window", examiner="A. Analyst").close()
+    with Case.open(root) as case:
+        copies = [case.evidence.copy_in([b"photo %d" % n], 7, sync=False) for n in range(3)]
+        marker = case.evidence.batch_marker()
+        case.evidence.commit_blobs([(tmp, blob.sha256) for tmp, blob in copies], marker)
+        shas = [blob.sha256 for _tmp, blob in copies]
+        assert all(case.evidence.has(s) for s in shas)
+        assert all(case.evidence.in_flight(s) for s in shas)
+        assert not verify_case(case).findings
+        # Another writer gives up the same content: the batch still needs it.
+        assert not case.evidence.release_blob(shas[0], lambda _sha: False)
+        assert case.evidence.has(shas[0])
+        # The process dies here: the blobs are in place, their rows never committed.
+    with Case.open(root) as case:
+        assert not any(case.evidence.has(s) for s in shas)
+        assert not list(case.evidence.tmp_dir.iterdir())
+        entry = case.custody.entries()[-1]
+        assert entry.action == "recovered_interrupted_ingest"
+        assert sorted(entry.details["unreferenced_blobs_removed"]) == sorted(shas)
+        assert not verify_case(case).findings
