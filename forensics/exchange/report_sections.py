@@ -113,7 +113,8 @@ def _thumbnail(ctx: ReportContext, item: Item) -> str:
         thumb = make_thumbnail(data, 160)
     except Exception as exc:  # a damaged picture is reported, not fatal
         return f"<i>no thumbnail ({esc(exc)})</i>"
-    return f'<img src="{data_uri(thumb.png)}" width="{thumb.width}" height="{thumb.height}">'
+    src = data_uri(thumb.data, thumb.mime)
+    return f'<img src="{src}" width="{thumb.width}" height="{thumb.height}">'
 
 
 def _state(item: Item) -> str | None:

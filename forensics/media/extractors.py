@@ -25,7 +25,7 @@ from forensics.media.gpmf_track import SOURCE_LABELS, read_gopro_track, summary
 from forensics.media.image_decoders import decoder_stamp, plugin_versions
 from forensics.media.image_integrity import NO_PILLOW_DECODER, check_image
 from forensics.media.records import PositionSource, TrackPoint
-from forensics.media.thumbnails import THUMB_SIZE, make_thumbnail
+from forensics.media.thumbnails import JPEG_QUALITY, THUMB_SIZE, make_thumbnail
 from forensics.versions import stamp
 
 _MAX_IN_MEMORY = 512 << 20
@@ -203,12 +203,12 @@ class ImageExtractor:
 
 
 class ThumbnailExtractor:
-    """A 256 px thumbnail (Pillow draft mode) and a perceptual hash."""
+    """A 256 px thumbnail (Pillow draft mode; JPEG, PNG with alpha) and a perceptual hash."""
 
     name = "thumbnail"
     version = (
-        f"3 (Pillow {PIL.__version__}, {plugin_versions()}, draft, {THUMB_SIZE} px, DCT pHash,"
-        " PNG Huffman-only)"
+        f"4 (Pillow {PIL.__version__}, {plugin_versions()}, draft, {THUMB_SIZE} px, DCT pHash,"
+        f" JPEG q{JPEG_QUALITY}, PNG Huffman-only with alpha)"
     )
 
     def applies(self, mime: str, name: str) -> bool:
@@ -230,7 +230,7 @@ class ThumbnailExtractor:
         return Output(
             "ok",
             facts,
-            derived=(DerivedFile("thumbnail", thumb.png, ".png"),),
+            derived=(DerivedFile("thumbnail", thumb.data, thumb.suffix),),
             decoders=decoder_stamp(thumb.format),
         )
 

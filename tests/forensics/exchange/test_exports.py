@@ -97,7 +97,7 @@ def test_html_report_is_self_contained_and_tells_the_story(filled, tmp_path):
     out = tmp_path / "report.html"
     summary = write_report(filled.case, out, actor="A")
     text = out.read_text()
-    assert "data:image/png;base64," in text
+    assert "data:image/jpeg;base64," in text  # the photos' thumbnails, inline
     assert 'src="http' not in text
     assert "<script" not in text
     for heading in (

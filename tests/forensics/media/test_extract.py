@@ -87,7 +87,9 @@ def test_metadata_view_is_grouped_for_a_panel(case: Any, corpus: Path) -> None:
     assert camera["Make"] == "NIKON"
     thumb = next(g for g in view.groups if g.key == "thumbnail")
     sha = next(f.value for f in thumb.fields if f.key == "thumbnail.sha256")
-    assert case.evidence.derived_path(sha, ".png").is_file()
+    suffix = next(f.value for f in thumb.fields if f.key == "thumbnail.suffix")
+    assert suffix == ".jpg"
+    assert case.evidence.derived_path(sha, suffix).is_file()
 
 
 def test_no_extract_stores_nothing_and_on_demand_works(case: Any, corpus: Path) -> None:

@@ -123,8 +123,8 @@ def test_sixteen_bit_jxl_is_scaled_not_clipped(corpus: Path) -> None:
     assert (still.width, still.height) == (1280, 1024)
     assert still.rgb.mean() == pytest.approx(raw.mean() / 257, abs=1.0)
     thumb = make_thumbnail(path.read_bytes())
-    with Image.open(io.BytesIO(thumb.png)) as png:
-        grey = np.asarray(png.convert("L"), dtype=np.float64)
+    with Image.open(io.BytesIO(thumb.data)) as stored:
+        grey = np.asarray(stored.convert("L"), dtype=np.float64)
     assert grey.mean() == pytest.approx(raw.mean() / 257, abs=3.0)
 
 

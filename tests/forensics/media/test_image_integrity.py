@@ -49,11 +49,25 @@ def test_thumbnail_draft_size_and_phash(corpus: Path) -> None:
     data = (corpus / "exif-samples/jpg/gps/DSCN0010.jpg").read_bytes()
     thumb = make_thumbnail(data)
     assert max(thumb.width, thumb.height) == THUMB_SIZE
-    with Image.open(io.BytesIO(thumb.png)) as png:
-        assert png.format == "PNG"
-        assert png.size == (thumb.width, thumb.height)
+    assert (thumb.suffix, thumb.mime) == (".jpg", "image/jpeg")
+    with Image.open(io.BytesIO(thumb.data)) as stored:
+        assert (stored.format, stored.mode) == ("JPEG", "RGB")
+        assert stored.size == (thumb.width, thumb.height)
     full = make_thumbnail(data, draft=False)
     assert hamming(thumb.phash, full.phash) <= 6, "draft and full decode look the same"
     other = make_thumbnail((corpus / "exif-samples/jpg/Canon_40D.jpg").read_bytes())
     assert hamming(thumb.phash, other.phash) > 12, "different pictures hash apart"
-    assert make_thumbnail(data).png == thumb.png, "thumbnails are deterministic"
+    assert make_thumbnail(data).data == thumb.data, "thumbnails are deterministic"
+
+
+def test_a_transparent_picture_keeps_its_alpha_in_a_png_thumbnail() -> None:
+    picture = Image.new("RGBA", (400, 300), (200, 30, 30, 255))
+    picture.paste((0, 0, 0, 0), (0, 0, 200, 300))  # its left half transparent
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    thumb = make_thumbnail(out.getvalue())
+    assert (thumb.suffix, thumb.mime, thumb.width, thumb.height) == (".png", "image/png", 256, 192)
+    with Image.open(io.BytesIO(thumb.data)) as stored:
+        assert (stored.format, stored.mode) == ("PNG", "RGBA")
+        assert stored.getpixel((10, 96))[3] == 0
+        assert stored.getpixel((246, 96)) == (200, 30, 30, 255)
