@@ -1,5 +1,5 @@
-"""The window title: which case (its title and folder), whether it is the original or a copy
-imported from a team's archive, and who examines.
+"""The window title: which case (its title, and its folder or server URL), whether it is the
+original or a copy imported from a team's archive, and who examines.
 
 Two windows on a case and its imported copy look alike in every panel; the title is what
 tells them apart at a glance, on the task bar too. A copy is known by the custody entry its
@@ -66,7 +66,8 @@ def title_for(case: Case | None) -> str:
         origin = f"imported copy of {shown(source.archive)}" + (
             "" if source.signed else " (unsigned)"
         )
-    return f"{name} — {shown(str(case.root))} — {origin} — {who} — {APP_NAME}"
+    # The folder, or the server URL of a case kept on PostgreSQL (never with a password).
+    return f"{name} — {shown(str(case.location))} — {origin} — {who} — {APP_NAME}"
 
 
 class WindowTitle:
