@@ -14,7 +14,7 @@ from forensics.exchange.map_figure import HYPOTHESIS, MapFigure
 from geoloc.basemap import Basemap
 from geoloc.export_geo import STATUS_COLOURS
 from geoloc.map_labels import Occupied, text_box
-from geoloc.mapframe import Extent, Projection, extent_for, graticule_step, nice_length
+from geoloc.mapframe import Extent, Projection, extent_for, graticule_step, scale_bar_for
 from geoloc.svg_basemap import basemap_paths
 from geoloc.svg_text import fmt_lat, fmt_lon, svg_text
 
@@ -112,13 +112,11 @@ def north_arrow(width: int) -> list[str]:
 
 
 def scale_bar(proj: Projection) -> list[str]:
-    mpp = proj.metres_per_pixel()
-    length = nice_length(mpp * proj.width / 4)
-    if length <= 0 or not math.isfinite(mpp) or mpp <= 0:
+    bar = scale_bar_for(proj)
+    if bar is None:
         return []
-    px = length / mpp
+    px, label = bar.px, bar.label
     x0, y0 = 10.0, proj.height - 14.0
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     return [
         f'<rect x="{x0 - 4}" y="{y0 - 16}" width="{px + 8 + 6 * len(label) + 8:.1f}" '
         'height="24" fill="#fff" fill-opacity="0.85"/>',

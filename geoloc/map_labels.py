@@ -114,3 +114,33 @@ def choose_labels(
                 stems.add(stem)
                 break
     return chosen
+
+
+PIN_LABEL_CHARS = 48
+
+
+@dataclass(frozen=True)
+class PinLabel:
+    """The name of a hypothesis placed beside its pin, in pixels."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str
+
+
+def pin_label(x: float, y: float, label: str, occupied: Occupied) -> PinLabel | None:
+    """Place a hypothesis's name beside its pin at (x, y): right of it when free, else left.
+
+    Long names are cut to `PIN_LABEL_CHARS` with an ellipsis. The box taken is marked in
+    `occupied`, so place names chosen afterwards keep off it. None for an empty name.
+    """
+    if not label:
+        return None
+    text = label if len(label) <= PIN_LABEL_CHARS else label[: PIN_LABEL_CHARS - 1] + "\u2026"
+    for anchor, tx in (("start", x + 9), ("end", x - 9)):
+        box = text_box(tx, y - 6, text, anchor, FONT_PX)
+        if occupied.free(box) or anchor == "end":
+            occupied.take(box)
+            return PinLabel(text, tx, y - 6, anchor)
+    return None

@@ -172,6 +172,31 @@ def nice_length(max_m: float) -> float:
     return next(f * power for f in (5.0, 2.0, 1.0) if f * power <= max_m)
 
 
+@dataclass(frozen=True)
+class ScaleBar:
+    """A scale bar: a round ground length, how many pixels it spans, and its label."""
+
+    length_m: float
+    px: float
+    label: str
+
+
+def scale_bar_for(proj: Projection, fraction: float = 0.25) -> ScaleBar | None:
+    """The scale bar of a map: the longest round length within `fraction` of its width.
+
+    One rule for the report's SVG map and the GUI's map view, so both show the same bar for
+    the same extent. None when the projection has no usable scale (an empty or broken extent).
+    """
+    mpp = proj.metres_per_pixel()
+    if not math.isfinite(mpp) or mpp <= 0:
+        return None
+    length = nice_length(mpp * proj.width * fraction)
+    if length <= 0:
+        return None
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    return ScaleBar(length, length / mpp, label)
+
+
 def graticule_step(span_deg: float) -> float:
     """A round step (1, 2 or 5 x 10^n degrees) giving about four lines across a span."""
     if not math.isfinite(span_deg) or span_deg <= 0:

@@ -36,7 +36,7 @@ from geoloc.map_furniture import (
     north_arrow,
     scale_bar,
 )
-from geoloc.map_labels import LabelPlace, Occupied, choose_labels, label_places, text_box
+from geoloc.map_labels import LabelPlace, Occupied, choose_labels, label_places, pin_label
 from geoloc.mapframe import LatLon, Projection, circle_bounds, extent_for, thin, valid
 from geoloc.svg_basemap import basemap_paths, path_data
 from geoloc.svg_text import attr, fmt_lat, fmt_lon, svg_text
@@ -225,14 +225,11 @@ def _overlays(figure: MapFigure, proj: Projection, occupied: Occupied) -> tuple[
             "</title></circle>"
         )
         occupied.take((x - 7, y - 7, x + 7, y + 7))
-        if n < MAX_HYPOTHESIS_LABELS and m.label:
-            text = m.label if len(m.label) <= 48 else m.label[:47] + "\u2026"
-            for anchor, tx in (("start", x + 9), ("end", x - 9)):
-                box = text_box(tx, y - 6, text, anchor, 11)
-                if occupied.free(box) or anchor == "end":
-                    occupied.take(box)
-                    out += halo_text(tx, y - 6, text, anchor=anchor, size=11, fill="#111")
-                    break
+        placed = pin_label(x, y, m.label, occupied) if n < MAX_HYPOTHESIS_LABELS else None
+        if placed is not None:
+            out += halo_text(
+                placed.x, placed.y, placed.text, anchor=placed.anchor, size=11, fill="#111"
+            )
     return out, len(markers)
 
 

@@ -86,6 +86,12 @@ class GeoContribution:
                 self.from_metadata,
             ),
             (
+                "&Zoom map to the data",
+                "Ctrl+Alt+Z",
+                "Show every hypothesis and telemetry track of the case on the map",
+                self.zoom_to_data,
+            ),
+            (
                 "&Check consistency",
                 "Ctrl+Alt+C",
                 "Flag hypotheses far from the metadata or contradicting each other",
@@ -173,6 +179,14 @@ class GeoContribution:
         if result.problems:
             text += "\n\n" + "\n".join(result.problems)
         QMessageBox.information(self.ctx.window, "Hypotheses from metadata", text)
+
+    def zoom_to_data(self) -> None:
+        """Bring the map forward, framed on the case's hypotheses and tracks."""
+        self.panel.reload()
+        dock = self.map_slot.parentWidget()
+        if dock is not None:
+            dock.raise_()
+        self.panel.zoom_to_data()
 
     def check(self) -> None:
         """Show the consistency flags of the case."""

@@ -5,14 +5,20 @@ scene position is a position on Earth with no arithmetic between. Pens are cosme
 ignore the view's transform, so outlines and pins keep their size at any zoom; uncertainty
 circles and areas are drawn in degrees and grow with the zoom like the land does.
 
-Dragging pans, the wheel zooms around the cursor; a click (a press and release without a
-drag) on a pin emits `pin_clicked(hypothesis id)`, anywhere else `map_clicked(lat, lon)`.
+Dragging pans, the wheel zooms keeping the point under the cursor where it is (computed from
+the wheel event's own position: Qt's AnchorUnderMouse uses the last mouse *move*, which a
+wheel over a freshly shown map has not had); a click (a press and release without a drag) on
+a pin emits `pin_clicked(hypothesis id)`, anywhere else `map_clicked(lat, lon)`. `frame`
+zooms to data (the panel frames the case's hypotheses and tracks, or one hypothesis when it
+is opened). Over the map, in screen pixels, go the largest place names in view, a scale bar
+and the position under the cursor (map_overlay.py, with the report map's rules).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -23,6 +29,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -37,13 +44,21 @@ from PySide6.QtWidgets import (
 
 from geoloc.basemap import Basemap, load_basemap
 from geoloc.export_geo import STATUS_COLOURS
-from geoloc.mapframe import radius_degrees
+from geoloc.map_labels import LabelPlace, label_places
+from geoloc.mapframe import LatLon, circle_bounds, extent_for, radius_degrees
+from ui.geo.map_overlay import Overlay, compute_overlay, paint_overlay, readout_text
 from ui.lazy import WhenShown
 
 PIN_ID = 0
 """`QGraphicsItem.data` key holding a pin's hypothesis id."""
 PIN_PX = 14
 _CLICK_SLOP_PX = 5
+WORLD = QRectF(-180, -90, 360, 180)
+SCENE = QRectF(-360, -180, 720, 360)
+"""Half a world of sea around the world: zooming at a point near the edge keeps that point
+under the cursor (a view cannot scroll past its scene rectangle)."""
+MAX_SCALE = 200_000.0
+"""Pixels per degree at the closest zoom (a few streets)."""
 
 
 @dataclass(frozen=True)
@@ -78,30 +93,48 @@ class MapView(QGraphicsView):
     """latitude, longitude of a click on the map (not on a pin)."""
 
     def __init__(
-        self, basemap: Callable[[], Basemap] = load_basemap, parent: QWidget | None = None
+        self,
+        basemap: Callable[[], Basemap] = load_basemap,
+        parent: QWidget | None = None,
+        places: Callable[[], Sequence[LabelPlace]] = label_places,
     ) -> None:
         super().__init__(parent)
-        self.setScene(QGraphicsScene(QRectF(-180, -90, 360, 180), self))
+        self._press: QPointF | None = None
+        self._overlay_key: tuple[float, ...] | None = None
+        self._framed: QRectF | None = None
+        """The rectangle `frame` showed, kept while the user has not moved the map, so a
+        resize (the dock laid out after the first frame) frames it again."""
+        self.setScene(QGraphicsScene(SCENE, self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # The wheel anchors itself (see wheelEvent); a resize keeps the middle in the middle.
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        # The labels, scale bar and read-out are fixed to the viewport: a scroll must repaint
+        # them, not shift the old pixels.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setMouseTracking(True)
         self.setBackgroundBrush(QColor("#cfe3f2"))
         self.setToolTip(
-            "Drag to pan, wheel to zoom, click a pin to open it, click the map "
+            "Drag to pan, wheel to zoom at the cursor, click a pin to open it, click the map "
             "to start a hypothesis there"
         )
+        self._places = places
+        self._overlay: Overlay | None = None
+        self._cursor: LatLon | None = None
         self._basemap_loader = basemap
         self._basemap_drawn = False
         self._pins: dict[str, QGraphicsEllipseItem] = {}
+        self._names: dict[str, str] = {}
         self._overlays: list[QGraphicsItem] = []
         self._tracks: list[QGraphicsPathItem] = []
-        self._press: QPointF | None = None
         # The outlines (a few hundred thousand points) are drawn when the map first comes
         # on screen: the map starts as a hidden tab and must not delay the window.
         self.basemap_refresh = WhenShown(self, self.draw_basemap)
         self.basemap_refresh.request()
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.frame_rect(WORLD)
 
     # drawing ------------------------------------------------------------------------------
     def draw_basemap(self) -> None:
@@ -128,6 +161,7 @@ class MapView(QGraphicsView):
             self.scene().removeItem(item)
         self._pins.clear()
         self._overlays.clear()
+        self._names = {pin.id: pin.label for pin in pins}
         for pin in pins:
             colour = status_colour(pin.status)
             fill = QColor(colour)
@@ -160,6 +194,8 @@ class MapView(QGraphicsView):
             marker.setCursor(Qt.CursorShape.PointingHandCursor)
             self.scene().addItem(marker)
             self._pins[pin.id] = marker
+        self._overlay_key = None
+        self.viewport().update()
 
     def set_tracks(self, tracks: Sequence[Sequence[tuple[float, float]]]) -> None:
         """Replace the telemetry tracks: each a sequence of (lat, lon) fixes."""
@@ -199,24 +235,146 @@ class MapView(QGraphicsView):
     def center_on(self, lat: float, lon: float, span_deg: float | None = None) -> None:
         """Show a position in the middle, optionally with `span_deg` of latitude in view."""
         if span_deg is not None:
-            self.fitInView(
-                QRectF(lon - span_deg, -lat - span_deg / 2, 2 * span_deg, span_deg),
-                Qt.AspectRatioMode.KeepAspectRatio,
-            )
+            self.frame_rect(QRectF(lon - span_deg, -lat - span_deg / 2, 2 * span_deg, span_deg))
         self.centerOn(scene_point(lat, lon))
 
-    def zoom(self, factor: float) -> None:
-        """Zoom by a factor, within sensible limits (whole world to a few streets)."""
+    def frame(self, points: Sequence[LatLon], min_span_deg: float = 0.1) -> bool:
+        """Zoom to data: show these (lat, lon) points with a margin; False when none is valid.
+
+        The extent is the report map's (`geoloc.mapframe.extent_for`), so a hypothesis with
+        a 3 km circle opens on its district, a case's data on the region that holds it.
+        """
+        width = max(1, self.viewport().width())
+        height = max(1, self.viewport().height())
+        extent = extent_for(points, aspect=width / height, min_span_deg=min_span_deg)
+        if extent is None:
+            return False
+        self.frame_rect(
+            QRectF(
+                extent.west,
+                -extent.north,
+                extent.east - extent.west,
+                extent.north - extent.south,
+            )
+        )
+        return True
+
+    def frame_hypothesis(self, pin: Pin) -> bool:
+        """Zoom to one hypothesis: its uncertainty circle or area, or its district."""
+        points: list[LatLon] = list(circle_bounds(pin.lat, pin.lon, pin.radius_m))
+        points += [(lat, lon) for lon, lat in pin.area or ()]
+        return self.frame(points, min_span_deg=0.05)
+
+    def frame_rect(self, rect: QRectF) -> None:
+        """Show a scene rectangle whole, as large as the viewport allows."""
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._clamp_zoom()
+        self.centerOn(rect.center())
+        self._framed = QRectF(rect)
+
+    def visible_rect(self) -> QRectF:
+        """The scene rectangle (degrees; y is minus latitude) the viewport shows."""
+        return self.viewportTransform().inverted()[0].mapRect(QRectF(self.viewport().rect()))
+
+    def geo_at(self, point: QPointF) -> LatLon:
+        """(lat, lon) under a viewport position (not wrapped or clamped)."""
+        scene = self.viewportTransform().inverted()[0].map(point)
+        return -scene.y(), scene.x()
+
+    def _min_scale(self) -> float:
+        # Zoomed out, the world still fills two thirds of the width: never a speck in the sea.
+        return max(0.5, self.viewport().width() / 540.0)
+
+    def _clamp_zoom(self) -> None:
         current = self.transform().m11()
-        target = min(max(current * factor, 0.5), 200_000.0)
+        target = min(max(current, self._min_scale()), MAX_SCALE)
+        if target != current:
+            self.scale(target / current, target / current)
+
+    def zoom(self, factor: float, at: QPointF | None = None) -> None:
+        """Zoom by a factor within limits (world to a few streets), keeping the scene point
+        under `at` (viewport pixels; default the middle) where it is."""
+        anchor = QPointF(self.viewport().rect().center()) if at is None else QPointF(at)
+        inverse = self.viewportTransform().inverted()[0]
+        fixed = inverse.map(anchor)
+        current = self.transform().m11()
+        target = min(max(current * factor, self._min_scale()), MAX_SCALE)
+        if target == current:
+            return
         self.scale(target / current, target / current)
+        self._keep_under(fixed, anchor)
+        self._framed = None
+        self._overlay_key = None
+
+    def _keep_under(self, scene: QPointF, at: QPointF) -> None:
+        """Scroll so that the scene point shows at viewport position `at`."""
+        # Twice: the first scroll may change the alignment a scroll bar gives the scene.
+        for _ in range(2):
+            moved = self.viewportTransform().map(scene) - at
+            h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+            h.setValue(h.value() + round(moved.x()))
+            v.setValue(v.value() + round(moved.y()))
 
     # interaction --------------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
-            self.zoom(1.25**steps)
+            self.zoom(1.25**steps, event.position())
         event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        framed = self._framed
+        super().resizeEvent(event)
+        if framed is not None:
+            self.frame_rect(framed)
+        self._overlay_key = None
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if dx or dy:
+            self._overlay_key = None
+            if self._press is not None:
+                self._framed = None  # the user dragged the map
+
+    def cursor_position(self) -> LatLon | None:
+        """(lat, lon) under the mouse, or None when it is off the map."""
+        return self._cursor
+
+    def readout(self) -> str:
+        """The text of the coordinate read-out ("" when the cursor is not over the map)."""
+        return "" if self._cursor is None else readout_text(*self._cursor)
+
+    def overlay(self) -> Overlay:
+        """The labels and scale bar of the current view (chosen again when it moved)."""
+        rect = self.visible_rect()
+        size = self.viewport().size()
+        key = (rect.x(), rect.y(), rect.width(), rect.height(), size.width(), size.height())
+        if self._overlay is None or key != self._overlay_key:
+            pins = [
+                (self.view_point(-m.pos().y(), m.pos().x()), self._names.get(pid, ""))
+                for pid, m in self._pins.items()
+            ]
+            self._overlay = compute_overlay(rect, size.width(), size.height(), pins, self._places)
+            self._overlay_key = key
+        return self._overlay
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | Any) -> None:
+        super().drawForeground(painter, rect)
+        painter.save()
+        painter.resetTransform()
+        paint_overlay(painter, self.overlay(), self.readout() or None)
+        painter.restore()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        lat, lon = self.geo_at(event.position())
+        self._cursor = (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+        self.viewport().update()
+
+    def leaveEvent(self, event: Any) -> None:
+        super().leaveEvent(event)
+        self._cursor = None
+        self.viewport().update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

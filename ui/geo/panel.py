@@ -2,8 +2,10 @@
 
 `GeoPanel` owns the list and keeps the map in step: it reads hypotheses, supports, flags and
 telemetry tracks through the core in one pass per change, fills the table model and hands
-pins and tracks to the `MapView`. Opening a hypothesis (double-click, Enter, a click on its
-pin) shows the editor; a click on the map starts a new hypothesis there.
+pins and tracks to the `MapView`. The first time a case is shown the map zooms to its data;
+later reloads (an edit) leave the view where the analyst put it. Opening a hypothesis
+(double-click, Enter, a click on its pin) frames it on the map and shows the editor; a click
+on the map starts a new hypothesis there.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from forensics.errors import NotFoundError, WorkbenchError
 from geoloc.auto import check_case, telemetry_tracks
 from geoloc.geodesy import Flag
 from geoloc.hypotheses import HypothesisService
+from geoloc.mapframe import circle_bounds
 from ui.geo.editor import HypothesisEditor
-from ui.geo.map_view import MapView, Pin
+from ui.geo.map_view import WORLD, MapView, Pin
 from ui.geo.models import ID_ROLE, HypothesisModel, HypothesisRow
 from ui.table_model import row_table
 
@@ -66,6 +69,10 @@ class GeoPanel(QWidget):
         self.map = map_view
         self.model = HypothesisModel(self)
         self.flags: list[Flag] = []
+        self._pins: dict[str, Pin] = {}
+        self._tracks: list[tuple[tuple[float, float], ...]] = []
+        self._framed_case: object | None = None
+        """The case whose data the map was last zoomed to (zoom once per opened case)."""
         self.view = row_table(self.model, self)
         self.view.doubleClicked.connect(self._open_index)
         self.view.activated.connect(self._open_index)
@@ -114,29 +121,50 @@ class GeoPanel(QWidget):
             for h in hypotheses
         ]
         self.model.set_rows(rows)
-        self.map.set_pins(
-            [
-                Pin(
-                    h.id,
-                    h.lat,
-                    h.lon,
-                    h.radius_m,
-                    h.status,
-                    h.place_name or f"{h.lat:.4f}, {h.lon:.4f}",
-                    h.area,
-                )
-                for h in hypotheses
-            ]
-        )
-        self.map.set_tracks([t.points for t in telemetry_tracks(service.case)])
+        self._pins = {
+            h.id: Pin(
+                h.id,
+                h.lat,
+                h.lon,
+                h.radius_m,
+                h.status,
+                h.place_name or f"{h.lat:.4f}, {h.lon:.4f}",
+                h.area,
+            )
+            for h in hypotheses
+        }
+        self.map.set_pins(list(self._pins.values()))
+        self._tracks = [tuple(t.points) for t in telemetry_tracks(service.case)]
+        self.map.set_tracks(self._tracks)
+        if self._framed_case is not service.case:
+            self._framed_case = service.case
+            self.zoom_to_data()
         weak = sum(1 for r in rows if r.support.weak)
         self.summary.setText(
             f"{len(rows)} hypotheses, {weak} with fewer than two independent supporting "
             f"clues, {len(self.flags)} flags"
         )
 
+    def data_points(self) -> list[tuple[float, float]]:
+        """The (lat, lon) points the map must show to show all the case's data."""
+        points: list[tuple[float, float]] = []
+        for pin in self._pins.values():
+            points += circle_bounds(pin.lat, pin.lon, pin.radius_m)
+            points += [(lat, lon) for lon, lat in pin.area or ()]
+        for track in self._tracks:
+            points += track
+        return points
+
+    def zoom_to_data(self) -> None:
+        """Zoom the map to every hypothesis and track of the case (the world without any)."""
+        if not self.map.frame(self.data_points()):
+            self.map.frame_rect(WORLD)
+
     def clear(self) -> None:
         """Show nothing (no case open)."""
+        self._pins = {}
+        self._tracks = []
+        self._framed_case = None
         self.model.set_rows([])
         self.map.set_pins([])
         self.map.set_tracks([])
@@ -150,8 +178,13 @@ class GeoPanel(QWidget):
 
     # actions ------------------------------------------------------------------------------
     def _focus_index(self, index: QModelIndex) -> None:
-        h = self.model.row_at(index.row()).hypothesis
-        self.map.center_on(h.lat, h.lon)
+        self.frame(self.model.row_at(index.row()).hypothesis.id)
+
+    def frame(self, hypothesis_id: str) -> None:
+        """Zoom the map to one hypothesis (its uncertainty circle or area)."""
+        pin = self._pins.get(hypothesis_id)
+        if pin is not None:
+            self.map.frame_hypothesis(pin)
 
     def _open_index(self, index: QModelIndex) -> None:
         self.open_hypothesis(str(self.model.data(index, ID_ROLE)))
@@ -176,6 +209,7 @@ class GeoPanel(QWidget):
         row = self.model.row_of(hypothesis_id)
         if row >= 0:
             self.view.selectRow(row)
+        self.frame(hypothesis_id)
         editor.saved.connect(self._editor_done)
         editor.show()
         return editor
