@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
@@ -35,12 +35,20 @@ from forensics.records.geoloc import (
 )
 from forensics.store.db import utc_now
 from forensics.store.hypotheses import HypothesisRepository
+from geoloc.drafts import HypothesisDraft, LinkDraft, SunCheckDraft
 from geoloc.evidence import EvidenceLinks, Support, support_of
-from geoloc.history import record_deletion, record_version
+from geoloc.history import (
+    SUN_CHECK,
+    record_deletion,
+    record_sun_check,
+    record_version,
+    sun_check_result,
+)
 from geoloc.placement import hypothesis_geometry
 from geoloc.vocabulary import choice, frame_range, normalize_methods
 
 if TYPE_CHECKING:
+    from forensics.store.recording import Recording
     from geoloc.gazetteer import OfflineGazetteer
 
 log = logging.getLogger(__name__)
@@ -56,6 +64,8 @@ __all__ = [
     "Hypothesis",
     "HypothesisDraft",
     "HypothesisService",
+    "LinkDraft",
+    "SunCheckDraft",
     "Support",
 ]
 
@@ -74,31 +84,6 @@ EDITABLE = (
     "analyst",
     "notes",
 )
-
-
-@dataclass(frozen=True)
-class HypothesisDraft:
-    """What an analyst gives to record a hypothesis (validated by `HypothesisService.add`).
-
-    Give a position (`lat`/`lon`), an area (`area` as (lon, lat) pairs), or only a
-    `place_name` the gazetteer knows (its position is then looked up).
-    """
-
-    item_id: str | None
-    methods: tuple[str, ...] | str
-    lat: float | None = None
-    lon: float | None = None
-    radius_m: float | None = None
-    area: Sequence[Sequence[float]] | None = None
-    place_name: str | None = None
-    status: str = "proposed"
-    confidence: str = "unverified"
-    analyst: str | None = None
-    notes: str = ""
-    frame_start: int | None = None
-    frame_end: int | None = None
-    origin: str = "analyst"
-    origin_ref: str | None = None
 
 
 class HypothesisService:
@@ -231,53 +216,121 @@ class HypothesisService:
             ValidationError: an unknown field or a bad value (nothing is stored).
             NotFoundError: no such hypothesis or item.
         """
+        with self.case.recording(actor, reason=reason) as rec:
+            return self._update(rec, hypothesis_id, changes)
+
+    def _update(self, rec: Recording, hypothesis_id: str, changes: Mapping[str, Any]) -> Hypothesis:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ValidationError(
                 f"cannot change {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}"
             )
-        with self.case.recording(actor, reason=reason) as rec:
-            before = self.get(hypothesis_id)
-            merged = {**{k: getattr(before, k) for k in EDITABLE}, **changes}
-            if "area" in changes and changes["area"] is None:
-                merged["area"] = None
-            if {"lat", "lon"} & set(changes) and "area" not in changes:
-                merged["area"] = None
-            geometry = hypothesis_geometry(
-                merged["lat"],
-                merged["lon"],
-                merged["radius_m"],
-                merged["area"],
-                merged["place_name"],
-                lambda: self.gazetteer,
-            )
-            frame_start, frame_end = frame_range(merged["frame_start"], merged["frame_end"])
-            after = replace(
-                before,
-                item_id=merged["item_id"],
-                frame_start=frame_start,
-                frame_end=frame_end,
-                place_name=(merged["place_name"] or "").strip() or None,
-                methods=normalize_methods(merged["methods"]),
-                status=choice(merged["status"], STATUSES, "status"),
-                confidence=choice(merged["confidence"], CONFIDENCES, "confidence"),
-                analyst=str(merged["analyst"] or before.analyst),
-                notes=str(merged["notes"] or ""),
-                version=before.version + 1,
-                updated_at=utc_now(),
-                **geometry,
-            )
-            old, new = HYPOTHESIS.state(before), HYPOTHESIS.state(after)
-            diff = {
-                k: {"from": old[k], "to": new[k]}
-                for k in (*EDITABLE, "geometry")
-                if old[k] != new[k]
-            }
-            if not diff:
-                return before
-            self._check_item(after.item_id)
-            record_version(rec, self.repo, after, before=before, changes=diff)
+        before = self.get(hypothesis_id)
+        merged = {**{k: getattr(before, k) for k in EDITABLE}, **changes}
+        if "area" in changes and changes["area"] is None:
+            merged["area"] = None
+        if {"lat", "lon"} & set(changes) and "area" not in changes:
+            merged["area"] = None
+        geometry = hypothesis_geometry(
+            merged["lat"],
+            merged["lon"],
+            merged["radius_m"],
+            merged["area"],
+            merged["place_name"],
+            lambda: self.gazetteer,
+        )
+        frame_start, frame_end = frame_range(merged["frame_start"], merged["frame_end"])
+        after = replace(
+            before,
+            item_id=merged["item_id"],
+            frame_start=frame_start,
+            frame_end=frame_end,
+            place_name=(merged["place_name"] or "").strip() or None,
+            methods=normalize_methods(merged["methods"]),
+            status=choice(merged["status"], STATUSES, "status"),
+            confidence=choice(merged["confidence"], CONFIDENCES, "confidence"),
+            analyst=str(merged["analyst"] or before.analyst),
+            notes=str(merged["notes"] or ""),
+            version=before.version + 1,
+            updated_at=utc_now(),
+            **geometry,
+        )
+        old, new = HYPOTHESIS.state(before), HYPOTHESIS.state(after)
+        diff = {
+            k: {"from": old[k], "to": new[k]} for k in (*EDITABLE, "geometry") if old[k] != new[k]
+        }
+        if not diff:
+            return before
+        self._check_item(after.item_id)
+        record_version(rec, self.repo, after, before=before, changes=diff)
         return after
+
+    def save(
+        self,
+        hypothesis_id: str,
+        changes: Mapping[str, Any] | None = None,
+        *,
+        link: Sequence[LinkDraft] = (),
+        unlink: Sequence[str] = (),
+        sun: SunCheckDraft | None = None,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> Hypothesis:
+        """Everything an editor changed, as one recorded change (all of it or nothing).
+
+        The field changes, the evidence links removed (`unlink`, link ids) and added
+        (`link`), then the sun check, each with its custody entry, in one transaction: a
+        bad value anywhere stores nothing, and a dialog that is cancelled calls nothing.
+
+        Raises:
+            ValidationError: a bad value, link or time.
+            NotFoundError: no such hypothesis, link or linked record.
+        """
+        with self.case.recording(actor, reason=reason) as rec:
+            h = self._update(rec, hypothesis_id, changes or {})
+            for link_id in unlink:
+                found = self.repo.find_link(link_id)
+                if found is None or found.hypothesis_id != h.id:
+                    raise NotFoundError(f"no evidence link {link_id} on this hypothesis")
+                self._links.remove(rec, found)
+            for d in link:
+                self._links.add(
+                    rec,
+                    h,
+                    stance=d.stance,
+                    kind=d.kind,
+                    target_id=d.target_id,
+                    clue=d.clue,
+                    note=d.note,
+                )
+            if sun is not None:
+                h = self._sun(rec, h, sun)
+        return h
+
+    def check_sun(
+        self,
+        hypothesis_id: str,
+        sun: SunCheckDraft,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[Hypothesis, dict[str, Any]]:
+        """Check the sun at a hypothesis and keep the result in its history.
+
+        Returns:
+            The hypothesis at its new version, and the result (as `--json` shows it).
+
+        Raises:
+            ValidationError: a time without UTC offset, or a shadow direction that is no number.
+            NotFoundError: no such hypothesis.
+        """
+        with self.case.recording(actor, reason=reason) as rec:
+            h = self._sun(rec, self.get(hypothesis_id), sun)
+        return h, self.repo.history(h.id)[-1].changes[SUN_CHECK]
+
+    def _sun(self, rec: Recording, h: Hypothesis, sun: SunCheckDraft) -> Hypothesis:
+        result = sun_check_result(h, sun.when, sun.shadow_azimuth, sun.tolerance)
+        return record_sun_check(rec, self.repo, h, result)
 
     def delete(
         self, hypothesis_id: str, *, actor: str | None = None, reason: str | None = None
@@ -331,6 +384,14 @@ class HypothesisService:
                 note=note,
                 link_id=link_id,
             )
+
+    def check_link(self, draft: LinkDraft) -> LinkDraft:
+        """The draft with its target's full id, checked as `link` would check it (no write)."""
+        kind = choice(draft.kind, LINK_KINDS, "evidence kind")
+        target_id = self._links.check_target(kind, draft.target_id)
+        return replace(
+            draft, stance=choice(draft.stance, STANCES, "stance"), kind=kind, target_id=target_id
+        )
 
     def unlink(self, link_id: str, *, actor: str | None = None, reason: str | None = None) -> None:
         """Remove an evidence link.

@@ -9,8 +9,10 @@ refute a hypothesised place and time: the shadow points away from the sun.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from forensics.errors import ValidationError
 from geoloc.validation import check_lat_lon
@@ -61,6 +63,52 @@ class ShadowCheck:
     """Smallest angle between them, 0-180 degrees."""
     tolerance: float
     consistent: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The check as `--json` documents and the hypothesis history show it."""
+        return {
+            "predicted_deg": round(self.predicted, 2),
+            "measured_deg": round(self.measured, 2),
+            "difference_deg": round(self.difference, 2),
+            "tolerance_deg": self.tolerance,
+            "consistent": self.consistent,
+        }
+
+
+TIME_EXAMPLE = "2025-05-01T10:00+08:00"
+_EXIF_DATE = re.compile(r"^(\d{4}):(\d{2}):(\d{2})([ T])")
+
+
+def parse_time(text: str) -> datetime:
+    """Read a capture time typed by a person or copied from metadata, with its UTC offset.
+
+    Takes ISO 8601 ("2025-05-01T10:00+08:00", "...Z", a space for the T) and EXIF's
+    "2025:05:01 10:00:00" date form. The sun moves 15 degrees an hour, so a time without an
+    offset is refused rather than guessed.
+
+    Raises:
+        ValidationError: in words: nothing given, not a date and time, or no UTC offset.
+    """
+    given = text.strip()
+    if not given:
+        raise ValidationError(
+            f"no time given: enter when the picture was taken, e.g. {TIME_EXAMPLE}"
+        )
+    iso = _EXIF_DATE.sub(r"\1-\2-\3\4", given)
+    iso = iso[:-1] + "+00:00" if iso[-1:] in "zZ" else iso
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ValidationError(
+            f"{given!r} is not a date and time: write the date, a T, the time of day and the "
+            f"UTC offset, e.g. {TIME_EXAMPLE} (or ...Z for UTC)"
+        ) from None
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValidationError(
+            f"{given!r} has no UTC offset: add the offset of the local time where it was "
+            "taken (e.g. +08:00 for China) or Z for UTC"
+        )
+    return when
 
 
 def _julian_day(when: datetime) -> float:

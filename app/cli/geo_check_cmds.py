@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from typing import Any
 
 from app.cli.common import (
@@ -39,10 +38,18 @@ def register_geo_checks(geo: argparse._SubParsersAction[Any]) -> None:
         help="gap between uncertainty circles that counts as far (default 1000)",
     )
 
-    p = case_command(geo, "sun", cmd_sun, help="the sun's azimuth and elevation at a hypothesis")
+    p = case_command(
+        geo,
+        "sun",
+        cmd_sun,
+        help="the sun's azimuth and elevation at a hypothesis; --record keeps the check in "
+        "its history",
+    )
     p.add_argument("hypothesis")
     p.add_argument(
-        "--time", required=True, help="ISO 8601 with offset, e.g. 2025-05-01T10:00+08:00"
+        "--time",
+        help="ISO 8601 with offset, e.g. 2025-05-01T10:00+08:00 (default: the capture time "
+        "in the metadata of the hypothesis's media)",
     )
     p.add_argument(
         "--shadow-azimuth",
@@ -50,6 +57,12 @@ def register_geo_checks(geo: argparse._SubParsersAction[Any]) -> None:
         help="a shadow direction measured on the frame (degrees from north)",
     )
     p.add_argument("--tolerance", type=float, default=15.0)
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help="keep the check in the hypothesis's history (a new version, logged in custody)",
+    )
+    add_actor_flags(p)
 
 
 def cmd_auto(args: argparse.Namespace) -> int:
@@ -93,40 +106,45 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sun(args: argparse.Namespace) -> int:
-    from geoloc.hypotheses import HypothesisService
-    from geoloc.sun import check_shadow, sun_position
+    from forensics.errors import ValidationError
+    from geoloc.capture_time import capture_times
+    from geoloc.history import describe_sun_check, sun_check_result
+    from geoloc.hypotheses import HypothesisService, SunCheckDraft
+    from geoloc.sun import parse_time
 
-    try:
-        when = datetime.fromisoformat(args.time.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UsageError(f"--time {args.time!r} is not an ISO 8601 time") from exc
-    with open_case(args.case_dir, readonly=True) as case:
-        h = resolved(HypothesisService(case).get, args.hypothesis)
-    sun = sun_position(when, h.lat, h.lon)
-    doc: dict[str, Any] = {"hypothesis_id": h.id, **sun.to_json()}
-    if args.shadow_azimuth is not None:
-        c = check_shadow(sun, args.shadow_azimuth, args.tolerance)
-        doc["shadow_check"] = {
-            "predicted_deg": round(c.predicted, 2),
-            "measured_deg": round(c.measured, 2),
-            "difference_deg": round(c.difference, 2),
-            "tolerance_deg": c.tolerance,
-            "consistent": c.consistent,
-        }
+    with open_case(args.case_dir, readonly=not args.record) as case:
+        service = HypothesisService(case)
+        h = resolved(service.get, args.hypothesis)
+        text, source = args.time, "--time"
+        if text is None:
+            found = capture_times(case, h, service.links(h.id))
+            if not found:
+                raise UsageError(
+                    "no capture time in the metadata of this hypothesis's media: give --time"
+                )
+            text, source = found[0].time, found[0].describe()
+        try:
+            draft = SunCheckDraft(parse_time(text), args.shadow_azimuth, args.tolerance)
+        except ValidationError as exc:
+            raise UsageError(f"--time: {exc}" if args.time else str(exc)) from exc
+        if args.record:
+            h, result = service.check_sun(h.id, draft, actor=args.examiner, reason=args.reason)
+        else:
+            result = sun_check_result(h, draft.when, draft.shadow_azimuth, draft.tolerance)
+    doc: dict[str, Any] = {
+        "hypothesis_id": h.id,
+        **result,
+        "time_source": source,
+        "recorded_version": h.version if args.record else None,
+    }
     if args.json:
         print_json(doc)
     else:
-        say(
-            f"sun at {h.place_name or h.id[:8]} ({h.lat:.4f}, {h.lon:.4f}) {sun.when_utc}: "
-            f"azimuth {sun.azimuth:.1f}°, elevation {sun.elevation:.1f}°, shadows point "
-            f"{sun.shadow_azimuth:.1f}°" + ("" if sun.is_up else " (the sun is down)")
-        )
-        if "shadow_check" in doc:
-            c2 = doc["shadow_check"]
-            say(
-                f"measured shadow {c2['measured_deg']}°: {c2['difference_deg']}° off, "
-                + ("consistent" if c2["consistent"] else "inconsistent")
-            )
-    if "shadow_check" in doc and not doc["shadow_check"]["consistent"]:
+        say(f"{h.place_name or h.id[:8]} ({h.lat:.4f}, {h.lon:.4f}), time from {source}:")
+        say(describe_sun_check(result))
+        if args.record:
+            say(f"recorded in the hypothesis's history as version {h.version}")
+    shadow = result.get("shadow_check")
+    if shadow is not None and not shadow["consistent"]:
         return EXIT_FINDINGS
     return EXIT_OK

@@ -6,7 +6,6 @@ The checks on them (`auto`, `check`, `sun`) are registered from `geo_check_cmds`
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
 from app.cli.common import (
@@ -259,6 +258,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from geoloc.history import describe_changes
     from geoloc.hypotheses import HypothesisService
 
     with open_case(args.case_dir, readonly=True) as case:
@@ -292,7 +292,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             say(f"evidence: {link.stance} {link.kind} {link.target_id} clue={link.clue}")
         for e in history:
             say(
-                f"v{e.version} {e.created_at} {e.created_by} {e.action} "
-                f"{json.dumps(e.changes, ensure_ascii=False)}"
+                f"v{e.version} {e.created_at} {e.created_by} "
+                f"{e.action.replace('hypothesis_', '').replace('_', ' ')}: "
+                f"{describe_changes(e.changes)}"
             )
     return EXIT_OK

@@ -89,6 +89,9 @@ class GeoAction(enum.StrEnum):
     DELETED = "hypothesis_deleted"
     LINKED = "hypothesis_evidence_linked"
     UNLINKED = "hypothesis_evidence_unlinked"
+    SUN_CHECKED = "hypothesis_sun_checked"
+    """The sun's position (and a measured shadow) checked at the hypothesis: a version of
+    its own in the history, the result in `changes["sun_check"]`."""
 
 
 METHODS: tuple[str, ...] = tuple(m.value for m in Method)

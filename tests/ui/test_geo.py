@@ -111,13 +111,15 @@ def test_click_pin_opens_its_hypothesis(qtbot, panel: GeoPanel, filled: Case) ->
     editor.tabs.setCurrentIndex(1)
     pick(qtbot, editor.target_edit, "lantern st")
     editor.add_link()
-    assert {e.target_id for e in HypothesisService(filled).links(nanshan.id)} >= {grab.id}
     names = [
         editor.evidence_model.index(r, EvidenceModel.RECORD).data()
         for r in range(editor.evidence_model.rowCount())
     ]
     assert any(n.startswith("Lantern street grab (") for n in names)
-    editor.close()
+    # Listed in the dialog, stored only when the dialog is saved.
+    assert grab.id not in {e.target_id for e in HypothesisService(filled).links(nanshan.id)}
+    editor.save()
+    assert {e.target_id for e in HypothesisService(filled).links(nanshan.id)} >= {grab.id}
 
 
 def test_click_map_starts_a_hypothesis_there(

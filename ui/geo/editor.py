@@ -3,12 +3,16 @@
 A dialog over `geoloc.hypotheses.HypothesisService`: the service validates everything, so a
 bad value (a latitude of 91, "nan", an unknown place) is shown in a dialog naming the field
 and the reason, and nothing is saved.
+
+Nothing is written before Save: evidence added or removed and a sun check computed wait in
+the dialog, and Save records them with the field changes as one recorded change
+(`HypothesisService.save`); Cancel leaves the case as it was. The sun check's time is filled
+in from the capture time in the media's metadata (`geoloc.capture_time`).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -35,10 +39,19 @@ from forensics.errors import NotFoundError, ValidationError
 from forensics.records.geoloc import GEO_CONFIDENCE_MEANING, GEO_CONFIDENCE_SCALE
 from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STANCES, STATUSES
 from forensics.store.record_search import name_of
+from geoloc.capture_time import capture_times
+from geoloc.evidence import support_of
 from geoloc.geodesy import Flag
-from geoloc.hypotheses import Hypothesis, HypothesisDraft, HypothesisService
-from geoloc.sun import check_shadow, sun_position
+from geoloc.hypotheses import (
+    EvidenceLink,
+    Hypothesis,
+    HypothesisDraft,
+    HypothesisService,
+    LinkDraft,
+    SunCheckDraft,
+)
 from ui.geo.models import EvidenceModel, HistoryModel
+from ui.geo.sun_tab import SunTab
 from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
 
@@ -97,6 +110,11 @@ class HypothesisEditor(QDialog):
             self, names=lambda kind, rid: name_of(self.service.case.db, kind, rid)
         )
         self.history_model = HistoryModel(self)
+        self.saved_links: list[EvidenceLink] = []
+        self.pending_links: list[LinkDraft] = []
+        """Evidence to link on Save."""
+        self.pending_unlinks: list[str] = []
+        """Ids of saved links to remove on Save."""
         if self.hypothesis is not None:
             self.tabs.addTab(self._evidence_tab(), "&Evidence")
             self.tabs.addTab(self._table(self.history_model), "Histor&y")
@@ -223,34 +241,59 @@ class HypothesisEditor(QDialog):
         return self.flags_list
 
     def _sun_tab(self) -> QWidget:
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.time_edit = QLineEdit()
-        self.time_edit.setPlaceholderText("capture time with offset, e.g. 2025-05-01T10:00+08:00")
-        self.shadow_edit = QLineEdit()
-        self.shadow_edit.setPlaceholderText("measured shadow direction, degrees from north")
-        compute = QPushButton("&Compute")
-        compute.clicked.connect(self.compute_sun)
-        self.sun_label = QLabel("")
-        self.sun_label.setWordWrap(True)
-        form.addRow("Time", self.time_edit)
-        form.addRow("Shadow azimuth", self.shadow_edit)
-        form.addRow("", compute)
-        form.addRow("", self.sun_label)
-        return page
+        assert self.hypothesis is not None
+        self.sun_tab = SunTab(self._position, self)
+        self.time_edit = self.sun_tab.time_edit
+        self.shadow_edit = self.sun_tab.shadow_edit
+        self.sun_label = self.sun_tab.sun_label
+        return self.sun_tab
 
     # actions ------------------------------------------------------------------------------
     def _reload_related(self) -> None:
         if self.hypothesis is None:
             return
-        self.evidence_model.set_rows(self.service.links(self.hypothesis.id))
+        self.saved_links = self.service.links(self.hypothesis.id)
         self.history_model.set_rows(self.service.history(self.hypothesis.id))
-        s = self.service.support(self.hypothesis.id)
+        self._show_links()
+        self._prefill_time()
+
+    def shown_links(self) -> list[EvidenceLink]:
+        """The links as they will be after Save: saved ones kept, then the pending ones."""
+        assert self.hypothesis is not None
+        kept = [link for link in self.saved_links if link.id not in self.pending_unlinks]
+        pending = [
+            EvidenceLink(
+                id=f"pending:{n}",
+                hypothesis_id=self.hypothesis.id,
+                stance=d.stance,
+                kind=d.kind,
+                target_id=d.target_id,
+                clue=(d.clue or "").strip() or f"{d.kind}:{d.target_id}",
+                note=d.note,
+                created_at="",
+                created_by="on Save",
+            )
+            for n, d in enumerate(self.pending_links)
+        ]
+        return kept + pending
+
+    def _show_links(self) -> None:
+        links = self.shown_links()
+        self.evidence_model.set_rows(links)
+        s = support_of(links)
+        waiting = len(self.pending_links) + len(self.pending_unlinks)
         self.support_label.setText(
             f"{s.independent_supporting} independent supporting clue(s), "
             f"{s.independent_contradicting} contradicting"
             + (" — fewer than two independent supporting clues" if s.weak else "")
+            + (f" ({waiting} change(s) recorded when you save)" if waiting else "")
         )
+
+    def _prefill_time(self) -> None:
+        if self.hypothesis is not None:
+            self.sun_tab.prefill(
+                capture_times(self.service.case, self.hypothesis, self.shown_links())
+            )
 
     def _error(self, exc: Exception) -> None:
         QMessageBox.warning(self, "Hypothesis not saved", str(exc))
@@ -290,7 +333,8 @@ class HypothesisEditor(QDialog):
         }
 
     def save(self) -> None:
-        """Validate and store; on a bad value show why and keep the dialog open."""
+        """Validate and store everything at once; on a bad value show why and keep the dialog
+        open (nothing is stored then)."""
         try:
             values = self._values()
             if self.hypothesis is None:
@@ -301,63 +345,69 @@ class HypothesisEditor(QDialog):
                     for k, v in values.items()
                     if v is not None or k in ("place_name", "frame_start", "frame_end")
                 }
-                h = self.service.update(self.hypothesis.id, changes)
+                h = self.service.save(
+                    self.hypothesis.id,
+                    changes,
+                    link=self.pending_links,
+                    unlink=self.pending_unlinks,
+                    sun=self.sun_draft,
+                )
         except (ValidationError, NotFoundError) as exc:
             self._error(exc)
             return
         self.hypothesis = h
+        self.pending_links, self.pending_unlinks = [], []
         self.saved.emit(h.id)
         self.accept()
 
     def add_link(self) -> None:
-        """Link the record named in the evidence row."""
+        """Check the record named in the evidence row and list it to link on Save."""
         if self.hypothesis is None:
             return
         try:
-            self.service.link(
-                self.hypothesis.id,
-                stance=self.stance_box.currentText(),
-                kind=self.kind_box.currentText(),
-                target_id=self.target_edit.record_id(),
-                clue=self.clue_edit.text() or None,
+            draft = self.service.check_link(
+                LinkDraft(
+                    stance=self.stance_box.currentText(),
+                    kind=self.kind_box.currentText(),
+                    target_id=self.target_edit.record_id(),
+                    clue=self.clue_edit.text() or None,
+                )
             )
         except (ValidationError, NotFoundError) as exc:
             QMessageBox.warning(self, "Evidence not linked", str(exc))
             return
+        self.pending_links.append(draft)
         self.target_edit.clear_pick()
-        self._reload_related()
-        self.saved.emit(self.hypothesis.id)
+        self._show_links()
 
     def remove_link(self) -> None:
-        """Unlink the selected evidence."""
+        """Take the selected evidence off (saved links are removed on Save)."""
         rows = {i.row() for i in self.evidence_view.selectionModel().selectedRows()}
         for row in sorted(rows, reverse=True):
-            self.service.unlink(self.evidence_model.row_at(row).id)
-        self._reload_related()
-        if self.hypothesis is not None:
-            self.saved.emit(self.hypothesis.id)
+            link = self.evidence_model.row_at(row)
+            if link.id.startswith("pending:"):
+                del self.pending_links[int(link.id.split(":", 1)[1])]
+            else:
+                self.pending_unlinks.append(link.id)
+        self._show_links()
+
+    def _position(self) -> tuple[float, float]:
+        """The position in the fields (what Save will store), else the saved one."""
+        assert self.hypothesis is not None
+        try:
+            lat, lon = _float(self.lat_edit.text()), _float(self.lon_edit.text())
+        except ValidationError:
+            lat = lon = None
+        if lat is None or lon is None:
+            return self.hypothesis.lat, self.hypothesis.lon
+        return lat, lon
+
+    @property
+    def sun_draft(self) -> SunCheckDraft | None:
+        """The sun check computed in the Sun tab, recorded in the history on Save."""
+        return self.sun_tab.draft if self.hypothesis is not None else None
 
     def compute_sun(self) -> None:
-        """Show the sun's position for the time given, and compare a measured shadow."""
-        if self.hypothesis is None:
-            return
-        try:
-            when = datetime.fromisoformat(self.time_edit.text().strip().replace("Z", "+00:00"))
-            sun = sun_position(when, self.hypothesis.lat, self.hypothesis.lon)
-            text = (
-                f"Sun azimuth {sun.azimuth:.1f}°, elevation {sun.elevation:.1f}° "
-                f"({sun.when_utc}); shadows point {sun.shadow_azimuth:.1f}°."
-            )
-            if not sun.is_up:
-                text += " The sun is below the horizon."
-            measured = _float(self.shadow_edit.text())
-            if measured is not None:
-                check = check_shadow(sun, measured)
-                text += f" Measured {check.measured:.1f}° is {check.difference:.1f}° off: " + (
-                    "consistent." if check.consistent else "inconsistent."
-                )
-        except ValueError as exc:
-            text = f"Cannot compute: {exc}"
-        except ValidationError as exc:
-            text = f"Cannot compute: {exc}"
-        self.sun_label.setText(text)
+        """Compute the sun in the Sun tab (kept to record on Save)."""
+        if self.hypothesis is not None:
+            self.sun_tab.compute()

@@ -6,7 +6,6 @@ reads them in one query each and the models are reset when the case changes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -17,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from forensics.store.hypotheses import EvidenceLink, HistoryEntry, Hypothesis
 from geoloc.evidence import Support
 from geoloc.geodesy import Flag
+from geoloc.history import describe_changes
 from ui.geo.map_view import status_colour
 from ui.table_model import ListTableModel
 
@@ -128,7 +128,10 @@ class EvidenceModel(RowsModel[EvidenceLink]):
         Column("Record", lambda e: e.target_id),
         Column("Clue", lambda e: e.clue),
         Column("Note", lambda e: e.note),
-        Column("Linked by", lambda e: f"{e.created_by}, {e.created_at[:19]}"),
+        Column(
+            "Linked by",
+            lambda e: f"{e.created_by}, {e.created_at[:19]}" if e.created_at else e.created_by,
+        ),
     )
     RECORD = 2
 
@@ -147,16 +150,6 @@ class EvidenceModel(RowsModel[EvidenceLink]):
         return super().cell(record, column, role)
 
 
-def _changes(e: HistoryEntry) -> str:
-    if not e.changes:
-        return ""
-    return "; ".join(
-        f"{k}: {json.dumps(v.get('from'), ensure_ascii=False)} → "
-        f"{json.dumps(v.get('to'), ensure_ascii=False)}"
-        for k, v in sorted(e.changes.items())
-    )
-
-
 class HistoryModel(RowsModel[HistoryEntry]):
     """Every version of one hypothesis."""
 
@@ -164,7 +157,7 @@ class HistoryModel(RowsModel[HistoryEntry]):
         Column("Version", lambda e: str(e.version)),
         Column("When (UTC)", lambda e: e.created_at[:19].replace("T", " ")),
         Column("Who", lambda e: e.created_by),
-        Column("What", lambda e: e.action.replace("hypothesis_", "")),
-        Column("Changes", _changes),
+        Column("What", lambda e: e.action.replace("hypothesis_", "").replace("_", " ")),
+        Column("Changes", lambda e: describe_changes(e.changes)),
         Column("Why", lambda e: e.reason or ""),
     )
