@@ -129,18 +129,39 @@ class PinLabel:
     anchor: str
 
 
-def pin_label(x: float, y: float, label: str, occupied: Occupied) -> PinLabel | None:
+def pin_label(
+    x: float, y: float, label: str, occupied: Occupied, width: float | None = None
+) -> PinLabel | None:
     """Place a hypothesis's name beside its pin at (x, y): right of it when free, else left.
 
     Long names are cut to `PIN_LABEL_CHARS` with an ellipsis. The box taken is marked in
-    `occupied`, so place names chosen afterwards keep off it. None for an empty name.
+    `occupied`, so place names chosen afterwards keep off it. Given the map's `width`, a
+    name that would run off the right edge goes left of its pin. None for an empty name.
     """
     if not label:
         return None
-    text = label if len(label) <= PIN_LABEL_CHARS else label[: PIN_LABEL_CHARS - 1] + "\u2026"
-    for anchor, tx in (("start", x + 9), ("end", x - 9)):
+    text = _cut(label, PIN_LABEL_CHARS)
+    sides = (("start", x + 9), ("end", x - 9))
+    for anchor, tx in sides:
         box = text_box(tx, y - 6, text, anchor, FONT_PX)
-        if occupied.free(box) or anchor == "end":
-            occupied.take(box)
-            return PinLabel(text, tx, y - 6, anchor)
-    return None
+        fits = width is None or (box[0] >= 0 and box[2] <= width)
+        if occupied.free(box) and fits:
+            break
+    else:
+        # Neither side is free: the report keeps it left of the pin; on a narrow map the
+        # name is cut to the side with more room, so it never runs off the edge.
+        anchor, tx = sides[1]
+        if width is not None:
+            anchor, tx = max(sides, key=lambda s: width - s[1] if s[0] == "start" else s[1])
+            room = width - tx if anchor == "start" else tx
+            chars = int(room / (FONT_PX * CHAR_EM)) - 1
+            if chars < 4:
+                return None
+            text = _cut(text, chars)
+        box = text_box(tx, y - 6, text, anchor, FONT_PX)
+    occupied.take(box)
+    return PinLabel(text, tx, y - 6, anchor)
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "\u2026"

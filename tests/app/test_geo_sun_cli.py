@@ -18,7 +18,8 @@ def _exifread_gps_time(corpus: Path) -> str:
     block = block.split("Opening:", 1)[0]
     date = re.search(r"GPS GPSDate \(ASCII\): (\d{4}):(\d\d):(\d\d)", block)
     time = re.search(r"GPS GPSTimeStamp \(Ratio\): \[(\d+), (\d+), (\d+)\]", block)
-    assert date and time
+    assert date
+    assert time
     h, m, s = (int(x) for x in time.groups())
     return f"{'-'.join(date.groups())}T{h:02d}:{m:02d}:{s:02d}Z"
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -117,7 +118,7 @@ class HypothesisEditor(QDialog):
         """Ids of saved links to remove on Save."""
         if self.hypothesis is not None:
             self.tabs.addTab(self._evidence_tab(), "&Evidence")
-            self.tabs.addTab(self._table(self.history_model), "Histor&y")
+            self.tabs.addTab(self._history_table(), "Histor&y")
             self.tabs.addTab(self._checks_tab(flags), "&Checks")
             self.tabs.addTab(self._sun_tab(), "&Sun")
             self._reload_related()
@@ -206,6 +207,21 @@ class HypothesisEditor(QDialog):
         view.horizontalHeader().setStretchLastSection(True)
         return view
 
+    def _history_table(self) -> QTableView:
+        """Versions with their changes in words, wrapped: a sun check is a sentence."""
+        view = self._table(self.history_model)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(self.history_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, 160)
+        view.setWordWrap(True)
+        self.history_model.modelReset.connect(view.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: view.resizeRowsToContents())
+        return view
+
     def _evidence_tab(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
@@ -221,6 +237,8 @@ class HypothesisEditor(QDialog):
         self.clue_edit = QLineEdit()
         self.clue_edit.setPlaceholderText("clue label (links with one label count once)")
         add = QPushButton("&Add")
+        add.setObjectName("add_evidence")
+        add.setToolTip("List this evidence; it is linked when you save")
         add.clicked.connect(self.add_link)
         remove = QPushButton("&Remove selected")
         remove.clicked.connect(self.remove_link)

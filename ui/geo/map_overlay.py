@@ -88,7 +88,7 @@ def compute_overlay(
     named = []
     for p, name in pins_px:
         if 0 <= p.x() <= width and 0 <= p.y() <= height:
-            placed = pin_label(p.x(), p.y(), name, occupied)
+            placed = pin_label(p.x(), p.y(), name, occupied, width)
             if placed is not None:
                 named.append(placed)
     labels = tuple(choose_labels(places(), proj, occupied))
