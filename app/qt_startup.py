@@ -7,11 +7,12 @@ traces the same cost). The workbench never selects a `__feature__`, and a module
 PySide6 cannot be one that does. Measured here: about 30 ms of CPU per start on ~100 standard
 library and core modules, a fifth of a bare PySide6 window's whole start-up.
 
-`start_qt()` imports PySide6 after the Qt-free core is loaded (the `pwb` command line has
-loaded it by then) and records every module already loaded as "ignore this module", the value
-PySide6 gives itself to modules that do not use it, so only modules imported later (the GUI's
-own) are read. If a PySide6 release drops this internal table, nothing is recorded and start-up
-is merely slower; `tests/ui/test_qt_startup.py` says so.
+`start_qt()` imports PySide6 after the Qt-free core is loaded (`pwb gui` imports the case,
+the profiles and the job tokens first, `app.cli.gui_cmd`) and records every module already
+loaded as "ignore this module", the value PySide6 gives itself to modules that do not use it,
+so only modules imported later (the GUI's own) are read. If a PySide6 release drops this
+internal table, nothing is recorded and start-up is merely slower;
+`tests/ui/test_qt_startup.py` says so.
 """
 
 from __future__ import annotations

@@ -13,7 +13,11 @@ scratch folder, as an installed application does, even when the calling shell se
 PYTHONDONTWRITEBYTECODE: otherwise every run would time compiling the workbench's ~150
 modules from source, which no user start pays.
 
-    .venv/bin/python bench/gui_startup.py [--rounds 5]
+    .venv/bin/python bench/gui_startup.py [--rounds 5] [--other DIR]
+
+`--other DIR` adds another checkout of the workbench (`git archive COMMIT | tar -x -C DIR`)
+to the same rounds, on the same demo case and venv: a before/after comparison under the
+same load.
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ def timed(code: str, env: dict[str, str]) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--other", type=Path, help="another checkout to time in the same rounds")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from app.demo.build import build_demo
@@ -111,6 +116,8 @@ def main() -> int:
         "bare PySide6 window with a table": BARE,
         "pwb gui CASE (the demo case)": PWB_GUI.format(repo=str(REPO), case=str(case)),
     }
+    if args.other is not None:
+        children["the other checkout"] = PWB_GUI.format(repo=str(args.other), case=str(case))
     env = child_env(scratch)
     for code in children.values():
         timed(code, env)  # warm the page and bytecode caches

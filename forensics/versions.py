@@ -21,7 +21,6 @@ import platform
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +145,10 @@ def app_version() -> str:
 
 # decoders ---------------------------------------------------------------------------------
 def _dist(names: Iterable[str]) -> tuple[str, str] | None:
+    # importlib.metadata costs ~15 ms to import (email, zipfile...): `pwb --version` needs
+    # no distribution's version, only `collect()` does.
+    from importlib import metadata
+
     for name in names:
         try:
             return name, metadata.version(name)

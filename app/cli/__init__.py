@@ -9,6 +9,11 @@ A run imports only the module of the command it runs: importing them all (the an
 formats, provenance, exchange) took 100-150 ms of CPU, which `pwb gui` paid before its window
 could start. `--help`, no command or an unknown one build the full parser.
 `tests/app/test_cli_commands.py` checks that the table and the modules agree.
+
+What every run imports stays light for the same reason: the case and the examiner profiles
+are imported by the commands that use them (`app.cli.common.open_case`,
+`app.cli.examiner.activate`), so `pwb --version` and `pwb --help` read no case code;
+`tests/app/test_cli_startup.py` fails if a light command loads a heavy module.
 """
 
 from __future__ import annotations
@@ -78,11 +83,11 @@ def _command_in(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `pwb` and return its exit code."""
     try:
-        install()
         profile, words = pop_profile(sys.argv[1:] if argv is None else list(argv))
         command = _command_in(words)
         if wants_version(words, command):
             return run_version(words)
+        install()
         parser = build_parser(command)
         args = parser.parse_args(words)
         logging.basicConfig(

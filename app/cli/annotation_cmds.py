@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import (
     EXIT_OK,
@@ -19,10 +19,12 @@ from app.cli.common import (
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, table, warn
 from app.features import annotation_exports, annotation_imports
-from forensics.annotations.exchange import export_annotations, import_annotations
 from forensics.annotations.models import Annotation, AnnotationFilter, ShapeKind, TargetType
-from forensics.annotations.service import AnnotationService
-from forensics.case import Case
+
+if TYPE_CHECKING:
+    # The service and the exchange formats load when a command runs, not with `pwb --help`.
+    from forensics.annotations.service import AnnotationService
+    from forensics.case import Case
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -141,6 +143,8 @@ def annotation_json(a: Annotation, svc: AnnotationService) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """`pwb annotations list`."""
+    from forensics.annotations.service import AnnotationService
+
     with open_case(args.case_dir, readonly=True) as case:
         svc = AnnotationService(case)
         found = svc.search(_filter(case, args))
@@ -171,6 +175,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """`pwb annotations add`."""
+    from forensics.annotations.service import AnnotationService
+
     kind, points = _shape(args)
     attributes: dict[str, str] = {}
     for pair in args.attr:
@@ -217,6 +223,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     """`pwb annotations delete`: the reason goes into the delete's custody entry."""
+    from forensics.annotations.service import AnnotationService
+
     reason = args.reason.strip()
     if not reason:
         raise UsageError("--reason: say why the annotation is deleted")
@@ -238,6 +246,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """`pwb annotations export`."""
+    from forensics.annotations.exchange import export_annotations
+    from forensics.annotations.service import AnnotationService
+
     with open_case(args.case_dir) as case:
         svc = AnnotationService(case)
         try:
@@ -261,6 +272,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """`pwb annotations import`: exit 3 when some marks were rejected."""
+    from forensics.annotations.exchange import import_annotations
+    from forensics.annotations.service import AnnotationService
+
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")

@@ -1,16 +1,23 @@
-"""What every CLI command shares: exit codes, opening a case, resolving ids, common options."""
+"""What every CLI command shares: exit codes, opening a case, resolving ids, common options.
+
+Every `pwb` run imports this module, `pwb --version` and `pwb --help` included, so it imports
+the case (`forensics.case`, the whole store: ~40 ms) only when a command opens one.
+`tests/app/test_cli_startup.py` checks that a light command stays light.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.cli.examiner import require_examiner
 from app.cli.output import print_json, say, table
-from forensics.case import Case, is_case, is_writable
 from forensics.errors import NotFoundError
 from forensics.store.location import ServerLocation, parse_location
+
+if TYPE_CHECKING:
+    from forensics.case import Case
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -34,6 +41,8 @@ def open_case(path: str, *, readonly: bool = False) -> Case:
     To write, the examiner's profile must be there and its key unlocked first: every entry
     the command makes is signed with it.
     """
+    from forensics.case import Case
+
     if not readonly:
         require_examiner()
     return Case.open(parse_location(path), readonly=readonly)
@@ -43,6 +52,8 @@ def open_for_reading(path: str) -> Case:
     """Open a case read-write, or read-only when its folder cannot be written (read-only
     media): for commands that read and would also log what they did (verify, report).
     Logging signs, so a case that can be written needs the examiner's profile."""
+    from forensics.case import Case, is_case, is_writable
+
     where = parse_location(path)
     if isinstance(where, ServerLocation) or (is_case(where) and is_writable(where)):
         require_examiner()

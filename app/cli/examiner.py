@@ -5,6 +5,9 @@ takes it), else `PWB_PROFILE`, else the profile `pwb profile use` chose. `main` 
 before running a command; a command that writes asks for it through `require_examiner`, which
 unlocks the key at once (asking the passphrase on the terminal), so a wrong passphrase stops
 the command before it changes anything.
+
+Every run imports this module (for `pop_profile`), so the profile store is imported when a
+profile is activated, not before: `pwb --version` and `pwb --help` never read one.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from app.profiles import ProfileStore
 from forensics.errors import ValidationError
-from forensics.identity import Examiner, session_examiner, use_examiner
+
+if TYPE_CHECKING:
+    from forensics.identity import Examiner
 
 PROFILE_FLAG = "--profile"
 HELP = "the examiner profile to act as (default: PWB_PROFILE, else `pwb profile use`'s)"
@@ -58,6 +63,9 @@ def activate(explicit: str | None) -> Examiner | None:
         ValidationError: `--profile` names a profile that does not exist.
     """
     global _problem
+    from app.profiles import ProfileStore
+    from forensics.identity import use_examiner
+
     store = ProfileStore()
     try:
         profile = store.selected(explicit)
@@ -80,6 +88,8 @@ def require_examiner() -> Examiner:
     Raises:
         ValidationError: no profile to act as, or its key cannot be unlocked.
     """
+    from forensics.identity import session_examiner
+
     examiner = session_examiner()
     if examiner is None:
         why = f"{_problem}; " if _problem else ""

@@ -35,6 +35,10 @@ def run(args: argparse.Namespace) -> int:
         case_dir = Path(args.case_dir).expanduser().resolve()
         if not is_case(case_dir):
             raise UsageError(f"{case_dir}: not a case folder (it has no case.db)")
+    # The Qt-free modules the window uses load before PySide6, so PySide6 never reads their
+    # source (app/qt_startup.py): the case (above), the profiles and the job tokens.
+    import app.profiles  # noqa: F401
+    import forensics.jobs  # noqa: F401
     from app.qt_startup import start_qt
 
     start_qt()  # before the GUI's modules: see app/qt_startup.py

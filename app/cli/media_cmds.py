@@ -12,15 +12,15 @@ from app.cli.common import EXIT_OK, EXIT_PARTIAL, add_json_flag, open_for_readin
 from app.cli.frames_cmds import register_frames
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say
-from forensics import decoded_with
-from forensics.media.records import MetadataView
-from forensics.store.media import MediaRepository
 from forensics.textsafe import escape_name
 
 if TYPE_CHECKING:
     # The extractors (exifread, pymediainfo, PyAV) load when `pwb meta` runs, not with every
-    # `pwb` command (the GUI starts through this package).
+    # `pwb` command (the GUI starts through this package); the metadata views and the
+    # decoder list too, not with `pwb --help`.
+    from forensics.decoded_with import DecoderUse
     from forensics.media.extract import MetadataResult
+    from forensics.media.records import MetadataView
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -53,7 +53,9 @@ def register_meta(sub: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_meta(args: argparse.Namespace) -> int:
     """Show stored metadata; extract first when nothing is stored or `--refresh` is given."""
+    from forensics import decoded_with
     from forensics.media.extract import extract_metadata
+    from forensics.store.media import MediaRepository
 
     result: MetadataResult | None = None
     # A case on read-only media shows what is stored; asking to extract there fails clearly.
@@ -130,7 +132,7 @@ def _groups_json(view: MetadataView) -> list[dict[str, Any]]:
     ]
 
 
-def _print_decoders(uses: list[decoded_with.DecoderUse]) -> None:
+def _print_decoders(uses: list[DecoderUse]) -> None:
     if not uses:
         return
     say("== Decoded with ==")

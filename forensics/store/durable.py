@@ -5,27 +5,31 @@ flush of the disk: on a card of 5,000 photos, three of them per file (the copy, 
 folder, the evidence folder) took longer than copying and hashing. `syncfs` writes back every
 dirty file of the file system and commits the journal once. Where the C library has no
 `syncfs` (not Linux), each file and folder is fsynced as before.
+
+The C library is looked up at the first sync, not at import: `ctypes` and `ctypes.util`
+(which brings `subprocess`) cost ~5 ms, and every case opening imports this module (the
+GUI's start included).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 
+@functools.cache
 def _load_syncfs() -> object | None:
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     except OSError:
         return None
     return getattr(libc, "syncfs", None)
-
-
-_SYNCFS = _load_syncfs()
 
 
 def sync_all(anchor: Path, files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> None:
@@ -39,11 +43,14 @@ def sync_all(anchor: Path, files: Iterable[Path] = (), folders: Iterable[Path] =
     Raises:
         OSError: the sync failed (the data may not be on disk).
     """
-    if _SYNCFS is not None:
+    syncfs = _load_syncfs()
+    if syncfs is not None:
         fd = os.open(anchor, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            if _SYNCFS(fd) == 0:  # type: ignore[operator]
+            if syncfs(fd) == 0:  # type: ignore[operator]
                 return
+            import ctypes
+
             err = ctypes.get_errno()
         finally:
             os.close(fd)

@@ -5,6 +5,10 @@ declared in `forensics.records.ocr`, which gives its row SQL). Each row keeps a
 `search_text` (the text with Chinese characters spaced apart) that triggers index, and
 `ocr_match` turns what a user typed into the same form, so a search for "南山" finds a
 sign reading "深圳市南山区".
+
+The record declaration is imported when a read is first looked up: every case opening loads
+this module for `ITEMS_MATCHING` (the catalogue's search), and the declaration's dataclasses
+cost a few milliseconds of the GUI's start.
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
-from forensics.records.ocr import OCR_READ, OcrRead, spaced
 from forensics.store import record_rows
 
 if TYPE_CHECKING:
+    from forensics.records.ocr import OcrRead
     from forensics.store.database import Database
 
 
 def ocr_match(text: str) -> str:
     """A safe FTS5 query for `ocr_fts`: every word must match, Han runs as phrases, the last
     token of each word as a prefix (as the catalogue's own search does)."""
+    from forensics.records.ocr import spaced
+
     out = []
     for word in re.findall(r"\w+", text, flags=re.UNICODE):
         tokens = spaced(word).split()
@@ -31,6 +37,8 @@ def ocr_match(text: str) -> str:
 
 
 def _from_row(row: Any) -> OcrRead:
+    from forensics.records.ocr import OCR_READ
+
     return OCR_READ.from_row(row)
 
 
@@ -42,6 +50,8 @@ class OcrRepository:
 
     def find(self, read_id: str) -> OcrRead | None:
         """A read by id, or None."""
+        from forensics.records.ocr import OCR_READ
+
         return record_rows.find(self._db, OCR_READ, read_id)
 
     def get(self, ref: str) -> OcrRead:

@@ -1,5 +1,7 @@
 """Every `pwb` command, `pwb gui` included, starts through `app.cli`: loading it must not load
-the media decoders, numpy, geopy, cryptography or pandas: only the commands that use them."""
+the media decoders, numpy, geopy, cryptography or pandas: only the commands that use them.
+The light commands (`pwb --version`, `pwb --help`) are checked as users run them, in a real
+`pwb` process: what they import, never how long they take (that is `bench/cli_startup.py`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.app.cli_process import PWB
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = (
@@ -46,3 +50,59 @@ def test_loading_the_command_line_loads_no_heavy_library() -> None:
     assert result["loaded"] == []
     for command in ("gui", "meta", "frames", "annotations", "pack", "geo"):  # all registered
         assert command in result["help"], command
+
+
+LIGHT_FORBIDDEN = {
+    # `pwb --version` prints one line: no decoder, no GUI, no crypto...
+    "--version": (
+        *HEAVY,
+        "PIL",
+        "shiboken6",
+        "psycopg",
+        # ...and no case code: the store, the case and the examiner profiles are imported by
+        # the commands that open a case or act as an examiner (`app.cli.common`, `examiner`).
+        "sqlite3",
+        "forensics.case",
+        "forensics.store",
+        "forensics.identity",
+        "app.profiles",
+    ),
+    # `pwb --help` registers every command (their modules load), but no decoder or GUI.
+    "--help": (*HEAVY, "PIL", "shiboken6", "psycopg"),
+}
+
+
+def _imported_by(*args: str) -> tuple[set[str], str]:
+    """The modules a real `pwb ARGS` run imports (from `python -X importtime`), and its
+    output. The installed console script is run the way a user runs it."""
+    entry = PWB if PWB[0] != sys.executable else PWB[1:]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *entry, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    names = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return names, done.stdout
+
+
+def _loaded(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in names if any(n == f or n.startswith(f + ".") for f in forbidden))
+
+
+def test_light_commands_load_no_heavy_module() -> None:
+    names, out = _imported_by("--version")
+    assert out.startswith("pwb "), out
+    assert "app.cli" in names  # the probe sees the imports of the real run
+    assert _loaded(names, LIGHT_FORBIDDEN["--version"]) == []
+    names, out = _imported_by("--help")
+    assert "annotations" in out
+    assert "gui" in out
+    assert _loaded(names, LIGHT_FORBIDDEN["--help"]) == []

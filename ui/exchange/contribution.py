@@ -20,14 +20,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case
-from forensics.exchange.trust_store import TrustStore, describe
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.textsafe import shown
 from ui.actions import make_action
 from ui.context import WorkbenchContext
 
 if TYPE_CHECKING:
-    # The exchange modules load when an action first runs, not at start-up.
+    # The exchange modules load when an action first runs, not at start-up (the trust store
+    # alone brings `cryptography` and the archive format: ~20 ms of the window's start).
     from forensics.exchange.archive_checks import Limits
     from forensics.exchange.merge import MergeResult
     from forensics.exchange.pack import PackResult
@@ -330,6 +330,8 @@ class ExchangeContribution:
         return answer == QMessageBox.StandardButton.Yes
 
     def _imported(self, result: UnpackResult) -> str:
+        from forensics.exchange.trust_store import TrustStore, describe
+
         sig = result.received.signature
         who = describe(sig, TrustStore().names())
         opener = getattr(self.ctx.window, "open_case", None)
@@ -358,6 +360,8 @@ class ExchangeContribution:
         )
 
     def _merged(self, result: MergeResult) -> str:
+        from forensics.exchange.trust_store import TrustStore, describe
+
         self.ctx.signals.flush()
         m = result.merge
         who = describe(result.received.signature if result.received else None, TrustStore().names())
