@@ -63,7 +63,9 @@ LIGHT_FORBIDDEN = {
         # the commands that open a case or act as an examiner (`app.cli.common`, `examiner`).
         "sqlite3",
         "forensics.case",
-        "forensics.store",
+        "forensics.store.database",
+        "forensics.store.db",
+        "forensics.records",
         "forensics.identity",
         "app.profiles",
     ),
