@@ -12,8 +12,6 @@ import fcntl
 import getpass
 import logging
 import os
-import re
-import shutil
 import uuid
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
@@ -32,18 +30,17 @@ from forensics.store.custody import Action, CustodyLog
 from forensics.store.db import connect, folder_writable, migrate, utc_now
 from forensics.store.events import bus_for
 from forensics.store.evidence import EvidenceStore
+from forensics.store.evidence_api import EvidenceBackend
 from forensics.store.items import ItemRepository
 from forensics.store.location import ServerLocation, parse_location
 from forensics.store.recording import Journal, Recording
+from forensics.store.recovery import recover
 from forensics.store.seals import examiners as case_examiners
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
 log = logging.getLogger(__name__)
-
-_OUTSIDE_PART = re.compile(r"\.[0-9a-f]{32}\.pwbcase\.part")
-"""The name of a pack's archive in progress (see `forensics.exchange.pack`)."""
 
 CASE_DB = "case.db"
 LOCK_FILE = ".lock"
@@ -89,7 +86,8 @@ class Case:
         self._lock_fd = lock_fd
         self.items = ItemRepository(db)
         self.custody = CustodyLog(db, signer)
-        self.evidence = EvidenceStore(root)
+        self.evidence: EvidenceBackend = EvidenceStore(root)
+        """The evidence store, through the one interface a backend implements."""
         self.changes = bus_for(root)
         """Where this case folder's committed changes are published (`subscribe` to hear)."""
         self._journal = Journal(db, self.custody, self.changes)
@@ -146,15 +144,10 @@ class Case:
     ) -> Case:
         from forensics.store import server
 
-        if evidence.exists() and (not evidence.is_dir() or any(evidence.iterdir())):
-            raise CaseError(f"{evidence}: already exists and is not an empty folder")
-        db = server.create_database(where)
-        evidence.mkdir(parents=True, exist_ok=True)
-        EvidenceStore(evidence).create_dirs()
-        server.lock_shared(db, was_alone=False)
-        case = cls(evidence.resolve(), db, None, False, signer or session_examiner(), where)
+        db, root = server.create_case(where, evidence)
+        case = cls(root, db, None, False, signer or session_examiner(), where)
         with case.transaction():
-            server.record_evidence_folder(db, evidence.resolve())
+            server.record_evidence_folder(db, root)
             case._write_facts(title, examiner)
         return case
 
@@ -238,11 +231,9 @@ class Case:
     ) -> Case:
         from forensics.store import server
 
-        db = server.open_database(where, readonly=readonly)
+        db, root, alone = server.open_case(where, readonly=readonly)
         try:
-            evidence = server.evidence_folder(db, where)
-            alone = not readonly and server.lock_alone(db)
-            case = cls(evidence, db, None, readonly, signer or session_examiner(), where)
+            case = cls(root, db, None, readonly, signer or session_examiner(), where)
             if alone:
                 case._recover()
             server.lock_shared(db, was_alone=alone)
@@ -439,11 +430,25 @@ class Case:
         *,
         actor: str | None = None,
         reason: str | None = None,
+        based_on: Item | None = None,
     ) -> Item:
-        """Change editable fields of an item; the old and new values go into the log."""
+        """Change editable fields of an item; the old and new values go into the log.
+
+        Args:
+            item_id: the item.
+            changes: field -> new value.
+            actor: who (default: see `actor()`).
+            reason: why.
+            based_on: the copy of the item the user edited (a dialog opened a while ago).
+                The changes go onto the item as stored now; when someone changed one of the
+                same fields since that copy, nothing is written.
+
+        Raises:
+            EditConflictError: `based_on` is stale for a field the changes set.
+        """
         actor = self.actor(actor)
         with self.recording(actor, reason=reason) as rec:
-            before, after = self.items.edited(item_id, changes)
+            before, after = self.items.edited(item_id, changes, based_on=based_on)
             if "parent_id" in changes and changes["parent_id"] is not None:
                 self._check_parent(item_id, changes["parent_id"])
             rec.update(before, after, Action.ITEM_EDITED)
@@ -468,50 +473,5 @@ class Case:
 
     # recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
-        """Clean up after a process that was killed: partial copies, blobs renamed into place
-        but never committed, the working folders of merges, carvings and packs in `tmp/`, and
-        a pack's archive in progress outside the case. One custody entry says what went."""
-        parts, markers = self.evidence.leftovers()
-        folders = self.evidence.leftover_folders()
-        outside = self.evidence.outside_leftovers()
-        if not parts and not markers and not folders and not outside:
-            return
-        removed: list[str] = []
-        for sha in markers:
-            if not self.items.has_content(sha) and self.evidence.has(sha):
-                self.evidence.remove_blob(sha)
-                removed.append(sha)
-        for part in parts:
-            self.evidence.discard(part)
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
-        outside_removed: list[str] = []
-        for marker, target in outside:
-            # Only a file of the exact shape the workbench writes is ever removed.
-            if _OUTSIDE_PART.fullmatch(target.name) and target.is_file():
-                target.unlink(missing_ok=True)
-                outside_removed.append(str(target))
-            marker.unlink(missing_ok=True)
-        with self.recording(self.actor()) as rec:
-            rec.note(
-                Action.RECOVERED,
-                details={
-                    "partial_copies_removed": len(parts),
-                    "unreferenced_blobs_removed": removed,
-                    "temporary_folders_removed": [f.name for f in folders],
-                    "outside_temporary_files_removed": outside_removed,
-                },
-                reason="an earlier process stopped before it finished (ingest, pack, merge...)",
-            )
-        for sha in markers:
-            self.evidence.clear_all_markers(sha)
-        self.evidence.clear_batch_markers()
-        log.warning(
-            "%s: recovered from an interrupted process (%d partial copies, %d blobs, "
-            "%d working folders, %d outside files)",
-            self.root,
-            len(parts),
-            len(removed),
-            len(folders),
-            len(outside_removed),
-        )
+        """Clean up after a process that was killed (see `forensics.store.recovery`)."""
+        recover(self.evidence, self.items, self.recording(self.actor()), str(self.location))

@@ -24,6 +24,24 @@ class ReadOnlyCaseError(CaseError):
     """A write was asked of a case on read-only media (or opened for reading only)."""
 
 
+class EditConflictError(CaseError):
+    """An edit was made from a copy of a record that someone else has changed since: nothing
+    was written (never a silent overwrite). Reload the record and edit again.
+
+    Attributes:
+        subject: the record type's custody subject ("item", "manufacturer"...).
+        record_id: the record's key.
+        fields: the fields the other change touched that this edit also set (all fields that
+            differ when the edit's base is not known field by field).
+    """
+
+    def __init__(self, message: str, subject: str, record_id: str, fields: list[str]) -> None:
+        super().__init__(message)
+        self.subject = subject
+        self.record_id = record_id
+        self.fields = fields
+
+
 class SchemaTooNewError(CaseError):
     """The case was written by a newer version of the workbench than this one."""
 

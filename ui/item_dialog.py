@@ -195,7 +195,9 @@ class ItemDialog(QDialog):
                 if not changes:
                     self.accept()
                     return
-                self.saved = self._case.edit_item(old.id, changes, reason=reason)
+                # Made from the item as the dialog showed it: a field someone else changed
+                # since is a conflict (shown below), never overwritten.
+                self.saved = self._case.edit_item(old.id, changes, reason=reason, based_on=old)
         except WorkbenchError as exc:
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return

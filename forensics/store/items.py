@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from forensics.errors import NotFoundError
+from forensics.errors import EditConflictError, NotFoundError
 from forensics.records.core import ITEM, Item
 from forensics.store import item_query, record_rows
 from forensics.store.item_query import ItemFilter, fts_query
@@ -37,20 +37,43 @@ class ItemRepository:
         """
         record_rows.insert(self._db, ITEM, item)
 
-    def edited(self, item_id: str, changes: Mapping[str, Any]) -> tuple[Item, Item]:
+    def edited(
+        self, item_id: str, changes: Mapping[str, Any], *, based_on: Item | None = None
+    ) -> tuple[Item, Item]:
         """An item as it is and as it would be with these field changes (nothing written;
         the caller records the new state through `case.recording()`).
+
+        Args:
+            item_id: the item.
+            changes: field -> new value.
+            based_on: the copy the changes were made from (a dialog opened a while ago): a
+                field someone changed since and these changes set too is a conflict; a field
+                only one side changed merges.
 
         Raises:
             NotFoundError: no such item.
             ValueError: a field that cannot be edited.
+            EditConflictError: the same field changed since `based_on` and in `changes`.
         """
         bad = set(changes) - set(EDITABLE) - {"attributes", "errors", "warnings", "mime"}
         if bad:
             raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
         current = self.get(item_id)
         values: dict[str, Any] = {k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()}
-        return current, replace(current, **values)
+        after = replace(current, **values)
+        if based_on is not None:
+            theirs = ITEM.changes(based_on, current)
+            mine = ITEM.changes(based_on, replace(based_on, **values))
+            clash = sorted(f for f in mine if f in theirs and theirs[f]["to"] != mine[f]["to"])
+            if clash:
+                raise EditConflictError(
+                    f"item '{current.name}' was changed by someone else since you opened it "
+                    f"({', '.join(clash)}): nothing was written; reload it and edit again",
+                    ITEM.subject,
+                    item_id,
+                    clash,
+                )
+        return current, after
 
     def has_content(self, sha256: str) -> bool:
         """True when an item holds the content with this sha256."""

@@ -1,5 +1,10 @@
 """The one recorded-write path: a record change and its custody entry, written together.
 
+An update names the record as it was (`before`) and is refused with `EditConflictError` when
+the stored record is no longer that (someone changed it since it was read): the record's own
+state is its version, compared inside the write transaction, so a stale edit is a conflict on
+both engines and never a silent overwrite.
+
 Every feature changes records through a `Recording`, opened by `case.recording(actor,
 reason=...)`: `rec.insert(record, action)`, `rec.update(before, after, action)` and
 `rec.delete(record, action)` write the row (SQL derived from the record's declaration) and
@@ -19,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from forensics.errors import EditConflictError
 from forensics.records.core import ITEM, CustodyEntry
 from forensics.records.declare import Change, ChangeSet, RecordChange, RecordType, record_type_of
 from forensics.store import record_rows
@@ -103,6 +109,7 @@ class Recording:
             The custody entry.
         """
         record_type: RecordType[R] = record_type_of(after)
+        self._check_not_stale(record_type, before)
         record_rows.update(self._journal.db, record_type, after)
         facts = dict(details or {})
         if log_changes and "changes" not in facts:
@@ -207,6 +214,29 @@ class Recording:
         return entry
 
     # ----------------------------------------------------------------------------------------
+    def _check_not_stale(self, record_type: RecordType[R], before: R) -> None:
+        """Refuse an update whose `before` is not the stored record: someone changed it since
+        it was read (another examiner, another process). Inside the write transaction, which
+        holds the case's write lock, so nobody can change it between this read and the write.
+
+        Raises:
+            EditConflictError: the stored state differs from `before` (which fields).
+        """
+        key = record_type.key_of(before)
+        stored = record_rows.find(self._journal.db, record_type, key)
+        if stored is None:
+            return  # record_rows.update says it is missing
+        fields = list(record_type.changes(before, stored))
+        if fields:
+            label = record_type.subject.replace("_", " ")
+            raise EditConflictError(
+                f"{label} {key} was changed by someone else since it was read "
+                f"({', '.join(fields)}): nothing was written; reload it and edit again",
+                record_type.subject,
+                key,
+                fields,
+            )
+
     @staticmethod
     def _item_of(record_type: RecordType[Any], key: str, item_id: str | None) -> str | None:
         return key if item_id is None and record_type is ITEM else item_id

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from forensics.errors import CaseError
 from forensics.store.db import connect_server, migrate
+from forensics.store.evidence import EvidenceStore
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -74,6 +75,42 @@ def open_database(location: ServerLocation, *, readonly: bool) -> Database:
         db.close()
         raise
     return db
+
+
+def create_case(location: ServerLocation, evidence: Path) -> tuple[Database, Path]:
+    """The database and evidence folder of a new server case (the folder made, empty).
+
+    Raises:
+        CaseError: the folder exists and is not empty; see `create_database`.
+    """
+    if evidence.exists() and (not evidence.is_dir() or any(evidence.iterdir())):
+        raise CaseError(f"{evidence}: already exists and is not an empty folder")
+    db = create_database(location)
+    try:
+        evidence.mkdir(parents=True, exist_ok=True)
+        EvidenceStore(evidence).create_dirs()
+        lock_shared(db, was_alone=False)
+    except BaseException:
+        db.close()
+        raise
+    return db, evidence.resolve()
+
+
+def open_case(location: ServerLocation, *, readonly: bool) -> tuple[Database, Path, bool]:
+    """A server case's database, its evidence folder, and whether this process is alone with
+    it (then it holds the case lock exclusively and should recover; `lock_shared` after).
+
+    Raises:
+        CaseError: see `open_database` and `evidence_folder`.
+    """
+    db = open_database(location, readonly=readonly)
+    try:
+        root = evidence_folder(db, location)
+        alone = not readonly and lock_alone(db)
+    except BaseException:
+        db.close()
+        raise
+    return db, root, alone
 
 
 def record_evidence_folder(db: Database, folder: Path) -> None:
