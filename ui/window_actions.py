@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ui.ingest_job import IngestJob
     from ui.main_window import MainWindow
     from ui.user_guide import UserGuideDialog
+    from ui.verify_dialog import VerifyDialog
 
 _DIGITS = [str(n) for n in range(1, 10)] + ["0"]
 _DOCK_KEYS = [f"Alt+{d}" for d in _DIGITS] + [f"Alt+Shift+{d}" for d in _DIGITS]
@@ -147,6 +148,7 @@ class WindowActions:
         )
         self.guide: UserGuideDialog | None = None
         self.ingest_dialog: IngestDialog | None = None
+        self.verify_dialog: VerifyDialog | None = None
         self.ingests: list[IngestJob] = []
         """The ingests started here that have not ended."""
         self.refresh_recent()
@@ -196,6 +198,14 @@ class WindowActions:
         has_case = self.w.current_case() is not None
         for key in ("close_case", "add_evidence", "add_hardware", "edit_item", "verify"):
             self.actions[key].setEnabled(has_case)
+        if not has_case:
+            # The open dialogs name the case that closed: an ingest chosen there must not
+            # go into the next case opened.
+            if self.ingest_dialog is not None:
+                self.ingest_dialog.reject()
+            if self.verify_dialog is not None:
+                self.verify_dialog.reject()  # cancels a running verify first
+                self.verify_dialog.hide()
 
     # recent cases --------------------------------------------------------------------------
     def refresh_recent(self) -> None:
@@ -254,6 +264,8 @@ class WindowActions:
             job = IngestJob(self.w.runner, case.root, request, self.w.post_ingest, self.w)
             self._follow_ingest(job)
             return job
+        if self.ingest_dialog is not None:
+            self.ingest_dialog.reject()  # one at a time, starting from today's selection
         dialog = IngestDialog(
             self.w.runner, case.root, self.w, parent_id=parent, post_ingest=self.w.post_ingest
         )
@@ -309,15 +321,18 @@ class WindowActions:
         dialog.exec()  # the edit reaches the views as a records_changed
 
     def verify(self) -> None:
-        """Verify the case in the background and show the findings."""
+        """Verify the case in the background and show the findings beside the window."""
         from ui.verify_dialog import VerifyDialog
 
         case = self.w.current_case()
         if case is None:
             return
+        if self.verify_dialog is not None:
+            self.verify_dialog.reject()
         dialog = VerifyDialog(self.w.runner, case.root, self.w)
+        self.verify_dialog = dialog
         dialog.start()
-        dialog.exec()
+        dialog.show()  # not modal: verify runs as a job, the window stays usable
 
     # View / Help --------------------------------------------------------------------------
     def reset_layout(self) -> None:

@@ -176,3 +176,30 @@ def test_a_failed_job_lists_its_reason_in_its_row(qtbot) -> None:
     assert row.problems_dialog is not None
     assert "disk.bin: input/output error" in row.problems_dialog.text.toPlainText()
     assert runner.shutdown()
+
+
+def test_add_evidence_and_verify_leave_the_window_usable_and_close_with_their_case(
+    qtbot, make_window, case: Case
+) -> None:
+    case.add_item(kind="hardware", name="Gerbera drone", exhibit="EX-001")
+    window = make_window()
+    assert window.open_case(case.root)
+    window.actions_.actions["add_evidence"].trigger()
+    ingest_dialog = window.actions_.ingest_dialog
+    assert ingest_dialog is not None
+    assert ingest_dialog.isVisible()
+    window.actions_.actions["verify"].trigger()  # returns at once: nothing modal is up
+    verify = window.actions_.verify_dialog
+    assert verify is not None
+    assert verify.isVisible()
+    assert not verify.isModal()
+    assert verify.job is not None
+    row = window.jobs_panel.row_of(verify.job)
+    assert row is not None
+    qtbot.waitUntil(lambda: row.state.text() == "done", timeout=30000)
+    assert verify.report is not None
+    assert verify.report.ok
+
+    window.close_case()  # what the dialogs were about is gone: so are they
+    assert not ingest_dialog.isVisible()
+    assert not verify.isVisible()
