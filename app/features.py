@@ -141,6 +141,10 @@ FEATURES: tuple[Feature, ...] = (
         schema=(_MIGRATIONS + "core",),
     ),
     Feature(
+        "team",
+        commands=(Commands("app.cli.team_cmds", ("team",)),),
+    ),
+    Feature(
         "media",
         commands=(Commands("app.cli.media_cmds", ("meta", "frames")),),
         post_ingest=(PostIngestStep("metadata", "forensics.media.extract:PostIngestExtraction"),),

@@ -222,16 +222,23 @@ class Case:
         """
         where = parse_location(root)
         if isinstance(where, ServerLocation):
-            return cls.open(root)
+            return cls._open_on_server(where, readonly=False, signer=None, or_for_reading=True)
         return cls.open(where, readonly=is_case(where) and not is_writable(where))
 
     @classmethod
     def _open_on_server(
-        cls, where: ServerLocation, *, readonly: bool, signer: Examiner | None
+        cls,
+        where: ServerLocation,
+        *,
+        readonly: bool,
+        signer: Examiner | None,
+        or_for_reading: bool = False,
     ) -> Case:
         from forensics.store import server
 
-        db, root, alone = server.open_case(where, readonly=readonly)
+        db, root, alone, readonly = server.open_case(
+            where, readonly=readonly, or_for_reading=or_for_reading
+        )
         try:
             case = cls(root, db, None, readonly, signer or session_examiner(), where)
             if alone:

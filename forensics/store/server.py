@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from forensics.errors import CaseError
+from forensics.errors import CaseError, ReadOnlyCaseError
 from forensics.store.db import connect_server, migrate
 from forensics.store.evidence import EvidenceStore
 
@@ -96,21 +96,40 @@ def create_case(location: ServerLocation, evidence: Path) -> tuple[Database, Pat
     return db, evidence.resolve()
 
 
-def open_case(location: ServerLocation, *, readonly: bool) -> tuple[Database, Path, bool]:
-    """A server case's database, its evidence folder, and whether this process is alone with
-    it (then it holds the case lock exclusively and should recover; `lock_shared` after).
+def open_case(
+    location: ServerLocation, *, readonly: bool, or_for_reading: bool = False
+) -> tuple[Database, Path, bool, bool]:
+    """A server case's database, its evidence folder, whether this process is alone with it
+    (then it holds the case lock exclusively and should recover; `lock_shared` after), and
+    whether it is open for reading only.
+
+    A person whose role may not write (a reviewer, `forensics.store.roles`) gets the case
+    for reading only when `or_for_reading`, else a `ReadOnlyCaseError`; the server refuses
+    their writes either way.
 
     Raises:
+        ReadOnlyCaseError: a write-opening by a reviewer.
         CaseError: see `open_database` and `evidence_folder`.
     """
+    from forensics.store.roles import may_write
+
     db = open_database(location, readonly=readonly)
     try:
         root = evidence_folder(db, location)
+        if not readonly and not may_write(db):
+            if not or_for_reading:
+                raise ReadOnlyCaseError(
+                    f"{location.shown}: your role on the server may only read this case "
+                    "(a reviewer); it opens for reading only: items, show, log, meta, verify "
+                    "and report work, changes do not"
+                )
+            readonly = True
+            db.conn.execute("SET default_transaction_read_only = on")
         alone = not readonly and lock_alone(db)
     except BaseException:
         db.close()
         raise
-    return db, root, alone
+    return db, root, alone, readonly
 
 
 def record_evidence_folder(db: Database, folder: Path) -> None:
