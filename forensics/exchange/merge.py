@@ -24,6 +24,7 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.exchange.archive_checks import Limits
+from forensics.exchange.exchanged import RECEIVED, last_states
 from forensics.exchange.merge_deletions import (
     DeletionNotice,
     DeletionPlan,
@@ -145,9 +146,20 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
     redacted = received.manifest.redaction.get("profile", "none") != "none"
     merge_id = str(uuid.uuid4())
     now = utc_now()
-    plan = plan_merge(case, theirs, merge_id=merge_id, redacted=redacted, actor=actor, now=now)
+    # Only a signed chain can show which of our states their changes were made from.
+    signed = received.signature is not None and received.signature.valid
+    plan = plan_merge(
+        case, theirs, merge_id=merge_id, redacted=redacted, signed=signed, actor=actor, now=now
+    )
     gone = plan_deletions(
-        case, theirs, plan.their_chain, merge_id=merge_id, redacted=redacted, actor=actor, now=now
+        case,
+        theirs,
+        plan.their_chain,
+        merge_id=merge_id,
+        redacted=redacted,
+        signed=signed,
+        actor=actor,
+        now=now,
     )
     plan.conflicts.extend(gone.conflicts)
     merge = _merge_record(merge_id, archive, received, plan, actor, now)
@@ -228,6 +240,7 @@ def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
     sx.defer_foreign_keys(case.db)
     repo.insert_merge(merge)
     repo.insert_imported_custody(merge.id, plan.their_chain)
+    repo.record_exchanged(merge.manifest_sha256, RECEIVED, last_states(plan.their_chain))
     for table, row in plan.added:
         insert_row(case.db, table, row)
     for table, row in plan.updates:

@@ -6,13 +6,14 @@ longer holds the row. A record they never had leaves neither (a selection drops 
 what it leaves out), so it is never mistaken for a deletion. For each record they deleted that
 we still hold:
 
-- our record is a state they had before deleting it (its digest is one their chain logged for
-  it: the version they deleted, or an older one both sides share): nobody changed it here since,
-  so the deletion is carried: our row is deleted in the merge transaction with our own custody
-  entry (`merge_deleted`, naming the merge and their entry: who, when, why, its hash), and
-  `pwb verify` stays clean;
-- we changed it since, the archive is redacted (its digests cannot be compared), or our other
-  records still point at it: a conflict of kind `deleted_there_edited_here`, settled like the
+- our record is a state they had before deleting it (its digest is one their signed chain
+  logged for it, and one we exchanged with another party: `exchanged.py`): nobody changed it
+  here since, so the deletion is carried: our row is deleted in the merge transaction with our
+  own custody entry (`merge_deleted`, naming the merge and their entry: who, when, why, its
+  hash), and `pwb verify` stays clean;
+- we changed it since, the archive is unsigned or redacted (its chain proves nothing, or its
+  digests cannot be compared), our state is not one we exchanged, or our other records still
+  point at it: a conflict of kind `deleted_there_edited_here`, settled like the
   others (keep mine; take theirs = delete, refused while our records still point at it);
 - it is an evidence item: never deleted by a merge. An item is an exhibit received under chain
   of custody, its file is in the content-addressed store and every other record hangs off it;
@@ -153,6 +154,7 @@ def plan_deletions(
     *,
     merge_id: str,
     redacted: bool,
+    signed: bool,
     actor: str,
     now: str,
 ) -> DeletionPlan:
@@ -164,6 +166,7 @@ def plan_deletions(
         their_chain: their custody entries, oldest first.
         merge_id: the merge the conflicts belong to.
         redacted: the archive was redacted (its older digests are blanked: always a conflict).
+        signed: the archive carries a valid signature (unsigned: always a conflict).
         actor: who merges.
         now: the merge's time.
     """
@@ -195,7 +198,13 @@ def plan_deletions(
             plan.already_kept += 1
             continue
         deletion = TheirDeletion(subject_type, record_id, found[0], facts)
-        same = not redacted and record_digest(mine) in history
+        digest = record_digest(mine)
+        same = (
+            signed
+            and not redacted
+            and digest in history
+            and digest in kept.exchanged_states([record_id]).get(record_id, set())
+        )
         (pending if same else changed)[record_id] = deletion
     for deletion in changed.values():
         plan.conflicts.append(deletion_conflict(case, deletion, merge_id, actor, now))

@@ -3,8 +3,10 @@
 Records are matched by their stable uuid across every record table (no feature needs to
 register anything). A record only they have is added; one both have and that is equal is left;
 one that differs is settled by the custody histories: if their state is one we already had, ours
-is newer; if ours is one they had, theirs is newer and is taken; otherwise both sides changed it
-and it becomes a *conflict*. A redacted archive's differences are always conflicts: coarsened
+is newer; if ours is one their signed chain shows they changed *and* one they are known to have
+had (we sent it to them or received it: `exchanged.py`), theirs is newer and is taken; otherwise
+(both sides changed it, an unsigned archive, a chain claiming a state we never exchanged) it
+becomes a *conflict*. A redacted archive's differences are always conflicts: coarsened
 coordinates must not overwrite precise ones silently.
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 from forensics.case import Case
 from forensics.store import exchange as sx
 from forensics.store.custody import record_digest
-from forensics.store.merges import OPEN, Conflict
+from forensics.store.merges import OPEN, Conflict, MergeRepository
 from forensics.store.subjects import FETCHERS
 
 Row = tuple[str, dict[str, Any]]
@@ -85,7 +87,14 @@ def _digest(subject_type: str | None, case: Case, record_id: str) -> str | None:
 
 
 def plan_merge(
-    case: Case, theirs: Case, *, merge_id: str, redacted: bool, actor: str, now: str
+    case: Case,
+    theirs: Case,
+    *,
+    merge_id: str,
+    redacted: bool,
+    signed: bool,
+    actor: str,
+    now: str,
 ) -> MergePlan:
     """Sort every record of `theirs` against `case` (reads only).
 
@@ -94,12 +103,15 @@ def plan_merge(
         theirs: the received case.
         merge_id: the id of the merge the conflicts belong to.
         redacted: the archive was redacted (every difference is then a conflict).
+        signed: the archive carries a valid signature (unsigned: no change to one of our
+            records is taken, each is a conflict).
         actor: who merges (the conflicts' creator).
         now: the merge's time.
     """
     their_chain = sx.custody_rows(theirs.db)
     their_subject, their_hist, their_latest = _histories(their_chain)
     my_subject, my_hist, _ = _histories(sx.custody_rows(case.db))
+    exchanged = MergeRepository(case.db)
     plan = MergePlan(
         their_chain=their_chain,
         subjects={**their_subject, **my_subject},
@@ -129,7 +141,11 @@ def plan_merge(
                 if mine_d == their_d or their_d in my_hist.get(rid, set()):
                     plan.unchanged += 1
                     continue
-                if mine_d in their_hist.get(rid, set()):
+                if (
+                    signed
+                    and mine_d in their_hist.get(rid, set())
+                    and mine_d in exchanged.exchanged_states([rid]).get(rid, set())
+                ):
                     plan.updates.append((table, row))
                     continue
             plan.conflicts.append(

@@ -31,6 +31,7 @@ from forensics.case import Case
 from forensics.errors import EvidenceError, ValidationError
 from forensics.exchange import archive as fmt
 from forensics.exchange import select
+from forensics.exchange.exchanged import SENT, last_states
 from forensics.exchange.rebase import rebase_custody
 from forensics.exchange.record_stream import stream_name, write_streams
 from forensics.exchange.redact import Redactor
@@ -43,6 +44,7 @@ from forensics.store.custody import Action
 from forensics.store.db import applied_versions, connect, transaction, utc_now
 from forensics.store.evidence import shard
 from forensics.store.items import ItemRepository
+from forensics.store.merges import MergeRepository
 from forensics.store.record_tables import stream_tables, table_rows
 
 log = logging.getLogger(__name__)
@@ -167,6 +169,7 @@ def pack_case(
         marker.unlink(missing_ok=True)
     manifest = fmt.Manifest(**{**manifest.__dict__, "members": members})
     with case.recording(actor) as rec:
+        MergeRepository(case.db).record_exchanged(manifest_sha, SENT, prepared.sent)
         entry = rec.note(
             Action.EXPORTED,
             details={
@@ -195,6 +198,8 @@ class _Prepared:
     schema: dict[str, int]
     evidence: list[str]
     derived: set[str] | None
+    sent: list[tuple[str, str, str]]
+    """The last state of every record the shipped chain names (what the recipient has)."""
 
 
 def _prepare(
@@ -248,10 +253,11 @@ def _prepare(
             stream_tables(db), lambda shape: table_rows(db, shape), snap.parent, cancel
         )
         schema = applied_versions(db)
+        sent = last_states(sx.custody_rows(db))
     finally:
         db.conn.close()
     snap.unlink()
-    return _Prepared(info, counts, schema, evidence, hashes)
+    return _Prepared(info, counts, schema, evidence, hashes, sent)
 
 
 def _plan(case: Case, work: Path, prepared: _Prepared) -> list[_Planned]:

@@ -51,6 +51,7 @@ from forensics.exchange.archive_checks import (
     ratio_problem,
     refuse,
 )
+from forensics.exchange.exchanged import RECEIVED, last_states
 from forensics.exchange.select import referenced_hashes
 from forensics.exchange.signing import SignatureCheck
 from forensics.exchange.streams import CHUNK, ThreadedSha256
@@ -59,6 +60,8 @@ from forensics.store import received
 from forensics.store.custody import Action
 from forensics.store.database import Database
 from forensics.store.db import applied_versions, connect, migrate
+from forensics.store.exchange import custody_rows
+from forensics.store.merges import MergeRepository
 from forensics.store.record_tables import SqliteRecordSink
 from forensics.verify import VerifyReport, _check_chain, _check_records
 
@@ -318,6 +321,9 @@ def unpack_archive(
     try:
         received = receive(archive, tmp, limits=limits, progress=progress, cancel=cancel)
         with Case.open(tmp) as case, case.recording(actor) as rec:
+            MergeRepository(case.db).record_exchanged(
+                received.manifest_sha256, RECEIVED, last_states(custody_rows(case.db))
+            )
             entry = rec.note(
                 Action.TRANSFERRED,
                 details={

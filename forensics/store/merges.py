@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import NotFoundError
@@ -45,7 +45,8 @@ __all__ = [
 
 
 class MergeRepository:
-    """SQL for `merges`, `merge_conflicts` and `imported_custody`. Writes need a transaction."""
+    """SQL for `merges`, `merge_conflicts`, `imported_custody` and `exchanged_states`. Writes
+    need a transaction."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -105,6 +106,32 @@ class MergeRepository:
         if found is None:
             raise NotFoundError(f"no merge conflict with id {conflict_id}")
         return found
+
+    def record_exchanged(
+        self, manifest_sha256: str, direction: str, states: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """Remember the record states one archive carried: `(subject type, id, digest)`.
+
+        Args:
+            manifest_sha256: the archive's manifest hash.
+            direction: "sent" (we packed it) or "received" (we unpacked or merged it).
+            states: the last state of each record the archive's chain logged.
+        """
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO exchanged_states (manifest_sha256, direction, subject_type, "
+            "subject_id, record_sha256) VALUES (?, ?, ?, ?, ?)",
+            [(manifest_sha256, direction, t, i, d) for t, i, d in states],
+        )
+
+    def exchanged_states(self, subject_ids: Iterable[str]) -> dict[str, set[str]]:
+        """Record id -> every state of it this case sent or received in an archive."""
+        out: dict[str, set[str]] = {}
+        for subject_id in set(subject_ids):
+            for r in self._db.conn.execute(
+                "SELECT record_sha256 FROM exchanged_states WHERE subject_id = ?", (subject_id,)
+            ):
+                out.setdefault(subject_id, set()).add(str(r[0]))
+        return out
 
     def kept_deletions(self, record_id: str) -> set[str]:
         """Hashes of their deletion entries about a record that we already chose to ignore."""

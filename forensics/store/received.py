@@ -40,6 +40,7 @@ from forensics.records.row_schema import is_sha256_column, row_problem
 from forensics.store.custody import DELETED
 from forensics.store.database import Database
 from forensics.store.db import applied_versions, check_not_newer, transaction
+from forensics.store.record_tables import stream_tables
 from forensics.store.rows import quote
 
 MAX_VALUE_BYTES = 16 << 20
@@ -87,19 +88,9 @@ def schema(db: Database) -> set[tuple[str, str, str, str | None]]:
 
 def _copied_tables(ours: Database) -> list[str]:
     """Our ordinary tables in creation order, without virtual tables, their shadow tables and
-    the schema versions (a fresh case has its own)."""
-    rows = ours.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
-    ).fetchall()
-    virtual = [str(r[0]) for r in rows if str(r[1] or "").upper().startswith("CREATE VIRTUAL")]
-    return [
-        str(r[0])
-        for r in rows
-        if str(r[0]) not in virtual
-        and not str(r[0]).startswith("sqlite_")
-        and str(r[0]) != "schema_version"
-        and not any(str(r[0]).startswith(v + "_") for v in virtual)
-    ]
+    the tables that never travel (`record_tables.NOT_COPIED`): the same tables a format-2
+    archive carries as streams."""
+    return [shape.name for shape in stream_tables(ours)]
 
 
 def check_received(theirs: Database, ours: Database, where: Path) -> None:

@@ -20,8 +20,9 @@ from forensics.store.rows import quote
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
-NOT_COPIED = frozenset({"schema_version"})
-"""Tables a fresh case fills itself (its own migrations' versions)."""
+NOT_COPIED = frozenset({"schema_version", "exchanged_states"})
+"""Tables that never travel: the schema versions (a fresh case has its own migrations') and
+the record states this case exchanged (what *we* sent and received, not theirs to claim)."""
 
 
 def stream_tables(db: Database) -> list[TableShape]:

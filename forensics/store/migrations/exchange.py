@@ -4,7 +4,9 @@ A merge keeps what the other team sent apart from our own chain: `imported_custo
 chain verbatim (it re-verifies on its own), `merge_conflicts` the records both sides changed,
 until the user keeps theirs or ours. Version 2 gives a conflict its `kind`: a record both sides
 edited, or one they deleted that we changed since (`deletion` then holds the facts of their
-deletion entry: who, when, why, its hash).
+deletion entry: who, when, why, its hash). Version 4 remembers every record state this case
+exchanged (`exchanged_states`: sent in a pack, received in an unpack or a merge), so a merge
+changes one of our records only from a state the other side is known to have had.
 """
 
 from __future__ import annotations
@@ -88,6 +90,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE imported_custody ADD COLUMN signer TEXT",
             "ALTER TABLE imported_custody ADD COLUMN actor_given INTEGER",
             "ALTER TABLE imported_custody ADD COLUMN signature TEXT",
+        ),
+    ),
+    Migration(
+        COMPONENT,
+        4,
+        "the record states each pack sent and each unpack or merge received",
+        (
+            """CREATE TABLE exchanged_states (
+                manifest_sha256 TEXT NOT NULL,
+                direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+                subject_type TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                record_sha256 TEXT NOT NULL,
+                PRIMARY KEY (manifest_sha256, direction, subject_type, subject_id)
+            )""",
+            "CREATE INDEX exchanged_states_subject ON exchanged_states(subject_id)",
         ),
     ),
 )

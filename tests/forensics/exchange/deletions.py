@@ -12,7 +12,7 @@ from forensics.exchange.unpack import unpack_archive
 from forensics.provenance.manufacturers import add_manufacturer
 from forensics.store import exchange as sx
 from geoloc.hypotheses import HypothesisDraft, HypothesisService
-from tests.forensics.exchange.helpers import UNSIGNED, fill
+from tests.forensics.exchange.helpers import TEAM_B, UNSIGNED, fill
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def make_shared(case: Case, corpus: Path, tmp_path: Path) -> Shared:
                 deleted=True,
                 reason="entered twice",
             )
-        archive = pack_case(theirs, tmp_path / "theirs.pwbcase", actor="B").archive
+        archive = pack_case(theirs, tmp_path / "theirs.pwbcase", actor="B", key=TEAM_B).archive
     return Shared(
         base=base,
         theirs=archive,

@@ -12,6 +12,7 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.exchange.archive_checks import Limits
+from forensics.exchange.signing import SigningKey
 from forensics.intake.ingest import IngestOptions, ingest_paths
 
 GPS_JPEG = "exif-samples/jpg/gps/DSCN0010.jpg"
@@ -168,3 +169,13 @@ def legacy_archive(src: Path, case: Case, dst: Path) -> Path:
 UNSIGNED = Limits(accept_unsigned=True)
 """The tests' archives are mostly unsigned: accepted knowingly, as `--accept-unsigned` does
 (the core refuses an unsigned archive by default)."""
+
+
+def _team_b() -> SigningKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return SigningKey("Team B", Ed25519PrivateKey.generate())
+
+
+TEAM_B = _team_b()
+"""Team B's signing key: a merge takes a change to our records only from a signed archive."""

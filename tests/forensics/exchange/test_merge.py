@@ -17,7 +17,7 @@ from forensics.exchange.unpack import unpack_archive
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.store.merges import MergeRepository
 from forensics.verify import verify_case
-from tests.forensics.exchange.helpers import UNSIGNED, fill
+from tests.forensics.exchange.helpers import TEAM_B, UNSIGNED, fill
 
 OTHER_JPEG = "exif-samples/jpg/Fujifilm_FinePix_E500.jpg"
 
@@ -39,7 +39,9 @@ def shared(case: Case, corpus: Path, tmp_path: Path):  # type: ignore[no-untyped
         ingest_paths(
             theirs, [str(corpus / OTHER_JPEG)], IngestOptions(examiner="B", post_ingest=())
         )
-        their_archive = pack_case(theirs, tmp_path / "theirs.pwbcase", actor="B").archive
+        their_archive = pack_case(
+            theirs, tmp_path / "theirs.pwbcase", actor="B", key=TEAM_B
+        ).archive
     return filled, base, their_archive
 
 
@@ -138,7 +140,7 @@ def test_an_older_archive_after_a_newer_one_is_reported_and_not_reapplied(shared
     case = filled.case
     with Case.open(tmp_path / "team-b") as theirs:
         theirs.edit_item(filled.drone, {"note": "plate re-read: NEO-M9N"}, actor="B")
-        newer = pack_case(theirs, tmp_path / "newer.pwbcase", actor="B").archive
+        newer = pack_case(theirs, tmp_path / "newer.pwbcase", actor="B", key=TEAM_B).archive
     merged = merge_archive(case, newer, actor="A", limits=UNSIGNED)
     assert not merged.already_merged
     assert case.items.get(filled.drone).note == "plate re-read: NEO-M9N"

@@ -174,6 +174,7 @@ def test_edit_conflicts_logged_before_conflict_kinds_still_verify(case, corpus, 
         conn.execute("ALTER TABLE merge_conflicts DROP COLUMN deletion")
         for column in ("signer", "actor_given", "signature"):
             conn.execute(f"ALTER TABLE imported_custody DROP COLUMN {column}")
+        conn.execute("DROP TABLE exchanged_states")
         conn.execute("UPDATE schema_version SET version = 1 WHERE component = 'exchange'")
     with Case.open(root) as upgraded:
         [conflict] = MergeRepository(upgraded.db).conflicts()
