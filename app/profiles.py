@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -42,6 +43,10 @@ _HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 if TYPE_CHECKING:
     # Loaded where a key is made or unlocked: `pwb` activates a profile for every command.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from forensics.exchange.signers import KnownKey
+
+log = logging.getLogger(__name__)
 
 AskPassphrase = Callable[[str], str]
 """Asks for a profile's passphrase (the prompt names the profile); raises to give up."""
@@ -262,3 +267,19 @@ class ProfileStore:
 
 def _b64decode(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
+
+
+def key_names(store: ProfileStore | None = None) -> dict[str, KnownKey]:
+    """The signing keys this user can name: their profiles' and their trusted team keys.
+
+    What a report prints for each custody entry's signer (`forensics.exchange.signers`); a
+    profile that cannot be read names no one rather than stopping the report.
+    """
+    from forensics.exchange.signers import known_keys
+
+    try:
+        profiles = (store or ProfileStore()).profiles()
+    except ValidationError as exc:
+        log.warning("%s", exc)
+        profiles = []
+    return known_keys((p.fingerprint, p.name) for p in profiles)

@@ -20,6 +20,7 @@ from forensics.store.events import ChangeSet
 from ui.jobs import JobRunner
 
 if TYPE_CHECKING:
+    from ui.examiner_dialog import Profiles
     from ui.viewer import MediaViewer
 
 
@@ -119,6 +120,9 @@ class WorkbenchContext:
     viewer: MediaViewer | None = None
     """The main window's media viewer (`ui.viewer.MediaViewer`): annotation overlays go into
     its `graphics_scene()` in image pixel coordinates; it emits `frame_shown`."""
+    profiles: Profiles | None = None
+    """The examiner profiles on this machine (`app.profiles.ProfileStore`): a report names
+    the signers whose keys are theirs."""
 
     def case_root(self) -> Path | None:
         """The open case's folder, for jobs that open their own connection."""

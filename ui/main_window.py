@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
             runner=self.runner,
             signals=self.signals,
             current_case=self.current_case,
+            profiles=profiles,
             menu=self.menu,
             add_dock=self.add_dock,
             viewer=self.viewer,

@@ -349,6 +349,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from app.profiles import key_names
     from forensics.exchange.report import build_report, log_export, write_report
     from geoloc.svg_map import draw_map
 
@@ -356,6 +357,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{out}: name an .html or .pdf file")
+    known = key_names()
     with open_for_reading(args.case_dir) as case:
         items = [resolve_item(case, i) for i in args.items] if args.items else None
         with long_work("report") as (bar, cancel):
@@ -369,6 +371,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     progress=bar,
                     cancel=cancel,
                     map_drawer=draw_map,
+                    known_keys=known,
                 )
                 data = html_to_pdf(html, out)
                 summary = log_export(
@@ -383,6 +386,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     progress=bar,
                     cancel=cancel,
                     map_drawer=draw_map,
+                    known_keys=known,
                 )
     note = "" if summary.get("logged", True) else "; read-only case: the export was not logged"
     return reply(

@@ -37,13 +37,14 @@ from forensics.identity import Examiner
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.media import demo_footage
 from forensics.media.demo_manifest import GENERATOR_VERSION
+from forensics.store.custody import Action
 
 log = logging.getLogger(__name__)
 
 __all__ = ["STEPS", "DemoContext", "DemoStep", "build_demo", "ensure_demo_case", "stable_id"]
 
 DEMO_TITLE = "Gerbera drone footage (demo)"
-DEMO_BUILT = "demo_built"
+DEMO_BUILT = Action.DEMO_BUILT
 """Custody action of the entry that closes a finished demo build."""
 DEMO_FOLDER = "demo-case"
 """The demo case's folder name inside the user's data folder."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter
 
 from forensics import allocation
-from forensics.exchange.report_sections import ReportContext, esc, table
+from forensics.exchange.report_html import esc, plural, short_id, table
+from forensics.exchange.report_sections import ReportContext, state_mark
 from forensics.models import Item
 
 MAX_ROWS = 2000
@@ -20,6 +21,8 @@ MAX_ROWS = 2000
 
 def _how(item: Item) -> str:
     parts = [esc(allocation.DESCRIPTIONS[allocation.allocation_of(item)])]
+    if item.recovery and item.recovery != "carved":
+        parts.append("found as: " + esc(item.recovery.replace("_", " ")))
     if item.content_state:
         parts.append("content: " + esc(item.content_state.replace("_", " ")))
     carving = item.attributes.get("carving")
@@ -43,22 +46,23 @@ def section(ctx: ReportContext) -> str:
     if not found:
         return "<p>No deleted, recovered or carved files are in this report.</p>"
     counts = Counter(allocation.allocation_of(i) for i in found)
-    names = {i.id: i.name for i in ctx.items}
+    names = {i.id: i.name for i in ctx.all_items or ctx.items}
     intro = (
-        f"<p>{len(found)} file(s) were not live when found: "
+        f"<p>{plural(len(found), 'file')} {'was' if len(found) == 1 else 'were'} not live "
+        "when found: "
         + ", ".join(f"{counts[s]} {s}" for s in allocation.NOT_LIVE if counts[s])
         + ". Their names, timestamps and extents may not be the originals'; the hashes are"
         " those of the bytes recovered.</p>"
     )
     rows = [
         [
-            f"<b>{esc(item.name)}</b><br><small>{esc(item.id)}</small>",
-            esc(allocation.LABELS[allocation.allocation_of(item)]),
+            f"<b>{esc(item.name)}</b>{state_mark(item)}",
             f"<code>{esc(item.fs_path)}</code>" if item.fs_path else "",
             esc(names.get(item.parent_id or "", "")),
             _how(item),
             "" if item.size is None else f"{item.size:,}",
-            f"<code>{esc(item.sha256)}</code>",
+            f'<code class="hash">{esc(item.sha256)}</code>',
+            short_id(item.id),
         ]
         for item in found[:MAX_ROWS]
     ]
@@ -70,9 +74,11 @@ def section(ctx: ReportContext) -> str:
     return (
         intro
         + table(
-            ["File", "State", "Path in image", "Under", "How it was found", "Bytes", "SHA-256"],
+            ["File", "Path in image", "Under", "How it was found", "Bytes", "SHA-256", "Id"],
             rows,
             "deleted",
+            id_columns=(6,),
+            widths={0: "15%", 3: "28%", 5: "17%", 6: "8%"},
         )
         + more
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 
 from forensics.exchange.map_figure import HYPOTHESIS, POSITION, MapFigure, MapLine, MapMarker
-from forensics.exchange.report_sections import ReportContext, esc
+from forensics.exchange.report_html import esc
+from forensics.exchange.report_sections import ReportContext
 
 log = logging.getLogger(__name__)
 

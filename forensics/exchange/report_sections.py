@@ -2,27 +2,31 @@
 
 Every section is a function `(ctx) -> html`; `report.py` runs each one and, if a feature's data
 cannot be read, prints the reason in place of the section instead of failing the whole report.
+Values are written by `report_html` (words, never reprs; ids short and small); the custody log,
+its keys and the seal are `report_custody`.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import logging
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from forensics import allocation
 from forensics.case import Case
-from forensics.exchange import charts
+from forensics.exchange import charts, report_custody
 from forensics.exchange.map_figure import MapDrawer
-from forensics.identity import short_fingerprint
+from forensics.exchange.report_html import (
+    code_word,
+    data_uri,
+    esc,
+    plural,
+    short_id,
+    table,
+    when,
+)
+from forensics.exchange.signers import KeyNames, signer_name
 from forensics.models import CustodyEntry, Item
-from forensics.seals import seal_lines
-from forensics.store.seals import examiners
-from forensics.textsafe import shown
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +34,22 @@ MAX_THUMBNAILS = 300
 MAX_FRAMES = 40
 _IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp")
 
+KIND_WORDS = {
+    "hardware": ("hardware item", "hardware items"),
+    "component": ("component", "components"),
+    "file": ("file", "files"),
+    "disk_image": ("disk image", "disk images"),
+    "symlink": ("symbolic link", "symbolic links"),
+    "folder": ("folder", "folders"),
+}
+"""How an item kind is named in sentences (one, many)."""
+
+__all__ = ["ReportContext", "data_uri", "esc", "table"]
+
 
 @dataclass
 class ReportContext:
-    """What every section needs: the case, the scope, and the log."""
+    """What every section needs: the case, the scope, the log and the keys we can name."""
 
     case: Case
     items: list[Item]
@@ -42,60 +58,56 @@ class ReportContext:
     custody: list[CustodyEntry] = field(default_factory=list)
     draw_map: MapDrawer | None = None
     """Draws the map section (geoloc's SVG map); None leaves the map out and says so."""
+    known_keys: KeyNames = field(default_factory=dict)
+    """fingerprint -> the name we know a signing key by (`signers.known_keys`)."""
+    all_items: list[Item] = field(default_factory=list)
+    """Every item of the case, to name the items custody entries concern."""
 
     def in_scope(self, item_id: str | None) -> bool:
         """True for records of items in the report (or any, for the whole case)."""
         return self.scope is None or (item_id is not None and item_id in self.scope)
 
 
-def esc(value: object) -> str:
-    """HTML-escaped text of a value ('' for None), control and bidi characters made visible."""
-    return "" if value is None else html.escape(shown(value))
-
-
-def data_uri(data: bytes, mime: str = "image/png") -> str:
-    """A data URI for inline images: the report is one self-contained file."""
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
-    """An HTML table; cells are already HTML."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return (
-        f'<table class="{cls}" border="1" cellspacing="0" cellpadding="4"><thead><tr>'
-        f"{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
+def kind_word(kind: str, n: int | None = None) -> str:
+    """ "3 hardware items", "1 file"; without a count, the kind's name ("hardware item")."""
+    one, many = KIND_WORDS.get(kind, (kind.replace("_", " "), kind.replace("_", " ") + "s"))
+    return one if n is None else plural(n, one, many)
 
 
 # received / done / produced -----------------------------------------------------------------
 def summary(ctx: ReportContext) -> str:
     """What was received, what was done, what was produced, in plain sentences."""
     kinds = Counter(i.kind for i in ctx.items)
-    actions = Counter(e.action for e in ctx.custody)
     received = sum(1 for i in ctx.items if i.sha256)
     total = sum(i.size or 0 for i in ctx.items if i.sha256)
+    states = Counter(allocation.allocation_of(i) for i in ctx.items if i.sha256)
+    not_live = [f"{states[s]:,} {s}" for s in allocation.NOT_LIVE if states[s]]
     derived = sum(1 for _ in ctx.case.evidence.derived_files())
+    kinds_text = ", ".join(kind_word(k, n) for k, n in kinds.most_common())
     lines = [
-        f"<p><b>Received:</b> {len(ctx.items)} items ({esc(dict(kinds))}); {received} files "
-        f"holding {total:,} bytes are kept byte for byte in the evidence store, each named by "
-        "its SHA-256.</p>",
-        "<p><b>Done:</b> "
-        + esc(", ".join(f"{a} x{n}" for a, n in sorted(actions.items())))
-        + f" ({len(ctx.custody)} custody entries, each chained to the one before).</p>",
-        f"<p><b>Produced:</b> {derived} derived files (frames, thumbnails), and the records "
-        "below (metadata, annotations, hypotheses, provenance links).</p>",
+        f"<p><b>Received:</b> {plural(len(ctx.items), 'item')} ({esc(kinds_text)}). "
+        f"{plural(received, 'file')} holding {total:,} bytes are kept byte for byte in the "
+        "evidence store, each named by its SHA-256"
+        + (
+            f"; of them {esc(', '.join(not_live))} (see Deleted and recovered files)"
+            if not_live
+            else ""
+        )
+        + ".</p>",
+        f"<p><b>Done:</b> {plural(len(ctx.custody), 'custody entry', 'custody entries')}, "
+        "each chained to the one before:</p>" + report_custody.done(ctx),
+        f"<p><b>Produced:</b> {plural(derived, 'derived file')} (frames, thumbnails), and the "
+        "records below (metadata, annotations, hypotheses, provenance links).</p>",
     ]
     unsigned = [e for e in ctx.custody if e.details.get("accepted_unsigned") is True]
     if unsigned:
         lines.append(
             "<p><b>Unsigned archives accepted:</b> "
-            + esc(
-                "; ".join(
-                    f"{e.details.get('received') or e.details.get('archive')} "
-                    f"({e.action} at {e.at} by {e.actor}, custody entry {e.seq})"
-                    for e in unsigned
-                )
+            + "; ".join(
+                f"{esc(e.details.get('received') or e.details.get('archive'))} "
+                f"(received {when(e.at)} by {esc(signer_name(e.signer, ctx.known_keys))}, "
+                f"custody entry {e.seq})"
+                for e in unsigned
             )
             + ": nothing proves who made them.</p>"
         )
@@ -113,34 +125,50 @@ def _thumbnail(ctx: ReportContext, item: Item) -> str:
         thumb = make_thumbnail(data, 160)
     except Exception as exc:  # a damaged picture is reported, not fatal
         return f"<i>no thumbnail ({esc(exc)})</i>"
+    w, h = thumb.width, thumb.height
+    scale = min(1.0, 96 / max(w, h, 1))
     src = data_uri(thumb.data, thumb.mime)
-    return f'<img src="{src}" width="{thumb.width}" height="{thumb.height}">'
+    return f'<img src="{src}" width="{round(w * scale)}" height="{round(h * scale)}">'
 
 
-def _state(item: Item) -> str | None:
+def state_mark(item: Item) -> str:
+    """A not-live file's state as a mark beside its name ("DELETED"), '' for a live one."""
     state = allocation.allocation_of(item)
-    return None if state == allocation.LIVE else allocation.DESCRIPTIONS[state]
+    if state == allocation.LIVE:
+        return ""
+    return f' <span class="state">{esc(allocation.LABELS[state].upper())}</span>'
+
+
+def item_cell(item: Item) -> str:
+    """An item's name first, its state marked, then its kind in small."""
+    return (
+        f"<b>{esc(item.name)}</b>{state_mark(item)}<br><small>{esc(kind_word(item.kind))}</small>"
+    )
 
 
 def items(ctx: ReportContext) -> str:
-    """Every item with thumbnail, hashes and identification."""
+    """Every item with thumbnail, hashes and identification, by name (the id short, last)."""
+    names = {i.id: i.name for i in ctx.all_items or ctx.items}
     rows = []
     for n, item in enumerate(ctx.items):
         thumb = _thumbnail(ctx, item) if n < MAX_THUMBNAILS else ""
         hashes = (
-            f"<code>SHA-256 {esc(item.sha256)}</code><br><code>MD5 {esc(item.md5)}</code>"
+            f'SHA-256 <code class="hash">{esc(item.sha256)}</code><br>'
+            f'MD5 <code class="hash">{esc(item.md5)}</code>'
             if item.sha256
             else ""
         )
+        state = allocation.allocation_of(item)
         ident = "<br>".join(
             f"{k}: {esc(v)}"
             for k, v in (
+                ("in", names.get(item.parent_id or "")),
                 ("exhibit", item.exhibit),
                 ("serial", item.serial),
                 ("marking", item.marking),
                 ("source", item.source_path),
                 ("path in image", item.fs_path),
-                ("state", _state(item)),
+                ("state", None if state == allocation.LIVE else allocation.DESCRIPTIONS[state]),
                 ("note", item.note),
             )
             if v
@@ -148,15 +176,21 @@ def items(ctx: ReportContext) -> str:
         rows.append(
             [
                 thumb,
-                f"<b>{esc(item.name)}</b><br><small>{esc(item.id)}</small>",
-                esc(item.kind),
+                item_cell(item),
                 esc(item.mime),
                 "" if item.size is None else f"{item.size:,}",
                 hashes,
                 ident,
+                short_id(item.id),
             ]
         )
-    return table(["", "Item", "Kind", "Type", "Bytes", "Hashes", "Identification"], rows, "items")
+    return table(
+        ["", "Item", "Type", "Bytes", "Hashes", "Identification", "Id"],
+        rows,
+        "items",
+        id_columns=(6,),
+        widths={0: "12%", 1: "17%", 4: "24%", 6: "8%"},
+    )
 
 
 def metadata(ctx: ReportContext) -> str:
@@ -171,20 +205,20 @@ def metadata(ctx: ReportContext) -> str:
         view = repo.metadata(item.id)
         if view.empty:
             continue
-        parts.append(f"<h3>{esc(item.name)}</h3>")
+        parts.append(f"<h3>{esc(item.name)}{state_mark(item)}</h3>")
         for group in view.groups:
             rows = [[esc(f.label), esc(f.value)] for f in group.fields[:60]]
             parts.append(
-                f"<h4>{esc(group.label)} <small>({esc(group.extractor)})</small></h4>"
-                + table(["Field", "Value"], rows, "meta")
+                f"<h4>{esc(group.label)} <small>(read by {esc(group.extractor)})</small></h4>"
+                + table(["Field", "Value"], rows, "meta", widths={0: "30%"})
             )
         for w in view.warnings:
-            parts.append(f"<p class='warn'>warning: {esc(w)}</p>")
+            parts.append(f"<p class='warn'>Warning: {esc(w)}</p>")
     return "".join(parts) or "<p>No metadata was extracted for these items.</p>"
 
 
 def frames(ctx: ReportContext) -> str:
-    """Annotated frames, drawn with their marks."""
+    """Annotated frames, drawn with their marks, each with its caption."""
     from forensics.annotations.collect import collect
     from forensics.annotations.render_png import render_frame
     from forensics.annotations.service import AnnotationService
@@ -196,14 +230,20 @@ def frames(ctx: ReportContext) -> str:
         for frame in found[:MAX_FRAMES]:
             labels = ", ".join(sorted({s.annotation.label for s in frame.shapes}))
             try:
-                img = f'<img src="{data_uri(render_frame(svc, frame))}" width="560">'
+                img = f'<img src="{data_uri(render_frame(svc, frame))}" width="480">'
             except Exception as exc:  # a frame that cannot be decoded any more is named
                 img = f"<i>frame not drawn: {esc(exc)}</i>"
+            where = (
+                "still image"
+                if frame.anchor.frame_index < 0
+                else f"frame {frame.anchor.frame_index:,}"
+                + (f" at {frame.anchor.pts:.2f} s" if frame.anchor.pts is not None else "")
+            )
             parts.append(
-                f"<div class='frame'>{img}<p>{esc(frame.item_name)}, frame "
-                f"{frame.anchor.frame_index} (pixels SHA-256 "
-                f"<code>{esc(frame.anchor.pixel_sha256)}</code>): {esc(labels)}</p>"
-                "</div>"
+                f'<p class="figure">{img}</p>'
+                f'<p class="caption"><b>{esc(frame.item_name)}</b>, {esc(where)}: marked '
+                f"{esc(labels)}.<br><small>Decoded pixels SHA-256 "
+                f'<code class="hash">{esc(frame.anchor.pixel_sha256)}</code></small></p>'
             )
         if len(found) > MAX_FRAMES:
             parts.append(f"<p>{len(found) - MAX_FRAMES} more annotated frames not shown.</p>")
@@ -220,6 +260,7 @@ def hypotheses(ctx: ReportContext) -> str:
     found = [h for h in repo.hypotheses() if ctx.in_scope(h.item_id)]
     if not found:
         return "<p>No geolocation hypotheses.</p>"
+    names = {i.id: i.name for i in ctx.all_items or ctx.items}
     supporting, _ = STANCES
     rows = []
     for h in found:
@@ -228,11 +269,12 @@ def hypotheses(ctx: ReportContext) -> str:
         against = len(links) - support
         rows.append(
             [
-                esc(h.place_name),
-                f"{h.lat:.5f}, {h.lon:.5f}" + (f" ± {h.radius_m:,.0f} m" if h.radius_m else ""),
-                esc(", ".join(h.methods)),
-                esc(h.status),
-                esc(h.confidence),
+                f"<b>{esc(h.place_name)}</b><br><small>for {esc(names.get(h.item_id or ''))}"
+                "</small>",
+                f"{h.lat:.5f}, {h.lon:.5f}" + (f"<br>± {h.radius_m:,.0f} m" if h.radius_m else ""),
+                ", ".join(code_word(m) for m in h.methods),
+                code_word(h.status),
+                code_word(h.confidence),
                 esc(h.analyst),
                 f"{support} for, {against} against",
                 esc(h.notes),
@@ -242,6 +284,7 @@ def hypotheses(ctx: ReportContext) -> str:
         ["Place", "Position", "Method", "Status", "Confidence", "Analyst", "Evidence", "Notes"],
         rows,
         "hyp",
+        widths={0: "16%", 1: "13%", 7: "26%"},
     )
 
 
@@ -259,14 +302,14 @@ def provenance(ctx: ReportContext) -> str:
         return "<p>No components recorded.</p>"
     rows = [
         [
-            esc(c.name),
+            f"<b>{esc(c.name)}</b>",
             esc(c.function),
             esc(c.part_number),
             esc(c.marking),
             esc(c.manufacturer),
             esc(c.country_name),
-            esc(c.basis),
-            esc(c.confidence),
+            code_word(c.basis),
+            code_word(c.confidence),
             esc(len(c.sources)),
         ]
         for c in comps
@@ -290,15 +333,16 @@ def provenance(ctx: ReportContext) -> str:
             "prov",
         )
         + "<h3>Origin by country</h3>"
-        + f'<img src="{data_uri(charts.bar_chart(by_country))}">'
+        + charts.bar_chart(by_country, "Country", "Share of components")
         + "<h3>Components by function</h3>"
-        + f'<img src="{data_uri(charts.bar_chart(by_function))}">'
+        + charts.bar_chart(by_function, "Function", "Share of components")
     )
 
 
 def sources(ctx: ReportContext) -> str:
     """Sources with their Admiralty grades."""
     from forensics.provenance.models import Source
+    from forensics.records.provenance import CREDIBILITY, RELIABILITY
     from forensics.store.provenance import ProvenanceRepository
 
     found = ProvenanceRepository(ctx.case.db).all(Source)
@@ -306,60 +350,26 @@ def sources(ctx: ReportContext) -> str:
         return "<p>No sources registered.</p>"
     rows = [
         [
-            esc(s.title),
+            f"<b>{esc(s.title)}</b>",
             esc(s.kind),
             esc(s.author),
             esc(s.publisher),
             esc(s.published),
-            f"<b>{esc(s.reliability)}{esc(s.credibility)}</b>",
-            esc(s.url),
+            f"<b>{esc(s.reliability)}{esc(s.credibility)}</b><br><small>"
+            + esc(RELIABILITY.get(str(s.reliability), ""))
+            + "; "
+            + esc(CREDIBILITY.get(int(s.credibility), "") if str(s.credibility).isdigit() else "")
+            + "</small>",
+            f'<span class="url">{esc(s.url)}</span>',
         ]
         for s in found
     ]
     return table(
-        ["Source", "Kind", "Author", "Publisher", "Published", "Grade", "Address"], rows, "src"
-    )
-
-
-def seal_block(seal: Mapping[str, Any] | None) -> str:
-    """The seal the report was made under, printed so the paper copy anchors the log."""
-    if seal is None:
-        return (
-            "<p class='warn'>Not sealed: no examiner key was at hand, so nothing outside the "
-            "case anchors this log's head.</p>"
-        )
-    lines = "<br>".join(esc(line) for line in seal_lines(seal))
-    return (
-        "<h2 id='seal'>Seal of the custody log</h2><p>Signed with the examiner's key; keep "
-        "this page: <code>pwb verify CASE --against</code> a copy of the seal finds any "
-        f"entry rewritten or removed since.</p><p><code>{lines}</code></p>"
-    )
-
-
-def _signed_by(e: CustodyEntry, names: Mapping[str, str]) -> str:
-    if e.signer is None:
-        return "unsigned (made before signing)"
-    who = names.get(e.signer, "a key the case does not know")
-    return f"{who}, key {short_fingerprint(e.signer)}"
-
-
-def custody(ctx: ReportContext) -> str:
-    """The custody log: who did what, when and why, whose key signed it, and each entry's
-    chained hash."""
-    names = {fp: ex.name for fp, ex in examiners(ctx.case.db).items()}
-    rows = [
-        [
-            str(e.seq),
-            esc(e.at),
-            esc(e.actor) + (" <i>(name given, not proven)</i>" if e.actor_given else ""),
-            esc(e.action),
-            esc(e.item_id or ""),
-            esc(e.reason or ""),
-            esc(_signed_by(e, names)),
-            f"<code>{esc(e.hash[:16])}</code>",
-        ]
-        for e in ctx.custody
-    ]
-    return table(
-        ["#", "When (UTC)", "Who", "What", "Item", "Why", "Signed by", "Hash"], rows, "log"
+        ["Source", "Kind", "Author", "Publisher", "Published", "Grade", "Address"],
+        rows,
+        "src",
+        widths={0: "28%", 5: "14%"},
+    ) + (
+        "<p><small>Grade: the source's reliability (A to F) and the information's "
+        "credibility (1 to 6) in the Admiralty (NATO) code.</small></p>"
     )

@@ -9,7 +9,8 @@ the report was made (they drew its thumbnails and annotated frames).
 from __future__ import annotations
 
 from forensics import decoded_with, versions
-from forensics.exchange.report_sections import ReportContext, esc, table
+from forensics.exchange.report_html import esc, table
+from forensics.exchange.report_sections import ReportContext
 
 
 def section(ctx: ReportContext) -> str:

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from forensics.records.declare import RecordType, col
+from forensics.records.declare import CustodyActionEnum, RecordType, col
 
 
 class ItemKind(enum.StrEnum):
@@ -81,24 +81,27 @@ class ContentState(enum.StrEnum):
 ContentState.ALL = tuple(c.value for c in ContentState)
 
 
-class CustodyAction(enum.StrEnum):
-    """The custody actions of the case's core (features add their own enums; the log
-    stores the value, so any feature's action reads back as a plain string)."""
+class CustodyAction(CustodyActionEnum):
+    """The custody actions of the case's core, each with the phrase reports print (features
+    add their own enums; the log stores the code, so any feature's action reads back as a
+    plain string)."""
 
-    CASE_CREATED = "case_created"
-    ITEM_ADDED = "item_added"
-    ITEM_EDITED = "item_edited"
-    INGESTED = "ingested"
-    INGEST_DUPLICATE = "ingest_duplicate"
-    INGEST_REJECTED = "ingest_rejected"
-    RECOVERED = "recovered_interrupted_ingest"
-    DISK_IMAGE_EXPANDED = "disk_image_expanded"
-    CARVED = "carved"
-    EXTRACTED = "extracted"
-    ANNOTATED = "annotated"
-    EXPORTED = "exported"
-    VERIFIED = "verified"
-    TRANSFERRED = "transferred"
+    CASE_CREATED = "case_created", "case created"
+    ITEM_ADDED = "item_added", "item registered"
+    ITEM_EDITED = "item_edited", "item details changed"
+    INGESTED = "ingested", "file ingested (copied and hashed)"
+    INGEST_DUPLICATE = "ingest_duplicate", "file offered again: already held"
+    INGEST_REJECTED = "ingest_rejected", "file refused at ingest"
+    RECOVERED = "recovered_interrupted_ingest", "interrupted ingest cleaned up"
+    DISK_IMAGE_EXPANDED = "disk_image_expanded", "disk image expanded into its files"
+    CARVED = "carved", "files carved from free space"
+    EXTRACTED = "extracted", "metadata or frames extracted"
+    ANNOTATED = "annotated", "annotation made or changed"
+    EXPORTED = "exported", "written out to a file (report, archive or export)"
+    VERIFIED = "verified", "case verified"
+    TRANSFERRED = "transferred", "case received from an archive"
+    EXAMINER_ADDED = "examiner_added", "examiner's key added to the case"
+    DEMO_BUILT = "demo_built", "demo case finished"
 
 
 @dataclass(frozen=True)

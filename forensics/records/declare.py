@@ -27,7 +27,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 R = TypeVar("R")
 
@@ -288,6 +288,25 @@ def record_type_of(record: object) -> RecordType[Any]:
     if not isinstance(found, RecordType) or found.cls is not type(record):
         raise KeyError(f"{type(record).__name__} is not a declared record type")
     return found
+
+
+class CustodyActionEnum(enum.StrEnum):
+    """A feature's custody actions: each member is the code the log stores and the phrase a
+    person reads, declared together so no report or view keeps a second list of them.
+
+    Declare members as `NAME = "code", "phrase"`; the member equals its code (a `str`), so the
+    log and every comparison with a stored action are unchanged. `forensics.records.actions`
+    finds the phrase of any stored code.
+    """
+
+    _value_: str
+    phrase: str
+
+    def __new__(cls, code: str, phrase: str = "") -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.phrase = phrase or code.replace("_", " ")
+        return member
 
 
 class RecordChange(enum.StrEnum):

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from forensics.records.declare import RecordType
+from forensics.records.declare import CustodyActionEnum, RecordType
 
 
 class Method(enum.StrEnum):
@@ -81,15 +81,15 @@ class EvidenceKind(enum.StrEnum):
     FRAME = "frame"
 
 
-class GeoAction(enum.StrEnum):
+class GeoAction(CustodyActionEnum):
     """The custody actions of geolocation."""
 
-    ADDED = "hypothesis_added"
-    EDITED = "hypothesis_edited"
-    DELETED = "hypothesis_deleted"
-    LINKED = "hypothesis_evidence_linked"
-    UNLINKED = "hypothesis_evidence_unlinked"
-    SUN_CHECKED = "hypothesis_sun_checked"
+    ADDED = "hypothesis_added", "geolocation hypothesis added"
+    EDITED = "hypothesis_edited", "geolocation hypothesis changed"
+    DELETED = "hypothesis_deleted", "geolocation hypothesis deleted"
+    LINKED = "hypothesis_evidence_linked", "evidence linked to a hypothesis"
+    UNLINKED = "hypothesis_evidence_unlinked", "evidence unlinked from a hypothesis"
+    SUN_CHECKED = "hypothesis_sun_checked", "sun position checked at a hypothesis"
     """The sun's position (and a measured shadow) checked at the hypothesis: a version of
     its own in the history, the result in `changes["sun_check"]`."""
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from forensics.records.declare import RecordType
+from forensics.records.declare import CustodyActionEnum, RecordType
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,16 @@ class ConflictStatus(enum.StrEnum):
     TOOK_THEIRS = "took_theirs"
 
 
-class MergeAction(enum.StrEnum):
+class MergeAction(CustodyActionEnum):
     """The custody actions of merging another team's archive."""
 
-    MERGED = "merged"
+    MERGED = "merged", "merged from another team's archive"
     """A record the merge added or changed, and the merge itself."""
-    CONFLICT = "merge_conflict"
-    CONFLICT_RESOLVED = "merge_conflict_resolved"
-    DELETED = "merge_deleted"
+    CONFLICT = "merge_conflict", "merge conflict recorded"
+    CONFLICT_RESOLVED = "merge_conflict_resolved", "merge conflict resolved"
+    DELETED = "merge_deleted", "deleted because the other team deleted it"
     """A record deleted here because they deleted it."""
-    DELETION_NOT_APPLIED = "merge_deletion_not_applied"
+    DELETION_NOT_APPLIED = "merge_deletion_not_applied", "other team's deletion not applied"
 
 
 EDITED = ConflictKind.EDITED.value

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from forensics.records.declare import RecordType, jsonable
+from forensics.records.declare import CustodyActionEnum, RecordType, jsonable
 
 Box = tuple[int, int, int, int]
 """x, y, width, height in pixels."""
@@ -97,6 +97,13 @@ def _state(read: OcrRead) -> dict[str, Any]:
 
 
 OCR_READ: RecordType[OcrRead] = RecordType(OcrRead, "ocr_read", "ocr_reads", state_fn=_state)
+
+
+class OcrAction(CustodyActionEnum):
+    """The custody action of reading text."""
+
+    READ = "text_read", "text read from an image"
+
 
 RECORD_TYPES: tuple[RecordType[Any], ...] = (OCR_READ,)
 """The OCR record types."""

@@ -10,7 +10,7 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
-from forensics.records.declare import RecordType
+from forensics.records.declare import CustodyActionEnum, RecordType
 
 
 class Basis(enum.StrEnum):
@@ -77,21 +77,21 @@ class Decision(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class ProvenanceAction(enum.StrEnum):
+class ProvenanceAction(CustodyActionEnum):
     """Custody actions of the provenance records."""
 
-    MANUFACTURER_ADDED = "manufacturer_added"
-    MANUFACTURER_EDITED = "manufacturer_edited"
-    COMPONENT_ADDED = "component_added"
-    COMPONENT_EDITED = "component_edited"
-    LINKED = "component_linked"
-    LINK_WITHDRAWN = "component_link_withdrawn"
-    SOURCE_ADDED = "source_added"
-    SOURCE_EDITED = "source_edited"
-    CLAIM_ADDED = "claim_added"
-    FIGURE_ADDED = "figure_added"
-    CITED = "source_cited"
-    MARKING_DECISION = "marking_suggestion_decided"
+    MANUFACTURER_ADDED = "manufacturer_added", "manufacturer registered"
+    MANUFACTURER_EDITED = "manufacturer_edited", "manufacturer changed"
+    COMPONENT_ADDED = "component_added", "component registered"
+    COMPONENT_EDITED = "component_edited", "component changed"
+    LINKED = "component_linked", "component linked to its manufacturer"
+    LINK_WITHDRAWN = "component_link_withdrawn", "component link withdrawn"
+    SOURCE_ADDED = "source_added", "source registered"
+    SOURCE_EDITED = "source_edited", "source changed"
+    CLAIM_ADDED = "claim_added", "claim recorded from a source"
+    FIGURE_ADDED = "figure_added", "figure recorded from a source"
+    CITED = "source_cited", "source cited"
+    MARKING_DECISION = "marking_suggestion_decided", "marking suggestion answered"
 
 
 FUNCTIONS = (

@@ -76,7 +76,7 @@ __all__ = [
     "row_hash",
 ]
 
-EXAMINER_ADDED = "examiner_added"
+EXAMINER_ADDED = CustodyAction.EXAMINER_ADDED
 """The action of the entry that adds an examiner's key to the case."""
 
 

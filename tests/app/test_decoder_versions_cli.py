@@ -114,7 +114,7 @@ def test_the_report_lists_the_decoders_of_its_values(ingested: dict[str, Any]) -
     out = ingested["root"] / "report.html"
     _pwb("report", ingested["case"], out)
     html = out.read_text("utf-8")
-    section = html[html.index('id="decoders"') : html.index('id="custody"')]
+    section = html[html.index('id="decoders"') : html.index('id="seal"')]
     for extractor in ("exif", "image", "thumbnail", "container", "pwb-frames (scenes)"):
         assert f"<td>{extractor}</td>" in section, extractor
     for name, dist in (

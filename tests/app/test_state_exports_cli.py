@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -65,6 +66,16 @@ def test_report_html_and_pdf_list_deleted_and_carved_files(
     for offset in written:
         assert f"at byte offset {offset}" in section
     assert "PhotoRec" in section
+    # Marked where the reader meets them: beside the name, in the items table too.
+    items = html[
+        html.index('<table class="items"') : html.index(
+            "</table>", html.index('<table class="items"')
+        )
+    ]
+    assert '<b>_ONE.BIN</b> <span class="state">DELETED</span>' in items
+    # Each carved file, and the "Carved" folder that holds them.
+    assert items.count('<span class="state">CARVED</span>') == len(written) + 1
+    assert "<b>live.txt</b><br>" in items  # a live file has no mark
 
     if shutil.which("pdftotext") is None:
         pytest.skip("needs pdftotext (apt-get install poppler-utils)")
@@ -79,6 +90,11 @@ def test_report_html_and_pdf_list_deleted_and_carved_files(
     assert "were not live when found: 1 deleted, 3 carved" in " ".join(body.split())
     assert "Deleted" in body
     assert "_ONE.BIN" in body
+    assert re.search(r"_ONE\.BIN DELETED", text)  # the mark beside the name in the PDF too
+    # The heading and its introduction stay on the page where the table starts.
+    (page,) = [p for p in text.split("\f") if title in p and "were not live" in p]
+    assert re.search(r"_ONE\.BIN DELETED", page)
+    assert len(re.findall(r"\.\w+ CARVED", text)) >= len(written)
 
 
 def test_csv_and_case_uco_carry_the_state(

@@ -138,3 +138,33 @@ def test_trusted_keys_dialog_adds_lists_and_removes(
     dialog.view.selectRow(0)
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert dialog.model.rowCount() == 0
+
+
+def test_the_gui_report_names_each_examiner_by_their_profile(
+    make_window, qtbot, tmp_path, pwb_home
+):  # type: ignore[no-untyped-def]
+    """File > Export > Report in the window `pwb gui` builds: entries signed by another
+    profile on this machine carry its name, the report's own by the examiner at the keyboard."""
+    from app.profiles import ProfileStore
+    from forensics.identity import session_examiner, use_examiner
+
+    store = ProfileStore(pwb_home)
+    me = session_examiner()
+    other = store.create("other", name="Olga Other", organisation="Lab B")
+    use_examiner(store.examiner(other))
+    try:
+        with Case.create(tmp_path / "case", title="Two hands") as made:
+            made.add_item(kind="hardware", name="Seized drone")
+    finally:
+        use_examiner(me)
+    window = make_window()
+    assert window.open_case(tmp_path / "case")
+    (contribution,) = [c for c in window.contributions if isinstance(c, ExchangeContribution)]
+    finish(qtbot, contribution.report(tmp_path / "r.html"))
+    html = (tmp_path / "r.html").read_text("utf-8")
+    log = html[html.index('id="custody"') : html.index('id="decoders"')]
+    assert "Olga Other" in log  # her profile is on this machine: her key has her name
+    assert "Seized drone" in log
+    assert "<i>unknown" not in log
+    seal = html[html.index('id="seal"') :]
+    assert "Test Examiner (your examiner profile)" in seal

@@ -231,21 +231,41 @@ class ExchangeContribution:
         if out is None:
             return None
         target = out
+        known = self._key_names()
         if target.suffix.lower() == ".pdf":
             return self._run(
                 "Report",
                 lambda case, p, c: build_report(
-                    case, items=items, progress=p, cancel=c, map_drawer=draw_map
+                    case, items=items, progress=p, cancel=c, map_drawer=draw_map, known_keys=known
                 ),
                 lambda html: self._pdf(html, target),
             )
         return self._run(
             "Report",
             lambda case, p, c: write_report(
-                case, target, items=items, progress=p, cancel=c, map_drawer=draw_map
+                case,
+                target,
+                items=items,
+                progress=p,
+                cancel=c,
+                map_drawer=draw_map,
+                known_keys=known,
             ),
             self._exported,
         )
+
+    def _key_names(self) -> dict[str, Any]:
+        """The signing keys the examiner can name: their profiles' and trusted team keys."""
+        from forensics.errors import ValidationError
+        from forensics.exchange.signers import known_keys
+
+        profiles = self.ctx.profiles
+        try:
+            pairs = [(p.fingerprint, p.name) for p in profiles.profiles()] if profiles else []
+        except ValidationError as exc:
+            log.warning("%s", exc)
+            pairs = []
+        return known_keys(pairs)
 
     def _pdf(self, html: str, out: Path) -> str | None:
         from forensics.exchange.report import log_export

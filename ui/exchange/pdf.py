@@ -3,7 +3,9 @@
 The report's pictures are data URIs; `QTextDocument` is given them through `loadResource`, so
 the PDF holds exactly what the HTML file shows. Its rich-text engine does not draw inline
 `<svg>` (the report's map), so each one becomes an `image/svg+xml` data URI that
-`loadResource` renders with Qt SVG at twice its size, sharp at the writer's 150 dpi.
+`loadResource` renders with Qt SVG at twice its size, sharp at the writer's 150 dpi. Once the
+pages are laid out, `pdf_pages.keep_together` moves headings, figures and small tables whose
+page break falls in the wrong place (Qt ignores CSS `avoid`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
+
+from ui.exchange.pdf_pages import keep_together
 
 _INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.DOTALL)
 _SIZE = re.compile(r'(?<![\w-])(width|height)="(\d+(?:\.\d+)?)"')
@@ -101,6 +105,7 @@ def html_to_pdf(html: str, out: Path) -> bytes:
     doc.setHtml(svg_as_images(html))
     layout = writer.pageLayout().paintRectPixels(writer.resolution())
     doc.setPageSize(QSizeF(layout.width(), layout.height()))
+    keep_together(doc)
     doc.print_(writer)
     del writer
     tmp.replace(out)

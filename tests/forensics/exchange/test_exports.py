@@ -131,5 +131,5 @@ def test_report_states_an_unsigned_archive_was_accepted(filled, tmp_path):
         unpack_archive(archive, tmp_path / "received", limits=UNSIGNED).dest
     ) as received:
         text = build_report(received)
-    assert "Unsigned archives accepted:</b> plain.pwbcase (transferred at" in text
+    assert "Unsigned archives accepted:</b> plain.pwbcase (received " in text
     assert "NOT SIGNED: accepted unsigned" in text
