@@ -168,9 +168,10 @@ class Job(QRunnable):
             result = self.fn(self._progress, self.cancel_token)
         except CancelledError:
             self.signals.cancelled.emit()
-        except WorkbenchError as exc:
-            # Refused on purpose (a folder that exists, a refused archive, a locked case):
-            # the message says it all and the user sees it; a traceback would be noise.
+        except (WorkbenchError, OSError) as exc:
+            # Refused on purpose (a folder that exists, a refused archive, a locked case) or
+            # by the system (no permission, disk full: the message names the file): it says
+            # it all and the user sees it; a traceback would be noise on stderr.
             log.warning("job %s: %s", self.name, exc)
             self.signals.failed.emit(str(exc), "")
         except Exception as exc:  # surfaced to the user in a dialog, never swallowed

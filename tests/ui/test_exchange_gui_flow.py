@@ -185,3 +185,36 @@ def test_the_title_names_the_examiner_after_a_switch(
     assert str(case.root) in window.windowTitle()
     window.close_case()
     assert window.windowTitle() == "Provenance Workbench — examiner B. Reviewer (Lab B)"
+
+
+def test_the_import_dialog_names_what_is_wrong_before_anything_runs(
+    qtbot, make_window, tmp_path: Path
+) -> None:
+    from ui.exchange.import_dialog import problem_with
+
+    archive = tmp_path / "a.pwbcase"
+    archive.write_bytes(b"PK")
+    a_file = tmp_path / "note.txt"
+    a_file.write_text("x")
+    assert problem_with(tmp_path / "gone.pwbcase", tmp_path / "new") == (
+        f"{tmp_path / 'gone.pwbcase'}: no such file."
+    )
+    assert problem_with(archive, a_file / "sub" / "new") == f"{a_file} is a file, not a folder."
+    assert problem_with(archive, tmp_path / "deeper" / "still" / "new") is None
+    (tmp_path / "empty").mkdir()
+    assert problem_with(archive, tmp_path / "empty") is None  # an empty folder is fine
+
+    window = make_window()
+    window.findChild(QAction, "exchange_import").trigger()  # no case open: import still works
+    dialog = _exchange(window).import_dialog
+    assert isinstance(dialog, ImportDialog)
+    dialog.archive.setText(str(archive))
+    dialog.folder.setText(str(tmp_path))
+    assert dialog.name.text() == "a"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x").write_text("taken")
+    dialog.archive.clear()
+    dialog.archive.setText(str(archive))  # chosen again: the name moves past the taken one
+    assert dialog.name.text() == "a-2"
+    assert dialog.ok.isEnabled()
+    dialog.reject()

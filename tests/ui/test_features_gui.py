@@ -136,8 +136,11 @@ def test_gui_ingest_extracts_like_pwb_ingest_and_makes_hypotheses_once(
         a for a in window.findChildren(QAction) if a.text() == "Hypotheses from &metadata"
     )
     action.trigger()
-    qtbot.waitUntil(lambda: bool(told), timeout=60000)
-    assert f"{len(GEO_INPUTS)} already recorded" in told[0]
+    [row] = [r for r in window.jobs_panel.rows() if r.job.name == "Hypotheses from metadata"]
+    qtbot.waitUntil(lambda: row.state.text() == "done", timeout=60000)
+    assert f"{len(GEO_INPUTS)} already recorded" in row.phase.text()
+    assert row.problems_button.isHidden()
+    assert told == []  # said in the job's row, not in a box over the work
     window.close_case()
     assert metadata_hypotheses(gui_case) == before
     assert pwb_json("geo", "auto", str(gui_case))["created"] == []

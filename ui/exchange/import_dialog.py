@@ -8,6 +8,7 @@ made, and refuses a name already taken before anything runs, with the reason nex
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -54,8 +55,11 @@ def problem_with(archive: Path, dest: Path) -> str | None:
         return "Name the new case folder."
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         return f"{shown(str(dest))} already exists: choose another name."
-    if dest.parent.exists() and not dest.parent.is_dir():
-        return f"{shown(str(dest.parent))} is a file, not a folder."
+    existing = next((p for p in (dest.parent, *dest.parent.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        return f"{shown(str(existing))} is a file, not a folder."
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        return f"{shown(str(existing))}: you may not write there; choose another folder."
     return None
 
 

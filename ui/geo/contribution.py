@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from geoloc.auto import AutoResult
     from ui.geo.map_view import MapView
     from ui.geo.panel import GeoPanel
+    from ui.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -162,23 +163,24 @@ class GeoContribution:
                 return hypotheses_from_metadata(case, progress=progress, cancel=cancel)
 
         job = self.ctx.runner.start("Hypotheses from metadata", work, writes=True)
-        job.signals.finished.connect(self._auto_done)
+        job.signals.finished.connect(lambda result, j=job: self._auto_done(result, j))
         job.signals.failed.connect(
             lambda message, _tb: QMessageBox.warning(
                 self.ctx.window, "Hypotheses from metadata", message
             )
         )
 
-    def _auto_done(self, result: AutoResult) -> None:
+    def _auto_done(self, result: AutoResult, job: Job) -> None:
+        """Say what was made in the job's row and the status bar (nothing modal pops up
+        over the work); the problems, when there are any, behind the row's button."""
         self.ctx.signals.flush()
         self.panel.reload()
         text = (
             f"{len(result.created)} hypotheses made from metadata positions, "
             f"{result.existing} already recorded."
         )
-        if result.problems:
-            text += "\n\n" + "\n".join(result.problems)
-        QMessageBox.information(self.ctx.window, "Hypotheses from metadata", text)
+        job.report(text, result.problems, "Hypotheses from metadata: problems")
+        self.ctx.window.statusBar().showMessage(text, 10000)
 
     def zoom_to_data(self) -> None:
         """Bring the map forward, framed on the case's hypotheses and tracks."""
