@@ -33,6 +33,7 @@ from forensics.store.evidence import EvidenceStore
 from forensics.store.evidence_api import EvidenceBackend
 from forensics.store.items import ItemRepository
 from forensics.store.location import ServerLocation, parse_location
+from forensics.store.notify import server_bus_for
 from forensics.store.recording import Journal, Recording
 from forensics.store.recovery import recover
 from forensics.store.seals import examiners as case_examiners
@@ -88,8 +89,9 @@ class Case:
         self.custody = CustodyLog(db, signer)
         self.evidence: EvidenceBackend = EvidenceStore(root)
         """The evidence store, through the one interface a backend implements."""
-        self.changes = bus_for(root)
-        """Where this case folder's committed changes are published (`subscribe` to hear)."""
+        self.changes = server_bus_for(location) if location is not None else bus_for(root)
+        """Where this case's committed changes are published (`subscribe` to hear); on a
+        server case, other examiners' processes' changes too (`store/notify.py`)."""
         self._journal = Journal(db, self.custody, self.changes)
 
     # opening ----------------------------------------------------------------------------

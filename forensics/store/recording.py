@@ -290,14 +290,22 @@ class Journal:
         try:
             with transaction(self.db) as conn:
                 yield conn
+                if outer and self.db.on_server and (self.pending or self.actions):
+                    # Other examiners' processes hear it when (and only if) it commits.
+                    from forensics.store.notify import send
+
+                    send(self.db, self._change_set())
         except BaseException:
             if outer:
                 self._reset()
             raise
         if outer and (self.pending or self.actions):
-            changes = ChangeSet(tuple(self.pending), tuple(self.actions), tuple(self.noted))
+            changes = self._change_set()
             self._reset()
             self.bus.publish(changes)
+
+    def _change_set(self) -> ChangeSet:
+        return ChangeSet(tuple(self.pending), tuple(self.actions), tuple(self.noted))
 
     @contextmanager
     def recording(self, actor: str, reason: str | None = None) -> Iterator[Recording]:
