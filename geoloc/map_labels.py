@@ -9,11 +9,12 @@ any that repeats a name already shown ("Bao'an" beside "Bao'an District").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geoloc.mapframe import Box, Projection, valid
+from geoloc.mapframe import Box, Extent, Projection, valid
 from geoloc.places import normalize
 
 FONT_PX = 11.0
@@ -53,6 +54,52 @@ def label_places() -> tuple[LabelPlace, ...]:
         LabelPlace(p.name, p.lat, p.lon, p.population, p.key.startswith("geonames:"))
         for p in load_data(15000).places
     )
+
+
+class PlaceIndex:
+    """Places bucketed by whole degrees, for the ones in view without a pass over them all.
+
+    An interactive map asks after every pan; the gazetteer has some 30,000 places. A view
+    spanning a few cells reads only those cells; a view of a continent or the world walks
+    the places by population and stops at `WIDE_LIMIT` in view (far more than ever fit).
+    """
+
+    WIDE_CELLS = 400
+    WIDE_LIMIT = 600
+
+    def __init__(self, places: Sequence[LabelPlace]) -> None:
+        self._by_population = sorted(
+            (p for p in places if valid(p.lat, p.lon)), key=lambda p: (-p.population, p.name)
+        )
+        self._cells: dict[tuple[int, int], list[LabelPlace]] = {}
+        for p in self._by_population:
+            self._cells.setdefault((math.floor(p.lat), math.floor(p.lon)), []).append(p)
+
+    def within(self, e: Extent) -> list[LabelPlace]:
+        """Places inside the extent: all of them, or the most populous on a wide view."""
+        south, north = max(-90, math.floor(e.south)), min(89, math.floor(e.north))
+        west, east = max(-180, math.floor(e.west)), min(179, math.floor(e.east))
+        if (north - south + 1) * (east - west + 1) > self.WIDE_CELLS:
+            found: list[LabelPlace] = []
+            for p in self._by_population:
+                if e.contains(p.lat, p.lon):
+                    found.append(p)
+                    if len(found) >= self.WIDE_LIMIT:
+                        break
+            return found
+        return [
+            p
+            for lat in range(south, north + 1)
+            for lon in range(west, east + 1)
+            for p in self._cells.get((lat, lon), ())
+            if e.contains(p.lat, p.lon)
+        ]
+
+
+@lru_cache(maxsize=1)
+def place_index() -> PlaceIndex:
+    """The index of `label_places()` (built once per process)."""
+    return PlaceIndex(label_places())
 
 
 class Occupied:

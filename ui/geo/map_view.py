@@ -44,9 +44,10 @@ from PySide6.QtWidgets import (
 
 from geoloc.basemap import Basemap, load_basemap
 from geoloc.export_geo import STATUS_COLOURS
-from geoloc.map_labels import LabelPlace, label_places
-from geoloc.mapframe import LatLon, circle_bounds, extent_for, radius_degrees
-from ui.geo.map_overlay import Overlay, compute_overlay, paint_overlay, readout_text
+from geoloc.map_labels import LabelPlace, place_index
+from geoloc.mapframe import Extent, LatLon, circle_bounds, extent_for, radius_degrees
+from ui.geo.map_overlay import Overlay, OverlayCache, readout_text
+from ui.geo.map_paint import paint_overlay
 from ui.lazy import WhenShown
 
 PIN_ID = 0
@@ -57,6 +58,8 @@ WORLD = QRectF(-180, -90, 360, 180)
 SCENE = QRectF(-360, -180, 720, 360)
 """Half a world of sea around the world: zooming at a point near the edge keeps that point
 under the cursor (a view cannot scroll past its scene rectangle)."""
+SETTLE_MS = 150
+"""How long the view must rest before the place names are chosen again."""
 MAX_SCALE = 200_000.0
 """Pixels per degree at the closest zoom (a few streets)."""
 
@@ -96,11 +99,13 @@ class MapView(QGraphicsView):
         self,
         basemap: Callable[[], Basemap] = load_basemap,
         parent: QWidget | None = None,
-        places: Callable[[], Sequence[LabelPlace]] = label_places,
+        places: Callable[[Extent], Sequence[LabelPlace]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._press: QPointF | None = None
-        self._overlay_key: tuple[float, ...] | None = None
+        self._overlay = OverlayCache(
+            self, places or (lambda extent: place_index().within(extent)), SETTLE_MS
+        )
         self._framed: QRectF | None = None
         """The rectangle `frame` showed, kept while the user has not moved the map, so a
         resize (the dock laid out after the first frame) frames it again."""
@@ -121,8 +126,6 @@ class MapView(QGraphicsView):
             "Drag to pan, wheel to zoom at the cursor, click a pin to open it, click the map "
             "to start a hypothesis there"
         )
-        self._places = places
-        self._overlay: Overlay | None = None
         self._cursor: LatLon | None = None
         self._basemap_loader = basemap
         self._basemap_drawn = False
@@ -194,7 +197,7 @@ class MapView(QGraphicsView):
             marker.setCursor(Qt.CursorShape.PointingHandCursor)
             self.scene().addItem(marker)
             self._pins[pin.id] = marker
-        self._overlay_key = None
+        self._overlay.invalidate()
         self.viewport().update()
 
     def set_tracks(self, tracks: Sequence[Sequence[tuple[float, float]]]) -> None:
@@ -304,7 +307,7 @@ class MapView(QGraphicsView):
         self.scale(target / current, target / current)
         self._keep_under(fixed, anchor)
         self._framed = None
-        self._overlay_key = None
+        self._overlay.moved()
 
     def _keep_under(self, scene: QPointF, at: QPointF) -> None:
         """Scroll so that the scene point shows at viewport position `at`."""
@@ -327,12 +330,12 @@ class MapView(QGraphicsView):
         super().resizeEvent(event)
         if framed is not None:
             self.frame_rect(framed)
-        self._overlay_key = None
+        self._overlay.moved()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         if dx or dy:
-            self._overlay_key = None
+            self._overlay.moved()
             if self._press is not None:
                 self._framed = None  # the user dragged the map
 
@@ -345,24 +348,21 @@ class MapView(QGraphicsView):
         return "" if self._cursor is None else readout_text(*self._cursor)
 
     def overlay(self) -> Overlay:
-        """The labels and scale bar of the current view (chosen again when it moved)."""
-        rect = self.visible_rect()
-        size = self.viewport().size()
-        key = (rect.x(), rect.y(), rect.width(), rect.height(), size.width(), size.height())
-        if self._overlay is None or key != self._overlay_key:
-            pins = [
-                (self.view_point(-m.pos().y(), m.pos().x()), self._names.get(pid, ""))
-                for pid, m in self._pins.items()
-            ]
-            self._overlay = compute_overlay(rect, size.width(), size.height(), pins, self._places)
-            self._overlay_key = key
-        return self._overlay
+        """The labels and scale bar chosen for the current view."""
+        return self._overlay.fresh()
+
+    def named_pins(self) -> list[tuple[QPointF, str]]:
+        """Where each pin is drawn (viewport pixels) and its hypothesis's name."""
+        return [
+            (self.view_point(-m.pos().y(), m.pos().x()), self._names.get(pid, ""))
+            for pid, m in self._pins.items()
+        ]
 
     def drawForeground(self, painter: QPainter, rect: QRectF | Any) -> None:
         super().drawForeground(painter, rect)
         painter.save()
         painter.resetTransform()
-        paint_overlay(painter, self.overlay(), self.readout() or None)
+        paint_overlay(painter, self._overlay.to_paint(), self.readout() or None)
         painter.restore()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
