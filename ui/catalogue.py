@@ -33,6 +33,7 @@ from ui.catalogue_model import (
 from ui.context import WorkbenchSignals
 from ui.item_selection import ItemSelectionSync
 from ui.jobs import JobRunner
+from ui.narrow import hint
 
 
 class LazyCombo(QComboBox):
@@ -97,7 +98,11 @@ class CataloguePanel(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("catalogue_search")
-        self.search.setPlaceholderText("Search names, notes, markings, serials, paths…")
+        hint(
+            self.search,
+            "Search the case…",
+            'Search names, notes, markings, serials and paths (words, "phrases", prefix*)',
+        )
         self.search.setClearButtonEnabled(True)
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("kind_filter")

@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QTabBar,
     QTabWidget,
     QWidget,
 )
@@ -238,6 +239,16 @@ class MainWindow(QMainWindow):
         if dock.isHidden():
             dock.show()
             self.resizeDocks([dock], [240], Qt.Orientation.Vertical)
+
+    def childEvent(self, event: QChildEvent) -> None:
+        """Tab bars Qt makes for tabbed docks scroll rather than cut their titles: on a
+        1366 px screen the viewer's group read "V…", "Anno…", "Provenanc…"."""
+        super().childEvent(event)
+        child = event.child()
+        # ChildPolished, not ChildAdded: at ChildAdded the tab bar is not yet constructed.
+        if event.type() == QEvent.Type.ChildPolished and isinstance(child, QTabBar):
+            child.setElideMode(Qt.TextElideMode.ElideNone)
+            child.setUsesScrollButtons(True)
 
     def docks(self) -> list[QDockWidget]:
         """Every dock, in the order added."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from forensics.case import Case
 from forensics.store.record_search import KINDS, RecordHit, name_of, search_records
+from ui.narrow import hint
 from ui.record_drag import records_from_mime
 
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -155,8 +156,13 @@ class RecordPicker(QLineEdit):
 
     # searching --------------------------------------------------------------------------
     def _update_placeholder(self) -> None:
-        names = ", ".join(self._kinds)
-        self.setPlaceholderText(f"type a name to find a {names}")
+        # Short enough to be read whole in a narrow panel; the kinds are in the tooltip.
+        if len(self._kinds) == 1:
+            kind = self._kinds[0]
+            article = "an" if kind[:1] in "aeiou" else "a"
+            hint(self, f"Find {article} {kind}…", f"Type part of a name to find {article} {kind}")
+        else:
+            hint(self, "Find a record…", "Type part of a name to find: " + ", ".join(self._kinds))
 
     def _edited(self, _text: str) -> None:
         self._hit = None

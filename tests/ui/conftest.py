@@ -12,9 +12,18 @@ import pytest
 def make_window(qtbot, tmp_path: Path) -> Iterator[object]:
     """Build main windows with settings in a temporary ini file; closed after the test."""
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
     from app.gui import build_window
     from ui.main_window import MainWindow
+    from ui.style import apply_style
+
+    # The look `pwb gui` gives the application (Fusion, its font size, the style sheet): sizes
+    # and clipping measured in tests are then the ones users see.
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and not app.property("pwb_styled"):
+        apply_style(app)
+        app.setProperty("pwb_styled", True)
 
     made: list[MainWindow] = []
 

@@ -66,9 +66,15 @@ class AnnotationEditor(QWidget):
         form.addRow("Label", self.label)
         form.addRow("Note", self.note)
         form.addRow("Attributes", self.attributes)
+        # What to link on one row, the buttons on the next: one row of four widgets made this
+        # panel too wide for a 1366 px screen beside the viewer.
         link_row = QHBoxLayout()
-        for w in (self.link_type, self.link_target, add_link, remove_link):
-            link_row.addWidget(w)
+        link_row.addWidget(self.link_type)
+        link_row.addWidget(self.link_target, 1)
+        link_buttons = QHBoxLayout()
+        link_buttons.addStretch(1)
+        link_buttons.addWidget(add_link)
+        link_buttons.addWidget(remove_link)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         buttons = QHBoxLayout()
@@ -78,6 +84,7 @@ class AnnotationEditor(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.links)
         layout.addLayout(link_row)
+        layout.addLayout(link_buttons)
         controller.selection_changed.connect(self.show_annotation)
         controller.changed.connect(lambda: self.show_annotation(self._id))
         self.show_annotation("")

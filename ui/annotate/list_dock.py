@@ -52,9 +52,12 @@ class AnnotationsDock(QWidget):
         self.link_id = RecordPicker(self._case, TargetType.ALL)
         self.link_id.setObjectName("annotation_link_filter")
         self.link_id.setToolTip("Only annotations that support this record (type its name)")
-        row = QHBoxLayout()
-        for w in (self.label_filter, self.item_filter, self.link_type, self.link_id):
-            row.addWidget(w)
+        row = QHBoxLayout()  # two rows of filters: one row of four was too wide for a laptop
+        row.addWidget(self.label_filter)
+        row.addWidget(self.item_filter, 1)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link_type)
+        link_row.addWidget(self.link_id, 1)
         self.table = QTableView()
         self.table.setObjectName("annotations_table")
         self.table.setModel(self.model)
@@ -68,6 +71,7 @@ class AnnotationsDock(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(link_row)
         layout.addWidget(self.table)
         self.label_filter.currentIndexChanged.connect(self._apply)
         self.item_filter.currentIndexChanged.connect(self._apply)

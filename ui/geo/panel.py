@@ -78,6 +78,7 @@ class GeoPanel(QWidget):
         self.view.activated.connect(self._open_index)
         self.view.clicked.connect(self._focus_index)
         self.summary = QLabel("")
+        self.summary.setWordWrap(True)  # a long summary must not widen the dock
         buttons = QHBoxLayout()
         for text, tip, slot in (
             ("&New…", "Record a new hypothesis for the selected item", self.new_hypothesis),
@@ -141,8 +142,8 @@ class GeoPanel(QWidget):
             self.zoom_to_data()
         weak = sum(1 for r in rows if r.support.weak)
         self.summary.setText(
-            f"{len(rows)} hypotheses, {weak} with fewer than two independent supporting "
-            f"clues, {len(self.flags)} flags"
+            f"{_count(len(rows), 'hypothesis', 'hypotheses')}, {weak} with fewer than two"
+            f" independent supporting clues, {_count(len(self.flags), 'flag', 'flags')}"
         )
 
     def data_points(self) -> list[tuple[float, float]]:
@@ -255,3 +256,7 @@ class GeoPanel(QWidget):
             return
         self.reload()
         self.changed.emit()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -26,6 +26,7 @@ from forensics.provenance.markings import Suggestion, decide, suggest
 from forensics.provenance.models import FUNCTIONS, Basis, Component, Confidence
 from forensics.records.provenance import CONFIDENCE_MEANING, CONFIDENCE_SCALE
 from forensics.store.provenance import ProvenanceRepository
+from ui.narrow import hint, narrow
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
@@ -73,13 +74,15 @@ class ComponentEditor(QWidget):
         self.confidence.setCurrentText(Confidence.PROBABLE)
         self.basis_note = QLineEdit()
         self.basis_note.setObjectName("link_basis")
-        self.basis_note.setPlaceholderText(
-            "Basis: what you saw and where (kept with the link, e.g. 'logo on the lens ring')"
+        hint(
+            self.basis_note,
+            "Basis: what you saw, where",
+            "Why this component is attributed to the maker: what you saw and where, kept with"
+            " the link (e.g. 'logo on the lens ring')",
         )
-        self.basis_note.setToolTip("Why this component is attributed to the maker")
         self.maker = RecordPicker(self._case, ["manufacturer"])
         self.maker.setObjectName("link_maker")
-        self.basis = QComboBox()
+        self.basis = narrow(QComboBox(), 12)
         self.basis.setObjectName("link_basis_kind")
         self.basis.addItems(Basis.ALL)
         self.basis.setToolTip("The kind of basis for the attribution")
@@ -93,29 +96,42 @@ class ComponentEditor(QWidget):
         self.reject_button.setToolTip("Record that the suggestion does not apply")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.heading.setWordWrap(True)  # an item's name may be long; it must not widen the dock
+        # Two short rows rather than one long one: on a 1366 px screen the single row of
+        # three buttons made this dock 490 px at least and pushed the window off the screen.
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.save_button)
-        row.addWidget(self.suggest_button)
+        row.addStretch(1)
+        suggest_row = QHBoxLayout()
+        suggest_row.addWidget(self.suggest_button)
+        suggest_row.addStretch(1)
         decide_row = QHBoxLayout()
         decide_row.addWidget(QLabel("Attribution confidence"))
         decide_row.addWidget(self.confidence)
         decide_row.addStretch(1)
-        decide_row.addWidget(self.reject_button)
-        decide_row.addWidget(self.accept_button)
+        answer_row = QHBoxLayout()
+        answer_row.addStretch(1)
+        answer_row.addWidget(self.reject_button)
+        answer_row.addWidget(self.accept_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addLayout(row)
+        layout.addLayout(suggest_row)
         layout.addWidget(self.suggestions, 1)
         maker_row = QHBoxLayout()
         maker_row.addWidget(QLabel("Maker"))
         maker_row.addWidget(self.maker, 1)
-        maker_row.addWidget(self.basis)
-        maker_row.addWidget(self.link_button)
         layout.addLayout(maker_row)
         layout.addWidget(self.basis_note)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.basis)
+        link_row.addStretch(1)
+        link_row.addWidget(self.link_button)
+        layout.addLayout(link_row)
         layout.addLayout(decide_row)
+        layout.addLayout(answer_row)
         layout.addWidget(self.status)
         self.add_button.clicked.connect(self.add)
         self.save_button.clicked.connect(self.save)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from forensics.provenance.manufacturers import add_manufacturer, edit_manufacturer, parse_alias
 from forensics.provenance.models import Manufacturer, Source
 from forensics.store.provenance import ProvenanceRepository
+from ui.narrow import hint
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import manufacturers_model
 from ui.table_model import row_table
@@ -31,13 +32,17 @@ class ManufacturerEditor(QWidget):
         super().__init__(parent)
         self.name = QLineEdit()
         self.aliases = QLineEdit()
-        self.aliases.setPlaceholderText("comma-separated; name@script for native script")
+        hint(
+            self.aliases,
+            "names, comma-separated",
+            "Other names, comma-separated; write name@script for a name in its native script",
+        )
         self.country = QLineEdit()
         self.country.setPlaceholderText("ISO code or name: CN, China")
         self.region = QLineEdit()
         self.city = QLineEdit()
         self.listing = QLineEdit()
-        self.listing.setPlaceholderText("sanctions or listing status, as found")
+        hint(self.listing, "listing status, as found", "Sanctions or listing status, as found")
         self.listing_source = QComboBox()
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(60)

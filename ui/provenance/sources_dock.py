@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from forensics.provenance.models import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Source
 from forensics.provenance.sources import add_claim, add_source, regrade_source
 from forensics.store.provenance import ProvenanceRepository
+from ui.narrow import hint
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import claims_model, sources_model
 from ui.table_model import row_table
@@ -45,7 +46,7 @@ class SourcesDock(QWidget):
         self.publisher = QLineEdit()
         self.url = QLineEdit()
         self.published = QLineEdit()
-        self.published.setPlaceholderText("YYYY, YYYY-MM or YYYY-MM-DD")
+        hint(self.published, "YYYY[-MM[-DD]]", "The publication date: YYYY, YYYY-MM or YYYY-MM-DD")
         self.reliability = QComboBox()
         for letter, meaning in RELIABILITY.items():
             self.reliability.addItem(f"{letter}: {meaning}", letter)
@@ -59,13 +60,20 @@ class SourcesDock(QWidget):
         self.regrade_button = QPushButton("&Regrade selected")
         self.regrade_button.setToolTip("Give the selected source the grade chosen above")
         self.claim_text = QLineEdit()
-        self.claim_text.setPlaceholderText("what the selected source states")
+        hint(self.claim_text, "what the source states", "What the selected source states")
         self.claim_date = QLineEdit()
-        self.claim_date.setPlaceholderText("date (YYYY[-MM[-DD]])")
+        hint(
+            self.claim_date,
+            "YYYY[-MM[-DD]]",
+            "When the claim was made: YYYY, YYYY-MM or YYYY-MM-DD",
+        )
         self.claim_button = QPushButton("Add &claim")
         self.claim_button.setToolTip("Record a dated claim of the selected source")
 
         form = QFormLayout()
+        # Labels go above their fields when the panel is narrow (a laptop screen), rather than
+        # the panel growing wider than the window.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Kind", self.kind)
         form.addRow("Title", self.title)
         form.addRow("Publisher / author", self.publisher)
@@ -78,14 +86,15 @@ class SourcesDock(QWidget):
         buttons.addWidget(self.regrade_button)
         buttons.addWidget(self.add_button)
         claim_row = QHBoxLayout()
-        claim_row.addWidget(self.claim_text, 3)
-        claim_row.addWidget(self.claim_date, 1)
+        claim_row.addWidget(self.claim_date)
+        claim_row.addStretch(1)
         claim_row.addWidget(self.claim_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.sources_table)
         split.addWidget(self.claims_table)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        layout.addWidget(self.claim_text)
         layout.addLayout(claim_row)
         layout.addLayout(form)
         layout.addLayout(buttons)

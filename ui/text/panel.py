@@ -23,6 +23,7 @@ from forensics.ocr.models import OcrRead
 from forensics.provenance.read_markings import ReadSuggestion
 from forensics.textsafe import escape_name
 from geoloc.signage import PlaceClue
+from ui.narrow import narrow
 
 LANGUAGE_CHOICES = (
     ("eng", "English / Latin markings"),
@@ -70,13 +71,15 @@ class TextPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Languages:"))
         top.addWidget(self.languages, 1)
-        top.addWidget(self.read_button)
+        read_row = QHBoxLayout()
+        read_row.addStretch(1)
+        read_row.addWidget(self.read_button)
         self.summary = QLabel("Select a box in the viewer (or none, for the whole frame).")
         self.summary.setObjectName("ocr_summary")
         self.summary.setWordWrap(True)
         self.lines = _named(QListWidget(), "ocr_lines")
         self.maker_list = _named(QListWidget(), "ocr_makers")
-        self.components = _named(QComboBox(), "ocr_component")
+        self.components = narrow(_named(QComboBox(), "ocr_component"))
         self.accept_maker = _named(QPushButton("Link component to maker"), "ocr_accept_maker")
         self.accept_maker.setToolTip(
             "Link the chosen component to the selected maker (basis: marking read from image)"
@@ -91,15 +94,19 @@ class TextPanel(QWidget):
         maker_row = QHBoxLayout()
         maker_row.addWidget(QLabel("Component:"))
         maker_row.addWidget(self.components, 1)
-        maker_row.addWidget(self.accept_maker)
+        link_row = QHBoxLayout()
+        link_row.addStretch(1)
+        link_row.addWidget(self.accept_maker)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(read_row)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("Lines read"))
         layout.addWidget(self.lines, 2)
         layout.addWidget(QLabel("Makers the marking suggests"))
         layout.addWidget(self.maker_list, 1)
         layout.addLayout(maker_row)
+        layout.addLayout(link_row)
         layout.addWidget(QLabel("Places the text names"))
         layout.addWidget(self.place_list, 1)
         layout.addWidget(self.accept_place)

@@ -30,6 +30,7 @@ from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.models import Item
+from ui.elided_label import ElidedLabel
 from ui.formatting import frame_time
 from ui.jobs import Job, JobRunner
 from ui.viewer.actions import viewer_button
@@ -78,7 +79,7 @@ class MediaViewer(QWidget):
         self.decoder.decoded.connect(self._on_decoded)
 
         self.view = ImageView(self)
-        self.title = QLabel("Nothing to show. Select an image or a video.")
+        self.title = ElidedLabel("Nothing to show. Select an image or a video.")
         self.title.setObjectName("viewer_title")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.zoom_label = QLabel("")
@@ -87,7 +88,7 @@ class MediaViewer(QWidget):
         self.slider.setObjectName("frame_slider")
         self.slider.setRange(0, 0)
         self.slider.setPageStep(10)
-        self.frame_label = QLabel("")
+        self.frame_label = ElidedLabel("")
         self.frame_label.setObjectName("frame_label")
         self.strip = KeyframeStrip(self)
         self.strip.frame_clicked.connect(self.seek)
@@ -112,10 +113,27 @@ class MediaViewer(QWidget):
         ):
             zoom_bar.addWidget(self._button(key, text, shortcut, tip, slot))
         zoom_bar.addWidget(self.zoom_label)
+        zoom_bar.addWidget(
+            self._button(
+                "export",
+                "Export frame…",
+                # Ctrl+Shift+E is Annotate > Export annotations (a window-wide shortcut).
+                "Ctrl+Shift+S",
+                "Save the frame on screen as a PNG file",
+                self.export_frame,
+            )
+        )
 
+        # The slider has a row of its own: beside the buttons it was squeezed to a stub on a
+        # 1366 px screen, and the row's width set the viewer's minimum.
         self.transport = QWidget()
-        bar = QHBoxLayout(self.transport)
+        rows = QVBoxLayout(self.transport)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        rows.addWidget(self.slider)
+        bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(bar)
         icons = {
             "first": QStyle.StandardPixmap.SP_MediaSkipBackward,
             "back": QStyle.StandardPixmap.SP_MediaSeekBackward,
@@ -133,28 +151,20 @@ class MediaViewer(QWidget):
             button = self._button(key, text, shortcut, tip, slot)
             self.actions_[key].setIcon(self.style().standardIcon(icons[key]))
             bar.addWidget(button)
-        bar.addWidget(self.slider, 1)
-        bar.addWidget(self.frame_label)
+        bar.addWidget(self.frame_label, 1)
         self.goto = QLineEdit()
         self.goto.setObjectName("viewer_goto")
         self.goto.setPlaceholderText("frame or mm:ss.fff")
         self.goto.setToolTip("Go to a frame index (120) or a time (01:02.500, 62.5s); Enter")
-        self.goto.setMaximumWidth(130)
+        self.goto.setMinimumWidth(
+            self.goto.fontMetrics().horizontalAdvance("frame or mm:ss.fff") + 16
+        )
+        self.goto.setMaximumWidth(160)
         self.goto.returnPressed.connect(self._go_to_typed)
         bar.addWidget(
             self._button("goto", "Go to", "Ctrl+G", "Go to a frame or a time", self._focus_goto)
         )
         bar.addWidget(self.goto)
-        bar.addWidget(
-            self._button(
-                "export",
-                "Export frame…",
-                # Ctrl+Shift+E is Annotate > Export annotations (a window-wide shortcut).
-                "Ctrl+Shift+S",
-                "Save the frame on screen as a PNG file",
-                self.export_frame,
-            )
-        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
