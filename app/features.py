@@ -142,7 +142,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "team",
-        commands=(Commands("app.cli.team_cmds", ("team",)),),
+        commands=(Commands("app.cli.team_cmds", ("team", "copy-case")),),
     ),
     Feature(
         "media",

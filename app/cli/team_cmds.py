@@ -1,12 +1,14 @@
-"""`pwb team setup | add | list`: who may do what in a case on a PostgreSQL server.
+"""`pwb team setup | add | list`: who may do what in a case on a PostgreSQL server; and
+`pwb copy-case SOURCE DEST`: a case moved between a folder and a server, either way.
 
-The server enforces it (`forensics.store.roles`): a reviewer's writes are refused by
+The server enforces the roles (`forensics.store.roles`): a reviewer's writes are refused by
 PostgreSQL, not only by this program. Adding someone is logged in the custody chain.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
@@ -17,6 +19,8 @@ from app.cli.common import (
     open_case,
     reply,
 )
+from app.cli.examiner import require_examiner
+from app.cli.interrupt import long_work
 from forensics.case import Case
 from forensics.store import roles
 
@@ -36,6 +40,46 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--role", required=True, choices=roles.ROLES)
     add_actor_flags(p)
     case_command(verbs, "list", cmd_list, help="who has which role in the case")
+
+    p = case_command(
+        sub,
+        "copy-case",
+        cmd_copy,
+        help="copy a case between a folder and a PostgreSQL server (every record, the custody "
+        "chain, the seals and the files)",
+        case_arg="source",
+    )
+    p.add_argument("dest", help="a new folder, or postgresql://USER@HOST:PORT/DB (empty)")
+    p.add_argument("--evidence", type=Path, help="a server destination's evidence folder")
+    add_actor_flags(p, reason=False)
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from forensics.exchange.copy_case import copy_case
+
+    require_examiner()
+    with long_work("copy-case") as (bar, cancel):
+        result = copy_case(
+            args.source,
+            args.dest,
+            evidence=args.evidence,
+            actor=args.examiner,
+            progress=bar,
+            cancel=cancel,
+        )
+    return reply(
+        args,
+        {
+            "case_dir": result.destination,
+            "evidence": str(result.evidence_root),
+            "rows": result.rows,
+            "evidence_files": result.evidence_files,
+            "derived_files": result.derived_files,
+        },
+        f"copied to {result.destination}: {sum(result.rows.values())} rows "
+        f"({result.rows.get('custody', 0)} custody entries), {result.evidence_files} evidence "
+        f"and {result.derived_files} derived files",
+    )
 
 
 def _server_case(case: Case) -> None:

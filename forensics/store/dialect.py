@@ -19,7 +19,8 @@ rewrite the few constructs PostgreSQL spells differently. Each rewrite keeps SQL
 In the schema: every table gets a `rowid` column (an identity, the insertion order SQLite
 gives implicitly), TEXT is `TEXT COLLATE "C"` (SQLite's byte order and ASCII-only case
 folding whatever the server's locale), INTEGER is BIGINT (sizes pass 2**31), REAL is DOUBLE
-PRECISION, BLOB is BYTEA, `x''` is an empty BYTEA; an FTS5 virtual table becomes its
+PRECISION, BLOB is BYTEA, a foreign key is DEFERRABLE (SQLite's `defer_foreign_keys`),
+`x''` is an empty BYTEA; an FTS5 virtual table becomes its
 tsvector table, and the SQLite triggers that fed it are replaced by one PL/pgSQL trigger.
 
 Full-text search matches FTS5's `unicode61 remove_diacritics 2` tokenizer: text is
@@ -101,6 +102,9 @@ _TYPES = (
     (re.compile(r"\bINTEGER\b"), "BIGINT"),
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
     (re.compile(r"\bBLOB\b"), "BYTEA"),
+    # Checked at commit when a transaction asks (SET CONSTRAINTS ALL DEFERRED: a whole case
+    # copied table by table), at once otherwise, as SQLite's defer_foreign_keys.
+    (re.compile(r"(\bREFERENCES \w+\(\w+\))"), r"\1 DEFERRABLE"),
 )
 _FTS5 = re.compile(
     r"^\s*CREATE VIRTUAL TABLE (\w+) USING fts5\((.*?)content='(\w+)'.*\)\s*$", re.I | re.S
