@@ -143,11 +143,13 @@ def verify_case(
     return report
 
 
-def _check_chain(case: Case, report: VerifyReport) -> None:
+def _check_chain(case: Case, report: VerifyReport, cancel: CancelToken | None = None) -> None:
     expected_seq = 1
     prev_hash = GENESIS_HASH
     last_seq, last_hash = 0, GENESIS_HASH
-    for row in case.custody.stored_rows():
+    for n, row in enumerate(case.custody.stored_rows()):
+        if cancel is not None and n % 512 == 0:
+            cancel.raise_if_cancelled()
         seq = int(row["seq"])
         report.entries_checked += 1
         gap = seq != expected_seq
@@ -227,9 +229,11 @@ def _check_chain(case: Case, report: VerifyReport) -> None:
         )
 
 
-def _check_records(case: Case, report: VerifyReport) -> None:
+def _check_records(case: Case, report: VerifyReport, cancel: CancelToken | None = None) -> None:
     latest = case.custody.latest_digests()
-    for (subject_type, subject_id), (seq, digest) in latest.items():
+    for n, ((subject_type, subject_id), (seq, digest)) in enumerate(latest.items()):
+        if cancel is not None and n % 256 == 0:
+            cancel.raise_if_cancelled()
         fetch = FETCHERS.get(subject_type)
         if fetch is None:
             continue

@@ -27,7 +27,7 @@ from app.cli.common import (
 from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, warn
-from forensics.errors import ArchiveError
+from forensics.errors import ArchiveError, CancelledError
 from forensics.exchange.redact import PROFILES
 from forensics.seals import seal_lines
 from forensics.textsafe import escape_name, shown
@@ -155,6 +155,10 @@ def _received(args: argparse.Namespace, label: str, work: Callable[..., T]) -> T
     with long_work(label) as (bar, cancel):
         try:
             return work(limits=_limits(args), actor=args.examiner, progress=bar, cancel=cancel)
+        except (CancelledError, KeyboardInterrupt):
+            what = "nothing was unpacked" if label == "unpack" else "the case is unchanged"
+            warn(f"interrupted: {what}")
+            raise
         except ArchiveError as exc:
             if args.json:
                 print_json({"ok": False, "refused": True, "reasons": exc.reasons})

@@ -109,10 +109,15 @@ def merge_archive(
 ) -> MergeResult:
     """Check `archive` like an unpack, then merge it into `case` in one transaction.
 
+    `cancel` is checked in every stage (inflating, reading the records, sorting them against
+    ours, moving files in, writing); a cancelled merge leaves the case as it was.
+
     Raises:
         ArchiveError: the archive was refused; the case is unchanged.
+        CancelledError: `cancel` was set; the case is unchanged.
     """
     limits = limits or Limits()
+    cancel = cancel or CancelToken()
     archive = Path(archive)
     work = Path(tempfile.mkdtemp(prefix="merge-", dir=case.evidence.tmp_dir))
     try:
@@ -122,7 +127,7 @@ def merge_archive(
             if earlier is not None:
                 result = MergeResult(earlier, already_merged=True)
             else:
-                result = _merge(case, theirs, archive, received, case.actor(actor))
+                result = _merge(case, theirs, archive, received, case.actor(actor), cancel)
         result.received = received
         return result
     finally:
@@ -142,15 +147,30 @@ def _already_merged(case: Case, theirs: Case) -> MergeRecord | None:
     return MergeRepository(case.db).merge_holding(str(chain[-1]["hash"]))
 
 
-def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: str) -> MergeResult:
+def _merge(
+    case: Case,
+    theirs: Case,
+    archive: Path,
+    received: Received,
+    actor: str,
+    cancel: CancelToken,
+) -> MergeResult:
     redacted = received.manifest.redaction.get("profile", "none") != "none"
     merge_id = str(uuid.uuid4())
     now = utc_now()
     # Only a signed chain can show which of our states their changes were made from.
     signed = received.signature is not None and received.signature.valid
     plan = plan_merge(
-        case, theirs, merge_id=merge_id, redacted=redacted, signed=signed, actor=actor, now=now
+        case,
+        theirs,
+        merge_id=merge_id,
+        redacted=redacted,
+        signed=signed,
+        actor=actor,
+        now=now,
+        cancel=cancel,
     )
+    cancel.raise_if_cancelled()
     gone = plan_deletions(
         case,
         theirs,
@@ -171,17 +191,24 @@ def _merge(case: Case, theirs: Case, archive: Path, received: Received, actor: s
             if not case.evidence.has(str(i.sha256))
         }
     )
-    for sha in blobs:
-        case.evidence.commit_blob(theirs.evidence.path_of(sha), sha)
-    _copy_derived(theirs, case)
+    committed: list[str] = []
+    moved: list[Path] = []
     try:
+        for sha in blobs:
+            cancel.raise_if_cancelled()
+            case.evidence.commit_blob(theirs.evidence.path_of(sha), sha)
+            committed.append(sha)
+        _copy_derived(theirs, case, moved, cancel)
         with case.transaction():
-            _write(case, plan, merge, actor)
+            _write(case, plan, merge, actor, cancel)
             apply_deletions(case, gone, actor=actor, merge_id=merge.id)
             _log_merge(case, plan, gone, merge, received, actor, evidence_added=len(blobs))
+            cancel.raise_if_cancelled()  # the last moment a Ctrl-C undoes everything
     except BaseException:
-        for sha in blobs:
+        for sha in committed:
             case.evidence.release_blob(sha, case.items.has_content)
+        for path in moved:  # derived files new to our store, no committed record uses them
+            path.unlink(missing_ok=True)
         raise
     for sha in blobs:
         case.evidence.clear_marker(sha)
@@ -234,19 +261,25 @@ def _merge_record(
     )
 
 
-def _write(case: Case, plan: MergePlan, merge: MergeRecord, actor: str) -> None:
+def _write(
+    case: Case, plan: MergePlan, merge: MergeRecord, actor: str, cancel: CancelToken
+) -> None:
     """Store the merge, their chain, the added and updated rows and the conflicts, logged."""
     repo = MergeRepository(case.db)
     sx.defer_foreign_keys(case.db)
     repo.insert_merge(merge)
     repo.insert_imported_custody(merge.id, plan.their_chain)
     repo.record_exchanged(merge.manifest_sha256, RECEIVED, last_states(plan.their_chain))
-    for table, row in plan.added:
+    for n, (table, row) in enumerate(plan.added):
+        if n % 256 == 0:
+            cancel.raise_if_cancelled()
         insert_row(case.db, table, row)
     for table, row in plan.updates:
         sx.update_row(case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"})
     added = {str(row["id"]) for _, row in plan.added}
-    for table, row in [*plan.added, *plan.updates]:
+    for n, (table, row) in enumerate([*plan.added, *plan.updates]):
+        if n % 256 == 0:
+            cancel.raise_if_cancelled()
         rid = str(row["id"])
         log_merged_record(
             case,
@@ -353,12 +386,16 @@ def log_merged_record(
         )
 
 
-def _copy_derived(theirs: Case, case: Case) -> None:
+def _copy_derived(theirs: Case, case: Case, moved: list[Path], cancel: CancelToken) -> None:
+    """Move their derived files we lack into our store, listing each in `moved` (to be removed
+    again if the merge does not commit)."""
     for path in theirs.evidence.derived_files():
+        cancel.raise_if_cancelled()
         target = case.root / path.relative_to(theirs.root)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+            moved.append(target)
 
 
 def verify_imported(case: Case, merge_id: str) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forensics.case import Case
+from forensics.jobs import CancelToken
 from forensics.store import exchange as sx
 from forensics.store.custody import record_digest
 from forensics.store.merges import OPEN, Conflict, MergeRepository
@@ -95,6 +96,7 @@ def plan_merge(
     signed: bool,
     actor: str,
     now: str,
+    cancel: CancelToken | None = None,
 ) -> MergePlan:
     """Sort every record of `theirs` against `case` (reads only).
 
@@ -107,7 +109,9 @@ def plan_merge(
             records is taken, each is a conflict).
         actor: who merges (the conflicts' creator).
         now: the merge's time.
+        cancel: checked as records go.
     """
+    cancel = cancel or CancelToken()
     their_chain = sx.custody_rows(theirs.db)
     their_subject, their_hist, their_latest = _histories(their_chain)
     my_subject, my_hist, _ = _histories(sx.custody_rows(case.db))
@@ -124,7 +128,9 @@ def plan_merge(
         their_cols = set(sx.columns(theirs.db, table))
         common = [c for c in sx.columns(case.db, table) if c in their_cols]
         mine_ids = sx.ids(case.db, table)
-        for full in sx.rows(theirs.db, table):
+        for n, full in enumerate(sx.rows(theirs.db, table)):
+            if n % 256 == 0:
+                cancel.raise_if_cancelled()
             row = {c: full[c] for c in common}
             rid = str(row["id"])
             if rid not in mine_ids:

@@ -198,11 +198,13 @@ def _check_case(
         (root / fmt.CUSTODY).unlink(missing_ok=True)
     with Case.open(root) as case:
         report = VerifyReport()
-        _check_chain(case, report)
-        _check_records(case, report)
+        _check_chain(case, report, cancel)
+        _check_records(case, report, cancel)
         shipped = {name for name, _ in case.evidence.stored_hashes()}
         named = {str(i.sha256) for i in case.items.content_items()}
-        reasons = [f.message for f in report.findings]
+        reasons = [f.message for f in report.findings[:20]]
+        if len(report.findings) > 20:
+            reasons.append(f"... and {len(report.findings) - 20} more findings")
         reasons += [
             f"evidence {sha} is named by an item but not in the archive"
             for sha in sorted(named - shipped)
@@ -305,11 +307,16 @@ def unpack_archive(
 ) -> UnpackResult:
     """Check an archive and turn it into the case folder `dest`, all or nothing.
 
+    `cancel` is checked in every stage (the zip read, inflating, the records, the checks);
+    a cancelled unpack, like a refused one, leaves nothing behind.
+
     Raises:
         ValidationError: `dest` exists and is not an empty folder.
         ArchiveError: the archive was refused (nothing is left at `dest`).
+        CancelledError: `cancel` was set (nothing is left at `dest`).
     """
     limits = limits or Limits()
+    cancel = cancel or CancelToken()
     archive, dest = Path(archive), Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ValidationError(f"{dest}: already exists and is not an empty folder")
@@ -334,6 +341,7 @@ def unpack_archive(
                 reason="archive received and unpacked"
                 + (" (NOT SIGNED: accepted unsigned)" if received.signature is None else ""),
             )
+        cancel.raise_if_cancelled()  # the last moment a Ctrl-C leaves nothing behind
         if dest.exists():
             dest.rmdir()
         os.replace(tmp, dest)
