@@ -34,6 +34,7 @@ from typing import Any, Protocol
 import msgspec
 
 from forensics.jobs import CancelToken
+from forensics.records.core import CASE
 from forensics.records.declare import FieldSpec, RecordType
 from forensics.records.registry import RECORD_TYPES
 from forensics.records.row_schema import (
@@ -42,6 +43,7 @@ from forensics.records.row_schema import (
     TableShape,
     stream_struct,
 )
+from forensics.store.custody import HEAD_KEY
 
 CUSTODY_TABLE = "custody"
 CUSTODY_STREAM = "custody.jsonl"
@@ -54,6 +56,17 @@ DEFAULT_MAX_LINE_BYTES = 128 << 20
 """Longest line: one record, whose text values may hold up to 16 Mi characters each."""
 DEFAULT_MAX_STREAM_BYTES = 64 << 30
 """Most bytes the record streams together may hold."""
+
+
+CASE_FACTS = frozenset({*(f.name for f in CASE.fields), HEAD_KEY})
+"""The `case_info` keys a case's records carry: its declared facts and the custody head. Any
+other key says where one copy keeps things (a server case's evidence folder) and never
+travels: a received one could point our case at a folder of the sender's choosing."""
+
+
+def travels(shape: TableShape, row: dict[str, Any]) -> bool:
+    """Whether a row belongs in an archive (every row but local `case_info` keys)."""
+    return shape.name != CASE.table or row.get("key") in CASE_FACTS
 
 
 def stream_name(table: str) -> str:
@@ -122,6 +135,8 @@ def write_streams(
             for row in rows(shape):
                 if count % 1000 == 0:
                     cancel.raise_if_cancelled()
+                if not travels(shape, row):
+                    continue
                 fh.write(encoder.encode(row))
                 fh.write(b"\n")
                 count += 1
@@ -261,6 +276,8 @@ class _Reader:
         row = msgspec.structs.asdict(obj)
         key = "/".join(str(row[k]) for k in shape.key)
         problem = _declared_problem(record_type, row) if record_type is not None else None
+        if problem is None and not travels(shape, row):
+            problem = "is not a case fact an archive may carry"
         if problem is None:
             problem = self.sink.insert(shape, row)
         if problem is not None:

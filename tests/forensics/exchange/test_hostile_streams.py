@@ -92,6 +92,11 @@ CASES: dict[str, tuple[str, Callable[[Records], Records], str]] = {
         "refers to a items record that is not there",
     ),
     "the same id twice": ("items", _duplicate, "appears twice"),
+    "a local case fact pointing our evidence elsewhere": (
+        "case_info",
+        lambda rs: [*rs, {"key": "evidence_store", "value": "/etc"}],
+        "record case_info 'evidence_store' is not a case fact an archive may carry",
+    ),
     "a custody entry of the wrong type": (
         "custody",
         lambda rs: [{**rs[0], "seq": "1"}, *rs[1:]],

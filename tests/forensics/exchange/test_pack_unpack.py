@@ -16,7 +16,7 @@ from forensics.exchange.unpack import unpack_archive
 from forensics.jobs import CancelToken
 from forensics.store.evidence import hash_file
 from forensics.verify import verify_case
-from tests.forensics.exchange.helpers import UNSIGNED, fill, members
+from tests.forensics.exchange.helpers import UNSIGNED, fill, lines, members
 
 
 @pytest.fixture
@@ -170,3 +170,15 @@ def test_evidence_members_are_stored_uncompressed(filled, tmp_path):
     assert kinds["evidence"] == zipfile.ZIP_STORED
     assert kinds["records"] == zipfile.ZIP_DEFLATED
     assert "case.db" not in kinds
+
+
+def test_local_case_facts_never_travel(filled, tmp_path):
+    from forensics.store import exchange as sx
+
+    with filled.case.transaction():
+        sx.set_case_info(filled.case.db, "evidence_store", "/srv/evidence/our-case")
+    archive = pack_case(filled.case, tmp_path / "p.pwbcase").archive
+    keys = {r["key"] for r in lines(archive, "case_info")}
+    assert "evidence_store" not in keys
+    assert {"case_id", "title", "custody_head"} <= keys
+    assert b"/srv/evidence" not in b"".join(members(archive).values())
