@@ -70,7 +70,7 @@ tr, img, .figure, table.meta, table.seal, table.chart, table.keys, table.done {
   page-break-inside: avoid; break-inside: avoid; }
 th { background: #e8eef4; text-align: left; }
 td, th { border: 1px solid #bbb; padding: 2px 3px; vertical-align: top; }
-table.chart td, table.chart th { border: none; }
+table.chart td, table.chart th, table.frames td { border: none; }
 table.log { font-size: 7.5pt; }
 .id, code.id, .hash { font-family: 'DejaVu Sans Mono', monospace; font-size: 6.5pt; color: #555; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 8pt; }
@@ -154,6 +154,15 @@ def _heading(key: str, title: str) -> str:
     return f'<h2 id="{key}"{style}><a name="{key}"></a>{esc(title)}</h2>'
 
 
+def _opened_by(ctx: sec.ReportContext) -> str:
+    """Who made the case: its first entry's signer by our name for the key (the name the
+    case records is only what its maker said)."""
+    made = next((e for e in ctx.custody if e.action == Action.CASE_CREATED), None)
+    if made is None or made.signer is None:
+        return f"{esc(ctx.case.info.examiner)} (as the case records it: unsigned)"
+    return esc(signers.signer_name(made.signer, ctx.known_keys))
+
+
 def _facts(
     case: Case, ctx: sec.ReportContext, actor: str | None, seal: Mapping[str, Any] | None
 ) -> str:
@@ -172,7 +181,7 @@ def _facts(
     )
     rows = [
         ["Case", f"<b>{esc(info.title)}</b>"],
-        ["Opened", f"{when(info.created_at)} by {esc(info.examiner)}"],
+        ["Opened", f"{when(info.created_at)} by {_opened_by(ctx)}"],
         ["Report made", f"{when(utc_now())} by {esc(case.actor(actor))}"],
         ["Made with", f"Provenance Workbench {esc(app_version())}"],
         ["Scope", esc(scope)],

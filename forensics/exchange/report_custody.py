@@ -210,5 +210,5 @@ def seal(doc: Mapping[str, Any] | None, known: Mapping[str, Any]) -> str:
     return (
         "<p>Signed with the examiner's key as this report was made. Keep this page: "
         "<code>pwb verify CASE --against</code> a copy of the seal finds any entry rewritten "
-        "or removed since.</p>" + table([], rows, "seal", id_columns=(1,), widths={0: "22%"})
+        "or removed since.</p>" + table([], rows, "seal", widths={0: "22%"})
     )

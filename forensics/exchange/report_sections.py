@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 MAX_THUMBNAILS = 300
 MAX_FRAMES = 40
+FRAMES_PER_ROW = 2
+FRAME_WIDTH = 480
+"""Pixels of a drawn frame: two side by side fill an A4 page at the PDF writer's 150 dpi."""
 _IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp")
 
 KIND_WORDS = {
@@ -226,11 +229,11 @@ def frames(ctx: ReportContext) -> str:
     svc = AnnotationService(ctx.case)
     try:
         found = [f for f in collect(svc) if ctx.in_scope(f.anchor.item_id)]
-        parts = []
+        cells = []
         for frame in found[:MAX_FRAMES]:
             labels = ", ".join(sorted({s.annotation.label for s in frame.shapes}))
             try:
-                img = f'<img src="{data_uri(render_frame(svc, frame))}" width="480">'
+                img = f'<img src="{data_uri(render_frame(svc, frame))}" width="{FRAME_WIDTH}">'
             except Exception as exc:  # a frame that cannot be decoded any more is named
                 img = f"<i>frame not drawn: {esc(exc)}</i>"
             where = (
@@ -239,12 +242,26 @@ def frames(ctx: ReportContext) -> str:
                 else f"frame {frame.anchor.frame_index:,}"
                 + (f" at {frame.anchor.pts:.2f} s" if frame.anchor.pts is not None else "")
             )
-            parts.append(
-                f'<p class="figure">{img}</p>'
-                f'<p class="caption"><b>{esc(frame.item_name)}</b>, {esc(where)}: marked '
-                f"{esc(labels)}.<br><small>Decoded pixels SHA-256 "
-                f'<code class="hash">{esc(frame.anchor.pixel_sha256)}</code></small></p>'
+            cells.append(
+                f"{img}<br><b>{esc(frame.item_name)}</b>, {esc(where)}: marked {esc(labels)}."
+                f'<br><small>Decoded pixels SHA-256 <code class="hash">'
+                f"{esc(frame.anchor.pixel_sha256)}</code></small>"
             )
+        rows = [cells[i : i + FRAMES_PER_ROW] for i in range(0, len(cells), FRAMES_PER_ROW)]
+        parts = (
+            [
+                '<table class="frames" width="100%" border="0" cellspacing="0" cellpadding="4">'
+                + "".join(
+                    "<tr>"
+                    + "".join(f'<td width="{100 // FRAMES_PER_ROW}%">{c}</td>' for c in row)
+                    + "</tr>"
+                    for row in rows
+                )
+                + "</table>"
+            ]
+            if cells
+            else []
+        )
         if len(found) > MAX_FRAMES:
             parts.append(f"<p>{len(found) - MAX_FRAMES} more annotated frames not shown.</p>")
     finally:

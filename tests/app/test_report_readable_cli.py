@@ -156,6 +156,10 @@ def test_summary_and_custody_are_in_words_with_examiners_named_by_their_keys(
     assert "Annotation made or changed" in log
     assert "Gerbera drone (downed)" in log  # the item an entry concerns, by name
     assert "Keys that signed this log" in log
+    # Nowhere is the demo key's own claim printed as who someone is: the case was opened by
+    # the key we trust under our name for it.
+    assert CLAIMED not in outside
+    assert f"by {DEMO_TEAM}" in outside[: outside.index("Contents")]
 
 
 def test_decoder_versions_and_the_seal_close_the_report(reports: dict[str, str]) -> None:
