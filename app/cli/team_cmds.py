@@ -23,6 +23,7 @@ from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
 from forensics.case import Case
 from forensics.store import roles
+from forensics.store.custody import Action
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -104,7 +105,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         with case.recording(args.examiner, reason=args.reason) as rec:
             granted = roles.grant(case.db, args.login, args.role)
             rec.note(
-                "team_member_added",
+                Action.TEAM_MEMBER_ADDED,
                 details={"login": args.login, "role": args.role, "server_role": granted},
             )
     return reply(

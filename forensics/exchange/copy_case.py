@@ -23,6 +23,7 @@ from forensics.errors import CaseError, EvidenceError
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store import server
 from forensics.store.copy_rows import copy_rows
+from forensics.store.custody import Action
 from forensics.store.db import connect, migrate
 from forensics.store.evidence import EvidenceStore
 from forensics.store.location import ServerLocation, parse_location
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from forensics.store.database import Database
     from forensics.store.evidence_api import EvidenceBackend
 
-COPIED = "case_copied"
+COPIED = Action.CASE_COPIED
 """The custody action the copy's first own entry records."""
 
 

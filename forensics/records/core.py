@@ -102,6 +102,8 @@ class CustodyAction(CustodyActionEnum):
     TRANSFERRED = "transferred", "case received from an archive"
     EXAMINER_ADDED = "examiner_added", "examiner's key added to the case"
     DEMO_BUILT = "demo_built", "demo case finished"
+    CASE_COPIED = "case_copied", "case copied whole to another folder or server"
+    TEAM_MEMBER_ADDED = "team_member_added", "team member given access to the server case"
 
 
 @dataclass(frozen=True)
