@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.features import (
     FEATURES,
@@ -75,11 +77,7 @@ def data_dir() -> Path:
     return path
 
 
-def _settings(folder: Path, screenshot: bool) -> QSettings:
-    if screenshot:
-        # A screenshot must not depend on, nor change, the user's layout.
-        scratch = Path(tempfile.mkdtemp(prefix="pwb-shot-")) / "settings.ini"
-        return QSettings(str(scratch), QSettings.Format.IniFormat)
+def _settings(folder: Path) -> QSettings:
     if os.environ.get(DATA_ENV):
         return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     return QSettings(ORG, APP)
@@ -137,9 +135,80 @@ def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
     the picture is saved). Returns the process exit code."""
     app = application()
     folder = data_dir()
-    window = build_window(
-        _settings(folder, screenshot is not None), folder, restore_layout=screenshot is None
-    )
+    if screenshot is None:
+        return _run(app, folder, case_dir, _settings(folder), None)
+    # A screenshot must not depend on, nor change, the user's layout: its settings live in a
+    # scratch folder, removed however the run ends (picture saved or not, an error, or a
+    # signal: SIGTERM, SIGINT or SIGHUP close the window and end the run).
+    scratch = Path(tempfile.mkdtemp(prefix="pwb-shot-"))
+    try:
+        settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+        with _StopOnSignals(app) as stop:
+            code = _run(app, folder, case_dir, settings, screenshot, stop)
+        return stop.code if stop.code is not None else code
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+class _StopOnSignals:
+    """While a screenshot is taken, a termination signal closes the window (its jobs stop,
+    its settings are written) and ends the event loop, so `run_gui` can clean up; Python runs
+    the handler at the next poll of `when_idle` (every 100 ms), or at once before the loop.
+
+    `code` is the exit code the signal asks for (128 + its number), None without one."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self, app: QApplication) -> None:
+        self._app = app
+        self._previous: dict[int, Any] = {}
+        self.window: QWidget | None = None
+        self.code: int | None = None
+
+    def __enter__(self) -> _StopOnSignals:
+        for signum in self.SIGNALS:
+            self._previous[signum] = signal.signal(signum, self._stop)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+
+    def _stop(self, signum: int, _frame: object) -> None:
+        log.warning("screenshot stopped by signal %d", signum)
+        self.code = 128 + signum
+        if self.window is not None:
+            self.window.close()
+        self._app.quit()
+
+
+def _run(
+    app: QApplication,
+    folder: Path,
+    case_dir: Path | None,
+    settings: QSettings,
+    screenshot: Path | None,
+    stop: _StopOnSignals | None = None,
+) -> int:
+    window = build_window(settings, folder, restore_layout=screenshot is None)
+    if stop is not None:
+        stop.window = window
+    try:
+        if stop is not None and stop.code is not None:
+            return stop.code  # stopped while the window was being built
+        return _show(app, window, folder, case_dir, screenshot)
+    finally:
+        if window.isVisible():  # an error on the way: jobs stopped, settings written
+            window.close()
+
+
+def _show(
+    app: QApplication,
+    window: MainWindow,
+    folder: Path,
+    case_dir: Path | None,
+    screenshot: Path | None,
+) -> int:
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
         window.show()
@@ -219,14 +288,21 @@ def when_idle(window: Any, then: Callable[[], None], timeout_ms: int = IDLE_TIME
 
 
 def _save_screenshot(window: Any, out: Path, result: dict[str, int]) -> None:
-    QApplication.processEvents()
-    pixmap = window.grab()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ok = pixmap.save(str(out), "PNG")
-    if not ok:
-        log.error("could not write %s", out)
-    result["code"] = 0 if ok else 1
-    window.close()
-    app = QApplication.instance()
-    if app is not None:
-        app.quit()
+    # Whatever happens here, the window closes and the loop ends: an exception escaping a
+    # slot would leave the process waiting for ever.
+    ok = False
+    try:
+        QApplication.processEvents()
+        pixmap = window.grab()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        ok = pixmap.save(str(out), "PNG")
+        if not ok:
+            log.error("could not write %s", out)
+    except OSError as exc:
+        log.error("could not write %s: %s", out, exc.strerror or exc)
+    finally:
+        result["code"] = 0 if ok else 1
+        window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -68,10 +69,18 @@ def main() -> int:
     parser.add_argument("--case", type=Path, help="case folder to show (default: the demo)")
     args = parser.parse_args()
     app = application()
+    # The settings and the demo case live in a scratch folder, removed however the run ends.
     scratch = Path(tempfile.mkdtemp(prefix="pwb-shots-"))
+    try:
+        return _shoot(app, scratch, args.case)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _shoot(app: QApplication, scratch: Path, case: Path | None) -> int:
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
     window = build_window(settings, scratch, restore_layout=False)  # installs the features
-    root = args.case
+    root = case
     if root is None:
         from app.demo.build import build_demo
 
@@ -79,6 +88,7 @@ def main() -> int:
     window.resize(1440, 900)
     window.show()
     if not window.open_case(root):
+        window.close()
         return 1
     settle(window)
 

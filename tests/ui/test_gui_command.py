@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -13,11 +15,27 @@ from forensics.case import Case
 from tests.ui.helpers import populate
 
 
+def _env(data: Path) -> dict[str, str]:
+    # The run's temporary files go to a folder of the test's own (TMPDIR): what is left there
+    # afterwards is what `pwb gui` left behind.
+    tmp = data.parent / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PWB_DATA_DIR": str(data),
+        "TMPDIR": str(tmp),
+    }
+
+
+def _left_behind(data: Path) -> list[str]:
+    return sorted(p.name for p in (data.parent / "tmp").glob("pwb-shot-*"))
+
+
 def _pwb(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PWB_DATA_DIR": str(data)}
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
-        env=env,
+        env=_env(data),
         capture_output=True,
         text=True,
         timeout=120,
@@ -34,6 +52,7 @@ def test_screenshot_writes_a_1440x900_png_of_the_case(
     out = tmp_path / "shot.png"
     done = _pwb("gui", str(root), "--screenshot", str(out), data=tmp_path / "data")
     assert done.returncode == 0, done.stderr
+    assert _left_behind(tmp_path / "data") == []  # its scratch settings are gone
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1440, 900)
     # the catalogue is on it: not one flat colour
@@ -57,3 +76,45 @@ def test_no_argument_opens_a_default_case_in_the_data_folder(tmp_path: Path) -> 
     assert out.is_file()
     cases = [p for p in (tmp_path / "data").iterdir() if (p / "case.db").is_file()]
     assert len(cases) == 1
+
+
+def test_a_picture_that_cannot_be_written_is_an_error_and_leaves_nothing(
+    case: Case, tmp_path: Path
+) -> None:
+    root = case.root
+    case.close()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the picture's folder should be")
+    out = blocker / "shot.png"
+    done = _pwb("gui", str(root), "--screenshot", str(out), data=tmp_path / "data")
+    assert done.returncode == 1
+    assert str(out) in done.stderr
+    assert not out.exists()
+    assert _left_behind(tmp_path / "data") == []
+
+
+def test_a_screenshot_stopped_by_a_signal_cleans_up(tmp_path: Path) -> None:
+    """SIGTERM while the demo case is still being built (a long run): the window closes, the
+    process ends with 128 + 15 and its scratch settings folder is removed."""
+    data = tmp_path / "data"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "gui", "--screenshot", str(tmp_path / "shot.png")],
+        env=_env(data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _left_behind(data) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _left_behind(data), "the scratch settings folder never appeared"
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 128 + signal.SIGTERM, err[-3000:]
+    assert not (tmp_path / "shot.png").exists()
+    assert _left_behind(data) == []

@@ -293,7 +293,7 @@ def test_settings_stay_in_the_workbench_folder_given(tmp_path: Path, monkeypatch
     from app import gui
 
     monkeypatch.setenv(gui.DATA_ENV, str(tmp_path / "home"))
-    settings = gui._settings(gui.data_dir(), screenshot=False)
+    settings = gui._settings(gui.data_dir())
     assert Path(settings.fileName()) == tmp_path / "home" / "settings.ini"
 
 
