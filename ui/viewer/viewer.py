@@ -16,12 +16,8 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QSlider,
     QStyle,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +29,7 @@ from forensics.models import Item
 from ui.elided_label import ElidedLabel
 from ui.formatting import frame_time
 from ui.jobs import Job, JobRunner
-from ui.viewer.actions import viewer_button
+from ui.viewer.controls import TransportBar, zoom_bar
 from ui.viewer.decoder import FrameDecoder, FrameRequest, FrameResult
 from ui.viewer.export import export_shown_frame
 from ui.viewer.goto import parse_position
@@ -84,104 +80,28 @@ class MediaViewer(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.zoom_label = QLabel("")
         self.zoom_label.setObjectName("zoom_label")
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setObjectName("frame_slider")
-        self.slider.setRange(0, 0)
-        self.slider.setPageStep(10)
-        self.frame_label = ElidedLabel("")
-        self.frame_label.setObjectName("frame_label")
         self.strip = KeyframeStrip(self)
         self.strip.frame_clicked.connect(self.seek)
         self._play_timer = QTimer(self)
         self._play_timer.timeout.connect(self._play_tick)
 
         self.actions_: dict[str, QAction] = {}
-        zoom_bar = QHBoxLayout()
-        zoom_bar.setContentsMargins(0, 0, 0, 0)
-        zoom_bar.addWidget(self.title, 1)
-        for key, text, shortcut, tip, slot in (
-            ("fit", "Fit", "Ctrl+Shift+0", "Fit the picture in the viewer", self.view.fit),
-            (
-                "actual",
-                "1:1",
-                "Ctrl+Shift+1",
-                "One image pixel per screen pixel",
-                lambda: self.view.set_zoom(1.0),
-            ),
-            ("zoom_out", "−", "Ctrl+-", "Zoom out", self.view.zoom_out),  # noqa: RUF001
-            ("zoom_in", "+", "Ctrl+=", "Zoom in", self.view.zoom_in),
-        ):
-            zoom_bar.addWidget(self._button(key, text, shortcut, tip, slot))
-        zoom_bar.addWidget(self.zoom_label)
-        zoom_bar.addWidget(
-            self._button(
-                "export",
-                "Export frame…",
-                # Ctrl+Shift+E is Annotate > Export annotations (a window-wide shortcut).
-                "Ctrl+Shift+S",
-                "Save the frame on screen as a PNG file",
-                self.export_frame,
-            )
-        )
-
-        # The slider has a row of its own: beside the buttons it was squeezed to a stub on a
-        # 1366 px screen, and the row's width set the viewer's minimum.
-        self.transport = QWidget()
-        rows = QVBoxLayout(self.transport)
-        rows.setContentsMargins(0, 0, 0, 0)
-        rows.setSpacing(2)
-        rows.addWidget(self.slider)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        rows.addLayout(bar)
-        icons = {
-            "first": QStyle.StandardPixmap.SP_MediaSkipBackward,
-            "back": QStyle.StandardPixmap.SP_MediaSeekBackward,
-            "play": QStyle.StandardPixmap.SP_MediaPlay,
-            "forward": QStyle.StandardPixmap.SP_MediaSeekForward,
-            "last": QStyle.StandardPixmap.SP_MediaSkipForward,
-        }
-        for key, text, shortcut, tip, slot in (
-            ("first", "First", "Home", "First frame", lambda: self.seek(0)),
-            ("back", "Back", "Left", "One frame back", lambda: self.step(-1)),
-            ("play", "Play", "Space", "Play or pause", self.toggle_play),
-            ("forward", "Forward", "Right", "One frame forward", lambda: self.step(1)),
-            ("last", "Last", "End", "Last frame", lambda: self.seek(self._frame_count - 1)),
-        ):
-            button = self._button(key, text, shortcut, tip, slot)
-            self.actions_[key].setIcon(self.style().standardIcon(icons[key]))
-            bar.addWidget(button)
-        bar.addWidget(self.frame_label, 1)
-        self.goto = QLineEdit()
-        self.goto.setObjectName("viewer_goto")
-        self.goto.setPlaceholderText("frame or mm:ss.fff")
-        self.goto.setToolTip("Go to a frame index (120) or a time (01:02.500, 62.5s); Enter")
-        self.goto.setMinimumWidth(
-            self.goto.fontMetrics().horizontalAdvance("frame or mm:ss.fff") + 16
-        )
-        self.goto.setMaximumWidth(160)
-        self.goto.returnPressed.connect(self._go_to_typed)
-        bar.addWidget(
-            self._button("goto", "Go to", "Ctrl+G", "Go to a frame or a time", self._focus_goto)
-        )
-        bar.addWidget(self.goto)
+        bar = zoom_bar(self)
+        self.transport = TransportBar(self)
+        self.slider = self.transport.slider
+        self.frame_label = self.transport.frame_label
+        self.goto = self.transport.goto
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
-        layout.addLayout(zoom_bar)
+        layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.transport)
         layout.addWidget(self.strip)
         self.slider.valueChanged.connect(self._on_slider)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         self._set_video_mode(False)
-
-    def _button(
-        self, key: str, text: str, shortcut: str, tip: str, slot: Callable[[], object]
-    ) -> QToolButton:
-        self.actions_[key], button = viewer_button(self, key, text, shortcut, tip, slot)
-        return button
 
     # the annotation contract -------------------------------------------------------------------
     def graphics_scene(self) -> QGraphicsScene:
@@ -328,12 +248,18 @@ class MediaViewer(QWidget):
         if self._is_video:
             self._request(0, seconds=max(0.0, seconds))
 
-    def _focus_goto(self) -> None:
+    def seek_last(self) -> None:
+        """Show the last frame of the video."""
+        self.seek(self._frame_count - 1)
+
+    def focus_goto(self) -> None:
+        """Put the cursor in the go-to field (a video only)."""
         if self._is_video:
             self.goto.setFocus()
             self.goto.selectAll()
 
-    def _go_to_typed(self) -> None:
+    def go_to_typed(self) -> None:
+        """Go to the frame or the time typed in the go-to field (or say why not)."""
         try:
             where = parse_position(self.goto.text())
         except ValueError as exc:
