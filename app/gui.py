@@ -32,6 +32,7 @@ from app.features import (
 from app.profiles import ProfileStore
 from forensics.case import Case, is_case
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.store.location import ServerLocation
 from ui.after_paint import after_first_paint
 from ui.style import apply_style
 
@@ -218,17 +219,19 @@ def _show(
         window.examiner.start()
 
     build: Callable[..., Any] | None = None
+    last = window.last_case()
+    target: Path | ServerLocation | None
     if case_dir is not None:
-        target: Path | None = case_dir
+        target = case_dir
     elif (
         screenshot is None
-        and window.last_case() is not None
-        and is_case(window.last_case() or Path())
+        and last is not None
+        and (isinstance(last, ServerLocation) or is_case(last))
     ):
-        target = window.last_case()
+        target = last
     else:
         target, build = default_case(folder)
-    if target is not None and build is not None:
+    if isinstance(target, Path) and build is not None:
         _build_then_open(window, target, build)
     elif target is not None:
         window.open_case(target)

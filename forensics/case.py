@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CaseLocation = Path | ServerLocation
+"""Where a case is: its folder, or the server location of its database."""
+
 CASE_DB = "case.db"
 LOCK_FILE = ".lock"
 

@@ -105,7 +105,7 @@ class CaseExports:
             if not chosen:
                 return None
             out = Path(chosen)
-        root, target = case.root, out
+        root, target = case.location, out
 
         def work(_progress: ProgressFn, _cancel: CancelToken) -> dict[str, Any]:
             with Case.open_for_reading(root) as own:  # the job's own connection

@@ -230,7 +230,7 @@ class CataloguePanel(QWidget):
             self.count_label.setText("")
             return
         self._count_serial += 1
-        serial, root, query = self._count_serial, self._case.root, self.model.query
+        serial, root, query = self._count_serial, self._case.location, self.model.query
 
         def count(_progress: ProgressFn, _cancel: CancelToken) -> int:
             with Case.open(root, readonly=True) as case:

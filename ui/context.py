@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
-from forensics.case import Case
+from forensics.case import Case, CaseLocation
 from forensics.store.events import ChangeSet
 from ui.jobs import JobRunner
 
@@ -124,10 +123,11 @@ class WorkbenchContext:
     """The examiner profiles on this machine (`app.profiles.ProfileStore`): a report names
     the signers whose keys are theirs."""
 
-    def case_root(self) -> Path | None:
-        """The open case's folder, for jobs that open their own connection."""
+    def case_root(self) -> CaseLocation | None:
+        """Where the open case is (its folder, or its server location), for jobs that open
+        their own connection (`Case.open` takes either)."""
         case = self.current_case()
-        return None if case is None else case.root
+        return None if case is None else case.location
 
 
 class Contribution(Protocol):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forensics.case import Case
+from forensics.case import Case, CaseLocation
 from forensics.intake.ingest import PostIngest
 from forensics.models import Item, ItemKind
 from ui.ingest_job import IngestJob, IngestRequest
@@ -47,7 +47,7 @@ class IngestDialog(QDialog):
     def __init__(
         self,
         runner: JobRunner,
-        case_root: Path,
+        case_root: CaseLocation,
         parent: QWidget | None = None,
         *,
         parent_id: str | None = None,

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from forensics.case import Case
+from forensics.case import Case, CaseLocation
 from forensics.intake.ingest import IngestOptions, IngestReport, PostIngest, ingest_paths
 from forensics.jobs import CancelToken, ProgressFn
 from ui.jobs import Job, JobRunner
@@ -60,7 +60,7 @@ class IngestJob(QObject):
     def __init__(
         self,
         runner: JobRunner,
-        case_root: Path,
+        case_root: CaseLocation,
         request: IngestRequest,
         post_ingest: Callable[[], Sequence[PostIngest]] = tuple,
         parent: QObject | None = None,

@@ -28,6 +28,7 @@ from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.models import ItemKind
 from forensics.store.item_query import ItemFilter
+from forensics.store.location import ServerLocation, parse_location
 from ui.after_paint import after_first_paint
 from ui.case_export import CaseExport, CaseExports
 from ui.case_tree import CaseTreePanel
@@ -271,14 +272,21 @@ class MainWindow(QMainWindow):
             )
 
     # case lifecycle ------------------------------------------------------------------------
-    def open_case(self, root: Path) -> bool:
-        """Close the open case and open the one at `root`; errors go to a dialog."""
-        root = Path(root).expanduser().resolve()
-        if self._case is not None and self._case.root == root:
+    def open_case(self, root: Path | str | ServerLocation) -> bool:
+        """Close the open case and open the one at `root` (a folder, or a server case's
+        `postgresql://` URL); errors go to a dialog."""
+        try:
+            where = parse_location(root)
+        except WorkbenchError as exc:
+            QMessageBox.critical(self, "Cannot open the case", f"{exc}")
+            return False
+        root = where.expanduser().resolve() if isinstance(where, Path) else where
+        if self._case is not None and self._case.location == root:
             return True
         self.close_case()
         try:
-            # A case on read-only media opens for reading (banner, editing actions off).
+            # A case on read-only media (or a reviewer's on a server) opens for reading
+            # (banner, editing actions off).
             case = Case.open_for_reading(root)
         except (WorkbenchError, OSError) as exc:
             QMessageBox.critical(self, "Cannot open the case", f"{root}\n\n{exc}")
@@ -349,20 +357,25 @@ class MainWindow(QMainWindow):
             return [str(v) for v in value]
         return []
 
-    def _remember(self, root: Path) -> None:
+    def _remember(self, root: Path | ServerLocation) -> None:
         recent = [str(root)] + [r for r in self.recent_cases() if r != str(root)]
         self.settings.setValue("case/recent", recent[:MAX_RECENT])
         self.settings.setValue("case/last", str(root))
         self.actions_.refresh_recent()
 
-    def _forget_recent(self, root: Path) -> None:
+    def _forget_recent(self, root: Path | ServerLocation) -> None:
         self.settings.setValue("case/recent", [r for r in self.recent_cases() if r != str(root)])
         self.actions_.refresh_recent()
 
-    def last_case(self) -> Path | None:
-        """The case open when the window last closed, if any."""
+    def last_case(self) -> Path | ServerLocation | None:
+        """The case open when the window last closed, if any (a folder or a server case)."""
         value = self.settings.value("case/last")
-        return Path(str(value)) if value else None
+        if not value:
+            return None
+        try:
+            return parse_location(str(value))
+        except WorkbenchError:
+            return None
 
     def _default_sizes(self) -> None:
         self.resize(1440, 900)
@@ -406,7 +419,7 @@ class MainWindow(QMainWindow):
         self.viewer.shutdown()
         self.runner.shutdown()
         self.examiner.seal_on_close(self._case)
-        last = self._case.root if self._case is not None else None
+        last = self._case.location if self._case is not None else None
         self.close_case()
         if last is not None:
             self.settings.setValue("case/last", str(last))

@@ -54,9 +54,9 @@ class ReadOnlyMode:
             self.bar.hide()
             return
         self.banner.setText(
-            f"Read-only case: {case.root} cannot be written (read-only media or no "
-            "permission). You can browse, verify, report and export; nothing can be changed, "
-            "and verifications are not logged."
+            f"Read-only case: {case.location} cannot be written (read-only media, no "
+            "permission, or a reviewer's role on the server). You can browse, verify, report "
+            "and export; nothing can be changed, and verifications are not logged."
         )
         self.bar.show()
         for action in self._window.findChildren(QAction):

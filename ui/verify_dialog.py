@@ -4,7 +4,6 @@ the findings shown (a green banner when everything matches)."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forensics.case import Case
+from forensics.case import Case, CaseLocation
 from forensics.errors import WorkbenchError
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.seals import journal_seals
@@ -39,7 +38,9 @@ log = logging.getLogger(__name__)
 class VerifyDialog(QDialog):
     """Runs `verify_case` in the background and reports what it found."""
 
-    def __init__(self, runner: JobRunner, case_root: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: JobRunner, case_root: CaseLocation, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("verify_dialog")
         self.setWindowTitle("Verify case")

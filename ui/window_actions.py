@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from ui.actions import make_action, mark_writes
 
@@ -42,6 +49,14 @@ class WindowActions:
             "Ctrl+O",
             "Open an existing case folder",
             self.open_case,
+        )
+        self._add(
+            file_menu,
+            "open_server_case",
+            "Open case on a &server…",
+            "Ctrl+Shift+O",
+            "Open a case a team shares on a PostgreSQL server, by its URL",
+            self.open_server_case,
         )
         self.recent_menu = file_menu.addMenu("&Recent cases")
         self.recent_menu.setObjectName("menu_recent")
@@ -216,7 +231,7 @@ class WindowActions:
             action = QAction(f"&{n} {path}", self.w)
             action.setShortcut(QKeySequence(f"Ctrl+Alt+{n}"))
             action.setStatusTip(f"Open the case in {path}")
-            action.triggered.connect(lambda _c=False, p=path: self.w.open_case(Path(p)))
+            action.triggered.connect(lambda _c=False, p=path: self.w.open_case(p))
             self.recent_menu.addAction(action)
         self.recent_menu.setEnabled(bool(recent))
 
@@ -231,9 +246,22 @@ class WindowActions:
             dialog.case.close()
             self.w.open_case(root)
 
+    def open_server_case(self) -> None:
+        """Ask for a server case's URL and open it (the password comes from libpq's usual
+        places, never from this box)."""
+        url, ok = QInputDialog.getText(
+            self.w,
+            "Open a case on a server",
+            "Case URL (postgresql://USER@HOST:PORT/DATABASE; the password goes in ~/.pgpass "
+            "or PGPASSWORD):",
+        )
+        if ok and url.strip():
+            self.w.open_case(url.strip())
+
     def open_case(self) -> None:
         """Pick a case folder and open it."""
-        start = str(self.w.last_case() or self.w.data_dir)
+        last = self.w.last_case()
+        start = str(last if isinstance(last, Path) else self.w.data_dir)
         folder = QFileDialog.getExistingDirectory(self.w, "Open case folder", start)
         if folder:
             self.w.open_case(Path(folder))
@@ -261,13 +289,13 @@ class WindowActions:
         parent = self.w.tree.selected_item_id() or self.w.catalogue.selected_item_id()
         if paths:
             request = IngestRequest(paths=tuple(paths), parent_id=parent)
-            job = IngestJob(self.w.runner, case.root, request, self.w.post_ingest, self.w)
+            job = IngestJob(self.w.runner, case.location, request, self.w.post_ingest, self.w)
             self._follow_ingest(job)
             return job
         if self.ingest_dialog is not None:
             self.ingest_dialog.reject()  # one at a time, starting from today's selection
         dialog = IngestDialog(
-            self.w.runner, case.root, self.w, parent_id=parent, post_ingest=self.w.post_ingest
+            self.w.runner, case.location, self.w, parent_id=parent, post_ingest=self.w.post_ingest
         )
         dialog.started.connect(self._follow_ingest)
         self.ingest_dialog = dialog
@@ -329,7 +357,7 @@ class WindowActions:
             return
         if self.verify_dialog is not None:
             self.verify_dialog.reject()
-        dialog = VerifyDialog(self.w.runner, case.root, self.w)
+        dialog = VerifyDialog(self.w.runner, case.location, self.w)
         self.verify_dialog = dialog
         dialog.start()
         dialog.show()  # not modal: verify runs as a job, the window stays usable

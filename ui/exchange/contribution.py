@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from forensics.case import Case
+from forensics.case import Case, CaseLocation
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.textsafe import shown
 from ui.actions import make_action
@@ -129,7 +129,7 @@ class ExchangeContribution:
     def _selected(self, item_id: str) -> None:
         self.selected_item = item_id or None
 
-    def _root(self) -> Path | None:
+    def _root(self) -> CaseLocation | None:
         root = self.ctx.case_root()
         if root is None:
             QMessageBox.information(self.ctx.window, "Exchange", "Open a case first.")
@@ -140,7 +140,7 @@ class ExchangeContribution:
         title: str,
         work: Callable[[Case, ProgressFn, CancelToken], Any],
         done: Callable[[Any], str | None],
-        root: Path | None = None,
+        root: CaseLocation | None = None,
     ) -> JobHandle | None:
         from ui.job_handle import JobHandle
 
@@ -159,7 +159,7 @@ class ExchangeContribution:
 
     def _save_path(self, title: str, suggested: str, pattern: str) -> Path | None:
         root = self.ctx.case_root()
-        start = str((root.parent if root else Path.home()) / suggested)
+        start = str((root.parent if isinstance(root, Path) else Path.home()) / suggested)
         path, _ = QFileDialog.getSaveFileName(self.ctx.window, title, start, pattern)
         return Path(path) if path else None
 
@@ -186,8 +186,10 @@ class ExchangeContribution:
         if root is None:
             return None
         if out is None:
+            # A server case packs beside the home folder (packing it is refused for now).
+            folder = root if isinstance(root, Path) else Path.home() / "case"
             dialog = PackDialog(
-                root.parent / f"{root.name}.pwbcase", self.selected_item, self.ctx.window
+                folder.parent / f"{folder.name}.pwbcase", self.selected_item, self.ctx.window
             )
             if not dialog.exec():
                 return None
@@ -298,7 +300,7 @@ class ExchangeContribution:
 
         if dest is None:
             root = self.ctx.case_root()
-            start = root.parent if root is not None else Path.home()
+            start = root.parent if isinstance(root, Path) else Path.home()
             dialog = ImportDialog(archive, start, self.ctx.window)
             dialog.accepted.connect(
                 lambda: self.import_archive(dialog.archive_path(), dialog.destination())

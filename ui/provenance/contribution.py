@@ -264,7 +264,7 @@ class ProvenanceContribution:
         folder = QFileDialog.getExistingDirectory(window, "Folder holding other cases")
         dirs: list[Path] = []
         root = self.ctx.case_root()
-        if root is not None:
+        if isinstance(root, Path):  # other folder cases are searched beside a folder case
             dirs.append(root)
         if folder:
             base = Path(folder)
