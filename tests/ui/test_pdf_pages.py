@@ -71,3 +71,28 @@ def test_no_row_of_a_long_table_is_cut_across_pages(qapp: Any) -> None:
     assert split_rows() == []
     texts = [table.cellAt(r, 0).firstCursorPosition().block().text() for r in range(table.rows())]
     assert [t for t in texts if t.startswith("row")] == [f"row {i}" for i in range(30)]
+
+
+def test_a_long_log_keeps_every_row_whole_in_order(qapp: Any) -> None:
+    """A custody log of a thousand entries (rows of two or three lines): the spacers are
+    planned at once, every row is on one page, none is lost, and no page starts lower than
+    the others (a misplaced spacer would leave a blank band)."""
+    extra = "<br>third line"
+    rows = "".join(
+        f"<tr><td>{i}</td><td>IMG_{i:04d}.JPG<br>ab12cd34{extra if i % 7 == 0 else ''}</td></tr>"
+        for i in range(1000)
+    )
+    doc = _doc(_table_html(rows))
+    table = next(e.frame for e in _elements(doc) if isinstance(e.frame, QTextTable))
+    assert keep_together(doc) > 10
+    firsts = set()
+    previous_bottom = 0.0
+    for row in range(1, table.rows()):
+        top, bottom = _row_span(doc, table, row)
+        assert int(top // PAGE) == int((bottom - 1) // PAGE), f"row {row} is split"
+        if int(top // PAGE) > int(previous_bottom // PAGE):
+            firsts.add(round(top - int(top // PAGE) * PAGE))
+        previous_bottom = bottom
+    assert len(firsts) == 1  # every page's first row right under the repeated header
+    texts = [table.cellAt(r, 0).firstCursorPosition().block().text() for r in range(table.rows())]
+    assert [t for t in texts if t.isdigit()] == [str(i) for i in range(1000)]

@@ -46,6 +46,10 @@ INTRO_LINES = 4
 SPACER_SLACK = 12.0
 """Pixels left below a spacer row for the borders, paddings and margins at the page's foot."""
 FIXED_HEIGHT = QTextBlockFormat.LineHeightTypes.FixedHeight.value
+PLAN_ROWS = 150
+"""Rows left in a table past which spacers are planned and inserted at once."""
+RESIDUAL_FIXES = 12
+"""Rows the plan missed that are fixed one by one (each lays the table out again)."""
 
 
 @dataclass
@@ -179,42 +183,133 @@ def _set_gap(table: QTextTable, row: int, gap: float) -> None:
     edit.endEditBlock()
 
 
+def _straddles(top: float, bottom: float, height: float) -> bool:
+    return int(top // height) != int((bottom - 1) // height) and bottom - top <= height / 2
+
+
+def _fix_row(doc: QTextDocument, table: QTextTable, row: int, height: float) -> float | None:
+    """Put a spacer before `row` so it starts the next page; returns the spacer's slack
+    (room left under it), None when no spacer places it (Qt's split stays)."""
+    top, _ = _row_span(doc, table, row)
+    page = int(top // height)
+    _, above = _row_span(doc, table, row - 1)
+    gap = (page + 1) * height - above - SPACER_SLACK
+    _spacer(table, row, gap)
+    for _ in range(8):  # the exact room left depends on paddings and margins: adjust
+        spacer_top, _ = _row_span(doc, table, row)
+        next_top, _ = _row_span(doc, table, row + 1)
+        if int(spacer_top // height) > page:
+            gap -= 3  # the spacer itself went to the next page
+        elif int(next_top // height) == page:
+            gap += 2  # the row still starts on this page
+        else:
+            return (page + 1) * height - above - gap
+        _set_gap(table, row, gap)
+    table.removeRows(row, 1)
+    return None
+
+
+def _content_height(table: QTextTable, row: int) -> float:
+    """A row's content height from its lines, wherever Qt put them (a split row's span
+    on the page includes the jump to the next page)."""
+    tallest = 0.0
+    for col in range(table.columns()):
+        cell = table.cellAt(row, col)
+        block = cell.firstCursorPosition().block()
+        last = cell.lastCursorPosition().block().blockNumber()
+        lines = 0.0
+        while block.isValid() and block.blockNumber() <= last:
+            layout = block.layout()
+            lines += sum(layout.lineAt(n).height() for n in range(layout.lineCount()))
+            block = block.next()
+        tallest = max(tallest, lines)
+    return tallest
+
+
 def _keep_rows(doc: QTextDocument, table: QTextTable, height: float) -> int:
     """Move each row that would be split across pages to the next page; returns how many.
 
     Qt moves a row to the next page only when none of its cells has a first line that fits;
     otherwise it cuts every cell apart. So an empty, borderless spacer row fills the page
     below the row above, and the row's lines all start the next page, under the repeated
-    header row.
+    header row. Each change lays the whole table out again, so a long table (a custody log
+    of thousands of entries) is not fixed row by row: the first fix shows where a row lands
+    on a new page, the other spacers are planned from the layout and inserted in one edit,
+    and the few rows the plan missed are fixed one by one.
     """
+    first_body = table.format().headerRowCount()
     moved = 0
-    row = table.format().headerRowCount() + 1
+    row = first_body + 1
     while row < table.rows():
-        top, bottom = _row_span(doc, table, row)
-        page = int(top // height)
-        if page == int((bottom - 1) // height) or bottom - top > height / 2:
+        if not _straddles(*_row_span(doc, table, row), height):
             row += 1
             continue
-        _, above = _row_span(doc, table, row - 1)
-        gap = (page + 1) * height - above - SPACER_SLACK
-        _spacer(table, row, gap)
-        for _ in range(8):  # the exact room left depends on paddings and margins: adjust
-            spacer_top, _ = _row_span(doc, table, row)
-            next_top, _ = _row_span(doc, table, row + 1)
-            if int(spacer_top // height) > page:
-                gap -= 3  # the spacer itself went to the next page
-            elif int(next_top // height) == page:
-                gap += 2  # the row still starts on this page
-            else:
-                break
-            _set_gap(table, row, gap)
-        else:
-            table.removeRows(row, 1)  # could not place it: leave Qt's split
+        slack = _fix_row(doc, table, row, height)
+        if slack is None:
             row += 1
             continue
         moved += 1
         row += 2
+        if table.rows() - row > PLAN_ROWS:
+            moved += _planned(doc, table, row - 1, height, slack)
+            break
     return moved
+
+
+def _planned(doc: QTextDocument, table: QTextTable, fixed: int, height: float, slack: float) -> int:
+    """Spacers for the rows after `fixed` (a row just moved to a page's top), planned from
+    the layout and inserted at once; then the rows the plan missed, one by one."""
+    spans = [_row_span(doc, table, r) for r in range(table.rows())]
+    page_top = spans[fixed][0] - int(spans[fixed][0] // height) * height
+    steps = sorted(
+        spans[r + 1][0] - spans[r][1]
+        for r in range(fixed, table.rows() - 1)
+        if int(spans[r][0] // height) == int((spans[r + 1][1] - 1) // height)
+    )
+    if not steps:
+        return 0
+    step = steps[len(steps) // 2]
+    plan: list[tuple[int, float]] = []
+    bottom = spans[fixed][1]
+    for r in range(fixed + 1, table.rows()):
+        tall = _content_height(table, r)
+        top = bottom + step
+        page = int(top // height)
+        # The foot of a page keeps about `slack` free (margins, padding, border): a row that
+        # reaches into it is split by Qt, so it is planned as not fitting.
+        if top + tall > (page + 1) * height - slack:
+            if tall > height / 2:
+                break  # a row taller than half a page is split by Qt; stop planning here
+            gap = (page + 1) * height - bottom - slack
+            if gap >= 1:
+                plan.append((r, gap))
+            top = (page + 1) * height + page_top
+        bottom = top + tall
+    edit = QTextCursor(doc)
+    edit.beginEditBlock()
+    for r, gap in reversed(plan):
+        _spacer(table, r, gap)
+    edit.endEditBlock()
+    spacers = {r + n for n, (r, _) in enumerate(plan)}
+    # Check: a spacer that went to the next page itself is shrunk to nothing; a row the plan
+    # missed is fixed on its own (each costs a layout of the table, so only a few).
+    edit.beginEditBlock()
+    for r in sorted(spacers):
+        if int(_row_span(doc, table, r)[0] // height) > int(
+            _row_span(doc, table, r - 1)[1] // height
+        ):
+            _set_gap(table, r, 1.0)
+    edit.endEditBlock()
+    fixes = 0
+    r = fixed + 1
+    while r < table.rows() and fixes < RESIDUAL_FIXES:
+        missed = r not in spacers and _straddles(*_row_span(doc, table, r), height)
+        if missed and _fix_row(doc, table, r, height) is not None:
+            spacers = {s + 1 if s >= r else s for s in spacers} | {r}
+            fixes += 1
+            r += 1
+        r += 1
+    return len(plan) + fixes
 
 
 def keep_together(doc: QTextDocument) -> int:
