@@ -23,7 +23,6 @@ takes them.
 
 from __future__ import annotations
 
-import json
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import msgspec
 
 from forensics.jobs import CancelToken
 from forensics.records.core import CASE
-from forensics.records.declare import FieldSpec, RecordType
+from forensics.records.declare import RecordType
 from forensics.records.registry import RECORD_TYPES
 from forensics.records.row_schema import (
     SHA256_PATTERN,
@@ -149,37 +148,50 @@ def _declared() -> dict[str, RecordType[Any]]:
 
 
 @cache
-def _json_hint(record_type: RecordType[Any], spec: FieldSpec) -> Any:
-    """The declared type of a JSON field's decoded value (tuples as their declared tuples)."""
-    hint = typing.get_type_hints(record_type.cls)[spec.name]
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if spec.nullable and len(args) == 1:
-        hint = args[0]
-    return hint
+def _json_decoders(
+    record_type: RecordType[Any],
+) -> tuple[tuple[str, msgspec.json.Decoder[Any] | None], ...]:
+    """Per JSON field: a decoder into its declared type (tuples as their declared tuples,
+    nested records as their dataclasses), or None where msgspec cannot express the type."""
+    hints = typing.get_type_hints(record_type.cls)
+    out: list[tuple[str, msgspec.json.Decoder[Any] | None]] = []
+    for spec in record_type.fields:
+        if not spec.json:
+            continue
+        hint = hints[spec.name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if spec.nullable and len(args) == 1:
+            hint = args[0]
+        try:
+            out.append((spec.column, msgspec.json.Decoder(hint)))
+        except TypeError:
+            out.append((spec.column, None))
+    return tuple(out)
 
 
 def _declared_problem(record_type: RecordType[Any], row: dict[str, Any]) -> str | None:
     """Why a row of a declared type is not a record of it beyond its column types: a JSON
-    field that is not JSON or not of its declared type, or a row that does not build the
-    record."""
-    for spec in record_type.fields:
-        value = row.get(spec.column)
-        if not spec.json or value is None:
+    field that is not JSON or not of its declared type, or (where a type is beyond msgspec) a
+    row that does not build the record."""
+    build = False
+    for column, decoder in _json_decoders(record_type):
+        value = row.get(column)
+        if value is None:
+            continue
+        if decoder is None:
+            build = True
             continue
         try:
-            decoded = json.loads(value)
-        except ValueError:
-            return f"field {spec.column!r} does not hold JSON"
-        try:
-            msgspec.convert(decoded, _json_hint(record_type, spec))
+            decoder.decode(value)
         except msgspec.ValidationError as exc:
-            return f"field {spec.column!r}: {_lower(str(exc))}"
-        except TypeError:
-            pass  # a type msgspec cannot express: building the record below checks it
-    try:
-        record_type.from_row(row)
-    except (TypeError, ValueError, KeyError) as exc:
-        return f"does not make a {record_type.subject} record ({exc})"
+            return f"field {column!r}: {_lower(str(exc))}"
+        except msgspec.DecodeError:
+            return f"field {column!r} does not hold JSON"
+    if build:
+        try:
+            record_type.from_row(row)
+        except (TypeError, ValueError, KeyError) as exc:
+            return f"does not make a {record_type.subject} record ({exc})"
     return None
 
 

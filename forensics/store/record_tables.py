@@ -69,7 +69,7 @@ class SqliteRecordSink:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._inserts: dict[str, str] = {}
+        self._inserts: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def __enter__(self) -> SqliteRecordSink:
         self._db.conn.execute("BEGIN IMMEDIATE")
@@ -98,14 +98,16 @@ class SqliteRecordSink:
             None, or why it could not be stored: its key is already taken (the stream holds it
             twice) or a constraint of our schema refused it.
         """
-        sql = self._inserts.get(shape.name)
-        if sql is None:
-            names = ", ".join(quote(c) for c in shape.column_names)
-            marks = ", ".join("?" for _ in shape.columns)
-            sql = f"INSERT INTO {quote(shape.name)} ({names}) VALUES ({marks})"
-            self._inserts[shape.name] = sql
+        found = self._inserts.get(shape.name)
+        if found is None:
+            columns = shape.column_names
+            names = ", ".join(quote(c) for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            found = (f"INSERT INTO {quote(shape.name)} ({names}) VALUES ({marks})", columns)
+            self._inserts[shape.name] = found
+        sql, columns = found
         try:
-            self._db.conn.execute(sql, [row[c] for c in shape.column_names])
+            self._db.conn.execute(sql, [row[c] for c in columns])
         except sqlite3.IntegrityError as exc:
             if self._taken(shape, row):
                 return "appears twice (its key is already taken)"
