@@ -110,9 +110,7 @@ def main() -> None:
         streams = root / "streams"
         streams.mkdir()
         start = time.perf_counter()
-        counts = write_streams(
-            stream_tables(case.db), lambda s: table_rows(case.db, s), streams
-        )
+        counts = write_streams(stream_tables(case.db), lambda s: table_rows(case.db, s), streams)
         write_s = time.perf_counter() - start
         snapshot = root / "snapshot.db"
         sx.snapshot(case.db, snapshot)
@@ -122,9 +120,7 @@ def main() -> None:
         for r in range(args.rounds):
             best["ours"] = min(best["ours"], timed(ours, streams, counts, root / f"o{r}"))
             best["bare"] = min(best["bare"], timed(bare, streams, counts, root / f"b{r}"))
-            best["format_1"] = min(
-                best["format_1"], timed(format_1, snapshot, root / f"f{r}")
-            )
+            best["format_1"] = min(best["format_1"], timed(format_1, snapshot, root / f"f{r}"))
         records = sum(counts.values())
         print(
             f"{records} records ({size / (1 << 20):.1f} MiB of JSON lines), "
