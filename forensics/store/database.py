@@ -129,8 +129,8 @@ class Database:
             from forensics.errors import CaseError
 
             raise CaseError(
-                "packing, merging and resolving merge conflicts work on folder cases only "
-                "so far (not yet a case on a server)"
+                "merging and resolving merge conflicts work on folder cases only so far "
+                "(not yet a case on a server: copy-case it to a folder first)"
             )
         return sqlite_utils.Database(self.conn, recursive_triggers=True)
 

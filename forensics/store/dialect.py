@@ -8,10 +8,11 @@ rewrite the few constructs PostgreSQL spells differently. Each rewrite keeps SQL
 - `?` parameters become `%s` (and a literal `%` becomes `%%`, as psycopg parses the whole text);
 - `x IS y` between values is `IS NOT DISTINCT FROM` (SQLite's `IS` compares NULLs as equal);
 - `LIKE` is `ILIKE` (SQLite's LIKE ignores case), `COLLATE NOCASE` sorts on `lower()`;
-- `ifnull` is `coalesce`; `json_each`/`json_extract`/`json_valid`/`printf` call the `pwb_*`
-  functions `COMPAT_FUNCTIONS` creates, which answer as SQLite's do for our uses;
+- `INSERT OR IGNORE` is `INSERT ... ON CONFLICT DO NOTHING`; `ifnull` is `coalesce`;
+  `json_each`/`json_extract`/`json_valid`/`printf` call the `pwb_*` functions
+  `COMPAT_FUNCTIONS` creates, which answer as SQLite's do for our uses;
 - `BEGIN IMMEDIATE` (a writer) is a plain `BEGIN`: the custody chain is serialised by an
-  advisory lock instead (`forensics.store.custody`); `BEGIN DEFERRED` (a reader's snapshot)
+  advisory lock instead (`forensics.store.db.WRITE_LOCK`); `BEGIN DEFERRED` (a reader's snapshot)
   is `REPEATABLE READ`, one consistent state for the whole block;
 - `<table>_fts MATCH ?` (FTS5) is `<table>_fts.doc @@ pwb_tsquery(?)`: each FTS5 table is a
   table of `tsvector`s with a GIN index, kept by a trigger, keyed by the content row's `rowid`.
@@ -77,10 +78,26 @@ def _code(text: str) -> str:
     return text
 
 
+_OR_IGNORE = re.compile(r"^(\s*)INSERT OR IGNORE INTO\b", re.I)
+_RETURNING = re.compile(r"\sRETURNING\s", re.I)
+
+
+def _or_ignore(sql: str) -> str:
+    """`INSERT OR IGNORE` as PostgreSQL's `ON CONFLICT DO NOTHING` (before any RETURNING)."""
+    if not _OR_IGNORE.match(sql):
+        return sql
+    sql = _OR_IGNORE.sub(r"\1INSERT INTO", sql, count=1)
+    returning = _RETURNING.search(sql)
+    if returning:
+        return sql[: returning.start()] + " ON CONFLICT DO NOTHING" + sql[returning.start() :]
+    return sql.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+
+
 @lru_cache(maxsize=4096)
 def translate(sql: str) -> str:
     """A statement of the store's (SQLite dialect, `?` parameters) as PostgreSQL runs it
     through psycopg. Cached: the store runs the same few hundred statements again and again."""
+    sql = _or_ignore(sql)
     # `%` inside literals must be doubled too (psycopg reads the whole text), `?` must not move.
     out: list[str] = []
     last = 0

@@ -35,11 +35,24 @@ def snapshot(db: Database, dest: Path) -> None:
     The copy is one read transaction, so writers in other processes cannot tear it, and it
     holds no free pages.
 
+    A case on a server is copied into `dest` the way `copy-case` copies it (one read
+    transaction, REPEATABLE READ), into a database our migrations made: what follows (trim,
+    redact, streams) then works on one SQLite snapshot whatever the engine.
+
     Raises:
-        CaseError: the copy could not be written (or the case is on a server: not yet).
+        CaseError: the copy could not be written.
     """
     if db.on_server:
-        raise CaseError("packing works on folder cases only so far (not on a case on a server)")
+        from forensics.store.copy_rows import copy_rows
+        from forensics.store.db import connect, migrate
+
+        copy = connect(dest)
+        try:
+            migrate(copy, dest)
+            copy_rows(db, copy)
+        finally:
+            copy.close()
+        return
     try:
         db.conn.execute("VACUUM INTO ?", (str(dest),))
     except sqlite3.Error as exc:

@@ -39,10 +39,22 @@ def test_a_server_case_end_to_end(pg_server: PgServer, corpus: Path, tmp_path: P
         report = pwb("report", url, tmp_path / "report.html")
         assert report.returncode == 0, report.stderr
         assert "Gerbera drone" in (tmp_path / "report.html").read_text()
-        packed = pwb("pack", url, tmp_path / "case.pwbcase")
-        assert packed.returncode == 2
-        assert "folder cases only" in packed.stderr
-        assert "Traceback" not in packed.stderr
+        # It packs to an archive that unpacks as a folder case, verified clean.
+        key = tmp_path / "team.key"
+        assert pwb("keygen", key, "--name", "Team A").returncode == 0
+        archive = tmp_path / "case.pwbcase"
+        packed = pwb("pack", url, archive, "--sign", key, "--reason", "to the lab")
+        assert packed.returncode == 0, packed.stderr
+        folder = tmp_path / "unpacked"
+        unpacked = pwb("unpack", archive, folder, "--trust", f"{key}.pub")
+        assert unpacked.returncode == 0, unpacked.stderr
+        assert pwb("verify", folder).returncode == 0
+        names = sorted(i["name"] for i in pwb_json("items", folder)["items"])
+        assert names == sorted(i["name"] for i in pwb_json("items", url)["items"])
+        merged = pwb("merge", url, archive, "--trust", f"{key}.pub")
+        assert merged.returncode == 2  # not yet on a server case: said, not a traceback
+        assert "folder cases only" in merged.stderr
+        assert "Traceback" not in merged.stderr
         everything = "".join(p.stdout + p.stderr for p in (done, verified)) + str(made) + str(log)
         assert pg_server.password not in everything
     finally:

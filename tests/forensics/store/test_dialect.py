@@ -32,6 +32,14 @@ from forensics.store.dialect import schema_statements, translate
         ("BEGIN IMMEDIATE", "BEGIN"),
         ("BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ"),
         ("SELECT 'it''s LIKE ? IS x'", "SELECT 'it''s LIKE ? IS x'"),
+        (
+            "INSERT OR IGNORE INTO t (a) VALUES (?)",
+            "INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING",
+        ),
+        (
+            "INSERT OR IGNORE INTO t (a) VALUES (?) RETURNING a",
+            "INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING RETURNING a",
+        ),
     ],
 )
 def test_statements_keep_their_sqlite_meaning(sqlite: str, postgresql: str) -> None:
