@@ -279,14 +279,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def _legacy_note(format_version: int | None) -> None:
     """Say when the records came from a format-1 archive's database (read as data only)."""
-    from forensics.exchange.archive import LEGACY_DATABASE_VERSION
+    from forensics.exchange.archive import legacy_note
 
-    if format_version is not None and format_version <= LEGACY_DATABASE_VERSION:
-        say(
-            f"format-{format_version} archive: its records came in a case.db, read read-only as "
-            "data (never opened as a live database, none of its SQL ran); ask the sender to "
-            "pack it again with this version, which ships records only"
-        )
+    note = legacy_note(format_version)
+    if note is not None:
+        say(note)
 
 
 def _conflict_what(c: dict[str, Any]) -> str:

@@ -56,6 +56,17 @@ ROLE_EVIDENCE = "evidence"
 ROLE_DERIVED = "derived"
 
 
+def legacy_note(format_version: int | None) -> str | None:
+    """What to tell the user when the records came from a format-1 archive's database."""
+    if format_version is None or format_version > LEGACY_DATABASE_VERSION:
+        return None
+    return (
+        f"format-{format_version} archive: its records came in a case.db, read read-only as "
+        "data (never opened as a live database, none of its SQL ran); ask the sender to pack "
+        "it again with this version, which ships records only"
+    )
+
+
 def member_role(name: str) -> str | None:
     """The role of a well-formed member name, or None for a name outside the grammar.
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from forensics.case import Case
 from forensics.exchange.pack import pack_case
 from forensics.exchange.unpack import unpack_archive
-from tests.forensics.exchange.helpers import UNSIGNED, fill
+from tests.forensics.exchange.helpers import UNSIGNED, fill, legacy_archive
 from ui.exchange.contribution import ExchangeContribution
 
 
@@ -70,6 +70,18 @@ def test_pack_import_and_report_from_the_gui(setup, qtbot, tmp_path):
     assert "signed" in window.statusBar().currentMessage()
     finish(qtbot, contribution.report(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_format_1_archive_is_imported_as_data_and_the_gui_says_so(setup, qtbot, tmp_path):
+    window, contribution, _ = setup
+    out = tmp_path / "out" / "a.pwbcase"
+    finish(qtbot, contribution.pack(out, reason="gui test"))
+    old = legacy_archive(out, window.current_case(), tmp_path / "old.pwbcase")
+    finish(qtbot, contribution.import_archive(old, tmp_path / "imported"))
+    assert window.current_case().root == tmp_path / "imported"
+    assert "format-1 archive: its records came in a case.db, read read-only as data" in (
+        window.statusBar().currentMessage()
+    )
 
 
 def test_refused_archive_is_shown_with_its_reasons(setup, qtbot, bad_files, tmp_path, monkeypatch):

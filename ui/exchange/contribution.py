@@ -352,6 +352,7 @@ class ExchangeContribution:
         return answer == QMessageBox.StandardButton.Yes
 
     def _imported(self, result: UnpackResult) -> str:
+        from forensics.exchange.archive import legacy_note
         from forensics.exchange.trust_store import TrustStore, describe
 
         sig = result.received.signature
@@ -359,7 +360,8 @@ class ExchangeContribution:
         opener = getattr(self.ctx.window, "open_case", None)
         if callable(opener):
             opener(result.dest)
-        return self._say(f"imported {result.dest}: {who}")
+        note = legacy_note(result.received.manifest.format_version)
+        return self._say(f"imported {result.dest}: {who}" + (f"; {note}" if note else ""))
 
     def merge(self, archive: Path | None = None) -> JobHandle | None:
         """Merge a received archive into the open case."""
