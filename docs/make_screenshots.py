@@ -22,7 +22,7 @@ if not os.environ.get("DISPLAY"):
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.gui import application, build_window  # noqa: E402
@@ -62,6 +62,52 @@ def first(window: MainWindow, mime_prefix: str) -> Item | None:
         if (item.mime or "").startswith(mime_prefix):
             return item
     return None
+
+
+def jobs_story(window: MainWindow, scratch: Path) -> None:
+    """An ingest running in the Jobs panel with an export queued behind it, while an item is
+    shown (jobs-panel.png), then the import dialog aimed at a new folder (import-dialog.png)."""
+    card = scratch / "card" / "DCIM"
+    card.mkdir(parents=True)
+    for n in range(300):
+        (card / f"NOTE_{n:04d}.txt").write_bytes(f"note {n}\n".encode() * 8)
+    big = scratch / "disk.bin"
+    with big.open("wb") as f:
+        f.truncate(3 << 30)  # sparse: long to hash, nothing on disk
+    window.jobs_panel.clear_finished()
+    jobs = next(d for d in window.docks() if d.objectName() == "dock_jobs")
+    window.resizeDocks([jobs], [300], Qt.Orientation.Vertical)
+    still = first(window, "image/")
+    if still is not None:
+        window.signals.item_selected.emit(still.id)
+    from ui.ingest_dialog import IngestDialog
+
+    dialog = window.actions_.ingest([])
+    assert isinstance(dialog, IngestDialog)
+    dialog.add_paths([card.parent, big])
+    job = dialog.start()
+    window.case_exports.export("csv", scratch / "items.csv")
+    end = time.monotonic() + 60
+    while time.monotonic() < end and "disk.bin" not in (job.status if job else ""):
+        QApplication.processEvents()
+        time.sleep(0.05)
+    for _ in range(40):  # a few seconds into the big file
+        QApplication.processEvents()
+        time.sleep(0.05)
+    save(window, "jobs-panel")
+    for row in window.jobs_panel.rows():
+        row.cancel()
+    settle(window)
+
+    from ui.exchange.import_dialog import ImportDialog
+
+    archive = scratch / "nanshan-from-team-b.pwbcase"
+    archive.write_bytes(b"")
+    imports = ImportDialog(archive, scratch / "received", window)
+    imports.show()
+    settle(window)
+    save(imports, "import-dialog")
+    imports.close()
 
 
 def main() -> int:
@@ -122,6 +168,11 @@ def _shoot(app: QApplication, scratch: Path, case: Path | None) -> int:
     settle(window, lambda: verify.report is None)
     save(verify, "verify-dialog")
     verify.close()
+
+    window.resize(1366, 768)
+    settle(window)
+    jobs_story(window, scratch)
+    window.resize(1440, 900)
 
     from ui.about import AboutDialog
 

@@ -53,10 +53,13 @@ class JobRow(QFrame):
         self.title.setFont(font)
         self.state = QLabel()
         self.state.setObjectName("job_state")
+        self.state.setWordWrap(True)
+        self.state.setMinimumWidth(1)
         self.bar = QProgressBar()
         self.bar.setObjectName("job_row_progress")
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(True)
+        self.bar.setMinimumWidth(40)
         self.phase = QLabel()
         self.phase.setObjectName("job_phase")
         self.phase.setWordWrap(True)
@@ -109,6 +112,7 @@ class JobRow(QFrame):
             return
         show_percent(self.bar, percent)
         self.phase.setText(message)
+        self.phase.setVisible(bool(message))
 
     def _show_state(self) -> None:
         state = self.job.state
@@ -123,11 +127,15 @@ class JobRow(QFrame):
             self.bar.setEnabled(False)
             if state == JobState.CANCELLED and not self.job.summary:
                 self.phase.setText("Cancelled: what finished before stays in the case.")
+            elif state == JobState.DONE and not self.job.summary:
+                self.phase.clear()  # the last phase ("done") would only repeat the state
+            self.phase.setVisible(bool(self.phase.text()))
             self._show_outcome()
 
     def _show_outcome(self) -> None:
         if self.job.summary:
             self.phase.setText(self.job.summary)
+            self.phase.show()
         count = len(self.job.problems)
         self.problems_button.setText(f"{self.job.problems_label} ({count})…")
         self.problems_button.setVisible(count > 0)
@@ -147,7 +155,7 @@ class JobRow(QFrame):
 
 
 class JobsPanel(QWidget):
-    """The rows of every visible job, newest at the bottom, and "Clear finished"."""
+    """The rows of every visible job, newest on top, and "Clear finished"."""
 
     job_shown = Signal(object)
     """A new job's row was added (the window makes sure the panel is in sight)."""
@@ -164,7 +172,7 @@ class JobsPanel(QWidget):
         self._list_layout.setContentsMargins(0, 0, 0, 0)
         self._list_layout.addWidget(self.empty)
         self._list_layout.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._list)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -185,7 +193,7 @@ class JobsPanel(QWidget):
         runner.job_ended.connect(lambda _j: self._update_clear())
 
     def rows(self) -> list[JobRow]:
-        """The rows shown, oldest first."""
+        """The rows shown, oldest first (the panel shows the newest on top)."""
         return list(self._rows)
 
     def row_of(self, job: Job) -> JobRow | None:
@@ -197,7 +205,8 @@ class JobsPanel(QWidget):
             return
         row = JobRow(job, self._list)
         self._rows.append(row)
-        self._list_layout.insertWidget(self._list_layout.count() - 1, row)
+        self._list_layout.insertWidget(0, row)  # the newest on top, in sight
+        self.scroll.verticalScrollBar().setValue(0)
         self.empty.hide()
         self._update_clear()
         self.job_shown.emit(job)
@@ -207,6 +216,7 @@ class JobsPanel(QWidget):
         for row in [r for r in self._rows if r.ended()]:
             self._rows.remove(row)
             self._list_layout.removeWidget(row)
+            row.hide()  # gone now, not when the event loop gets to deleting it
             row.deleteLater()
         self.empty.setVisible(not self._rows)
         self._update_clear()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -239,7 +239,10 @@ class MainWindow(QMainWindow):
         dock = self._docks["jobs"]
         if dock.isHidden():
             dock.show()
-            self.resizeDocks([dock], [240], Qt.Orientation.Vertical)
+            # Sized once the layout has placed it (right after show() it is not yet).
+            QTimer.singleShot(
+                0, self, lambda: self.resizeDocks([dock], [280], Qt.Orientation.Vertical)
+            )
 
     def childEvent(self, event: QChildEvent) -> None:
         """Tab bars Qt makes for tabbed docks scroll rather than cut their titles: on a
