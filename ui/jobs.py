@@ -91,6 +91,9 @@ class Job(QRunnable):
         self._last_percent = -2
         self._last_message = ""
         self._last_emit = 0.0
+        self.latest: tuple[int, str] | None = None
+        """The last progress reported (percent, message), even one no signal carried: set
+        from the job's thread, one tuple assignment, read on the GUI thread."""
         self.quiet = False
         self.writes = False
         self.state = JobState.RUNNING
@@ -151,6 +154,7 @@ class Job(QRunnable):
 
     def _progress(self, done: int, total: int, message: str) -> None:
         percent = int(done * 100 / total) if total > 0 else -1
+        self.latest = (percent, message)  # read by the Jobs panel a few times a second
         now = time.monotonic()
         # A new percentage always shows; a new phase text (time left, the file being read)
         # at most every MESSAGE_EVERY_S, so a 3 GB file's row does not freeze at one

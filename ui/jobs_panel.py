@@ -12,7 +12,7 @@ for its job without code of its own; `quiet` jobs (counts, thumbnails) are not l
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from ui.error_list import ErrorListDialog
 from ui.jobs import ENDED_STATES, Job, JobRunner, JobState, show_percent
+
+REFRESH_MS = 250
+"""How often running rows show their job's latest phase text."""
 
 _STATE_TEXT = {
     JobState.QUEUED: "queued: waits for the case's writer",
@@ -107,6 +110,13 @@ class JobRow(QFrame):
             self.state.setText("cancelling…")
         self.cancel_button.setEnabled(False)
 
+    def refresh(self) -> None:
+        """Show the job's latest progress, which a throttled signal may not have carried
+        (a phase that changed just after the last signal, then a long quiet step)."""
+        latest = self.job.latest
+        if latest is not None and latest[1] != self.phase.text():
+            self._progress(*latest)
+
     def _progress(self, percent: int, message: str) -> None:
         if self.ended():
             return
@@ -172,7 +182,7 @@ class JobsPanel(QWidget):
         self._list_layout.setContentsMargins(0, 0, 0, 0)
         self._list_layout.addWidget(self.empty)
         self._list_layout.addStretch(1)
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._list)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -191,6 +201,16 @@ class JobsPanel(QWidget):
         layout.addLayout(buttons)
         runner.job_started.connect(self._started)
         runner.job_ended.connect(lambda _j: self._update_clear())
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(REFRESH_MS)
+        self._ticker.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        running = [r for r in self._rows if not r.ended()]
+        for row in running:
+            row.refresh()
+        if not running:
+            self._ticker.stop()
 
     def rows(self) -> list[JobRow]:
         """The rows shown, oldest first (the panel shows the newest on top)."""
@@ -206,9 +226,10 @@ class JobsPanel(QWidget):
         row = JobRow(job, self._list)
         self._rows.append(row)
         self._list_layout.insertWidget(0, row)  # the newest on top, in sight
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self.empty.hide()
         self._update_clear()
+        self._ticker.start()
         self.job_shown.emit(job)
 
     def clear_finished(self) -> None:

@@ -68,7 +68,7 @@ class IngestStatus:
     def post_ingest(self, done: int, total: int) -> None:
         """The per-item post-ingest steps (hypotheses…) are on item `done` of `total`."""
         self._steps = (done, total)
-        self.report()
+        self.report(force=done == 0)  # a new phase shows at once, however soon after the last
 
     def copying_ended(self) -> None:
         """Every input is stored; only the post-ingest work may remain."""
