@@ -215,3 +215,42 @@ def test_add_evidence_and_verify_leave_the_window_usable_and_close_with_their_ca
     window.close_case()  # what the dialogs were about is gone: so are they
     assert not ingest_dialog.isVisible()
     assert not verify.isVisible()
+
+
+def test_closing_the_case_asks_before_it_stops_running_jobs(
+    qtbot, make_window, case: Case, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    answers: list[QMessageBox.StandardButton] = []
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window = make_window()
+    held = HeldStep()
+    window.post_ingest = lambda: (held,)
+    assert window.open_case(case.root)
+    close = window.actions_.actions["close_case"]
+    close.trigger()  # nothing runs: no question
+    assert asked == []
+    assert window.current_case() is None
+    assert window.open_case(case.root)
+
+    ingest = window.actions_.ingest([_card(tmp_path)])
+    qtbot.waitUntil(held.reached.is_set, timeout=60000)
+    answers.append(QMessageBox.StandardButton.No)
+    close.trigger()
+    assert "Ingest card (running)" in asked[-1]
+    assert window.current_case() is not None  # kept, and its ingest goes on
+    assert ingest.running()
+
+    answers.append(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(ingest.job.signals.ended, timeout=30000):
+        close.trigger()
+    assert window.current_case() is None
+    assert ingest.report is not None
+    assert ingest.report.cancelled

@@ -357,11 +357,13 @@ class ExchangeContribution:
 
         sig = result.received.signature
         who = describe(sig, TrustStore().names())
-        opener = getattr(self.ctx.window, "open_case", None)
-        if callable(opener):
-            opener(result.dest)
+        # The window's own switch asks first when jobs of the open case would be stopped.
+        actions = getattr(self.ctx.window, "actions_", None)
+        switch = getattr(actions, "switch_to", None) or getattr(self.ctx.window, "open_case", None)
+        opened = bool(switch(result.dest)) if callable(switch) else False
         note = legacy_note(result.received.manifest.format_version)
-        return self._say(f"imported {result.dest}: {who}" + (f"; {note}" if note else ""))
+        where = f"imported {result.dest}" + ("" if opened else " (not opened: File > Open case)")
+        return self._say(f"{where}: {who}" + (f"; {note}" if note else ""))
 
     def merge(self, archive: Path | None = None) -> JobHandle | None:
         """Merge a received archive into the open case."""
