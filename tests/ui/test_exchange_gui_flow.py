@@ -218,3 +218,49 @@ def test_the_import_dialog_names_what_is_wrong_before_anything_runs(
     assert dialog.name.text() == "a-2"
     assert dialog.ok.isEnabled()
     dialog.reject()
+
+
+def test_the_pack_dialog_makes_a_team_key_and_signs_with_it(
+    qtbot, make_window, case: Case, tmp_path: Path, said: list[str]
+) -> None:
+    import zipfile
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from forensics.exchange import archive as fmt
+    from forensics.exchange.signing import check
+    from ui.exchange.pack_dialog import PackDialog
+
+    case.add_item(kind="hardware", name="Gerbera drone", exhibit="EX-001")
+    window = make_window()
+    assert window.open_case(case.root)
+    out = tmp_path / "signed.pwbcase"
+    key_file = tmp_path / "team-a.key"
+    seen: dict[str, object] = {}
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PackDialog):
+            QTimer.singleShot(50, fill)
+            return
+        dialog.out.setText(str(out))
+        seen["made"] = dialog.new_key(key_file, "Team A")
+        seen["key field"] = dialog.key.text()
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill)
+    _trigger(window, "exchange_pack")
+    assert seen["made"] == key_file
+    assert seen["key field"] == str(key_file)
+    job = _exchange(window).last_job
+    assert job is not None
+    with qtbot.waitSignal(job.job.signals.ended, timeout=60000):
+        pass
+    assert job.error is None, job.error
+    with zipfile.ZipFile(out) as zf:
+        signature = check(zf.read(fmt.MANIFEST), zf.read(fmt.SIGNATURE))
+    assert signature.valid
+    [trusted] = TrustStore().keys()
+    assert (trusted.name, trusted.fingerprint) == ("Team A", signature.fingerprint)

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 from forensics.exchange.redact import PROFILES
 
 
-def _path_row(edit: QLineEdit, browse: QPushButton) -> QWidget:
+def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit)
-    layout.addWidget(browse)
+    for button in buttons:
+        layout.addWidget(button)
     return row
 
 
@@ -50,13 +51,18 @@ class PackDialog(QDialog):
         self.key.setPlaceholderText("no signature")
         key_browse = QPushButton("Browse…")
         key_browse.clicked.connect(self._browse_key)
+        self.new_key_button = QPushButton("&New team key…")
+        self.new_key_button.setStatusTip(
+            "Make your team's signing key here (trusted at once) and sign with it"
+        )
+        self.new_key_button.clicked.connect(lambda: self.new_key())
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why the case is handed over (kept in the log)")
         form = QFormLayout(self)
         form.addRow("Archive", _path_row(self.out, browse))
         form.addRow("", self.only_selected)
         form.addRow("Redaction", self.redact)
-        form.addRow("Sign with key", _path_row(self.key, key_browse))
+        form.addRow("Sign with key", _path_row(self.key, key_browse, self.new_key_button))
         form.addRow("Reason", self.reason)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -91,6 +97,17 @@ class PackDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Team key", "", "Keys (*.key);;All (*)")
         if path:
             self.key.setText(path)
+
+    def new_key(self, out: Path | None = None, name: str | None = None) -> Path | None:
+        """Make a team signing key (as Trusted team keys > Make team key does) and sign
+        with it; `out` and `name` are asked for when not given."""
+        from ui.exchange.trust_dialog import TrustedKeysDialog
+
+        keys = TrustedKeysDialog(parent=self)
+        if keys.make_key(out, name) is None or keys.made_key_file is None:
+            return None
+        self.key.setText(str(keys.made_key_file))
+        return keys.made_key_file
 
     def items(self) -> list[str] | None:
         """The selection to pack, or None for the whole case."""

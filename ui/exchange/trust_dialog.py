@@ -97,6 +97,8 @@ class TrustedKeysDialog(QDialog):
         layout.addWidget(self.view)
         layout.addLayout(buttons)
         self.resize(720, 320)
+        self.made_key_file: Path | None = None
+        """The private key file `make_key` wrote last."""
 
     def add(self, source: Path | None = None, name: str | None = None) -> TrustedKey | None:
         """Trust a key from a KEY.pub or a signed archive, under a name the user confirms."""
@@ -159,6 +161,7 @@ class TrustedKeysDialog(QDialog):
             QMessageBox.critical(self, "Make team key", str(exc))
             return None
         self.model.reload()
+        self.made_key_file = out
         QMessageBox.information(
             self,
             "Make team key",
