@@ -28,9 +28,14 @@ COMPILE = $(LOCK_ENV) $(PIPTOOLS)/bin/pip-compile -q --generate-hashes --allow-u
 run: app
 	$(BIN)/pwb gui
 
+# The suite on every core (pytest-xdist): each worker process has its own session and Qt
+# application; a module's tests stay on one worker (`loadscope`), so the module fixtures that
+# build a case or the demo are built once, as in one process. PYTEST_ARGS adds options
+# (`make test PYTEST_ARGS="-p no:randomly tests/ui"`).
+PYTEST_ARGS ?=
 test: venv tools
 	PWB_CASE_VALIDATE=$(CURDIR)/$(TOOLS)/bin/case_validate QT_QPA_PLATFORM=offscreen \
-		$(BIN)/python -m pytest -q
+		$(BIN)/python -m pytest -q -n auto --dist loadscope $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,4 +1,13 @@
-"""Shared fixtures: Qt offscreen, the shared corpus, fresh cases, no leaked threads."""
+"""Shared fixtures: Qt offscreen, the shared corpus, fresh cases, no leaked threads.
+
+The suite runs in parallel processes (`make test`: pytest-xdist, `-n auto`), each with its own
+session: a session fixture runs once per worker process, not once per run. So a session
+fixture must either be private to its process (its own folder from `tmp_path_factory`, its own
+free port chosen at run time, its own server: `pg_server`), or, when it builds something
+expensive that the tests only read (`demo_case_master`, `bad_files`), build it once for the
+whole run under a file lock in the run's shared folder (`built_once`). Nothing may use a fixed
+path, a fixed port or the user's own config; environment changes go through `monkeypatch`.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +15,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import fcntl
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,13 +66,50 @@ def corpus() -> Path:
     return path
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder `build(folder)` fills once for the whole run, whatever the number of
+    pytest-xdist workers: the first worker builds it under a file lock in the run's shared
+    folder, the others wait for it and reuse it. For things tests only read.
+
+    A build that fails leaves no folder behind: the next worker tries again (and fails the
+    same way, with its own message).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:  # one process: its own temporary folder
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    # Every worker's base folder is `<run>/popen-gwN`: `<run>` is the run's own, shared.
+    run = tmp_path_factory.getbasetemp().parent
+    folder, done = run / name, run / f"{name}.done"
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                if folder.exists():  # a build that failed half-way
+                    shutil.rmtree(folder)
+                folder.mkdir()
+                build(folder)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def bad_files(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 34 malformed and hostile inputs, built once per run by the corpus's make_bad.py."""
-    dest = tmp_path_factory.mktemp("bad")
-    subprocess.run(
-        [sys.executable, str(corpus / "make_bad.py"), str(dest)], check=True, capture_output=True
-    )
+
+    def build(dest: Path) -> None:
+        subprocess.run(
+            [sys.executable, str(corpus / "make_bad.py"), str(dest)],
+            check=True,
+            capture_output=True,
+        )
+
+    dest = built_once(tmp_path_factory, "bad", build)
     return dest / "bad" if (dest / "bad").is_dir() else dest
 
 
@@ -112,24 +160,25 @@ def pwb_executable() -> str:
 
 @pytest.fixture(scope="session")
 def demo_case_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo case, built once per run with `pwb demo`; copy it (`demo_case`) to change it."""
-    root = tmp_path_factory.mktemp("demo-master") / "demo-case"
-    done = subprocess.run(
-        [pwb_executable(), "demo", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return root
+    """The demo case, built once per run with `pwb demo` (once for all xdist workers);
+    never write to it: copy it (`demo_case`) to change it."""
+
+    def build(folder: Path) -> None:
+        done = subprocess.run(
+            [pwb_executable(), "demo", str(folder / "demo-case")],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    return built_once(tmp_path_factory, "demo-master", build) / "demo-case"
 
 
 @pytest.fixture
 def demo_case(demo_case_master: Path, tmp_path: Path) -> Path:
     """A private copy of the demo case, for a test that writes to it."""
-    import shutil
-
     return Path(shutil.copytree(demo_case_master, tmp_path / "demo-case", symlinks=True))
 
 

@@ -344,6 +344,11 @@ def test_bad_input_in_one_ingest(
     work.mkdir()
     bad = work / "bad"
     subprocess.run(["cp", "-a", str(bad_files), str(bad)], check=True)  # keeps the links
+    # make_bad.py's relative link climbs six folders to /etc/hostname: from a deeper tmp_path
+    # (pytest-xdist adds a level) it would dangle. The same link, climbing as far as needed.
+    outside = bad / "symlink_outside_rel.jpg"
+    outside.unlink()
+    os.symlink(os.path.relpath("/etc/hostname", bad), outside)
     os.mkfifo(bad / "pipe.jpg")  # opening it naively would hang forever
     root = work / "case"
     assert run(capsys, "init", root, "--title", "bad input")[0] == 0
