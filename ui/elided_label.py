@@ -19,10 +19,16 @@ MIN_CHARS = 12
 class ElidedLabel(QLabel):
     """A plain-text, single-line QLabel that elides on the right instead of widening."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, *, room_for: str = ""
+    ) -> None:
+        """`room_for`: a text the label always has room for (measured in its font when laid
+        out, so a style sheet's font counts), e.g. the longest frame counter."""
         super().__init__(text, parent)
+        self._room_for = room_for
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Preferred, not Ignored: the layout then honours minimumSizeHint (room_for).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._sync_tooltip()
 
     def setText(self, text: str) -> None:
@@ -36,7 +42,10 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        return QSize(self.fontMetrics().averageCharWidth() * MIN_CHARS, hint.height())
+        least = self.fontMetrics().averageCharWidth() * MIN_CHARS
+        if self._room_for:
+            least = max(least, self.fontMetrics().horizontalAdvance(self._room_for) + 4)
+        return QSize(least, hint.height())
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.elided_label import ElidedLabel
 from ui.error_list import ErrorListDialog
 from ui.jobs import ENDED_STATES, Job, JobRunner, JobState, show_percent
 
@@ -47,10 +48,8 @@ class JobRow(QFrame):
         self.job = job
         self.setObjectName("job_row")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(job.name)
+        self.title = ElidedLabel(job.name)  # a long name ends in "…", never widens the dock
         self.title.setObjectName("job_title")
-        self.title.setToolTip(job.name)
-        self.title.setMinimumWidth(1)  # a long name is cut, never widens the dock
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)

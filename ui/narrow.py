@@ -26,5 +26,6 @@ def hint(edit: QLineEdit, placeholder: str, tip: str | None = None) -> QLineEdit
     edit.setPlaceholderText(placeholder)
     if tip:
         edit.setToolTip(tip)
-    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(placeholder) + 16)
+    # The frame, the text margins and the style's padding take about 16 px.
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(placeholder) + 24)
     return edit

@@ -56,8 +56,9 @@ def _clipped(widget: Any) -> str | None:
         if widget.text() or not text or widget.isReadOnly():
             return None
         # The hint a user reads to know what to type must be whole, "type a na…" is not.
-        needed = widget.fontMetrics().horizontalAdvance(text) + 8
-        room = widget.width() - 4
+        needed = widget.fontMetrics().horizontalAdvance(text)
+        # What the style leaves for text: the frame, the text margins and Fusion's padding.
+        room = widget.width() - 16
     elif isinstance(widget, QAbstractButton):
         text = widget.text()
         if not text:

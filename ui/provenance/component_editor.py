@@ -68,6 +68,7 @@ class ComponentEditor(QWidget):
         self.suggest_button = QPushButton("S&uggest manufacturer")
         self.suggest_button.setToolTip("Match the marking and part number against the catalogue")
         self.suggestions = QListWidget()
+        self.suggestions.setWordWrap(True)  # a suggestion says why; read whole, not scrolled
         self.confidence = QComboBox()
         self.confidence.setObjectName("attribution_confidence")
         fill_scale_combo(self.confidence, CONFIDENCE_SCALE, Confidence.ALL, CONFIDENCE_MEANING)
@@ -232,7 +233,9 @@ class ComponentEditor(QWidget):
         if found:
             self.suggestions.setCurrentRow(0)
         self.status.setText(
-            f"{len(found)} suggestion(s)" if found else "No catalogue pattern matches this marking."
+            f"{len(found)} suggestion" + ("" if len(found) == 1 else "s")
+            if found
+            else "No catalogue pattern matches this marking."
         )
         self._update_buttons()
         return found

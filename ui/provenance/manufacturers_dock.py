@@ -38,7 +38,7 @@ class ManufacturerEditor(QWidget):
             "Other names, comma-separated; write name@script for a name in its native script",
         )
         self.country = QLineEdit()
-        self.country.setPlaceholderText("ISO code or name: CN, China")
+        hint(self.country, "CN or China", "The country: its ISO code or name (CN, China)")
         self.region = QLineEdit()
         self.city = QLineEdit()
         self.listing = QLineEdit()

@@ -96,7 +96,8 @@ class TransportBar(QWidget):
         self.slider.setObjectName("frame_slider")
         self.slider.setRange(0, 0)
         self.slider.setPageStep(10)
-        self.frame_label = ElidedLabel("")
+        # Room for the frame and time always; only a long refusal message is elided.
+        self.frame_label = ElidedLabel("", room_for="Frame 0000 / 0000 · 00:00.000")
         self.frame_label.setObjectName("frame_label")
         # The slider has a row of its own: beside the buttons it was squeezed to a stub on a
         # 1366 px screen, and the row's width set the viewer's minimum.
@@ -120,13 +121,19 @@ class TransportBar(QWidget):
         bar.addWidget(self.frame_label, 1)
         self.goto = QLineEdit()
         self.goto.setObjectName("viewer_goto")
-        self.goto.setPlaceholderText("frame or mm:ss.fff")
-        self.goto.setToolTip("Go to a frame index (120) or a time (01:02.500, 62.5s); Enter")
+        self.goto.setPlaceholderText("go to frame or time")
+        self.goto.setToolTip(
+            "Go to a frame index (120) or a time (01:02.500, 62.5s); Enter (Ctrl+G to get here)"
+        )
         self.goto.setMinimumWidth(
-            self.goto.fontMetrics().horizontalAdvance("frame or mm:ss.fff") + 16
+            self.goto.fontMetrics().horizontalAdvance("go to frame or time") + 16
         )
         self.goto.setMaximumWidth(160)
         self.goto.returnPressed.connect(viewer.go_to_typed)
+        # Ctrl+G (the "Go to" action) moves into the field; no button beside it, which on a
+        # 1366 px screen left the frame number no room ("Fr…").
         tip = "Go to a frame or a time"
-        bar.addWidget(add_button(viewer, "goto", "Go to", "Ctrl+G", tip, viewer.focus_goto))
+        go_to = add_button(viewer, "goto", "Go to", "Ctrl+G", tip, viewer.focus_goto)
+        go_to.setParent(self)
+        go_to.hide()
         bar.addWidget(self.goto)
