@@ -38,7 +38,7 @@ from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.records.declare import RecordChange
 from forensics.records.merges import MergeAction, merge_state
 from forensics.store import exchange as sx
-from forensics.store.custody import GENESIS_HASH, row_hash
+from forensics.store.custody import GENESIS_HASH
 from forensics.store.db import utc_now
 from forensics.store.merges import (
     MERGE_SUBJECT,
@@ -396,21 +396,3 @@ def _copy_derived(theirs: Case, case: Case, moved: list[Path], cancel: CancelTok
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
             moved.append(target)
-
-
-def verify_imported(case: Case, merge_id: str) -> list[str]:
-    """Re-walk a chain imported with a merge on its own; the problems found (empty: sound)."""
-    problems: list[str] = []
-    prev = GENESIS_HASH
-    for n, e in enumerate(MergeRepository(case.db).imported_custody(merge_id), start=1):
-        if e["seq"] != n:
-            problems.append(f"imported entry {n} is missing (the chain jumps to {e['seq']})")
-        if e["prev_hash"] != prev:
-            problems.append(f"imported entry {e['seq']} does not follow the one before it")
-        if row_hash(e) != e["hash"]:
-            problems.append(f"imported entry {e['seq']} ({e['action']}) was changed")
-        prev = e["hash"]
-    merge = MergeRepository(case.db).find_merge(merge_id)
-    if merge is None:
-        problems.append(f"no merge {merge_id}")
-    return problems

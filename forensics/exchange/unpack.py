@@ -28,13 +28,11 @@ renames.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
 import shutil
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +53,7 @@ from forensics.exchange.exchanged import RECEIVED, last_states
 from forensics.exchange.select import referenced_hashes
 from forensics.exchange.signing import SignatureCheck
 from forensics.exchange.streams import CHUNK, ThreadedSha256
+from forensics.exchange.unpack_folders import lock, sweep_stale_unpacks, unlock
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.store import received
 from forensics.store.custody import Action
@@ -324,7 +323,7 @@ def unpack_archive(
     sweep_stale_unpacks(dest.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.unpack-", dir=dest.parent))
     # Held for the whole unpack: a later sweep tells a running unpack from a killed one.
-    lock = _lock(tmp)
+    held = lock(tmp)
     try:
         received = receive(archive, tmp, limits=limits, progress=progress, cancel=cancel)
         with Case.open(tmp) as case, case.recording(actor) as rec:
@@ -349,68 +348,9 @@ def unpack_archive(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        _unlock(tmp, lock)
+        unlock(tmp, held)
     return UnpackResult(
         dest,
         Received(dest, received.manifest, received.manifest_sha256, received.signature),
         entry.seq,
     )
-
-
-_STALE_AFTER = 600.0
-"""Seconds after which an unlocked unpack folder (its lock never made) counts as left over."""
-
-
-def _lock_path(folder: Path) -> Path:
-    return folder.with_name(folder.name + ".lock")
-
-
-def _lock(folder: Path) -> int:
-    fd = os.open(_lock_path(folder), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
-
-
-def _unlock(folder: Path, fd: int) -> None:
-    _lock_path(folder).unlink(missing_ok=True)
-    os.close(fd)
-
-
-def sweep_stale_unpacks(parent: Path) -> list[Path]:
-    """Remove the working folders that killed unpacks left in `parent` (`.<dest>.unpack-*`).
-
-    A folder whose lock an unpack still holds is running and kept; one whose lock is free is
-    left over and removed with its lock file.
-
-    Returns:
-        The folders removed.
-    """
-    removed: list[Path] = []
-    for folder in sorted(parent.glob(".*.unpack-*")):
-        if folder.name.endswith(".lock") or folder.is_symlink() or not folder.is_dir():
-            continue
-        lock = _lock_path(folder)
-        try:
-            fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
-        except FileNotFoundError:
-            try:
-                age = time.time() - folder.stat().st_mtime
-            except OSError:
-                continue
-            if age > _STALE_AFTER:  # made, never locked: an unpack killed at its very start
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue  # an unpack is running there
-        try:
-            shutil.rmtree(folder, ignore_errors=True)
-            lock.unlink(missing_ok=True)
-            removed.append(folder)
-            log.warning("removed %s, left by an unpack that was stopped", folder)
-        finally:
-            os.close(fd)
-    return removed

@@ -11,7 +11,8 @@ import pytest
 from forensics.case import Case
 from forensics.errors import ArchiveError, ValidationError
 from forensics.exchange.conflicts import resolve_conflict
-from forensics.exchange.merge import merge_archive, verify_imported
+from forensics.exchange.imported import verify_imported
+from forensics.exchange.merge import merge_archive
 from forensics.exchange.pack import pack_case
 from forensics.exchange.unpack import unpack_archive
 from forensics.intake.ingest import IngestOptions, ingest_paths
