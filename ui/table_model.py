@@ -67,6 +67,10 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
         return self.cell(self._rows[index.row()], index.column(), role)
 
 
+MAX_COLUMN_PX = 220
+"""The widest a column grows to fit its contents; longer text is elided, whole in Details."""
+
+
 def row_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTableView:
     """A view of a record list as the docks show one: a whole row selected at a time, one row
     at most, the last column taking the spare width."""
@@ -75,4 +79,15 @@ def row_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTab
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setMaximumSectionSize(MAX_COLUMN_PX)
+
+    def fit_columns(*_args: object) -> None:
+        # Names read whole ("Nanshan, Shenzhen", not "Nanshan …") up to a cap; a wider list
+        # scrolls sideways rather than cutting every column to the dock's width.
+        view.resizeColumnsToContents()
+
+    model.modelReset.connect(fit_columns)
+    model.rowsInserted.connect(fit_columns)
+    model.dataChanged.connect(fit_columns)
+    fit_columns()
     return view

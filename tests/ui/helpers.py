@@ -59,3 +59,60 @@ def pick(qtbot: Any, picker: Any, text: str, row: int = 0) -> None:
         popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(index).center()
     )
     qtbot.waitUntil(lambda: picker.record() is not None, timeout=5000)
+
+
+def clipped(widget: Any) -> str | None:
+    """Why `widget`'s text does not fit it, or None when it fits."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QStyle
+
+    from ui.elided_label import ElidedLabel
+
+    if isinstance(widget, ElidedLabel):
+        return None  # shows "…" and keeps the whole text in its tooltip
+    if isinstance(widget, QLabel):
+        text = widget.text()
+        if not text or widget.wordWrap() or widget.textFormat() == 1 or "<" in text:
+            return None  # wraps, or rich text laid out by a document
+        needed = widget.fontMetrics().horizontalAdvance(text.replace("&", "", 1))
+        room = widget.contentsRect().width() - 2 * widget.margin() - 2 * widget.indent()
+    elif isinstance(widget, QComboBox):
+        text = widget.currentText()
+        if widget.isEditable() or not text:
+            return None
+        arrow = widget.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        needed = widget.fontMetrics().horizontalAdvance(text) + arrow + 8
+        room = widget.width()
+    elif isinstance(widget, QLineEdit):
+        text = widget.placeholderText()
+        if widget.text() or not text or widget.isReadOnly():
+            return None
+        # The hint a user reads to know what to type must be whole, "type a na…" is not.
+        needed = widget.fontMetrics().horizontalAdvance(text)
+        # What the style leaves for text: the frame, the text margins and Fusion's padding.
+        room = widget.width() - 16
+    elif isinstance(widget, QAbstractButton):
+        text = widget.text()
+        if not text:
+            return None
+        needed = widget.minimumSizeHint().width()
+        room = widget.width()
+    else:
+        return None
+    if needed > room + 1:
+        return f"{type(widget).__name__} {text!r}: needs {needed} px, has {room}"
+    return None
+
+
+def cut_texts(root: Any) -> list[str]:
+    """Every label, button, combo box and placeholder on screen in `root` (a dialog, a
+    window) whose text does not fit its widget."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
+
+    problems = []
+    for kind in (QLabel, QAbstractButton, QComboBox, QLineEdit):
+        for widget in root.findChildren(kind):
+            if widget.isVisible() and not widget.visibleRegion().isEmpty():
+                why = clipped(widget)
+                if why:
+                    problems.append(why)
+    return sorted(set(problems))

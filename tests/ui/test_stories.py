@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QPainter
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.helpers import pick, show_dock
+from tests.ui.helpers import cut_texts, pick, show_dock
 
 SCREEN = (1366, 768)
 SHOTS_ENV = "PWB_STORY_SHOTS"
@@ -38,8 +39,18 @@ def save_shot(window: Any, name: str, *over: QWidget) -> None:
     if not folder:
         return
     QApplication.processEvents()
-    picture = window.grab()
+    body = window.grab()
+    # The title bar a window manager would draw: it names the case, its origin and examiner.
+    strip = 30
+    picture = QPixmap(body.width(), body.height() + strip)
+    picture.fill(QColor("#2b3440"))
     painter = QPainter(picture)
+    painter.setPen(QColor("white"))
+    # The test's scratch folder reads as a user's own folder of cases.
+    title = re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/]+/", "~/cases/", window.windowTitle())
+    painter.drawText(QRect(0, 0, body.width(), strip), int(Qt.AlignmentFlag.AlignCenter), title)
+    painter.drawPixmap(0, strip, body)
+    painter.translate(0, strip)
     for widget in over:
         if widget is not None and widget.isVisible():
             # Centred over the window, where a window manager puts a dialog (the offscreen
@@ -239,3 +250,143 @@ def test_story_4_attribute_a_component(story_window: Any, qtbot: Any) -> None:
     assert editor.maker.placeholderText().startswith("Find")
     pick(qtbot, editor.maker, "viewp")
     assert editor.maker.record() is not None
+
+
+def test_story_3_geolocate_with_evidence(story_window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    from geoloc.hypotheses import HypothesisService
+    from ui.geo.editor import HypothesisEditor
+
+    window = story_window
+    case = window.current_case()
+    [street] = [i for i in case.items.search("VID_0002") if i.name == "VID_0002_STREET.mp4"]
+    [photo] = [i for i in case.items.search("IMG_0002") if i.name == "IMG_0002.jpg"]
+    before = {h.id for h in HypothesisService(case).hypotheses()}
+    # The street footage picked in the tree: a new hypothesis is about it.
+    assert window.tree.select(street.id)
+    show_dock(window, "Map")
+    panel = show_dock(window, "Hypotheses").widget().contribution.panel
+    new = next(b for b in panel.findChildren(QPushButton) if b.text().replace("&", "") == "New…")
+    qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
+    editor = panel.findChildren(HypothesisEditor)[-1]
+    qtbot.waitUntil(editor.isVisible)
+    assert editor.item_edit.record() is not None  # the selected item, by name
+    # Where: the place looked up in the offline gazetteer, not typed as coordinates.
+    qtbot.keyClicks(editor.place_edit, "Nanshan, Shenzhen")
+    look = next(b for b in editor.findChildren(QPushButton) if b.text() == "&Look up")
+    qtbot.mouseClick(look, Qt.MouseButton.LeftButton)
+    assert float(editor.lat_edit.text()) == pytest.approx(22.53, abs=0.01)
+    save = editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    service = HypothesisService(window.current_case())
+    [made] = [h for h in service.hypotheses() if h.id not in before]
+    assert made.item_id == street.id
+
+    # Its evidence: the street photo, picked by name on the Evidence tab.
+    editor = panel.open_hypothesis(made.id)
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    editor.kind_box.setCurrentText("item")
+    pick(qtbot, editor.target_edit, "IMG_0002")
+    add = editor.findChild(QPushButton, "add_evidence")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    # The map is framed on it, a few kilometres across, not on Asia.
+    view = panel.map
+    assert view.visible_rect().contains(QPointF(made.lon, -made.lat))
+    assert view.visible_rect().width() < 1.0
+    assert cut_texts(editor) == []
+    assert cut_texts(panel) == []
+    save_shot(window, "story-3-geolocate-with-evidence", editor)
+    save = editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert [link.target_id for link in service.links(made.id)] == [photo.id]
+
+
+def test_story_5_pack_import_and_report(
+    story_window: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from ui.exchange.contribution import ExchangeContribution
+    from ui.exchange.import_dialog import ImportDialog
+    from ui.exchange.pack_dialog import PackDialog
+
+    window = story_window
+    original = window.current_case().root
+    exchange = next(c for c in window.contributions if isinstance(c, ExchangeContribution))
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a, **_k: None)
+    sent = tmp_path / "sent" / "gerbera.pwbcase"
+    sent.parent.mkdir()
+
+    # File > Pack: a new team key made in the dialog signs the archive.
+    def fill_pack() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PackDialog):
+            QTimer.singleShot(50, fill_pack)
+            return
+        dialog.out.setText(str(sent))
+        assert dialog.new_key(tmp_path / "keys" / "team-a.key", "Team A") is not None
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    (tmp_path / "keys").mkdir()
+    QTimer.singleShot(0, fill_pack)
+    action(window, "Pack case for another team…").trigger()
+    qtbot.waitUntil(lambda: exchange.last_job is not None, timeout=10_000)
+    packed = exchange.last_job
+    qtbot.waitUntil(lambda: sent.is_file() and window.runner.active == 0, timeout=120_000)
+    assert packed.error is None, packed.error
+
+    # File > Import: into a folder that does not exist yet; the copy opens.
+    action(window, "Import case archive…").trigger()
+    dialog = exchange.import_dialog
+    assert isinstance(dialog, ImportDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.archive.setText(str(sent))
+    dialog.folder.setText(str(tmp_path / "received"))
+    assert dialog.name.text() == "gerbera"
+    assert cut_texts(dialog) == []
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    dest = tmp_path / "received" / "gerbera"
+    qtbot.waitUntil(
+        lambda: window.current_case() is not None and window.current_case().root == dest,
+        timeout=120_000,
+    )
+    qtbot.waitUntil(lambda: window.runner.active == 0, timeout=120_000)
+    assert "imported copy of gerbera.pwbcase" in window.windowTitle()
+    assert "signed by Team A (trusted key" in window.statusBar().currentMessage()
+    assert original != dest
+
+    # File > Report: a PDF of the imported case.
+    report = tmp_path / "report.pdf"
+    monkeypatch.setattr(
+        "ui.exchange.contribution.QFileDialog.getSaveFileName",
+        lambda *_a, **_k: (str(report), "PDF (*.pdf)"),
+    )
+    action(window, "Report (HTML or PDF)…").trigger()
+    qtbot.waitUntil(lambda: report.is_file() and window.runner.active == 0, timeout=180_000)
+    assert report.read_bytes().startswith(b"%PDF")
+    show_dock(window, "Jobs")
+    save_shot(window, "story-5-pack-import-and-report")
+    folder = os.environ.get(SHOTS_ENV)
+    if folder:  # the report's first page, as the reader sees it
+        import subprocess
+
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "2",
+                str(report),
+                str(Path(folder) / "story-5-report-page"),
+            ],
+            check=True,
+            timeout=120,
+        )

@@ -335,7 +335,9 @@ class AnnotateContribution:
         found.show()
         found.raise_()
 
-    def _label_changed(self, label: str) -> None:
+    def _label_changed(self, label: str, chosen: bool) -> None:
+        if not chosen:
+            return  # restored with the case: opening it must not hide what it said
         self.ctx.window.statusBar().showMessage(
             f"New marks: {label}" if label else "New marks: a label is asked for", 8000
         )

@@ -39,8 +39,9 @@ class AnnotationController(TrackEdits, QObject):
     """A warning to show in the status bar (a clipped box…)."""
     failed = Signal(str)
     """An edit was refused; the message names what and why."""
-    label_changed = Signal(str)
-    """The label new marks get ("" when none is chosen yet)."""
+    label_changed = Signal(str, bool)
+    """The label new marks get ("" when none is chosen yet), and whether the analyst chose it
+    just now (False when a case's last-used label is restored on opening it)."""
 
     def __init__(
         self,
@@ -85,7 +86,7 @@ class AnnotationController(TrackEdits, QObject):
                 self._svc.close()
             self._svc = AnnotationService(case)
             self._svc_case = case
-            self.set_label(self._svc.last_used_label())
+            self.set_label(self._svc.last_used_label(), chosen=False)
         return self._svc
 
     def case_closed(self) -> None:
@@ -93,7 +94,7 @@ class AnnotationController(TrackEdits, QObject):
         self.undo_stack.clear()
         self.tool.set_tool("")
         self.track_id = None
-        self.set_label(None)
+        self.set_label(None, chosen=False)
         self._frame = None
         self._clear()
         if self._svc is not None:
@@ -162,11 +163,12 @@ class AnnotationController(TrackEdits, QObject):
         return list(self._shapes)
 
     # labels -------------------------------------------------------------------------------
-    def set_label(self, label: str | None) -> None:
-        """The label new marks get (None: ask at the next mark)."""
+    def set_label(self, label: str | None, *, chosen: bool = True) -> None:
+        """The label new marks get (None: ask at the next mark); `chosen` False when it is
+        restored rather than picked (then not announced over the status bar's news)."""
         if label != self.label:
             self.label = label
-            self.label_changed.emit(label or "")
+            self.label_changed.emit(label or "", chosen)
 
     def pick_label(self, number: int) -> str | None:
         """Keys 1-9: the `number`-th label of the case's set becomes the label of new marks."""

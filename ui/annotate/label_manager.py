@@ -62,7 +62,7 @@ class LabelManager(QDialog):
         layout.addWidget(self.use_button)
         layout.addWidget(self.status)
         layout.addWidget(close)
-        controller.label_changed.connect(lambda _l: self.reload())
+        controller.label_changed.connect(lambda _l, _chosen: self.reload())
         self.reload()
 
     def reload(self) -> None:

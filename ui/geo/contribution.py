@@ -52,11 +52,18 @@ class GeoContribution:
         self.refresh = WhenShown((self.panel_slot, self.map_slot), self._load)
         ctx.signals.case_opened.connect(self._opened)
         ctx.signals.case_closed.connect(self.refresh.request)
+        ctx.signals.case_closed.connect(self._close_editors)
         ctx.signals.records_changed.connect(self._records_changed)
         ctx.signals.item_selected.connect(self._item_selected)
         self._build_menu()
         if ctx.current_case() is not None:
             self._opened(ctx.current_case())
+
+    def _close_editors(self) -> None:
+        """Hypothesis editors close with their case at once, shown or not: they would read a
+        closed database, and a save must never go into the next case."""
+        if self.is_built():
+            self.panel.close_editors()
 
     def _records_changed(self, changes: ChangeSet) -> None:
         if changes.touches(*_subjects()):

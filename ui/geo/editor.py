@@ -53,6 +53,7 @@ from geoloc.hypotheses import (
 )
 from ui.geo.models import EvidenceModel, HistoryModel
 from ui.geo.sun_tab import SunTab
+from ui.narrow import hint
 from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
 
@@ -226,6 +227,7 @@ class HypothesisEditor(QDialog):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         self.support_label = QLabel("")
+        self.support_label.setWordWrap(True)
         self.evidence_view = self._table(self.evidence_model)
         self.stance_box = QComboBox()
         self.stance_box.addItems(list(STANCES))
@@ -235,19 +237,27 @@ class HypothesisEditor(QDialog):
         self.target_edit.setObjectName("evidence_target")
         self.kind_box.currentTextChanged.connect(lambda k: self.target_edit.set_kinds([k]))
         self.clue_edit = QLineEdit()
-        self.clue_edit.setPlaceholderText("clue label (links with one label count once)")
+        hint(self.clue_edit, "clue label", "Links with one clue label count as one clue")
         add = QPushButton("&Add")
         add.setObjectName("add_evidence")
         add.setToolTip("List this evidence; it is linked when you save")
         add.clicked.connect(self.add_link)
         remove = QPushButton("&Remove selected")
         remove.clicked.connect(self.remove_link)
+        # What to link on one row, the clue label and the buttons on the next: one row of six
+        # left the picker and the clue field too narrow to read their hints.
         row = QHBoxLayout()
-        for w in (self.stance_box, self.kind_box, self.target_edit, self.clue_edit, add, remove):
-            row.addWidget(w)
+        row.addWidget(self.stance_box)
+        row.addWidget(self.kind_box)
+        row.addWidget(self.target_edit, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clue_edit, 1)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
         layout.addWidget(self.support_label)
         layout.addWidget(self.evidence_view)
         layout.addLayout(row)
+        layout.addLayout(buttons)
         return page
 
     def _checks_tab(self, flags: tuple[Flag, ...]) -> QWidget:
@@ -301,10 +311,10 @@ class HypothesisEditor(QDialog):
         s = support_of(links)
         waiting = len(self.pending_links) + len(self.pending_unlinks)
         self.support_label.setText(
-            f"{s.independent_supporting} independent supporting clue(s), "
+            f"{_count(s.independent_supporting, 'independent supporting clue')}, "
             f"{s.independent_contradicting} contradicting"
             + (" — fewer than two independent supporting clues" if s.weak else "")
-            + (f" ({waiting} change(s) recorded when you save)" if waiting else "")
+            + (f" ({_count(waiting, 'change')} recorded when you save)" if waiting else "")
         )
 
     def _prefill_time(self) -> None:
@@ -429,3 +439,7 @@ class HypothesisEditor(QDialog):
         """Compute the sun in the Sun tab (kept to record on Save)."""
         if self.hypothesis is not None:
             self.sun_tab.compute()
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")

@@ -161,8 +161,14 @@ class GeoPanel(QWidget):
         if not self.map.frame(self.data_points()):
             self.map.frame_rect(WORLD)
 
+    def close_editors(self) -> None:
+        """Close every hypothesis editor, unsaved (their case is closing)."""
+        for editor in self.findChildren(HypothesisEditor):
+            editor.reject()
+
     def clear(self) -> None:
         """Show nothing (no case open)."""
+        self.close_editors()
         self._pins = {}
         self._tracks = []
         self._framed_case = None

@@ -121,13 +121,11 @@ class TransportBar(QWidget):
         bar.addWidget(self.frame_label, 1)
         self.goto = QLineEdit()
         self.goto.setObjectName("viewer_goto")
-        self.goto.setPlaceholderText("go to frame or time")
+        self.goto.setPlaceholderText("frame or time")
         self.goto.setToolTip(
             "Go to a frame index (120) or a time (01:02.500, 62.5s); Enter (Ctrl+G to get here)"
         )
-        self.goto.setMinimumWidth(
-            self.goto.fontMetrics().horizontalAdvance("go to frame or time") + 16
-        )
+        self.goto.setMinimumWidth(self.goto.fontMetrics().horizontalAdvance("frame or time") + 16)
         self.goto.setMaximumWidth(160)
         self.goto.returnPressed.connect(viewer.go_to_typed)
         # Ctrl+G (the "Go to" action) moves into the field; no button beside it, which on a
