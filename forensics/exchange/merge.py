@@ -32,7 +32,7 @@ from forensics.exchange.merge_deletions import (
     apply_deletions,
     plan_deletions,
 )
-from forensics.exchange.merge_plan import MergePlan, Row, conflict_facts, plan_merge
+from forensics.exchange.merge_plan import MergePlan, conflict_facts, plan_merge, plan_same_content
 from forensics.exchange.unpack import Received, receive
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.records.declare import RecordChange
@@ -183,7 +183,7 @@ def _merge(
     )
     plan.conflicts.extend(gone.conflicts)
     merge = _merge_record(merge_id, archive, received, plan, actor, now)
-    same_content = _same_content(case, plan.added)
+    same_content = plan_same_content(case, theirs, plan.added)
     blobs = sorted(
         {
             str(i.sha256)
@@ -200,7 +200,7 @@ def _merge(
             committed.append(sha)
         _copy_derived(theirs, case, moved, cancel)
         with case.transaction():
-            _write(case, plan, merge, actor, cancel)
+            _write(case, theirs, plan, merge, actor, cancel)
             apply_deletions(case, gone, actor=actor, merge_id=merge.id)
             _log_merge(case, plan, gone, merge, received, actor, evidence_added=len(blobs))
             cancel.raise_if_cancelled()  # the last moment a Ctrl-C undoes everything
@@ -220,20 +220,6 @@ def _merge(
         deleted=gone.carried,
         deletion_notices=gone.notices,
     )
-
-
-def _same_content(case: Case, added: list[Row]) -> list[dict[str, str]]:
-    """Their new items whose content we already hold under another item id (ask before adding)."""
-    my_content = {i.sha256: i.id for i in case.items.content_items()}
-    return [
-        {
-            "theirs": str(row["id"]),
-            "mine": str(my_content[row["sha256"]]),
-            "sha256": str(row["sha256"]),
-        }
-        for table, row in added
-        if table == "items" and row.get("sha256") in my_content
-    ]
 
 
 def _merge_record(
@@ -262,7 +248,12 @@ def _merge_record(
 
 
 def _write(
-    case: Case, plan: MergePlan, merge: MergeRecord, actor: str, cancel: CancelToken
+    case: Case,
+    theirs: Case,
+    plan: MergePlan,
+    merge: MergeRecord,
+    actor: str,
+    cancel: CancelToken,
 ) -> None:
     """Store the merge, their chain, the added and updated rows and the conflicts, logged."""
     repo = MergeRepository(case.db)
@@ -270,17 +261,22 @@ def _write(
     repo.insert_merge(merge)
     repo.insert_imported_custody(merge.id, plan.their_chain)
     repo.record_exchanged(merge.manifest_sha256, RECEIVED, last_states(plan.their_chain))
-    for n, (table, row) in enumerate(plan.added):
+    common: dict[str, list[str]] = {}
+    for n, (table, rid) in enumerate(plan.added):
         if n % 256 == 0:
             cancel.raise_if_cancelled()
-        insert_row(case.db, table, row)
+        if table not in common:
+            theirs_cols = set(sx.columns(theirs.db, table))
+            common[table] = [c for c in sx.columns(case.db, table) if c in theirs_cols]
+        full = sx.get_row(theirs.db, table, rid) or {}
+        insert_row(case.db, table, {c: full.get(c) for c in common[table]})
     for table, row in plan.updates:
         sx.update_row(case.db, table, str(row["id"]), {k: v for k, v in row.items() if k != "id"})
-    added = {str(row["id"]) for _, row in plan.added}
-    for n, (table, row) in enumerate([*plan.added, *plan.updates]):
+    added = {rid for _, rid in plan.added}
+    changed = [*plan.added, *((table, str(row["id"])) for table, row in plan.updates)]
+    for n, (table, rid) in enumerate(changed):
         if n % 256 == 0:
             cancel.raise_if_cancelled()
-        rid = str(row["id"])
         log_merged_record(
             case,
             actor,

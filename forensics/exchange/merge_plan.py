@@ -25,13 +25,17 @@ from forensics.store.subjects import FETCHERS
 
 Row = tuple[str, dict[str, Any]]
 """A table name and one row of it."""
+Ref = tuple[str, str]
+"""A table name and the id of one of its records."""
 
 
 @dataclass
 class MergePlan:
     """Their records sorted against ours, and the custody facts the merge logs them with."""
 
-    added: list[Row] = field(default_factory=list)
+    added: list[Ref] = field(default_factory=list)
+    """Their records we lack, by reference: read again from their case as they are written,
+    so a merge never holds all of their rows in memory."""
     updates: list[Row] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged: int = 0
@@ -134,7 +138,7 @@ def plan_merge(
             row = {c: full[c] for c in common}
             rid = str(row["id"])
             if rid not in mine_ids:
-                plan.added.append((table, row))
+                plan.added.append((table, rid))
                 continue
             mine_full = sx.get_row(case.db, table, rid) or {}
             mine = {c: mine_full.get(c) for c in common}
@@ -172,3 +176,15 @@ def plan_merge(
                 )
             )
     return plan
+
+
+def plan_same_content(case: Case, theirs: Case, added: list[Ref]) -> list[dict[str, str]]:
+    """Their new items whose content we already hold under another item id (ask before adding)."""
+    my_content = {i.sha256: i.id for i in case.items.content_items()}
+    found = []
+    for table, rid in added:
+        row = sx.get_row(theirs.db, table, rid) if table == "items" else None
+        if row is not None and row.get("sha256") in my_content:
+            sha = str(row["sha256"])
+            found.append({"theirs": rid, "mine": str(my_content[sha]), "sha256": sha})
+    return found
