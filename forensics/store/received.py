@@ -19,8 +19,10 @@ migrations would crash on. So it never becomes our case and none of its SQL runs
    and every reference must resolve (`PRAGMA foreign_key_check`).
 Full-text indexes are never copied: our own triggers rebuild them from the copied rows.
 
-Python 3.11's `sqlite3` cannot set `SQLITE_DBCONFIG_DEFENSIVE`; the file is never written and
-its schema is refused unless it is ours, which leaves defensive mode nothing to guard.
+Defensive mode (`SQLITE_DBCONFIG_DEFENSIVE`) is set where Python can set it
+(`Connection.setconfig`, Python 3.12+). Python 3.11's `sqlite3` cannot; there the substitute
+is what this module does anyway: the file is opened read-only and immutable, never written,
+and its schema is refused unless it is ours, which leaves defensive mode nothing to guard.
 """
 
 from __future__ import annotations
@@ -73,6 +75,10 @@ def open_received(path: Path) -> Iterator[Database]:
         raise Refused([f"case.db cannot be opened ({exc})"]) from exc
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
+        setconfig = getattr(conn, "setconfig", None)  # Python 3.12+
+        defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+        if setconfig is not None and defensive is not None:
+            setconfig(defensive, True)
         conn.execute("PRAGMA query_only = ON")
         conn.row_factory = sqlite3.Row
         yield Database(conn)

@@ -127,9 +127,34 @@ def test_ctrl_c_stops_merge_and_our_case_is_unchanged(stage, archive, tmp_path):
     )
     assert done.returncode == 130, done.stderr
     assert "interrupted: the case is unchanged" in done.stderr
+    _assert_unchanged(ours, head, ids, files)
+
+
+def _assert_unchanged(ours: Path, head: object, ids: set[str], files: set[Path]) -> None:
     assert list((ours / "tmp").glob("merge-*")) == []
     with Case.open(ours) as case:
         assert case.custody.head() == head
         assert set(case.items.all_ids()) == ids
     now = {p.relative_to(ours) for p in ours.rglob("*") if "tmp" not in p.parts}
     assert {p for p in now - files if not p.name.startswith("case.db")} == set()
+
+
+def test_ctrl_c_while_a_merge_moves_files_into_our_case_gives_them_back(archive, tmp_path):
+    ours = tmp_path / "ours"
+    with Case.create(ours, title="ours", examiner="Team A") as case:
+        case.add_item(kind="hardware", name="our drone", actor="Team A")
+        head = case.custody.head()
+        ids = set(case.items.all_ids())
+    files = {p.relative_to(ours) for p in ours.rglob("*") if "tmp" not in p.parts}
+
+    def moving(root: Path) -> bool:
+        return any(p.is_file() for p in (root / "evidence").rglob("*"))
+
+    done = _interrupt_when(
+        ["merge", str(ours), str(archive), "--accept-unsigned"],
+        lambda: ours if any((ours / "tmp").glob("merge-*")) else None,
+        moving,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "interrupted: the case is unchanged" in done.stderr
+    _assert_unchanged(ours, head, ids, files)
