@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -107,7 +108,16 @@ def main() -> int:
         build(root, args.items)
         print(f"built {args.items} items in {time.perf_counter() - t:.1f} s at {root}")
     application()
+    # The window's settings go to a scratch folder, removed however the run ends.
     scratch = Path(tempfile.mkdtemp(prefix="pwb-bench-"))
+    try:
+        return measure(root, scratch, args.items)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def measure(root: Path, scratch: Path, items: int) -> int:
+    """Open the case in the main window, type the searches, scroll; print the figures."""
     window = build_window(
         QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat),
         scratch,
@@ -155,7 +165,7 @@ def main() -> int:
     rss_after = rss_mb()
     window.close()
 
-    print(f"items: {args.items:,}; first page: {rows} rows")
+    print(f"items: {items:,}; first page: {rows} rows")
     print(f"open case to first page painted: {open_s * 1000:.0f} ms (target < 1000 ms)")
     print(
         f"search keystroke -> table updated: median {statistics.median(typed):.1f} ms, "

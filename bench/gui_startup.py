@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+CHILD_TIMEOUT_S = 120
 
 BARE = """
 import sys, time
@@ -88,14 +91,23 @@ def timed(code: str, env: dict[str, str]) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("shown"):
-            elapsed = time.perf_counter() - start
-            cpu = float(line.split()[1])
-            break
-    else:
-        raise RuntimeError("the child never showed its window")
-    proc.wait()
+    # A child stuck before its first paint (a modal dialog, a hang) is killed, not waited for.
+    watchdog = threading.Timer(CHILD_TIMEOUT_S, proc.kill)
+    watchdog.start()
+    try:
+        for line in proc.stdout:
+            if line.startswith("shown"):
+                elapsed = time.perf_counter() - start
+                cpu = float(line.split()[1])
+                break
+        else:
+            raise RuntimeError(f"the child never showed its window (in {CHILD_TIMEOUT_S} s)")
+        proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     return elapsed, cpu
 
 
@@ -105,25 +117,35 @@ def main() -> int:
     parser.add_argument("--other", type=Path, help="another checkout to time in the same rounds")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    from app.demo.build import build_demo
     from app.features import install
 
     install()  # the schema components the features declare, for the demo case
 
     scratch = Path(tempfile.mkdtemp(prefix="pwb-startup-"))
+    try:
+        measure(scratch, args.rounds, args.other)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+def measure(scratch: Path, rounds: int, other: Path | None) -> None:
+    """Build the demo case in `scratch`, time the children, print the medians and ratios."""
+    from app.demo.build import build_demo
+
     case = build_demo(scratch / "demo-case")
     children = {
         "bare PySide6 window with a table": BARE,
         "pwb gui CASE (the demo case)": PWB_GUI.format(repo=str(REPO), case=str(case)),
     }
-    if args.other is not None:
-        children["the other checkout"] = PWB_GUI.format(repo=str(args.other), case=str(case))
+    if other is not None:
+        children["the other checkout"] = PWB_GUI.format(repo=str(other), case=str(case))
     env = child_env(scratch)
     for code in children.values():
         timed(code, env)  # warm the page and bytecode caches
     times: dict[str, list[float]] = {name: [] for name in children}
     cpus: dict[str, list[float]] = {name: [] for name in children}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for name, code in children.items():
             wall, cpu = timed(code, env)
             times[name].append(wall)
@@ -139,7 +161,6 @@ def main() -> int:
             f"CPU {c * 1000:4.0f} ms, ratio {c / bc:.2f}"
         )
     print("target: workbench <= 2 x bare")
-    return 0
 
 
 if __name__ == "__main__":
