@@ -315,7 +315,7 @@ class CustodyLog:
     def stored_rows(self) -> Iterator[Mapping[str, Any]]:
         """Every entry as stored (details as their JSON text), in order: what `verify`
         re-hashes, read lazily."""
-        yield from self._db.conn.execute("SELECT * FROM custody ORDER BY seq")
+        yield from self._db.stream("SELECT * FROM custody ORDER BY seq")
 
     def last_details(self, action: str) -> dict[str, Any] | None:
         """The details of the newest entry with this action, or None."""
@@ -352,7 +352,7 @@ class CustodyLog:
     def latest_digests(self) -> dict[tuple[str, str], tuple[int, str]]:
         """For every record the log has seen: the newest entry's `(seq, record_sha256)`."""
         latest: dict[tuple[str, str], tuple[int, str]] = {}
-        for row in self._db.query(
+        for row in self._db.stream(
             "SELECT seq, subject_type, subject_id, record_sha256 FROM custody "
             "WHERE record_sha256 IS NOT NULL ORDER BY seq"
         ):

@@ -146,6 +146,15 @@ class Database:
         keys = unique_keys(d[0] for d in cursor.description)
         return (dict(zip(keys, row, strict=True)) for row in cursor)
 
+    def stream(self, sql: str, params: Params = ()) -> Iterator[Any]:
+        """The rows of a large read, fetched as they are used: SQLite's cursor already is;
+        on a server, inside a transaction (a `snapshot()`), a server-side cursor pages them
+        (outside one, the rows come at once, as `conn.execute` gives them)."""
+        if self.engine == POSTGRESQL and self.conn.in_transaction:
+            yield from self.conn.stream(sql, params)  # type: ignore[attr-defined]
+        else:
+            yield from self.conn.execute(sql, params)
+
     def table_names(self) -> list[str]:
         """Every table, virtual and shadow tables included, in creation order."""
         if self.engine == POSTGRESQL:

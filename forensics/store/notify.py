@@ -8,7 +8,8 @@ republishes what other processes committed. The GUI's views therefore reload whe
 examiner, on another machine, adds or edits something, exactly as for a job of their own.
 
 A payload is at most 8000 bytes: a large change set (an ingest batch) goes as several
-notifications, all delivered at the commit, in order. This process's own notifications are
+notifications, all delivered at the commit, in order; an action is named once per change set
+(listeners ask whether one happened, not how often). This process's own notifications are
 skipped (its writes were already published locally) by an origin token in each.
 """
 
@@ -38,20 +39,24 @@ _LIMIT = 7000
 
 
 def payloads(changes: ChangeSet, origin: str = ORIGIN) -> Iterator[str]:
-    """The notifications one change set travels as (JSON, each under the size limit)."""
-    rows = [[c.subject, c.record_id, c.change.value, c.item_id] for c in changes.changes]
-    head = {"o": origin, "a": list(changes.actions), "n": list(changes.noted)}
-    chunk: list[list[Any]] = []
-    size = len(json.dumps(head))
-    for row in rows:
-        row_size = len(json.dumps(row)) + 1
-        if chunk and size + row_size > _LIMIT:
-            yield json.dumps({**head, "c": chunk})
-            head = {"o": origin, "a": [], "n": []}
-            chunk, size = [], len(json.dumps(head))
-        chunk.append(row)
-        size += row_size
-    yield json.dumps({**head, "c": chunk})
+    """The notifications one change set travels as (JSON, each under the size limit): its
+    record changes, actions and noted items shared out in order over as many as it takes."""
+    parts: list[tuple[str, Any]] = [
+        ("c", [c.subject, c.record_id, c.change.value, c.item_id]) for c in changes.changes
+    ]
+    parts += [("a", a) for a in dict.fromkeys(changes.actions)]  # each action once
+    parts += [("n", n) for n in dict.fromkeys(changes.noted)]
+    doc: dict[str, Any] = {"o": origin, "c": [], "a": [], "n": []}
+    size = len(json.dumps(doc))
+    for key, value in parts:
+        part_size = len(json.dumps(value)) + 2
+        if size + part_size > _LIMIT and (doc["c"] or doc["a"] or doc["n"]):
+            yield json.dumps(doc)
+            doc = {"o": origin, "c": [], "a": [], "n": []}
+            size = len(json.dumps(doc))
+        doc[key].append(value)
+        size += part_size
+    yield json.dumps(doc)
 
 
 def change_set(payload: str) -> tuple[str, ChangeSet]:

@@ -18,6 +18,7 @@ the store expects may be refused (a second copy of an item, which `record_rows` 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +94,14 @@ class PgConnection:
         cursor = self.raw.cursor(row_factory=_row_factory)
         cursor.executemany(translate(sql), seq)
         return cursor
+
+    def stream(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Row]:
+        """The rows of a large read through a server-side cursor, a page at a time (inside a
+        transaction: a snapshot), so a million custody entries never sit in memory at once."""
+        with self.raw.cursor(name=f"pwb_{uuid.uuid4().hex}", row_factory=_row_factory) as cur:
+            cur.itersize = 2000
+            cur.execute(translate(sql), params)
+            yield from cur
 
     def execute_schema(self, sql: str) -> None:
         """Run a schema statement as written (PostgreSQL SQL, no parameters)."""
