@@ -1,11 +1,12 @@
-"""A real PostgreSQL server for the suite: initdb and pg_ctl into a temporary folder.
+"""A real PostgreSQL server for the suite: initdb and postgres in a temporary folder.
 
 The store's tests run against both engines, and the team tests need a server two processes
 reach at once, so the suite starts its own (Debian's `postgresql` package, listed in
 system-packages.txt): one per test process, so pytest-xdist workers never share a port, a
 folder or a database. The port is chosen at run time (a free one, retried if another program
 takes it first); the unix socket, the data and the log live in a private temporary folder
-removed when the server stops.
+removed when the server stops. The server is a child of the test process and dies with it
+(PR_SET_PDEATHSIG): a run killed half-way leaves no server running.
 
 PostgreSQL refuses to run as root; the suite often does (CI, containers), so as root the
 server runs as the `postgres` system user the package creates, and its folder is given to it.
@@ -17,16 +18,21 @@ libpq finds in a password file (`PGPASSFILE`) written here, never in a URL.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 ADMIN = "pwb_admin"
 """The superuser initdb makes (clients connect as it unless a test makes other roles)."""
@@ -43,14 +49,15 @@ _SETTINGS = (
 
 
 def find_bindir() -> Path | None:
-    """The folder of `initdb` and `pg_ctl`: `PWB_PG_BIN`, else the PATH, else Debian's
+    """The folder of `initdb` and `postgres`: `PWB_PG_BIN`, else the PATH, else Debian's
     /usr/lib/postgresql/<newest>/bin (not on the PATH there). None when none is installed."""
     explicit = os.environ.get("PWB_PG_BIN")
     if explicit:
         return Path(explicit) if (Path(explicit) / "initdb").is_file() else None
     on_path = shutil.which("initdb")
     if on_path:
-        return Path(on_path).parent
+        # Through a symlink (/usr/local/bin/initdb): the folder holding the other tools.
+        return Path(on_path).resolve().parent
     versions = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"),
         key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
@@ -80,6 +87,7 @@ class PgServer:
     port: int = 0
     password: str = field(default_factory=lambda: secrets.token_hex(16))
     run_as: str | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def data(self) -> Path:
@@ -133,7 +141,7 @@ class PgServer:
         )
 
     def start(self, attempts: int = 5) -> None:
-        """initdb, then pg_ctl start on a free port (another port if that one was taken).
+        """initdb, then the server on a free port (another port if that one was taken).
 
         Raises:
             RuntimeError: initdb or the start failed (with the server's own log).
@@ -164,35 +172,68 @@ class PgServer:
             raise RuntimeError(f"initdb failed: {done.stderr or done.stdout}")
         for _ in range(attempts):
             self.port = free_port()
-            options = " ".join(
-                [f"-p {self.port}", f"-k {self.socket_dir}"] + [f"-c {s}" for s in _SETTINGS]
-            )
-            started = self._run(
-                "pg_ctl",
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.logfile),
-                "-w",
-                "-o",
-                options,
-                "start",
-            )
-            if started.returncode == 0:
+            if self._launch():
                 break
         else:
             log = self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
-            raise RuntimeError(f"pg_ctl start failed: {started.stderr}\n{log[-2000:]}")
+            raise RuntimeError(f"the server did not start: {log[-2000:]}")
         self.passfile.write_text(f"127.0.0.1:{self.port}:*:{ADMIN}:{self.password}\n")
         self.passfile.chmod(0o600)
+
+    def _launch(self, wait: float = 60.0) -> bool:
+        """Run `postgres` as a child of this process that dies with it (a killed test run
+        leaves no server behind), and wait until it accepts connections.
+
+        Returns:
+            False when it stopped first (the port was taken meanwhile).
+        """
+        command = [str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port)]
+        command += ["-k", str(self.socket_dir)]
+        for setting in _SETTINGS:
+            command += ["-c", setting]
+        with self.logfile.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                user=self.run_as,
+                cwd=self.folder,
+                preexec_fn=_die_with_parent,
+            )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            probe = [str(self.bindir / "pg_isready"), "-q", "-h", str(self.socket_dir)]
+            ready = subprocess.run([*probe, "-p", str(self.port), "-U", ADMIN], check=False)
+            if ready.returncode == 0:
+                return True
+            time.sleep(0.1)
+        self.process.kill()
+        self.process.wait()
+        return False
 
     def stop(self) -> None:
         """Stop the server (fast: open sessions are ended) and remove its folder."""
         try:
-            if (self.data / "postmaster.pid").exists():
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            process = self.process
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the server's process before it runs: stop it (SIGQUIT, immediate shutdown) when
+    the test process that started it dies, however it dies (Linux's PR_SET_PDEATHSIG)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGQUIT)  # 1 = PR_SET_PDEATHSIG
 
 
 def start_server() -> PgServer | str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.pg_server import ADMIN, PgServer
+from tests.pg_server import ADMIN, PgServer, find_bindir
 
 
 def test_server_answers_by_url_with_the_password_from_pgpassfile(pg_server: PgServer) -> None:
@@ -33,3 +35,33 @@ def test_each_database_is_new(pg_server: PgServer) -> None:
     with psycopg.connect(second) as conn:
         found = conn.execute("SELECT to_regclass('t')").fetchone()
     assert found == (None,)
+
+
+def test_a_killed_test_process_leaves_no_server_running(tmp_path: Path) -> None:
+    """The server dies with the process that started it (a run killed half-way)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.pg_server import REPO_ROOT
+
+    started = subprocess.Popen(
+        [sys.executable, "-c", "from tests.pg_server import start_server\n"
+         "s = start_server()\nprint(s.folder, s.port, flush=True)\nimport time\n"
+         "time.sleep(120)"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert started.stdout is not None
+    folder, port = started.stdout.readline().split()
+    try:
+        probe = [str(find_bindir() / "pg_isready"), "-q", "-h", f"{folder}/socket", "-p", port]
+        assert subprocess.run(probe, check=False).returncode == 0
+        started.send_signal(signal.SIGKILL)
+        started.wait()
+        deadline = time.monotonic() + 20
+        while subprocess.run(probe, check=False).returncode == 0:
+            assert time.monotonic() < deadline, "the server outlived its test process"
+            time.sleep(0.2)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
