@@ -6,6 +6,7 @@ dialog is a conflict: tests/ui/test_dialogs.py.)"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,38 @@ def test_the_window_follows_another_examiner_live(
     with Case.open(server_case) as check:
         assert len(check.items.content_items()) == 1
         assert {e.actor for e in check.custody.entries()} >= {"Examiner B", "Test Examiner"}
+
+
+def test_a_reviewer_gets_the_case_read_only_in_the_window(
+    qtbot, make_window, server_case: str, pg_server: PgServer, monkeypatch
+) -> None:
+    """A reviewer's window shows the read-only banner with every editing action off; the
+    server would refuse their writes anyway (tests/app/test_team_roles_cli.py)."""
+    import uuid
+
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel
+
+    from ui.actions import WRITES_CASE
+
+    assert pwb("team", "setup", server_case).returncode == 0
+    login, password = f"rita_{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+    pg_server.admin_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{password}'")
+    assert pwb("team", "add", server_case, login, "--role", "reviewer").returncode == 0
+    monkeypatch.setenv("PGPASSFILE", os.devnull)
+    monkeypatch.setenv("PGPASSWORD", password)
+    as_rita = pg_server.url(server_case.rsplit("/", 1)[-1], user=login)
+
+    window = make_window()
+    assert window.open_case(as_rita)
+    case = window.current_case()
+    assert case is not None
+    assert case.readonly
+    banner = window.findChild(QLabel, "readonly_banner")
+    qtbot.waitUntil(banner.isVisible)
+    assert "reviewer" in banner.text()
+    assert _rows(window) == ["Gerbera drone"]
+    writes = [a for a in window.findChildren(QAction) if a.property(WRITES_CASE)]
+    assert writes
+    assert not any(a.isEnabled() for a in writes)
+    window.close_case()
