@@ -42,7 +42,7 @@ class IngestRequest:
 
 def summary_of(report: IngestReport) -> str:
     """One line: what the ingest did ("Done. 3 ingested, 0 already in the case, ...")."""
-    counts = report.to_json()
+    counts = report.summary()
     done = (
         f"{counts['ingested']} ingested, {counts['duplicates']} already in the case, "
         f"{counts['recorded']} links recorded, {counts['rejected']} rejected"
@@ -116,9 +116,14 @@ class IngestJob(QObject):
             return
         self.report = report
         self.status = summary_of(report)
-        self.rejected = [f"{o.path}: {o.reason}" for o in report.rejected]
-        self.warnings = [f"{o.path}: warning: {w}" for o in report.outcomes for w in o.warnings]
-        if report.items:
+        # One pass over the outcomes (a card's are read back from a temporary file).
+        self.rejected, self.warnings, any_item = [], [], False
+        for o in report.outcomes:
+            if o.status == "rejected":
+                self.rejected.append(f"{o.path}: {o.reason}")
+            self.warnings.extend(f"{o.path}: warning: {w}" for w in o.warnings)
+            any_item = any_item or o.item is not None
+        if any_item:
             self.ingested.emit()
         # Listed only when there is something to list: refused inputs first, then what to
         # know about files that were ingested (an E01 hash that failed, a clock guess...).

@@ -22,7 +22,7 @@ from app.cli.common import (
 )
 from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
-from app.cli.output import print_json, say
+from app.cli.output import print_json, print_json_list, say
 from app.features import post_ingest_steps
 from forensics import allocation
 from forensics.case import Case
@@ -194,7 +194,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         with long_work("ingest") as (bar, cancel):
             report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)
     if args.json:
-        print_json(report.to_json())
+        # One outcome at a time: a card's report is never all in memory (`OutcomeLog`).
+        print_json_list(report.summary(), "outcomes", (o.to_json() for o in report.outcomes))
     else:
         for o in report.outcomes:
             if o.item is None:
@@ -203,7 +204,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 say(f"{o.status:<10} {o.item.id}  {o.path}")
             for w in o.warnings:
                 say(f"  warning: {w}")
-        data = report.to_json()
+        data = report.summary()
         say(
             f"{data['ingested']} ingested, {data['duplicates']} already present, "
             f"{data['recorded']} recorded (links), {data['rejected']} rejected"

@@ -13,6 +13,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from forensics.textsafe import shown, shown_lines
@@ -22,6 +23,19 @@ def print_json(document: Any) -> None:
     """Print one JSON document (names were escaped when the records were built)."""
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False))
     sys.stdout.write("\n")
+
+
+def print_json_list(head: dict[str, Any], key: str, values: Iterable[Any]) -> None:
+    """Print one JSON document, `head` with `key` holding `values`, written as they come
+    (the same text `print_json` gives for the whole document, without holding it)."""
+    start = json.dumps(head, indent=2, ensure_ascii=False)[:-2] if head else "{"
+    sys.stdout.write(start + ("," if head else "") + f"\n  {json.dumps(key)}: [")
+    first = True
+    for value in values:
+        text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        sys.stdout.write(("\n    " if first else ",\n    ") + text)
+        first = False
+    sys.stdout.write("]\n}\n" if first else "\n  ]\n}\n")
 
 
 def say(text: str = "") -> None:

@@ -22,7 +22,7 @@ import logging
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableSequence, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -70,8 +70,8 @@ def carve_disk_image(
     cancel: CancelToken,
     progress: ProgressFn = no_progress,
     segments: Sequence[Item] = (),
-    sink: list[IngestOutcome] | None = None,
-) -> list[IngestOutcome]:
+    sink: MutableSequence[IngestOutcome] | None = None,
+) -> MutableSequence[IngestOutcome]:
     """Carve the unallocated space of every file system in a disk image.
 
     Args:
@@ -89,7 +89,7 @@ def carve_disk_image(
     Raises:
         CancelledError: the token was cancelled.
     """
-    out: list[IngestOutcome] = [] if sink is None else sink
+    out: MutableSequence[IngestOutcome] = [] if sink is None else sink
     if image.sha256 is None:
         return out
     if image.mime == EWF_MIME:
@@ -188,7 +188,7 @@ def _carve(
     work: Path,
     cancel: CancelToken,
     progress: ProgressFn,
-    out: list[IngestOutcome],
+    out: MutableSequence[IngestOutcome],
 ) -> None:
     if not volumes:
         table = "partition_none"  # nothing TSK reads: PhotoRec takes the image as one

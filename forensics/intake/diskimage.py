@@ -18,7 +18,7 @@ Ctrl-C or a crash is completed by running the same ingest again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableSequence, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -58,8 +58,8 @@ def expand_disk_image(
     cancel: CancelToken,
     progress: ProgressFn = no_progress,
     segments: Sequence[Item] = (),
-    sink: list[IngestOutcome] | None = None,
-) -> list[IngestOutcome]:
+    sink: MutableSequence[IngestOutcome] | None = None,
+) -> MutableSequence[IngestOutcome]:
     """Ingest every file inside a disk image as a child item of the image.
 
     Args:
@@ -80,7 +80,7 @@ def expand_disk_image(
     Raises:
         CancelledError: the token was cancelled.
     """
-    out: list[IngestOutcome] = [] if sink is None else sink
+    out: MutableSequence[IngestOutcome] = [] if sink is None else sink
     if image.sha256 is None:
         return out
     if image.mime == EWF_MIME:
@@ -127,7 +127,7 @@ def _expand(
     options: IngestOptions,
     cancel: CancelToken,
     progress: ProgressFn,
-    outcomes: list[IngestOutcome],
+    outcomes: MutableSequence[IngestOutcome],
 ) -> None:
     entries: list[tuple[Volume, FsEntry]] = []
     first = len(outcomes)
@@ -271,7 +271,9 @@ def _expand(
                 "files": sum(e.host is None and e.kind != "folder" for _, e in entries),
                 "folders": sum(e.kind == "folder" for _, e in entries),
                 "streams": sum(e.host is not None for _, e in entries),
-                "rejected": sum(o.status == "rejected" for o in outcomes[first:]),
+                "rejected": sum(
+                    outcomes[n].status == "rejected" for n in range(first, len(outcomes))
+                ),
                 "decoders": decoders,
             },
             reason=options.reason,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import replace
 
 from forensics.case import Case
@@ -19,6 +19,7 @@ from forensics.errors import CancelledError
 from forensics.intake.batch import IngestBatch
 from forensics.intake.folders import HostFolders
 from forensics.intake.host_files import ingest_host_file, record_symlink
+from forensics.intake.outcome_log import OutcomeLog
 from forensics.intake.progress import IngestStatus
 from forensics.intake.records import (
     ContentSource,
@@ -92,7 +93,7 @@ def ingest_paths(
     status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
     batch = IngestBatch(case, runs)
     options = replace(options, batch=batch)
-    report = IngestReport()
+    report = IngestReport(outcomes=OutcomeLog())  # in a temporary file: memory stays flat
     consumed: set[bytes] = set()
     folders = HostFolders(case, options)
     try:
@@ -162,13 +163,15 @@ def _run_per_item(
     records they may read: hypotheses from the positions just extracted)."""
     if not steps:
         return
-    items = [
+    # Read back from the report one at a time: a card's items are not all held at once.
+    items = (
         o.item
         for o in report.outcomes
         if o.status in ("ingested", "duplicate") and o.item is not None
-    ]
+    )
+    total = sum(o.status in ("ingested", "duplicate") for o in report.outcomes)
     for done, item in enumerate(items):
-        status.post_ingest(done, len(items))
+        status.post_ingest(done, total)
         for step in steps:
             if cancel.cancelled:
                 return
@@ -197,6 +200,8 @@ def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:
 def _raced(report: IngestReport, batch: IngestBatch) -> None:
     """Outcomes queued as "ingested" whose source another ingest committed first become
     "duplicate" of that item (the database refused the second; see `batch.py`)."""
+    if not batch.duplicates:
+        return
     for n, outcome in enumerate(report.outcomes):
         first = batch.duplicates.get(outcome.item.id) if outcome.item is not None else None
         if first is not None:
@@ -217,7 +222,7 @@ def _ingest_entry(
     on_bytes: Callable[[int], None],
     progress: ProgressFn,
     consumed: set[bytes],
-    sink: list[IngestOutcome],
+    sink: MutableSequence[IngestOutcome],
 ) -> None:
     label = escape_name(entry.path)
     if entry.kind == "empty":
@@ -293,11 +298,11 @@ def _expand(
     cancel: CancelToken,
     progress: ProgressFn,
     segments: list[Item],
-    sink: list[IngestOutcome],
+    sink: MutableSequence[IngestOutcome],
 ) -> None:
     from forensics.intake.diskimage import expand_disk_image
 
-    inside: list[IngestOutcome] = []
+    inside = OutcomeLog()  # an image may hold as many files as a card
     try:
         expand_disk_image(
             case,
@@ -310,16 +315,22 @@ def _expand(
         )
     finally:
         # What concerns the image itself (its E01 check, no file system) joins its outcome.
-        while inside and inside[0].item is not None and inside[0].item.id == item.id:
+        first = 0
+        for first, own in enumerate(inside):  # noqa: B007 (`first` is used after the loop)
+            if own.item is None or own.item.id != item.id:
+                break
             outcome = replace(
                 outcome,
-                item=inside[0].item,
-                warnings=outcome.warnings + inside[0].warnings,
-                findings=outcome.findings + inside[0].findings,
+                item=own.item,
+                warnings=outcome.warnings + own.warnings,
+                findings=outcome.findings + own.findings,
             )
             sink[index] = outcome
-            inside = inside[1:]
-        sink.extend(inside)
+        else:
+            first = len(inside)
+        for n in range(first, len(inside)):
+            sink.append(inside[n])
+        inside.close()
 
 
 def _stored_head(case: Case, item: Item) -> bytes:

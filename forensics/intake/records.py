@@ -6,7 +6,7 @@ pulling in the copying code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableSequence, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -117,7 +117,8 @@ class IngestOutcome:
 class IngestReport:
     """Every outcome of one ingest command, and whether it was cancelled."""
 
-    outcomes: list[IngestOutcome] = field(default_factory=list)
+    outcomes: MutableSequence[IngestOutcome] = field(default_factory=list)
+    """In input order; `ingest_paths` keeps them in a temporary file (`OutcomeLog`)."""
     cancelled: bool = False
 
     @property
@@ -135,18 +136,28 @@ class IngestReport:
         """The items created or found by this ingest."""
         return [o.item for o in self.outcomes if o.item is not None]
 
-    def to_json(self) -> dict[str, Any]:
-        """The report as `pwb ingest --json` prints it."""
+    def summary(self) -> dict[str, Any]:
+        """Everything `to_json` says but the outcomes themselves: whether it was cancelled,
+        how many inputs had each status, and the findings (one pass over the outcomes)."""
+        counts = dict.fromkeys(("ingested", "duplicate", "recorded", "skipped", "rejected"), 0)
+        findings: list[str] = []
+        for o in self.outcomes:
+            if o.status in counts:
+                counts[o.status] += 1
+            findings.extend(o.findings)
         return {
             "cancelled": self.cancelled,
-            "ingested": sum(o.status == "ingested" for o in self.outcomes),
-            "duplicates": sum(o.status == "duplicate" for o in self.outcomes),
-            "recorded": sum(o.status == "recorded" for o in self.outcomes),
-            "skipped": sum(o.status == "skipped" for o in self.outcomes),
-            "rejected": len(self.rejected),
-            "findings": self.findings,
-            "outcomes": [o.to_json() for o in self.outcomes],
+            "ingested": counts["ingested"],
+            "duplicates": counts["duplicate"],
+            "recorded": counts["recorded"],
+            "skipped": counts["skipped"],
+            "rejected": counts["rejected"],
+            "findings": findings,
         }
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as `pwb ingest --json` prints it."""
+        return {**self.summary(), "outcomes": [o.to_json() for o in self.outcomes]}
 
 
 @dataclass(frozen=True)
