@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from forensics.case import Case
 from forensics.errors import CancelledError, DuplicateItemError
 from forensics.intake.names import name_warnings
-from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
+from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome, item_from_source
 from forensics.intake.sniff import extension_mismatch, is_disk_image, sniff
 from forensics.jobs import CancelToken
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
-from forensics.store.db import utc_now
 from forensics.store.evidence import StoredBlob
 
 log = logging.getLogger(__name__)
@@ -114,31 +112,17 @@ def store_copy(
             batch.flush()  # the custody chain keeps the order the inputs came in
         return _duplicate(case, duplicate, label, blob.sha256, actor, options, cancel)
     item_kind = kind or (ItemKind.DISK_IMAGE if is_disk_image(mime) else ItemKind.FILE)
-    item = Item(
-        id=str(uuid.uuid4()),
+    item = item_from_source(
+        source,
         kind=item_kind,
-        name=source.name,
         parent_id=parent_id,
+        actor=actor,
+        note=options.note,
+        warnings=tuple(warnings),
         sha256=blob.sha256,
         md5=blob.md5,
         size=blob.size,
         mime=mime,
-        source_path=source.source_path,
-        source_path_raw=source.source_path_raw,
-        note=options.note,
-        fs_path=source.fs_path,
-        fs_path_raw=source.fs_path_raw,
-        fs_deleted=source.fs_deleted,
-        fs_mtime=source.fs_mtime,
-        fs_atime=source.fs_atime,
-        fs_ctime=source.fs_ctime,
-        fs_crtime=source.fs_crtime,
-        recovery=source.recovery,
-        content_state=source.content_state,
-        attributes=dict(source.attributes),
-        warnings=tuple(warnings),
-        created_at=utc_now(),
-        created_by=actor,
     )
     details = {
         "source_path": label,

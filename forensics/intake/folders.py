@@ -12,16 +12,14 @@ expansion, finds its item and reuses it instead of adding a second one.
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from forensics.case import Case
 from forensics.errors import DuplicateItemError
-from forensics.intake.records import ContentSource, IngestOptions
+from forensics.intake.records import ContentSource, IngestOptions, item_from_source
 from forensics.models import Item, ItemKind
 from forensics.store.custody import Action
-from forensics.store.db import utc_now
 from forensics.textsafe import escape_name
 
 
@@ -36,27 +34,12 @@ def ensure_folder(
     existing = case.items.find_folder(parent_id, source.source_path_raw, source.fs_path_raw)
     if existing is not None:
         return existing
-    actor = case.actor(options.examiner)
-    item = Item(
-        id=str(uuid.uuid4()),
+    item = item_from_source(
+        source,
         kind=ItemKind.FOLDER,
-        name=source.name,
         parent_id=parent_id,
-        source_path=source.source_path,
-        source_path_raw=source.source_path_raw,
-        fs_path=source.fs_path,
-        fs_path_raw=source.fs_path_raw,
-        fs_deleted=source.fs_deleted,
-        fs_mtime=source.fs_mtime,
-        fs_atime=source.fs_atime,
-        fs_ctime=source.fs_ctime,
-        fs_crtime=source.fs_crtime,
-        recovery=source.recovery,
+        actor=case.actor(options.examiner),
         note=options.note,
-        attributes=dict(source.attributes),
-        warnings=source.warnings,
-        created_at=utc_now(),
-        created_by=actor,
     )
     details: dict[str, Any] = {"folder": source.source_path or source.fs_path or source.name}
     try:

@@ -4,16 +4,14 @@ file's content) and, for a symlink, its item."""
 from __future__ import annotations
 
 import os
-import uuid
 from typing import Any
 
 from forensics.case import Case
 from forensics.intake.allocation import content_state
-from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
+from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome, item_from_source
 from forensics.intake.tskwalk import FsEntry, Volume
-from forensics.models import ContentState, Item, ItemKind, Recovery
+from forensics.models import ContentState, ItemKind, Recovery
 from forensics.store.custody import Action
-from forensics.store.db import utc_now
 from forensics.textsafe import escape_name
 
 
@@ -26,28 +24,16 @@ def record_symlink(
     label: str,
 ) -> IngestOutcome:
     """A symlink inside the image as an item with its target (recorded, never followed)."""
-    actor = case.actor(options.examiner)
     target = escape_name(entry.link) if entry.link else None
     warning = "symlink inside the image; recorded, not followed"
-    item = Item(
-        id=str(uuid.uuid4()),
+    item = item_from_source(
+        source,
         kind=ItemKind.SYMLINK,
-        name=source.name,
         parent_id=parent_id,
-        fs_path=source.fs_path,
-        fs_path_raw=source.fs_path_raw,
-        fs_deleted=source.fs_deleted,
-        fs_mtime=source.fs_mtime,
-        fs_atime=source.fs_atime,
-        fs_ctime=source.fs_ctime,
-        fs_crtime=source.fs_crtime,
-        recovery=source.recovery,
-        link_target=target,
+        actor=case.actor(options.examiner),
         note=options.note,
-        attributes=dict(source.attributes),
         warnings=(warning, *source.warnings),
-        created_at=utc_now(),
-        created_by=actor,
+        link_target=target,
     )
     case.insert_item(
         item,

@@ -1,4 +1,5 @@
-"""The records of an ingest: options, per-input outcomes, the report, a content's source.
+"""The records of an ingest: options, per-input outcomes, the report, a content's source
+and the item it becomes.
 
 Kept apart from the ingest machinery so the GUI and the CLI can build and read them without
 pulling in the copying code.
@@ -6,6 +7,7 @@ pulling in the copying code.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, MutableSequence, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from forensics.case import Case
 from forensics.jobs import CancelToken
 from forensics.models import Item
+from forensics.store.db import utc_now
 
 if TYPE_CHECKING:
     from forensics.intake.batch import IngestBatch
@@ -181,3 +184,51 @@ class ContentSource:
     attributes: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     """What the caller already knows is doubtful about the content (a deleted file...)."""
+
+
+def item_from_source(
+    source: ContentSource,
+    *,
+    kind: str,
+    parent_id: str | None,
+    actor: str,
+    note: str | None,
+    warnings: tuple[str, ...] | None = None,
+    **content: Any,
+) -> Item:
+    """The new item a found piece of content becomes, in one place for the files, folders
+    and links of a host folder or a disk image: where it was found (paths, file-system
+    times, deletion, recovery, what is known of its content) is its source's.
+
+    Args:
+        source: where it was found.
+        kind: the item's kind (`models.ItemKind`).
+        parent_id: the item it goes under.
+        actor: who records it.
+        note: the ingest's note.
+        warnings: the item's warnings (default: the source's).
+        content: what the content itself gave (sha256, md5, size, mime, link_target).
+    """
+    return Item(
+        id=str(uuid.uuid4()),
+        kind=kind,
+        name=source.name,
+        parent_id=parent_id,
+        source_path=source.source_path,
+        source_path_raw=source.source_path_raw,
+        fs_path=source.fs_path,
+        fs_path_raw=source.fs_path_raw,
+        fs_deleted=source.fs_deleted,
+        fs_mtime=source.fs_mtime,
+        fs_atime=source.fs_atime,
+        fs_ctime=source.fs_ctime,
+        fs_crtime=source.fs_crtime,
+        recovery=source.recovery,
+        content_state=source.content_state,
+        attributes=dict(source.attributes),
+        warnings=source.warnings if warnings is None else warnings,
+        note=note,
+        created_at=utc_now(),
+        created_by=actor,
+        **content,
+    )
