@@ -78,6 +78,7 @@ def test_two_ingests_of_one_folder_at_once_make_no_duplicate(tmp_path: Path) -> 
     assert sorted(n for _, n in folders) == [1, 1]  # card/ and card/DCIM/, once each
     assert len(_evidence_files(root)) == 60
     assert not list((root / "tmp").glob("*.inflight"))
+    assert not list((root / "tmp").glob("*.batch"))
     assert pwb_json("verify", root)["ok"] is True
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from forensics.case import Case
+from forensics.errors import CaseWriteError
 from forensics.intake.batch import IngestBatch
 from forensics.intake.content_store import store_copy
 from forensics.intake.records import ContentSource, IngestOptions
@@ -54,4 +57,37 @@ def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(
         assert actions.count("ingest_duplicate") == 1
         assert len([p for p in (root / "evidence").rglob("*") if p.is_file()]) == 1
         assert not list((root / "tmp").glob("*.inflight"))
+        assert not list((root / "tmp").glob("*.batch"))
+        assert verify_case(case).ok
+
+
+def test_a_batch_whose_rows_are_refused_leaves_no_copy_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blobs of a batch are made durable in a thread while the next one is copied; when
+    its rows are then refused (another program holds the database past the busy timeout),
+    the blobs, the copies and the batch's marker all go, and the error reaches the caller."""
+    monkeypatch.setenv("PWB_BUSY_TIMEOUT_MS", "300")
+    root = tmp_path / "case"
+    Case.create(root, title="locked", examiner="E").close()
+    with Case.open(root) as case, Case.open(root) as other:
+        batch = IngestBatch(case)
+        for n in range(3):
+            source = ContentSource(name=f"{n}.bin", source_path=f"/card/{n}.bin")
+            data = os.urandom(20_000)
+            store_copy(
+                case,
+                lambda data=data: case.evidence.copy_in([data], len(data), sync=False),  # type: ignore[misc]
+                len(data),
+                source,
+                IngestOptions(batch=batch),
+                parent_id=None,
+            )
+        with other.transaction(), pytest.raises(CaseWriteError):
+            batch.flush()
+        assert batch.committed == 0
+    with Case.open(root) as case:
+        assert case.items.content_items() == []
+        assert not [p for p in (root / "evidence").rglob("*") if p.is_file()]
+        assert not list((root / "tmp").iterdir())
         assert verify_case(case).ok
