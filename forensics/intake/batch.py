@@ -37,7 +37,8 @@ from forensics.errors import DuplicateItemError
 from forensics.intake.records import PostIngestRun
 from forensics.models import Item
 from forensics.store.custody import Action
-from forensics.store.evidence import EvidenceStore, StoredBlob
+from forensics.store.evidence import StoredBlob
+from forensics.store.evidence_api import EvidenceBackend
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class _BlobCommit:
         )
         self._thread.start()
 
-    def _run(self, evidence: EvidenceStore) -> None:
+    def _run(self, evidence: EvidenceBackend) -> None:
         try:
             evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in self.pending], self.marker)
         except BaseException as exc:  # raised in the ingesting thread by `wait`
