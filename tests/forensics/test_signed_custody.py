@@ -51,3 +51,21 @@ def test_entries_made_before_signing_verify_as_a_notice(
     # the hash covered the signer: stripping it shows as a changed entry
     assert "custody_changed" in kinds
     assert "custody_unsigned" in kinds
+
+
+def test_a_private_key_that_is_not_the_profiles_signs_nothing() -> None:
+    """The key is checked against the public half once; a mismatch refuses every signature."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from forensics.identity import ENTRY_DOMAIN, public_raw_of, signature_holds
+
+    mine, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    good = Examiner.locked("A. Analyst", public_raw_of(mine), lambda: mine)
+    for n in range(3):
+        entry_hash = f"{n:064x}"
+        signature = good.sign_entry(entry_hash)
+        assert signature_holds(good.public_key, ENTRY_DOMAIN, entry_hash.encode(), signature)
+    wrong = Examiner.locked("A. Analyst", public_raw_of(mine), lambda: other)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="does not match"):
+            wrong.sign_entry("0" * 64)
