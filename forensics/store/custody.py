@@ -201,6 +201,12 @@ class CustodyLog:
     def __init__(self, db: Database, signer: Examiner | None = None) -> None:
         self._db = db
         self.signer = signer
+        self._listed: str | None = None
+        """A key known to be in the case's examiners within the current transaction."""
+
+    def new_transaction(self) -> None:
+        """Forget what the last transaction found (it may have rolled back)."""
+        self._listed = None
 
     def append(
         self,
@@ -242,8 +248,12 @@ class CustodyLog:
             self._add_signer_once(self.signer)
 
     def _add_signer_once(self, signer: Examiner) -> None:
-        """Add the signer's key to the case's examiners, the first time it signs here."""
+        """Add the signer's key to the case's examiners, the first time it signs here (looked
+        up once per transaction: a batch's every entry would otherwise ask again)."""
+        if self._listed == signer.fingerprint:
+            return
         if record_rows.find(self._db, EXAMINER, signer.fingerprint) is not None:
+            self._listed = signer.fingerprint
             return
         examiner = CaseExaminer(
             fingerprint=signer.fingerprint,
@@ -254,6 +264,7 @@ class CustodyLog:
             added_at=utc_now(),
         )
         record_rows.insert(self._db, EXAMINER, examiner)
+        self._listed = signer.fingerprint
         state = EXAMINER.state(examiner)
         self._append(
             EXAMINER_ADDED,

@@ -287,6 +287,7 @@ class Journal:
         outer = not self.db.conn.in_transaction
         if outer:
             self._reset()
+            self.custody.new_transaction()
         try:
             with transaction(self.db) as conn:
                 yield conn
