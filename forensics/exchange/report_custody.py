@@ -48,22 +48,34 @@ def _item_name(item: Item) -> str:
     return esc(item.name) + marker
 
 
+def _subject(e: CustodyEntry) -> str:
+    """What record an entry changed, in words: "annotation: vehicle", "source: <title>"."""
+    subject = e.subject_type or ""
+    word = _SUBJECT_WORDS.get(subject, subject.replace("_", " "))
+    named = next((str(e.details[k]) for k in _NAME_KEYS if isinstance(e.details.get(k), str)), "")
+    target = e.details.get("target_type")
+    if not named and isinstance(target, str):
+        named = target.replace("_", " ")
+    if len(named) > _MAX_NAME:
+        named = named[: _MAX_NAME - 1] + "…"
+    return f"{word}: {named}" if word and named else word or named
+
+
 def _concerning(e: CustodyEntry, items: Mapping[str, Item]) -> str:
-    """The item or record an entry is about, by name (the short id below, small)."""
+    """The item or record an entry is about, by name (the record changed and the short id
+    below it, small)."""
+    fp = e.details.get("fingerprint")
+    if e.subject_type == "examiner" and isinstance(fp, str):
+        # The name in the entry is the one the key's holder gave: name the key instead.
+        return "examiner's key " + esc(short_fingerprint(fp))
     if e.item_id:
         item = items.get(e.item_id)
         name = _item_name(item) if item else "an item no longer in the case"
-        return f"{name}<br>{short_id(e.item_id)}"
-    subject = e.subject_type or ""
-    fp = e.details.get("fingerprint")
-    if subject == "examiner" and isinstance(fp, str):
-        # The name in the entry is the one the key's holder gave: name the key instead.
-        return "examiner's key " + esc(short_fingerprint(fp))
-    word = _SUBJECT_WORDS.get(subject, subject.replace("_", " "))
-    named = next((str(e.details[k]) for k in _NAME_KEYS if isinstance(e.details.get(k), str)), "")
-    if len(named) > _MAX_NAME:
-        named = named[: _MAX_NAME - 1] + "…"
-    text = f"{word}: {named}" if word and named else word or named
+        record = _subject(e) if e.subject_type not in (None, "item") else ""
+        below = f"<small>{esc(record)}</small> " if record else ""
+        return f"{name}<br>{below}{short_id(e.item_id)}"
+    text = _subject(e)
+    named = ":" in text
     return esc(text) + (f"<br>{short_id(e.subject_id)}" if e.subject_id and not named else "")
 
 

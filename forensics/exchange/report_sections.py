@@ -47,8 +47,6 @@ KIND_WORDS = {
 }
 """How an item kind is named in sentences (one, many)."""
 
-__all__ = ["ReportContext", "data_uri", "esc", "table"]
-
 
 @dataclass
 class ReportContext:
