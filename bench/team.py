@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,8 +42,18 @@ WORDS = ("rotor", "camera", "gimbal", "receiver", "battery", "lantern", "antenna
 QUERIES = ("gimbal camera", "lantern", "NEO-M8", "rotor 4711")
 
 
+SCRATCH: list[Path] = []
+"""Folders this run made, removed at its end (cases of a million items are large)."""
+
+
+def _scratch(prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    SCRATCH.append(folder)
+    return folder
+
+
 def _profile() -> None:
-    home = Path(tempfile.mkdtemp(prefix="pwb-bench-home-"))
+    home = _scratch("pwb-bench-home-")
     os.environ[HOME_ENV] = str(home)
     store = ProfileStore(home)
     profile = store.create("bench", name="Bench Examiner", organisation="Bench")
@@ -89,7 +100,7 @@ def _check(location: str, photos: int) -> str:
 
 
 def throughput(server: object, examiners: int, photos: int) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="pwb-bench-team-"))
+    scratch = _scratch("pwb-bench-team-")
     folders = []
     for e in range(examiners):
         folders.append(scratch / f"card{e}")
@@ -151,7 +162,7 @@ def _build(root: Path, n: int) -> None:
 def latency(server: object, items: int, server_items: int) -> None:
     from forensics.exchange.copy_case import copy_case
 
-    scratch = Path(tempfile.mkdtemp(prefix="pwb-bench-latency-"))
+    scratch = _scratch("pwb-bench-latency-")
     t = time.perf_counter()
     _build(scratch / "folder", items)
     print(f"built a folder case of {items} items in {time.perf_counter() - t:.0f} s")
@@ -211,6 +222,8 @@ def main() -> int:
             latency(server, args.items, args.server_items)
     finally:
         server.stop()
+        for folder in SCRATCH:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
