@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QMessageBox,
+    QPushButton,
+)
 
 from app.demo.context import stable_id
 from app.demo.geo_step import HYPOTHESIS_KEY, NANSHAN
@@ -128,6 +135,21 @@ def test_the_map_frames_the_data_zooms_at_the_cursor_and_reads_out(
     mid = height / 2
     across = distance_m(view.geo_at(QPointF(0, mid)), view.geo_at(QPointF(width, mid)))
     assert bar.length_m / bar.px == pytest.approx(across / width, rel=0.01)
+    # A kilometre is as long up the screen as across it (longitude squeezed by the cosine
+    # of 22.5°: without it, 8% too wide), so the 3 km uncertainty circle is drawn round.
+    cx = width / 2
+    up = distance_m(view.geo_at(QPointF(cx, mid - 100)), view.geo_at(QPointF(cx, mid + 100)))
+    side = distance_m(view.geo_at(QPointF(cx - 100, mid)), view.geo_at(QPointF(cx + 100, mid)))
+    assert up == pytest.approx(side, rel=0.002)
+    fixed = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    [circle] = [
+        o
+        for o in view.scene().items()
+        if isinstance(o, QGraphicsEllipseItem) and not o.flags() & fixed
+    ]
+    # (the shape itself: a cosmetic pen's width inflates the bounding rect in scene units)
+    drawn = view.mapFromScene(circle.mapRectToScene(circle.rect())).boundingRect()
+    assert drawn.width() == pytest.approx(drawn.height(), rel=0.02)
     picture = view.grab()
     assert picture.width() == view.viewport().width() or picture.width() > 100
 

@@ -1,9 +1,13 @@
 """A world map that works with no network: basemap, hypothesis pins, uncertainty, tracks.
 
 Equirectangular projection with scene units of degrees (x = longitude, y = -latitude), so a
-scene position is a position on Earth with no arithmetic between. Pens are cosmetic and pins
-ignore the view's transform, so outlines and pins keep their size at any zoom; uncertainty
-circles and areas are drawn in degrees and grow with the zoom like the land does.
+scene position is a position on Earth with no arithmetic between. The view's transform
+squeezes x by the cosine of the framed latitude (as the report map does, `geoloc.mapframe`):
+a degree of longitude at Shenzhen is 8% shorter on the ground than one of latitude, so
+without it circles would show as wide ellipses and a square block as a wide rectangle. Pens
+are cosmetic and pins ignore the view's transform, so outlines and pins keep their size at
+any zoom; uncertainty circles and areas are drawn in degrees and grow with the zoom like the
+land does.
 
 Dragging pans, the wheel zooms keeping the point under the cursor where it is (computed from
 the wheel event's own position: Qt's AnchorUnderMouse uses the last mouse *move*, which a
@@ -16,6 +20,7 @@ and the position under the cursor (map_overlay.py, with the report map's rules).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +35,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QResizeEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -88,6 +94,16 @@ def scene_point(lat: float, lon: float) -> QPointF:
     return QPointF(lon, -lat)
 
 
+def ground_aspect(lat: float) -> float:
+    """Pixels across per pixel up for one degree each at `lat`: the ground length of a degree
+    of longitude over that of a degree of latitude on the WGS84 ellipsoid, cos(lat) x
+    (1 - e² sin² lat) / (1 - e²) (the sphere's bare cosine is 0.6% short at Shenzhen), kept
+    off zero so the poles still draw."""
+    phi = math.radians(max(-90.0, min(90.0, lat)))
+    e2 = 0.00669437999014  # WGS84 first eccentricity squared
+    return max(0.05, math.cos(phi) * (1 - e2 * math.sin(phi) ** 2) / (1 - e2))
+
+
 class MapView(QGraphicsView):
     """The map widget."""
 
@@ -106,6 +122,9 @@ class MapView(QGraphicsView):
         self._overlay = OverlayCache(
             self, places or (lambda extent: place_index().within(extent)), SETTLE_MS
         )
+        self._cos = 1.0
+        """Horizontal over vertical pixels per degree: the cosine of the latitude last framed,
+        so a kilometre is as long across as up at the middle of the map."""
         self._framed: QRectF | None = None
         """The rectangle `frame` showed, kept while the user has not moved the map, so a
         resize (the dock laid out after the first frame) frames it again."""
@@ -269,8 +288,14 @@ class MapView(QGraphicsView):
         return self.frame(points, min_span_deg=0.05)
 
     def frame_rect(self, rect: QRectF) -> None:
-        """Show a scene rectangle whole, as large as the viewport allows."""
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        """Show a scene rectangle whole, as large as the viewport allows, with longitude
+        scaled by the cosine of its middle latitude (fitInView would keep degrees square)."""
+        self._cos = ground_aspect(-rect.center().y())
+        width = max(1.0, self.viewport().width() - 4.0)  # fitInView's margin
+        height = max(1.0, self.viewport().height() - 4.0)
+        across = max(rect.width() * self._cos, 1e-12)
+        scale = min(width / across, height / max(rect.height(), 1e-12))
+        self.setTransform(QTransform.fromScale(scale * self._cos, scale))
         self._clamp_zoom()
         self.centerOn(rect.center())
         self._framed = QRectF(rect)
@@ -288,8 +313,12 @@ class MapView(QGraphicsView):
         # Zoomed out, the world still fills two thirds of the width: never a speck in the sea.
         return max(0.5, self.viewport().width() / 540.0)
 
+    def pixels_per_degree(self) -> float:
+        """The zoom: pixels per degree of latitude (a degree of longitude has `cos` of it)."""
+        return self.transform().m22()
+
     def _clamp_zoom(self) -> None:
-        current = self.transform().m11()
+        current = self.pixels_per_degree()
         target = min(max(current, self._min_scale()), MAX_SCALE)
         if target != current:
             self.scale(target / current, target / current)
@@ -300,7 +329,7 @@ class MapView(QGraphicsView):
         anchor = QPointF(self.viewport().rect().center()) if at is None else QPointF(at)
         inverse = self.viewportTransform().inverted()[0]
         fixed = inverse.map(anchor)
-        current = self.transform().m11()
+        current = self.pixels_per_degree()
         target = min(max(current * factor, self._min_scale()), MAX_SCALE)
         if target == current:
             return
