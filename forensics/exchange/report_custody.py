@@ -10,8 +10,10 @@ below the log, with their full fingerprints; the seal, printed last, anchors the
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from forensics import allocation
@@ -21,6 +23,7 @@ from forensics.identity import short_fingerprint
 from forensics.models import CustodyEntry, Item
 from forensics.records.actions import phrase
 from forensics.store.custody import DELETED
+from forensics.store.record_search import name_of
 from forensics.store.seals import examiners
 
 if TYPE_CHECKING:
@@ -48,11 +51,43 @@ def _item_name(item: Item) -> str:
     return esc(item.name) + marker
 
 
-def _subject(e: CustodyEntry) -> str:
-    """What record an entry changed, in words: "annotation: vehicle", "source: <title>"."""
+Names = Callable[[str, str], str | None]
+"""(record kind, id) -> what people call that record, None when it is not in the case."""
+
+
+def _no_names(kind: str, record_id: str) -> str | None:
+    return None
+
+
+def _referenced(details: Mapping[str, Any], names: Names) -> str:
+    """The record an entry's details point at, by name ("manufacturer Viewpro", "from <source
+    title>"), for entries whose record has no name of its own (a citation, a claim, a link)."""
+    maker = details.get("manufacturer")
+    if isinstance(maker, str) and maker:
+        return maker
+    record_id = details.get("target_id")
+    for kind_key in ("target_type", "kind"):
+        kind = details.get(kind_key)
+        if isinstance(kind, str) and isinstance(record_id, str):
+            name = names(kind, record_id)
+            if name:
+                return f"{_SUBJECT_WORDS.get(kind, kind.replace('_', ' '))} {name}"
+    source = details.get("source_id")
+    if isinstance(source, str):
+        name = names("source", source)
+        if name:
+            return f"from {name}"
+    return ""
+
+
+def _subject(e: CustodyEntry, names: Names = _no_names) -> str:
+    """What record an entry changed, in words: "annotation: vehicle", "source: <title>",
+    "citation: manufacturer Viewpro"."""
     subject = e.subject_type or ""
     word = _SUBJECT_WORDS.get(subject, subject.replace("_", " "))
     named = next((str(e.details[k]) for k in _NAME_KEYS if isinstance(e.details.get(k), str)), "")
+    if not named:
+        named = _referenced(e.details, names)
     target = e.details.get("target_type")
     if not named and isinstance(target, str):
         named = target.replace("_", " ")
@@ -61,7 +96,7 @@ def _subject(e: CustodyEntry) -> str:
     return f"{word}: {named}" if word and named else word or named
 
 
-def _concerning(e: CustodyEntry, items: Mapping[str, Item]) -> str:
+def _concerning(e: CustodyEntry, items: Mapping[str, Item], names: Names = _no_names) -> str:
     """The item or record an entry is about, by name (the record changed and the short id
     below it, small)."""
     fp = e.details.get("fingerprint")
@@ -71,10 +106,10 @@ def _concerning(e: CustodyEntry, items: Mapping[str, Item]) -> str:
     if e.item_id:
         item = items.get(e.item_id)
         name = _item_name(item) if item else "an item no longer in the case"
-        record = _subject(e) if e.subject_type not in (None, "item") else ""
+        record = _subject(e, names) if e.subject_type not in (None, "item") else ""
         below = f"<small>{esc(record)}</small> " if record else ""
         return f"{name}<br>{below}{short_id(e.item_id)}"
-    text = _subject(e)
+    text = _subject(e, names)
     named = ":" in text
     return esc(text) + (f"<br>{short_id(e.subject_id)}" if e.subject_id and not named else "")
 
@@ -114,13 +149,14 @@ def done(ctx: ReportContext) -> str:
 def custody(ctx: ReportContext) -> str:
     """The custody log, then the keys that signed it."""
     items = {i.id: i for i in ctx.all_items}
+    names = functools.cache(partial(name_of, ctx.case.db))
     rows = [
         [
             str(e.seq),
             when(e.at, utc=False),
             examiner_cell(e, ctx.known_keys),
             _what(e),
-            _concerning(e, items),
+            _concerning(e, items, names),
             esc(e.reason),
             f'<code class="id">{esc(e.hash[:HASH_SHOWN])}</code>',
         ]

@@ -155,6 +155,10 @@ def test_summary_and_custody_are_in_words_with_examiners_named_by_their_keys(
     assert "a trusted team key" in log
     assert "Annotation made or changed" in log
     assert "Gerbera drone (downed)" in log  # the item an entry concerns, by name
+    # Records with no name of their own are named by what they point at, not a bare type.
+    assert "citation: manufacturer Viewpro" in log
+    assert "claim: from " in log
+    assert "component link: Viewpro" in log
     assert "Keys that signed this log" in log
     # Nowhere is the demo key's own claim printed as who someone is: the case was opened by
     # the key we trust under our name for it.
