@@ -1,68 +1,44 @@
-"""The content-addressed evidence store and the derived-file store.
+"""The content-addressed evidence store and the derived-file store, in a folder.
 
 Evidence files are named by their sha256 and sharded two levels deep
 (`evidence/ab/cd/abcd…`); once renamed into place they are read-only. A copy is written to
-`tmp/`, hashed (sha256 and md5) in the same pass, fsynced, and only then renamed into place, so
-a crash leaves at worst a temporary file, which the next open removes. Between the rename and
-the database commit an *in-flight marker* names the blob, so recovery can tell a blob of an
-interrupted ingest from one that somebody added behind the case's back, and `verify` can tell
-a blob being ingested right now from an unexpected one.
-
-Each writer has its own marker (`<sha256>.<writer>.inflight`): two ingests of the same content
-at once both hold one. A batch of copies committed together has one marker for all of them
-(`<uuid>.<writer>.batch`, listing their sha256s): on a card of small photos, creating and
-removing a marker file per photo cost more than copying it. A writer whose insert fails
-releases its blob (`release_blob`): it is removed only when no committed item refers to it
-and no other writer holds a marker for it, decided under a lock on the store's `tmp/` folder
-(`flock`) that `commit_blob` takes too, so a blob is never removed under a writer that is
-about to refer to it.
+`tmp/`, hashed (sha256 and md5) in the same pass, fsynced (`blob_copy`), and only then
+renamed into place, so a crash leaves at worst a temporary file, which the next open removes.
+Between the rename and the database commit an in-flight marker names the blob (`inflight`):
+recovery removes a marked blob no item refers to, and a writer whose insert fails releases
+its blob (`release_blob`) unless an item or another writer needs it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import os
-import queue
-import re
 import stat
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from forensics.errors import EvidenceError, ValidationError
+from forensics.errors import EvidenceError
 from forensics.jobs import CancelToken
 from forensics.safe_names import checked_sha256
+from forensics.store.blob_copy import (
+    CHUNK,
+    READ_ONLY,
+    StoredBlob,
+    copy_chunks,
+    copy_from_fd,
+    hash_file,
+    new_part,
+    read_chunks,
+    write_all,
+)
 from forensics.store.durable import sync_all
-from forensics.store.fastcopy import copy_fd, open_for_copy
+from forensics.store.inflight import FileMarkers, InFlightMarkers, fsync_dir
 
-CHUNK = 1 << 20
-"""Read size: large enough that hashlib releases the GIL and threads overlap."""
+__all__ = ["CHUNK", "EvidenceStore", "StoredBlob", "hash_file", "read_chunks", "shard"]
 
 _OUTSIDE = ".outside"
 """Suffix of a marker naming a temporary file written outside the case."""
-
-_THREADED_FROM = 8 * CHUNK
-"""Below this size one thread is faster than handing chunks to workers."""
-
-_READ_ONLY = 0o444
-_SHA256_LINE = re.compile(r"[0-9a-f]{64}")
-_BATCH = ".batch"
-"""Suffix of a batch's in-flight marker (one sha256 a line)."""
-
-
-@dataclass(frozen=True)
-class StoredBlob:
-    """What the store knows of one copied file."""
-
-    sha256: str
-    md5: str
-    size: int
-    head: bytes
-    """The first bytes of the content, for type sniffing without a second read."""
 
 
 def shard(sha256: str) -> Path:
@@ -75,57 +51,20 @@ def shard(sha256: str) -> Path:
     return Path(sha256[:2]) / sha256[2:4] / sha256
 
 
-def read_chunks(fd: int, cancel: CancelToken | None = None) -> Iterator[bytes]:
-    """Yield a file descriptor's content in `CHUNK`-sized pieces, checking `cancel`."""
-    while True:
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        data = os.read(fd, CHUNK)
-        if not data:
-            return
-        yield data
-
-
-class _Worker:
-    """Runs one consumer over a bounded queue of chunks in its own thread."""
-
-    def __init__(self, consume: Callable[[bytes], object]) -> None:
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
-        self._consume = consume
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            chunk = self._queue.get()
-            if chunk is None:
-                return
-            if self.error is None:
-                try:
-                    self._consume(chunk)
-                except BaseException as exc:  # handed to the caller by finish()
-                    self.error = exc
-
-    def put(self, chunk: bytes) -> None:
-        self._queue.put(chunk)
-
-    def finish(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if self.error is not None:
-            raise self.error
-
-
 class EvidenceStore:
-    """The `evidence/`, `derived/` and `tmp/` folders of one case."""
+    """The `evidence/`, `derived/` and `tmp/` folders of one case.
 
-    def __init__(self, root: Path) -> None:
+    Args:
+        root: the case folder (a server case's evidence folder).
+        markers: where the in-flight markers are kept (default: files in `tmp/`).
+    """
+
+    def __init__(self, root: Path, markers: InFlightMarkers | None = None) -> None:
         self.root = root
         self.evidence_dir = root / "evidence"
         self.derived_dir = root / "derived"
         self.tmp_dir = root / "tmp"
-        self._writer = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.markers: InFlightMarkers = markers or FileMarkers(self.tmp_dir)
 
     def create_dirs(self) -> None:
         """Make the store's folders (a new case)."""
@@ -168,45 +107,7 @@ class EvidenceStore:
         Returns:
             The temporary file and the content's hashes, size and first bytes.
         """
-        tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
-        # Read-only from the start (the descriptor stays writable): no chmod before the rename.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
-        sha = hashlib.sha256()
-        md5 = hashlib.md5(usedforsecurity=False)
-        size = 0
-        head = b""
-        threaded = size_hint >= _THREADED_FROM
-        try:
-            if threaded:
-                md5_worker = _Worker(md5.update)
-                write_worker = _Worker(lambda data: _write_all(fd, data))
-                try:
-                    for chunk in chunks:
-                        if not head:
-                            head = chunk[:4096]
-                        md5_worker.put(chunk)
-                        write_worker.put(chunk)
-                        sha.update(chunk)
-                        size += len(chunk)
-                finally:
-                    md5_worker.finish()
-                    write_worker.finish()
-            else:
-                for chunk in chunks:
-                    if not head:
-                        head = chunk[:4096]
-                    sha.update(chunk)
-                    md5.update(chunk)
-                    _write_all(fd, chunk)
-                    size += len(chunk)
-            if sync:
-                os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            tmp.unlink(missing_ok=True)
-            raise
-        os.close(fd)
-        return tmp, StoredBlob(sha.hexdigest(), md5.hexdigest(), size, head)
+        return copy_chunks(self.tmp_dir, chunks, size_hint, sync=sync)
 
     def copy_in_fd(
         self,
@@ -222,30 +123,7 @@ class EvidenceStore:
         Large files go through `fastcopy` (a ring of buffers, hashes and write in parallel,
         `O_DIRECT` where possible); small ones through `copy_in`.
         """
-        if size_hint < _THREADED_FROM:
-
-            def chunks() -> Iterator[bytes]:
-                for chunk in read_chunks(fd, cancel):
-                    if on_bytes is not None:
-                        on_bytes(len(chunk))
-                    yield chunk
-
-            return self.copy_in(chunks(), size_hint, sync=sync)
-        tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
-        out, direct = open_for_copy(tmp)
-        try:
-            result = copy_fd(fd, out, direct, cancel, on_bytes)
-            os.fsync(out)
-        except BaseException:
-            os.close(out)
-            tmp.unlink(missing_ok=True)
-            raise
-        os.close(out)
-        return tmp, StoredBlob(result.sha256, result.md5, result.size, result.head)
-
-    def marker_path(self, sha256: str) -> Path:
-        """This writer's in-flight marker of a blob between rename and database commit."""
-        return self.tmp_dir / f"{checked_sha256(sha256)}.{self._writer}.inflight"
+        return copy_from_fd(self.tmp_dir, fd, size_hint, cancel, on_bytes, sync=sync)
 
     def in_flight(self, sha256: str) -> bool:
         """True while some writer holds a marker for this content (an ingest under way).
@@ -253,35 +131,7 @@ class EvidenceStore:
         Any name may be asked (verify asks about every file in the store); one that is not a
         sha256 never has a marker.
         """
-        try:
-            sha256 = checked_sha256(sha256)
-        except ValidationError:
-            return False
-        return any(self.tmp_dir.glob(f"{sha256}.*inflight")) or any(
-            sha256 in shas for _marker, shas in self._batch_markers()
-        )
-
-    def _batch_markers(self) -> list[tuple[Path, frozenset[str]]]:
-        """Every writer's batch markers with the sha256s they list (a line cut short by a
-        crash while the marker was written names no blob: none was renamed yet)."""
-        out = []
-        for marker in sorted(self.tmp_dir.glob(f"*{_BATCH}")):
-            try:
-                lines = marker.read_bytes().decode("ascii", "replace").split("\n")
-            except OSError:
-                continue  # removed meanwhile: its writer committed
-            out.append((marker, frozenset(x for x in lines if _SHA256_LINE.fullmatch(x))))
-        return out
-
-    @contextlib.contextmanager
-    def _blob_lock(self) -> Iterator[None]:
-        # The lock is on the folder itself: no file of its own to leave behind.
-        fd = os.open(self.tmp_dir, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+        return self.markers.in_flight(sha256)
 
     def commit_blob(self, tmp: Path, sha256: str) -> bool:
         """Move a verified temporary copy into place, read-only; drop it if already stored.
@@ -293,21 +143,19 @@ class EvidenceStore:
             True when the content was new to the store.
         """
         final = self.path_of(sha256)
-        with self._blob_lock():
-            self.marker_path(sha256).touch()
-            _fsync_dir(self.tmp_dir)
+        with self.markers.claim([sha256], None):
             if final.is_file():
                 tmp.unlink(missing_ok=True)
                 return False
             final.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(tmp, 0o444)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
             return True
 
     def batch_marker(self) -> Path:
         """A new batch's in-flight marker (made by `commit_blobs`)."""
-        return self.tmp_dir / f"{uuid.uuid4().hex}.{self._writer}{_BATCH}"
+        return self.markers.new_batch()
 
     def commit_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> None:
         """`commit_blob` for many copies made with `sync=False`, in two file-system syncs.
@@ -321,14 +169,9 @@ class EvidenceStore:
         """
         fresh: list[tuple[Path, Path, str]] = []
         taken: set[str] = set()
-        with self._blob_lock():
-            # Every blob is named, stored already or not: this writer is about to refer to
-            # it, so another writer's failed insert must not remove it (`release_blob`).
-            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                _write_all(fd, "".join(f"{checked_sha256(s)}\n" for _t, s in blobs).encode())
-            finally:
-                os.close(fd)
+        # Every blob is named, stored already or not: this writer is about to refer to it,
+        # so another writer's failed insert must not remove it (`release_blob`).
+        with self.markers.claim([s for _t, s in blobs], marker):
             for tmp, sha256 in blobs:
                 final = self.path_of(sha256)
                 if sha256 in taken or final.is_file():
@@ -338,20 +181,21 @@ class EvidenceStore:
                 fresh.append((tmp, final, sha256))
         if not fresh:
             return
-        sync_all(self.tmp_dir, [marker] + [t for t, _f, _s in fresh], [self.tmp_dir])
+        durable = self.markers.files_to_sync(marker) + [t for t, _f, _s in fresh]
+        sync_all(self.tmp_dir, durable, [self.tmp_dir])
         made: set[Path] = set()
         for tmp, final, _sha in fresh:
             if final.parent not in made:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 made.add(final.parent)
-            if stat.S_IMODE(os.stat(tmp).st_mode) != _READ_ONLY:
-                os.chmod(tmp, _READ_ONLY)
+            if stat.S_IMODE(os.stat(tmp).st_mode) != READ_ONLY:
+                os.chmod(tmp, READ_ONLY)
             os.replace(tmp, final)
         sync_all(self.tmp_dir, (), {f.parent for _t, f, _s in fresh})
 
     def clear_batch(self, marker: Path) -> None:
         """Forget a batch's in-flight marker once its rows are committed (or released)."""
-        marker.unlink(missing_ok=True)
+        self.markers.clear_batch(marker)
 
     def sync(self, files: Iterable[Path] = ()) -> None:
         """Make files written with `sync=False` (derived files) durable."""
@@ -359,7 +203,7 @@ class EvidenceStore:
 
     def clear_marker(self, sha256: str) -> None:
         """Forget this writer's in-flight marker once the database row is committed."""
-        self.marker_path(sha256).unlink(missing_ok=True)
+        self.markers.clear(sha256)
 
     def release_blob(
         self, sha256: str, referenced: Callable[[str], bool], *, batch: Path | None = None
@@ -375,18 +219,7 @@ class EvidenceStore:
         Returns:
             True when the blob was removed; False when another item or writer needs it.
         """
-        mine = batch or self.marker_path(sha256)
-        with self._blob_lock():
-            # The blob goes before this writer's marker: a verify running now sees either
-            # the marker or no blob, never an unmarked blob no item refers to.
-            others = [m for m in self.tmp_dir.glob(f"{sha256}.*inflight") if m != mine]
-            others += [m for m, shas in self._batch_markers() if m != mine and sha256 in shas]
-            keep = bool(others) or referenced(sha256)
-            if not keep:
-                self.remove_blob(sha256)
-            if batch is None:
-                mine.unlink(missing_ok=True)
-            return not keep
+        return self.markers.release(sha256, batch, referenced, self.remove_blob)
 
     def discard(self, tmp: Path) -> None:
         """Remove a temporary copy that will not be kept."""
@@ -404,10 +237,7 @@ class EvidenceStore:
         if not self.tmp_dir.is_dir():
             return [], []
         parts = sorted(self.tmp_dir.glob("*.part"))
-        markers = {p.name.split(".", 1)[0] for p in self.tmp_dir.glob("*.inflight")}
-        for _marker, shas in self._batch_markers():
-            markers |= shas
-        return parts, sorted(markers)
+        return parts, sorted(self.markers.leftover_shas())
 
     def leftover_folders(self) -> list[Path]:
         """Working folders in `tmp/` (a merge's, a carving's, a pack's) that a killed process
@@ -439,14 +269,12 @@ class EvidenceStore:
 
     def clear_all_markers(self, sha256: str) -> None:
         """Remove every writer's marker for a content (recovery, when no writer is left)."""
-        for marker in self.tmp_dir.glob(f"{checked_sha256(sha256)}.*inflight"):
-            marker.unlink(missing_ok=True)
+        self.markers.clear_all(sha256)
 
     def clear_batch_markers(self) -> None:
         """Remove every batch marker (recovery, when no writer is left, after the blobs they
         name were dealt with)."""
-        for marker in self.tmp_dir.glob(f"*{_BATCH}"):
-            marker.unlink(missing_ok=True)
+        self.markers.clear_all_batches()
 
     def stored_hashes(self) -> Iterator[tuple[str, Path]]:
         """Every file in the evidence folder, as `(file name, path)`."""
@@ -471,10 +299,10 @@ class EvidenceStore:
         if final.is_file():
             return sha256, final
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.tmp_dir / f"{uuid.uuid4().hex}.part"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
+        tmp = new_part(self.tmp_dir)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             if sync:
                 os.fsync(fd)
         finally:
@@ -493,36 +321,3 @@ class EvidenceStore:
             for path in sorted(self.derived_dir.rglob("*")):
                 if path.is_file():
                     yield path
-
-
-def hash_file(path: Path, cancel: CancelToken | None = None) -> tuple[str, int]:
-    """sha256 and size of a file, read without following a final symlink."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError as exc:
-        raise EvidenceError(f"{path}: cannot read ({exc.strerror})") from exc
-    sha = hashlib.sha256()
-    size = 0
-    try:
-        for chunk in read_chunks(fd, cancel):
-            sha.update(chunk)
-            size += len(chunk)
-    finally:
-        os.close(fd)
-    return sha.hexdigest(), size
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from forensics.jobs import CancelToken
-    from forensics.store.evidence import StoredBlob
+    from forensics.store.blob_copy import StoredBlob
 
 
 class EvidenceBackend(Protocol):

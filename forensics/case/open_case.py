@@ -1,5 +1,5 @@
-"""A case: one folder holding `case.db` and the evidence store, or a database on a
-PostgreSQL server and an evidence folder (a team's shared case; `forensics.store.server`).
+"""An open case: opening and creating it (a folder or a server), its transactions and
+recorded writes, its facts, and who is acting.
 
 `Case` is the composition of the store's parts for one open case. Every thread or job opens
 its own `Case` (connections are not shared across threads). `create` and `open` take a folder
@@ -8,29 +8,30 @@ or a `postgresql://` URL (`forensics.store.location.parse_location`, the one res
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import logging
 import os
 import uuid
-from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from forensics import __version__
+from forensics.case.item_edits import ItemEdits
 from forensics.errors import CaseError, ReadOnlyCaseError, ValidationError
 from forensics.identity import Examiner, session_examiner
-from forensics.records.core import CASE, CaseInfo, Item, ItemKind
+from forensics.records.core import CASE, CaseInfo
 from forensics.records.declare import RecordChange
 from forensics.records.examiners import CaseExaminer
+from forensics.store import folder
 from forensics.store.case_facts import CaseFacts
 from forensics.store.custody import Action, CustodyLog
-from forensics.store.db import connect, folder_writable, migrate, utc_now
+from forensics.store.db import utc_now
 from forensics.store.events import bus_for
 from forensics.store.evidence import EvidenceStore
 from forensics.store.evidence_api import EvidenceBackend
+from forensics.store.folder import CASE_DB, is_case, is_writable
 from forensics.store.items import ItemRepository
 from forensics.store.location import ServerLocation, parse_location
 from forensics.store.notify import server_bus_for
@@ -46,9 +47,6 @@ log = logging.getLogger(__name__)
 CaseLocation = Path | ServerLocation
 """Where a case is: its folder, or the server location of its database."""
 
-CASE_DB = "case.db"
-LOCK_FILE = ".lock"
-
 
 def default_examiner() -> str:
     """Who is at the keyboard when nobody said: `PWB_EXAMINER`, else the login name."""
@@ -58,18 +56,7 @@ def default_examiner() -> str:
         return "unknown"
 
 
-def is_writable(root: Path) -> bool:
-    """True when the case's folder and database can be written (False on read-only media:
-    a write-blocker, a DVD, a read-only share)."""
-    return folder_writable(Path(root))
-
-
-def is_case(root: Path) -> bool:
-    """True when the folder looks like a case (holds `case.db`)."""
-    return (root / CASE_DB).is_file()
-
-
-class Case:
+class Case(ItemEdits):
     """An open case: database, repositories, custody log and evidence store."""
 
     def __init__(
@@ -256,36 +243,13 @@ class Case:
 
     @classmethod
     def _open(cls, root: Path, *, readonly: bool, signer: Examiner | None = None) -> Case:
-        lock_fd = None
-        exclusive = False
-        if not readonly:
-            lock_fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                exclusive = True
-            except BlockingIOError:
-                fcntl.flock(lock_fd, fcntl.LOCK_SH)
-        db = connect(root / CASE_DB, readonly=readonly)
-        try:
-            if readonly:
-                from forensics.store.db import check_not_newer, is_behind, migrated_copy
-
-                check_not_newer(db, root)
-                if is_behind(db):
-                    db = migrated_copy(db, root / CASE_DB)
-            else:
-                migrate(db, root)
-        except BaseException:
-            db.close()
-            if lock_fd is not None:
-                os.close(lock_fd)
-            raise
+        db, lock_fd, alone = folder.open_folder_case(root, readonly=readonly)
         case = cls(root, db, lock_fd, readonly, signer or session_examiner())
-        if exclusive and lock_fd is not None:
+        if alone and lock_fd is not None:
             # Only a process alone with the case may clean up after a crashed one.
             if case.info_or_none() is not None:
                 case._recover()
-            fcntl.flock(lock_fd, fcntl.LOCK_SH)
+            folder.lock_shared(lock_fd)
         return case
 
     def close(self) -> None:
@@ -372,116 +336,6 @@ class Case:
             return self.custody.signer.name
         info = self.info_or_none()
         return info.examiner if info else default_examiner()
-
-    # items ------------------------------------------------------------------------------
-    def add_item(
-        self,
-        *,
-        kind: str,
-        name: str,
-        actor: str | None = None,
-        parent_id: str | None = None,
-        serial: str | None = None,
-        marking: str | None = None,
-        exhibit: str | None = None,
-        note: str | None = None,
-        tags: Iterable[str] = (),
-        attributes: Mapping[str, Any] | None = None,
-        reason: str | None = None,
-    ) -> Item:
-        """Register a physical item (no file content): a drone, a camera module, a chip.
-
-        Raises:
-            ValidationError: empty name or unknown kind.
-            NotFoundError: the parent does not exist.
-        """
-        if kind not in (ItemKind.HARDWARE, ItemKind.COMPONENT):
-            raise ValidationError(
-                f"kind must be {ItemKind.HARDWARE} or {ItemKind.COMPONENT} for items without "
-                "a file; files are ingested"
-            )
-        if not name.strip():
-            raise ValidationError("an item needs a name")
-        actor = self.actor(actor)
-        if parent_id is not None:
-            self.items.get(parent_id)
-        item = Item(
-            id=str(uuid.uuid4()),
-            kind=kind,
-            name=name,
-            parent_id=parent_id,
-            serial=serial,
-            marking=marking,
-            exhibit=exhibit,
-            note=note,
-            tags=tuple(tags),
-            attributes=dict(attributes or {}),
-            created_at=utc_now(),
-            created_by=actor,
-        )
-        self.insert_item(
-            item,
-            Action.ITEM_ADDED,
-            details={"kind": kind, "name": name, "parent_id": parent_id},
-            reason=reason,
-        )
-        return item
-
-    def insert_item(
-        self, item: Item, action: str, *, details: Mapping[str, Any], reason: str | None
-    ) -> None:
-        """Store an item built by the caller with the custody entry recording it (by its
-        `created_by`), in one transaction: the caller's, when one is open."""
-        with self.recording(item.created_by, reason=reason) as rec:
-            rec.insert(item, action, details=details)
-
-    def edit_item(
-        self,
-        item_id: str,
-        changes: Mapping[str, Any],
-        *,
-        actor: str | None = None,
-        reason: str | None = None,
-        based_on: Item | None = None,
-    ) -> Item:
-        """Change editable fields of an item; the old and new values go into the log.
-
-        Args:
-            item_id: the item.
-            changes: field -> new value.
-            actor: who (default: see `actor()`).
-            reason: why.
-            based_on: the copy of the item the user edited (a dialog opened a while ago).
-                The changes go onto the item as stored now; when someone changed one of the
-                same fields since that copy, nothing is written.
-
-        Raises:
-            EditConflictError: `based_on` is stale for a field the changes set.
-        """
-        actor = self.actor(actor)
-        with self.recording(actor, reason=reason) as rec:
-            before, after = self.items.edited(item_id, changes, based_on=based_on)
-            if "parent_id" in changes and changes["parent_id"] is not None:
-                self._check_parent(item_id, changes["parent_id"])
-            rec.update(before, after, Action.ITEM_EDITED)
-        return after
-
-    def _check_parent(self, item_id: str, parent_id: str) -> None:
-        cursor: str | None = parent_id
-        while cursor is not None:
-            if cursor == item_id:
-                raise ValidationError("an item cannot be moved under itself")
-            cursor = self.items.get(cursor).parent_id
-
-    def ancestors(self, item_id: str) -> list[Item]:
-        """The chain of parents of an item, nearest first."""
-        out: list[Item] = []
-        parent = self.items.get(item_id).parent_id
-        while parent is not None:
-            item = self.items.get(parent)
-            out.append(item)
-            parent = item.parent_id
-        return out
 
     # recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
