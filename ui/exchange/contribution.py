@@ -21,14 +21,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case, CaseLocation
 from forensics.jobs import CancelToken, ProgressFn
-from forensics.textsafe import shown
 from ui.actions import make_action
 from ui.context import WorkbenchContext
+from ui.exchange.received import accepted_limits, imported_text, merged_text, unsigned_ok
 
 if TYPE_CHECKING:
     # The exchange modules load when an action first runs, not at start-up (the trust store
     # alone brings `cryptography` and the archive format: ~20 ms of the window's start).
-    from forensics.exchange.archive_checks import Limits
     from forensics.exchange.merge import MergeResult
     from forensics.exchange.pack import PackResult
     from forensics.exchange.unpack import UnpackResult
@@ -38,14 +37,6 @@ if TYPE_CHECKING:
     from ui.job_handle import JobHandle
 
 log = logging.getLogger(__name__)
-
-
-def _accepted() -> Limits:
-    """The limits of an archive that `_unsigned_ok` let through: signed, or unsigned and
-    accepted knowingly by the user (the core refuses unsigned archives by default)."""
-    from forensics.exchange.archive_checks import Limits
-
-    return Limits(accept_unsigned=True)
 
 
 class ExchangeContribution:
@@ -319,7 +310,9 @@ class ExchangeContribution:
         from ui.job_handle import JobHandle
 
         def fn(progress: ProgressFn, cancel: CancelToken) -> UnpackResult:
-            return unpack_archive(src, target, limits=_accepted(), progress=progress, cancel=cancel)
+            return unpack_archive(
+                src, target, limits=accepted_limits(), progress=progress, cancel=cancel
+            )
 
         # Not a write to the open case: the unpack makes a new one, so it needs no turn.
         handle = JobHandle(
@@ -329,41 +322,14 @@ class ExchangeContribution:
         return handle
 
     def _unsigned_ok(self, archive: Path) -> bool:
-        """True for a signed archive, or an unsigned one the user chose to accept knowingly
-        (the CLI's `--accept-unsigned`; the custody entry records it either way)."""
-        import zipfile
-
-        from forensics.exchange import archive as fmt
-
-        try:
-            with zipfile.ZipFile(archive) as zf:
-                if fmt.SIGNATURE in zf.namelist():
-                    return True
-        except (OSError, zipfile.BadZipFile):
-            return True  # not an archive: the unpack refuses it with its reasons
-        answer = QMessageBox.question(
-            self.ctx.window,
-            "Unsigned archive",
-            f"{shown(archive.name)} is not signed: nothing proves which team made it.\n\n"
-            "Accept it anyway? The custody log and the report will say it was unsigned.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return unsigned_ok(self.ctx.window, archive)
 
     def _imported(self, result: UnpackResult) -> str:
-        from forensics.exchange.archive import legacy_note
-        from forensics.exchange.trust_store import TrustStore, describe
-
-        sig = result.received.signature
-        who = describe(sig, TrustStore().names())
         # The window's own switch asks first when jobs of the open case would be stopped.
         actions = getattr(self.ctx.window, "actions_", None)
         switch = getattr(actions, "switch_to", None) or getattr(self.ctx.window, "open_case", None)
         opened = bool(switch(result.dest)) if callable(switch) else False
-        note = legacy_note(result.received.manifest.format_version)
-        where = f"imported {result.dest}" + ("" if opened else " (not opened: File > Open case)")
-        return self._say(f"{where}: {who}" + (f"; {note}" if note else ""))
+        return self._say(imported_text(result, opened))
 
     def merge(self, archive: Path | None = None) -> JobHandle | None:
         """Merge a received archive into the open case."""
@@ -381,29 +347,16 @@ class ExchangeContribution:
         src = archive
         return self._run(
             "Merge team archive",
-            lambda case, p, c: merge_archive(case, src, limits=_accepted(), progress=p, cancel=c),
+            lambda case, p, c: merge_archive(
+                case, src, limits=accepted_limits(), progress=p, cancel=c
+            ),
             self._merged,
         )
 
     def _merged(self, result: MergeResult) -> str:
-        from forensics.exchange.trust_store import TrustStore, describe
-
         self.ctx.signals.flush()
-        m = result.merge
-        who = describe(result.received.signature if result.received else None, TrustStore().names())
-        if result.already_merged:
-            return self._say(
-                f"{who}; already merged as {shown(m.archive_name)} on {m.created_at}: "
-                "nothing was applied"
-            )
-        kept = len(result.deletion_notices)
-        said = self._say(
-            f"{who}; "
-            f"merged {m.archive_name}: {m.added} added, {m.updated} updated, "
-            f"{len(result.deleted)} deleted, {m.conflicts} conflict(s)"
-            + (f", {kept} deletion(s) of evidence items not applied" if kept else "")
-        )
-        if result.conflicts:
+        said = self._say(merged_text(result))
+        if result.conflicts and not result.already_merged:
             self.show_conflicts()
         return said
 
