@@ -33,13 +33,25 @@ class EditConflictError(CaseError):
         record_id: the record's key.
         fields: the fields the other change touched that this edit also set (all fields that
             differ when the edit's base is not known field by field).
+        clashes: per clashing field, when known: {"field", "base", "theirs", "mine"} (the
+            value the edit started from, the stored one, the edit's own), for a person to
+            choose between them.
     """
 
-    def __init__(self, message: str, subject: str, record_id: str, fields: list[str]) -> None:
+    def __init__(
+        self,
+        message: str,
+        subject: str,
+        record_id: str,
+        fields: list[str],
+        *,
+        clashes: list[dict[str, object]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.subject = subject
         self.record_id = record_id
         self.fields = fields
+        self.clashes: list[dict[str, object]] = list(clashes or [])
 
 
 class SchemaTooNewError(CaseError):

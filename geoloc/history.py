@@ -99,6 +99,15 @@ def record_version(
         rec.update(before, h, action, item_id=h.item_id, details=details, log_changes=False)
 
 
+def as_edited(h: Hypothesis) -> dict[str, Any]:
+    """A hypothesis's values as its editor shows them (coordinates to 6 decimals), so an
+    editor's untouched field reads as unchanged when its edit is put onto a newer state."""
+    return {
+        "lat": None if h.lat is None else round(h.lat, 6),
+        "lon": None if h.lon is None else round(h.lon, 6),
+    }
+
+
 def record_deletion(rec: Recording, repo: HypothesisRepository, h: Hypothesis) -> None:
     """Keep the last state of a deleted hypothesis as a final version, delete it, log it."""
     _add_history(

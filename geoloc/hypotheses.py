@@ -35,10 +35,12 @@ from forensics.records.geoloc import (
 )
 from forensics.store.db import utc_now
 from forensics.store.hypotheses import HypothesisRepository
+from forensics.store.rebase import rebase
 from geoloc.drafts import HypothesisDraft, LinkDraft, SunCheckDraft
 from geoloc.evidence import EvidenceLinks, Support, support_of
 from geoloc.history import (
     SUN_CHECK,
+    as_edited,
     record_deletion,
     record_sun_check,
     record_version,
@@ -219,13 +221,22 @@ class HypothesisService:
         with self.case.recording(actor, reason=reason) as rec:
             return self._update(rec, hypothesis_id, changes)
 
-    def _update(self, rec: Recording, hypothesis_id: str, changes: Mapping[str, Any]) -> Hypothesis:
+    def _update(
+        self,
+        rec: Recording,
+        hypothesis_id: str,
+        changes: Mapping[str, Any],
+        based_on: Hypothesis | None = None,
+    ) -> Hypothesis:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ValidationError(
                 f"cannot change {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}"
             )
         before = self.get(hypothesis_id)
+        if based_on is not None:
+            label = f"hypothesis '{before.place_name or before.id}'"
+            changes = rebase(based_on, before, changes, view=as_edited, label=label)
         merged = {**{k: getattr(before, k) for k in EDITABLE}, **changes}
         if "area" in changes and changes["area"] is None:
             merged["area"] = None
@@ -275,8 +286,12 @@ class HypothesisService:
         sun: SunCheckDraft | None = None,
         actor: str | None = None,
         reason: str | None = None,
+        based_on: Hypothesis | None = None,
     ) -> Hypothesis:
         """Everything an editor changed, as one recorded change (all of it or nothing).
+
+        With `based_on` (the hypothesis as the editor showed it) only the fields that differ
+        from it change, and a field someone else changed since is an `EditConflictError`.
 
         The field changes, the evidence links removed (`unlink`, link ids) and added
         (`link`), then the sun check, each with its custody entry, in one transaction: a
@@ -287,7 +302,7 @@ class HypothesisService:
             NotFoundError: no such hypothesis, link or linked record.
         """
         with self.case.recording(actor, reason=reason) as rec:
-            h = self._update(rec, hypothesis_id, changes or {})
+            h = self._update(rec, hypothesis_id, changes or {}, based_on)
             for link_id in unlink:
                 found = self.repo.find_link(link_id)
                 if found is None or found.hypothesis_id != h.id:

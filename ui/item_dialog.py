@@ -28,6 +28,7 @@ from forensics.errors import ValidationError, WorkbenchError
 from forensics.models import Item, ItemKind
 from forensics.provenance.components import add_component
 from forensics.provenance.models import FUNCTIONS
+from ui.edit_conflict import save_edit
 
 STATUSES = ("active", "returned", "destroyed", "transferred")
 
@@ -163,12 +164,15 @@ class ItemDialog(QDialog):
     def save(self) -> None:
         """Write the item through the case (logged with the reason); errors stay in the
         dialog so nothing typed is lost."""
+        if self._item is not None:
+            self._save_edit(self._item)
+            return
         values = self._values()
         reason = self.reason.text().strip() or None
         try:
-            if self._item is None and self.kind.currentData() == ItemKind.COMPONENT:
+            if self.kind.currentData() == ItemKind.COMPONENT:
                 self.saved = self._add_component(values, reason)
-            elif self._item is None:
+            else:
                 self.saved = self._case.add_item(
                     kind=str(self.kind.currentData()),
                     name=str(values["name"]),
@@ -180,28 +184,52 @@ class ItemDialog(QDialog):
                     tags=values["tags"],
                     reason=reason,
                 )
-            if self._item is None:
-                if self.saved is not None and values["status"] != "active":
-                    self.saved = self._case.edit_item(
-                        self.saved.id, {"status": values["status"]}, reason=reason
-                    )
-            else:
-                old = self._item
-                changes = {
-                    k: v
-                    for k, v in values.items()
-                    if (tuple(old.tags) if k == "tags" else getattr(old, k)) != v
-                }
-                if not changes:
-                    self.accept()
-                    return
-                # Made from the item as the dialog showed it: a field someone else changed
-                # since is a conflict (shown below), never overwritten.
-                self.saved = self._case.edit_item(old.id, changes, reason=reason, based_on=old)
+            if self.saved is not None and values["status"] != "active":
+                self.saved = self._case.edit_item(
+                    self.saved.id, {"status": values["status"]}, reason=reason
+                )
         except WorkbenchError as exc:
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return
         self.accept()
+
+    def _save_edit(self, old: Item) -> None:
+        """Save the fields changed from the item as the dialog showed it: a field someone
+        else changed since is settled in the conflict dialog, never overwritten."""
+        values = self._values()
+        changes = {
+            k: v
+            for k, v in values.items()
+            if (tuple(old.tags) if k == "tags" else getattr(old, k)) != v
+        }
+        if not changes:
+            self.accept()
+            return
+        reason = self.reason.text().strip() or None
+        try:
+            saved = save_edit(
+                self,
+                self._case,
+                f"Item '{old.name}'",
+                old,
+                lambda base: self._case.edit_item(base.id, changes, reason=reason, based_on=base),
+                self._reloaded,
+            )
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return
+        if saved is not None:
+            self.saved = saved
+            self.accept()
+
+    def _reloaded(self, current: Item | None) -> None:
+        """Show the item as stored now (their values; my edit dropped)."""
+        if current is None:
+            self.reject()
+            return
+        self._item = current
+        self._load(current)
+        self.parent_box.setCurrentIndex(max(0, self.parent_box.findData(current.parent_id)))
 
     def _add_component(self, values: dict[str, Any], reason: str | None) -> Item:
         """Register a component (its item and its provenance row) inside its hardware.

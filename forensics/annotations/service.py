@@ -36,6 +36,7 @@ from forensics.annotations.models import (
 from forensics.case import Case
 from forensics.errors import NotFoundError, ValidationError
 from forensics.store.db import utc_now
+from forensics.store.rebase import rebase
 
 log = logging.getLogger(__name__)
 
@@ -169,34 +170,50 @@ class AnnotationService(LabelBook, AnnotationLinks):
         return self.repo.search(flt)
 
     def edit(
-        self, annotation_id: str, changes: Mapping[str, Any], *, reason: str | None = None
+        self,
+        annotation_id: str,
+        changes: Mapping[str, Any],
+        *,
+        reason: str | None = None,
+        based_on: Annotation | None = None,
     ) -> Saved:
         """Change the shape, label, note, attributes or flags of an annotation.
 
+        Args:
+            annotation_id: the annotation.
+            changes: field -> new value.
+            reason: why, in the examiner's words.
+            based_on: the annotation as the form showed it: only the fields that differ from
+                it are changed, and one someone else changed since is a conflict.
+
         Raises:
             ValidationError: an unknown field, a bad shape or an unknown label.
+            EditConflictError: a field these changes set was changed since `based_on`.
         """
         unknown = set(changes) - set(_EDITABLE)
         if unknown:
             raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}")
-        before = self.repo.get(annotation_id)
-        warnings: tuple[str, ...] = ()
-        values = dict(changes)
-        if "points" in values:
-            clipped = clip_to_frame(
-                before.kind,
-                normalise(before.kind, values["points"]),
-                before.frame_width,
-                before.frame_height,
-            )
-            values["points"] = clipped.points
-            warnings = clipped.warnings
-        if "label" in values:
-            self.check_label(values["label"])
-        if "attributes" in values:
-            values["attributes"] = dict(values["attributes"])
-        after = replace(before, **values, updated_at=utc_now())
-        return Saved(self.write_state(before, after, "edit", reason, warnings), warnings)
+        with self.case.transaction():
+            before = self.repo.get(annotation_id)
+            values = dict(changes)
+            if based_on is not None:
+                values = rebase(based_on, before, values, label=f"annotation '{before.label}'")
+            warnings: tuple[str, ...] = ()
+            if "points" in values:
+                clipped = clip_to_frame(
+                    before.kind,
+                    normalise(before.kind, values["points"]),
+                    before.frame_width,
+                    before.frame_height,
+                )
+                values["points"] = clipped.points
+                warnings = clipped.warnings
+            if "label" in values:
+                self.check_label(values["label"])
+            if "attributes" in values:
+                values["attributes"] = dict(values["attributes"])
+            after = replace(before, **values, updated_at=utc_now())
+            return Saved(self.write_state(before, after, "edit", reason, warnings), warnings)
 
     def put(self, state: Annotation, *, reason: str | None = None) -> Annotation:
         """Bring an existing annotation back to an earlier state (undo of an edit)."""

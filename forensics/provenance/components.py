@@ -32,6 +32,7 @@ from forensics.records.provenance import ProvenanceAction
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
+from forensics.store.rebase import rebase
 
 
 def add_component(
@@ -136,21 +137,39 @@ def edit_component(
     *,
     actor: str | None = None,
     reason: str | None = None,
+    based_on: Component | None = None,
 ) -> Component:
     """Change a component's fields.
 
+    Args:
+        case: the case.
+        component_id: the component.
+        changes: field -> new value.
+        actor: who (default: the case's actor).
+        reason: why.
+        based_on: the component as the form showed it: only the fields that differ from it
+            are changed, and one someone else changed since is a conflict.
+
     Raises:
         ValidationError: a field that cannot be edited.
+        EditConflictError: a field these changes set was changed since `based_on`.
     """
     check_editable(changes, _COMPONENT_EDITABLE)
-    before = ProvenanceRepository(case.db).get(Component, component_id)
-    values = dict(changes)
-    if "photo_item_ids" in values:
-        values["photo_item_ids"] = tuple(values["photo_item_ids"])
-    after = replace(before, **values, updated_at=utc_now())
     with case.recording(actor, reason=reason) as rec:
+        before = ProvenanceRepository(case.db).get(Component, component_id)
+        values = dict(changes)
+        if based_on is not None:
+            values = rebase(based_on, before, values, label=_component_label(case, component_id))
+        if "photo_item_ids" in values:
+            values["photo_item_ids"] = tuple(values["photo_item_ids"])
+        after = replace(before, **values, updated_at=utc_now())
         rec.update(before, after, ProvenanceAction.COMPONENT_EDITED, item_id=component_id)
     return after
+
+
+def _component_label(case: Case, component_id: str) -> str:
+    item = case.items.find(component_id)
+    return f"component '{item.name}'" if item is not None else f"component {component_id}"
 
 
 # links ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from forensics.provenance.recording import (
 from forensics.records.provenance import ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
+from forensics.store.rebase import rebase
 
 
 def parse_alias(text: str) -> Alias:
@@ -105,22 +106,42 @@ def edit_manufacturer(
     *,
     actor: str | None = None,
     reason: str | None = None,
+    based_on: Manufacturer | None = None,
 ) -> Manufacturer:
     """Change a manufacturer's fields; `country` takes a code or a name.
 
+    Args:
+        case: the case.
+        manufacturer_id: the manufacturer.
+        changes: field -> new value.
+        actor: who (default: the case's actor).
+        reason: why.
+        based_on: the manufacturer as the form showed it: only the fields that differ from
+            it are changed, and one someone else changed since is a conflict.
+
     Raises:
         ValidationError: a field that cannot be edited or a bad value.
+        EditConflictError: a field these changes set was changed since `based_on`.
     """
     check_editable(changes, _MANUFACTURER_EDITABLE)
-    before = ProvenanceRepository(case.db).get(Manufacturer, manufacturer_id)
-    values = dict(changes)
-    if "country" in values:
-        country = values.pop("country")
-        code, cname = resolve_country(country) if country else (None, None)
-        values["country_code"], values["country_name"] = code, cname
-    if "aliases" in values:
-        values["aliases"] = tuple(values["aliases"])
-    after = replace(before, **values, updated_at=utc_now())
     with case.recording(actor, reason=reason) as rec:
+        before = ProvenanceRepository(case.db).get(Manufacturer, manufacturer_id)
+        values = dict(changes)
+        if based_on is not None:
+            values = rebase(
+                based_on, before, values, view=_form_view, label=f"manufacturer {before.name}"
+            )
+        if "country" in values:
+            country = values.pop("country")
+            code, cname = resolve_country(country) if country else (None, None)
+            values["country_code"], values["country_name"] = code, cname
+        if "aliases" in values:
+            values["aliases"] = tuple(values["aliases"])
+        after = replace(before, **values, updated_at=utc_now())
         rec.update(before, after, ProvenanceAction.MANUFACTURER_EDITED)
     return after
+
+
+def _form_view(m: Manufacturer) -> dict[str, Any]:
+    """The fields under the names the edit takes (`country`: the code)."""
+    return {"country": m.country_code}

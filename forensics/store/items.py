@@ -7,11 +7,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from forensics.errors import EditConflictError, NotFoundError
+from forensics.errors import NotFoundError
 from forensics.records.core import ITEM, Item
 from forensics.store import item_query, record_rows
 from forensics.store.item_query import ItemFilter, fts_query
 from forensics.store.ocr import ocr_match
+from forensics.store.rebase import rebase
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -47,8 +48,8 @@ class ItemRepository:
             item_id: the item.
             changes: field -> new value.
             based_on: the copy the changes were made from (a dialog opened a while ago): a
-                field someone changed since and these changes set too is a conflict; a field
-                only one side changed merges.
+                field someone changed since and these changes set to another value is a
+                conflict; a field only one side changed merges (see `store.rebase`).
 
         Raises:
             NotFoundError: no such item.
@@ -59,20 +60,10 @@ class ItemRepository:
         if bad:
             raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
         current = self.get(item_id)
+        if based_on is not None:
+            changes = rebase(based_on, current, changes, label=f"item '{current.name}'")
         values: dict[str, Any] = {k: tuple(v) if k in _JSON_LIST else v for k, v in changes.items()}
         after = replace(current, **values)
-        if based_on is not None:
-            theirs = ITEM.changes(based_on, current)
-            mine = ITEM.changes(based_on, replace(based_on, **values))
-            clash = sorted(f for f in mine if f in theirs and theirs[f]["to"] != mine[f]["to"])
-            if clash:
-                raise EditConflictError(
-                    f"item '{current.name}' was changed by someone else since you opened it "
-                    f"({', '.join(clash)}): nothing was written; reload it and edit again",
-                    ITEM.subject,
-                    item_id,
-                    clash,
-                )
         return current, after
 
     def has_content(self, sha256: str) -> bool:

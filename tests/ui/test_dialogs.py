@@ -163,35 +163,3 @@ def test_about_names_the_data_sources_and_licences(qtbot) -> None:
         "LGPL",
     ):
         assert needle in text
-
-
-def test_an_edit_from_a_stale_dialog_is_a_conflict_not_an_overwrite(
-    qtbot, case: Case, monkeypatch
-) -> None:
-    """Another examiner changed the note while this dialog was open: saving a different note
-    is refused with the reason and the dialog stays; a field only this dialog changed merges."""
-    from PySide6.QtWidgets import QMessageBox
-
-    drone = case.add_item(kind="hardware", name="Gerbera drone", note="as found")
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
-    edit = ItemDialog(case, item_id=drone.id)
-    qtbot.addWidget(edit)
-    with Case.open(case.root) as other:  # another examiner, another connection
-        other.edit_item(drone.id, {"note": "wing missing"}, actor="Examiner B")
-    edit.note.setPlainText("mine")
-    edit.save()
-    assert edit.saved is None
-    assert "note" in warned[0]
-    assert "someone else" in warned[0]
-    assert case.items.get(drone.id).note == "wing missing"
-
-    fresh = ItemDialog(case, item_id=drone.id)
-    qtbot.addWidget(fresh)
-    with Case.open(case.root) as other:
-        other.edit_item(drone.id, {"note": "wing found"}, actor="Examiner B")
-    fresh.marking.setText("GRB-01")
-    fresh.save()
-    assert fresh.result() == fresh.DialogCode.Accepted
-    stored = case.items.get(drone.id)
-    assert (stored.marking, stored.note) == ("GRB-01", "wing found")

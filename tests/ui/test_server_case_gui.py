@@ -2,7 +2,7 @@
 process: the window opens the case by its URL (File > Open case on a server…) and remembers
 it, sees the other examiner's changes as they commit (LISTEN/NOTIFY into `records_changed`),
 and its jobs (an ingest) open their own connections to the server. (An edit from a stale
-dialog is a conflict: tests/ui/test_dialogs.py.)"""
+form is a conflict: tests/ui/test_edit_conflicts.py.)"""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from ui.annotate import commands
 from ui.annotate.shapes import AnnotationShape, Points
 from ui.annotate.tools import DrawingTool
 from ui.annotate.track_edits import TrackEdits
+from ui.edit_conflict import save_edit
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class AnnotationController(TrackEdits, QObject):
         self._svc_case: Case | None = None
         self._frame: FrameAnchor | None = None
         self._shapes: list[AnnotationShape] = []
+        self._drawn: dict[str, Annotation] = {}
+        """The annotations as drawn now: a moved shape is an edit made from this state."""
         self.label: str | None = None
         """The label new marks get: the one chosen or used last, never a silent default."""
         self.ask_label: Callable[[], str | None] | None = None
@@ -140,8 +143,11 @@ class AnnotationController(TrackEdits, QObject):
             return
         svc = self.service()
         labels = svc.labels()
+        self._drawn = {}
         for shown in svc.on_frame(self._frame.item_id, self._frame.frame_index):
             ann = shown.annotation
+            if not shown.interpolated:
+                self._drawn[ann.id] = ann
             item = AnnotationShape(
                 ann.id,
                 ann.kind,
@@ -250,24 +256,52 @@ class AnnotationController(TrackEdits, QObject):
         self.select(saved.annotation.id)
         return saved.annotation  # type: ignore[no-any-return]
 
-    def edit(self, annotation_id: str, changes: Mapping[str, Any]) -> Annotation | None:
-        """Change an annotation (undoable)."""
+    def edit(
+        self,
+        annotation_id: str,
+        changes: Mapping[str, Any],
+        *,
+        based_on: Annotation | None = None,
+    ) -> Annotation | None:
+        """Change an annotation (undoable). With `based_on` (the annotation as the form or
+        the frame showed it) a colleague's change since is settled in the conflict dialog."""
         svc = self.service()
-        before = svc.get(annotation_id)
-        saved = self._attempt("edit refused", lambda: svc.edit(annotation_id, changes))
+        stored_before: list[Annotation] = []
+
+        def write(base: Annotation | None) -> Any:
+            stored_before[:] = [svc.get(annotation_id)]
+            return svc.edit(annotation_id, changes, based_on=base)
+
+        if based_on is None:
+            saved = self._attempt("edit refused", lambda: write(None))
+        else:
+            saved = self._attempt(
+                "edit refused",
+                lambda: save_edit(
+                    self.view,
+                    svc.case,
+                    f"Annotation '{based_on.label}'",
+                    based_on,
+                    write,
+                    lambda _current: self._did_change(),
+                ),
+            )
         if saved is None:
             return None
         for warning in saved.warnings:
             self.warned.emit(warning)
         self._push(
-            commands.EditAnnotation(self.service, self._did_change, before, saved.annotation)
+            commands.EditAnnotation(
+                self.service, self._did_change, stored_before[0], saved.annotation
+            )
         )
         if "label" in changes:
             self.set_label(saved.annotation.label)
         return saved.annotation  # type: ignore[no-any-return]
 
     def _on_moved(self, annotation_id: str, points: Points) -> None:
-        if self.edit(annotation_id, {"points": points}) is None:
+        drawn = self._drawn.get(annotation_id)
+        if self.edit(annotation_id, {"points": points}, based_on=drawn) is None:
             self.refresh()
 
     def delete(self, annotation_id: str | None = None, reason: str | None = None) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forensics.annotations.models import TargetType
+from forensics.annotations.models import Annotation, TargetType
 from forensics.case import Case
 from forensics.errors import WorkbenchError
 from forensics.store.record_search import name_of
@@ -36,6 +36,8 @@ class AnnotationEditor(QWidget):
         self.setObjectName("annotation_editor")
         self._controller = controller
         self._id = ""
+        self._shown: Annotation | None = None
+        """The annotation as the fields were filled from it (an edit's base)."""
         self.label = QComboBox()
         self.label.setEditable(True)
         self.label.setToolTip("The label; type a new one to add it to the case's label set")
@@ -103,6 +105,7 @@ class AnnotationEditor(QWidget):
             except WorkbenchError:
                 ann = None
         self._id = ann.id if ann is not None else ""
+        self._shown = ann
         self.setEnabled(ann is not None)
         self.label.clear()
         self.note.clear()
@@ -158,6 +161,7 @@ class AnnotationEditor(QWidget):
                 "note": self.note.toPlainText() or None,
                 "attributes": self._attributes(),
             },
+            based_on=self._shown,  # a colleague's change since is settled, not overwritten
         )
 
     def _case(self) -> Case | None:

@@ -51,6 +51,7 @@ from geoloc.hypotheses import (
     LinkDraft,
     SunCheckDraft,
 )
+from ui.edit_conflict import save_edit
 from ui.geo.models import EvidenceModel, HistoryModel
 from ui.geo.sun_tab import SunTab
 from ui.narrow import hint
@@ -139,51 +140,46 @@ class HypothesisEditor(QDialog):
         form = QFormLayout(page)
         self.item_edit = RecordPicker(lambda: self.service.case, ["item"])
         self.item_edit.setObjectName("hypothesis_item")
-        shown_item = h.item_id if h else item_id
-        if shown_item:
-            name = name_of(self.service.case.db, "item", shown_item)
-            self.item_edit.set_record("item", shown_item, name or shown_item)
-        self.place_edit = QLineEdit(h.place_name or "" if h else "")
+        self.place_edit = QLineEdit()
         look = QPushButton("&Look up")
         look.setToolTip("Find the place in the offline gazetteer (GeoNames) and use its position")
         look.clicked.connect(self.look_up)
         place_row = QHBoxLayout()
         place_row.addWidget(self.place_edit)
         place_row.addWidget(look)
-        self.lat_edit = QLineEdit(
-            "" if (h is None and lat is None) else f"{h.lat if h else lat:.6f}"
-        )
-        self.lon_edit = QLineEdit(
-            "" if (h is None and lon is None) else f"{h.lon if h else lon:.6f}"
-        )
-        radius = h.radius_m if h else (500.0 if lat is not None else None)
-        self.radius_edit = QLineEdit("" if radius is None else f"{radius:g}")
+        self.lat_edit = QLineEdit("" if lat is None else f"{lat:.6f}")
+        self.lon_edit = QLineEdit("" if lon is None else f"{lon:.6f}")
+        self.radius_edit = QLineEdit("" if lat is None else "500")
         self.methods_list = QListWidget()
-        chosen = set(h.methods) if h else {"visual_landmark"}
         for method in METHODS:
             entry = QListWidgetItem(method.replace("_", " "))
             entry.setData(Qt.ItemDataRole.UserRole, method)
             entry.setCheckState(
-                Qt.CheckState.Checked if method in chosen else Qt.CheckState.Unchecked
+                Qt.CheckState.Checked if method == "visual_landmark" else Qt.CheckState.Unchecked
             )
             self.methods_list.addItem(entry)
         self.status_box = QComboBox()
         self.status_box.addItems(list(STATUSES))
-        self.status_box.setCurrentText(h.status if h else "proposed")
+        self.status_box.setCurrentText("proposed")
         self.confidence_box = QComboBox()
         self.confidence_box.setObjectName("place_confidence")
         fill_scale_combo(
             self.confidence_box, GEO_CONFIDENCE_SCALE, CONFIDENCES, GEO_CONFIDENCE_MEANING
         )
-        self.confidence_box.setCurrentText(h.confidence if h else "unverified")
-        self.analyst_edit = QLineEdit(h.analyst if h else "")
-        self.frame_start = QLineEdit("" if not h or h.frame_start is None else str(h.frame_start))
-        self.frame_end = QLineEdit("" if not h or h.frame_end is None else str(h.frame_end))
+        self.confidence_box.setCurrentText("unverified")
+        self.analyst_edit = QLineEdit()
+        self.frame_start = QLineEdit()
+        self.frame_end = QLineEdit()
         frames = QHBoxLayout()
         frames.addWidget(self.frame_start)
         frames.addWidget(QLabel("to"))
         frames.addWidget(self.frame_end)
-        self.notes_edit = QPlainTextEdit(h.notes if h else "")
+        self.notes_edit = QPlainTextEdit()
+        if h is not None:
+            self._fill(h)
+        elif item_id:
+            name = name_of(self.service.case.db, "item", item_id)
+            self.item_edit.set_record("item", item_id, name or item_id)
         self.lookup_label = QLabel("")
         form.addRow("Item", self.item_edit)
         form.addRow("Place name", place_row)
@@ -200,6 +196,26 @@ class HypothesisEditor(QDialog):
         if h is not None and h.origin == "metadata":
             form.addRow("", QLabel("Made automatically from a position in the item's metadata"))
         return page
+
+    def _fill(self, h: Hypothesis) -> None:
+        """Show a hypothesis's fields (when the editor opens, and on "Reload theirs")."""
+        if h.item_id:
+            name = name_of(self.service.case.db, "item", h.item_id)
+            self.item_edit.set_record("item", h.item_id, name or h.item_id)
+        self.place_edit.setText(h.place_name or "")
+        self.lat_edit.setText(f"{h.lat:.6f}")
+        self.lon_edit.setText(f"{h.lon:.6f}")
+        self.radius_edit.setText("" if h.radius_m is None else f"{h.radius_m:g}")
+        for row in range(self.methods_list.count()):
+            entry = self.methods_list.item(row)
+            chosen = entry.data(Qt.ItemDataRole.UserRole) in h.methods
+            entry.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+        self.status_box.setCurrentText(h.status)
+        self.confidence_box.setCurrentText(h.confidence)
+        self.analyst_edit.setText(h.analyst)
+        self.frame_start.setText("" if h.frame_start is None else str(h.frame_start))
+        self.frame_end.setText("" if h.frame_end is None else str(h.frame_end))
+        self.notes_edit.setPlainText(h.notes)
 
     def _table(self, model: Any) -> QTableView:
         view = QTableView(self)
@@ -365,6 +381,7 @@ class HypothesisEditor(QDialog):
         open (nothing is stored then)."""
         try:
             values = self._values()
+            h: Hypothesis | None
             if self.hypothesis is None:
                 h = self.service.add(HypothesisDraft(**values))
             else:
@@ -373,20 +390,42 @@ class HypothesisEditor(QDialog):
                     for k, v in values.items()
                     if v is not None or k in ("place_name", "frame_start", "frame_end")
                 }
-                h = self.service.save(
-                    self.hypothesis.id,
-                    changes,
-                    link=self.pending_links,
-                    unlink=self.pending_unlinks,
-                    sun=self.sun_draft,
-                )
+                h = self._save_edit(self.hypothesis, changes)
         except (ValidationError, NotFoundError) as exc:
             self._error(exc)
             return
+        if h is None:
+            return  # a colleague's change: reloaded or kept in the form (the conflict dialog)
         self.hypothesis = h
         self.pending_links, self.pending_unlinks = [], []
         self.saved.emit(h.id)
         self.accept()
+
+    def _save_edit(self, shown: Hypothesis, changes: dict[str, Any]) -> Hypothesis | None:
+        """Save from the hypothesis as the editor showed it (see `ui.edit_conflict`)."""
+
+        def reload(current: Hypothesis | None) -> None:
+            if current is None:
+                self.reject()
+                return
+            self.hypothesis = current
+            self._fill(current)
+
+        return save_edit(
+            self,
+            self.service.case,
+            f"Hypothesis '{shown.place_name or shown.id[:8]}'",
+            shown,
+            lambda base: self.service.save(
+                shown.id,
+                changes,
+                link=self.pending_links,
+                unlink=self.pending_unlinks,
+                sun=self.sun_draft,
+                based_on=base,
+            ),
+            reload,
+        )
 
     def add_link(self) -> None:
         """Check the record named in the evidence row and list it to link on Save."""

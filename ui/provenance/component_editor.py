@@ -26,6 +26,7 @@ from forensics.provenance.markings import Suggestion, decide, suggest
 from forensics.provenance.models import FUNCTIONS, Basis, Component, Confidence
 from forensics.records.provenance import CONFIDENCE_MEANING, CONFIDENCE_SCALE
 from forensics.store.provenance import ProvenanceRepository
+from ui.edit_conflict import save_edit
 from ui.narrow import hint, narrow
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.record_picker import RecordPicker
@@ -143,7 +144,14 @@ class ComponentEditor(QWidget):
         self._update_buttons()
 
     def show_item(self, item_id: str | None) -> None:
-        """Show the item selected in the case (its component fields when it is one)."""
+        """Show the item selected in the case (its component fields when it is one).
+
+        Shown again while its fields hold an unsaved edit (a colleague's change arrived),
+        the edit and the copy it was made from stay: saving then settles the two."""
+        if item_id is None or item_id != self.item_id or not self._typed():
+            self._show(item_id)
+
+    def _show(self, item_id: str | None) -> None:
         case = self._case()
         self.item_id = item_id
         self.component = None
@@ -170,6 +178,16 @@ class ComponentEditor(QWidget):
         self.date_code.setText(c.date_code or "" if c else "")
         self.lot_code.setText(c.lot_code or "" if c else "")
         self._update_buttons()
+
+    def _typed(self) -> bool:
+        """The fields differ from the component they were filled from (an unsaved edit)."""
+        c = self.component
+        if c is None:
+            return False
+        fields = self._fields()
+        return fields.pop("function") != c.function or any(
+            v != (getattr(c, k) or None) for k, v in fields.items()
+        )
 
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(self.item_id is not None)
@@ -209,13 +227,26 @@ class ComponentEditor(QWidget):
         case, c = self._case(), self.component
         if case is None or c is None:
             return False
-        ok = run_guarded(
-            self, "Saving the component", lambda: edit_component(case, c.id, self._fields())
+        fields = self._fields()
+        saved: list[Component | None] = []
+        run_guarded(
+            self,
+            "Saving the component",
+            lambda: saved.append(
+                save_edit(
+                    self,
+                    case,
+                    "The component",
+                    c,
+                    lambda base: edit_component(case, c.id, fields, based_on=base),
+                    lambda _current: self._show(c.id),
+                )
+            ),
         )
-        if ok:
+        if saved and saved[0] is not None:
             self.changed.emit()
-            self.show_item(c.id)
-        return ok
+            self._show(c.id)
+        return bool(saved and saved[0])
 
     def run_suggest(self) -> list[Suggestion]:
         """Fill the list with suggestions for the marking and part number."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from forensics.provenance.manufacturers import add_manufacturer, edit_manufacturer, parse_alias
 from forensics.provenance.models import Manufacturer, Source
 from forensics.store.provenance import ProvenanceRepository
+from ui.edit_conflict import save_edit
 from ui.narrow import hint
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import manufacturers_model
@@ -30,6 +31,8 @@ class ManufacturerEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.shown: Manufacturer | None = None
+        """The manufacturer as the fields were filled from it (an edit's base)."""
         self.name = QLineEdit()
         self.aliases = QLineEdit()
         hint(
@@ -70,7 +73,8 @@ class ManufacturerEditor(QWidget):
         self.listing_source.setCurrentIndex(max(0, index))
 
     def show_manufacturer(self, m: Manufacturer | None) -> None:
-        """Fill the fields (empty for None)."""
+        """Fill the fields (empty for None); an edit is saved as made from this copy."""
+        self.shown = m
         self.name.setText(m.name if m else "")
         self.aliases.setText(
             ", ".join(
@@ -163,15 +167,30 @@ class ManufacturersDock(QWidget):
 
     def save(self) -> bool:
         """Save the fields into the selected manufacturer."""
-        case, current = self._case(), self.selected()
+        # The manufacturer the fields were filled from: the table may have been read again
+        # since (a colleague's change), the edit is still made from what was shown.
+        case, current = self._case(), self.editor.shown or self.selected()
         if case is None or current is None:
             return False
-        ok = run_guarded(
+        values = self.editor.values()
+        saved: list[Manufacturer | None] = []
+        run_guarded(
             self,
             f"Saving {current.name}",
-            lambda: edit_manufacturer(case, current.id, self.editor.values()),
+            lambda: saved.append(
+                save_edit(
+                    self,
+                    case,
+                    f"Manufacturer {current.name}",
+                    current,
+                    lambda base: edit_manufacturer(case, current.id, values, based_on=base),
+                    self.editor.show_manufacturer,
+                )
+            ),
         )
-        if ok:
+        done = saved[0] if saved else None
+        if done is not None:
             self.reload()
+            self.editor.show_manufacturer(done)
             self.changed.emit()
-        return ok
+        return done is not None
