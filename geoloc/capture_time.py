@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from forensics.case import Case
-    from geoloc.hypotheses import EvidenceLink, Hypothesis
+    from geoloc.hypotheses import EvidenceLink
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,13 @@ def _from_facts(item_id: str, name: str, facts: dict[str, Any]) -> list[tuple[in
     return found
 
 
-def evidence_items(case: Case, h: Hypothesis, links: list[EvidenceLink]) -> list[str]:
+def evidence_items(case: Case, item_id: str | None, links: list[EvidenceLink]) -> list[str]:
     """The hypothesis's item, then the items its evidence is about, without repeats."""
     from forensics.errors import NotFoundError
     from forensics.store.annotations import AnnotationRepository
     from forensics.store.frames import FrameRepository
 
-    ids: list[str] = [h.item_id] if h.item_id else []
+    ids: list[str] = [item_id] if item_id else []
     annotations = AnnotationRepository(case.db)
     frames = FrameRepository(case.db)
     for link in links:
@@ -104,23 +104,23 @@ def evidence_items(case: Case, h: Hypothesis, links: list[EvidenceLink]) -> list
     return list(dict.fromkeys(ids))
 
 
-def capture_times(case: Case, h: Hypothesis, links: list[EvidenceLink]) -> list[CaptureTime]:
+def capture_times(case: Case, item_id: str | None, links: list[EvidenceLink]) -> list[CaptureTime]:
     """Every capture time of the media behind a hypothesis, best first.
 
     Args:
         case: the open case.
-        h: the hypothesis.
+        item_id: the hypothesis's item (an editor passes the one in its field, saved or not).
         links: its evidence links (an editor passes the links it shows, saved or not).
     """
     from forensics.store.media import MediaRepository
 
     media = MediaRepository(case.db)
     ranked: list[tuple[int, int, CaptureTime]] = []
-    for order, item_id in enumerate(evidence_items(case, h, links)):
-        item = case.items.find(item_id)
-        name = item.name if item is not None else item_id
-        for record in media.records(item_id):
-            for rank, found in _from_facts(item_id, name, record.facts):
+    for order, media_id in enumerate(evidence_items(case, item_id, links)):
+        item = case.items.find(media_id)
+        name = item.name if item is not None else media_id
+        for record in media.records(media_id):
+            for rank, found in _from_facts(media_id, name, record.facts):
                 ranked.append((order, rank, found))
     ranked.sort(key=lambda r: (r[0], r[1]))
     return list(dict.fromkeys(found for _, _, found in ranked))

@@ -159,8 +159,12 @@ class HypothesisService:
         actor: str | None = None,
         reason: str | None = None,
         hypothesis_id: str | None = None,
+        link: Sequence[LinkDraft] = (),
+        sun: SunCheckDraft | None = None,
     ) -> Hypothesis:
-        """Validate and record a new hypothesis (with its first history entry).
+        """Validate and record a new hypothesis (with its first history entry), and its first
+        evidence and sun check when given, as one recorded change (`save` does the same for
+        an existing one).
 
         `hypothesis_id` fixes the new record's id (the demo builder uses stable ids);
         otherwise a new uuid4 is drawn.
@@ -202,6 +206,7 @@ class HypothesisService:
         with self.case.recording(actor, reason=reason) as rec:
             self._check_item(h.item_id)
             record_version(rec, self.repo, h, changes={})
+            h = self._evidence_and_sun(rec, h, link, sun)
         return h
 
     def update(
@@ -308,19 +313,23 @@ class HypothesisService:
                 if found is None or found.hypothesis_id != h.id:
                     raise NotFoundError(f"no evidence link {link_id} on this hypothesis")
                 self._links.remove(rec, found)
-            for d in link:
-                self._links.add(
-                    rec,
-                    h,
-                    stance=d.stance,
-                    kind=d.kind,
-                    target_id=d.target_id,
-                    clue=d.clue,
-                    note=d.note,
-                )
-            if sun is not None:
-                h = self._sun(rec, h, sun)
+            h = self._evidence_and_sun(rec, h, link, sun)
         return h
+
+    def _evidence_and_sun(
+        self, rec: Recording, h: Hypothesis, link: Sequence[LinkDraft], sun: SunCheckDraft | None
+    ) -> Hypothesis:
+        for d in link:
+            self._links.add(
+                rec,
+                h,
+                stance=d.stance,
+                kind=d.kind,
+                target_id=d.target_id,
+                clue=d.clue,
+                note=d.note,
+            )
+        return h if sun is None else self._sun(rec, h, sun)
 
     def check_sun(
         self,

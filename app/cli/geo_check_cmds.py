@@ -117,7 +117,7 @@ def cmd_sun(args: argparse.Namespace) -> int:
         h = resolved(service.get, args.hypothesis)
         text, source = args.time, "--time"
         if text is None:
-            found = capture_times(case, h, service.links(h.id))
+            found = capture_times(case, h.item_id, service.links(h.id))
             if not found:
                 raise UsageError(
                     "no capture time in the metadata of this hypothesis's media: give --time"

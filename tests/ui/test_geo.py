@@ -214,3 +214,28 @@ def test_contribution_installs_in_the_main_window(make_window, filled: Case) -> 
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&Geo" in titles
     window.runner.shutdown()
+
+
+def test_new_hypothesis_gets_evidence_and_sun_check_on_its_first_save(
+    qtbot, panel: GeoPanel, filled: Case
+) -> None:
+    editor = panel.new_at(22.53, 113.93)
+    tabs = [editor.tabs.tabText(i).replace("&", "") for i in range(editor.tabs.count())]
+    assert tabs == ["Hypothesis", "Evidence", "Sun"]  # no history or checks before a save
+    footage = filled.items.search("footage")[0]
+    editor.item_edit.clear_pick()
+    pick(qtbot, editor.item_edit, "foota")
+    editor.tabs.setCurrentWidget(editor.evidence)
+    editor.kind_box.setCurrentText("item")
+    pick(qtbot, editor.target_edit, "foota")
+    editor.add_link()
+    assert editor.evidence_model.rowCount() == 1
+    editor.time_edit.setText("2025-06-21T12:00:00+08:00")
+    editor.compute_sun()
+    assert "elevation" in editor.sun_label.text()
+    editor.save()
+    service = HypothesisService(filled)
+    [made] = [h for h in service.hypotheses() if h.item_id == footage.id and h.status == "proposed"]
+    assert [link.target_id for link in service.links(made.id)] == [footage.id]
+    history = service.history(made.id)
+    assert any("sun_check" in version.changes for version in history)

@@ -38,23 +38,21 @@ from PySide6.QtWidgets import (
 
 from forensics.errors import NotFoundError, ValidationError
 from forensics.records.geoloc import GEO_CONFIDENCE_MEANING, GEO_CONFIDENCE_SCALE
-from forensics.store.hypotheses import CONFIDENCES, LINK_KINDS, METHODS, STANCES, STATUSES
+from forensics.store.hypotheses import CONFIDENCES, METHODS, STATUSES
 from forensics.store.record_search import name_of
 from geoloc.capture_time import capture_times
-from geoloc.evidence import support_of
 from geoloc.geodesy import Flag
 from geoloc.hypotheses import (
     EvidenceLink,
     Hypothesis,
     HypothesisDraft,
     HypothesisService,
-    LinkDraft,
     SunCheckDraft,
 )
 from ui.edit_conflict import save_edit
-from ui.geo.models import EvidenceModel, HistoryModel
+from ui.geo.evidence_tab import EvidenceTab
+from ui.geo.models import HistoryModel
 from ui.geo.sun_tab import SunTab
-from ui.narrow import hint
 from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
 
@@ -109,21 +107,24 @@ class HypothesisEditor(QDialog):
         self.resize(640, 560)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._fields_tab(item_id, lat, lon), "&Hypothesis")
-        self.evidence_model = EvidenceModel(
-            self, names=lambda kind, rid: name_of(self.service.case.db, kind, rid)
-        )
         self.history_model = HistoryModel(self)
-        self.saved_links: list[EvidenceLink] = []
-        self.pending_links: list[LinkDraft] = []
-        """Evidence to link on Save."""
-        self.pending_unlinks: list[str] = []
-        """Ids of saved links to remove on Save."""
+        # Evidence and the sun check are there for a new hypothesis too: what they hold is
+        # recorded with it on its first Save.
+        self.evidence = EvidenceTab(
+            service, lambda: self.hypothesis.id if self.hypothesis else "", self
+        )
+        self.evidence_model = self.evidence.model
+        self.target_edit = self.evidence.target_edit
+        self.kind_box = self.evidence.kind_box
+        self.add_link = self.evidence.add_link
+        self.tabs.addTab(self.evidence, "&Evidence")
         if self.hypothesis is not None:
-            self.tabs.addTab(self._evidence_tab(), "&Evidence")
             self.tabs.addTab(self._history_table(), "Histor&y")
             self.tabs.addTab(self._checks_tab(flags), "&Checks")
-            self.tabs.addTab(self._sun_tab(), "&Sun")
-            self._reload_related()
+        self.tabs.addTab(self._sun_tab(), "&Sun")
+        self.evidence.changed.connect(self._prefill_time)
+        self.item_edit.picked.connect(lambda *_: self._prefill_time())
+        self._reload_related()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -239,43 +240,6 @@ class HypothesisEditor(QDialog):
         header.sectionResized.connect(lambda *_: view.resizeRowsToContents())
         return view
 
-    def _evidence_tab(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        self.support_label = QLabel("")
-        self.support_label.setWordWrap(True)
-        self.evidence_view = self._table(self.evidence_model)
-        self.stance_box = QComboBox()
-        self.stance_box.addItems(list(STANCES))
-        self.kind_box = QComboBox()
-        self.kind_box.addItems(list(LINK_KINDS))
-        self.target_edit = RecordPicker(lambda: self.service.case, [self.kind_box.currentText()])
-        self.target_edit.setObjectName("evidence_target")
-        self.kind_box.currentTextChanged.connect(lambda k: self.target_edit.set_kinds([k]))
-        self.clue_edit = QLineEdit()
-        hint(self.clue_edit, "clue label", "Links with one clue label count as one clue")
-        add = QPushButton("&Add")
-        add.setObjectName("add_evidence")
-        add.setToolTip("List this evidence; it is linked when you save")
-        add.clicked.connect(self.add_link)
-        remove = QPushButton("&Remove selected")
-        remove.clicked.connect(self.remove_link)
-        # What to link on one row, the clue label and the buttons on the next: one row of six
-        # left the picker and the clue field too narrow to read their hints.
-        row = QHBoxLayout()
-        row.addWidget(self.stance_box)
-        row.addWidget(self.kind_box)
-        row.addWidget(self.target_edit, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.clue_edit, 1)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        layout.addWidget(self.support_label)
-        layout.addWidget(self.evidence_view)
-        layout.addLayout(row)
-        layout.addLayout(buttons)
-        return page
-
     def _checks_tab(self, flags: tuple[Flag, ...]) -> QWidget:
         self.flags_list = QListWidget(self)
         for f in flags:
@@ -285,7 +249,6 @@ class HypothesisEditor(QDialog):
         return self.flags_list
 
     def _sun_tab(self) -> QWidget:
-        assert self.hypothesis is not None
         self.sun_tab = SunTab(self._position, self)
         self.time_edit = self.sun_tab.time_edit
         self.shadow_edit = self.sun_tab.shadow_edit
@@ -294,50 +257,20 @@ class HypothesisEditor(QDialog):
 
     # actions ------------------------------------------------------------------------------
     def _reload_related(self) -> None:
-        if self.hypothesis is None:
-            return
-        self.saved_links = self.service.links(self.hypothesis.id)
-        self.history_model.set_rows(self.service.history(self.hypothesis.id))
-        self._show_links()
+        if self.hypothesis is not None:
+            self.history_model.set_rows(self.service.history(self.hypothesis.id))
+            self.evidence.set_saved(self.service.links(self.hypothesis.id))
         self._prefill_time()
 
     def shown_links(self) -> list[EvidenceLink]:
         """The links as they will be after Save: saved ones kept, then the pending ones."""
-        assert self.hypothesis is not None
-        kept = [link for link in self.saved_links if link.id not in self.pending_unlinks]
-        pending = [
-            EvidenceLink(
-                id=f"pending:{n}",
-                hypothesis_id=self.hypothesis.id,
-                stance=d.stance,
-                kind=d.kind,
-                target_id=d.target_id,
-                clue=(d.clue or "").strip() or f"{d.kind}:{d.target_id}",
-                note=d.note,
-                created_at="",
-                created_by="on Save",
-            )
-            for n, d in enumerate(self.pending_links)
-        ]
-        return kept + pending
-
-    def _show_links(self) -> None:
-        links = self.shown_links()
-        self.evidence_model.set_rows(links)
-        s = support_of(links)
-        waiting = len(self.pending_links) + len(self.pending_unlinks)
-        self.support_label.setText(
-            f"{_count(s.independent_supporting, 'independent supporting clue')}, "
-            f"{s.independent_contradicting} contradicting"
-            + (" — fewer than two independent supporting clues" if s.weak else "")
-            + (f" ({_count(waiting, 'change')} recorded when you save)" if waiting else "")
-        )
+        return self.evidence.shown_links()
 
     def _prefill_time(self) -> None:
-        if self.hypothesis is not None:
-            self.sun_tab.prefill(
-                capture_times(self.service.case, self.hypothesis, self.shown_links())
-            )
+        """Offer the capture times of the media behind the hypothesis (its item, as the field
+        names it now, then its evidence's)."""
+        item_id = self.item_edit.record_id() or None
+        self.sun_tab.prefill(capture_times(self.service.case, item_id, self.shown_links()))
 
     def _error(self, exc: Exception) -> None:
         QMessageBox.warning(self, "Hypothesis not saved", str(exc))
@@ -383,7 +316,9 @@ class HypothesisEditor(QDialog):
             values = self._values()
             h: Hypothesis | None
             if self.hypothesis is None:
-                h = self.service.add(HypothesisDraft(**values))
+                h = self.service.add(
+                    HypothesisDraft(**values), link=self.evidence.pending_links, sun=self.sun_draft
+                )
             else:
                 changes = {
                     k: v
@@ -397,7 +332,7 @@ class HypothesisEditor(QDialog):
         if h is None:
             return  # a colleague's change: reloaded or kept in the form (the conflict dialog)
         self.hypothesis = h
-        self.pending_links, self.pending_unlinks = [], []
+        self.evidence.clear_pending()
         self.saved.emit(h.id)
         self.accept()
 
@@ -410,6 +345,8 @@ class HypothesisEditor(QDialog):
                 return
             self.hypothesis = current
             self._fill(current)
+            self.evidence.clear_pending()  # theirs, whole: my evidence changes go too
+            self._reload_related()
 
         return save_edit(
             self,
@@ -419,66 +356,35 @@ class HypothesisEditor(QDialog):
             lambda base: self.service.save(
                 shown.id,
                 changes,
-                link=self.pending_links,
-                unlink=self.pending_unlinks,
+                link=self.evidence.pending_links,
+                unlink=self.evidence.pending_unlinks,
                 sun=self.sun_draft,
                 based_on=base,
             ),
             reload,
         )
 
-    def add_link(self) -> None:
-        """Check the record named in the evidence row and list it to link on Save."""
-        if self.hypothesis is None:
-            return
-        try:
-            draft = self.service.check_link(
-                LinkDraft(
-                    stance=self.stance_box.currentText(),
-                    kind=self.kind_box.currentText(),
-                    target_id=self.target_edit.record_id(),
-                    clue=self.clue_edit.text() or None,
-                )
-            )
-        except (ValidationError, NotFoundError) as exc:
-            QMessageBox.warning(self, "Evidence not linked", str(exc))
-            return
-        self.pending_links.append(draft)
-        self.target_edit.clear_pick()
-        self._show_links()
-
-    def remove_link(self) -> None:
-        """Take the selected evidence off (saved links are removed on Save)."""
-        rows = {i.row() for i in self.evidence_view.selectionModel().selectedRows()}
-        for row in sorted(rows, reverse=True):
-            link = self.evidence_model.row_at(row)
-            if link.id.startswith("pending:"):
-                del self.pending_links[int(link.id.split(":", 1)[1])]
-            else:
-                self.pending_unlinks.append(link.id)
-        self._show_links()
-
     def _position(self) -> tuple[float, float]:
-        """The position in the fields (what Save will store), else the saved one."""
-        assert self.hypothesis is not None
+        """The position in the fields (what Save will store), else the saved one.
+
+        Raises:
+            ValidationError: a new hypothesis with no position typed yet.
+        """
         try:
             lat, lon = _float(self.lat_edit.text()), _float(self.lon_edit.text())
         except ValidationError:
             lat = lon = None
-        if lat is None or lon is None:
-            return self.hypothesis.lat, self.hypothesis.lon
-        return lat, lon
+        if lat is not None and lon is not None:
+            return lat, lon
+        if self.hypothesis is None:
+            raise ValidationError("type the latitude and longitude (or look up the place) first")
+        return self.hypothesis.lat, self.hypothesis.lon
 
     @property
     def sun_draft(self) -> SunCheckDraft | None:
         """The sun check computed in the Sun tab, recorded in the history on Save."""
-        return self.sun_tab.draft if self.hypothesis is not None else None
+        return self.sun_tab.draft
 
     def compute_sun(self) -> None:
         """Compute the sun in the Sun tab (kept to record on Save)."""
-        if self.hypothesis is not None:
-            self.sun_tab.compute()
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
+        self.sun_tab.compute()
