@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from forensics import allocation
 from forensics.models import Item
-
-_KIND_LABELS = {
-    "hardware": "Hardware",
-    "component": "Component",
-    "file": "File",
-    "disk_image": "Disk image",
-    "symlink": "Link",
-    "folder": "Folder",
-}
+from forensics.records.core import ItemKind
 
 
 def human_size(size: int) -> str:
@@ -29,7 +21,7 @@ def human_size(size: int) -> str:
 
 def kind_label(kind: str) -> str:
     """The kind of an item in words."""
-    return _KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    return ItemKind.label_of(kind)
 
 
 def short_time(iso: str | None) -> str:

@@ -27,6 +27,7 @@ from forensics.exchange.report_html import (
 )
 from forensics.exchange.signers import KeyNames, signer_name
 from forensics.models import CustodyEntry, Item
+from forensics.records.core import ItemKind
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +37,6 @@ FRAMES_PER_ROW = 2
 FRAME_WIDTH = 480
 """Pixels of a drawn frame: two side by side fill an A4 page at the PDF writer's 150 dpi."""
 _IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp")
-
-KIND_WORDS = {
-    "hardware": ("hardware item", "hardware items"),
-    "component": ("component", "components"),
-    "file": ("file", "files"),
-    "disk_image": ("disk image", "disk images"),
-    "symlink": ("symbolic link", "symbolic links"),
-    "folder": ("folder", "folders"),
-}
-"""How an item kind is named in sentences (one, many)."""
 
 
 @dataclass
@@ -71,8 +62,7 @@ class ReportContext:
 
 def kind_word(kind: str, n: int | None = None) -> str:
     """ "3 hardware items", "1 file"; without a count, the kind's name ("hardware item")."""
-    one, many = KIND_WORDS.get(kind, (kind.replace("_", " "), kind.replace("_", " ") + "s"))
-    return one if n is None else plural(n, one, many)
+    return ItemKind.words(kind, n)
 
 
 # received / done / produced -----------------------------------------------------------------

@@ -8,22 +8,55 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from forensics.records.declare import CustodyActionEnum, RecordType, col
 
 
 class ItemKind(enum.StrEnum):
-    """The kinds of item a case holds (their values are what the database stores)."""
+    """The kinds of item a case holds (their values are what the database stores), each
+    with its names in words, declared here once for every view and report: the short label
+    of a column ("Disk image"), and one and many in a sentence ("3 hardware items")."""
 
-    HARDWARE = "hardware"
-    COMPONENT = "component"
-    FILE = "file"
-    DISK_IMAGE = "disk_image"
-    SYMLINK = "symlink"
-    FOLDER = "folder"
+    _value_: str
+    label: str
+    noun: str
+    nouns: str
+
+    def __new__(cls, code: str, label: str, one: str, many: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label, member.noun, member.nouns = label, one, many
+        return member
+
+    HARDWARE = "hardware", "Hardware", "hardware item", "hardware items"
+    COMPONENT = "component", "Component", "component", "components"
+    FILE = "file", "File", "file", "files"
+    DISK_IMAGE = "disk_image", "Disk image", "disk image", "disk images"
+    SYMLINK = "symlink", "Link", "symbolic link", "symbolic links"
+    FOLDER = "folder", "Folder", "folder", "folders"
     """A folder of the source (a host folder ingested, a folder inside a disk image): it
     holds its files as children, so the evidence keeps the structure it was found in."""
+
+    @classmethod
+    def words(cls, kind: str, n: int | None = None) -> str:
+        """ "3 hardware items", "1 file"; without a count, the kind's name ("hardware item").
+        A kind this version does not declare (another team's) reads as its words."""
+        found = cls._value2member_map_.get(kind)
+        if isinstance(found, ItemKind):
+            one, many = found.noun, found.nouns
+        else:
+            one = kind.replace("_", " ")
+            many = one + "s"
+        if n is None:
+            return one
+        return f"{n:,} {one if n == 1 else many}"
+
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """The short label of a kind ("Disk image"); an undeclared one capitalised."""
+        found = cls._value2member_map_.get(kind)
+        return found.label if isinstance(found, ItemKind) else kind.replace("_", " ").capitalize()
 
     ALL: ClassVar[tuple[str, ...]]
     WITH_CONTENT: ClassVar[tuple[str, ...]]
