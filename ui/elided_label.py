@@ -17,15 +17,23 @@ MIN_CHARS = 12
 
 
 class ElidedLabel(QLabel):
-    """A plain-text, single-line QLabel that elides on the right instead of widening."""
+    """A plain-text, single-line QLabel that elides instead of widening (on the right, or in
+    the middle for texts whose end matters, such as a path)."""
 
     def __init__(
-        self, text: str = "", parent: QWidget | None = None, *, room_for: str = ""
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        room_for: str = "",
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
     ) -> None:
         """`room_for`: a text the label always has room for (measured in its font when laid
-        out, so a style sheet's font counts), e.g. the longest frame counter."""
+        out, so a style sheet's font counts), e.g. the longest frame counter. `mode`: where
+        the "…" goes."""
         super().__init__(text, parent)
         self._room_for = room_for
+        self._mode = mode
         self.setTextFormat(Qt.TextFormat.PlainText)
         # Preferred, not Ignored: the layout then honours minimumSizeHint (room_for).
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -63,8 +71,6 @@ class ElidedLabel(QLabel):
             return
         painter = QPainter(self)
         rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, rect.width()
-        )
+        shown = self.fontMetrics().elidedText(self.text(), self._mode, rect.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment()), shown)

@@ -7,8 +7,10 @@ that forgets its own progress bar still gives the user a way to see and stop its
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QProgressBar, QPushButton, QStatusBar, QWidget
 
+from ui.elided_label import ElidedLabel
 from ui.jobs import Job, JobRunner, JobState, show_percent
 
 
@@ -20,9 +22,11 @@ class JobStatusBar(QStatusBar):
         self.setObjectName("statusbar")
         self._runner = runner
         self._current: Job | None = None
-        self.job_label = QLabel()
+        # A long phase ("copying and hashing … /long/path") is cut in the middle, to at most
+        # a third of the bar (resizeEvent), and never makes the window wider than the screen;
+        # the whole text is in its tooltip and, wrapped, in the Jobs panel.
+        self.job_label = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.job_label.setObjectName("job_label")
-        self.job_label.setMinimumWidth(1)  # a long phase is cut (see _say), never widens
         self.bar = QProgressBar()
         self.bar.setObjectName("job_progress")
         self.bar.setFixedWidth(220)
@@ -79,14 +83,11 @@ class JobStatusBar(QStatusBar):
             self._show(self._current)
 
     def _say(self, text: str) -> None:
-        """Show `text` cut to a third of the window's width; the whole in the tooltip (the
-        Jobs panel wraps it in full). A long phase ("copying and hashing … /long/path")
-        must never make the window wider than the screen."""
-        width = max(160, self.width() // 3)
-        self.job_label.setText(
-            self.job_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, width)
-        )
-        self.job_label.setToolTip(text)
+        self.job_label.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.job_label.setMaximumWidth(max(160, self.width() // 3))
 
     def _cancel(self) -> None:
         if self._current is not None:

@@ -254,3 +254,32 @@ def test_closing_the_case_asks_before_it_stops_running_jobs(
     assert window.current_case() is None
     assert ingest.report is not None
     assert ingest.report.cancelled
+
+
+def test_the_status_bar_cuts_a_long_phase_in_the_middle_and_keeps_it_whole_in_the_tooltip(
+    qtbot,
+) -> None:
+    from ui.job_status import JobStatusBar
+
+    runner = JobRunner()
+    bar = JobStatusBar(runner)
+    qtbot.addWidget(bar)
+    bar.resize(900, 30)
+    bar.show()
+    release = threading.Event()
+    phase = "copying and hashing " + "/media/card/DCIM/" * 12 + "GOPR0042.MP4"
+
+    def work(progress: ProgressFn, cancel: CancelToken) -> None:
+        progress(1, 4, phase)
+        while not release.wait(0.01):
+            cancel.raise_if_cancelled()
+
+    job = runner.start("Ingest", work, writes=True)
+    label = bar.job_label
+    qtbot.waitUntil(lambda: label.text().endswith(phase), timeout=5000)
+    assert label.toolTip() == label.text() == f"Ingest: {phase}"
+    assert label.width() <= 900 // 3
+    assert label.is_elided()  # drawn cut in the middle: the file name at the end stays
+    with qtbot.waitSignal(job.signals.ended, timeout=5000):
+        release.set()
+    assert runner.shutdown()
