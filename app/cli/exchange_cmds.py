@@ -61,7 +61,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     p = sub.add_parser("unpack", help="check a received archive and unpack it as a case")
     p.add_argument("archive")
-    p.add_argument("dest", help="the new case folder")
+    p.add_argument("dest", help="the new case folder, or the URL of an empty database on a server")
+    p.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="a server case's new evidence folder (missing or empty; a shared folder)",
+    )
     _trust_flags(p)
     p.add_argument("--examiner")
     add_json_flag(p)
@@ -203,10 +208,24 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_unpack(args: argparse.Namespace) -> int:
-    from forensics.exchange.unpack import unpack_archive
+    from forensics.store.location import ServerLocation, parse_location
 
     require_examiner()
-    result = _received(args, "unpack", partial(unpack_archive, Path(args.archive), Path(args.dest)))
+    dest = parse_location(args.dest)
+    work: Callable[..., Any]
+    if isinstance(dest, ServerLocation):
+        from forensics.exchange.unpack_server import unpack_to_server
+
+        if not args.evidence:
+            raise UsageError(f"{dest.shown}: a case on a server needs --evidence DIR")
+        work = partial(unpack_to_server, Path(args.archive), dest, Path(args.evidence))
+    else:
+        from forensics.exchange.unpack import unpack_archive
+
+        if args.evidence:
+            raise UsageError("--evidence is for a case on a server (a folder holds its own)")
+        work = partial(unpack_archive, Path(args.archive), dest)
+    result = _received(args, "unpack", work)
     if result is None:
         return EXIT_FINDINGS
     data = result.to_json()
@@ -218,6 +237,8 @@ def cmd_unpack(args: argparse.Namespace) -> int:
     # reason cannot conceal this line or print a forged one.
     say(_describe(sig, args))
     say(f"unpacked case '{shown(data['title'])}' ({shown(data['case_id'])}) into {result.dest}")
+    if result.evidence is not None:
+        say(f"evidence folder {result.evidence}")
     say(
         f"packed by {shown(data['packed_by'])} at {shown(data['packed_at'])}"
         + (f" because: {shown(data['reason'])}" if data["reason"] else "")

@@ -4,7 +4,10 @@ The archive is checked like an unpack, then its records are sorted against ours
 (`merge_plan.py`): added, taken as newer (logged like any edit), left, or stored as a
 *conflict* for the user to resolve (`conflicts.py`: keep mine / take theirs), never
 overwritten. Records they deleted are carried, become conflicts, or (evidence items) are
-recorded as not applied (`merge_deletions.py`). Everything is written in one transaction.
+recorded as not applied (`merge_deletions.py`). The records are sorted and written in one
+transaction, under the case's write lock (on a server, PostgreSQL's advisory lock: another
+examiner's change cannot come between the sorting and the writing); the same on a folder case
+and a server case.
 
 Their custody chain is stored verbatim in `imported_custody`, linked to the merge, and can be
 re-verified on its own; our chain gets one entry per record added or changed and one for the
@@ -160,30 +163,8 @@ def _merge(
     now = utc_now()
     # Only a signed chain can show which of our states their changes were made from.
     signed = received.signature is not None and received.signature.valid
-    plan = plan_merge(
-        case,
-        theirs,
-        merge_id=merge_id,
-        redacted=redacted,
-        signed=signed,
-        actor=actor,
-        now=now,
-        cancel=cancel,
-    )
-    cancel.raise_if_cancelled()
-    gone = plan_deletions(
-        case,
-        theirs,
-        plan.their_chain,
-        merge_id=merge_id,
-        redacted=redacted,
-        signed=signed,
-        actor=actor,
-        now=now,
-    )
-    plan.conflicts.extend(gone.conflicts)
-    merge = _merge_record(merge_id, archive, received, plan, actor, now)
-    same_content = plan_same_content(case, theirs, plan.added)
+    # Their files first, outside the write transaction (long work; content-addressed, so a
+    # file another examiner adds meanwhile is the same file).
     blobs = sorted(
         {
             str(i.sha256)
@@ -199,7 +180,33 @@ def _merge(
             case.evidence.commit_blob(theirs.evidence.path_of(sha), sha)
             committed.append(sha)
         _copy_derived(theirs, case, moved, cancel)
+        # The records are sorted against ours and written in one transaction, under the case's
+        # write lock: on a server another examiner's change cannot come between the two.
         with case.transaction():
+            plan = plan_merge(
+                case,
+                theirs,
+                merge_id=merge_id,
+                redacted=redacted,
+                signed=signed,
+                actor=actor,
+                now=now,
+                cancel=cancel,
+            )
+            cancel.raise_if_cancelled()
+            gone = plan_deletions(
+                case,
+                theirs,
+                plan.their_chain,
+                merge_id=merge_id,
+                redacted=redacted,
+                signed=signed,
+                actor=actor,
+                now=now,
+            )
+            plan.conflicts.extend(gone.conflicts)
+            merge = _merge_record(merge_id, archive, received, plan, actor, now)
+            same_content = plan_same_content(case, theirs, plan.added)
             _write(case, theirs, plan, merge, actor, cancel)
             apply_deletions(case, gone, actor=actor, merge_id=merge.id)
             _log_merge(case, plan, gone, merge, received, actor, evidence_added=len(blobs))

@@ -22,8 +22,9 @@ Order of checks, and why:
    no other).
 Only then is the temporary folder renamed to DEST; any refusal removes it, so a refused or broken
 unpack leaves nothing behind, and nothing is ever written outside DEST's parent folder.
-Steps 1 and 2 are in `archive_checks.py`; this module inflates, checks the records and
-renames.
+Steps 1 and 2 are in `archive_checks.py`, step 4 in `unpack_records.py` (either engine); this
+module inflates and renames. `unpack_server.py` runs the same steps into an empty database on a
+PostgreSQL server, in one server transaction.
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from forensics.case import CASE_DB, Case
-from forensics.errors import SchemaTooNewError, ValidationError
+from forensics.errors import ValidationError
 from forensics.exchange import archive as fmt
-from forensics.exchange import record_stream
 from forensics.exchange.archive_checks import (
     Limits,
     check_archive,
@@ -50,24 +50,23 @@ from forensics.exchange.archive_checks import (
     refuse,
 )
 from forensics.exchange.exchanged import RECEIVED, last_states
-from forensics.exchange.select import referenced_hashes
 from forensics.exchange.signing import SignatureCheck
 from forensics.exchange.streams import CHUNK, ThreadedSha256
 from forensics.exchange.unpack_folders import lock, sweep_stale_unpacks, unlock
+from forensics.exchange.unpack_records import (
+    RECEIVED_DB,
+    check_received,
+    load_records,
+)
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.store import received
+from forensics.records.core import CustodyEntry
 from forensics.store.custody import Action
-from forensics.store.database import Database
-from forensics.store.db import applied_versions, connect, migrate
+from forensics.store.db import connect
 from forensics.store.exchange import custody_rows
+from forensics.store.location import ServerLocation
 from forensics.store.merges import MergeRepository
-from forensics.store.record_tables import SqliteRecordSink
-from forensics.verify import VerifyReport, _check_chain, _check_records
 
 log = logging.getLogger(__name__)
-
-RECEIVED_DB = "received-case.db"
-"""Where the received records wait, inside the unpack folder, until copied out as data."""
 
 
 @dataclass(frozen=True)
@@ -167,89 +166,35 @@ def _extract(
             os.chmod(target, 0o444)
 
 
-def _check_case(
-    archive: Path, root: Path, manifest: fmt.Manifest, limits: Limits, cancel: CancelToken
-) -> None:
-    """Step 4: insert the received records, as checked data, into a fresh case of ours.
-
-    The case at `root` is made by our own migrations; the records come from the archive's
-    streams (format 2) or, read-only, from its database (format 1: `forensics.store.received`).
-    """
-    for sub in ("evidence", "derived", "tmp"):
-        (root / sub).mkdir(exist_ok=True)
-    fresh = connect(root / CASE_DB)
-    try:
-        migrate(fresh, root)
-        if manifest.format_version <= fmt.LEGACY_DATABASE_VERSION:
-            received.copy_received(root / RECEIVED_DB, fresh, root)
-        else:
-            _insert_streams(archive, root, manifest, fresh, limits, cancel)
-    except received.Refused as exc:
-        raise refuse(archive, exc.reasons) from exc
-    except record_stream.StreamRefused as exc:
-        raise refuse(archive, exc.reasons) from exc
-    except SchemaTooNewError as exc:
-        raise refuse(archive, [str(exc).replace(str(root), "case.db")]) from exc
-    finally:
-        fresh.conn.close()
-        (root / RECEIVED_DB).unlink(missing_ok=True)
-        shutil.rmtree(root / record_stream.STREAM_DIR, ignore_errors=True)
-        (root / fmt.CUSTODY).unlink(missing_ok=True)
-    with Case.open(root) as case:
-        report = VerifyReport()
-        _check_chain(case, report, cancel)
-        _check_records(case, report, cancel)
-        shipped = {name for name, _ in case.evidence.stored_hashes()}
-        named = {str(i.sha256) for i in case.items.content_items()}
-        reasons = [f.message for f in report.findings[:20]]
-        if len(report.findings) > 20:
-            reasons.append(f"... and {len(report.findings) - 20} more findings")
-        reasons += [
-            f"evidence {sha} is named by an item but not in the archive"
-            for sha in sorted(named - shipped)
-        ]
-        reasons += [
-            f"evidence {sha} is in the archive but no item names it"
-            for sha in sorted(shipped - named)
-        ]
-        referenced = referenced_hashes(case.db)
-        unreferenced = sorted(
-            p.name
-            for p in case.evidence.derived_files()
-            if p.name.split(".", 1)[0] not in referenced
-        )
-        reasons += [
-            f"derived file {name} is in the archive but no record refers to it"
-            for name in unreferenced[:20]
-        ]
-        if len(unreferenced) > 20:
-            reasons.append(f"... and {len(unreferenced) - 20} more unreferenced derived files")
-    if reasons:
-        raise refuse(archive, reasons)
-
-
-def _insert_streams(
+def inflate(
     archive: Path,
     root: Path,
-    manifest: fmt.Manifest,
-    fresh: Database,
+    *,
     limits: Limits,
+    progress: ProgressFn,
     cancel: CancelToken,
-) -> None:
-    """Format 2: the records were written with schema versions we know, then streamed in."""
-    mine = applied_versions(fresh)
-    newer = [
-        f"the records were written with schema '{component}' version {version}; this version "
-        f"knows up to {mine.get(component, 0)}: open the archive with a newer version"
-        for component, version in sorted((manifest.schema or {}).items())
-        if version > mine.get(component, 0)
-    ]
-    if newer:
-        raise refuse(archive, newer)
-    with SqliteRecordSink(fresh) as sink:
-        record_stream.read_streams(
-            root, manifest.records or {}, sink, limits=limits.streams, cancel=cancel
-        )
+) -> tuple[fmt.Manifest, str, SignatureCheck | None]:
+    """Steps 1 to 3: check the archive and extract its members into the empty folder `root`
+    (with `evidence/`, `derived/` and `tmp/`, as a case's files are laid out).
+
+    Returns:
+        The manifest, its sha256 and its signature check.
+
+    Raises:
+        ArchiveError: the archive was refused.
+    """
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise refuse(
+            archive, [f"not a readable zip archive, truncated or damaged ({exc})"]
+        ) from exc
+    with zf:
+        manifest, manifest_bytes, signature = check_archive(archive, zf, root.parent, limits)
+        _extract(archive, zf, manifest, root, limits, progress, cancel)
+    for sub in ("evidence", "derived", "tmp"):
+        (root / sub).mkdir(exist_ok=True)
+    return manifest, hashlib.sha256(manifest_bytes).hexdigest(), signature
 
 
 def receive(
@@ -269,30 +214,55 @@ def receive(
     """
     limits = limits or Limits()
     cancel = cancel or CancelToken()
+    manifest, manifest_sha, signature = inflate(
+        archive, root, limits=limits, progress=progress, cancel=cancel
+    )
+    fresh = connect(root / CASE_DB)
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise refuse(
-            archive, [f"not a readable zip archive, truncated or damaged ({exc})"]
-        ) from exc
-    with zf:
-        manifest, manifest_bytes, signature = check_archive(archive, zf, root.parent, limits)
-        _extract(archive, zf, manifest, root, limits, progress, cancel)
-    _check_case(archive, root, manifest, limits, cancel)
-    return Received(root, manifest, hashlib.sha256(manifest_bytes).hexdigest(), signature)
+        load_records(archive, root, manifest, fresh, limits, cancel, where=root)
+    finally:
+        fresh.conn.close()
+    with Case.open(root) as case:
+        check_received(archive, case, cancel)
+    return Received(root, manifest, manifest_sha, signature)
+
+
+def log_received(case: Case, archive: Path, received: Received, actor: str | None) -> CustodyEntry:
+    """Remember the states the archive carried and log its arrival (the new case's entry)."""
+    with case.recording(actor) as rec:
+        MergeRepository(case.db).record_exchanged(
+            received.manifest_sha256, RECEIVED, last_states(custody_rows(case.db))
+        )
+        return rec.note(
+            Action.TRANSFERRED,
+            details={
+                "received": archive.name,
+                **received.to_json(),
+                "accepted_unsigned": received.signature is None,
+            },
+            reason="archive received and unpacked"
+            + (" (NOT SIGNED: accepted unsigned)" if received.signature is None else ""),
+        )
 
 
 @dataclass(frozen=True)
 class UnpackResult:
-    """A received archive, now a case at `dest`."""
+    """A received archive, now a case at `dest` (a folder, or a database on a server with its
+    evidence folder `evidence`)."""
 
-    dest: Path
+    dest: Path | ServerLocation
     received: Received
     custody_seq: int
+    evidence: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         """As `pwb unpack --json` prints it."""
-        return {"dest": str(self.dest), **self.received.to_json(), "custody_seq": self.custody_seq}
+        return {
+            "dest": str(self.dest),
+            "evidence": str(self.evidence or self.dest),
+            **self.received.to_json(),
+            "custody_seq": self.custody_seq,
+        }
 
 
 def unpack_archive(
@@ -326,20 +296,8 @@ def unpack_archive(
     held = lock(tmp)
     try:
         received = receive(archive, tmp, limits=limits, progress=progress, cancel=cancel)
-        with Case.open(tmp) as case, case.recording(actor) as rec:
-            MergeRepository(case.db).record_exchanged(
-                received.manifest_sha256, RECEIVED, last_states(custody_rows(case.db))
-            )
-            entry = rec.note(
-                Action.TRANSFERRED,
-                details={
-                    "received": archive.name,
-                    **received.to_json(),
-                    "accepted_unsigned": received.signature is None,
-                },
-                reason="archive received and unpacked"
-                + (" (NOT SIGNED: accepted unsigned)" if received.signature is None else ""),
-            )
+        with Case.open(tmp) as case:
+            entry = log_received(case, archive, received, actor)
         cancel.raise_if_cancelled()  # the last moment a Ctrl-C leaves nothing behind
         if dest.exists():
             dest.rmdir()

@@ -1,19 +1,13 @@
-"""The case store's handle on one database connection, with sqlite-utils on demand.
+"""The case store's handle on one database connection.
 
 The connection is SQLite's (a folder case) or a `forensics.store.pg.PgConnection` (a case on
 a PostgreSQL server) with the same surface; `engine` says which, and the few things that
 differ by engine (table names, the error a refused duplicate raises, savepoints) are here.
 
 The store reads and writes through the connection with SQL of its own (every write inside
-`transaction()`), because sqlite-utils' table methods commit as they go (`with conn:`), which
-would end the store's `BEGIN IMMEDIATE` early and let the custody chain fork. sqlite-utils is
-the store's schema-introspection and table layer (`Database.utils`: table and virtual-table
-names, columns, primary keys, row iteration), used by exchange, redaction and merging, which
-work on every table generically.
-
-It is built on first use, not when a case opens: importing sqlite-utils costs 0.15-0.3 s (it
-imports numpy and click, and scans for plugins), which alone would double the GUI's start-up
-(issue 4: a shown main window within twice a bare PySide6 window).
+`transaction()`). Exchange, redaction and merging, which work on every table generically, read
+the tables' shapes through `schema_info` on either engine (sqlite-utils did it once, for
+SQLite only; its import also cost 0.15-0.3 s).
 
 Row semantics the store relies on:
 - `query` gives rows as dicts with duplicate column names made unique (`id`, `id_2`), where a
@@ -29,12 +23,8 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import sqlite_utils
+from typing import Any
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -117,22 +107,6 @@ class Database:
             self.conn.execute("ROLLBACK TO SAVEPOINT pwb_write")
             raise
         self.conn.execute("RELEASE SAVEPOINT pwb_write")
-
-    @cached_property
-    def utils(self) -> sqlite_utils.Database:
-        """sqlite-utils over this same connection, for table introspection and reads.
-
-        Never call its write methods inside `transaction()`: they commit."""
-        import sqlite_utils
-
-        if self.engine != SQLITE:
-            from forensics.errors import CaseError
-
-            raise CaseError(
-                "merging and resolving merge conflicts work on folder cases only so far "
-                "(not yet a case on a server: copy-case it to a folder first)"
-            )
-        return sqlite_utils.Database(self.conn, recursive_triggers=True)
 
     def query(self, sql: str, params: Params | None = None) -> Iterator[dict[str, Any]]:
         """Run a statement that returns rows; the rows come as dicts, read lazily.

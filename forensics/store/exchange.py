@@ -3,8 +3,8 @@
 Packing, redaction and merging work on every record table the same way (every record table has
 a uuid `id` primary key), so they read and write rows through these generic functions instead
 of each feature's repository. The table and column names used here come from the database's own
-schema, read through sqlite-utils (`Database.utils`), never from the archive or the user, and
-are quoted.
+schema, read through `schema_info` (either engine), never from the archive or the user, and
+are quoted. A merge writes into a folder case or a server case alike.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forensics.errors import CaseError
+from forensics.store import schema_info
 from forensics.store.custody import ENTRY_COLUMNS, HEAD_KEY, canonical_json, insert_entry
 from forensics.store.rows import quote, set_columns
 
@@ -67,26 +68,17 @@ def vacuum(db: Database) -> None:
 def data_tables(db: Database) -> list[str]:
     """Every ordinary table that holds case data (no system, virtual or shadow tables), by
     name."""
-    tables = db.utils.tables
-    virtual = [t.name for t in tables if t.virtual_table_using]
-    return sorted(
-        t.name
-        for t in tables
-        if not t.virtual_table_using
-        and not t.name.startswith("sqlite_")
-        and t.name not in SYSTEM_TABLES
-        and not any(t.name.startswith(v + "_") for v in virtual)
-    )
+    return sorted(t for t in schema_info.data_tables(db) if t not in SYSTEM_TABLES)
 
 
 def columns(db: Database, table: str) -> list[str]:
     """The column names of a table, in order."""
-    return [c.name for c in db.utils.table(table).columns]
+    return [c.name for c in schema_info.columns(db, table)]
 
 
 def has_uuid_id(db: Database, table: str) -> bool:
     """True for a record table: its one-column primary key is `id`."""
-    return db.utils.table(table).pks == ["id"]
+    return schema_info.primary_key(db, table) == ["id"]
 
 
 def record_tables(db: Database) -> list[str]:
@@ -101,13 +93,13 @@ def rows(db: Database, table: str) -> Iterator[dict[str, Any]]:
     else:
         sql = f"SELECT rowid AS _rowid_, * FROM {quote(table)} ORDER BY rowid"
     for row in db.conn.execute(sql):
-        yield dict(row)
+        yield schema_info.without_engine_rowid(db, dict(row))
 
 
 def get_row(db: Database, table: str, record_id: str) -> dict[str, Any] | None:
     """One record by id, or None."""
     row = db.conn.execute(f"SELECT * FROM {quote(table)} WHERE id = ?", (record_id,)).fetchone()
-    return None if row is None else dict(row)
+    return None if row is None else schema_info.without_engine_rowid(db, dict(row))
 
 
 def ids(db: Database, table: str) -> set[str]:
@@ -150,8 +142,8 @@ def foreign_keys_to_ids(db: Database) -> ForeignKeys:
     found: ForeignKeys = {}
     for other in data_tables(db):
         keyed = has_uuid_id(db, other)
-        for fk in db.utils.table(other).foreign_keys:
-            if fk.other_column == "id" and fk.column is not None:
+        for fk in schema_info.foreign_keys(db, other):
+            if fk.other_column == "id":
                 found.setdefault(fk.other_table, []).append((other, fk.column, keyed))
     return found
 
@@ -230,7 +222,10 @@ def set_case_info(db: Database, key: str, value: str) -> None:
 
 def custody_rows(db: Database) -> list[dict[str, Any]]:
     """The custody chain as stored, in order."""
-    return [dict(r) for r in db.conn.execute("SELECT * FROM custody ORDER BY seq")]
+    return [
+        schema_info.without_engine_rowid(db, dict(r))
+        for r in db.conn.execute("SELECT * FROM custody ORDER BY seq")
+    ]
 
 
 _CHAIN_FIELDS = tuple(
@@ -270,7 +265,10 @@ def rewrite_custody(db: Database, entries: Sequence[Mapping[str, Any]]) -> str:
 
 def defer_foreign_keys(db: Database) -> None:
     """Check foreign keys at commit rather than per statement (rows arrive in any order)."""
-    db.conn.execute("PRAGMA defer_foreign_keys = ON")
+    if db.on_server:
+        db.conn.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        db.conn.execute("PRAGMA defer_foreign_keys = ON")
 
 
 def foreign_keys_off(db: Database) -> None:

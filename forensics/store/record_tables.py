@@ -1,10 +1,12 @@
 """The SQLite side of the record streams an archive carries (format 2, issue 14).
 
 `forensics.exchange.record_stream` turns rows into JSON lines and back without knowing the
-engine; this module is what it talks to for SQLite: the shape of each of our tables (read from
-a database our own migrations made, never from an archive), the rows of a table in order, and a
-*sink* that inserts validated rows into a fresh case inside one transaction and reports
-duplicates and references that do not resolve. Another engine supplies the same three things.
+engine; this module is what it talks to: the shape of each of our tables (read from a
+database our own migrations made, never from an archive; either engine, through
+`schema_info`), the rows of a table in order, and SQLite's *sink*, which inserts validated
+rows into a fresh case inside one transaction and reports duplicates and references that do
+not resolve. The server's sink is `server_records.PgRecordSink`; `record_sink(db)` gives
+the one for a database's engine.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from forensics.records.row_schema import Column, TableShape
+from forensics.store import schema_info
 from forensics.store.rows import quote
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
+    from forensics.store.server_records import PgRecordSink
 
 NOT_COPIED = frozenset({"schema_version", "exchanged_states"})
 """Tables that never travel: the schema versions (a fresh case has its own migrations') and
@@ -27,29 +31,17 @@ the record states this case exchanged (what *we* sent and received, not theirs t
 
 def stream_tables(db: Database) -> list[TableShape]:
     """Our ordinary tables in creation order, each with its columns and key: every table a
-    case's records live in, without virtual (full-text) tables and their shadow tables, which
-    our triggers rebuild, and without the schema versions."""
-    rows = db.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
-    ).fetchall()
-    virtual = [str(r[0]) for r in rows if str(r[1] or "").upper().startswith("CREATE VIRTUAL")]
-    names = [
-        str(r[0])
-        for r in rows
-        if str(r[0]) not in virtual
-        and not str(r[0]).startswith("sqlite_")
-        and str(r[0]) not in NOT_COPIED
-        and not any(str(r[0]).startswith(v + "_") for v in virtual)
-    ]
-    return [_shape(db, name) for name in names]
+    case's records live in, without full-text tables (SQLite's virtual and shadow tables, the
+    server's tsvector tables), which our triggers rebuild, and without the schema versions.
+    The same shapes on either engine (`schema_info` answers in SQLite's words)."""
+    return [table_shape(db, name) for name in schema_info.data_tables(db) if name not in NOT_COPIED]
 
 
-def _shape(db: Database, table: str) -> TableShape:
-    info = db.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
-    columns = tuple(
-        Column(str(c[1]), str(c[2]).upper() or "TEXT", bool(c[3]) or bool(c[5])) for c in info
-    )
-    keys = tuple(str(c[1]) for c in sorted(info, key=lambda c: int(c[5])) if int(c[5]) > 0)
+def table_shape(db: Database, table: str) -> TableShape:
+    """One table's columns (type, required) and key, as our migrations made it."""
+    info = schema_info.columns(db, table)
+    columns = tuple(Column(c.name, c.sql or "TEXT", c.notnull or c.pk > 0) for c in info)
+    keys = tuple(c.name for c in sorted(info, key=lambda c: c.pk) if c.pk > 0)
     return TableShape(table, columns, keys or (columns[0].name,))
 
 
@@ -131,8 +123,17 @@ class SqliteRecordSink:
 
 
 def _key_of(db: Database, table: str, rowid: Any) -> str:
-    shape = _shape(db, table)
+    shape = table_shape(db, table)
     names = ", ".join(quote(k) for k in shape.key)
     row = db.conn.execute(f"SELECT {names} FROM {quote(table)} WHERE rowid = ?", (rowid,))
     found = row.fetchone()
     return f"row {rowid}" if found is None else "/".join(str(v) for v in tuple(found))
+
+
+def record_sink(db: Database) -> SqliteRecordSink | PgRecordSink:
+    """The sink for a fresh case database on its engine (use it as a context manager)."""
+    if db.on_server:
+        from forensics.store.server_records import PgRecordSink
+
+        return PgRecordSink(db)
+    return SqliteRecordSink(db)

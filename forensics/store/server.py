@@ -11,11 +11,13 @@ exclusive to recover, shared while open. (flock means nothing across machines.)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forensics.errors import CaseError, ReadOnlyCaseError
-from forensics.store.db import connect_server, migrate
+from forensics.store.db import connect_server, migrate, transaction
 from forensics.store.evidence import EvidenceStore
 
 if TYPE_CHECKING:
@@ -36,18 +38,57 @@ def create_database(location: ServerLocation) -> Database:
         CaseError: the database cannot be reached, or already holds tables (a case or
             anything else: nothing is ever written over).
     """
-    db = connect_server(location)
+    db = connect_empty(location)
     try:
-        if db.table_names():
-            raise CaseError(
-                f"{location.shown}: the database is not empty (a new case needs an empty "
-                "database: createdb NAME)"
-            )
         migrate(db, location.shown)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def connect_empty(location: ServerLocation) -> Database:
+    """Connect to the empty database a new case goes into.
+
+    Raises:
+        CaseError: the database cannot be reached, or already holds tables.
+    """
+    db = connect_server(location)
+    try:
+        refuse_not_empty(db, location)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def refuse_not_empty(db: Database, location: ServerLocation) -> None:
+    """Nothing is ever written over: a new case needs a database without tables.
+
+    Raises:
+        CaseError: the database holds tables (a case or anything else).
+    """
+    if db.table_names():
+        raise CaseError(
+            f"{location.shown}: the database is not empty (a new case needs an empty "
+            "database: createdb NAME)"
+        )
+
+
+@contextmanager
+def new_case_transaction(db: Database, location: ServerLocation) -> Iterator[None]:
+    """One transaction in which a whole case is made from received records (its schema, its
+    rows, its first entries): a refusal, an error or Ctrl-C rolls it all back and leaves the
+    database as empty as it was; so does a process killed half-way (the server ends its
+    transaction). The database is checked again under the write lock, so two unpacks into
+    one database cannot both go in.
+
+    Raises:
+        CaseError: the database is not empty (any more).
+    """
+    with transaction(db):
+        refuse_not_empty(db, location)
+        yield
 
 
 def open_database(location: ServerLocation, *, readonly: bool) -> Database:
