@@ -280,6 +280,11 @@ class Case(ItemEdits):
             raise ReadOnlyCaseError(f"{self.location}: read-only case; it cannot be changed")
         return self._journal.transaction()
 
+    def attempt(self) -> AbstractContextManager[None]:
+        """Inside `transaction()`: a block whose writes are undone alone if it raises (see
+        `Journal.attempt`), so many small changes can share one commit."""
+        return self._journal.attempt()
+
     def recording(
         self, actor: str | None = None, *, reason: str | None = None
     ) -> AbstractContextManager[Recording]:

@@ -14,12 +14,12 @@ import os
 import stat
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from forensics.case import Case
-from forensics.errors import SourceChangedError
 from forensics.intake.content_store import store_copy
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
@@ -32,6 +32,63 @@ from forensics.store.evidence import StoredBlob
 from forensics.textsafe import escape_name
 
 
+@dataclass(frozen=True)
+class HostCopy:
+    """A host file copied into the store's temporary folder, or why it was not."""
+
+    tmp: Path | None = None
+    blob: StoredBlob | None = None
+    st: os.stat_result | None = None
+    """`fstat` of the open source before its first byte was read."""
+    rejected: str | None = None
+    """Why nothing was stored (the rejection's reason), or None."""
+
+    def discard(self, case: Case) -> None:
+        """Remove the copy (it will not be stored)."""
+        if self.tmp is not None:
+            case.evidence.discard(self.tmp)
+
+
+def copy_host_file(
+    case: Case,
+    path: bytes,
+    cancel: CancelToken,
+    on_bytes: Callable[[int], None] | None,
+    *,
+    sync: bool,
+) -> HostCopy:
+    """Open one host file without following links and copy it into the store's `tmp/`.
+
+    Records nothing: the caller records the item or the rejection, in the inputs' order (a
+    copy may be made ahead, in another thread: `CopyAhead`).
+
+    Raises:
+        CancelledError: `cancel` was set during the copy (nothing is left behind).
+    """
+    try:
+        fd = _open_source(path)
+    except OSError as exc:
+        reason = (
+            "symlink; not followed" if exc.errno == errno.ELOOP else f"cannot open ({exc.strerror})"
+        )
+        return HostCopy(rejected=reason)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return HostCopy(st=st, rejected="not a regular file; not read")
+        try:
+            tmp, blob = case.evidence.copy_in_fd(fd, st.st_size, cancel, on_bytes, sync=sync)
+        except OSError as exc:
+            return HostCopy(st=st, rejected=f"read failed ({exc.strerror})")
+        problem = changed_while_read(st, os.fstat(fd), _lstat(path), blob.size)
+        if problem is not None:
+            case.evidence.discard(tmp)
+            return HostCopy(st=st, rejected=problem)
+        return HostCopy(tmp, blob, st)
+    finally:
+        os.close(fd)
+
+
 def ingest_host_file(
     case: Case,
     path: bytes,
@@ -39,50 +96,47 @@ def ingest_host_file(
     cancel: CancelToken,
     on_bytes: Callable[[int], None],
     attributes: dict[str, Any] | None = None,
+    *,
+    copied: HostCopy | None = None,
 ) -> IngestOutcome:
-    """Open one host file without following links, and store it."""
+    """Open one host file without following links, and store it.
+
+    Args:
+        copied: the file already copied (`copy_host_file`, ahead of this call); None: it
+            is copied now.
+    """
     label = escape_name(path)
+    if copied is None:
+        copied = copy_host_file(case, path, cancel, on_bytes, sync=options.batch is None)
+    elif copied.blob is not None:
+        on_bytes(copied.blob.size)
+    if copied.rejected is not None:
+        return record_rejection(case, options, label, copied.rejected)
+    tmp, blob, st = copied.tmp, copied.blob, copied.st
+    assert tmp is not None
+    assert blob is not None
+    assert st is not None
+    source = ContentSource(
+        name=escape_name(os.path.basename(path)),
+        source_path=escape_name(os.path.abspath(path)),
+        source_path_raw=os.path.abspath(path),
+        fs_mtime=_ts(st.st_mtime),
+        fs_atime=_ts(st.st_atime),
+        fs_ctime=_ts(st.st_ctime),
+        attributes=dict(attributes or {}),
+    )
     try:
-        fd = _open_source(path)
+        return store_copy(
+            case,
+            lambda: (tmp, blob),
+            st.st_size,
+            source,
+            options,
+            parent_id=options.parent_id,
+            cancel=cancel,
+        )
     except OSError as exc:
-        reason = (
-            "symlink; not followed" if exc.errno == errno.ELOOP else f"cannot open ({exc.strerror})"
-        )
-        return record_rejection(case, options, label, reason)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return record_rejection(case, options, label, "not a regular file; not read")
-        source = ContentSource(
-            name=escape_name(os.path.basename(path)),
-            source_path=escape_name(os.path.abspath(path)),
-            source_path_raw=os.path.abspath(path),
-            fs_mtime=_ts(st.st_mtime),
-            fs_atime=_ts(st.st_atime),
-            fs_ctime=_ts(st.st_ctime),
-            attributes=dict(attributes or {}),
-        )
-
-        def copy() -> tuple[Path, StoredBlob]:
-            tmp, blob = case.evidence.copy_in_fd(
-                fd, st.st_size, cancel, on_bytes, sync=options.batch is None
-            )
-            problem = changed_while_read(st, os.fstat(fd), _lstat(path), blob.size)
-            if problem is not None:
-                case.evidence.discard(tmp)
-                raise SourceChangedError(problem)
-            return tmp, blob
-
-        try:
-            return store_copy(
-                case, copy, st.st_size, source, options, parent_id=options.parent_id, cancel=cancel
-            )
-        except SourceChangedError as exc:
-            return record_rejection(case, options, label, str(exc))
-        except OSError as exc:
-            return record_rejection(case, options, label, f"read failed ({exc.strerror})")
-    finally:
-        os.close(fd)
+        return record_rejection(case, options, label, f"read failed ({exc.strerror})")
 
 
 def changed_while_read(

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, MutableSequence
+import time
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import replace
 
 from forensics.case import Case
 from forensics.errors import CancelledError
 from forensics.intake.batch import IngestBatch
+from forensics.intake.copy_ahead import CopyAhead
 from forensics.intake.folders import HostFolders
-from forensics.intake.host_files import ingest_host_file, record_symlink
+from forensics.intake.host_files import HostCopy, ingest_host_file, record_symlink
 from forensics.intake.outcome_log import OutcomeLog
 from forensics.intake.progress import IngestStatus
 from forensics.intake.records import (
@@ -38,6 +40,11 @@ from forensics.models import Item
 from forensics.textsafe import escape_name
 
 log = logging.getLogger(__name__)
+
+PER_ITEM_BATCH = 200
+"""Items whose per-item post-ingest steps commit together."""
+PER_ITEM_OPEN_S = 0.25
+"""Longest those steps keep a write transaction open (the GUI's own edits wait behind it)."""
 
 __all__ = [
     "ContentSource",
@@ -96,12 +103,14 @@ def ingest_paths(
     report = IngestReport(outcomes=OutcomeLog())  # in a temporary file: memory stays flat
     consumed: set[bytes] = set()
     folders = HostFolders(case, options)
+    ahead = CopyAhead(case, entries, cancel, sync=False)
     try:
-        for entry in entries:
+        for index, entry in enumerate(entries):
             if cancel.cancelled:
                 report.cancelled = True
                 break
             if os.path.abspath(entry.path) in consumed:
+                ahead.skip(index)
                 continue  # an E01 segment already ingested with its first segment
             label = escape_name(entry.path)
             status.report(label)
@@ -117,6 +126,7 @@ def ingest_paths(
                     progress,
                     consumed,
                     report.outcomes,
+                    lambda: ahead.take(index),  # noqa: B023 (called within this iteration)
                 )
             except CancelledError:
                 report.cancelled = True
@@ -125,9 +135,12 @@ def ingest_paths(
             batch.flush_if_due()
         batch.flush()
     except BaseException:
+        cancel.cancel()  # the copying ahead and the post-ingest runs stop too
+        ahead.close()
         batch.discard()
-        cancel.cancel()  # the post-ingest runs stop too
         raise
+    finally:
+        ahead.close()  # the copies not taken (cancelled): nothing is left behind
     _raced(report, batch)
     status.copying_ended()
     found = _finish_runs(runs, status)
@@ -160,7 +173,13 @@ def _run_per_item(
     found: dict[str, list[str]],
 ) -> None:
     """The other post-ingest steps, on each new item, after the streaming ones (whose
-    records they may read: hypotheses from the positions just extracted)."""
+    records they may read: hypotheses from the positions just extracted).
+
+    The items' steps share a transaction, committed every `PER_ITEM_BATCH` items or
+    `PER_ITEM_OPEN_S` seconds: on a card, one commit per hypothesis (each waiting on the
+    disk) made this tail a tenth of the ingest, with the workers idle. Each step runs in its
+    own `attempt`, so a step that fails leaves nothing behind, as its own transaction did.
+    """
     if not steps:
         return
     # Read back from the report one at a time: a card's items are not all held at once.
@@ -170,20 +189,55 @@ def _run_per_item(
         if o.status in ("ingested", "duplicate") and o.item is not None
     )
     total = sum(o.status in ("ingested", "duplicate") for o in report.outcomes)
-    for done, item in enumerate(items):
+    done = 0
+    status.post_ingest(done, total)
+    more = True
+    while more and not cancel.cancelled:
+        chunk: list[str] = []
+        try:
+            with case.transaction():
+                opened = time.monotonic()
+                more = _steps_on(case, steps, items, cancel, found, chunk, opened)
+        except Exception as exc:  # the chunk's commit failed: its steps are undone
+            log.exception("post-ingest steps of %d items not committed", len(chunk))
+            for item_id in chunk:
+                found.setdefault(item_id, []).append(f"post-ingest step failed: {exc}")
+        done += len(chunk)
         status.post_ingest(done, total)
+
+
+def _steps_on(
+    case: Case,
+    steps: list[PostIngest],
+    items: Iterator[Item],
+    cancel: CancelToken,
+    found: dict[str, list[str]],
+    chunk: list[str],
+    opened: float,
+) -> bool:
+    """Run the steps on items (inside the caller's transaction) until the chunk is full.
+
+    Returns:
+        True when items are left.
+    """
+    for item in items:
+        chunk.append(item.id)
         for step in steps:
             if cancel.cancelled:
-                return
+                return False
             try:
-                warnings = step(case, item, cancel)
+                with case.attempt():
+                    warnings = step(case, item, cancel)
             except CancelledError:
-                return
+                return False
             except Exception as exc:  # one step failing must not lose the ingested item
                 log.exception("post-ingest step failed on %s", item.name)
                 warnings = [f"post-ingest step failed: {exc}"]
             if warnings:
                 found.setdefault(item.id, []).extend(warnings)
+        if len(chunk) >= PER_ITEM_BATCH or time.monotonic() - opened >= PER_ITEM_OPEN_S:
+            return True
+    return False
 
 
 def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:
@@ -223,7 +277,10 @@ def _ingest_entry(
     progress: ProgressFn,
     consumed: set[bytes],
     sink: MutableSequence[IngestOutcome],
+    copied: Callable[[], HostCopy | None],
 ) -> None:
+    """Record one input (and, for a disk image, what it holds); `copied` gives the file's
+    copy when it was made ahead (`CopyAhead`), and is called for a plain file only."""
     label = escape_name(entry.path)
     if entry.kind == "empty":
         folder = case.items.get(str(folders.folder(entry.path, entry.root)))
@@ -238,7 +295,7 @@ def _ingest_entry(
         sink.append(record_symlink(case, entry, options))
         return
     consumed.add(os.path.abspath(entry.path))
-    outcome = ingest_host_file(case, entry.path, options, cancel, on_bytes)
+    outcome = ingest_host_file(case, entry.path, options, cancel, on_bytes, copied=copied())
     sink.append(outcome)
     index = len(sink) - 1
     item = outcome.item

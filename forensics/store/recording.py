@@ -305,6 +305,31 @@ class Journal:
             self._reset()
             self.bus.publish(changes)
 
+    @contextmanager
+    def attempt(self) -> Iterator[None]:
+        """Inside an open transaction: a block whose writes are undone alone if it raises.
+
+        Many small recorded changes (a post-ingest step on each item of a card) commit
+        together in one transaction, where one commit each waited on the disk; a step that
+        fails leaves nothing behind, as its own transaction's rollback did (a SAVEPOINT, on
+        both engines), and its changes are not published.
+        """
+        conn = self.db.conn
+        if not conn.in_transaction:
+            raise RuntimeError("an attempt runs inside a transaction")
+        marks = len(self.pending), len(self.actions), len(self.noted)
+        conn.execute("SAVEPOINT pwb_attempt")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                conn.execute("ROLLBACK TO SAVEPOINT pwb_attempt")
+                conn.execute("RELEASE SAVEPOINT pwb_attempt")
+            del self.pending[marks[0] :], self.actions[marks[1] :], self.noted[marks[2] :]
+            self.custody.new_transaction()  # the signer's key may have been added in it
+            raise
+        conn.execute("RELEASE SAVEPOINT pwb_attempt")
+
     def _change_set(self) -> ChangeSet:
         return ChangeSet(tuple(self.pending), tuple(self.actions), tuple(self.noted))
 

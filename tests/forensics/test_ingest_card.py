@@ -71,3 +71,61 @@ def test_a_cancel_keeps_every_file_copied_before_it(tmp_path: Path, corpus: Path
     assert not any(case.evidence.tmp_dir.iterdir()), "no copy or marker left behind"
     assert verify_case(case, record_result=False).findings == []
     case.close()
+
+
+def test_per_item_steps_share_commits_and_a_failing_one_leaves_nothing(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The per-item steps run in shared transactions (`attempt` each): a step that records a
+    change and then fails on one item leaves nothing of it, the others' changes commit, and
+    the chain verifies."""
+    from forensics.store.custody import Action
+
+    card = _card(tmp_path, corpus, 12)
+    case = Case.create(tmp_path / "case", title="card")
+    commits = []
+    case.changes.subscribe(lambda change_set: commits.append(change_set))
+
+    def step(case: Case, item, cancel) -> list[str]:  # type: ignore[no-untyped-def]
+        with case.recording("step", reason="test") as rec:
+            rec.note(Action.INGEST_DUPLICATE, item_id=item.id, details={"step": item.name})
+        if item.name == "IMG_0005.JPG":
+            raise ValueError("this one breaks after writing")
+        return ["step ran"]
+
+    report = ingest_paths(case, [card], IngestOptions(post_ingest=(step,)))
+    by_name = {o.item.name: o for o in report.outcomes if o.item is not None}
+    assert by_name["IMG_0005.JPG"].warnings[-1].startswith("post-ingest step failed: this one")
+    assert all(by_name[f"IMG_{n:04d}.JPG"].warnings[-1] == "step ran" for n in range(12) if n != 5)
+    noted = [e.details["step"] for e in case.custody.entries() if e.details.get("step")]
+    assert noted == [f"IMG_{n:04d}.JPG" for n in range(12) if n != 5]
+    published = [n for c in commits for n in c.noted]
+    broken = by_name["IMG_0005.JPG"].item
+    assert broken is not None
+    assert broken.id not in published
+    assert verify_case(case, record_result=False).findings == []
+    case.close()
+
+
+def test_copies_made_ahead_are_removed_when_the_ingest_stops(tmp_path: Path, corpus: Path) -> None:
+    """Files copied ahead of their recording (`CopyAhead`) and not recorded when the ingest
+    fails are removed: the store keeps only what the case records."""
+    card = _card(tmp_path, corpus, 60)
+    case = Case.create(tmp_path / "case", title="card")
+
+    def progress(done: int, total: int, message: str) -> None:
+        time.sleep(0.11)  # past the throttle: every file is reported; copies go on ahead
+        if "IMG_0020" in message:
+            raise RuntimeError("the caller gives up")
+
+    try:
+        ingest_paths(case, [card], IngestOptions(post_ingest=()), progress=progress)
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the ingest should have stopped")
+    stored = case.items.search(kinds=["file"], limit=1000)
+    assert len(stored) < 60
+    assert not any(case.evidence.tmp_dir.iterdir()), "no copy or marker left behind"
+    assert verify_case(case, record_result=False).findings == []
+    case.close()
