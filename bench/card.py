@@ -259,14 +259,21 @@ def examiner_home(work: Path) -> None:
     run_pwb(["profile", "create", "bench", "--name", "Card Bench", "--org", "B", "--role", "R"])
 
 
-def ingest(work: Path, card: Path, extract: bool, memory: bool = False) -> tuple[float, int, Any]:
-    case = work / ("case-x" if extract else "case-n")
-    shutil.rmtree(case, ignore_errors=True)
+def ingest(
+    work: Path, card: Path, extract: bool, memory: bool = False, name: str = ""
+) -> tuple[float, int, Any]:
+    """`pwb ingest` of the card into a new case, kept until the run ends.
+
+    Not removed between rounds: on an ext4 without a journal (this VM's), creating an inode
+    steps over every inode of its group freed in the last minute or more (the kernel's
+    `recently_deleted`: 27 % of all CPU samples of `perf record -g` of `pwb ingest
+    --no-extract` when the bench removed the previous case just before), so each round's
+    removal slowed the next round's copies, and not the baselines, which create nothing.
+    """
+    case = work / (("case-x" if extract else "case-n") + name)
     run_pwb(["init", str(case), "--title", "card bench"])
     args = ["ingest", str(case), str(card / "DCIM")] + ([] if extract else ["--no-extract"])
-    result = run_pwb(args, memory)
-    shutil.rmtree(case, ignore_errors=True)
-    return result
+    return run_pwb(args, memory)
 
 
 def bench(count: int, rounds: int, mp4_every: int, keep: Path | None, large: bool) -> None:
@@ -293,10 +300,10 @@ def bench(count: int, rounds: int, mp4_every: int, keep: Path | None, large: boo
                 before = sum(cpu_seconds(p) for p in pids)
                 t_floor = floor(pool, files)
                 c_floor = sum(cpu_seconds(p) for p in pids) - before
-                t_x, rss_x, tree = ingest(work, card, extract=True, memory=True)
+                t_x, rss_x, tree = ingest(work, card, extract=True, memory=True, name=f"-{r}")
                 c_x = sum(tree.cpu.values()) if tree is not None else float("nan")
                 t_hash = hashing(files)
-                t_n, rss_n, _ = ingest(work, card, extract=False)
+                t_n, rss_n, _ = ingest(work, card, extract=False, name=f"-{r}")
                 ratios_x.append(t_floor / t_x)
                 ratios_n.append(t_hash / t_n)
                 cpu_x.append(c_floor / c_x)

@@ -203,10 +203,56 @@ class CustodyLog:
         self.signer = signer
         self._listed: str | None = None
         """A key known to be in the case's examiners within the current transaction."""
+        self._own = False
+        """Inside a write transaction of the case's journal (`new_transaction` to
+        `transaction_ended`): it holds the write lock, so only this log appends."""
+        self._last: tuple[int, str] | None = None
+        """The last entry appended in that transaction (seq, hash): the next links to it."""
+        self._head_due = False
+        """The head in `case_info` is written once, before the commit (`write_head`)."""
 
     def new_transaction(self) -> None:
-        """Forget what the last transaction found (it may have rolled back)."""
+        """A journal's write transaction begins."""
+        self.rolled_back()
+        self._own = True
+
+    def rolled_back(self) -> None:
+        """Part of the transaction was undone (a savepoint): forget what was found or
+        appended; it is read again from the tables when needed."""
         self._listed = None
+        self._last = None
+
+    def write_head(self) -> None:
+        """Anchor the head in `case_info` (the journal calls it just before its commit): one
+        write per transaction, where each entry wrote it (a card's photos append thousands
+        of entries in a few transactions)."""
+        if not self._head_due:
+            return
+        self._head_due = False
+        last = self._last or self._read_last()
+        if last is not None:
+            self._set_head(*last)
+
+    def transaction_ended(self) -> None:
+        """The journal's transaction committed or rolled back: nothing is cached past it
+        (another process may append next)."""
+        self._own = False
+        self._last = None
+        self._head_due = False
+        self._listed = None
+
+    def _read_last(self) -> tuple[int, str] | None:
+        row = self._db.conn.execute(
+            "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row["seq"]), str(row["hash"]))
+
+    def _set_head(self, seq: int, hash_: str) -> None:
+        self._db.conn.execute(
+            "INSERT INTO case_info (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (HEAD_KEY, canonical_json({"seq": seq, "hash": hash_})),
+        )
 
     def append(
         self,
@@ -288,11 +334,9 @@ class CustodyLog:
         details: Mapping[str, Any] | None,
         reason: str | None,
     ) -> CustodyEntry:
-        last = self._db.conn.execute(
-            "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        seq = 1 if last is None else int(last["seq"]) + 1
-        prev_hash = GENESIS_HASH if last is None else str(last["hash"])
+        last = self._last if self._last is not None else self._read_last()
+        seq = 1 if last is None else last[0] + 1
+        prev_hash = GENESIS_HASH if last is None else last[1]
         tracked = record is not None or deleted
         subject_type, subject_id = (
             subject if subject else (("item", item_id) if item_id and tracked else (None, None))
@@ -316,11 +360,11 @@ class CustodyLog:
             "prev_hash": prev_hash,
         }
         row = insert_entry(self._db, fields, self.signer)
-        self._db.conn.execute(
-            "INSERT INTO case_info (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (HEAD_KEY, canonical_json({"seq": seq, "hash": row["hash"]})),
-        )
+        if self._own:
+            self._last = (seq, row["hash"])
+            self._head_due = True
+        else:
+            self._set_head(seq, row["hash"])
         return _row_to_entry(row)
 
     def stored_rows(self) -> Iterator[Mapping[str, Any]]:
@@ -351,7 +395,12 @@ class CustodyLog:
         return [_row_to_entry(row) for row in rows]
 
     def head(self) -> tuple[int, str]:
-        """The anchored head `(seq, hash)`: `(0, GENESIS_HASH)` for an empty log."""
+        """The anchored head `(seq, hash)`: `(0, GENESIS_HASH)` for an empty log (within a
+        transaction that appended, the head it anchors at its commit)."""
+        if self._head_due:
+            last = self._last or self._read_last()
+            if last is not None:
+                return last
         row = self._db.conn.execute(
             "SELECT value FROM case_info WHERE key = ?", (HEAD_KEY,)
         ).fetchone()

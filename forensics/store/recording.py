@@ -291,6 +291,8 @@ class Journal:
         try:
             with transaction(self.db) as conn:
                 yield conn
+                if outer:
+                    self.custody.write_head()
                 if outer and self.db.on_server and (self.pending or self.actions):
                     # Other examiners' processes hear it when (and only if) it commits.
                     from forensics.store.notify import send
@@ -300,6 +302,9 @@ class Journal:
             if outer:
                 self._reset()
             raise
+        finally:
+            if outer:
+                self.custody.transaction_ended()
         if outer and (self.pending or self.actions):
             changes = self._change_set()
             self._reset()
@@ -326,7 +331,7 @@ class Journal:
                 conn.execute("ROLLBACK TO SAVEPOINT pwb_attempt")
                 conn.execute("RELEASE SAVEPOINT pwb_attempt")
             del self.pending[marks[0] :], self.actions[marks[1] :], self.noted[marks[2] :]
-            self.custody.new_transaction()  # the signer's key may have been added in it
+            self.custody.rolled_back()  # its entries (the signer's key, perhaps) are gone
             raise
         conn.execute("RELEASE SAVEPOINT pwb_attempt")
 

@@ -8,6 +8,7 @@ are always bound parameters. Callers run these inside `case.transaction()`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,16 @@ def quote(name: str) -> str:
 
 def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
     """Insert one row given as column -> value."""
-    names = ", ".join(quote(k) for k in row)
-    marks = ", ".join("?" for _ in row)
-    db.conn.execute(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(row.values()))
+    db.conn.execute(_insert_sql(table, tuple(row)), list(row.values()))
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """The INSERT of these columns (made once: a card's photos insert thousands of rows of
+    the same few shapes)."""
+    names = ", ".join(quote(k) for k in columns)
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
 
 
 def set_columns(
