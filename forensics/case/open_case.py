@@ -77,7 +77,12 @@ class Case(ItemEdits):
         self._lock_fd = lock_fd
         self.items = ItemRepository(db)
         self.custody = CustodyLog(db, signer)
-        self.evidence: EvidenceBackend = EvidenceStore(root)
+        markers = None
+        if location is not None:
+            from forensics.store.inflight_db import DbMarkers
+
+            markers = DbMarkers(db, location, root / "tmp")
+        self.evidence: EvidenceBackend = EvidenceStore(root, markers)
         """The evidence store, through the one interface a backend implements."""
         self.changes = server_bus_for(location) if location is not None else bus_for(root)
         """Where this case's committed changes are published (`subscribe` to hear); on a
@@ -233,8 +238,10 @@ class Case(ItemEdits):
         )
         try:
             case = cls(root, db, None, readonly, signer or session_examiner(), where)
-            if alone:
-                case._recover()
+            # Alone: everything a killed process left; else the blobs of writers whose
+            # sessions ended (their markers are rows of the case, `store/inflight_db.py`).
+            if not readonly:
+                case._recover(alone=alone)
             server.lock_shared(db, was_alone=alone)
         except BaseException:
             db.close()
@@ -254,6 +261,7 @@ class Case(ItemEdits):
 
     def close(self) -> None:
         """Close the database and release the case lock."""
+        self.evidence.close()
         self.db.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
@@ -343,6 +351,12 @@ class Case(ItemEdits):
         return info.examiner if info else default_examiner()
 
     # recovery ---------------------------------------------------------------------------
-    def _recover(self) -> None:
+    def _recover(self, *, alone: bool = True) -> None:
         """Clean up after a process that was killed (see `forensics.store.recovery`)."""
-        recover(self.evidence, self.items, self.recording(self.actor()), str(self.location))
+        recover(
+            self.evidence,
+            self.items,
+            self.recording(self.actor()),
+            str(self.location),
+            alone=alone,
+        )

@@ -172,6 +172,7 @@ class IngestBatch:
                     turns.enter_context(run.hold_writes())  # its transaction would hold ours
                 with self._case.transaction():
                     raced = [p for p in pending if not self._insert(p)]
+                    evidence.settle_batch(commit.marker)  # a server case's rows go with them
         except BaseException:
             _release(self._case, commit)
             raise

@@ -139,7 +139,9 @@ def store_copy(
         return IngestOutcome(label, "ingested", item, warnings=tuple(warnings))
     case.evidence.commit_blob(tmp, blob.sha256)
     try:
-        case.insert_item(item, Action.INGESTED, details=details, reason=options.reason)
+        with case.transaction():
+            case.insert_item(item, Action.INGESTED, details=details, reason=options.reason)
+            case.evidence.settle_marker(blob.sha256)  # a server case's row goes with it
     except DuplicateItemError:
         # Another ingest committed this very source first; its item holds the blob.
         case.evidence.release_blob(blob.sha256, case.items.has_content)

@@ -4,8 +4,9 @@
 everything is copied as stored (the custody chain verbatim, its seals and keys, the merges'
 records, the states it exchanged), table by table in the destination's creation order, rows in
 their insertion order (`rowid`), inside one transaction with foreign keys checked at its end.
-Not copied: the schema versions (the destination's own migrations made it) and the full-text
-tables, which the destination's triggers fill as the rows arrive.
+Not copied: the schema versions (the destination's own migrations made it), a server case's
+in-flight markers, and the full-text tables, which the destination's triggers fill as the rows
+arrive.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from forensics.store.rows import quote
 if TYPE_CHECKING:
     from forensics.store.database import Database
 
-SKIPPED = frozenset({"schema_version"})
+SKIPPED = frozenset({"schema_version", "evidence_inflight"})
+"""Not case content: the schema versions, and a server case's in-flight markers (live
+writers' coordination, `inflight_db`)."""
 NOT_A_ROW = frozenset({"rowid"})
 """A server case's identity column standing for SQLite's implicit rowid: each side numbers."""
 LOCAL_FACTS = frozenset({"evidence_store"})

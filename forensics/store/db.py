@@ -348,7 +348,7 @@ def migrated_copy(db: Database, path: Path) -> Database:
 
 def _apply(db: Database, migration: Migration) -> None:
     with transaction(db) as conn:
-        for statement in migration.statements:
+        for statement in migration.statements if db.on_server or not migration.server_only else ():
             if db.on_server:
                 from forensics.store.dialect import schema_statements
 

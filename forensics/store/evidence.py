@@ -4,7 +4,8 @@ Evidence files are named by their sha256 and sharded two levels deep
 (`evidence/ab/cd/abcd…`); once renamed into place they are read-only. A copy is written to
 `tmp/`, hashed (sha256 and md5) in the same pass, fsynced (`blob_copy`), and only then
 renamed into place, so a crash leaves at worst a temporary file, which the next open removes.
-Between the rename and the database commit an in-flight marker names the blob (`inflight`):
+Between the rename and the database commit an in-flight marker names the blob (`inflight`:
+files in `tmp/` for a folder case, rows of the database for a server case, `inflight_db`):
 recovery removes a marked blob no item refers to, and a writer whose insert fails releases
 its blob (`release_blob`) unless an item or another writer needs it.
 """
@@ -201,6 +202,16 @@ class EvidenceStore:
         """Make files written with `sync=False` (derived files) durable."""
         sync_all(self.tmp_dir, files, ())
 
+    def settle_marker(self, sha256: str) -> None:
+        """Inside the transaction that commits the row referring to a `commit_blob`: a
+        database-held marker goes in that same commit (and the transaction fails if a
+        recovery took it); a marker file stays until `clear_marker`, after the commit."""
+        self.markers.settle(sha256)
+
+    def settle_batch(self, marker: Path) -> None:
+        """`settle_marker` for a batch (`commit_blobs`), inside the transaction of its rows."""
+        self.markers.settle_batch(marker)
+
     def clear_marker(self, sha256: str) -> None:
         """Forget this writer's in-flight marker once the database row is committed."""
         self.markers.clear(sha256)
@@ -267,14 +278,28 @@ class EvidenceStore:
                 continue
         return out
 
-    def clear_all_markers(self, sha256: str) -> None:
-        """Remove every writer's marker for a content (recovery, when no writer is left)."""
-        self.markers.clear_all(sha256)
+    def reclaim_blobs(self, referenced: Callable[[str], bool]) -> tuple[list[str], int]:
+        """Recovery, inside the transaction that logs it: remove the stored blobs that only
+        writers no longer running held markers for and that no item refers to.
 
-    def clear_batch_markers(self) -> None:
-        """Remove every batch marker (recovery, when no writer is left, after the blobs they
-        name were dealt with)."""
-        self.markers.clear_all_batches()
+        Returns:
+            The removed blobs' sha256s, and how many contents' markers were reclaimed.
+        """
+        return self.markers.reclaim(referenced, self._remove_if_stored)
+
+    def forget_reclaimed(self) -> None:
+        """Once the recovery's entry is committed: the reclaimed markers go."""
+        self.markers.forget_reclaimed()
+
+    def _remove_if_stored(self, sha256: str) -> bool:
+        if not self.has(sha256):
+            return False
+        self.remove_blob(sha256)
+        return True
+
+    def close(self) -> None:
+        """Let go of what the store holds open (a server case's markers' connection)."""
+        self.markers.close()
 
     def stored_hashes(self) -> Iterator[tuple[str, Path]]:
         """Every file in the evidence folder, as `(file name, path)`."""

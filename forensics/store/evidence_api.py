@@ -95,11 +95,21 @@ class EvidenceBackend(Protocol):
     def clear_marker(self, sha256: str) -> None:
         """This writer's commit of the content is in the database."""
 
-    def clear_all_markers(self, sha256: str) -> None:
-        """Every writer's marker of the content goes (recovery)."""
+    def settle_marker(self, sha256: str) -> None:
+        """Inside the transaction committing the content's row: a marker the database holds
+        goes with it."""
 
-    def clear_batch_markers(self) -> None:
-        """Every batch marker goes (recovery)."""
+    def settle_batch(self, marker: Path) -> None:
+        """`settle_marker` for a batch, inside the transaction of its rows."""
+
+    def reclaim_blobs(self, referenced: Callable[[str], bool]) -> tuple[list[str], int]:
+        """Recovery: remove blobs only dead writers held that no item refers to."""
+
+    def forget_reclaimed(self) -> None:
+        """After the recovery is logged, the reclaimed markers go."""
+
+    def close(self) -> None:
+        """Let go of what the store holds open."""
 
     def leftovers(self) -> tuple[list[Path], list[str]]:
         """Partial copies and markers an interrupted writer left."""

@@ -13,7 +13,9 @@ holds a marker for it, decided under the same lock that `claim` takes, so a blob
 removed under a writer that is about to refer to it.
 
 `FileMarkers` keeps them as files in the store's `tmp/` folder (`<sha256>.<writer>.inflight`,
-`<uuid>.<writer>.batch` listing sha256s), locked with `flock` on that folder.
+`<uuid>.<writer>.batch` listing sha256s), locked with `flock` on that folder: a folder case's.
+A server case keeps them as rows of its database (`inflight_db.DbMarkers`), since the folder
+is a share several machines write and `flock` does not lock between machines.
 """
 
 from __future__ import annotations
@@ -65,6 +67,13 @@ class InFlightMarkers(Protocol):
     def in_flight(self, sha256: str) -> bool:
         """True while some writer holds a marker for this content."""
 
+    def settle(self, sha256: str) -> None:
+        """Inside the transaction committing the row of a `claim([sha256], None)`: a
+        marker the database holds goes with that commit (files wait for `clear`)."""
+
+    def settle_batch(self, batch: Path) -> None:
+        """`settle` for a batch, inside the transaction committing its rows."""
+
     def clear(self, sha256: str) -> None:
         """This writer's marker of one content goes (its row is committed)."""
 
@@ -72,13 +81,23 @@ class InFlightMarkers(Protocol):
         """A batch's marker goes (its rows are committed or released)."""
 
     def leftover_shas(self) -> set[str]:
-        """The contents every writer's markers name (recovery)."""
+        """The contents that writers no longer running hold markers for (recovery)."""
 
-    def clear_all(self, sha256: str) -> None:
-        """Every writer's marker of one content goes (recovery)."""
+    def reclaim(
+        self, referenced: Callable[[str], bool], remove: Callable[[str], bool]
+    ) -> tuple[list[str], int]:
+        """Recovery, inside the transaction that logs it: under the lock, `remove` each blob
+        that only writers no longer running hold and that no item refers to.
 
-    def clear_all_batches(self) -> None:
-        """Every batch marker goes (recovery)."""
+        Returns:
+            The removed blobs' sha256s, and how many contents' markers were reclaimed.
+        """
+
+    def forget_reclaimed(self) -> None:
+        """After the recovery's entry is committed, the reclaimed markers go."""
+
+    def close(self) -> None:
+        """Let go of what the markers hold open (a connection)."""
 
 
 class FileMarkers:
@@ -168,6 +187,12 @@ class FileMarkers:
             out.append((marker, frozenset(x for x in lines if _SHA256_LINE.fullmatch(x))))
         return out
 
+    def settle(self, sha256: str) -> None:
+        """Nothing: a marker file goes after the commit (`clear`), never before it."""
+
+    def settle_batch(self, batch: Path) -> None:
+        """Nothing (see `settle`)."""
+
     def clear(self, sha256: str) -> None:
         self.marker_path(sha256).unlink(missing_ok=True)
 
@@ -182,13 +207,24 @@ class FileMarkers:
             shas |= listed
         return shas
 
-    def clear_all(self, sha256: str) -> None:
-        for marker in self.tmp_dir.glob(f"{checked_sha256(sha256)}.*inflight"):
-            marker.unlink(missing_ok=True)
+    def reclaim(
+        self, referenced: Callable[[str], bool], remove: Callable[[str], bool]
+    ) -> tuple[list[str], int]:
+        # Only a process alone with the case recovers a folder case: every marker is a dead
+        # writer's.
+        with self.lock():
+            held = sorted(self.leftover_shas())
+            return [s for s in held if not referenced(s) and remove(s)], len(held)
 
-    def clear_all_batches(self) -> None:
+    def forget_reclaimed(self) -> None:
+        for sha256 in self.leftover_shas():
+            for marker in self.tmp_dir.glob(f"{checked_sha256(sha256)}.*inflight"):
+                marker.unlink(missing_ok=True)
         for marker in self.tmp_dir.glob(f"*{_BATCH}"):
             marker.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 def fsync_dir(path: Path) -> None:

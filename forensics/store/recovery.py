@@ -3,7 +3,9 @@
 Run by `Case` when it opens a case alone (the folder's lock, or a server case's advisory lock,
 taken exclusively): partial copies, blobs renamed into place but never committed, the working
 folders in `tmp/`, and a pack's archive in progress outside the case go, and one `recovered`
-custody entry says what went.
+custody entry says what went. A server case also recovers when others have it open: the blobs
+of writers whose database sessions ended (killed, crashed) are reclaimed
+(`inflight_db.DbMarkers.reclaim`), the rest waits for a process alone with the case.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def recover(
     items: ItemRepository,
     recording: AbstractContextManager[Recording],
     where: str,
+    *,
+    alone: bool = True,
 ) -> None:
     """Remove what an interrupted process left and log it in one entry (nothing to do: no
     entry).
@@ -41,17 +45,17 @@ def recover(
         items: its items (a blob an item refers to is never removed).
         recording: the recording the entry is written in (entered only when needed).
         where: the case, for the log message.
+        alone: this process is alone with the case. When not (a server case others have
+            open), only the blobs of writers whose sessions ended are reclaimed: the
+            temporary copies and folders in `tmp/` may be a live writer's.
     """
     parts, markers = evidence.leftovers()
-    folders = evidence.leftover_folders()
-    outside = evidence.outside_leftovers()
+    folders = evidence.leftover_folders() if alone else []
+    outside = evidence.outside_leftovers() if alone else []
+    if not alone:
+        parts = []
     if not parts and not markers and not folders and not outside:
         return
-    removed: list[str] = []
-    for sha in markers:
-        if not items.has_content(sha) and evidence.has(sha):
-            evidence.remove_blob(sha)
-            removed.append(sha)
     for part in parts:
         evidence.discard(part)
     for folder in folders:
@@ -64,6 +68,11 @@ def recover(
             outside_removed.append(str(target))
         marker.unlink(missing_ok=True)
     with recording as rec:
+        # Decided under the markers' lock, in this transaction (a server case's markers
+        # are deleted with the entry; marker files after it commits).
+        removed, reclaimed = evidence.reclaim_blobs(items.has_content)
+        if not alone and not reclaimed:
+            return  # another process recovered them meanwhile: nothing to log
         rec.note(
             Action.RECOVERED,
             details={
@@ -74,9 +83,7 @@ def recover(
             },
             reason="an earlier process stopped before it finished (ingest, pack, merge...)",
         )
-    for sha in markers:
-        evidence.clear_all_markers(sha)
-    evidence.clear_batch_markers()
+    evidence.forget_reclaimed()
     log.warning(
         "%s: recovered from an interrupted process (%d partial copies, %d blobs, "
         "%d working folders, %d outside files)",

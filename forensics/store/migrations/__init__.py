@@ -22,6 +22,9 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+    server_only: bool = False
+    """Run on a server case only (SQLite records the version and makes nothing): state only a
+    case shared between processes on several machines needs."""
 
 
 CORE = "forensics.store.migrations.core"

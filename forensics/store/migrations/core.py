@@ -167,4 +167,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        COMPONENT,
+        5,
+        "in-flight markers of a server case's evidence: which blobs each writer has renamed "
+        "into the shared folder and not yet committed (forensics/store/inflight_db.py)",
+        (
+            # Coordination between live writers, not case content: never copied, packed or
+            # logged. A folder case keeps its markers as files in its tmp/ folder.
+            """CREATE TABLE evidence_inflight (
+                sha256 TEXT NOT NULL,
+                writer INTEGER NOT NULL,
+                batch TEXT,
+                since TEXT NOT NULL
+            )""",
+            "CREATE INDEX evidence_inflight_sha256 ON evidence_inflight (sha256)",
+            "CREATE INDEX evidence_inflight_batch ON evidence_inflight (batch)",
+        ),
+        server_only=True,
+    ),
 )

@@ -1,0 +1,120 @@
+"""Two examiners' `pwb ingest` processes on one server case share one evidence folder (a
+network share, here a local folder): they ingest overlapping content at once, one is killed
+with SIGKILL in the middle of a batch, and a third command, run while the other ingest is
+still going, recovers: no blob is left that no item refers to, no blob an item refers to is
+removed, and `verify` is clean. The in-flight markers are rows of the case database, so no
+decision rests on `flock` on the share (store/inflight_db.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.app.cli_process import PWB, pwb, pwb_json
+from tests.pg_server import PgServer
+
+FILES = 600
+"""Files per ingest: every other one holds content the other ingest has too."""
+
+
+def _sources(root: Path) -> tuple[Path, Path]:
+    """Two folders whose even-numbered files are the same content under other names."""
+    one, two = root / "card-one", root / "card-two"
+    for folder, tag in ((one, b"one"), (two, b"two")):
+        folder.mkdir(parents=True)
+        for n in range(FILES):
+            seed = b"shared %d" % n if n % 2 == 0 else b"%s only %d" % (tag, n)
+            body = hashlib.sha256(seed).digest() * (256 + n % 64)
+            (folder / f"{tag.decode()}-{n:05d}.bin").write_bytes(body)
+    return one, two
+
+
+def _writers(conn: psycopg.Connection) -> dict[int, int]:
+    """Writer key -> how many in-flight rows it holds now."""
+    rows = conn.execute("SELECT writer, count(*) FROM evidence_inflight GROUP BY writer")
+    return {int(w): int(n) for w, n in rows.fetchall()}
+
+
+def _wait(ready: Callable[[], bool], procs: list[subprocess.Popen[bytes]], what: str) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        for p in procs:
+            if p.poll() is not None:
+                pytest.fail(f"an ingest ended before {what}: {p.stderr.read()!r}")  # type: ignore[union-attr]
+        time.sleep(0.002)
+    pytest.fail(f"never saw {what}")
+
+
+def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    url = pg_server.new_database()
+    share = tmp_path / "share"
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        pwb_json("init", url, "--title", "Downed drone", "--evidence", share)
+        one, two = _sources(tmp_path / "sources")
+        watch = psycopg.connect(url, autocommit=True)
+
+        def start(folder: Path) -> subprocess.Popen[bytes]:
+            cmd = [*PWB, "ingest", url, str(folder), "--no-extract"]
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            procs.append(proc)
+            return proc
+
+        first = start(one)
+        _wait(lambda: bool(_writers(watch)), procs, "the first ingest's markers")
+        firsts = set(_writers(watch))
+        second = start(two)
+        _wait(lambda: bool(set(_writers(watch)) - firsts), procs, "the second ingest's markers")
+        # Both are at work; the first is killed while it holds a batch's markers.
+        _wait(lambda: bool(firsts & set(_writers(watch))), procs, "a batch of the first in flight")
+        first.send_signal(signal.SIGKILL)
+        first.communicate()
+        assert first.returncode == -signal.SIGKILL
+        left = {w: n for w, n in _writers(watch).items() if w in firsts}
+        assert left, "killed mid-batch: its in-flight rows are still there"
+
+        # A third command opens the case while the second ingest is still going: it is not
+        # alone with the case, and reclaims only what the killed writer held.
+        added = pwb("add", url, "--name", "Gerbera drone")
+        assert added.returncode == 0, added.stderr
+        assert second.poll() is None, "the second ingest was still running during recovery"
+        assert not firsts & set(_writers(watch)), "the killed writer's rows are gone"
+        log = pwb_json("log", url)["entries"]
+        recovered = [e for e in log if e["action"] == "recovered_interrupted_ingest"]
+        assert len(recovered) == 1
+
+        _out, err = second.communicate(timeout=600)
+        assert second.returncode == 0, err.decode()[-3000:]
+        assert _writers(watch) == {}
+
+        # Every item's blob is there; every blob is some item's.
+        items = pwb_json("items", url, "--limit", "100000")["items"]
+        referenced = {i["sha256"] for i in items if i.get("sha256")}
+        stored = {p.name for p in (share / "evidence").rglob("*") if p.is_file()}
+        assert referenced <= stored, "no blob an item refers to was removed"
+        assert stored <= referenced, "no blob is left that no item refers to"
+        second_names = {i["name"] for i in items if i["name"].startswith("two-")}
+        assert len(second_names) == FILES, "the second ingest stored every one of its files"
+        removed = set(recovered[0]["details"]["unreferenced_blobs_removed"])
+        # The killed batch held content only the first card had: those blobs went for good.
+        assert removed - referenced, "recovery removed the killed writer's own blobs"
+        verified = pwb("verify", url)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        watch.close()
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        pg_server.drop_database(url)
