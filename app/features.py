@@ -255,6 +255,11 @@ FEATURES: tuple[Feature, ...] = (
         gui="ui.text.contribution:TextContribution",
         schema=(_MIGRATIONS + "ocr",),
     ),
+    Feature(
+        "comments",
+        commands=(Commands("app.cli.comment_cmds", ("comment",)),),
+        schema=(_MIGRATIONS + "comments",),
+    ),
 )
 """Every feature, in order: contributions, post-ingest steps and migrations run in it."""
 

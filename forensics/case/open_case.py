@@ -21,8 +21,9 @@ from forensics import __version__
 from forensics.case.item_edits import ItemEdits
 from forensics.errors import CaseError, ReadOnlyCaseError, ValidationError
 from forensics.identity import Examiner, session_examiner
+from forensics.records.comments import COMMENT
 from forensics.records.core import CASE, CaseInfo
-from forensics.records.declare import RecordChange
+from forensics.records.declare import RecordChange, RecordType
 from forensics.records.examiners import CaseExaminer
 from forensics.store import folder
 from forensics.store.case_facts import CaseFacts
@@ -74,6 +75,9 @@ class Case(ItemEdits):
         """Where the case is: its folder, or its server URL (`str()` of it is safe to show)."""
         self.db = db
         self.readonly = readonly
+        self.may_comment = not readonly
+        """Comments may be added: a writable case, or a reviewer's on a server (read-only
+        but for comments, `forensics.comments`)."""
         self._lock_fd = lock_fd
         self.items = ItemRepository(db)
         self.custody = CustodyLog(db, signer)
@@ -233,11 +237,12 @@ class Case(ItemEdits):
     ) -> Case:
         from forensics.store import server
 
-        db, root, alone, readonly = server.open_case(
+        db, root, alone, readonly, comment_only = server.open_case(
             where, readonly=readonly, or_for_reading=or_for_reading
         )
         try:
             case = cls(root, db, None, readonly, signer or session_examiner(), where)
+            case.may_comment = comment_only or not readonly
             # Alone: everything a killed process left; else the blobs of writers whose
             # sessions ended (their markers are rows of the case, `store/inflight_db.py`).
             if not readonly:
@@ -294,7 +299,11 @@ class Case(ItemEdits):
         return self._journal.attempt()
 
     def recording(
-        self, actor: str | None = None, *, reason: str | None = None
+        self,
+        actor: str | None = None,
+        *,
+        reason: str | None = None,
+        only: RecordType[Any] | None = None,
     ) -> AbstractContextManager[Recording]:
         """Recorded writes: each record change with its custody entry, in one transaction.
 
@@ -304,10 +313,12 @@ class Case(ItemEdits):
         Args:
             actor: who makes the changes (default: see `actor()`).
             reason: why, in the actor's words.
+            only: the one record type the recording may insert (nothing else: no update,
+                delete or note); comments on a reviewer's case (`may_comment`).
         """
-        if self.readonly:
+        if self.readonly and not (only is COMMENT and self.may_comment):
             raise ReadOnlyCaseError(f"{self.location}: read-only case; it cannot be changed")
-        return self._journal.recording(self.actor(actor), reason)
+        return self._journal.recording(self.actor(actor), reason, only=only)
 
     # facts ------------------------------------------------------------------------------
     def info_or_none(self) -> CaseInfo | None:

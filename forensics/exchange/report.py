@@ -23,6 +23,7 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.exchange import (
+    report_comments,
     report_custody,
     report_deleted,
     report_map,
@@ -52,6 +53,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[sec.ReportContext], str]], ...] = (
     ("hypotheses", "Geolocation hypotheses", sec.hypotheses),
     ("provenance", "Component provenance", sec.provenance),
     ("sources", "Sources", sec.sources),
+    ("comments", "Review comments", report_comments.section),
     ("custody", "Chain of custody", report_custody.custody),
     ("decoders", "Decoder versions behind these values", report_versions.section),
 )

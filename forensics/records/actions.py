@@ -1,15 +1,17 @@
 """Every custody action the workbench writes, and the phrase a person reads for it.
 
 Each feature declares its actions once, code and phrase together, in its own
-`CustodyActionEnum` (`forensics.records.core`, `geoloc`, `provenance`, `merges`, `ocr`); this
-module only lists those enums, explicitly (no registry filled by an import's side effect), so a
-report, a log view or a summary turns a stored code into words without a second list.
+`CustodyActionEnum` (`forensics.records.core`, `geoloc`, `provenance`, `merges`, `ocr`,
+`comments`); this module only lists those enums, explicitly (no registry filled by an
+import's side effect), so a report, a log view or a summary turns a stored code into words
+without a second list.
 A code no enum declares (written by a newer version, or by another team's) is shown as its
 words, never dropped: the log is evidence, and an unknown entry must still be seen.
 """
 
 from __future__ import annotations
 
+from forensics.records.comments import CommentAction
 from forensics.records.core import CustodyAction
 from forensics.records.declare import CustodyActionEnum
 from forensics.records.geoloc import GeoAction
@@ -23,6 +25,7 @@ ACTION_ENUMS: tuple[type[CustodyActionEnum], ...] = (
     ProvenanceAction,
     MergeAction,
     OcrAction,
+    CommentAction,
 )
 """The enums declaring custody actions; a feature with actions of its own adds its enum."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from forensics.records import annotations as annotation_records
-from forensics.records import examiners, frames, geoloc, media, merges, ocr, provenance
+from forensics.records import comments, examiners, frames, geoloc, media, merges, ocr, provenance
 from forensics.records.core import CASE, ITEM
 from forensics.records.declare import RecordType, record_type_of
 
@@ -29,6 +29,7 @@ RECORD_TYPES: tuple[RecordType[Any], ...] = (
     merges.MERGE,
     merges.CONFLICT,
     *ocr.RECORD_TYPES,
+    *comments.RECORD_TYPES,
 )
 """Every declared record type."""
 

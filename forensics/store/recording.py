@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from forensics.errors import EditConflictError
+from forensics.errors import EditConflictError, ReadOnlyCaseError
 from forensics.records.core import ITEM, CustodyEntry
 from forensics.records.declare import Change, ChangeSet, RecordChange, RecordType, record_type_of
 from forensics.store import record_rows
@@ -49,10 +49,25 @@ class Recording:
         reason: why, in the actor's words (each call may give its own).
     """
 
-    def __init__(self, journal: Journal, actor: str, reason: str | None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        actor: str,
+        reason: str | None,
+        only: RecordType[Any] | None = None,
+    ) -> None:
         self._journal = journal
         self.actor = actor
         self.reason = reason
+        self._only = only
+
+    def _allowed(self, record_type: RecordType[Any] | None) -> None:
+        """Refuse what a restricted recording (`only`: a reviewer's comment) may not write."""
+        if self._only is not None and record_type is not self._only:
+            raise ReadOnlyCaseError(
+                f"only {self._only.subject.replace('_', ' ')}s may be added here; "
+                "this case cannot be changed otherwise"
+            )
 
     # record changes -------------------------------------------------------------------------
     def insert(
@@ -77,6 +92,7 @@ class Recording:
             The custody entry.
         """
         record_type: RecordType[R] = record_type_of(record)
+        self._allowed(record_type)
         record_rows.insert(self._journal.db, record_type, record)
         return self._logged(
             record_type, record, action, RecordChange.INSERTED, item_id, details, reason
@@ -109,6 +125,7 @@ class Recording:
             The custody entry.
         """
         record_type: RecordType[R] = record_type_of(after)
+        self._allowed(None)
         self._check_not_stale(record_type, before)
         record_rows.update(self._journal.db, record_type, after)
         facts = dict(details or {})
@@ -133,6 +150,7 @@ class Recording:
             The custody entry.
         """
         record_type: RecordType[R] = record_type_of(record)
+        self._allowed(None)
         key = record_type.key_of(record)
         record_rows.delete(self._journal.db, record_type, key)
         return self.saved(
@@ -173,6 +191,20 @@ class Recording:
         Returns:
             The custody entry.
         """
+        self._allowed(None)
+        return self._saved(subject, record_id, state, action, change, item_id, details, reason)
+
+    def _saved(
+        self,
+        subject: str,
+        record_id: str,
+        state: Mapping[str, Any] | None,
+        action: str,
+        change: RecordChange,
+        item_id: str | None,
+        details: Mapping[str, Any] | None,
+        reason: str | None,
+    ) -> CustodyEntry:
         deleted = change is RecordChange.DELETED
         entry = self._journal.custody.append(
             action,
@@ -201,6 +233,7 @@ class Recording:
         Returns:
             The custody entry.
         """
+        self._allowed(None)
         entry = self._journal.custody.append(
             action,
             self.actor,
@@ -252,15 +285,15 @@ class Recording:
         reason: str | None,
     ) -> CustodyEntry:
         key = record_type.key_of(record)
-        return self.saved(
+        return self._saved(
             record_type.subject,
             key,
             record_type.state(record),
             action,
-            change=change,
-            item_id=self._item_of(record_type, key, item_id),
-            details=details,
-            reason=reason,
+            change,
+            self._item_of(record_type, key, item_id),
+            details,
+            reason,
         )
 
 
@@ -339,10 +372,13 @@ class Journal:
         return ChangeSet(tuple(self.pending), tuple(self.actions), tuple(self.noted))
 
     @contextmanager
-    def recording(self, actor: str, reason: str | None = None) -> Iterator[Recording]:
-        """Recorded writes on behalf of `actor`, in one transaction (the caller's, if open)."""
+    def recording(
+        self, actor: str, reason: str | None = None, *, only: RecordType[Any] | None = None
+    ) -> Iterator[Recording]:
+        """Recorded writes on behalf of `actor`, in one transaction (the caller's, if open);
+        with `only`, inserts of that record type and nothing else."""
         with self.transaction():
-            yield Recording(self, actor, reason)
+            yield Recording(self, actor, reason, only)
 
     def _reset(self) -> None:
         self.pending.clear()

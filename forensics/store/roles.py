@@ -3,8 +3,11 @@
 Three group roles per case database, made by `setup` (run by the database's owner, who needs
 CREATEROLE), named after the database because PostgreSQL roles belong to the whole server:
 
-- `<db>_reviewer`: reads everything; changes nothing (a reviewer's `pwb` opens the case for
-  reading only, as on read-only media, and the server refuses any write it might still try);
+- `<db>_reviewer`: reads everything and comments (a reviewer's `pwb` opens the case for
+  reading and commenting only); the server lets it insert a comment as itself (row-level
+  security: the comment's `login` is the connection's), the custody entries a comment makes
+  (row-level security: only `comment_added`, and `examiner_added` for its own key's first
+  entry) and the custody head, and refuses any other write it might still try;
 - `<db>_examiner`: reads and writes records, appends to the custody chain;
 - `<db>_admin` (case administrator): an examiner who also adds people to the case (the two
   other roles are granted to it WITH ADMIN OPTION) and seals.
@@ -32,6 +35,9 @@ ADMIN = "admin"
 ROLES = (EXAMINER, REVIEWER, ADMIN)
 
 APPEND_ONLY = ("custody", "seals", "case_examiners")
+COMMENTS = "comments"
+REVIEWER_ACTIONS = ("comment_added", "examiner_added")
+"""The custody actions a reviewer may append: a comment, and its key's first entry."""
 """Tables whose rows nobody but the owner may change or remove once written."""
 
 HEAD_KEY = "custody_head"
@@ -93,20 +99,8 @@ def setup(db: Database) -> dict[str, str]:
         _ddl(db, f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO {writers}")
         tables = ", ".join(t for t in APPEND_ONLY if t in db.table_names())
         _ddl(db, f"REVOKE UPDATE, DELETE ON {tables} FROM {writers}")
-        _ddl(db, "ALTER TABLE case_info ENABLE ROW LEVEL SECURITY")
-        for policy in ("case_info_read", "case_info_head", "case_info_head_insert"):
-            _ddl(db, f"DROP POLICY IF EXISTS {policy} ON case_info")
-        _ddl(db, f"CREATE POLICY case_info_read ON case_info FOR SELECT TO {everyone} USING (true)")
-        _ddl(
-            db,
-            f"CREATE POLICY case_info_head ON case_info FOR UPDATE TO {writers} "
-            f"USING (key = '{HEAD_KEY}') WITH CHECK (key = '{HEAD_KEY}')",
-        )
-        _ddl(
-            db,
-            f"CREATE POLICY case_info_head_insert ON case_info FOR INSERT TO {writers} "
-            f"WITH CHECK (key = '{HEAD_KEY}')",
-        )
+        _case_info_policies(db, everyone, f"{writers}, {q[REVIEWER]}")
+        _reviewer_may_comment(db, q[REVIEWER], everyone, writers)
         _ddl(db, f"GRANT {q[EXAMINER]}, {q[REVIEWER]} TO {q[ADMIN]} WITH ADMIN OPTION")
     except Exception as exc:
         if getattr(exc, "sqlstate", None) == "42501":
@@ -116,6 +110,53 @@ def setup(db: Database) -> dict[str, str]:
             ) from exc
         raise
     return names
+
+
+def _policies(db: Database, table: str, policies: dict[str, str]) -> None:
+    """Row-level security on `table` with exactly these policies (name -> its clause)."""
+    _ddl(db, f"ALTER TABLE {quote(table)} ENABLE ROW LEVEL SECURITY")
+    for name, clause in policies.items():
+        _ddl(db, f"DROP POLICY IF EXISTS {quote(name)} ON {quote(table)}")
+        _ddl(db, f"CREATE POLICY {quote(name)} ON {quote(table)} {clause}")
+
+
+def _case_info_policies(db: Database, everyone: str, appenders: str) -> None:
+    # Those who append to the chain move its head; nobody but the owner changes a fact.
+    head = f"key = '{HEAD_KEY}'"
+    _policies(
+        db,
+        "case_info",
+        {
+            "case_info_read": f"FOR SELECT TO {everyone} USING (true)",
+            "case_info_head": f"FOR UPDATE TO {appenders} USING ({head}) WITH CHECK ({head})",
+            "case_info_head_insert": f"FOR INSERT TO {appenders} WITH CHECK ({head})",
+        },
+    )
+
+
+def _reviewer_may_comment(db: Database, reviewer: str, everyone: str, writers: str) -> None:
+    """The reviewer's one write: a comment as themselves, with its custody entries."""
+    _ddl(db, f"GRANT INSERT ON {COMMENTS}, custody, case_examiners TO {reviewer}")
+    _ddl(db, f"GRANT INSERT, UPDATE ON case_info TO {reviewer}")
+    _policies(
+        db,
+        COMMENTS,
+        {
+            "comments_read": f"FOR SELECT TO {everyone} USING (true)",
+            "comments_write": f"FOR ALL TO {writers} USING (true) WITH CHECK (true)",
+            "comments_own": f"FOR INSERT TO {reviewer} WITH CHECK (login = current_user)",
+        },
+    )
+    actions = ", ".join(f"'{a}'" for a in REVIEWER_ACTIONS)
+    _policies(
+        db,
+        "custody",
+        {
+            "custody_read": f"FOR SELECT TO {everyone} USING (true)",
+            "custody_append": f"FOR INSERT TO {writers} WITH CHECK (true)",
+            "custody_comment": f"FOR INSERT TO {reviewer} WITH CHECK (action IN ({actions}))",
+        },
+    )
 
 
 def grant(db: Database, login: str, role: str) -> str:
@@ -163,6 +204,21 @@ def members(db: Database) -> list[tuple[str, str]]:
 
 
 def may_write(db: Database) -> bool:
-    """True when the connected role may append to the custody chain (examiner, admin, owner)."""
-    row = db.conn.execute("SELECT has_table_privilege('custody', 'INSERT')").fetchone()
+    """True when the connected role may write records (examiner, admin, owner), not only
+    comment (reviewer)."""
+    row = db.conn.execute("SELECT has_table_privilege('items', 'INSERT')").fetchone()
     return bool(row[0])
+
+
+def may_comment(db: Database) -> bool:
+    """True when the connected role may add comments (everyone with a role in the case)."""
+    row = db.conn.execute(f"SELECT has_table_privilege('{COMMENTS}', 'INSERT')").fetchone()
+    return bool(row[0])
+
+
+def current_login(db: Database) -> str | None:
+    """The server login of the connection (what a comment records as its `login`, and what
+    the server checks it against); None on a folder case."""
+    if not db.on_server:
+        return None
+    return str(db.conn.execute("SELECT current_user").fetchone()[0])

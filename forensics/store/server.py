@@ -139,38 +139,41 @@ def create_case(location: ServerLocation, evidence: Path) -> tuple[Database, Pat
 
 def open_case(
     location: ServerLocation, *, readonly: bool, or_for_reading: bool = False
-) -> tuple[Database, Path, bool, bool]:
+) -> tuple[Database, Path, bool, bool, bool]:
     """A server case's database, its evidence folder, whether this process is alone with it
-    (then it holds the case lock exclusively and should recover; `lock_shared` after), and
-    whether it is open for reading only.
+    (then it holds the case lock exclusively and should recover; `lock_shared` after),
+    whether it is open for reading only, and whether, read-only, it may still take comments.
 
-    A person whose role may not write (a reviewer, `forensics.store.roles`) gets the case
-    for reading only when `or_for_reading`, else a `ReadOnlyCaseError`; the server refuses
-    their writes either way.
+    A person whose role may not write records (a reviewer, `forensics.store.roles`) gets the
+    case for reading and commenting when `or_for_reading`, else a `ReadOnlyCaseError`; the
+    server refuses any other write of theirs either way.
 
     Raises:
         ReadOnlyCaseError: a write-opening by a reviewer.
         CaseError: see `open_database` and `evidence_folder`.
     """
-    from forensics.store.roles import may_write
+    from forensics.store.roles import may_comment, may_write
 
     db = open_database(location, readonly=readonly)
+    comment_only = False
     try:
         root = evidence_folder(db, location)
         if not readonly and not may_write(db):
             if not or_for_reading:
                 raise ReadOnlyCaseError(
-                    f"{location.shown}: your role on the server may only read this case "
-                    "(a reviewer); it opens for reading only: items, show, log, meta, verify "
-                    "and report work, changes do not"
+                    f"{location.shown}: your role on the server may only read and comment on "
+                    "this case (a reviewer): items, show, log, meta, verify, report and "
+                    "`pwb comment` work, changes do not"
                 )
             readonly = True
-            db.conn.execute("SET default_transaction_read_only = on")
+            comment_only = may_comment(db)
+            if not comment_only:
+                db.conn.execute("SET default_transaction_read_only = on")
         alone = not readonly and lock_alone(db)
     except BaseException:
         db.close()
         raise
-    return db, root, alone, readonly
+    return db, root, alone, readonly, comment_only
 
 
 def record_evidence_folder(db: Database, folder: Path) -> None:

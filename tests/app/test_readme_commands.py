@@ -122,6 +122,8 @@ SHAPES: dict[str, set[str]] = {
     "ocr": {"read", "makers", "places"},
     "ocr-accept": {"accepted"},
     "ocr-list": {"reads"},
+    "comment add": {"id", "on", "text", "by", "at"},
+    "comment list": {"comments"},
     "profile create": {"profile", "name", "fingerprint", "public_key"},
     "whoami": {"profile", "name", "fingerprint"},
     "seal": {"case_id", "seq", "hash", "examiner", "fingerprint", "signature"},
