@@ -145,7 +145,8 @@ def test_summary_and_custody_are_in_words_with_examiners_named_by_their_keys(
     outside = " ".join(" ".join(_visible(html).outside).split())
     assert "Received: 11 items (6 files, 3 hardware items, 2 components)." in outside
     assert "File ingested (copied and hashed) 6" in outside  # the "done" table, in words
-    log = outside[outside.index("Chain of custody", outside.index("Contents") + 200) :]
+    contents_end = outside.index(SEAL_TITLE, outside.index("Contents"))  # the last entry
+    log = outside[outside.index("Chain of custody", contents_end) :]
     log = log[: log.index("Decoder versions behind these values")]
     # The demo key signs as the name we gave it, never as the name it gives itself.
     assert DEMO_TEAM in log
