@@ -143,6 +143,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "team",
         commands=(Commands("app.cli.team_cmds", ("team", "copy-case")),),
+        gui="ui.team.contribution:TeamContribution",
     ),
     Feature(
         "media",

@@ -144,6 +144,11 @@ def add_comment(
         ValidationError: empty or over-long text.
     """
     if not case.may_comment:
+        if case.db.on_server:
+            raise ReadOnlyCaseError(
+                f"{case.location}: your role on the server may not comment on this case "
+                "(a case set up by an older version: its owner runs `pwb team setup` again)"
+            )
         raise ReadOnlyCaseError(f"{case.location}: read-only case; comments cannot be added")
     text = check_text(text)
     if isinstance(target, str):
@@ -164,7 +169,7 @@ def add_comment(
             comment,
             CommentAction.COMMENTED,
             item_id=target.item_id,
-            details={"on": target.kind.value, "target_id": target.id},
+            details={"target_type": target.kind.value, "target_id": target.id},
         )
     return comment
 

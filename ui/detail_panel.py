@@ -68,9 +68,14 @@ class DetailPanel(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.document().setDefaultStyleSheet(_CSS)
         self.browser.anchorClicked.connect(lambda url: signals.item_selected.emit(url.path()))
+        from ui.comments.box import CommentsBox
+
+        self.comments = CommentsBox(signals, lambda: self._case, self)
+        """The comments on the item shown (on its component, for a component)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.browser)
+        layout.addWidget(self.browser, 3)
+        layout.addWidget(self.comments, 1)
         signals.case_opened.connect(self._open)
         signals.case_closed.connect(self._close)
         signals.item_selected.connect(self.show_item)
@@ -84,6 +89,7 @@ class DetailPanel(QWidget):
     def _open(self, case: Case) -> None:
         self._case = case
         self._item_id = None
+        self.comments.show_for(None)
         self._placeholder()
 
     def _close(self) -> None:
@@ -104,8 +110,9 @@ class DetailPanel(QWidget):
         return self.browser.toPlainText()
 
     def show_item(self, item_id: str | None) -> None:
-        """Show everything about one item."""
+        """Show everything about one item, and the comments on it."""
         self._item_id = item_id
+        self.comments.show_for(item_id)
         if self._case is None or item_id is None:
             self._placeholder()
             return

@@ -1,5 +1,9 @@
 """A case on read-only media, in the window: a banner saying so, and its editing actions off.
 
+A reviewer's case on a server is read-only too, but for comments: the banner says "Reviewer:
+you can read and comment", the editing actions are off all the same, and the Comments boxes
+of the details stay usable (`Case.may_comment`).
+
 The core refuses every write to such a case (`ReadOnlyCaseError`); the window says it before
 the user tries: a banner across the top names the folder, and every action marked as one
 that changes the case (`ui.actions.mark_writes`) is disabled while the case is open, and
@@ -53,11 +57,19 @@ class ReadOnlyMode:
         if case is None or not case.readonly:
             self.bar.hide()
             return
-        self.banner.setText(
-            f"Read-only case: {case.location} cannot be written (read-only media, no "
-            "permission, or a reviewer's role on the server). You can browse, verify, report "
-            "and export; nothing can be changed, and verifications are not logged."
-        )
+        if case.may_comment:
+            # A reviewer on a server case: comments are the one thing they may add.
+            self.banner.setText(
+                "Reviewer: you can read and comment. Your role on the server is reviewer, so "
+                f"nothing else in {case.location} can be changed (the server refuses it); "
+                "add comments in the Comments box of the details."
+            )
+        else:
+            self.banner.setText(
+                f"Read-only case: {case.location} cannot be written (read-only media, no "
+                "permission, or a reviewer's role on the server). You can browse, verify, "
+                "report and export; nothing can be changed, and verifications are not logged."
+            )
         self.bar.show()
         for action in self._window.findChildren(QAction):
             if action.property(WRITES_CASE) and action.isEnabled():

@@ -23,7 +23,6 @@ from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
 from forensics.case import Case
 from forensics.store import roles
-from forensics.store.custody import Action
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -100,14 +99,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from forensics.team import add_member
+
     with open_case(args.case_dir) as case:
         _server_case(case)
-        with case.recording(args.examiner, reason=args.reason) as rec:
-            granted = roles.grant(case.db, args.login, args.role)
-            rec.note(
-                Action.TEAM_MEMBER_ADDED,
-                details={"login": args.login, "role": args.role, "server_role": granted},
-            )
+        granted = add_member(case, args.login, args.role, actor=args.examiner, reason=args.reason)
     return reply(
         args,
         {"login": args.login, "role": args.role, "server_role": granted},

@@ -210,6 +210,21 @@ def may_write(db: Database) -> bool:
     return bool(row[0])
 
 
+def may_add_people(db: Database) -> bool:
+    """True when the connected role may grant the case's roles: a member of its admin role,
+    or a role that may create roles (the owner who set the team up)."""
+    admin = role_name(_dbname(db), ADMIN)
+    row = db.conn.execute(
+        "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    if row is not None and bool(row[0]):
+        return True
+    if not _exists(db, admin):
+        return False
+    found = db.conn.execute("SELECT pg_has_role(current_user, ?, 'MEMBER')", (admin,)).fetchone()
+    return bool(found[0])
+
+
 def may_comment(db: Database) -> bool:
     """True when the connected role may add comments (everyone with a role in the case)."""
     row = db.conn.execute(f"SELECT has_table_privilege('{COMMENTS}', 'INSERT')").fetchone()

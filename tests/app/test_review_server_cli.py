@@ -111,6 +111,13 @@ def test_a_reviewer_comments_and_nothing_else(
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     c.execute(statement)
         assert pwb("verify", url).returncode == 0
-        assert len(pwb_json("comment", "list", url)["comments"]) == 2
+        on_server = pwb_json("comment", "list", url)["comments"]
+        assert len(on_server) == 2
+
+        # copy-case takes them to a folder case, login and all; it verifies there too.
+        copied = pwb("copy-case", url, tmp_path / "copy")
+        assert copied.returncode == 0, copied.stderr
+        assert pwb_json("comment", "list", tmp_path / "copy")["comments"] == on_server
+        assert pwb("verify", tmp_path / "copy").returncode == 0
     finally:
         pg_server.drop_database(url)

@@ -105,6 +105,7 @@ class AnnotateContribution:
             controller.label_changed.connect(self._label_changed)
             self._controller = controller
             self.details.set_editor(self._make_editor(controller))
+            self._add_comments(controller)
         return self._controller
 
     def _make_list(self) -> AnnotationsDock:
@@ -123,6 +124,17 @@ class AnnotateContribution:
         editor.link_followed.connect(self._follow)
         editor.show_annotation(controller.selected_id())
         return editor
+
+    def _add_comments(self, controller: AnnotationController) -> None:
+        """The thread on the selected annotation, under the editor (outside it: the editor
+        is off on a read-only case, the comments are not on a reviewer's)."""
+        from ui.comments.box import CommentsBox
+
+        comments = CommentsBox(self.ctx.signals, self.ctx.current_case, self.details)
+        self.details.comments = comments  # type: ignore[attr-defined]
+        controller.selection_changed.connect(lambda ann_id: comments.show_for(ann_id or None))
+        comments.show_for(controller.selected_id() or None)
+        self.details.add_below(comments)
 
     def _make_frames(self) -> FramesOfInterestView:
         from ui.annotate.frames_view import FramesOfInterestView

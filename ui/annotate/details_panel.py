@@ -37,6 +37,12 @@ class DetailsPanel(QWidget):
         assert layout is not None
         layout.addWidget(editor)
 
+    def add_below(self, widget: QWidget) -> None:
+        """Put a widget under the editor (the comments on the selected annotation)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(widget)
+
     def editor(self) -> QWidget | None:
         """The editor, or None before the annotation layer is built."""
         return self._editor

@@ -46,7 +46,7 @@ class AnnotationEditor(QWidget):
         self.attributes = QTableWidget(0, 2)
         self.attributes.setHorizontalHeaderLabels(["Attribute", "Value"])
         self.attributes.horizontalHeader().setStretchLastSection(True)
-        add_attr = QPushButton("Add attribute")
+        self.add_attr = add_attr = QPushButton("Add attribute")
         add_attr.clicked.connect(lambda: self.attributes.insertRow(self.attributes.rowCount()))
         self.apply = QPushButton("Apply")
         self.apply.setToolTip("Save label, note and attributes")
@@ -62,7 +62,7 @@ class AnnotationEditor(QWidget):
         self.link_button = add_link = QPushButton("Link")
         add_link.setToolTip("Say what this annotation supports")
         add_link.clicked.connect(self._add_link)
-        remove_link = QPushButton("Unlink")
+        self.unlink_button = remove_link = QPushButton("Unlink")
         remove_link.clicked.connect(self._remove_link)
         form = QFormLayout()
         form.addRow("Label", self.label)
@@ -107,6 +107,11 @@ class AnnotationEditor(QWidget):
         self._id = ann.id if ann is not None else ""
         self._shown = ann
         self.setEnabled(ann is not None)
+        # A read-only case (read-only media, a reviewer's): shown, not editable.
+        case = self._case() if ann is not None else None
+        editable = case is not None and not case.readonly
+        for button in (self.apply, self.add_attr, self.link_button, self.unlink_button):
+            button.setEnabled(editable)
         self.label.clear()
         self.note.clear()
         self.attributes.setRowCount(0)

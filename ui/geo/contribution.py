@@ -137,8 +137,21 @@ class GeoContribution:
 
         self._map = MapView()
         self._panel = GeoPanel(self.ctx.current_case, self._map, lambda: self.item_id)
+        self._add_comments(self._panel)
         self.map_slot.set_widget(self._map)
         self.panel_slot.set_widget(self._panel)
+
+    def _add_comments(self, panel: Any) -> None:
+        """The Comments box under the list: the thread on the selected hypothesis."""
+        from ui.comments.box import CommentsBox
+
+        box = CommentsBox(self.ctx.signals, self.ctx.current_case, panel)
+        panel.comments = box
+        panel.layout().addWidget(box)
+        panel.view.selectionModel().selectionChanged.connect(
+            lambda *_: box.show_for(panel.selected_id())
+        )
+        panel.model.modelReset.connect(lambda: box.show_for(panel.selected_id()))
 
     # events -------------------------------------------------------------------------------
     def _opened(self, _case: Any) -> None:

@@ -1,0 +1,1 @@
+"""Review comments in the window: the Comments box of the details views."""

@@ -1,0 +1,1 @@
+"""A server case's team in the window: File > Team…"""
