@@ -142,10 +142,15 @@ class PgServer:
 
     def start(self, attempts: int = 5) -> None:
         """initdb, then the server on a free port (another port if that one was taken).
+        A folder a kept server left (`start_server(keep=...)`) is started again as it is.
 
         Raises:
             RuntimeError: initdb or the start failed (with the server's own log).
         """
+        if (self.data / "PG_VERSION").is_file() and self.passfile.is_file():
+            self.password = self.passfile.read_text().strip().rsplit(":", 1)[-1]
+            self._listen(attempts)
+            return
         self.socket_dir.mkdir()
         pwfile = self.folder / "pwfile"
         pwfile.write_text(self.password + "\n")
@@ -170,6 +175,9 @@ class PgServer:
         pwfile.unlink()
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr or done.stdout}")
+        self._listen(attempts)
+
+    def _listen(self, attempts: int) -> None:
         for _ in range(attempts):
             self.port = free_port()
             if self._launch():
@@ -214,8 +222,9 @@ class PgServer:
         self.process.wait()
         return False
 
-    def stop(self) -> None:
-        """Stop the server (fast: open sessions are ended) and remove its folder."""
+    def stop(self, *, remove: bool = True) -> None:
+        """Stop the server (fast: open sessions are ended) and remove its folder (unless
+        `remove` is False: a kept server, its databases to be used again)."""
         try:
             process = self.process
             if process is not None and process.poll() is None:
@@ -226,7 +235,8 @@ class PgServer:
                     process.kill()
                     process.wait()
         finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            if remove:
+                shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _die_with_parent() -> None:
@@ -236,8 +246,14 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGQUIT)  # 1 = PR_SET_PDEATHSIG
 
 
-def start_server() -> PgServer | str:
-    """Start a server of the suite's own, or say why none can be started."""
+def start_server(keep: Path | None = None) -> PgServer | str:
+    """Start a server of the suite's own, or say why none can be started.
+
+    Args:
+        keep: a folder for the server's data that outlives it (a benchmark's large case,
+            built once): started again as it is when it holds one, made there otherwise.
+            None: a temporary folder, removed by `stop()`.
+    """
     bindir = find_bindir()
     if bindir is None:
         return "PostgreSQL is not installed (Debian: apt-get install postgresql)"
@@ -250,12 +266,19 @@ def start_server() -> PgServer | str:
         run_as = "postgres"
     # Not pytest's tmp_path: its parents are private to root, which the server user cannot
     # cross when run as `postgres`.
-    folder = Path(tempfile.mkdtemp(prefix="pwb-pg-"))
+    if keep is None:
+        folder = Path(tempfile.mkdtemp(prefix="pwb-pg-"))
+    else:
+        folder = keep
+        folder.mkdir(parents=True, exist_ok=True)
+        if run_as is not None:
+            entry = pwd.getpwnam(run_as)
+            os.chown(folder, entry.pw_uid, entry.pw_gid)
     server = PgServer(bindir=bindir, folder=folder, run_as=run_as)
     try:
         server.start()
     except BaseException:
         with contextlib.suppress(OSError):
-            server.stop()
+            server.stop(remove=keep is None)
         raise
     return server

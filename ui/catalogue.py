@@ -22,6 +22,7 @@ from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn
 from forensics.records.core import ITEM
 from forensics.store.events import ChangeSet
+from forensics.store.item_query import MatchCount
 from forensics.store.item_tree import distinct_statuses
 from ui.catalogue_model import (
     COLUMNS,
@@ -93,6 +94,9 @@ class CataloguePanel(QWidget):
         self.setObjectName("catalogue")
         self._runner = runner
         self._count_serial = 0
+        self.count_limit: int | None = None
+        """Where the count of matches stops ("more than N items"); None: where the case's
+        store says (`ItemRepository.count_limit`: nowhere on a folder, 10,000 on a server)."""
         self._case: Case | None = None
         self.model = CatalogueModel(self)
 
@@ -232,16 +236,27 @@ class CataloguePanel(QWidget):
         self._count_serial += 1
         serial, root, query = self._count_serial, self._case.location, self.model.query
 
-        def count(_progress: ProgressFn, _cancel: CancelToken) -> int:
+        limit = self.count_limit
+
+        def count(_progress: ProgressFn, _cancel: CancelToken) -> MatchCount:
             with Case.open(root, readonly=True) as case:
-                return case.items.count_matching(query)
+                return case.items.count_up_to(query, limit or case.items.count_limit)
 
         job = self._runner.start("Counting items", count, quiet=True)
         job.signals.finished.connect(lambda total, s=serial: self._counted(s, total))
 
     def _counted(self, serial: int, total: object) -> None:
-        if serial == self._count_serial and self._case is not None and isinstance(total, int):
-            self.count_label.setText(f"{total:,} item{'s' if total != 1 else ''}")
+        if serial != self._count_serial or self._case is None:
+            return
+        if isinstance(total, MatchCount):
+            plural = "" if total.exact and total.count == 1 else "s"
+            self.count_label.setText(f"{total} item{plural}")
+            self.count_label.setToolTip(
+                ""
+                if total.exact
+                else "Counting stopped there: the case is on a server and counting every "
+                "match would slow each keystroke. Narrow the search to see the exact count."
+            )
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""

@@ -31,6 +31,7 @@ from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
 from forensics.records.acquisition import LABELS, acquisition_of, display
 from forensics.seals import journal_seals, load_seal
+from forensics.store.item_query import ItemFilter, MatchCount
 from forensics.store.location import ServerLocation, parse_location
 from forensics.textsafe import escape_name, shown
 
@@ -106,6 +107,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="only live, deleted, recovered or carved files",
     )
     p.add_argument("--limit", type=int)
+    p.add_argument(
+        "--count-up-to",
+        type=int,
+        metavar="N",
+        help="stop counting the matches past N (default: count them all on a folder case, "
+        "10,000 on a server case); the count then says 'more than N'",
+    )
 
     p = case_command(sub, "show", cmd_show, help="everything about one item")
     p.add_argument("item")
@@ -220,17 +228,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_items(args: argparse.Namespace) -> int:
     with open_case(args.case_dir, readonly=True) as case:
         parent = resolve_item(case, args.parent) if args.parent else None
-        items = case.items.search(
-            args.search,
-            kinds=args.kind,
+        f = ItemFilter(
+            text=args.search or "",
+            kinds=tuple(args.kind or ()),
             tag=args.tag,
             parent_id=parent,
             state=args.state,
-            limit=args.limit,
+            order_by="created_at",
         )
-    return listing(
+        items = case.items.page(f, args.limit)
+        limit = args.count_up_to if args.count_up_to is not None else case.items.count_limit
+        matching = case.items.count_up_to(f, limit)
+    # "count": the items listed; "matching": how many match in all, or more than its count
+    # when its "exact" is false (a server case stops counting at 10,000; see --count-up-to).
+    done = listing(
         args,
-        {"count": len(items), "items": [_item_json(i) for i in items]},
+        {
+            "count": len(items),
+            "matching": matching.to_json(),
+            "items": [_item_json(i) for i in items],
+        },
         [
             [
                 i.id,
@@ -245,6 +262,9 @@ def cmd_items(args: argparse.Namespace) -> int:
         ],
         ["ID", "KIND", "NAME", "STATE", "SIZE", "TYPE", "SHA256"],
     )
+    if not args.json:
+        say(f"{matching} {'item matches' if matching == MatchCount(1) else 'items match'}")
+    return done
 
 
 def _item_json(item: Item) -> dict[str, Any]:

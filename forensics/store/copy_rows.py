@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from forensics.errors import CaseError
 from forensics.store.db import snapshot, transaction
+from forensics.store.dialect import fts_bulk, fts_declarations
+from forensics.store.migrations import components
 from forensics.store.rows import quote
 
 if TYPE_CHECKING:
@@ -73,8 +75,10 @@ def copy_rows(
     tables = _copied_tables(source, dest)
     counts: dict[str, int] = {}
     with snapshot(source), transaction(dest):
+        after: list[str] = []
         if dest.on_server:
             dest.conn.execute("SET CONSTRAINTS ALL DEFERRED")
+            after = _set_full_text_aside(dest)
         else:
             dest.conn.execute("PRAGMA defer_foreign_keys = ON")
         for done, table in enumerate(tables):
@@ -83,12 +87,46 @@ def copy_rows(
             ours = set(_columns(dest, table))
             names = [c for c in _columns(source, table) if c in ours and c not in NOT_A_ROW]
             listed = ", ".join(quote(c) for c in names)
+            rows = source.conn.execute(f"SELECT {listed} FROM {quote(table)} ORDER BY rowid")
+            if dest.on_server:
+                counts[table] = _copy_in(dest, table, names, rows)
+                continue
             insert = (
                 f"INSERT INTO {quote(table)} ({listed}) VALUES ({', '.join('?' for _ in names)})"
             )
-            rows = source.conn.execute(f"SELECT {listed} FROM {quote(table)} ORDER BY rowid")
             counts[table] = _insert_all(dest, table, insert, rows, names)
+        if progress is not None and after:
+            progress(len(tables), len(tables), "full-text index")
+        if after:
+            # The foreign keys checked now, not at commit: a table with checks pending
+            # cannot have its trigger turned back on (the result is the same).
+            dest.conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in after:
+            dest.conn.execute_schema(statement)  # type: ignore[attr-defined]
     return counts
+
+
+def _set_full_text_aside(dest: Database) -> list[str]:
+    """Set the server's full-text triggers and indexes aside for the copy (`fts_bulk`);
+    returns the statements that fill and index them once the rows are in."""
+    statements = [s for ms in components().values() for m in ms for s in m.statements]
+    after: list[str] = []
+    for name, (content, columns) in fts_declarations(statements).items():
+        before, then = fts_bulk(name, content, columns)
+        for statement in before:
+            dest.conn.execute_schema(statement)  # type: ignore[attr-defined]
+        after.extend(then)
+    return after
+
+
+def _copy_in(dest: Database, table: str, names: list[str], rows: Any) -> int:
+    """The rows into a server case's table with COPY (one stream, not a statement a row)."""
+    skip = names.index("key") if table == "case_info" else None
+    wanted = (tuple(r) for r in rows if skip is None or r[skip] not in LOCAL_FACTS)
+    try:
+        return int(dest.conn.copy_in(table, names, wanted))  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise CaseError(f"copying {table}: the destination refused a row ({exc})") from exc
 
 
 def _insert_all(dest: Database, table: str, insert: str, rows: Any, names: list[str]) -> int:

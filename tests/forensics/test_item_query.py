@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from forensics.case import Case
-from forensics.store.item_query import INSERTION, ItemFilter
+from forensics.store.item_query import COUNT_LIMIT, INSERTION, ItemFilter, MatchCount
 
 
 @pytest.fixture
@@ -64,3 +64,41 @@ def test_filters_select_what_they_say(filled: Case) -> None:
     assert filled.items.search("rotor", kinds=["component"], tag="motor", order_by=INSERTION)
     with pytest.raises(ValueError, match="cannot sort by"):
         filled.items.page(ItemFilter(order_by="note; DROP TABLE items"))
+
+
+@pytest.mark.parametrize("text", ["rotor", "rot", "motor 4", "blade", "gnss rotor", "none"])
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 100])
+def test_pages_join_up_to_the_whole_list(filled: Case, text: str, size: int) -> None:
+    """Page by page, whichever plan each page takes (a server case cuts a page from the
+    sorted matches when few match, else walks the insertion order): the pages, end to end,
+    are the whole list, in order, both ways."""
+    for descending in (False, True):
+        f = ItemFilter(text=text, descending=descending)
+        whole = [i.id for i in filled.items.page(f)]
+        paged: list[str] = []
+        for offset in range(0, len(whole) + size, size):
+            paged += [i.id for i in filled.items.page(f, size, offset)]
+        assert paged == whole
+        assert filled.items.count_up_to(f, None).count == len(whole)
+
+
+def test_counting_stops_at_the_limit(filled: Case) -> None:
+    """A count up to a limit says "more than" past it, exactly below it, with or without
+    other filters."""
+    rotor = ItemFilter(text="rotor")
+    assert filled.items.count_matching(rotor) == 8
+    assert filled.items.count_up_to(rotor, 8) == MatchCount(8, exact=True)
+    assert filled.items.count_up_to(rotor, 7) == MatchCount(7, exact=False)
+    assert str(filled.items.count_up_to(rotor, 3)) == "more than 3"
+    motors = ItemFilter(text="rotor", kinds=("component",))
+    assert filled.items.count_up_to(motors, 7) == MatchCount(7, exact=True)
+    assert filled.items.count_up_to(motors, 6).exact is False
+    assert filled.items.count_up_to(ItemFilter(), 100) == MatchCount(9)
+    assert filled.items.count_up_to(ItemFilter(), 2).to_json() == {"count": 2, "exact": False}
+
+
+def test_a_server_case_stops_counting_for_people(case: Case, engine: str) -> None:
+    """The catalogue and `pwb items` count up to `count_limit`: everything on a folder case,
+    10,000 on a server (counting every match of a common prefix among a million items would
+    cost each keystroke 100 ms or more)."""
+    assert case.items.count_limit == (COUNT_LIMIT if engine == "postgresql" else None)

@@ -140,3 +140,20 @@ def test_catalogue_and_pwb_items_find_the_same_items(make_window, qtbot, case: C
     printed = [i["name"] for i in json.loads(done.stdout)["items"]]
     assert len(printed) == 13  # the 12 motors and the receiver (by its note)
     assert shown == printed
+
+
+def test_the_count_says_more_than_where_counting_stopped(
+    make_window, qtbot, case: Case, corpus: Path
+) -> None:
+    """Where counting stops (a server case stops at 10,000; here at 2) the status line says
+    "more than", with a tooltip saying why; a narrower search gets its exact count back."""
+    populate(case, corpus)
+    window = make_window()
+    window.catalogue.count_limit = 2
+    window.open_case(case.root)
+    label = window.catalogue.count_label
+    qtbot.waitUntil(lambda: label.text() == "more than 2 items")
+    assert "server" in label.toolTip()
+    qtbot.keyClicks(window.catalogue.search, "eiff")
+    qtbot.waitUntil(lambda: label.text() == "1 item")
+    assert label.toolTip() == ""
