@@ -203,6 +203,9 @@ class CustodyLog:
         self.signer = signer
         self._listed: str | None = None
         """A key known to be in the case's examiners within the current transaction."""
+        self._known: set[str] = set()
+        """Keys found among the case's examiners, put there by a committed transaction (they
+        stay): not looked up again in later transactions (one exchange less on a server)."""
         self._own = False
         """Inside a write transaction of the case's journal (`new_transaction` to
         `transaction_ended`): it holds the write lock, so only this log appends."""
@@ -231,7 +234,7 @@ class CustodyLog:
         self._head_due = False
         last = self._last or self._read_last()
         if last is not None:
-            self._set_head(*last)
+            self._set_head(*last, with_commit=self._db.on_server)
 
     def transaction_ended(self) -> None:
         """The journal's transaction committed or rolled back: nothing is cached past it
@@ -247,12 +250,18 @@ class CustodyLog:
         ).fetchone()
         return None if row is None else (int(row["seq"]), str(row["hash"]))
 
-    def _set_head(self, seq: int, hash_: str) -> None:
-        self._db.conn.execute(
+    def _set_head(self, seq: int, hash_: str, *, with_commit: bool = False) -> None:
+        """Write the head; `with_commit`: on a server, sent with the transaction's COMMIT in
+        one exchange (`Database.with_commit`), as nothing reads it before."""
+        statement = (
             "INSERT INTO case_info (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (HEAD_KEY, canonical_json({"seq": seq, "hash": hash_})),
         )
+        if with_commit:
+            self._db.with_commit.append(statement)
+        else:
+            self._db.conn.execute(*statement)
 
     def append(
         self,
@@ -296,10 +305,11 @@ class CustodyLog:
     def _add_signer_once(self, signer: Examiner) -> None:
         """Add the signer's key to the case's examiners, the first time it signs here (looked
         up once per transaction: a batch's every entry would otherwise ask again)."""
-        if self._listed == signer.fingerprint:
+        if self._listed == signer.fingerprint or signer.fingerprint in self._known:
             return
         if record_rows.find(self._db, EXAMINER, signer.fingerprint) is not None:
             self._listed = signer.fingerprint
+            self._known.add(signer.fingerprint)
             return
         examiner = CaseExaminer(
             fingerprint=signer.fingerprint,

@@ -71,6 +71,10 @@ class Database:
         self.conn = conn
         self.private_copy = private_copy
         self.engine = engine
+        self.with_commit: list[tuple[str, Sequence[Any]]] = []
+        """Statements a server case sends together with the transaction's COMMIT (the custody
+        head, the notifications: `custody`, `notify`), in one exchange; dropped on a
+        rollback."""
         if engine == SQLITE:
             # Rows an INSERT OR REPLACE removes fire their delete triggers too, so the FTS
             # index stays right (sqlite-utils turns this on for the same reason).

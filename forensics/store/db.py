@@ -174,24 +174,32 @@ def transaction(db: Database) -> Iterator[sqlite3.Connection]:
         # Nested use joins the outer transaction: the outer block decides commit or rollback.
         yield conn
         return
+    db.with_commit.clear()
     try:
-        conn.execute("BEGIN IMMEDIATE")
         if db.on_server:
             # SQLite's IMMEDIATE, on a server: one writer at a time, so the custody chain is
             # read and appended by one transaction alone (never forked) and two writers never
-            # wait on each other's rows while holding it (no deadlock).
-            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            # wait on each other's rows while holding it (no deadlock). Both statements in
+            # one exchange with the server.
+            conn.execute_schema(f"BEGIN; SELECT pg_advisory_xact_lock({int(WRITE_LOCK)})")  # type: ignore[attr-defined]
+        else:
+            conn.execute("BEGIN IMMEDIATE")
     except Exception as exc:
         raise (write_error(exc, db) or exc) from exc
     try:
         yield conn
-        conn.execute("COMMIT")
+        if db.with_commit:
+            conn.batch([*db.with_commit, ("COMMIT", ())])  # type: ignore[attr-defined]
+        else:
+            conn.execute("COMMIT")
     except Exception as exc:
         _rollback(conn)
         raise (write_error(exc, db) or exc) from exc
     except BaseException:
         _rollback(conn)
         raise
+    finally:
+        db.with_commit.clear()
 
 
 WRITE_LOCK = 0x707762_777269

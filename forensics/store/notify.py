@@ -72,9 +72,10 @@ def change_set(payload: str) -> tuple[str, ChangeSet]:
 
 
 def send(db: Database, changes: ChangeSet) -> None:
-    """Notify the other listeners of a committing change set (call inside the transaction)."""
+    """Notify the other listeners of a committing change set (call inside the transaction:
+    the notifications go with its COMMIT, in the same exchange with the server)."""
     for payload in payloads(changes):
-        db.conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
+        db.with_commit.append(("SELECT pg_notify(?, ?)", (CHANNEL, payload)))
 
 
 class ServerChangeBus(ChangeBus):

@@ -23,18 +23,27 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> None:
-    """Insert one row given as column -> value."""
-    db.conn.execute(_insert_sql(table, tuple(row)), list(row.values()))
+def insert_row(db: Database, table: str, row: Mapping[str, Any], *, or_ignore: bool = False) -> int:
+    """Insert one row given as column -> value.
+
+    Args:
+        or_ignore: a row a UNIQUE rule refuses is left out (0 returned), no error raised.
+
+    Returns:
+        How many rows were inserted (1, or 0 when `or_ignore` left it out).
+    """
+    cur = db.conn.execute(_insert_sql(table, tuple(row), or_ignore), list(row.values()))
+    return int(cur.rowcount)
 
 
 @functools.lru_cache(maxsize=256)
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+def _insert_sql(table: str, columns: tuple[str, ...], or_ignore: bool = False) -> str:
     """The INSERT of these columns (made once: a card's photos insert thousands of rows of
     the same few shapes)."""
     names = ", ".join(quote(k) for k in columns)
     marks = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    return f"{verb} INTO {quote(table)} ({names}) VALUES ({marks})"
 
 
 def set_columns(
