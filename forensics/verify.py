@@ -13,17 +13,21 @@ What is checked, and why each check exists:
   and no file was slipped into the store; derived files still hash to their names, and none
   that a record refers to (a frame's PNG, a thumbnail) is missing.
 
-Verify under load: every database read happens in one read transaction (`snapshot`), so the
-chain, its anchored head, the records and the list of items are one state of the case however
-many ingests commit meanwhile. The files are checked against that snapshot's lists. A file the
-snapshot does not know is a finding only when it is still there, no writer holds an in-flight
-marker for it, and no item committed since refers to it: a blob of an ingest under way (or of
-one that committed after the snapshot) is not evidence slipped into the store.
+Verify under load: the database is read in two read transactions (`snapshot`): the chain,
+its anchored head and the records in the first, one state of the case however many ingests
+commit meanwhile; the items' contents, streamed while their files are hashed, in the second.
+A file that snapshot does not know is a finding only when it is still there, no writer holds
+an in-flight marker for it, and no item committed since refers to it: a blob of an ingest
+under way (or of one that committed after the snapshot) is not evidence slipped into the store.
+
+Constant memory on any case: every read is streamed and checked a batch at a time
+(`forensics.store.verify_reads`, `verify_records`); only the findings are kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,16 +36,26 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.jobs import CancelToken, ProgressFn, no_progress
-from forensics.models import Finding, Item
+from forensics.models import Finding
 from forensics.seals import case_seals, check_seals
-from forensics.store.custody import DELETED, GENESIS_HASH, Action, record_digest, row_hash
+from forensics.store.custody import GENESIS_HASH, Action, row_hash
 from forensics.store.db import snapshot
 from forensics.store.derived_refs import DerivedRef, derived_refs
 from forensics.store.evidence import hash_file
-from forensics.store.subjects import FETCHERS
+from forensics.store.verify_reads import (
+    acquisition_items,
+    batched,
+    content_bytes,
+    contents,
+    known_contents,
+)
+from forensics.verify_records import check_records
 from forensics.verify_signatures import check_signatures
 
 log = logging.getLogger(__name__)
+
+_check_records = check_records
+"""The record check by its former name (unpack checks a received case's records with it)."""
 
 
 @dataclass
@@ -113,12 +127,12 @@ def verify_case(
         all_seals = [*case_seals(case), *seals]
         report.seals_checked = len(all_seals)
         report.findings += check_seals(case, all_seals)
-        _check_records(case, report)
-        items = case.items.content_items()
+        check_records(case, report)
         derived = derived_refs(case.db)
-    _check_evidence(case, report, items, progress, cancel or CancelToken())
+    with snapshot(case.db):
+        _check_evidence(case, report, progress, cancel or CancelToken())
+        _check_acquisitions(case, report)
     _check_derived(case, report, derived, cancel or CancelToken())
-    _check_acquisitions(case, report, items)
     chain_damaged = any(f.kind.startswith("custody_") for f in report.findings)
     # Appending to a damaged chain would re-anchor its head on the damage: a removed last
     # entry would look whole at the next run. The log stays as found until someone looks.
@@ -229,79 +243,16 @@ def _check_chain(case: Case, report: VerifyReport, cancel: CancelToken | None = 
         )
 
 
-def _check_records(case: Case, report: VerifyReport, cancel: CancelToken | None = None) -> None:
-    latest = case.custody.latest_digests()
-    for n, ((subject_type, subject_id), (seq, digest)) in enumerate(latest.items()):
-        if cancel is not None and n % 256 == 0:
-            cancel.raise_if_cancelled()
-        fetch = FETCHERS.get(subject_type)
-        if fetch is None:
-            continue
-        report.records_checked += 1
-        current = fetch(case.db, subject_id)
-        item_id = subject_id if subject_type == "item" else None
-        if current is None:
-            if digest != DELETED:
-                report.findings.append(
-                    Finding(
-                        f"{subject_type}_removed",
-                        f"{subject_type} {subject_id} was removed from the database; custody entry "
-                        f"{seq} recorded it",
-                        item_id=item_id,
-                        entry_seq=seq,
-                        expected=digest,
-                        found="missing",
-                    )
-                )
-            continue
-        found = record_digest(current)
-        if digest == DELETED:
-            report.findings.append(
-                Finding(
-                    f"{subject_type}_added",
-                    f"{subject_type} {subject_id} exists although custody entry {seq} deleted it",
-                    item_id=item_id,
-                    entry_seq=seq,
-                    expected="deleted",
-                    found=found,
-                )
-            )
-        elif found != digest:
-            report.findings.append(
-                Finding(
-                    f"{subject_type}_changed",
-                    f"{subject_type} {subject_id} differs from its state at custody entry {seq}",
-                    item_id=item_id,
-                    entry_seq=seq,
-                    expected=digest,
-                    found=found,
-                )
-            )
-    for item_id in case.items.all_ids():
-        if ("item", item_id) not in latest:
-            report.findings.append(
-                Finding(
-                    "item_unlogged",
-                    f"item {item_id} has no custody entry: it was added to the "
-                    "database outside the workbench",
-                    item_id=item_id,
-                )
-            )
-
-
 def _check_evidence(
-    case: Case, report: VerifyReport, items: list[Item], progress: ProgressFn, cancel: CancelToken
+    case: Case, report: VerifyReport, progress: ProgressFn, cancel: CancelToken
 ) -> None:
-    by_hash: dict[str, list[str]] = {}
-    sizes: dict[str, int | None] = {}
-    for item in items:
-        assert item.sha256 is not None
-        by_hash.setdefault(item.sha256, []).append(item.id)
-        sizes[item.sha256] = item.size
-    total = sum(s or 0 for s in sizes.values())
+    """Each content the items hold, streamed in sha256 order, re-hashed; then each file in
+    the store checked to be known, a batch of names at a time (`verify_reads`)."""
+    total = content_bytes(case.db)
     done = 0
-    for sha, ids in by_hash.items():
+    for content in contents(case.db):
         cancel.raise_if_cancelled()
+        sha, ids = content.sha256, content.item_ids
         path = case.evidence.path_of(sha)
         progress(done, total, sha)
         if not path.is_file() or path.is_symlink():
@@ -330,27 +281,29 @@ def _check_evidence(
                         found=found,
                     )
                 )
-        elif sizes[sha] is not None and size != sizes[sha]:
+        elif content.size is not None and size != content.size:
             for item_id in ids:
                 report.findings.append(
                     Finding(
                         "evidence_changed",
                         f"stored file of item {item_id} has the wrong size",
                         item_id=item_id,
-                        expected=str(sizes[sha]),
+                        expected=str(content.size),
                         found=str(size),
                     )
                 )
-    for name, path in case.evidence.stored_hashes():
-        if name not in by_hash and _unexpected(case, name, path):
-            report.findings.append(
-                Finding(
-                    "evidence_unexpected",
-                    f"a file no item refers to was found in the evidence "
-                    f"store: {path.relative_to(case.root)}",
-                    found=name,
+    for stored in batched(case.evidence.stored_hashes()):
+        known = known_contents(case.db, [name for name, _ in stored])
+        for name, path in stored:
+            if name not in known and _unexpected(case, name, path):
+                report.findings.append(
+                    Finding(
+                        "evidence_unexpected",
+                        f"a file no item refers to was found in the evidence "
+                        f"store: {path.relative_to(case.root)}",
+                        found=name,
+                    )
                 )
-            )
     progress(total, total, "done")
 
 
@@ -403,13 +356,13 @@ def _check_derived(
         )
 
 
-def _check_acquisitions(case: Case, report: VerifyReport, items: list[Item]) -> None:
+def _check_acquisitions(case: Case, report: VerifyReport) -> None:
     """An E01 whose media did not match the hashes its acquisition stored stays a finding at
     every verify: the case holds damaged or altered evidence (see `intake.ewf_check`)."""
     from forensics.records.acquisition import acquisition_of
 
-    for item in items:
-        record = acquisition_of(item.attributes)
+    for item_id, attributes in acquisition_items(case.db):
+        record = acquisition_of(_json_object(attributes))
         if record is None or record.get("verified") is not False:
             continue
         for problem in record.get("problems") or ["the media does not match its stored hashes"]:
@@ -417,8 +370,16 @@ def _check_acquisitions(case: Case, report: VerifyReport, items: list[Item]) -> 
                 Finding(
                     "ewf_integrity",
                     problem,
-                    item_id=item.id,
+                    item_id=item_id,
                     expected=record.get("stored_md5") or record.get("stored_sha1"),
                     found=record.get("media_md5") or record.get("media_sha1"),
                 )
             )
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
