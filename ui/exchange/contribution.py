@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forensics.case import Case, CaseLocation
 from forensics.jobs import CancelToken, ProgressFn
+from forensics.store.location import ServerLocation
 from ui.actions import make_action
 from ui.context import WorkbenchContext
 from ui.exchange.received import accepted_limits, imported_text, merged_text, unsigned_ok
@@ -276,13 +277,17 @@ class ExchangeContribution:
 
     # import and merge -------------------------------------------------------------------
     def import_archive(
-        self, archive: Path | None = None, dest: Path | None = None
+        self,
+        archive: Path | None = None,
+        dest: Path | ServerLocation | None = None,
+        evidence: Path | None = None,
     ) -> JobHandle | None:
-        """Unpack a received archive into a new case folder, then open it.
+        """Unpack a received archive into a new case folder, or into an empty database on a
+        server with the new evidence folder `evidence`, then open it.
 
         Without `dest`, the import dialog asks for the archive (unless given) and the new
-        folder (a parent folder and a name), not modal; the import starts when it is
-        accepted (`import_dialog` is the open dialog).
+        case (a parent folder and a name, or a server URL and an evidence folder), not
+        modal; the import starts when it is accepted (`import_dialog` is the open dialog).
 
         Returns:
             The job, when `dest` was given and the user accepted the archive.
@@ -294,7 +299,9 @@ class ExchangeContribution:
             start = root.parent if isinstance(root, Path) else Path.home()
             dialog = ImportDialog(archive, start, self.ctx.window)
             dialog.accepted.connect(
-                lambda: self.import_archive(dialog.archive_path(), dialog.destination())
+                lambda: self.import_archive(
+                    dialog.archive_path(), dialog.destination(), dialog.evidence_folder()
+                )
             )
             self.import_dialog = dialog
             dialog.open()
@@ -303,13 +310,25 @@ class ExchangeContribution:
             raise ValueError("an archive is needed with a destination")
         if not self._unsigned_ok(archive):
             return None
-        return self._unpack(archive, dest)
+        return self._unpack(archive, dest, evidence)
 
-    def _unpack(self, src: Path, target: Path) -> JobHandle:
+    def _unpack(self, src: Path, target: Path | ServerLocation, evidence: Path | None) -> JobHandle:
         from forensics.exchange.unpack import unpack_archive
+        from forensics.exchange.unpack_server import unpack_to_server
         from ui.job_handle import JobHandle
 
         def fn(progress: ProgressFn, cancel: CancelToken) -> UnpackResult:
+            if isinstance(target, ServerLocation):
+                if evidence is None:
+                    raise ValueError("a case on a server needs an evidence folder")
+                return unpack_to_server(
+                    src,
+                    target,
+                    evidence,
+                    limits=accepted_limits(),
+                    progress=progress,
+                    cancel=cancel,
+                )
             return unpack_archive(
                 src, target, limits=accepted_limits(), progress=progress, cancel=cancel
             )
@@ -328,7 +347,8 @@ class ExchangeContribution:
         # The window's own switch asks first when jobs of the open case would be stopped.
         actions = getattr(self.ctx.window, "actions_", None)
         switch = getattr(actions, "switch_to", None) or getattr(self.ctx.window, "open_case", None)
-        opened = bool(switch(result.dest)) if callable(switch) else False
+        where = result.dest if isinstance(result.dest, Path) else str(result.dest)
+        opened = bool(switch(where)) if callable(switch) else False
         return self._say(imported_text(result, opened))
 
     def merge(self, archive: Path | None = None) -> JobHandle | None:
