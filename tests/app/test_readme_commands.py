@@ -28,6 +28,7 @@ from app.cli import build_parser, main
 from tests.app.cli_process import REPO, pwb
 from tests.app.json_types import display_strings
 from tests.app.readme_commands import ELIDED, ReadmeCommand, readme_commands
+from tests.app.readme_server import ReadmeServer, make_readme_server
 from tests.forensics.imaging import make_e01, make_fat_image
 
 COMMANDS = readme_commands(REPO / "README.md")
@@ -52,10 +53,11 @@ ELIDED_COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
 """README's `pwb source add CASE ...` and the like, written out in full."""
 
 WRITES: dict[str, frozenset[str]] = {
-    "init": frozenset({"CASE"}),
+    "init": frozenset({"CASE", "/mnt/share/drone_case"}),
+    "copy-case": frozenset({"/mnt/share/drone_case", "./drone-case-copy"}),
     "keygen": frozenset({"team-a.key"}),
     "pack": frozenset({"out.pwbcase"}),
-    "unpack": frozenset({"DEST"}),
+    "unpack": frozenset({"DEST", "/mnt/share/new_case"}),
     "export": frozenset({"OUT"}),
     "annotations export": frozenset({"OUT_DIR"}),
     "report": frozenset({"report.html", "report.pdf"}),
@@ -149,6 +151,9 @@ class World:
     ids: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     """README's input file names -> where the made file is."""
+    server: ReadmeServer | None = None
+    """What README's `postgresql://` URLs are filled from, made when a command first needs
+    it (tests/app/readme_server.py)."""
 
 
 def _main_json(*args: str | Path, code: int = 0) -> Any:
@@ -305,8 +310,12 @@ def fill(command: tuple[str, ...], world: World, cwd: Path) -> Filled:
         return str(cases[name])
 
     for at, word in enumerate(command):
+        if word.startswith("postgresql://"):
+            assert world.server is not None, "the test sets up the server first"
+            argv.append(world.server.url(word, key, at, cwd, _main_json))
+            continue
         if word in writes:
-            target = cwd / word.rstrip("/").lower()
+            target = cwd / word.strip("./").replace("/", "-").lower()
             outputs.append(target)
             argv.append(str(target))
             continue
@@ -429,20 +438,26 @@ def test_every_export_format_the_cli_lists_is_in_readme() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.id)
 def test_readme_command_runs_in_its_own_process(
-    command: ReadmeCommand, world: World, tmp_path: Path
+    command: ReadmeCommand, world: World, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     words = concrete(command)
     key = _command_key(words)
+    env: dict[str, str] = {}
+    if any(w.startswith("postgresql://") for w in words):
+        # The suite's own server (this process's: no fixed port, one per xdist worker).
+        if world.server is None:
+            server = request.getfixturevalue("pg_server")
+            world.server = make_readme_server(server, world.cases["demo"], world.root, _main_json)
+        env["PGPASSFILE"] = str(world.server.passfile)
     filled = fill(words, world, tmp_path)
     for path in filled.writes:
         assert not path.exists(), f"{path} exists before the command writes it"
-    env = {}
     if words[0] == "gui":
         data = tmp_path / "data"
         shutil.copytree(
             world.cases["demo"], data / "demo-case"
         )  # what `pwb gui` opens with no case
-        env = {"PWB_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
+        env.update(PWB_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen")
         if "--screenshot" not in words:
             env["PWB_STARTUP_PROBE"] = "1"  # quit once the window has painted
     as_json = takes_json(words)
