@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from forensics.store.database import Database
     from forensics.store.server_records import PgRecordSink
 
-NOT_COPIED = frozenset({"schema_version", "exchanged_states"})
-"""Tables that never travel: the schema versions (a fresh case has its own migrations') and
-the record states this case exchanged (what *we* sent and received, not theirs to claim)."""
+NOT_COPIED = frozenset({"schema_version", "exchanged_states", "evidence_inflight"})
+"""Tables that never travel: the schema versions (a fresh case has its own migrations'), the
+record states this case exchanged (what *we* sent and received, not theirs to claim), and a
+server case's in-flight evidence markers (coordination between live writers, not content)."""
 
 
 def stream_tables(db: Database) -> list[TableShape]:
