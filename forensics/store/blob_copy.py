@@ -84,17 +84,24 @@ class _Worker:
             raise self.error
 
 
-def new_part(tmp_dir: Path) -> Path:
-    """A fresh name for a temporary copy in `tmp_dir` (recovery removes `*.part` files)."""
-    return tmp_dir / f"{uuid.uuid4().hex}.part"
+def new_part(tmp_dir: Path, owner: str = "") -> Path:
+    """A fresh name for a temporary copy in `tmp_dir` (recovery removes `*.part` files);
+    `owner` names the writer that makes it (`<uuid>.<owner>.part`), so a recovery that is not
+    alone with the case can tell a dead writer's copy from a live one's."""
+    return tmp_dir / (f"{uuid.uuid4().hex}.{owner}.part" if owner else f"{uuid.uuid4().hex}.part")
 
 
 def copy_chunks(
-    tmp_dir: Path, chunks: Iterable[bytes], size_hint: int = 0, *, sync: bool = True
+    tmp_dir: Path,
+    chunks: Iterable[bytes],
+    size_hint: int = 0,
+    *,
+    sync: bool = True,
+    owner: str = "",
 ) -> tuple[Path, StoredBlob]:
     """Write content to a new temporary file in `tmp_dir` while hashing it (see
-    `EvidenceStore.copy_in`)."""
-    tmp = new_part(tmp_dir)
+    `EvidenceStore.copy_in`; `owner`: see `new_part`)."""
+    tmp = new_part(tmp_dir, owner)
     # Read-only from the start (the descriptor stays writable): no chmod before the rename.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
     sha = hashlib.sha256()
@@ -143,6 +150,7 @@ def copy_from_fd(
     on_bytes: Callable[[int], None] | None = None,
     *,
     sync: bool = True,
+    owner: str = "",
 ) -> tuple[Path, StoredBlob]:
     """Like `copy_chunks`, reading a file descriptor to its end (see
     `EvidenceStore.copy_in_fd`)."""
@@ -154,8 +162,8 @@ def copy_from_fd(
                     on_bytes(len(chunk))
                 yield chunk
 
-        return copy_chunks(tmp_dir, chunks(), size_hint, sync=sync)
-    tmp = new_part(tmp_dir)
+        return copy_chunks(tmp_dir, chunks(), size_hint, sync=sync, owner=owner)
+    tmp = new_part(tmp_dir, owner)
     out, direct = open_for_copy(tmp)
     try:
         result = copy_fd(fd, out, direct, cancel, on_bytes)

@@ -108,7 +108,9 @@ class EvidenceStore:
         Returns:
             The temporary file and the content's hashes, size and first bytes.
         """
-        return copy_chunks(self.tmp_dir, chunks, size_hint, sync=sync)
+        return copy_chunks(
+            self.tmp_dir, chunks, size_hint, sync=sync, owner=self.markers.part_owner()
+        )
 
     def copy_in_fd(
         self,
@@ -124,7 +126,8 @@ class EvidenceStore:
         Large files go through `fastcopy` (a ring of buffers, hashes and write in parallel,
         `O_DIRECT` where possible); small ones through `copy_in`.
         """
-        return copy_from_fd(self.tmp_dir, fd, size_hint, cancel, on_bytes, sync=sync)
+        owner = self.markers.part_owner()
+        return copy_from_fd(self.tmp_dir, fd, size_hint, cancel, on_bytes, sync=sync, owner=owner)
 
     def in_flight(self, sha256: str) -> bool:
         """True while some writer holds a marker for this content (an ingest under way).
@@ -243,11 +246,18 @@ class EvidenceStore:
             os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
             path.unlink()
 
-    def leftovers(self) -> tuple[list[Path], list[str]]:
-        """Temporary copies and in-flight markers left behind by an interrupted process."""
+    def leftovers(self, *, alone: bool = True) -> tuple[list[Path], list[str]]:
+        """Temporary copies and in-flight markers left behind by an interrupted process.
+
+        Args:
+            alone: the caller is alone with the case (every copy is a dead writer's); when
+                not, only copies whose writer is known to have ended (`part_owner`).
+        """
         if not self.tmp_dir.is_dir():
             return [], []
         parts = sorted(self.tmp_dir.glob("*.part"))
+        if not alone:
+            parts = self.markers.abandoned(parts)
         return parts, sorted(self.markers.leftover_shas())
 
     def leftover_folders(self) -> list[Path]:
@@ -324,7 +334,7 @@ class EvidenceStore:
         if final.is_file():
             return sha256, final
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = new_part(self.tmp_dir)
+        tmp = new_part(self.tmp_dir, self.markers.part_owner())
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
         try:
             write_all(fd, data)

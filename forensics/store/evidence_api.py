@@ -111,7 +111,7 @@ class EvidenceBackend(Protocol):
     def close(self) -> None:
         """Let go of what the store holds open."""
 
-    def leftovers(self) -> tuple[list[Path], list[str]]:
+    def leftovers(self, *, alone: bool = True) -> tuple[list[Path], list[str]]:
         """Partial copies and markers an interrupted writer left."""
 
     def leftover_folders(self) -> list[Path]:

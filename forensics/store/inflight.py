@@ -96,6 +96,13 @@ class InFlightMarkers(Protocol):
     def forget_reclaimed(self) -> None:
         """After the recovery's entry is committed, the reclaimed markers go."""
 
+    def part_owner(self) -> str:
+        """The owner a temporary copy's name carries (`blob_copy.new_part`): "" when only a
+        process alone with the case recovers copies."""
+
+    def abandoned(self, parts: list[Path]) -> list[Path]:
+        """The temporary copies among `parts` whose writers are known to have ended."""
+
     def close(self) -> None:
         """Let go of what the markers hold open (a connection)."""
 
@@ -222,6 +229,13 @@ class FileMarkers:
                 marker.unlink(missing_ok=True)
         for marker in self.tmp_dir.glob(f"*{_BATCH}"):
             marker.unlink(missing_ok=True)
+
+    def part_owner(self) -> str:
+        return ""
+
+    def abandoned(self, parts: list[Path]) -> list[Path]:
+        """None known: a folder case's copies are recovered by a process alone with it."""
+        return []
 
     def close(self) -> None:
         """Nothing to close."""

@@ -22,6 +22,8 @@ transaction-scoped advisory lock (`EVIDENCE_LOCK`):
   the blobs only dead writers held that no item refers to, and deletes their rows, in the
   recovering process's transaction (with its `recovered` custody entry), under the lock. A
   live process may do this while others have the case open: no one need be alone with it.
+  A writer's partial copies in `tmp/` carry its key in their names (`part_owner`), so the
+  copies of a dead writer go too (`abandoned`); working folders wait for a process alone.
 
 Why its own lock and not the case's write lock (`db.WRITE_LOCK`): a writer holds the write
 lock for the whole transaction of a batch's rows; a claim from the blob-commit thread would
@@ -253,3 +255,29 @@ class DbMarkers:
 
     def forget_reclaimed(self) -> None:
         """Nothing: `reclaim` deleted the dead writers' rows in the recovery's transaction."""
+
+    def part_owner(self) -> str:
+        """This writer's key, in hex; its session lock is taken before its first copy is
+        made, so a copy is never without a live owner while it is being written."""
+        if not self._holding:
+            with self._mutex:
+                self._own(holding=True)
+        return f"{self.writer:x}"
+
+    def abandoned(self, parts: list[Path]) -> list[Path]:
+        live = {
+            int(r[0])
+            for r in self._db.conn.execute(_LIVE_WRITERS, (_WRITER_BASE >> 32,)).fetchall()
+        }
+        out = []
+        for part in parts:
+            fields = part.name.split(".")
+            if len(fields) != 3:
+                continue  # no owner named: only a process alone with the case removes it
+            try:
+                owner = int(fields[1], 16)
+            except ValueError:
+                continue
+            if owner not in live:
+                out.append(part)
+        return out

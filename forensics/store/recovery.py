@@ -46,14 +46,12 @@ def recover(
         recording: the recording the entry is written in (entered only when needed).
         where: the case, for the log message.
         alone: this process is alone with the case. When not (a server case others have
-            open), only the blobs of writers whose sessions ended are reclaimed: the
-            temporary copies and folders in `tmp/` may be a live writer's.
+            open), only the blobs and temporary copies of writers whose sessions ended are
+            reclaimed: the working folders in `tmp/` may be a live process's.
     """
-    parts, markers = evidence.leftovers()
+    parts, markers = evidence.leftovers(alone=alone)
     folders = evidence.leftover_folders() if alone else []
     outside = evidence.outside_leftovers() if alone else []
-    if not alone:
-        parts = []
     if not parts and not markers and not folders and not outside:
         return
     for part in parts:

@@ -98,6 +98,9 @@ def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process
         assert added.returncode == 0, added.stderr
         assert second.poll() is None, "the second ingest was still running during recovery"
         assert not firsts & set(_writers(watch)), "the killed writer's rows are gone"
+        owners = {f"{w:x}" for w in firsts}
+        copies = [p for p in (share / "tmp").glob("*.part") if p.name.split(".")[1] in owners]
+        assert not copies, "the killed writer's partial copies are gone"
         log = pwb_json("log", url)["entries"]
         recovered = [e for e in log if e["action"] == "recovered_interrupted_ingest"]
         assert len(recovered) == 1

@@ -65,8 +65,9 @@ def test_a_dead_writers_blobs_are_reclaimed_by_a_live_process_with_the_case_open
     server_case: str,
 ) -> None:
     """A writer whose session ended (here: its connection closed without clearing, as a
-    killed process's is) holds nothing: the next process to open the case removes its blob,
-    though another examiner has the case open (not alone), and keeps the live writer's."""
+    killed process's is) holds nothing: the next process to open the case removes its blob
+    and its partial copy, though another examiner has the case open (not alone), and keeps
+    the live writer's."""
     with Case.open(server_case) as live:
         tmp, kept = live.evidence.copy_in([b"a live writer's blob"], 20)
         live.evidence.commit_blob(tmp, kept.sha256)
@@ -77,17 +78,23 @@ def test_a_dead_writers_blobs_are_reclaimed_by_a_live_process_with_the_case_open
         dead.evidence.commit_blob(tmp, both.sha256)
         tmp, _ = live.evidence.copy_in([b"held by both"], 12)
         live.evidence.commit_blob(tmp, both.sha256)
+        dead_part, _ = dead.evidence.copy_in([b"a copy the killed writer was making"], 35)
+        live_part, _ = live.evidence.copy_in([b"a copy the live writer is making"], 32)
         dead.evidence.close()  # its session, and with it its writer lock, ends
         dead.db.close()
         with Case.open(server_case) as third:
             assert not third.evidence.has(lost.sha256)
+            assert not dead_part.exists()
+            assert live_part.exists()
             assert third.evidence.has(kept.sha256)
             assert third.evidence.has(both.sha256)
             entry = third.custody.entries()[-1]
             assert entry.action == "recovered_interrupted_ingest"
             assert entry.details["unreferenced_blobs_removed"] == [lost.sha256]
+            assert entry.details["partial_copies_removed"] == 1
             assert sorted(s for s, _b in _rows(third)) == sorted([kept.sha256, both.sha256])
         # The live writer's inserts fail: it lets go of both, and the case verifies clean.
+        live.evidence.discard(live_part)
         assert live.evidence.release_blob(kept.sha256, live.items.has_content)
         assert live.evidence.release_blob(both.sha256, live.items.has_content)
         assert _rows(live) == []
