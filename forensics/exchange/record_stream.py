@@ -12,10 +12,12 @@ Reading is the trust boundary. Every line is decoded by msgspec straight into th
 (an unknown field, a wrong type, a word outside a vocabulary refuses it, naming the stream, the
 line, the record and the field); a declared JSON field must also convert to its declared type
 and the row must build the record; then the row goes to a *sink* (the store of the case being
-made: `forensics.store.record_tables` for SQLite), which reports a key seen twice and, at the
-end, references that do not resolve. Lines are read one at a time with a length cap, the
-record count is capped overall and checked per stream against the manifest, and the cancel
-token is checked as lines go: memory stays bounded by one line and Ctrl-C stops any stream.
+made: `forensics.store.record_tables` for SQLite, `forensics.store.server_records` for a
+server, which sends rows in batches and names a batch's refusals at each `flush`), which
+reports a key seen twice and, at the end, references that do not resolve. Lines are read one
+at a time with a length cap, the record count is capped overall and checked per stream against
+the manifest, and the cancel token is checked as lines go: memory stays bounded by one line
+(a server's batch: 1,000 rows) and Ctrl-C stops any stream.
 
 This module speaks no SQL and knows no engine: a source gives table shapes and rows, a sink
 takes them.
@@ -80,8 +82,14 @@ class RecordSink(Protocol):
         """Our tables, as our own migrations made them."""
         ...
 
-    def insert(self, shape: TableShape, row: dict[str, Any]) -> str | None:
-        """Store one row; None, or why it was refused (e.g. its key appears twice)."""
+    def insert(self, shape: TableShape, row: dict[str, Any], where: str) -> str | None:
+        """Store one row (`where`: its stream and line); None, or why it was refused (e.g.
+        its key appears twice). A sink that sends rows in batches answers None and gives the
+        refusals of a batch from `flush`."""
+        ...
+
+    def flush(self) -> list[tuple[str, str]]:
+        """Store the rows still held back; `(where, why)` for each one refused."""
         ...
 
     def dangling(self, limit: int = MAX_REASONS) -> list[tuple[str, str, str]]:
@@ -264,7 +272,13 @@ class _Reader:
                     )
                     return lines
                 self._one(name, lines, line, shape, record_type, decoder)
+        self.flush()
         return lines
+
+    def flush(self) -> None:
+        """The refusals of the rows a batching sink held back (named by stream and line)."""
+        for where, problem in self.sink.flush():
+            self.add(f"{where} {problem}")
 
     def _one(
         self,
@@ -291,7 +305,7 @@ class _Reader:
         if problem is None and not travels(shape, row):
             problem = "is not a case fact an archive may carry"
         if problem is None:
-            problem = self.sink.insert(shape, row)
+            problem = self.sink.insert(shape, row, f"{where}: record {shape.name} {key!r}")
         if problem is not None:
             self.add(f"{where}: record {shape.name} {key!r} {problem}")
 

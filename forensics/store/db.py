@@ -293,7 +293,13 @@ def _migrate_server(db: Database, where: object) -> list[str]:
         return []
     from forensics.store.pg import install_compat
 
-    db.conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+    inside = db.conn.in_transaction
+    if inside:
+        # Inside the one transaction that makes a whole case (an unpack into a server): the
+        # lock goes with it, and a refused statement there cannot hide behind a failed unlock.
+        db.conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+    else:
+        db.conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
     try:
         check_not_newer(db, where)
         install_compat(db.conn)  # type: ignore[arg-type]
@@ -307,7 +313,8 @@ def _migrate_server(db: Database, where: object) -> list[str]:
                     done.append(f"{component}:{migration.version}")
         return done
     finally:
-        db.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
+        if not inside:
+            db.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
 
 
 def is_behind(db: Database) -> bool:

@@ -111,6 +111,18 @@ class PgConnection:
         cursor.executemany(translate(sql), seq)
         return cursor
 
+    def inserted(self, sql: str, seq: Sequence[Sequence[Any]]) -> list[bool]:
+        """Run an `INSERT ... RETURNING` once per parameter row, pipelined (one round trip for
+        the batch, not one per row), and say for each row whether it returned one (went in)."""
+        cursor = self.raw.cursor()
+        cursor.executemany(translate(sql), seq, returning=True)
+        went: list[bool] = []
+        while True:
+            went.append(cursor.fetchone() is not None)
+            if not cursor.nextset():
+                break
+        return went
+
     def stream(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Row]:
         """The rows of a large read through a server-side cursor, a page at a time (inside a
         transaction: a snapshot), so a million custody entries never sit in memory at once."""

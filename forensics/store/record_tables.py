@@ -84,8 +84,8 @@ class SqliteRecordSink:
         """The tables records are inserted into."""
         return stream_tables(self._db)
 
-    def insert(self, shape: TableShape, row: dict[str, Any]) -> str | None:
-        """Insert one validated row.
+    def insert(self, shape: TableShape, row: dict[str, Any], where: str = "") -> str | None:
+        """Insert one validated row (at once: SQLite is in this process).
 
         Returns:
             None, or why it could not be stored: its key is already taken (the stream holds it
@@ -106,6 +106,10 @@ class SqliteRecordSink:
                 return "appears twice (its key is already taken)"
             return f"is refused by our schema ({exc})"
         return None
+
+    def flush(self) -> list[tuple[str, str]]:
+        """Nothing is held back."""
+        return []
 
     def _taken(self, shape: TableShape, row: dict[str, Any]) -> bool:
         where = " AND ".join(f"{quote(k)} = ?" for k in shape.key)

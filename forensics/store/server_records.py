@@ -32,13 +32,25 @@ if TYPE_CHECKING:
     from forensics.store.database import Database
 
 
+BATCH = 1000
+"""Rows sent to the server at once (one round trip), per table."""
+
+
 class PgRecordSink:
     """Inserts validated rows into a fresh, migrated server case in one transaction (the one
-    open already, if any: an unpack makes the schema, the rows and its entry in one)."""
+    open already, if any: an unpack makes the schema, the rows and its entry in one).
+
+    Rows are sent a batch at a time, pipelined (a round trip per row would be most of an
+    unpack's time); a batch goes when it is full and at the end of each stream (`flush`), and
+    the rows it refused are named then, by stream and line.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._inserts: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._pending: dict[str, tuple[TableShape, list[tuple[dict[str, Any], str]]]] = {}
+        self._refused: list[tuple[str, str]] = []
+        self._shapes: list[TableShape] | None = None
         self._stack = ExitStack()
         self._lost: str | None = None
         """Why the transaction was lost (a refused statement), once it was."""
@@ -58,17 +70,33 @@ class PgRecordSink:
 
     def tables(self) -> list[TableShape]:
         """The tables records are inserted into."""
-        return stream_tables(self._db)
+        if self._shapes is None:
+            self._shapes = stream_tables(self._db)
+        return self._shapes
 
-    def insert(self, shape: TableShape, row: dict[str, Any]) -> str | None:
-        """Insert one validated row.
+    def insert(self, shape: TableShape, row: dict[str, Any], where: str = "") -> str | None:
+        """Hold one validated row for the table's next batch (`where` names it if refused).
 
         Returns:
-            None, or why it could not be stored: its key is already taken (the stream holds it
-            twice), another unique rule of ours refused it, or our schema refused it.
+            None: a refusal (its key already taken, another unique rule of ours, or our
+            schema) is given by `flush`, which a full batch runs.
         """
         if self._lost is not None:
             return None  # already refused; the remaining lines are only validated
+        _, rows = self._pending.setdefault(shape.name, (shape, []))
+        rows.append((row, where))
+        if len(rows) >= BATCH:
+            self._send(shape)
+        return None
+
+    def flush(self) -> list[tuple[str, str]]:
+        """Send every row held back; `(where, why)` for each one refused so far."""
+        for shape, _ in list(self._pending.values()):
+            self._send(shape)
+        refused, self._refused = self._refused, []
+        return refused
+
+    def _statement(self, shape: TableShape) -> tuple[str, tuple[str, ...]]:
         found = self._inserts.get(shape.name)
         if found is None:
             columns = shape.column_names
@@ -76,30 +104,45 @@ class PgRecordSink:
             marks = ", ".join("?" for _ in columns)
             found = (
                 f"INSERT INTO {quote(shape.name)} ({names}) VALUES ({marks}) "
-                "ON CONFLICT DO NOTHING",
+                "ON CONFLICT DO NOTHING RETURNING 1",
                 columns,
             )
             self._inserts[shape.name] = found
-        sql, columns = found
+        return found
+
+    def _send(self, shape: TableShape) -> None:
         import psycopg
 
+        _, rows = self._pending.pop(shape.name, (shape, []))
+        if not rows or self._lost is not None:
+            return
+        sql, columns = self._statement(shape)
         try:
-            cursor = self._db.conn.execute(sql, [row[c] for c in columns])
+            went = self._db.conn.inserted(  # type: ignore[attr-defined]
+                sql, [[row[c] for c in columns] for row, _ in rows]
+            )
         except (psycopg.IntegrityError, psycopg.DataError) as exc:
-            self._lost = f"is refused by our schema ({str(exc).strip().splitlines()[0]})"
-            return self._lost
-        if cursor.rowcount == 1:
-            return None
-        if self._taken(shape, row):
-            return "appears twice (its key is already taken)"
-        return "is refused by our schema (a value that must be unique is already taken)"
+            self._lost = str(exc).strip().splitlines()[0]
+            self._refused.append(
+                (
+                    rows[0][1],
+                    "is refused by our schema, or one of the records after it in its batch "
+                    f"is ({self._lost})",
+                )
+            )
+            return
+        for (row, where), ok in zip(rows, went, strict=True):
+            if not ok:
+                self._refused.append((where, self._why_not(shape, row)))
 
-    def _taken(self, shape: TableShape, row: dict[str, Any]) -> bool:
+    def _why_not(self, shape: TableShape, row: dict[str, Any]) -> str:
         where = " AND ".join(f"{quote(k)} = ?" for k in shape.key)
-        found = self._db.conn.execute(
+        taken = self._db.conn.execute(
             f"SELECT 1 FROM {quote(shape.name)} WHERE {where}", [row[k] for k in shape.key]
         ).fetchone()
-        return found is not None
+        if taken is not None:
+            return "appears twice (its key is already taken)"
+        return "is refused by our schema (a value that must be unique is already taken)"
 
     def dangling(self, limit: int = 20) -> list[tuple[str, str, str]]:
         """References that do not resolve: (table, record key, table referred to), at most

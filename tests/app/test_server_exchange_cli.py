@@ -153,3 +153,44 @@ def test_merge_into_a_server_case_as_into_its_folder(pg_server: PgServer, tmp_pa
             assert mine[table] == served[table], table
     finally:
         pg_server.drop_database(url)
+
+
+def test_an_unpack_the_server_refuses_is_said_and_leaves_nothing(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "case"
+    pwb_json("init", folder, "--title", "Small case")
+    pwb_json("add", folder, "--name", "Gerbera drone")
+    archive = tmp_path / "case.pwbcase"
+    assert pwb("pack", folder, archive).returncode == 0
+    url = pg_server.new_database()
+    try:
+        # A login that may connect but not make tables (PostgreSQL 15's public schema).
+        nobody, as_nobody = _login(pg_server, "nobody")
+        share = tmp_path / "share"
+        share.mkdir()
+        done = pwb(
+            "unpack",
+            archive,
+            pg_server.url(url.rsplit("/", 1)[-1], user=nobody),
+            "--evidence",
+            share / "evidence",
+            "--accept-unsigned",
+            env=as_nobody,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "may not change this case" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert list(share.iterdir()) == []
+        # Still empty: the owner unpacks into it.
+        made = pwb_json(
+            "unpack", archive, url, "--evidence", share / "evidence", "--accept-unsigned"
+        )
+        assert made["dest"] == url
+        assert pwb("verify", url).returncode == 0
+        refused = pwb("unpack", archive, url, "--evidence", share / "again", "--accept-unsigned")
+        assert refused.returncode == 2
+        assert "not empty" in refused.stderr
+        assert not (share / "again").exists()
+    finally:
+        pg_server.drop_database(url)

@@ -25,7 +25,10 @@ from forensics.store.location import ServerLocation, parse_location
 from forensics.verify import verify_case
 from tests.forensics.exchange.deletions import diverge, make_shared
 from tests.forensics.exchange.engines import merged_records, records
-from tests.forensics.exchange.helpers import UNSIGNED, members, rebuild
+from tests.forensics.exchange.helpers import UNSIGNED, edit_stream, members, rebuild
+from tests.forensics.exchange.test_hostile import refused
+from tests.forensics.exchange.test_hostile_streams import CASES
+from tests.forensics.exchange.test_hostile_streams import good as good  # the fixture
 from tests.pg_server import PgServer
 
 
@@ -102,9 +105,9 @@ def test_a_refused_archive_leaves_the_database_empty_and_no_folder(
         rehash=True,
     )
     share = tmp_path / "share"
-    with pytest.raises(ArchiveError) as refused:
+    with pytest.raises(ArchiveError) as info:
         unpack_to_server(bad, server_url, share / "evidence", limits=UNSIGNED)
-    assert any("items.jsonl" in r and "kind" in r for r in refused.value.reasons)
+    assert any("items.jsonl" in r and "kind" in r for r in info.value.reasons)
     assert _tables(server_url) == []
     assert list(share.iterdir()) == []
 
@@ -122,9 +125,13 @@ def test_a_record_the_server_refuses_is_named_and_nothing_is_written(
         edit_manifest=lambda m: m["records"].update(items=m["records"]["items"] + 1),
         rehash=True,
     )
-    with pytest.raises(ArchiveError) as refused:
+    with pytest.raises(ArchiveError) as info:
         unpack_to_server(bad, server_url, tmp_path / "evidence", limits=UNSIGNED)
-    assert any("appears twice" in r for r in refused.value.reasons), refused.value.reasons
+    # Named by stream and line, as a folder unpack names it (the rows went in a batch).
+    assert any(
+        f"records/items.jsonl line {len(lines) + 1}: record items" in r and "appears twice" in r
+        for r in info.value.reasons
+    ), info.value.reasons
     assert _tables(server_url) == []
     assert not (tmp_path / "evidence").exists()
 
@@ -202,3 +209,22 @@ def test_a_merge_gives_the_same_records_and_conflicts_on_both_engines(
         # Signed by the merging examiner, on either engine.
         assert merged[0].signer is not None
         assert merged[0].signer == merged[1].signer
+
+
+@pytest.mark.parametrize("attack", sorted(CASES))
+def test_a_crafted_stream_is_refused_by_a_server_as_by_a_folder(
+    attack: str, good: Path, tmp_path: Path, server_url: str
+) -> None:
+    """Every forgery of test_hostile_streams.py: the same reasons, word for word, and the
+    database left as empty as it was."""
+    table, edit, expected = CASES[attack]
+    bad = edit_stream(good, tmp_path / "crafted.pwbcase", table, edit)
+    in_folder = refused(bad, tmp_path / "out" / "dest")
+    share = tmp_path / "share"
+    share.mkdir()
+    with pytest.raises(ArchiveError) as on_server:
+        unpack_to_server(bad, server_url, share / "evidence", limits=UNSIGNED)
+    assert on_server.value.reasons == in_folder
+    assert expected in "\n".join(on_server.value.reasons)
+    assert _tables(server_url) == []
+    assert list(share.iterdir()) == []
