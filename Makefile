@@ -98,8 +98,9 @@ bench: venv
 
 screenshots: venv
 	$(BIN)/python docs/make_screenshots.py
-	# The five user stories at 1366x768, as their tests drive them (tests/ui/test_stories.py).
-	PWB_STORY_SHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly -p no:xdist tests/ui/test_stories.py
+	# The five user stories at 1366x768, as their tests drive them (tests/ui/test_stories.py),
+	# and the team story on the suite's own PostgreSQL server (tests/ui/test_team_story.py).
+	PWB_STORY_SHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly -p no:xdist tests/ui/test_stories.py tests/ui/test_team_story.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(PIPTOOLS) .pytest_cache .mypy_cache .ruff_cache
