@@ -9,14 +9,24 @@ here, not what a server on its own hardware would give. Checked
 after each: every photo stored once, every annotation there, `verify` clean.
 
 Latency (store level, what the catalogue asks): the first page of items (and the count), and
-one search keystroke (a page of matches and their count) for every prefix of a few words;
-median and p95 over the keystrokes. The folder case is built with recorded writes; the server
-case is a `copy-case` of a folder case of `--server-items` items.
+one search keystroke (a page of matches and their count, counted as far as the catalogue
+counts: all of them on a folder case, up to 10,000 on a server) for every prefix of a few
+words; median and p95 over the keystrokes. The folder case is built with recorded writes; the
+server case is a `copy-case` of a folder case of `--server-items` items (timed).
+
+Verify (`--verify`): `verify` of the large folder case and of the large server case, each in
+a process of its own: time, the process's peak resident memory, and the findings (the bench's
+items name contents never stored, so each file item is an `evidence_missing` finding: the
+same on both engines).
 
     .venv/bin/python bench/team.py [--examiners 4] [--photos 120] [--items 100000] \\
-        [--server-items 1000000] [--skip-latency] [--skip-throughput]
+        [--server-items 1000000] [--skip-latency] [--skip-throughput] [--verify] \\
+        [--keep DIR]
 
-Starts its own PostgreSQL (tests/pg_server.py) in a temporary folder.
+Starts its own PostgreSQL (tests/pg_server.py) in a temporary folder, or, with `--keep DIR`
+(a folder outside the repository), keeps the server, the built folder cases and the copied
+server case there and uses them again on the next run (building a million items takes
+10-15 minutes and copying them to the server 5-6 more).
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.features import install
 from app.profiles import ProfileStore
-from forensics.case import Case
+from forensics.case import Case, is_case
 from forensics.identity import HOME_ENV, use_examiner
 
 WORDS = ("rotor", "camera", "gimbal", "receiver", "battery", "lantern", "antenna", "motor")
@@ -137,9 +147,10 @@ def throughput(server: object, examiners: int, photos: int) -> None:
 def _latency(case: Case) -> tuple[float, list[float]]:
     from forensics.store.item_query import ItemFilter
 
+    limit = case.items.count_limit  # as far as the catalogue and `pwb items` count
     t = time.perf_counter()
     case.items.page(ItemFilter(), limit=100)
-    case.items.count_matching(ItemFilter())
+    case.items.count_up_to(ItemFilter(), limit)
     first = time.perf_counter() - t
     keys: list[float] = []
     for query in QUERIES:
@@ -147,9 +158,29 @@ def _latency(case: Case) -> tuple[float, list[float]]:
             f = ItemFilter(text=query[:end])
             t = time.perf_counter()
             case.items.page(f, limit=100)
-            case.items.count_matching(f)
+            case.items.count_up_to(f, limit)
             keys.append(time.perf_counter() - t)
     return first, keys
+
+
+def _exact_counts(case: Case) -> list[float]:
+    """What counting every match costs per keystroke (what the catalogue no longer does on a
+    server), for the same keystrokes."""
+    from forensics.store.item_query import ItemFilter
+
+    times: list[float] = []
+    for query in QUERIES:
+        for end in range(1, len(query) + 1):
+            t = time.perf_counter()
+            case.items.count_matching(ItemFilter(text=query[:end]))
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def _stats(times: list[float]) -> str:
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    return f"median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
 
 
 def _build(root: Path, n: int) -> None:
@@ -159,36 +190,103 @@ def _build(root: Path, n: int) -> None:
     build(root, n)
 
 
-def latency(server: object, items: int, server_items: int) -> None:
+def _folder_case(keep: Path | None, n: int) -> Path:
+    """A folder case of `n` items: built (timed), or the one `--keep` holds from a run before."""
+    root = (keep / f"folder-{n}") if keep else (_scratch("pwb-bench-latency-") / "folder")
+    if is_case(root):
+        print(f"folder case of {n} items: kept from a run before ({root})")
+        return root
+    building = root.with_name(root.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    t = time.perf_counter()
+    _build(building, n)
+    building.rename(root)
+    print(f"built a folder case of {n} items in {time.perf_counter() - t:.0f} s")
+    return root
+
+
+def _server_case(server: object, keep: Path | None, folder: Path, n: int) -> str:
+    """The folder case copied to the server (`copy-case`, timed), or the kept copy."""
     from forensics.exchange.copy_case import copy_case
 
-    scratch = _scratch("pwb-bench-latency-")
+    name = f"latency_{n}"
+    if keep is not None and name in server.databases():  # type: ignore[attr-defined]
+        print(f"server case of {n} items: kept from a run before")
+        url = str(server.url(name))  # type: ignore[attr-defined]
+        Case.open(url).close()  # migrated, if an older version made it
+        return url
+    if keep is not None:
+        server.admin_sql(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
+        url = str(server.url(name))  # type: ignore[attr-defined]
+        share = keep / f"share-{n}"
+        shutil.rmtree(share, ignore_errors=True)
+    else:
+        url = server.new_database()  # type: ignore[attr-defined]
+        share = _scratch("pwb-bench-share-")
     t = time.perf_counter()
-    _build(scratch / "folder", items)
-    print(f"built a folder case of {items} items in {time.perf_counter() - t:.0f} s")
-    big = scratch / "folder"
-    if server_items != items:
-        big = scratch / "big"
-        t = time.perf_counter()
-        _build(big, server_items)
-        print(f"built a folder case of {server_items} items in {time.perf_counter() - t:.0f} s")
-    url = server.new_database()  # type: ignore[attr-defined]
-    t = time.perf_counter()
-    copy_case(big, url, evidence=scratch / "share")
-    print(f"copied {server_items} items to the server in {time.perf_counter() - t:.0f} s")
+    try:
+        copy_case(folder, url, evidence=share)
+    except BaseException:
+        if keep is not None:
+            server.drop_database(url)  # type: ignore[attr-defined]  # never kept half-copied
+        raise
+    print(f"copied {n} items to the server (copy-case) in {time.perf_counter() - t:.0f} s")
+    return url
+
+
+def latency(server: object, items: int, server_items: int, keep: Path | None, verify: bool) -> None:
+    folder = _folder_case(keep, items)
+    big = folder if server_items == items else _folder_case(keep, server_items)
+    url = _server_case(server, keep, big, server_items)
     for label, where in (
-        (f"folder case, {items}", str(scratch / "folder")),
+        (f"folder case, {items}", str(folder)),
         (f"server case, {server_items}", url),
     ):
         with Case.open(where, readonly=True) as case:
             _latency(case)  # warm the caches once, as a catalogue that has been open a moment
             first, keys = _latency(case)
-        keys.sort()
-        p95 = keys[min(len(keys) - 1, int(0.95 * len(keys)))]
+            exact = _exact_counts(case)
         print(
-            f"{label:>24} items: first page {first * 1000:.0f} ms; keystroke median "
-            f"{statistics.median(keys) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+            f"{label:>24} items: first page {first * 1000:.0f} ms; keystroke {_stats(keys)}"
+            f" (counting every match alone: {_stats(exact)})"
         )
+    if verify:
+        for label, where in (
+            (f"folder case, {server_items}", str(big)),
+            (f"server case, {server_items}", url),
+        ):
+            _verify(label, where)
+
+
+def _verify(label: str, where: str) -> None:
+    """`verify` in a process of its own (which reports its own peak memory): time, findings."""
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--verify-worker", where],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds = time.perf_counter() - t
+    print(f"verify, {label:>24} items: {seconds:.0f} s; {done.stdout.strip()}")
+
+
+def verify_worker(where: str) -> None:
+    """Verify a case (nothing logged) and print what was found, counted by kind, and the
+    peak resident memory of this process."""
+    import resource
+    from collections import Counter
+
+    from forensics.verify import verify_case
+
+    with Case.open(where, readonly=True) as case:
+        report = verify_case(case, record_result=False)
+    kinds = Counter(f.kind for f in report.findings)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"peak RSS {peak:.0f} MB; {report.entries_checked} entries, {report.records_checked} "
+        f"records checked; findings {dict(sorted(kinds.items()))}"
+    )
 
 
 def main() -> int:
@@ -200,8 +298,16 @@ def main() -> int:
     parser.add_argument("--server-items", type=int, default=1_000_000)
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--verify", action="store_true", help="verify the large cases too")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the server and the large cases here for the next run"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument("--verify-worker", metavar="CASE", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.verify_worker:
+        verify_worker(args.verify_worker)
+        return 0
     if args.worker:
         store = ProfileStore(Path(os.environ[HOME_ENV]))
         use_examiner(store.examiner(store.find("bench")))  # signs as the sequential run does
@@ -210,7 +316,10 @@ def main() -> int:
     _profile()
     from tests.pg_server import start_server
 
-    server = start_server()
+    keep = args.keep.resolve() if args.keep else None
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+    server = start_server(keep=keep / "server" if keep else None)
     if isinstance(server, str):
         print(server)
         return 1
@@ -219,9 +328,9 @@ def main() -> int:
         if not args.skip_throughput:
             throughput(server, args.examiners, args.photos)
         if not args.skip_latency:
-            latency(server, args.items, args.server_items)
+            latency(server, args.items, args.server_items, keep, args.verify)
     finally:
-        server.stop()
+        server.stop(remove=keep is None)
         for folder in SCRATCH:
             shutil.rmtree(folder, ignore_errors=True)
     return 0

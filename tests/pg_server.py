@@ -115,6 +115,15 @@ class PgServer:
         self.admin_sql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def databases(self) -> list[str]:
+        """The names of the server's databases."""
+        import psycopg
+
+        with psycopg.connect(
+            host=str(self.socket_dir), port=self.port, user=ADMIN, dbname="postgres"
+        ) as conn:
+            return [str(r[0]) for r in conn.execute(b"SELECT datname FROM pg_database")]
+
     def drop_database(self, url: str) -> None:
         """Drop a database `new_database` made (its sessions are ended first)."""
         name = url.rsplit("/", 1)[-1]

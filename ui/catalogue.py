@@ -96,7 +96,7 @@ class CataloguePanel(QWidget):
         self._count_serial = 0
         self.count_limit: int | None = None
         """Where the count of matches stops ("more than N items"); None: where the case's
-        store says (`ItemRepository.count_limit`: nowhere on a folder, 10,000 on a server)."""
+        store says (`ItemRepository.count_limit`: nowhere on a folder, 1,000 on a server)."""
         self._case: Case | None = None
         self.model = CatalogueModel(self)
 

@@ -31,7 +31,7 @@ from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.models import Item, ItemKind
 from forensics.records.acquisition import LABELS, acquisition_of, display
 from forensics.seals import journal_seals, load_seal
-from forensics.store.item_query import ItemFilter, MatchCount
+from forensics.store.item_query import COUNT_LIMIT, ItemFilter, MatchCount
 from forensics.store.location import ServerLocation, parse_location
 from forensics.textsafe import escape_name, shown
 
@@ -112,7 +112,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         type=int,
         metavar="N",
         help="stop counting the matches past N (default: count them all on a folder case, "
-        "10,000 on a server case); the count then says 'more than N'",
+        f"{COUNT_LIMIT:,} on a server case); the count then says 'more than N'",
     )
 
     p = case_command(sub, "show", cmd_show, help="everything about one item")
@@ -240,7 +240,7 @@ def cmd_items(args: argparse.Namespace) -> int:
         limit = args.count_up_to if args.count_up_to is not None else case.items.count_limit
         matching = case.items.count_up_to(f, limit)
     # "count": the items listed; "matching": how many match in all, or more than its count
-    # when its "exact" is false (a server case stops counting at 10,000; see --count-up-to).
+    # when its "exact" is false (a server case stops at COUNT_LIMIT; see --count-up-to).
     done = listing(
         args,
         {

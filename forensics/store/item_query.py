@@ -17,7 +17,6 @@ matching either index (the general form); otherwise the fast path.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -41,10 +40,15 @@ SORTABLE = (
 """The columns a list of items can be sorted by (besides `INSERTION`)."""
 
 
-COUNT_LIMIT = 10_000
-"""Where a server case stops counting matches ("more than 10,000"): counting every match of a
-common prefix reads each one's tsvector (about 150 ms on a million items), longer than a
-keystroke may take; past this many nobody reads the figure for its last digit."""
+COUNT_LIMIT = 1_000
+"""Where a server case stops counting matches ("more than 1,000"): counting the matches of a
+common prefix means reading each one's tsvector (250 ms for all of them on a million items,
+about 100 ms for the first 10,000), longer than a keystroke may take; past this many nobody
+reads the figure for its last digit, and narrowing the search gives the exact count."""
+
+WALK_WINDOW = 200
+"""A server case's search first walks the insertion order through this many rows per row of
+the page (`ItemRepository.page`): a word in one row of 200 or more fills the page there."""
 
 
 @dataclass(frozen=True)
@@ -169,18 +173,20 @@ def select(
     offset: int = 0,
     read_match: str = "",
     *,
-    few: int | None = None,
+    window: int | None = None,
+    few: bool = False,
 ) -> tuple[str, list[Any]]:
     """The SQL and parameters of one page of the items matching `f`, in its order.
 
-    `few`: the search is known to match at most this many items (a server case counts them
-    first, see `ItemRepository.page`): then the page is cut from the matches the index finds,
-    sorted, instead of walking the insertion order until the page fills (which, for a word
-    that matches nothing among a million items, reads all of them).
+    A search in insertion order walks the full-text index in that order until the page
+    fills; for a word that matches nothing among a million items, that reads all of them. So
+    a server case (`ItemRepository.page`) walks only the first `window` rows of that order,
+    and when the page does not fill there (the word is rare) asks again with `few`: the page
+    is then cut from the matches the index finds, sorted (`_select_hits`).
     """
     sql_from, params, walks_index = from_where(f, read_match)
-    if walks_index and few is not None:
-        return _select_few(f, limit, offset)
+    if walks_index and (few or window is not None):
+        return _select_hits(f, limit, offset, window)
     direction = "DESC" if f.descending else "ASC"
     if walks_index:
         order = f"items_fts.rowid {direction}"
@@ -195,53 +201,43 @@ def select(
     return sql, params
 
 
-WALK_COST = 5
-"""How many rows walking the insertion order (testing each row's tsvector) reads for the cost
-of reading one match the index found and sorting it (measured on 100,000 items: 0.1 us a
-walked row, about 0.5 us a sorted match)."""
+def _select_hits(
+    f: ItemFilter, limit: int | None, offset: int, window: int | None
+) -> tuple[str, list[Any]]:
+    """`select` of a search in insertion order from the full-text index's matches alone,
+    the items joined to the page's matches only (when no other filter needs them first).
 
-
-def few_bound(end: int, indexed: int) -> int:
-    """Up to how many matches a search's page is best cut from the sorted matches, past which
-    walking the insertion order is quicker.
-
-    Walking reads about `end * indexed / matches` rows to fill the page's `end` rows; sorting
-    reads every match: the two cost alike when `matches**2 == end * indexed / WALK_COST`.
-    """
-    return max(end, min(COUNT_LIMIT, int(math.sqrt(end * max(indexed, 1) / WALK_COST))))
-
-
-def _select_few(f: ItemFilter, limit: int | None, offset: int) -> tuple[str, list[Any]]:
-    """`select` for a search matching at most `few` items, in insertion order.
-
-    The matches' rowids come from the index in a subquery ordered by `rowid + 0` (an
-    expression no index gives in order, so the planner reads the matches and sorts them, not
-    walk the table in order); with no other filter the page is cut there, so only the page's
-    items are read; with filters every match is joined and the page cut after.
+    With a `window`: the matches among the first `window` rows of the insertion order, in
+    that order (the index walked and stopped at the page's end or the window's). Without:
+    every match, ordered by `rowid + 0`, an expression no index gives in order, so the planner
+    reads the matches the GIN index finds and sorts them rather than walk the table.
     """
     direction = "DESC" if f.descending else "ASC"
     clauses, params = _filters(f)
-    match = fts_query(f.text)
+    hits = "SELECT rowid AS hit FROM items_fts WHERE items_fts MATCH ?"
+    hit_params: list[Any] = [fts_query(f.text)]
+    if window is not None:
+        edge, bound = ("DESC", "-1") if f.descending else ("", str(2**63 - 1))
+        hits += (
+            f" AND rowid {'>=' if f.descending else '<='} COALESCE((SELECT rowid FROM "
+            f"items_fts ORDER BY rowid {edge} LIMIT 1 OFFSET ?), {bound})"
+        )
+        hit_params.append(window)
+    order = f"rowid {direction}" if window is not None else f"rowid + 0 {direction}"
     page = " LIMIT ? OFFSET ?" if limit is not None else ""
     paging = [limit, offset] if limit is not None else []
+    join = "SELECT items.* FROM ({}) AS hits JOIN items ON items.rowid = hits.hit"
     if not clauses:
-        hits = (
-            f"SELECT rowid AS hit FROM items_fts WHERE items_fts MATCH ? "
-            f"ORDER BY rowid + 0 {direction}{page}"
-        )
         return (
-            f"SELECT items.* FROM ({hits}) AS hits JOIN items ON items.rowid = hits.hit "
-            f"ORDER BY items.rowid {direction}",
-            [match, *paging],
+            join.format(f"{hits} ORDER BY {order}{page}") + f" ORDER BY items.rowid {direction}",
+            [*hit_params, *paging],
         )
-    # OFFSET 0: planned on its own (the index), whatever the filters' estimates; `few` bounds
-    # the items passing the filters, not the matches, so none is cut here.
-    hits = "SELECT rowid AS hit FROM items_fts WHERE items_fts MATCH ? OFFSET 0"
+    # OFFSET 0: planned on its own (the index), whatever the filters' estimates; every match
+    # is joined, the page cut after the filters.
     where = " AND ".join(clauses)
     return (
-        f"SELECT items.* FROM ({hits}) AS hits JOIN items ON items.rowid = hits.hit "
-        f"WHERE {where} ORDER BY items.rowid {direction}{page}",
-        [match, *params, *paging],
+        join.format(f"{hits} OFFSET 0") + f" WHERE {where} ORDER BY items.rowid {direction}{page}",
+        [*hit_params, *params, *paging],
     )
 
 

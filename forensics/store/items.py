@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from forensics.store import item_query, record_rows
 from forensics.store.item_query import (
     COUNT_LIMIT,
     INSERTION,
+    WALK_WINDOW,
     ItemFilter,
     MatchCount,
     fts_query,
@@ -35,7 +35,6 @@ class ItemRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._indexed_at: tuple[float, int] | None = None
 
     def insert(self, item: Item) -> None:
         """Insert a new item row.
@@ -199,24 +198,18 @@ class ItemRepository:
                 unknown state.
         """
         read_match = self._read_match(f.text)
-        few: int | None = None
         if self._db.on_server and f.order_by == INSERTION and fts_query(f.text) and limit:
-            # The plan that fits depends on how many match (`item_query.few_bound`): a count
-            # that stops at the bound says which, for a millisecond or two.
-            bound = item_query.few_bound(offset + limit, self._indexed())
-            if self._count(f, read_match, bound).exact:
-                few = bound
-        sql, params = item_query.select(f, limit, offset, read_match, few=few)
+            # Walk a window of the insertion order (a common word fills the page there in a
+            # millisecond); a rare one is cut from the index's sorted matches instead.
+            window = WALK_WINDOW * (offset + limit)
+            sql, params = item_query.select(f, limit, offset, read_match, window=window)
+            rows = [row_to_item(r) for r in self._db.conn.execute(sql, params)]
+            if len(rows) == limit:
+                return rows
+            sql, params = item_query.select(f, limit, offset, read_match, few=True)
+            return [row_to_item(r) for r in self._db.conn.execute(sql, params)]
+        sql, params = item_query.select(f, limit, offset, read_match)
         return [row_to_item(r) for r in self._db.conn.execute(sql, params)]
-
-    def _indexed(self) -> int:
-        """About how many items the full-text index holds (its highest rowid: one index
-        probe), remembered for a few seconds: it only tunes a plan."""
-        now = time.monotonic()
-        if self._indexed_at is None or now - self._indexed_at[0] > 10:
-            row = self._db.conn.execute("SELECT max(rowid) FROM items_fts").fetchone()
-            self._indexed_at = (now, int(row[0] or 0))
-        return self._indexed_at[1]
 
     def count_matching(self, f: ItemFilter) -> int:
         """How many items match `f` in all."""

@@ -1,5 +1,5 @@
 """`pwb items` says how many items match in all, and says honestly when it stopped counting
-(a server case stops at 10,000, `--count-up-to N` anywhere): "more than N", and under --json
+(a server case stops at 1,000, `--count-up-to N` anywhere): "more than N", and under --json
 `"exact": false`, never a smaller number passed off as the total."""
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from forensics.case import Case
+from forensics.store import items as items_module
 from forensics.store.item_query import COUNT_LIMIT, INSERTION, ItemFilter, MatchCount
 
 
@@ -68,10 +69,14 @@ def test_filters_select_what_they_say(filled: Case) -> None:
 
 @pytest.mark.parametrize("text", ["rotor", "rot", "motor 4", "blade", "gnss rotor", "none"])
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 100])
-def test_pages_join_up_to_the_whole_list(filled: Case, text: str, size: int) -> None:
-    """Page by page, whichever plan each page takes (a server case cuts a page from the
-    sorted matches when few match, else walks the insertion order): the pages, end to end,
-    are the whole list, in order, both ways."""
+@pytest.mark.parametrize("window", [1, 200])
+def test_pages_join_up_to_the_whole_list(
+    filled: Case, text: str, size: int, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page by page, whichever plan each page takes (a server case walks a window of the
+    insertion order, then cuts the page from the sorted matches when it did not fill there):
+    the pages, end to end, are the whole list, in order, both ways."""
+    monkeypatch.setattr(items_module, "WALK_WINDOW", window)  # 1: a window shorter than the case
     for descending in (False, True):
         f = ItemFilter(text=text, descending=descending)
         whole = [i.id for i in filled.items.page(f)]
@@ -99,6 +104,6 @@ def test_counting_stops_at_the_limit(filled: Case) -> None:
 
 def test_a_server_case_stops_counting_for_people(case: Case, engine: str) -> None:
     """The catalogue and `pwb items` count up to `count_limit`: everything on a folder case,
-    10,000 on a server (counting every match of a common prefix among a million items would
+    1,000 on a server (counting every match of a common prefix among a million items would
     cost each keystroke 100 ms or more)."""
     assert case.items.count_limit == (COUNT_LIMIT if engine == "postgresql" else None)

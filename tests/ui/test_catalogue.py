@@ -145,7 +145,7 @@ def test_catalogue_and_pwb_items_find_the_same_items(make_window, qtbot, case: C
 def test_the_count_says_more_than_where_counting_stopped(
     make_window, qtbot, case: Case, corpus: Path
 ) -> None:
-    """Where counting stops (a server case stops at 10,000; here at 2) the status line says
+    """Where counting stops (a server case stops at 1,000; here at 2) the status line says
     "more than", with a tooltip saying why; a narrower search gets its exact count back."""
     populate(case, corpus)
     window = make_window()
