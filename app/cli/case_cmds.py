@@ -201,9 +201,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         with long_work("ingest") as (bar, cancel):
             report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)
+    data = report.summary()  # one pass over a card's outcomes, used for the exit code too
     if args.json:
         # One outcome at a time: a card's report is never all in memory (`OutcomeLog`).
-        print_json_list(report.summary(), "outcomes", (o.to_json() for o in report.outcomes))
+        print_json_list(data, "outcomes", (o.to_json() for o in report.outcomes))
     else:
         for o in report.outcomes:
             if o.item is None:
@@ -212,7 +213,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 say(f"{o.status:<10} {o.item.id}  {o.path}")
             for w in o.warnings:
                 say(f"  warning: {w}")
-        data = report.summary()
         say(
             f"{data['ingested']} ingested, {data['duplicates']} already present, "
             f"{data['recorded']} recorded (links), {data['rejected']} rejected"
@@ -220,9 +220,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
     if report.cancelled:
         return EXIT_INTERRUPTED
-    if report.findings:
+    if data["findings"]:
         return EXIT_FINDINGS  # evidence failing its own integrity check (an E01's hashes)
-    return EXIT_PARTIAL if report.rejected else EXIT_OK
+    return EXIT_PARTIAL if data["rejected"] else EXIT_OK
 
 
 def cmd_items(args: argparse.Namespace) -> int:

@@ -60,6 +60,8 @@ class HostFolders:
         self._case = case
         self._options = options
         self._ids: dict[bytes, str] = {}
+        self._given: dict[tuple[bytes, bytes], str] = {}
+        """(folder, root) as asked -> its item id."""
 
     def parent_of(self, path: bytes, root: bytes) -> str | None:
         """The item id a file found at `path` under the input `root` goes under.
@@ -74,6 +76,15 @@ class HostFolders:
 
     def folder(self, folder: bytes, root: bytes) -> str | None:
         """The item id of a host folder at or below `root` (made when missing)."""
+        given = self._given.get((folder, root))
+        if given is not None:  # each file of a folder asks again: no path arithmetic then
+            return given
+        found = self._folder(folder, root)
+        if found is not None:
+            self._given[(folder, root)] = found
+        return found
+
+    def _folder(self, folder: bytes, root: bytes) -> str | None:
         folder = os.path.abspath(folder)
         root = os.path.abspath(root)
         known = self._ids.get(folder)

@@ -116,10 +116,11 @@ def ingest_host_file(
     assert tmp is not None
     assert blob is not None
     assert st is not None
+    where = os.path.abspath(path)
     source = ContentSource(
         name=escape_name(os.path.basename(path)),
-        source_path=escape_name(os.path.abspath(path)),
-        source_path_raw=os.path.abspath(path),
+        source_path=escape_name(where),
+        source_path_raw=where,
         fs_mtime=_ts(st.st_mtime),
         fs_atime=_ts(st.st_atime),
         fs_ctime=_ts(st.st_ctime),

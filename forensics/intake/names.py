@@ -27,7 +27,10 @@ def name_warnings(raw: bytes) -> list[str]:
     except UnicodeDecodeError:
         out.append("the name is not valid UTF-8; its bytes are kept exactly and shown escaped")
         text = raw.decode("utf-8", "replace")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+    # Printable ASCII (the common case, checked in C) holds no control or bidi character.
+    if not (text.isascii() and text.isprintable()) and any(
+        unicodedata.category(ch) in ("Cc", "Cf") for ch in text
+    ):
         out.append(
             "the name holds control or bidi characters (a newline, a right-to-left override"
             "...); shown escaped"

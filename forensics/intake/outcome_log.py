@@ -21,6 +21,9 @@ from typing import IO, overload
 
 from forensics.intake.records import IngestOutcome
 
+_BLOCK = 1 << 20
+"""Bytes read at a time when the outcomes are read in order."""
+
 
 class OutcomeLog(MutableSequence[IngestOutcome]):
     """A list of outcomes whose contents live in an anonymous temporary file.
@@ -101,8 +104,18 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
         self._lengths.append(length)
 
     def __iter__(self) -> Iterator[IngestOutcome]:
+        # Outcomes mostly lie in the file in order: read it in blocks, not one seek and one
+        # read an outcome (the CLI reads a card's report twice as it prints it).
+        block, start = b"", 0
         for i in range(len(self)):
-            yield self._read(i)
+            offset, length = self._offsets[i], self._lengths[i]
+            if not (start <= offset and offset + length <= start + len(block)):
+                assert self._file is not None
+                self._file.seek(offset)
+                block, start = self._file.read(max(length, _BLOCK)), offset
+            outcome = pickle.loads(block[offset - start : offset - start + length])  # ours
+            assert isinstance(outcome, IngestOutcome)
+            yield outcome
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, OutcomeLog | list):

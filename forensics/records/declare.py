@@ -46,8 +46,14 @@ def record_digest(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(dict(record)).encode("ascii")).hexdigest()
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types JSON holds as they are (exactly these: an enum member that is also a str is not)."""
+
+
 def jsonable(value: Any) -> Any:
     """A field value as JSON holds it: tuples as lists, bytes as hex, records as dicts."""
+    if type(value) in _PLAIN:  # most fields: returned before the checks below (a card's
+        return value  # items and custody entries call this tens of thousands of times)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, bytes):
@@ -143,7 +149,13 @@ def _field_spec(f: dataclasses.Field[Any], hint: Any) -> FieldSpec:
 
 
 def _json_dumps(value: Any) -> str:
+    if not value and type(value) in _EMPTY:  # most items' tags, warnings, attributes
+        return _EMPTY[type(value)]
     return json.dumps(jsonable(value), ensure_ascii=False, sort_keys=True)
+
+
+_EMPTY: dict[type, str] = {tuple: "[]", list: "[]", dict: "{}"}
+"""What `json.dumps` writes for an empty one of these (the common case, without the call)."""
 
 
 def _convert(hint: Any, value: Any) -> Any:
@@ -228,7 +240,7 @@ class RecordType(Generic[R]):
             value = getattr(record, f.name)
             if f.added_later and (value is None or value == {} or value == ()):
                 continue
-            state[f.name] = jsonable(value)
+            state[f.name] = value if type(value) in _PLAIN else jsonable(value)
         return state
 
     def digest(self, record: R) -> str:
