@@ -1,0 +1,118 @@
+"""exifread's number reader, the same numbers from the bytes already in memory.
+
+exifread reads every number of the EXIF block through `ExifHeader.s2n`: build a struct
+format, seek, read a few bytes, unpack. A maker note is read one byte at a time that way, so a
+camera photo costs it some 3,000 calls, most of exifread's time (2.9 ms of a card photo's
+4.2 ms floor, of which the full decode is the rest). Our reader hands exifread the whole file
+in a `BytesIO`, so the bytes are there already: this `s2n` unpacks them in place with a
+precompiled struct, and leaves the file's position where the original would (other parts of
+exifread read on from it).
+
+Everything else goes to the original, unchanged: a file that is not a `BytesIO`, a length it
+has no format for, a slice that falls outside the data (its warning and 0), and 8-byte reads
+(its format unpacks 4 bytes and raises, which the fast path must not hide). Only the exifread
+release this was checked against is patched (`tests/forensics/media/test_exif_fast.py`
+compares every tag of every corpus file with the original's); another release keeps its own.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import exifread
+from exifread.core import exif_header
+from exifread.tags.fields import FLOAT_FIELD_TYPES, RATIO_FIELD_TYPES, SIGNED_FIELD_TYPES
+from exifread.tags.makernote import canon
+from exifread.utils import Ratio
+
+CHECKED = "3.5."
+"""The exifread releases whose `s2n` this reproduces."""
+
+_CODES = {(1, False): "B", (1, True): "b", (2, False): "H", (2, True): "h"}
+_CODES.update({(4, False): "I", (4, True): "i"})
+_UNPACK: dict[tuple[bool, int, bool], Callable[[Any, int], tuple[int, ...]]] = {
+    (little, length, signed): struct.Struct(("<" if little else ">") + code).unpack_from
+    for (length, signed), code in _CODES.items()
+    for little in (True, False)
+}
+
+_original: Callable[..., int] | None = None
+_original_field: Callable[..., list[Any]] | None = None
+_LONG_READ = ("MakerNote", canon.CAMERA_INFO_TAG_NAME)
+"""The only fields of 1,000 values or more that exifread reads (others: no values)."""
+
+
+def _s2n(self: Any, offset: int, length: int, signed: bool = False) -> int:
+    handle = self.file_handle
+    unpack = _UNPACK.get((self.endian == "I", length, signed))
+    if unpack is not None and type(handle) is io.BytesIO:
+        data = self.__dict__.get("_pwb_data")
+        if data is None:
+            data = self._pwb_data = handle.getvalue()
+        start = self.offset + offset
+        if start >= 0 and start + length <= len(data):
+            handle.seek(start + length)  # where the original's read leaves it
+            return unpack(data, start)[0]
+    assert _original is not None
+    return _original(self, offset, length, signed)
+
+
+def _process_field(
+    self: Any, tag_name: str, count: int, field_type: int, type_length: int, offset: int
+) -> list[Any]:
+    """exifread's `_process_field`: a field's values, one `s2n` each, unpacked at once."""
+    handle = self.file_handle
+    if count >= 1000 and tag_name not in _LONG_READ:
+        return []
+    ratio = field_type in RATIO_FIELD_TYPES
+    signed = field_type in SIGNED_FIELD_TYPES
+    code = _CODES.get((4 if ratio else type_length, signed))
+    if code is not None and field_type not in FLOAT_FIELD_TYPES and type(handle) is io.BytesIO:
+        data = self.__dict__.get("_pwb_data")
+        if data is None:
+            data = self._pwb_data = handle.getvalue()
+        start = self.offset + offset
+        end = start + count * type_length
+        if start >= 0 and end <= len(data) and (not ratio or type_length == 8):
+            little = "<" if self.endian == "I" else ">"
+            numbers = struct.unpack_from(
+                f"{little}{count * (2 if ratio else 1)}{code}", data, start
+            )
+            if count:
+                handle.seek(end)  # where the last of the original's reads leaves it
+            if ratio:
+                return [Ratio(numbers[i], numbers[i + 1]) for i in range(0, len(numbers), 2)]
+            return list(numbers)
+    assert _original_field is not None
+    return _original_field(self, tag_name, count, field_type, type_length, offset)
+
+
+def install() -> bool:
+    """Use the in-memory reader in this process (idempotent).
+
+    Returns:
+        True when installed; False for an exifread release it was not checked against.
+    """
+    global _original
+    if _original is not None:
+        return True
+    if not exifread.__version__.startswith(CHECKED):
+        return False
+    global _original_field
+    _original = exif_header.ExifHeader.s2n
+    _original_field = exif_header.ExifHeader._process_field
+    exif_header.ExifHeader.s2n = _s2n  # type: ignore[method-assign]
+    exif_header.ExifHeader._process_field = _process_field  # type: ignore[method-assign]
+    return True
+
+
+def uninstall() -> None:
+    """Back to exifread's own reader (the identity test compares the two)."""
+    global _original, _original_field
+    if _original is not None and _original_field is not None:
+        exif_header.ExifHeader.s2n = _original  # type: ignore[method-assign]
+        exif_header.ExifHeader._process_field = _original_field  # type: ignore[method-assign]
+        _original = _original_field = None
