@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from forensics.records.declare import canonical_json
@@ -22,15 +22,12 @@ def examiners(db: Database) -> dict[str, CaseExaminer]:
     }
 
 
-def signature_rows(db: Database) -> list[dict[str, Any]]:
-    """What checking the entries' signatures needs, per entry, in order."""
-    return [
-        dict(row)
-        for row in db.conn.execute(
-            "SELECT seq, actor, action, hash, signer, actor_given, signature "
-            "FROM custody ORDER BY seq"
-        )
-    ]
+def signature_rows(db: Database) -> Iterator[Mapping[str, Any]]:
+    """What checking the entries' signatures needs, per entry, in order: streamed
+    (`Database.stream`), so a million entries are never in memory at once."""
+    yield from db.stream(
+        "SELECT seq, actor, action, hash, signer, actor_given, signature FROM custody ORDER BY seq"
+    )
 
 
 def entry_hash_at(db: Database, seq: int) -> str | None:
