@@ -9,9 +9,10 @@ dialog and the CLI's message say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from forensics.errors import EditConflictError
 from forensics.records.declare import record_type_of
 from forensics.store import record_rows
 
@@ -60,3 +61,67 @@ def changed_since(case: Case, based_on: Any) -> list[Change]:
         default=max(0, len(entries) - 1),
     )
     return [Change(e.actor, e.at, e.action, e.reason) for e in entries[start:]]
+
+
+def state_at(case: Case, current: R, seq: int, *, label: str | None = None) -> R:
+    """A record as it was just after custody entry `seq`: the state an examiner saw when
+    `pwb show` listed the log up to that entry (the base of a CLI edit's `--as-of`);
+    `label` names it in a refusal ("item 'Gerbera drone'").
+
+    Rebuilt from the record as stored now by undoing, newest first, the field changes that
+    the later entries about it spell out (`details["changes"]`), and checked against the
+    digest the log kept for it at `seq`.
+
+    Raises:
+        EditConflictError: a later change the log does not spell field by field, or a rebuilt
+            state whose digest is not the one logged (the state at `seq` cannot be known, so
+            no field can be said to be unchanged since).
+    """
+    record_type = record_type_of(current)
+    key = record_type.key_of(current)
+    entries = case.custody.entries(subject=(record_type.subject, key))
+    known = [e.record_sha256 for e in entries if e.seq <= seq and e.record_sha256 is not None]
+    rebuilt: Any = current
+    for entry in reversed([e for e in entries if e.seq > seq and e.record_sha256 is not None]):
+        changes = entry.details.get("changes")
+        rebuilt = _undo(changes, rebuilt) if isinstance(changes, dict) else None
+        if rebuilt is None:
+            break
+    if rebuilt is not None and known and record_type.digest(rebuilt) == known[-1]:
+        return cast("R", rebuilt)
+    label = label or f"{record_type.subject.replace('_', ' ')} {key}"
+    why = (
+        f"did not exist yet at custody entry {seq}"
+        if not known
+        else f"was changed after custody entry {seq} in a way its log does not spell field by field"
+    )
+    raise EditConflictError(
+        f"{label} {why}: nothing was written",
+        record_type.subject,
+        key,
+        [],
+    )
+
+
+def _undo(changes: dict[str, Any], record: Any) -> Any:
+    """The record with each change's "from" value back (None: a change names no field)."""
+    names = {f.name: getattr(record, f.name) for f in fields(record)}
+    values: dict[str, Any] = {}
+    for name, change in changes.items():
+        if name not in names or not isinstance(change, dict) or "from" not in change:
+            return None
+        old = change["from"]
+        values[name] = tuple(old) if isinstance(names[name], tuple) and old is not None else old
+    return replace(record, **values)
+
+
+def explain(case: Case, conflict: EditConflictError, what: str, based_on: Any) -> str:
+    """A refused edit in words, for a person at a terminal: who changed the record since
+    `based_on` and when (names from the custody log), and each clashing field's value now
+    against theirs."""
+    told = changed_since(case, based_on)
+    who = "; ".join(f"{c.actor} at {c.when}" for c in told[-3:]) or "someone else"
+    fields = "; ".join(
+        f"{c['field']} is now {c['theirs']!r}, yours {c['mine']!r}" for c in conflict.clashes
+    )
+    return f"{what} was changed since you read it, by {who}" + (f" ({fields})" if fields else "")

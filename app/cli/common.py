@@ -23,6 +23,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
+EXIT_CONFLICT = 4
+"""An edit made from a copy a colleague changed since: nothing was written."""
 EXIT_INTERRUPTED = 130
 
 T = TypeVar("T")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from forensics.case import Case
 from tests.app.cli_process import pwb
@@ -139,3 +140,127 @@ def test_a_field_only_i_changed_merges_without_asking(
     with Case.open(where) as case:
         stored = case.items.get(drone_id)
         assert (stored.note, stored.marking) == ("wing missing", "GRB-01")
+
+
+def test_the_component_editor_keeps_my_edit_when_a_colleague_saves_first(
+    qtbot, make_window, pg_server, tmp_path
+) -> None:
+    """On a server case the window reloads what a colleague commits: the component editor
+    holding my unsaved marking keeps it (and the copy it was made from), so saving it asks,
+    and "Apply mine on top" records mine over theirs."""
+    from forensics.provenance.components import add_component, edit_component
+    from forensics.provenance.models import Component
+    from forensics.store.provenance import ProvenanceRepository
+    from tests.ui.helpers import show_dock
+    from ui.provenance.component_editor import ComponentEditor
+
+    url = pg_server.new_database()
+    try:
+        with Case.create(url, title="T", examiner="A", evidence=tmp_path / "ev") as case:
+            drone = case.add_item(kind="hardware", name="Gerbera drone")
+            camera = add_component(case, parent_id=drone.id, function="camera", name="Nose cam")
+        window = make_window()
+        assert window.open_case(url)
+        show_dock(window, "Component")
+        assert window.tree.select(camera.id)
+        editor = window.findChild(ComponentEditor)
+        qtbot.waitUntil(lambda: editor.item_id == camera.id, timeout=10_000)
+        qtbot.keyClicks(editor.marking, "VIEWPRO A40")
+        with (
+            qtbot.waitSignal(window.signals.records_changed, timeout=20_000),
+            Case.open(url) as other,
+        ):
+            edit_component(other, camera.id, {"marking": "VP-A40"}, actor=B, reason="loupe")
+        qtbot.wait(200)  # the views reload from the change
+        assert editor.marking.toPlainText() == "VIEWPRO A40"
+        seen: list[dict[str, Any]] = []
+        answer_conflict("apply", seen)
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        assert len(seen) == 1
+        assert B in seen[0]["summary"]
+        assert seen[0]["rows"] == [("marking", "VP-A40", "VIEWPRO A40")]
+        stored = ProvenanceRepository(window.current_case().db).get(Component, camera.id)
+        assert stored.marking == "VIEWPRO A40"
+        assert editor.marking.toPlainText() == "VIEWPRO A40"
+        window.close_case()
+    finally:
+        pg_server.drop_database(url)
+
+
+def test_the_hypothesis_editor_reloads_theirs_then_saves_only_what_i_change(
+    qtbot, make_window, tmp_path
+) -> None:
+    from geoloc.hypotheses import HypothesisDraft, HypothesisService
+    from tests.ui.helpers import show_dock
+
+    where = tmp_path / "case"
+    with Case.create(where, title="T", examiner="A") as case:
+        drone = case.add_item(kind="hardware", name="Gerbera drone")
+        h = HypothesisService(case).add(
+            HypothesisDraft(drone.id, "visual_landmark", lat=48.8584, lon=2.2945, radius_m=300)
+        )
+    window = make_window()
+    assert window.open_case(where)
+    panel = show_dock(window, "Hypotheses").widget().contribution.panel
+    editor = panel.open_hypothesis(h.id)
+    qtbot.waitUntil(editor.isVisible)
+    done = pwb("geo", "edit", where, h.id, "--notes", "tower to the north", "--examiner", B)
+    assert done.returncode == 0, done.stderr
+    editor.notes_edit.setPlainText("a bridge")
+    seen: list[dict[str, Any]] = []
+    answer_conflict("reload", seen)
+    editor.save()
+    assert [r[0] for r in seen[0]["rows"]] == ["notes"]
+    assert editor.isVisible()
+    assert editor.notes_edit.toPlainText() == "tower to the north"
+    # Now a field B did not touch: saved, and B's notes are not written back over.
+    editor.status_box.setCurrentText("supported")
+    editor.save()
+    assert not editor.isVisible()
+    stored = HypothesisService(window.current_case()).get(h.id)
+    assert (stored.status, stored.notes) == ("supported", "tower to the north")
+    window.close_case()
+
+
+def test_the_annotation_editor_cancel_keeps_my_note_then_apply_saves_it(
+    qtbot, make_window, tmp_path, corpus
+) -> None:
+    from forensics.annotations.service import AnnotationService
+    from forensics.intake.ingest import ingest_paths
+    from ui.annotate.controller import AnnotationController
+    from ui.annotate.editor import AnnotationEditor
+
+    where = tmp_path / "case"
+    with Case.create(where, title="T", examiner="A") as case:
+        [still] = ingest_paths(case, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        svc = AnnotationService(case)
+        ann = svc.add(still.id, -1, "box", [(2, 2), (10, 10)], "landmark").annotation
+        svc.close()
+    window = make_window()
+    assert window.open_case(where)
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=30_000):
+        assert window.tree.select(still.id)
+    editor = window.findChild(AnnotationEditor)
+    qtbot.waitUntil(lambda: editor is not None and editor.isVisible(), timeout=10_000)
+    controller = window.findChild(AnnotationController, "annotation_controller")
+    controller.select(ann.id)  # a click on its box
+    qtbot.waitUntil(lambda: editor.annotation_id == ann.id, timeout=10_000)
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.edit(ann.id, {"note": "the tower's top"}, reason="zoomed in")
+        theirs.close()
+    editor.note.setPlainText("a crane")
+    seen: list[dict[str, Any]] = []
+    answer_conflict("cancel", seen)
+    qtbot.mouseClick(editor.apply, Qt.MouseButton.LeftButton)
+    assert seen[0]["rows"] == [("note", "the tower's top", "a crane")]
+    assert "zoomed in" in seen[0]["summary"]
+    assert editor.note.toPlainText() == "a crane"
+    answer_conflict("apply", seen)
+    qtbot.mouseClick(editor.apply, Qt.MouseButton.LeftButton)
+    assert len(seen) == 2
+    with Case.open(where) as check:
+        mine = AnnotationService(check)
+        assert mine.get(ann.id).note == "a crane"
+        mine.close()
+    window.close_case()
