@@ -12,6 +12,7 @@ coordinates must not overwrite precise ones silently.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +126,9 @@ def plan_merge(
         subjects={**their_subject, **my_subject},
         their_latest=their_latest,
     )
+    context = _Context(
+        case, theirs, merge_id, redacted, signed, actor, now, my_hist, their_hist, exchanged
+    )
     their_tables = set(sx.record_tables(theirs.db))
     for table in sx.record_tables(case.db):
         if table in sx.EXCHANGE_TABLES or table not in their_tables:
@@ -132,50 +136,80 @@ def plan_merge(
         their_cols = set(sx.columns(theirs.db, table))
         common = [c for c in sx.columns(case.db, table) if c in their_cols]
         mine_ids = sx.ids(case.db, table)
-        for n, full in enumerate(sx.rows(theirs.db, table)):
-            if n % 256 == 0:
-                cancel.raise_if_cancelled()
-            row = {c: full[c] for c in common}
-            rid = str(row["id"])
-            if rid not in mine_ids:
-                plan.added.append((table, rid))
-                continue
-            mine_full = sx.get_row(case.db, table, rid) or {}
-            mine = {c: mine_full.get(c) for c in common}
-            if mine == row:
-                plan.unchanged += 1
-                continue
-            subject = plan.subjects.get(rid)
-            mine_d, their_d = _digest(subject, case, rid), _digest(subject, theirs, rid)
-            if mine_d is not None and their_d is not None and not redacted:
-                if mine_d == their_d or their_d in my_hist.get(rid, set()):
-                    plan.unchanged += 1
-                    continue
-                if (
-                    signed
-                    and mine_d in their_hist.get(rid, set())
-                    and mine_d in exchanged.exchanged_states([rid]).get(rid, set())
-                ):
-                    plan.updates.append((table, row))
-                    continue
-            plan.conflicts.append(
-                Conflict(
-                    id=str(uuid.uuid4()),
-                    merge_id=merge_id,
-                    table_name=table,
-                    record_id=rid,
-                    subject_type=subject,
-                    mine=jsonable(mine),
-                    theirs=jsonable(row),
-                    status=OPEN,
-                    resolved_at=None,
-                    resolved_by=None,
-                    created_at=now,
-                    created_by=actor,
-                    updated_at=None,
-                )
-            )
+        theirs_rows = sx.rows(theirs.db, table)
+        while batch := list(itertools.islice(theirs_rows, sx.BATCH)):
+            cancel.raise_if_cancelled()
+            known = [str(full["id"]) for full in batch if str(full["id"]) in mine_ids]
+            ours = sx.get_rows(case.db, table, known)  # ours, a batch per query
+            for full in batch:
+                _sort(plan, table, {c: full[c] for c in common}, ours, common, context)
     return plan
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What sorting one record against ours needs besides the two rows."""
+
+    case: Case
+    theirs: Case
+    merge_id: str
+    redacted: bool
+    signed: bool
+    actor: str
+    now: str
+    my_hist: dict[str, set[str]]
+    their_hist: dict[str, set[str]]
+    exchanged: MergeRepository
+
+
+def _sort(
+    plan: MergePlan,
+    table: str,
+    row: dict[str, Any],
+    ours: dict[str, dict[str, Any]],
+    common: list[str],
+    ctx: _Context,
+) -> None:
+    """Sort one of their records: added, unchanged, an update we take, or a conflict."""
+    rid = str(row["id"])
+    mine_full = ours.get(rid)
+    if mine_full is None:
+        plan.added.append((table, rid))
+        return
+    mine = {c: mine_full.get(c) for c in common}
+    if mine == row:
+        plan.unchanged += 1
+        return
+    subject = plan.subjects.get(rid)
+    mine_d, their_d = _digest(subject, ctx.case, rid), _digest(subject, ctx.theirs, rid)
+    if mine_d is not None and their_d is not None and not ctx.redacted:
+        if mine_d == their_d or their_d in ctx.my_hist.get(rid, set()):
+            plan.unchanged += 1
+            return
+        if (
+            ctx.signed
+            and mine_d in ctx.their_hist.get(rid, set())
+            and mine_d in ctx.exchanged.exchanged_states([rid]).get(rid, set())
+        ):
+            plan.updates.append((table, row))
+            return
+    plan.conflicts.append(
+        Conflict(
+            id=str(uuid.uuid4()),
+            merge_id=ctx.merge_id,
+            table_name=table,
+            record_id=rid,
+            subject_type=subject,
+            mine=jsonable(mine),
+            theirs=jsonable(row),
+            status=OPEN,
+            resolved_at=None,
+            resolved_by=None,
+            created_at=ctx.now,
+            created_by=ctx.actor,
+            updated_at=None,
+        )
+    )
 
 
 def plan_same_content(case: Case, theirs: Case, added: list[Ref]) -> list[dict[str, str]]:

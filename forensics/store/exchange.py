@@ -102,6 +102,33 @@ def get_row(db: Database, table: str, record_id: str) -> dict[str, Any] | None:
     return None if row is None else schema_info.without_engine_rowid(db, dict(row))
 
 
+BATCH = 500
+"""Records read or written per statement by the batch forms below (one round trip each on a
+server, where one per record was most of a merge's time)."""
+
+
+def get_rows(db: Database, table: str, record_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Records by id, `BATCH` ids per query; ids with no record are left out."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(record_ids), BATCH):
+        chunk = list(record_ids[start : start + BATCH])
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.conn.execute(f"SELECT * FROM {quote(table)} WHERE id IN ({marks})", chunk):
+            record = schema_info.without_engine_rowid(db, dict(row))
+            found[str(record["id"])] = record
+    return found
+
+
+def insert_rows(
+    db: Database, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows given as values in `columns`' order, `BATCH` per call (`executemany`)."""
+    names = ", ".join(quote(c) for c in columns)
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+    for start in range(0, len(rows), BATCH):
+        db.conn.executemany(sql, list(rows[start : start + BATCH]))
+
+
 def ids(db: Database, table: str) -> set[str]:
     """Every id of a record table."""
     return {str(r[0]) for r in db.conn.execute(f"SELECT id FROM {quote(table)}")}

@@ -21,7 +21,6 @@ from forensics.records.merges import (
 )
 from forensics.store import record_rows
 from forensics.store.custody import ENTRY_COLUMNS
-from forensics.store.rows import insert_row
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -153,9 +152,12 @@ class MergeRepository:
 
     def insert_imported_custody(self, merge_id: str, entries: Sequence[Mapping[str, Any]]) -> None:
         """Store the incoming chain verbatim, linked to its merge."""
-        for entry in entries:
-            row = {**{k: entry.get(k) for k in ENTRY_COLUMNS}, "merge_id": merge_id}
-            insert_row(self._db, "imported_custody", row)
+        columns = [*ENTRY_COLUMNS, "merge_id"]
+        names = ", ".join(columns)
+        sql = f"INSERT INTO imported_custody ({names}) VALUES ({', '.join('?' for _ in columns)})"
+        rows = [[*(entry.get(k) for k in ENTRY_COLUMNS), merge_id] for entry in entries]
+        for start in range(0, len(rows), 500):  # a batch per statement (a round trip each)
+            self._db.conn.executemany(sql, rows[start : start + 500])
 
     def merge_holding(self, entry_hash: str) -> MergeRecord | None:
         """The earliest merge whose imported chain holds the entry with this hash, if any.
