@@ -264,3 +264,42 @@ def test_the_annotation_editor_cancel_keeps_my_note_then_apply_saves_it(
         assert mine.get(ann.id).note == "a crane"
         mine.close()
     window.close_case()
+
+
+def test_the_manufacturer_editor_saves_over_the_reloaded_registry_only_after_asking(
+    qtbot, make_window, tmp_path
+) -> None:
+    """The registry table is read again when a colleague's change arrives; the fields I am
+    editing are still saved from the manufacturer they showed: my city merges onto their
+    notes, and my notes against theirs asks (here: Reload theirs)."""
+    from forensics.provenance.manufacturers import add_manufacturer, edit_manufacturer
+    from forensics.provenance.models import Manufacturer
+    from forensics.store.provenance import ProvenanceRepository
+    from tests.ui.helpers import show_dock
+    from ui.provenance.manufacturers_dock import ManufacturersDock
+
+    where = tmp_path / "case"
+    with Case.create(where, title="T", examiner="A") as case:
+        maker = add_manufacturer(case, name="Viewpro", country="CN")
+    window = make_window()
+    assert window.open_case(where)
+    show_dock(window, "Manufacturers")
+    dock = window.findChild(ManufacturersDock)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10_000)
+    dock.table.selectRow(0)
+    assert dock.editor.shown is not None
+    qtbot.keyClicks(dock.editor.city, "Shenzhen")
+    dock.editor.notes.setPlainText("gimbal cameras")
+    with Case.open(where) as other:
+        edit_manufacturer(other, maker.id, {"notes": "thermal cameras"}, actor=B)
+    seen: list[dict[str, Any]] = []
+    answer_conflict("reload", seen)
+    assert not dock.save()
+    assert seen[0]["rows"] == [("notes", "thermal cameras", "gimbal cameras")]
+    assert (dock.editor.city.text(), dock.editor.notes.toPlainText()) == ("", "thermal cameras")
+    qtbot.keyClicks(dock.editor.city, "Shenzhen")
+    assert dock.save()
+    stored = ProvenanceRepository(window.current_case().db).get(Manufacturer, maker.id)
+    assert (stored.city, stored.notes) == ("Shenzhen", "thermal cameras")
+    assert len(seen) == 1
+    window.close_case()
