@@ -48,7 +48,8 @@ def test_the_carve_checkbox_puts_carved_files_under_a_carved_folder(
     assert node.name == "Carved"
     carved = case.items.children(node.id)
     assert sorted(i.attributes["carving"]["offset"] for i in carved) == sorted(written)
-    assert "0 rejected" in row.phase.text()
+    # The job's summary reaches its row by a queued signal, after the job stops running.
+    qtbot.waitUntil(lambda: "0 rejected" in row.phase.text(), timeout=10000)
     assert row.state.text() == "done"
     # Nothing was refused; each carved file carries a warning on what carving cannot tell.
     assert row.problems_button.text() == f"Warnings ({len(written)})…"
