@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
+if TYPE_CHECKING:
+    from forensics.case import Case
+
 WRITES_CASE = "writes_case"
 """The property of an action that changes the case (off while a read-only case is open)."""
+
+
+def case_writable(case: Case | None) -> bool:
+    """True when a case is open and may be changed: a widget's own editing buttons (not
+    actions, which `ui.readonly_mode` turns off) check this, so a read-only case or a
+    reviewer's shows them off."""
+    return case is not None and not case.readonly
 
 
 def mark_writes(*actions: QAction) -> None:

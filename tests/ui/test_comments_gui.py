@@ -12,8 +12,10 @@ from app.demo.context import stable_id
 from app.demo.geo_step import HYPOTHESIS_KEY
 from forensics.case import Case
 from forensics.comments import comments, resolve
+from forensics.provenance.models import Component
 from forensics.records.comments import MAX_TEXT
 from forensics.store.annotations import AnnotationRepository
+from forensics.store.provenance import ProvenanceRepository
 from tests.app.cli_process import pwb
 from tests.ui.helpers import show_dock
 from ui.comments.box import CommentsBox
@@ -93,12 +95,30 @@ def test_comment_on_an_item_an_annotation_and_a_hypothesis(
     _say(qtbot, hyp_box, "Shadow check done?")
     assert hyp_box.texts()[0].endswith("Shadow check done?")
 
+    # The component editor: the thread on the component shown.
+    component = next(
+        c for c in ProvenanceRepository(case.db).all(Component) if case.items.find(c.id)
+    )
+    prov = show_dock(window, "Provenance graph").widget()._contribution
+    show_dock(window, "Component")
+    window.signals.item_selected.emit(component.id)
+    prov._component_refresh.run_now()
+    comp_box = prov.component_comments
+    assert comp_box.target is not None
+    assert comp_box.target.id == component.id
+    assert comp_box.target.label.startswith("component ")
+    _say(qtbot, comp_box, "Marking read twice?")
+    assert comp_box.texts()[0].endswith("Marking read twice?")
+    assert box.target.kind.value == "component"  # the item details show the same thread
+    assert details.comments.texts()[0].endswith("Marking read twice?")
+
     stored = {(c.target_type, c.text) for c in comments(case)}
     assert stored == {
         ("item", "Was the serial plate photographed?"),
         ("comment", "Yes: IMG_0042"),
         ("annotation", "The lantern box is loose"),
         ("geo_hypothesis", "Shadow check done?"),
+        ("component", "Marking read twice?"),
     }
     window.close_case()
     verified = pwb("verify", demo_case)

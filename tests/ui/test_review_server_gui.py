@@ -19,6 +19,7 @@ from forensics.case import Case
 from forensics.comments import comments, resolve
 from tests.app.cli_process import pwb, pwb_json
 from tests.pg_server import PgServer
+from tests.ui.helpers import show_dock
 from ui.actions import WRITES_CASE
 from ui.detail_panel import DetailPanel
 
@@ -64,6 +65,18 @@ def test_a_reviewer_reads_and_comments_live(
     writes = [a for a in window.findChildren(QAction) if a.property(WRITES_CASE)]
     assert writes
     assert not any(a.isEnabled() for a in writes)
+
+    # The docks' own editing buttons are off too, not only the menus' actions.
+    prov = show_dock(window, "Provenance graph").widget()._contribution
+    show_dock(window, "Component")
+    assert not prov.component.add_button.isEnabled()
+    show_dock(window, "Manufacturers")
+    assert not prov.manufacturers.add_button.isEnabled()
+    show_dock(window, "Map")
+    geo = show_dock(window, "Hypotheses").widget().contribution
+    geo.panel.reload()
+    assert not any(b.isEnabled() for b in geo.panel.write_buttons)
+    assert geo.panel.new_at(22.5, 113.9) is None
 
     drone = resolve(case, "Gerbera drone")
     box = window.findChild(DetailPanel, "detail_panel").comments

@@ -30,6 +30,7 @@ from geoloc.auto import check_case, telemetry_tracks
 from geoloc.geodesy import Flag
 from geoloc.hypotheses import HypothesisService
 from geoloc.mapframe import circle_bounds
+from ui.actions import case_writable
 from ui.geo.editor import HypothesisEditor
 from ui.geo.map_view import WORLD, MapView, Pin
 from ui.geo.models import ID_ROLE, HypothesisModel, HypothesisRow
@@ -80,6 +81,8 @@ class GeoPanel(QWidget):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)  # a long summary must not widen the dock
         buttons = QHBoxLayout()
+        self.write_buttons: list[QPushButton] = []
+        """New and Delete: off on a read-only or a reviewer's case."""
         for text, tip, slot in (
             ("&New…", "Record a new hypothesis for the selected item", self.new_hypothesis),
             ("&Open…", "Open the selected hypothesis", self.open_selected),
@@ -89,6 +92,8 @@ class GeoPanel(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            if slot != self.open_selected:
+                self.write_buttons.append(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -108,6 +113,8 @@ class GeoPanel(QWidget):
 
     def reload(self) -> None:
         """Read hypotheses, support, flags and tracks again and redraw."""
+        for button in self.write_buttons:
+            button.setEnabled(case_writable(self._current_case()))
         service = self.service()
         if service is None:
             self.clear()
@@ -229,6 +236,8 @@ class GeoPanel(QWidget):
 
     def new_at(self, lat: float | None = None, lon: float | None = None) -> HypothesisEditor | None:
         """Start a hypothesis (at a position when given) for the selected item."""
+        if not case_writable(self._current_case()):
+            return None  # a read-only or reviewer's case: a click on the map adds nothing
         service = self.service()
         if service is None:
             QMessageBox.information(self, "Hypothesis", "Open a case first.")

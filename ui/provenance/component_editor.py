@@ -26,6 +26,7 @@ from forensics.provenance.markings import Suggestion, decide, suggest
 from forensics.provenance.models import FUNCTIONS, Basis, Component, Confidence
 from forensics.records.provenance import CONFIDENCE_MEANING, CONFIDENCE_SCALE
 from forensics.store.provenance import ProvenanceRepository
+from ui.actions import case_writable
 from ui.edit_conflict import save_edit
 from ui.narrow import hint, narrow
 from ui.provenance.common import CaseProvider, run_guarded
@@ -190,10 +191,11 @@ class ComponentEditor(QWidget):
         )
 
     def _update_buttons(self) -> None:
-        self.add_button.setEnabled(self.item_id is not None)
-        self.save_button.setEnabled(self.component is not None)
-        self.link_button.setEnabled(self.component is not None)
-        has_choice = self.component is not None and self.suggestions.count() > 0
+        writable = case_writable(self._case())  # off on a read-only or a reviewer's case
+        self.add_button.setEnabled(writable and self.item_id is not None)
+        self.save_button.setEnabled(writable and self.component is not None)
+        self.link_button.setEnabled(writable and self.component is not None)
+        has_choice = writable and self.component is not None and self.suggestions.count() > 0
         self.accept_button.setEnabled(has_choice)
         self.reject_button.setEnabled(has_choice)
 

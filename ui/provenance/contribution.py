@@ -21,6 +21,7 @@ from ui.lazy import LazyPanel, WhenShown, reveal
 
 if TYPE_CHECKING:
     from forensics.provenance.search import PartSearch
+    from ui.comments.box import CommentsBox
     from ui.provenance.component_editor import ComponentEditor
     from ui.provenance.graph_view import ProvenanceGraphView
     from ui.provenance.manufacturers_dock import ManufacturersDock
@@ -52,6 +53,8 @@ class ProvenanceContribution:
     def install(self, ctx: WorkbenchContext) -> None:
         """Add the docks, the menu, and follow the case and the selection."""
         self.ctx = ctx
+        self.component_comments: CommentsBox | None = None
+        """The comments on the component shown in the component editor (once it is built)."""
         self.selected_item: str | None = None
         self.scope_item: str | None = None
         # Every dock starts tabbed behind the viewer or Details: each widget is built, and reads the
@@ -131,9 +134,15 @@ class ProvenanceContribution:
             makers = ManufacturersDock(case)
             widget = makers
         elif key == "component":
+            from ui.comments.box import CommentsBox
             from ui.provenance.component_editor import ComponentEditor
 
             editor = ComponentEditor(case)
+            # The thread on the component shown, under its fields.
+            self.component_comments = CommentsBox(self.ctx.signals, case, editor)
+            layout = editor.layout()
+            assert layout is not None
+            layout.addWidget(self.component_comments)
             widget = editor
         elif key == "sources":
             from ui.provenance.sources_dock import SourcesDock
@@ -211,6 +220,9 @@ class ProvenanceContribution:
     def _show_component(self) -> None:
         case = self.ctx.current_case()
         self.component.show_item(self.selected_item if case is not None else None)
+        shown = self.component.component
+        if self.component_comments is not None:
+            self.component_comments.show_for(shown.id if shown is not None else None)
 
     def _scope(self, case: Case) -> tuple[str | None, str]:
         scope = self.scope_item

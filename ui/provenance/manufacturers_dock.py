@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from forensics.provenance.manufacturers import add_manufacturer, edit_manufacturer, parse_alias
 from forensics.provenance.models import Manufacturer, Source
 from forensics.store.provenance import ProvenanceRepository
+from ui.actions import case_writable
 from ui.edit_conflict import save_edit
 from ui.narrow import hint
 from ui.provenance.common import CaseProvider, run_guarded
@@ -137,6 +138,8 @@ class ManufacturersDock(QWidget):
     def reload(self) -> None:
         """Read the registry again from the open case."""
         case = self._case()
+        for button in (self.add_button, self.save_button):
+            button.setEnabled(case_writable(case))  # off on a read-only or reviewer's case
         if case is None:
             self.model.set_rows([])
             return

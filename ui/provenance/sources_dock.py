@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from forensics.provenance.models import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Source
 from forensics.provenance.sources import add_claim, add_source, regrade_source
 from forensics.store.provenance import ProvenanceRepository
+from ui.actions import case_writable
 from ui.narrow import hint
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.provenance.models import claims_model, sources_model
@@ -111,6 +112,8 @@ class SourcesDock(QWidget):
     def reload(self) -> None:
         """Read the sources again from the open case."""
         case = self._case()
+        for button in (self.add_button, self.regrade_button, self.claim_button):
+            button.setEnabled(case_writable(case))  # off on a read-only or reviewer's case
         selected = self.selected()
         rows = (
             []
