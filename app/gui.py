@@ -131,7 +131,7 @@ def build_window(
     )
 
 
-def run_gui(case_dir: Path | None, screenshot: Path | None = None) -> int:
+def run_gui(case_dir: Path | ServerLocation | None, screenshot: Path | None = None) -> int:
     """Run the workbench until its window closes (or, with `screenshot`, until it is idle and
     the picture is saved). Returns the process exit code."""
     app = application()
@@ -186,7 +186,7 @@ class _StopOnSignals:
 def _run(
     app: QApplication,
     folder: Path,
-    case_dir: Path | None,
+    case_dir: Path | ServerLocation | None,
     settings: QSettings,
     screenshot: Path | None,
     stop: _StopOnSignals | None = None,
@@ -207,7 +207,7 @@ def _show(
     app: QApplication,
     window: MainWindow,
     folder: Path,
-    case_dir: Path | None,
+    case_dir: Path | ServerLocation | None,
     screenshot: Path | None,
 ) -> int:
     if screenshot is not None:

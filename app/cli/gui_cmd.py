@@ -8,6 +8,7 @@ from typing import Any
 
 from app.cli.common import UsageError
 from forensics.case import is_case
+from forensics.store.location import ServerLocation, parse_location
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -18,7 +19,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         description="Open the workbench on a case (with no case: the last one, else the demo "
         "case in your data folder).",
     )
-    p.add_argument("case_dir", nargs="?", metavar="CASE_DIR", help="case folder to open")
+    p.add_argument(
+        "case_dir",
+        nargs="?",
+        metavar="CASE_DIR",
+        help="case folder (or postgresql:// URL of a server case) to open",
+    )
     p.add_argument(
         "--screenshot",
         metavar="OUT.png",
@@ -30,11 +36,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the GUI; returns when its window closes."""
-    case_dir = None
+    case_dir: Path | ServerLocation | None = None
     if args.case_dir is not None:
-        case_dir = Path(args.case_dir).expanduser().resolve()
-        if not is_case(case_dir):
-            raise UsageError(f"{case_dir}: not a case folder (it has no case.db)")
+        where = parse_location(args.case_dir)
+        if isinstance(where, Path):
+            where = where.expanduser().resolve()
+            if not is_case(where):
+                raise UsageError(f"{where}: not a case folder (it has no case.db)")
+        case_dir = where  # a server case's URL: the window says if it cannot be opened
     # The Qt-free modules the window uses load before PySide6, so PySide6 never reads their
     # source (app/qt_startup.py): the case (above), the profiles and the job tokens.
     import app.profiles  # noqa: F401

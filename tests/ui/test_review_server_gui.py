@@ -163,3 +163,11 @@ def test_the_team_dialog_lists_and_adds_people(
     assert "Only the case's administrator" in dialog.note.text()
     dialog.close()
     window.close_case()
+
+
+def test_pwb_gui_takes_a_server_case_url(team_case: str, tmp_path: Path) -> None:
+    """`pwb gui URL --screenshot` opens the server case, as every command takes its URL."""
+    out = tmp_path / "shot.png"
+    done = pwb("gui", team_case, "--screenshot", out, env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
