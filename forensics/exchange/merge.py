@@ -210,6 +210,8 @@ def _merge(
             _write(case, theirs, plan, merge, actor, cancel)
             apply_deletions(case, gone, actor=actor, merge_id=merge.id)
             _log_merge(case, plan, gone, merge, received, actor, evidence_added=len(blobs))
+            for sha in blobs:  # a server case's marker rows go with the records
+                case.evidence.settle_marker(sha)
             cancel.raise_if_cancelled()  # the last moment a Ctrl-C undoes everything
     except BaseException:
         for sha in committed:

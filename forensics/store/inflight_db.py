@@ -87,7 +87,6 @@ class DbMarkers:
         self._conn: PgConnection | None = None
         self._holding = False
         self._mutex = threading.Lock()
-        self._settled: set[str] = set()
 
     # this writer's own connection ---------------------------------------------------------
     def _own(self, *, holding: bool) -> PgConnection:
@@ -193,13 +192,11 @@ class DbMarkers:
         return row is not None
 
     def settle(self, sha256: str) -> None:
-        self._settle(
-            "sha256 = ? AND writer = ? AND batch IS NULL", (checked_sha256(sha256), self.writer)
-        )
+        sha256 = checked_sha256(sha256)
+        self._settle("sha256 = ? AND writer = ? AND batch IS NULL", (sha256, self.writer))
 
     def settle_batch(self, batch: Path) -> None:
         self._settle("batch = ?", (batch.name,))
-        self._settled.add(batch.name)
 
     def _settle(self, where: str, params: tuple[Any, ...]) -> None:
         gone = self._db.conn.execute(f"DELETE FROM evidence_inflight WHERE {where}", params)
@@ -217,9 +214,6 @@ class DbMarkers:
         )
 
     def clear_batch(self, batch: Path) -> None:
-        if batch.name in self._settled:
-            self._settled.discard(batch.name)
-            return
         self._db.conn.execute("DELETE FROM evidence_inflight WHERE batch = ?", (batch.name,))
 
     def leftover_shas(self) -> set[str]:

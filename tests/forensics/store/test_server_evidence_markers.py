@@ -126,3 +126,33 @@ def test_items_and_their_markers_commit_together_or_not_at_all(server_case: str)
         with pytest.raises(EvidenceError, match="taken by a recovery"):
             commit_item()
         assert [i.name for i in case.items.children(None)] == ["committed with its marker"]
+
+
+def test_a_batch_whose_transaction_rolls_back_keeps_its_rows_until_released(
+    server_case: str,
+) -> None:
+    """`settle_batch` deletes the rows inside the items' transaction: when that transaction
+    rolls back they are back, the blobs stay marked, and the release after the failure
+    (intake's `_release`) removes the blobs and the rows."""
+    with Case.open(server_case) as case:
+        copies = [case.evidence.copy_in([b"page %d" % n], 6, sync=False) for n in range(2)]
+        shas = sorted(blob.sha256 for _tmp, blob in copies)
+        marker = case.evidence.batch_marker()
+        case.evidence.commit_blobs([(tmp, blob.sha256) for tmp, blob in copies], marker)
+
+        def failed_commit() -> None:
+            with case.transaction():
+                case.add_item(kind="hardware", name="rolled back")
+                case.evidence.settle_batch(marker)
+                raise OSError("the disk is full")
+
+        with pytest.raises(OSError, match="disk is full"):
+            failed_commit()
+        assert [s for s, _b in _rows(case)] == shas
+        assert all(case.evidence.in_flight(s) for s in shas)
+        for sha in shas:
+            assert case.evidence.release_blob(sha, case.items.has_content, batch=marker)
+        case.evidence.clear_batch(marker)
+        assert _rows(case) == []
+        assert not list(case.evidence.stored_hashes())
+        assert case.items.children(None) == []
