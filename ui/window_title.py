@@ -58,7 +58,8 @@ def title_for(case: Case | None) -> str:
     info = case.info_or_none()
     name = shown(info.title if info else case.root.name)
     if case.readonly:
-        name += " [read-only]"
+        # A reviewer's server case takes comments, nothing else.
+        name += " [reviewer: read and comment]" if case.may_comment else " [read-only]"
     source = imported_from(case)
     if source is None:
         origin = "original"

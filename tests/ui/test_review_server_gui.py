@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from forensics.case import Case
 from forensics.comments import comments, resolve
@@ -52,6 +52,11 @@ def test_a_reviewer_reads_and_comments_live(
     rita, password = _login(pg_server, "rita")
     assert pwb("team", "add", team_case, rita, "--role", "reviewer").returncode == 0
     owner_env = {"PGPASSWORD": pg_server.password}  # the window's process acts as rita
+    drone_id = pwb_json("items", team_case)["items"][0]["id"]
+    pwb_json(
+        "geo", "add", team_case, "--item", drone_id, "--lat", "22.54", "--lon", "113.93",
+        "--method", "visual landmark",
+    )  # fmt: skip
     as_rita = _as(pg_server, team_case, rita, password, monkeypatch)
 
     window = make_window()
@@ -62,6 +67,7 @@ def test_a_reviewer_reads_and_comments_live(
     banner = window.findChild(QLabel, "readonly_banner")
     qtbot.waitUntil(banner.isVisible)
     assert banner.text().startswith("Reviewer: you can read and comment")
+    assert "[reviewer: read and comment]" in window.windowTitle()
     writes = [a for a in window.findChildren(QAction) if a.property(WRITES_CASE)]
     assert writes
     assert not any(a.isEnabled() for a in writes)
@@ -77,6 +83,12 @@ def test_a_reviewer_reads_and_comments_live(
     geo.panel.reload()
     assert not any(b.isEnabled() for b in geo.panel.write_buttons)
     assert geo.panel.new_at(22.5, 113.9) is None
+    geo.panel.reload()
+    geo.panel.view.selectRow(0)
+    editor = geo.panel.open_hypothesis(geo.panel.selected_id())
+    save = editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()
+    editor.reject()
 
     drone = resolve(case, "Gerbera drone")
     box = window.findChild(DetailPanel, "detail_panel").comments

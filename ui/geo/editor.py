@@ -130,6 +130,10 @@ class HypothesisEditor(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        if save_button is not None and service.case.readonly:
+            save_button.setEnabled(False)  # a read-only or reviewer's case: shown, not saved
+            save_button.setToolTip("This case is read-only: the hypothesis cannot be changed")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
