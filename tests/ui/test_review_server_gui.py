@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 from forensics.case import Case
 from forensics.comments import comments, resolve
@@ -71,6 +71,13 @@ def test_a_reviewer_reads_and_comments_live(
     writes = [a for a in window.findChildren(QAction) if a.property(WRITES_CASE)]
     assert writes
     assert not any(a.isEnabled() for a in writes)
+    assert not window.findChild(QAction, "action_read_text").isEnabled()  # records a read
+    annotate = show_dock(window, "Annotations").widget().contribution
+    annotate.manage_labels()
+    labels = window.findChild(QWidget, "label_manager")
+    assert not labels.add_button.isEnabled()
+    assert not labels.rename_button.isEnabled()
+    labels.close()
 
     # The docks' own editing buttons are off too, not only the menus' actions.
     prov = show_dock(window, "Provenance graph").widget()._contribution

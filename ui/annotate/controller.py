@@ -75,6 +75,10 @@ class AnnotationController(TrackEdits, QObject):
         self._scene.selectionChanged.connect(self._on_selection)
 
     # service --------------------------------------------------------------------------------
+    def current_case(self) -> Case | None:
+        """The open case (None when none is)."""
+        return self._current_case()
+
     def service(self) -> AnnotationService:
         """The service of the open case.
 

@@ -67,6 +67,9 @@ class LabelManager(QDialog):
 
     def reload(self) -> None:
         """List the case's labels, the one for new marks in bold."""
+        case = self._controller.current_case()
+        for button in (self.add_button, self.rename_button):
+            button.setEnabled(case is not None and not case.readonly)  # off for a reviewer
         selected = self.selected()
         self.labels.clear()
         try:

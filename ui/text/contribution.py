@@ -73,6 +73,7 @@ class TextContribution:
             "Read the text in the selected box (or the whole frame): makers, places",
             self.read_text,
             name="action_read_text",
+            writes=True,
         )
         menu.addAction(self.action)
         # And on the image itself: a right click on the viewer offers it.
@@ -131,6 +132,12 @@ class TextContribution:
 
         root = self.ctx.case_root()
         shown = self.viewer.current_frame()
+        case = self.ctx.current_case()
+        if case is not None and case.readonly:
+            self.ctx.window.statusBar().showMessage(
+                "This case is read-only: a text read cannot be recorded", 8000
+            )
+            return None
         if root is None or shown is None:
             self.ctx.window.statusBar().showMessage(
                 "Show an image or a video frame in the viewer first", 8000
