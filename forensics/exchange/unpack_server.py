@@ -67,6 +67,7 @@ def unpack_to_server(
     if evidence.exists() and (not evidence.is_dir() or any(evidence.iterdir())):
         raise ValidationError(f"{evidence}: already exists and is not an empty folder")
     db = server.connect_empty(where)
+    made: Case | None = None
     try:
         evidence.parent.mkdir(parents=True, exist_ok=True)
         sweep_stale_unpacks(evidence.parent)
@@ -82,7 +83,7 @@ def unpack_to_server(
             received = Received(tmp, manifest, manifest_sha, signature)
             with server.new_case_transaction(db, where):
                 load_records(archive, tmp, manifest, db, limits, cancel, where=where.shown)
-                case = Case(tmp, db, None, False, session_examiner(), where)
+                case = made = Case(tmp, db, None, False, session_examiner(), where)
                 check_received(archive, case, cancel)
                 server.record_evidence_folder(db, evidence)
                 entry = log_received(case, archive, received, actor)
@@ -97,6 +98,8 @@ def unpack_to_server(
         finally:
             unlock(tmp, held)
     finally:
+        if made is not None:
+            made.evidence.close()  # what its store opened (the case's database is `db`)
         db.close()
     return UnpackResult(
         where, Received(evidence, manifest, manifest_sha, signature), entry.seq, evidence
