@@ -215,10 +215,28 @@ class AnnotationService(LabelBook, AnnotationLinks):
             after = replace(before, **values, updated_at=utc_now())
             return Saved(self.write_state(before, after, "edit", reason, warnings), warnings)
 
-    def put(self, state: Annotation, *, reason: str | None = None) -> Annotation:
-        """Bring an existing annotation back to an earlier state (undo of an edit)."""
-        before = self.repo.get(state.id)
-        return self.write_state(before, replace(state, updated_at=utc_now()), "edit", reason, ())
+    def put(
+        self, state: Annotation, *, reason: str | None = None, based_on: Annotation | None = None
+    ) -> Annotation:
+        """Bring an existing annotation back to an earlier state (undo of an edit).
+
+        Args:
+            state: the state to bring back.
+            reason: why.
+            based_on: the state the undo starts from (the edit's result): only the fields
+                that differ from it go back, and one a colleague changed since is a conflict.
+
+        Raises:
+            EditConflictError: a field to bring back was changed since `based_on`.
+        """
+        with self.case.transaction():
+            before = self.repo.get(state.id)
+            after = replace(state, updated_at=utc_now())
+            if based_on is not None:
+                wanted = {f: getattr(state, f) for f in _EDITABLE}
+                mine = rebase(based_on, before, wanted, label=f"annotation '{before.label}'")
+                after = replace(before, **mine, updated_at=utc_now())
+            return self.write_state(before, after, "edit", reason, ())
 
     def write_state(
         self,

@@ -223,8 +223,10 @@ def test_the_hypothesis_editor_reloads_theirs_then_saves_only_what_i_change(
 
 
 def test_the_annotation_editor_cancel_keeps_my_note_then_apply_saves_it(
-    qtbot, make_window, tmp_path, corpus
+    qtbot, make_window, tmp_path, corpus, monkeypatch
 ) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from forensics.annotations.service import AnnotationService
     from forensics.intake.ingest import ingest_paths
     from ui.annotate.controller import AnnotationController
@@ -263,6 +265,20 @@ def test_the_annotation_editor_cancel_keeps_my_note_then_apply_saves_it(
         mine = AnnotationService(check)
         assert mine.get(ann.id).note == "a crane"
         mine.close()
+    # Undo after a colleague changed it again: refused with the reason, their change kept,
+    # and the step leaves the stack; an undo nobody overtook goes through.
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.edit(ann.id, {"note": "a crane, yellow"})
+        theirs.close()
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: boxes.append(text))
+    controller.undo_stack.undo()
+    [told] = boxes  # the window shows the refusal in a box
+    assert "undo refused" in told
+    assert "note" in told
+    assert controller.service().get(ann.id).note == "a crane, yellow"
+    assert not controller.undo_stack.canUndo()
     window.close_case()
 
 

@@ -14,28 +14,43 @@ from PySide6.QtGui import QUndoCommand
 from forensics.annotations import tracks
 from forensics.annotations.models import Annotation, Link, Track
 from forensics.annotations.service import AnnotationService, Removed
+from forensics.errors import EditConflictError
 
 Service = Callable[[], AnnotationService]
 Changed = Callable[[], None]
+Refused = Callable[[str], None]
 
 
 class _Command(QUndoCommand):
-    def __init__(self, text: str, service: Service, changed: Changed) -> None:
+    def __init__(
+        self, text: str, service: Service, changed: Changed, refused: Refused | None = None
+    ) -> None:
         super().__init__(text)
         self._service = service
         self._changed = changed
+        self._refused = refused
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
         else:
-            self._redo(self._service())
+            self._step(self._redo, "redo")
         self._changed()
 
     def undo(self) -> None:
-        self._undo(self._service())
+        self._step(self._undo, "undo")
         self._changed()
+
+    def _step(self, step: Callable[[AnnotationService], None], what: str) -> None:
+        """Run an undo or redo; one a colleague's change overtook writes nothing, says why,
+        and leaves the stack (undoing it later would write over their change)."""
+        try:
+            step(self._service())
+        except EditConflictError as exc:
+            self.setObsolete(True)
+            if self._refused is not None:
+                self._refused(f"{what} refused: {exc}")
 
     def _redo(self, svc: AnnotationService) -> None:
         raise NotImplementedError
@@ -69,16 +84,18 @@ class EditAnnotation(_Command):
         before: Annotation,
         after: Annotation,
         text: str = "Edit annotation",
+        refused: Refused | None = None,
     ) -> None:
-        super().__init__(text, service, changed)
+        super().__init__(text, service, changed, refused)
         self.before = before
         self.after = after
 
     def _redo(self, svc: AnnotationService) -> None:
-        svc.put(self.after)
+        svc.put(self.after, based_on=self.before)
 
     def _undo(self, svc: AnnotationService) -> None:
-        svc.put(self.before)
+        # From the edit's result: a field a colleague changed since is theirs to keep.
+        svc.put(self.before, based_on=self.after)
 
 
 class DeleteAnnotation(_Command):

@@ -296,7 +296,11 @@ class AnnotationController(TrackEdits, QObject):
             self.warned.emit(warning)
         self._push(
             commands.EditAnnotation(
-                self.service, self._did_change, stored_before[0], saved.annotation
+                self.service,
+                self._did_change,
+                stored_before[0],
+                saved.annotation,
+                refused=self.failed.emit,
             )
         )
         if "label" in changes:
