@@ -6,6 +6,11 @@ migrations), never from an archive. SQLite says it through `sqlite_master` and i
 pragmas; PostgreSQL through its catalogue. Both answer in SQLite's words (column types TEXT,
 INTEGER, REAL, BLOB), and the server's `rowid` identity column, which stands for SQLite's
 implicit one, is not a column of the case: each engine numbers its own rows.
+
+On SQLite the answers come from sqlite-utils, the project's SQLite table layer (tables,
+virtual tables, columns, primary and foreign keys), imported here on first use: it costs
+0.15-0.3 s, which a command that only opens a case must not pay. Its write methods are never
+used (they commit as they go, which would end the store's transaction early).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import TYPE_CHECKING
 from forensics.store.rows import quote
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from forensics.store.database import Database
 
 ENGINE_ROWID = "rowid"
@@ -53,31 +60,37 @@ class ForeignKey:
     other_column: str
 
 
+def _utils(db: Database) -> sqlite_utils.Database:
+    """sqlite-utils over the case's own SQLite connection (no plugins: nothing but ours runs
+    on a case's connection)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(db.conn, execute_plugins=False)
+
+
 def data_tables(db: Database) -> list[str]:
     """Every ordinary table in creation order: no full-text tables (SQLite's virtual tables
     and their shadow tables, the server's tsvector tables), which triggers keep, and no
     SQLite internals."""
     if db.on_server:
         return [t for t in db.table_names() if not t.endswith("_fts")]
-    rows = db.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
-    ).fetchall()
-    virtual = [str(r[0]) for r in rows if str(r[1] or "").upper().startswith("CREATE VIRTUAL")]
+    utils = _utils(db)
+    virtual = [*utils.table_names(fts4=True), *utils.table_names(fts5=True)]
     return [
-        str(r[0])
-        for r in rows
-        if str(r[0]) not in virtual
-        and not str(r[0]).startswith("sqlite_")
-        and not any(str(r[0]).startswith(v + "_") for v in virtual)
+        t
+        for t in utils.table_names()
+        if t not in virtual
+        and not t.startswith("sqlite_")
+        and not any(t.startswith(v + "_") for v in virtual)
     ]
 
 
 def columns(db: Database, table: str) -> list[ColumnInfo]:
     """A table's columns in order (without the server's `rowid`)."""
     if not db.on_server:
-        info = db.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
         return [
-            ColumnInfo(str(c[1]), str(c[2]).upper() or "TEXT", bool(c[3]), int(c[5])) for c in info
+            ColumnInfo(c.name, str(c.type).upper() or "TEXT", bool(c.notnull), int(c.is_pk))
+            for c in _utils(db).table(table).columns
         ]
     keys = primary_key(db, table)
     rows = db.conn.execute(
@@ -115,8 +128,10 @@ def primary_key(db: Database, table: str) -> list[str]:
 def foreign_keys(db: Database, table: str) -> list[ForeignKey]:
     """The table's foreign keys (each of ours is one column referring to an `id`)."""
     if not db.on_server:
-        rows = db.conn.execute(f"PRAGMA foreign_key_list({quote(table)})").fetchall()
-        return [ForeignKey(str(r[3]), str(r[2]), str(r[4] or "id")) for r in rows]
+        return [
+            ForeignKey(str(fk.column), str(fk.other_table), str(fk.other_column or "id"))
+            for fk in _utils(db).table(table).foreign_keys
+        ]
     rows = db.conn.execute(
         "SELECT a.attname, p.relname, pa.attname FROM pg_constraint c "
         "JOIN pg_class p ON p.oid = c.confrelid "
