@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pymediainfo import MediaInfo
-
 from forensics.media.mp4_boxes import Mp4Boxes, read_boxes
 
 log = logging.getLogger(__name__)
@@ -131,6 +129,10 @@ def _num(value: Any) -> float | None:
 
 
 def _mediainfo(path: Path, out: ContainerFacts) -> dict[str, Any]:
+    # Imported here: the ingesting process chooses extractors without loading it (a tenth
+    # of a second of its start-up); the workers that read containers load it once.
+    from pymediainfo import MediaInfo
+
     try:
         info = MediaInfo.parse(path)
     except Exception as exc:  # the library raises OSError, RuntimeError...

@@ -21,7 +21,6 @@ import threading
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, features
 
 log = logging.getLogger(__name__)
@@ -179,6 +178,8 @@ def to_eight_bit(image: Image.Image) -> Image.Image:
     """
     if image.mode not in _SIXTEEN_BIT:
         return image
+    import numpy as np  # here: the ingesting process chooses extractors without numpy
+
     values = np.asarray(image, dtype=np.uint32)
     scaled = np.clip((values + 128) // 257, 0, 255).astype(np.uint8)
     return Image.fromarray(scaled)

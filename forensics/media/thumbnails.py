@@ -17,16 +17,20 @@ not decoded), else from what Pillow opens of it (a DNG's reduced-resolution IFD0
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from PIL import Image, ImageOps
 
 from forensics.media.image_decoders import prepare, to_eight_bit, to_rgb
 from forensics.media.raw_tiff import read_raw_layout
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 THUMB_SIZE = 256
 JPEG_QUALITY = 90
@@ -56,15 +60,15 @@ class Thumbnail:
         return "image/png" if self.suffix == ".png" else "image/jpeg"
 
 
+@functools.cache
 def _dct_matrix(n: int) -> npt.NDArray[np.float64]:
+    import numpy as np
+
     k = np.arange(n)
     matrix = np.cos(np.pi * (2 * k[None, :] + 1) * k[:, None] / (2 * n))
     matrix[0] *= 1 / np.sqrt(2)
     scaled: npt.NDArray[np.float64] = matrix * np.sqrt(2 / n)
     return scaled
-
-
-_DCT = _dct_matrix(_DCT_SIZE)
 
 
 def perceptual_hash(image: Image.Image) -> str:
@@ -73,9 +77,12 @@ def perceptual_hash(image: Image.Image) -> str:
     Same construction as the common pHash: greyscale 32x32, 2-D DCT, the 8x8 lowest
     frequencies compared with their median.
     """
+    import numpy as np  # here: the ingesting process chooses extractors without numpy
+
     grey = to_eight_bit(image).convert("L").resize((_DCT_SIZE, _DCT_SIZE), Image.Resampling.LANCZOS)
     pixels = np.asarray(grey, dtype=np.float64)
-    dct = _DCT @ pixels @ _DCT.T
+    matrix = _dct_matrix(_DCT_SIZE)
+    dct = matrix @ pixels @ matrix.T
     low = dct[:_HASH_SIZE, :_HASH_SIZE]
     bits = (low > np.median(low)).flatten()
     value = 0

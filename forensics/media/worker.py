@@ -56,6 +56,10 @@ the worker keeps reading while the parent commits. Bounded so the tasks queued i
 stay well under `PIPE_BUFFER` while the worker blocks on answers the parent has not read."""
 _POLL_S = 0.05
 _WORKER_MODULE = "forensics.media.worker_proc"
+_PRELOAD = (_WORKER_MODULE, "numpy", "pymediainfo")
+"""What the fork server imports once for every worker: the extractors, and the libraries
+they import only when they run (the ingesting process, which only chooses extractors,
+starts without them)."""
 
 Task = tuple[str, Source]
 """One unit of work: an extractor's name and the file it reads."""
@@ -225,7 +229,7 @@ class ProcessRunner:
         ctx = multiprocessing.get_context("forkserver")
         # The fork server imports the decoders once; each worker forks from it ready (a
         # second worker, or one restarted after a crash, then costs no second import).
-        ctx.set_forkserver_preload([_WORKER_MODULE])
+        ctx.set_forkserver_preload(list(_PRELOAD))
         worker = WorkerProcess(ctx, self._registry)
         self._workers.append(worker)
         return worker
