@@ -6,7 +6,9 @@ format, seek, read a few bytes, unpack), and a field's values one `s2n` each
 of camera photos that was 2.8 ms of CPU a photo, two thirds of the floor's 4.2 ms. Our reader
 hands exifread the whole file in a `BytesIO`, so the bytes are there already: these versions
 unpack them in place with precompiled structs (a field's values in one call) and leave the
-file's position where the original would (other parts of exifread read on from it).
+file's position where the original would (other parts of exifread read on from it), and
+`dump_ifd` does not call `_process_tag` for the entries it would return from at once (an
+unknown field type: a maker note misread as an IFD has thousands of those).
 
 A read wholly past the end gives 0, as the original's empty read does (a maker note misread
 as an IFD of thousands of entries asks for hundreds of those). Everything else goes to the
@@ -26,7 +28,15 @@ from typing import Any
 
 import exifread
 from exifread.core import exif_header
-from exifread.tags.fields import FLOAT_FIELD_TYPES, RATIO_FIELD_TYPES, SIGNED_FIELD_TYPES
+from exifread.exif_log import get_logger
+from exifread.tags import DEFAULT_STOP_TAG, IGNORE_TAGS
+from exifread.tags.exif import EXIF_TAGS
+from exifread.tags.fields import (
+    FLOAT_FIELD_TYPES,
+    RATIO_FIELD_TYPES,
+    SIGNED_FIELD_TYPES,
+    FieldType,
+)
 from exifread.tags.makernote import canon
 from exifread.utils import Ratio
 
@@ -41,8 +51,11 @@ _UNPACK: dict[tuple[bool, int, bool], Callable[[Any, int], tuple[int, ...]]] = {
     for little in (True, False)
 }
 
+exif_log = get_logger()
+"""exifread's own logger (its warnings are the record's warnings)."""
 _original: Callable[..., int] | None = None
 _original_field: Callable[..., list[Any]] | None = None
+_original_dump: Callable[..., None] | None = None
 _LONG_READ = ("MakerNote", canon.CAMERA_INFO_TAG_NAME)
 """The only fields of 1,000 values or more that exifread reads (others: no values)."""
 
@@ -95,6 +108,40 @@ def _process_field(
     return _original_field(self, tag_name, count, field_type, type_length, offset)
 
 
+_PROCESSED = frozenset(int(t) for t in FieldType if t is not FieldType.PROPRIETARY)
+"""Field types `_process_tag` reads; with any other it returns at once (when not strict)."""
+
+
+def _dump_ifd(
+    self: Any,
+    ifd: int,
+    ifd_name: str,
+    tag_dict: Any = None,
+    relative: int = 0,
+    stop_tag: str = DEFAULT_STOP_TAG,
+) -> None:
+    """exifread's `dump_ifd`, not calling `_process_tag` for an entry it would return from
+    at once (an unknown field type: a maker note misread as an IFD has thousands)."""
+    if tag_dict is None:
+        tag_dict = EXIF_TAGS
+    try:
+        entries = self.s2n(ifd, 2)
+    except TypeError:
+        exif_log.warning("Possibly corrupted IFD: %s", ifd_name)
+        return
+    for i in range(entries):
+        entry = ifd + 2 + 12 * i
+        tag = self.s2n(entry, 2)
+        tag_entry = tag_dict.get(tag)
+        tag_name = tag_entry[0] if tag_entry else f"Tag 0x{tag:04X}"
+        if not (not self.detailed and tag in IGNORE_TAGS) and (
+            self.strict or self.s2n(entry + 2, 2) in _PROCESSED  # its first read, as there
+        ):
+            self._process_tag(ifd, ifd_name, tag_entry, entry, tag, tag_name, relative, stop_tag)
+        if tag_name == stop_tag:
+            break
+
+
 def install() -> bool:
     """Use the in-memory reader in this process (idempotent).
 
@@ -106,18 +153,21 @@ def install() -> bool:
         return True
     if not exifread.__version__.startswith(CHECKED):
         return False
-    global _original_field
-    _original = exif_header.ExifHeader.s2n
-    _original_field = exif_header.ExifHeader._process_field
-    exif_header.ExifHeader.s2n = _s2n  # type: ignore[method-assign]
-    exif_header.ExifHeader._process_field = _process_field  # type: ignore[method-assign]
+    global _original_field, _original_dump
+    header = exif_header.ExifHeader
+    _original, _original_field, _original_dump = header.s2n, header._process_field, header.dump_ifd
+    header.s2n = _s2n  # type: ignore[method-assign]
+    header._process_field = _process_field  # type: ignore[method-assign]
+    header.dump_ifd = _dump_ifd  # type: ignore[method-assign]
     return True
 
 
 def uninstall() -> None:
     """Back to exifread's own reader (the identity test compares the two)."""
-    global _original, _original_field
-    if _original is not None and _original_field is not None:
-        exif_header.ExifHeader.s2n = _original  # type: ignore[method-assign]
-        exif_header.ExifHeader._process_field = _original_field  # type: ignore[method-assign]
-        _original = _original_field = None
+    global _original, _original_field, _original_dump
+    if _original is not None and _original_field is not None and _original_dump is not None:
+        header = exif_header.ExifHeader
+        header.s2n = _original  # type: ignore[method-assign]
+        header._process_field = _original_field  # type: ignore[method-assign]
+        header.dump_ifd = _original_dump  # type: ignore[method-assign]
+        _original = _original_field = _original_dump = None
