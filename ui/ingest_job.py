@@ -69,6 +69,7 @@ class IngestJob(QObject):
         self.request = request
         self.report: IngestReport | None = None
         self.failure: str | None = None
+        self._over = False
         self.status = "Queued: waits for the case's writer."
         self.warnings: list[str] = []
         self.rejected: list[str] = []
@@ -94,10 +95,19 @@ class IngestJob(QObject):
         self.job.signals.progress.connect(self._progress)
         self.job.signals.finished.connect(self._finished)
         self.job.signals.failed.connect(self._failed)
+        self.job.signals.ended.connect(self._ended)
 
     def running(self) -> bool:
-        """True until the job ended (queued counts as running)."""
-        return self.job.state not in ("done", "failed", "cancelled")
+        """True until the job ended and its outcome is here (queued counts as running).
+
+        Not the job's state: the job's end signals reach the job and this object as separate
+        queued calls, so for a moment the job says "done" while `report` is still None.
+        `ended` is the job's last signal, delivered after the others.
+        """
+        return not self._over
+
+    def _ended(self) -> None:
+        self._over = True
 
     def cancel(self) -> None:
         """Stop after the current chunk (the file in progress leaves nothing)."""
