@@ -8,6 +8,7 @@ decision rests on `flock` on the share (store/inflight_db.py)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import subprocess
 import time
@@ -49,16 +50,86 @@ def _stranded(conn: psycopg.Connection, writers: set[int], share: Path) -> set[s
     return {s for s in shas if (share / "evidence" / s[:2] / s[2:4] / s).is_file()}
 
 
-def _wait(ready: Callable[[], bool], procs: list[subprocess.Popen[bytes]], what: str) -> None:
+def spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start a `pwb` with its output in a file: an ingest prints a line a file, and a pipe
+    nobody reads until the end fills (64 KiB) and stops it mid-card (it hung CI)."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    _LOGS[proc.pid] = log
+    return proc
+
+
+_LOGS: dict[int, Path] = {}
+"""The output file of each process `spawn` started."""
+
+
+def output(proc: subprocess.Popen[bytes]) -> str:
+    """What a process `spawn` started printed (its last 3,000 characters)."""
+    return _LOGS[proc.pid].read_text(errors="replace")[-3000:]
+
+
+def _stopped(proc: subprocess.Popen[bytes]) -> bool:
+    """True once every thread of the process has stopped (SIGSTOP is delivered late)."""
+    try:
+        stat = Path(f"/proc/{proc.pid}/stat").read_text()
+    except OSError:
+        return True  # gone
+    return stat.rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X")
+
+
+def _catch(proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str) -> None:
+    """Let `proc` run in slices of a few milliseconds, stopped (SIGSTOP) between them, until
+    `ready()` holds while it is stopped; it is left stopped then. Polling a running ingest
+    missed a batch's moment between its renames and its commit when the test process got no
+    core for a while (the whole card went by); a stopped one cannot move past it."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
+        proc.send_signal(signal.SIGSTOP)
+        while not _stopped(proc):
+            time.sleep(0.0005)
+        if proc.poll() is not None:
+            pytest.fail(f"an ingest ended before {what}: {output(proc)!r}")
         if ready():
             return
-        for p in procs:
-            if p.poll() is not None:
-                pytest.fail(f"an ingest ended before {what}: {p.stderr.read()!r}")  # type: ignore[union-attr]
-        time.sleep(0.002)
+        proc.send_signal(signal.SIGCONT)
+        time.sleep(0.003)
     pytest.fail(f"never saw {what}")
+
+
+def _ports(pid: int) -> list[int]:
+    """The local TCP ports of a process's sockets (its connections to the server)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes:
+                ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def _between_transactions(proc: subprocess.Popen[bytes], conn: psycopg.Connection) -> bool:
+    """True when every server session of `proc` is idle: no transaction open, so it holds
+    no write or evidence lock (only its session's own writer lock, which says it is alive)."""
+    ports = _ports(proc.pid)
+    row = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity "
+        "WHERE client_port = ANY(%s)",
+        (ports,),
+    ).fetchone()
+    return bool(row and row[0] and not row[1])
+
+
+def _pause(proc: subprocess.Popen[bytes], conn: psycopg.Connection, what: str) -> None:
+    """Stop `proc` (SIGSTOP) between its transactions, so the other writers go on."""
+    _catch(proc, lambda: _between_transactions(proc, conn), what)
 
 
 def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process(
@@ -74,20 +145,24 @@ def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process
 
         def start(folder: Path) -> subprocess.Popen[bytes]:
             cmd = [*PWB, "ingest", url, str(folder), "--no-extract"]
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc = spawn(cmd, tmp_path / f"{folder.name}.log")
             procs.append(proc)
             return proc
 
+        # The first runs in short slices from here on, so it cannot finish its card while
+        # the test waits (under load it did, before the second had begun).
         first = start(one)
-        _wait(lambda: bool(_writers(watch)), procs, "the first ingest's markers")
+        _catch(first, lambda: bool(_writers(watch)), "the first ingest's markers")
         firsts = set(_writers(watch))
         second = start(two)
-        _wait(lambda: bool(set(_writers(watch)) - firsts), procs, "the second ingest's markers")
+        _catch(first, lambda: bool(set(_writers(watch)) - firsts), "the second ingest's markers")
+        # The second waits, alive but holding no lock, until recovery has run beside it.
+        _pause(second, watch, "the second ingest between its transactions")
         # Both are at work; the first is killed between renaming a batch's blobs into the
         # share and committing their items.
-        _wait(lambda: bool(_stranded(watch, firsts, share)), procs, "a batch of the first renamed")
+        _catch(first, lambda: bool(_stranded(watch, firsts, share)), "a batch of the first renamed")
         first.send_signal(signal.SIGKILL)
-        first.communicate()
+        first.wait()
         assert first.returncode == -signal.SIGKILL
         stranded = _stranded(watch, firsts, share)
         assert stranded, "killed mid-batch: blobs in the share, its in-flight rows still there"
@@ -97,6 +172,7 @@ def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process
         added = pwb("add", url, "--name", "Gerbera drone")
         assert added.returncode == 0, added.stderr
         assert second.poll() is None, "the second ingest was still running during recovery"
+        second.send_signal(signal.SIGCONT)
         assert not firsts & set(_writers(watch)), "the killed writer's rows are gone"
         owners = {f"{w:x}" for w in firsts}
         copies = [p for p in (share / "tmp").glob("*.part") if p.name.split(".")[1] in owners]
@@ -105,8 +181,8 @@ def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process
         recovered = [e for e in log if e["action"] == "recovered_interrupted_ingest"]
         assert len(recovered) == 1
 
-        _out, err = second.communicate(timeout=600)
-        assert second.returncode == 0, err.decode()[-3000:]
+        second.wait(timeout=600)
+        assert second.returncode == 0, output(second)
         assert _writers(watch) == {}
 
         # Every item's blob is there; every blob is some item's.
@@ -127,5 +203,5 @@ def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process
         for p in procs:
             if p.poll() is None:
                 p.kill()
-                p.communicate()
+                p.wait()
         pg_server.drop_database(url)

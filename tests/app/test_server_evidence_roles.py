@@ -13,7 +13,13 @@ from pathlib import Path
 import psycopg
 
 from tests.app.cli_process import PWB, pwb, pwb_json
-from tests.app.test_server_evidence_kill import _sources, _stranded, _wait, _writers
+from tests.app.test_server_evidence_kill import (
+    _catch,
+    _sources,
+    _stranded,
+    _writers,
+    spawn,
+)
 from tests.app.test_team_roles_cli import _login
 from tests.pg_server import PgServer
 
@@ -37,17 +43,12 @@ def test_examiners_ingest_and_recover_with_their_own_logins(
         eve_url, as_eve = logins["eve"]
         watch = psycopg.connect(url, autocommit=True)
         env = {**os.environ, **as_eve}
-        proc = subprocess.Popen(
-            [*PWB, "ingest", eve_url, str(one), "--no-extract"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
-        _wait(lambda: bool(_writers(watch)), [proc], "eve's markers")
+        proc = spawn([*PWB, "ingest", eve_url, str(one), "--no-extract"], tmp_path / "eve.log", env)
+        _catch(proc, lambda: bool(_writers(watch)), "eve's markers")
         eves = set(_writers(watch))
-        _wait(lambda: bool(_stranded(watch, eves, share)), [proc], "a batch of eve's renamed")
+        _catch(proc, lambda: bool(_stranded(watch, eves, share)), "a batch of eve's renamed")
         proc.send_signal(signal.SIGKILL)
-        proc.communicate()
+        proc.wait()
         assert _stranded(watch, eves, share)
 
         ed_url, as_ed = logins["ed"]
@@ -68,5 +69,5 @@ def test_examiners_ingest_and_recover_with_their_own_logins(
     finally:
         if proc is not None and proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.wait()
         pg_server.drop_database(url)
