@@ -65,6 +65,21 @@ class CopyAhead:
             CancelledError: the ingest was cancelled while it was copied.
             BaseException: whatever else stopped its copy.
         """
+        got = self._collect(index)
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def skip(self, index: int) -> None:
+        """Entry `index` is not recorded after all (already ingested with another): its
+        copy, if one is made, is removed (and its failure, if it failed, does not matter)."""
+        got = self._collect(index)
+        if isinstance(got, HostCopy):
+            got.discard(self._case)
+
+    def _collect(self, index: int) -> HostCopy | BaseException | None:
+        """Wait for entry `index`'s copy (or what stopped it) and hand it over, freeing its
+        room ahead; None when it is not copied ahead."""
         if index not in self._wanted:
             return None
         self._wanted.discard(index)
@@ -75,25 +90,7 @@ class CopyAhead:
             if isinstance(got, HostCopy) and got.blob is not None:
                 self._bytes -= got.blob.size
             self._cond.notify_all()
-        if isinstance(got, BaseException):
-            raise got
         return got
-
-    def skip(self, index: int) -> None:
-        """Entry `index` is not recorded after all (already ingested with another): its
-        copy, if one is made, is removed (and its failure, if it failed, does not matter)."""
-        if index not in self._wanted:
-            return
-        self._wanted.discard(index)
-        with self._cond:
-            while index not in self._ready:
-                self._cond.wait()
-            got = self._ready.pop(index)
-            if isinstance(got, HostCopy) and got.blob is not None:
-                self._bytes -= got.blob.size
-            self._cond.notify_all()
-        if isinstance(got, HostCopy):
-            got.discard(self._case)
 
     def close(self) -> None:
         """Stop copying and remove every copy not taken."""
