@@ -1,7 +1,7 @@
 """Geolocation hypotheses: the rules for recording, changing and weighing them.
 
 An analyst keeps several competing answers to "where was this filmed?" at once. Each change
-is validated in full before anything is written, stored with a snapshot in the hypothesis's
+is validated in full before anything is written (`hypothesis_values.py`), stored with a snapshot in the hypothesis's
 history and a custody entry carrying the digest of the new state (`history.py`), all in one
 transaction, so a bad value stores nothing and every version stays readable. Where a
 hypothesis points is checked (and a place name looked up) in `placement.py`.
@@ -20,13 +20,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from forensics.case import Case
-from forensics.errors import NotFoundError, ValidationError
+from forensics.errors import NotFoundError
 from forensics.records.geoloc import (
     CONFIDENCES,
-    HYPOTHESIS,
     LINK_KINDS,
     METHODS,
-    ORIGINS,
     STANCES,
     STATUSES,
     EvidenceLink,
@@ -46,8 +44,8 @@ from geoloc.history import (
     record_version,
     sun_check_result,
 )
-from geoloc.placement import hypothesis_geometry
-from geoloc.vocabulary import choice, frame_range, normalize_methods
+from geoloc.hypothesis_values import changed_hypothesis, check_editable, new_hypothesis
+from geoloc.vocabulary import choice
 
 if TYPE_CHECKING:
     from forensics.store.recording import Recording
@@ -70,22 +68,6 @@ __all__ = [
     "SunCheckDraft",
     "Support",
 ]
-
-EDITABLE = (
-    "item_id",
-    "frame_start",
-    "frame_end",
-    "lat",
-    "lon",
-    "radius_m",
-    "area",
-    "place_name",
-    "methods",
-    "status",
-    "confidence",
-    "analyst",
-    "notes",
-)
 
 
 class HypothesisService:
@@ -174,34 +156,12 @@ class HypothesisService:
             NotFoundError: the item does not exist.
         """
         actor = self.case.actor(actor)
-        geometry = hypothesis_geometry(
-            draft.lat,
-            draft.lon,
-            draft.radius_m,
-            draft.area,
-            draft.place_name,
-            lambda: self.gazetteer,
-        )
-        frame_start, frame_end = frame_range(draft.frame_start, draft.frame_end)
-        now = utc_now()
-        h = Hypothesis(
-            id=hypothesis_id or str(uuid.uuid4()),
-            item_id=draft.item_id,
-            frame_start=frame_start,
-            frame_end=frame_end,
-            place_name=(draft.place_name or "").strip() or None,
-            methods=normalize_methods(draft.methods),
-            status=choice(draft.status, STATUSES, "status"),
-            confidence=choice(draft.confidence, CONFIDENCES, "confidence"),
-            analyst=(draft.analyst or actor).strip() or actor,
-            notes=draft.notes or "",
-            origin=choice(draft.origin, ORIGINS, "origin"),
-            origin_ref=draft.origin_ref,
-            version=1,
-            created_at=now,
-            created_by=actor,
-            updated_at=now,
-            **geometry,
+        h = new_hypothesis(
+            draft,
+            hypothesis_id=hypothesis_id or str(uuid.uuid4()),
+            actor=actor,
+            now=utc_now(),
+            gazetteer=lambda: self.gazetteer,
         )
         with self.case.recording(actor, reason=reason) as rec:
             self._check_item(h.item_id)
@@ -233,48 +193,14 @@ class HypothesisService:
         changes: Mapping[str, Any],
         based_on: Hypothesis | None = None,
     ) -> Hypothesis:
-        unknown = set(changes) - set(EDITABLE)
-        if unknown:
-            raise ValidationError(
-                f"cannot change {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}"
-            )
+        check_editable(changes)
         before = self.get(hypothesis_id)
         if based_on is not None:
             label = f"hypothesis '{before.place_name or before.id}'"
             changes = rebase(based_on, before, changes, view=as_edited, label=label)
-        merged = {**{k: getattr(before, k) for k in EDITABLE}, **changes}
-        if "area" in changes and changes["area"] is None:
-            merged["area"] = None
-        if {"lat", "lon"} & set(changes) and "area" not in changes:
-            merged["area"] = None
-        geometry = hypothesis_geometry(
-            merged["lat"],
-            merged["lon"],
-            merged["radius_m"],
-            merged["area"],
-            merged["place_name"],
-            lambda: self.gazetteer,
+        after, diff = changed_hypothesis(
+            before, changes, now=utc_now(), gazetteer=lambda: self.gazetteer
         )
-        frame_start, frame_end = frame_range(merged["frame_start"], merged["frame_end"])
-        after = replace(
-            before,
-            item_id=merged["item_id"],
-            frame_start=frame_start,
-            frame_end=frame_end,
-            place_name=(merged["place_name"] or "").strip() or None,
-            methods=normalize_methods(merged["methods"]),
-            status=choice(merged["status"], STATUSES, "status"),
-            confidence=choice(merged["confidence"], CONFIDENCES, "confidence"),
-            analyst=str(merged["analyst"] or before.analyst),
-            notes=str(merged["notes"] or ""),
-            version=before.version + 1,
-            updated_at=utc_now(),
-            **geometry,
-        )
-        old, new = HYPOTHESIS.state(before), HYPOTHESIS.state(after)
-        diff = {
-            k: {"from": old[k], "to": new[k]} for k in (*EDITABLE, "geometry") if old[k] != new[k]
-        }
         if not diff:
             return before
         self._check_item(after.item_id)
