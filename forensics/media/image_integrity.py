@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, JpegImagePlugin, UnidentifiedImageError
 
 from forensics.media.cut_short import is_cut_short
 from forensics.media.image_decoders import decoder_name, missing_decoders, prepare
@@ -184,15 +184,21 @@ def _check(
     frames = int(getattr(image, "n_frames", 1) or 1)
     problems: list[str] = []
     kinds: list[ImageProblem] = []
+    # A JPEG's verify() checks nothing (Pillow's default only lets go of the file), so its
+    # pixels are decoded from this opening instead of a second one.
+    checks = type(image) is not JpegImagePlugin.JpegImageFile or (
+        type(image).verify is not ImageFile.ImageFile.verify
+    )
+    if checks:
+        try:
+            image.verify()
+        except Exception as exc:  # Pillow raises SyntaxError, OSError, struct.error...
+            problems.append(f"verify() failed: {exc}")
+            kinds.append(ImageProblem.CORRUPT)
+        finally:
+            image.close()
     try:
-        image.verify()
-    except Exception as exc:  # Pillow raises SyntaxError, OSError, struct.error...
-        problems.append(f"verify() failed: {exc}")
-        kinds.append(ImageProblem.CORRUPT)
-    finally:
-        image.close()
-    try:
-        again = Image.open(io.BytesIO(data))
+        again = Image.open(io.BytesIO(data)) if checks else image
         try:
             again.load()
         except BaseException:

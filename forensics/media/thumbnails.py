@@ -23,7 +23,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
 from forensics.media.image_decoders import prepare, to_eight_bit, to_rgb
 from forensics.media.raw_tiff import read_raw_layout
@@ -131,6 +131,9 @@ def make_thumbnail(
 def _thumbnail(
     data: bytes, size: int, draft: bool, decoded: Image.Image | None
 ) -> tuple[Image.Image, str | None]:
+    if draft and _undrafted_jpeg(decoded, size):
+        assert decoded is not None
+        return _shrink(decoded, size), decoded.format
     preview = _raw_preview(data)
     prepare(preview[:64])
     with Image.open(io.BytesIO(preview)) as image:
@@ -141,6 +144,17 @@ def _thumbnail(
             return _shrink(decoded, size), image.format
         image.load()
         return _shrink(image, size), image.format
+
+
+def _undrafted_jpeg(decoded: Image.Image | None, size: int) -> bool:
+    """True for a completely decoded JPEG that draft mode would not scale: opening it again
+    to ask (0.05 ms) would give these very pixels. `JpegImageFile.draft` scales by the
+    largest of 8, 4, 2 that fits `min(width // size, height // size)`, so not below twice
+    the thumbnail's size on either side (a card's 640x480 photos)."""
+    return (
+        type(decoded) is JpegImagePlugin.JpegImageFile  # not an MPO, nor a raw's preview
+        and min(decoded.width // size, decoded.height // size) < 2
+    )
 
 
 def _same_pixels(opened: Image.Image, decoded: Image.Image | None) -> bool:
