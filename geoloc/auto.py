@@ -12,6 +12,7 @@ or Geo > Hypotheses from metadata on demand.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,15 @@ class AutoResult:
     """One sentence per position that could not become a hypothesis, naming it and why."""
 
 
+_REPOSITORIES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+"""The metadata repository of each open case database that has the media tables (asked
+once: the post-ingest step asks for every new item, and a table is never dropped)."""
+
+
 def _media_repository(case: Case) -> Any | None:
+    found = _REPOSITORIES.get(case.db)
+    if found is not None:
+        return found
     try:
         from forensics.store.media import MediaRepository
     except ImportError:  # the metadata feature is not installed in this build
@@ -74,7 +83,8 @@ def _media_repository(case: Case) -> Any | None:
         return None
     if "media_positions" not in case.db.table_names():
         return None
-    return MediaRepository(case.db)
+    _REPOSITORIES[case.db] = repo = MediaRepository(case.db)
+    return repo
 
 
 def metadata_positions(case: Case, item_id: str | None = None) -> list[Any]:
@@ -183,7 +193,8 @@ class PostIngestHypotheses:
 
     def __call__(self, case: Case, item: Item, cancel: CancelToken) -> Sequence[str]:
         """Make the item's metadata hypotheses; returns one warning per refused position."""
-        if not metadata_positions(case, item.id):
+        repo = _media_repository(case)
+        if repo is None or not repo.has_positions(item.id):
             return []
         result = hypotheses_from_metadata(case, item.id, actor=item.created_by, cancel=cancel)
         return [f"geolocation: {problem}" for problem in result.problems]

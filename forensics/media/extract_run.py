@@ -131,6 +131,12 @@ class ExtractionRun:
 
     def _work(self) -> None:
         try:
+            # While the ingest copies its first batch (about half a second): the fork server
+            # importing the decoders used to start only when that batch came, with a core idle.
+            self._runner.prestart()
+        except Exception:  # spawning fails again, and is reported, when the first batch comes
+            log.exception("the extraction worker did not start ahead of the ingest")
+        try:
             with Case.open(self._root) as case:
                 self._extract(
                     case,

@@ -65,6 +65,13 @@ class MediaRepository:
         sql += " ORDER BY created_at, item_id, source, id"
         return [row_to_position(r) for r in self._db.query(sql, params)]
 
+    def has_positions(self, item_id: str) -> bool:
+        """True when the item has a position (one indexed lookup: asked of every new item)."""
+        row = self._db.conn.execute(
+            "SELECT 1 FROM media_positions WHERE item_id = ? LIMIT 1", (item_id,)
+        ).fetchone()
+        return row is not None
+
     def item_contents(self, item_ids: Sequence[str]) -> list[ItemContent]:
         """What extraction needs of each item (kind, hash, type, name, size), in order.
 
