@@ -84,7 +84,9 @@ def perceptual_hash(image: Image.Image) -> str:
     matrix = _dct_matrix(_DCT_SIZE)
     dct = matrix @ pixels @ matrix.T
     low = dct[:_HASH_SIZE, :_HASH_SIZE]
-    bits = np.packbits(low > np.median(low))  # row by row, the first bit the highest
+    middle = sorted(low.ravel().tolist())[_HASH_SIZE * _HASH_SIZE // 2 - 1 :][:2]
+    median = (middle[0] + middle[1]) / 2  # np.median's value (the mean of the middle two)
+    bits = np.packbits(low > median)  # row by row, the first bit the highest
     return bits.tobytes().hex()
 
 
