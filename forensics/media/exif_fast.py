@@ -8,7 +8,11 @@ hands exifread the whole file in a `BytesIO`, so the bytes are there already: th
 unpack them in place with precompiled structs (a field's values in one call) and leave the
 file's position where the original would (other parts of exifread read on from it), and
 `dump_ifd` does not call `_process_tag` for the entries it would return from at once (an
-unknown field type: a maker note misread as an IFD has thousands of those).
+unknown field type: a maker note misread as an IFD has thousands of those). `dump_ifd` also
+reads the tag and type of all an IFD's entries in one unpack, and passes over the entries
+that start past the end of the data in one step (the original reads 0 and 0 for each: a card
+photo's misread maker notes had about 550 such reads): 858 `s2n` calls a card photo became
+125, and the EXIF extractor went from 1.05 to 0.55 ms.
 
 A read wholly past the end gives 0, as the original's empty read does (a maker note misread
 as an IFD of thousands of entries asks for hundreds of those). Everything else goes to the
