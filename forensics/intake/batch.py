@@ -24,6 +24,7 @@ the ingesting thread as soon as they are done.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -171,7 +172,7 @@ class IngestBatch:
                 for run in self._runs:
                     turns.enter_context(run.hold_writes())  # its transaction would hold ours
                 with self._case.transaction():
-                    raced = [p for p in pending if not self._insert(p)]
+                    raced = self._insert(pending)
                     evidence.settle_batch(commit.marker)  # a server case's rows go with them
         except BaseException:
             _release(self._case, commit)
@@ -184,32 +185,47 @@ class IngestBatch:
         for p in raced:
             self.found_again(self.duplicates[p.item.id])
 
-    def _insert(self, p: _Pending) -> bool:
-        """Insert a queued item (inside the batch's transaction).
+    def _insert(self, pending: list[_Pending]) -> list[_Pending]:
+        """Insert the queued items with their custody entries (inside the batch's
+        transaction), in order, one recording for each run of the same actor and reason.
 
         Returns:
-            False when another ingest committed this source first (logged as a duplicate).
+            The items another ingest committed first for the same source (each logged as a
+            duplicate, at its place in the chain).
         """
         case = self._case
-        try:
-            case.insert_item(p.item, Action.INGESTED, details=p.details, reason=p.reason)
-            return True
-        except DuplicateItemError:
-            item = p.item
+        raced: list[_Pending] = []
+        by_id = {p.item.id: p for p in pending}
+
+        def refused(item: Item, error: DuplicateItemError) -> None:
+            p = by_id[item.id]
             found = case.items.find_duplicate(
                 p.blob.sha256, item.source_path_raw, item.fs_path_raw, item.parent_id
             )
             if found is None:  # the rule and the lookup disagree: a bug, not a duplicate
-                raise
-        with case.recording(item.created_by) as rec:
-            rec.note(
-                Action.INGEST_DUPLICATE,
-                item_id=found.id,
-                details={"source_path": p.details.get("source_path"), "sha256": p.blob.sha256},
-                reason=p.reason,
-            )
-        self.duplicates[item.id] = found
-        return False
+                raise error
+            with case.recording(item.created_by) as rec:
+                rec.note(
+                    Action.INGEST_DUPLICATE,
+                    item_id=found.id,
+                    details={"source_path": p.details.get("source_path"), "sha256": p.blob.sha256},
+                    reason=p.reason,
+                )
+            self.duplicates[item.id] = found
+            raced.append(p)
+
+        for (actor, reason), run in itertools.groupby(
+            pending, key=lambda p: (p.item.created_by, p.reason)
+        ):
+            same = list(run)
+            with case.recording(actor, reason=reason) as rec:
+                rec.insert_all(
+                    [p.item for p in same],
+                    Action.INGESTED,
+                    details=[p.details for p in same],
+                    refused=refused,
+                )
+        return raced
 
     def found_again(self, item: Item) -> None:
         """An item already stored (a re-ingest): the post-ingest runs get it too, and do

@@ -1,43 +1,62 @@
-"""Copying the small files of an ingest in a thread, a few files ahead of their recording.
+"""Copying the small files of an ingest in a process of its own, a few files ahead of their
+recording.
 
 On a card of small photos the ingesting thread did everything one file after the other:
-open, read, hash and write the copy (work that waits on the kernel or runs in hashlib, both
-without the GIL), then the item row and its signed custody entry (Python and SQLite, with
-it). A second core sat idle. Here a thread copies the next files into the store's `tmp/`
-(`copy_host_file`) while the ingesting thread records the ones before, so the two halves
-overlap.
+open, read, hash and write the copy, then the item row and its signed custody entry. A
+second core sat idle. Here a child process (`copier.py`) copies the next files into the
+store's `tmp/` while the ingesting thread records the ones before, so the two halves
+overlap. A thread did the copying before; it spent as much time waiting for the GIL, held
+by the recording, as copying (see `copier.py`).
 
 Nothing is recorded ahead: the ingesting thread takes each copy in the inputs' order and
-decides (item, duplicate, rejection) as if it had just made it, so the custody chain and the
-outcomes are the same as one by one. At most `AHEAD_FILES` copies (and `AHEAD_BYTES`) wait;
+decides (item, duplicate, rejection) as if it had just made it, with the rules it applies
+to its own copies (`host_files.host_copy`), so the custody chain and the outcomes are the
+same as one by one. At most `AHEAD_FILES` copies (and `AHEAD_BYTES`) are asked for ahead;
 files of `LARGE` bytes or more are left to the ingesting thread, whose copy of a large file
-already uses several threads. When the ingest ends early (cancelled, failed, or a file
-skipped), the copies not taken are removed: nothing is left behind but what was recorded.
+already uses several threads. An ingest of fewer than `PROCESS_FROM` small files copies
+them itself (a process costs more to start than it would save). When the ingest ends early
+(cancelled, failed, or a file skipped), the copies not taken are removed, and so is any
+copy the process had begun: the copies' names are chosen here, so each is known. If the
+process cannot start or dies, the ingesting thread copies the rest itself.
 """
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import fcntl
+import logging
+import os
+import subprocess
+import sys
+import uuid
 from collections.abc import Sequence
 
 from forensics.case import Case
-from forensics.intake.host_files import HostCopy, copy_host_file
+from forensics.intake import copier
+from forensics.intake.host_files import HostCopy, host_copy
 from forensics.intake.walk import Entry
 from forensics.jobs import CancelToken
 
-AHEAD_FILES = 32
-AHEAD_BYTES = 32 << 20
+log = logging.getLogger(__name__)
+
+AHEAD_FILES = 512
+AHEAD_BYTES = 128 << 20
 LARGE = 8 << 20
 """From this size a file is copied by the ingesting thread itself (see the module doc)."""
+PROCESS_FROM = 32
+"""Fewest small files for which the copying process is started."""
+_PIPE_SIZE = 1 << 20
+"""Room asked for in the pipe of answers (each carries a file's first 4 KiB)."""
 
 
 class CopyAhead:
-    """Copies `entries`' small regular files in a thread, in order, ahead of `take`.
+    """Copies `entries`' small regular files in a child process, in order, ahead of `take`.
 
     Args:
         case: the case whose store receives the copies.
         entries: the ingest's inputs, in the order they are recorded.
-        cancel: the ingest's token; setting it stops the copying too.
+        cancel: the ingest's token (a copy under way when it is set finishes; the ingest
+            stops before recording it and `close` removes it).
         sync: fsync each copy (False when a batch makes them durable together).
     """
 
@@ -46,83 +65,143 @@ class CopyAhead:
     ) -> None:
         self._case = case
         self._cancel = cancel
-        self._sync = sync
         self._todo = [(n, e) for n, e in enumerate(entries) if e.kind == "file" and e.size < LARGE]
-        self._wanted = {n for n, _e in self._todo}
-        self._ready: dict[int, HostCopy | BaseException] = {}
+        self._next = 0
+        """Position in `_todo` of the next file to ask for."""
+        self._asked: dict[int, tuple[str, int]] = {}
+        """Entry index -> the copy's name in `tmp/` and the file's size, asked for and not
+        yet answered."""
+        self._answers: dict[int, copier.Facts] = {}
         self._bytes = 0
-        self._stopped = False
-        self._cond = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name="pwb-copy-ahead", daemon=True)
-        if self._todo:
-            self._thread.start()
+        self._prefix = uuid.uuid4().hex[:20]
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._reader: copier.FrameReader | None = None
+        if len(self._todo) >= PROCESS_FROM:
+            self._start(sync)
+
+    def _start(self, sync: bool) -> None:
+        tmp_dir = os.fsencode(self._case.evidence.tmp_dir)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", copier.__file__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                bufsize=0,
+            )
+        except OSError as exc:  # no interpreter to start (a frozen build): copy here
+            log.warning("copying in the ingesting thread: cannot start the copier (%s)", exc)
+            return
+        assert self._proc.stdin is not None
+        assert self._proc.stdout is not None
+        with contextlib.suppress(OSError, AttributeError):  # Linux: fewer, larger reads
+            fcntl.fcntl(self._proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+        self._reader = copier.FrameReader(self._proc.stdout.fileno())
+        self._send((tmp_dir, sync))
+        self._ask()
+
+    def _name(self, index: int) -> str:
+        """The temporary copy's name (chosen here: a copy begun when the copier stops is
+        known, and removed)."""
+        return self._case.evidence.part_name(f"{self._prefix}{index:x}")
+
+    def _send(self, value: object) -> None:
+        assert self._proc is not None
+        assert self._proc.stdin is not None
+        copier.write_frame(self._proc.stdin.fileno(), value)
+
+    def _ask(self) -> None:
+        """Ask for copies until `AHEAD_FILES` (or `AHEAD_BYTES`) are asked for ahead."""
+        while (
+            self._next < len(self._todo)
+            and len(self._asked) + len(self._answers) < AHEAD_FILES
+            and self._bytes < AHEAD_BYTES
+        ):
+            index, entry = self._todo[self._next]
+            self._next += 1
+            name = self._name(index)
+            self._asked[index] = (name, entry.size)
+            self._bytes += entry.size
+            try:
+                self._send((index, entry.path, os.fsencode(name)))
+            except OSError:
+                self._lost("it stopped taking requests")
+                return
 
     def take(self, index: int) -> HostCopy | None:
         """The copy of entry `index` (waiting for it), or None when it is not copied ahead
-        (the caller copies it).
-
-        Raises:
-            CancelledError: the ingest was cancelled while it was copied.
-            BaseException: whatever else stopped its copy.
-        """
-        got = self._collect(index)
-        if isinstance(got, BaseException):
-            raise got
-        return got
+        (the caller copies it)."""
+        facts = self._collect(index)
+        if facts is None:
+            return None
+        if facts[0] == "failed":
+            log.warning("the copier could not copy entry %d (%s): copied here", index, facts[1])
+            self._remove(index)
+            return None
+        return host_copy(self._case, facts, self._case.evidence.tmp_dir / self._name(index))
 
     def skip(self, index: int) -> None:
         """Entry `index` is not recorded after all (already ingested with another): its
-        copy, if one is made, is removed (and its failure, if it failed, does not matter)."""
-        got = self._collect(index)
-        if isinstance(got, HostCopy):
-            got.discard(self._case)
+        copy, if one is made, is removed."""
+        facts = self._collect(index)
+        if facts is not None:
+            self._remove(index)
 
-    def _collect(self, index: int) -> HostCopy | BaseException | None:
-        """Wait for entry `index`'s copy (or what stopped it) and hand it over, freeing its
-        room ahead; None when it is not copied ahead."""
-        if index not in self._wanted:
+    def _collect(self, index: int) -> copier.Facts | None:
+        """Wait for entry `index`'s answer and hand it over, asking for the next file; None
+        when it is not copied ahead (or the copier is gone)."""
+        if index not in self._asked and index not in self._answers:
             return None
-        self._wanted.discard(index)
-        with self._cond:
-            while index not in self._ready:
-                self._cond.wait()
-            got = self._ready.pop(index)
-            if isinstance(got, HostCopy) and got.blob is not None:
-                self._bytes -= got.blob.size
-            self._cond.notify_all()
-        return got
+        while index not in self._answers and self._reader is not None:
+            try:
+                got, facts = self._reader.read()
+            except (EOFError, OSError):
+                self._lost("it ended")
+                break
+            self._answers[got] = facts
+        facts = self._answers.pop(index, None)
+        if facts is None:
+            return None  # the copier died first: any copy it began is removed by `_lost`
+        _name, size = self._asked.pop(index)
+        self._bytes -= size
+        if self._reader is not None:
+            self._ask()
+        return facts
+
+    def _lost(self, why: str) -> None:
+        """The copier is gone: what it was asked and did not answer is copied here."""
+        log.warning("the copier stopped (%s): the ingesting thread copies the rest", why)
+        self._stop()
+        for index in list(self._asked):
+            if index not in self._answers:
+                self._bytes -= self._asked.pop(index)[1]
+                self._remove(index)
+        self._next = len(self._todo)
+
+    def _remove(self, index: int) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._case.evidence.tmp_dir / self._name(index))
+
+    def _stop(self) -> None:
+        """End the copier (after the copy it is making) and wait for it."""
+        proc, self._proc, self._reader = self._proc, None, None
+        if proc is None:
+            return
+        assert proc.stdin is not None
+        with contextlib.suppress(OSError):
+            proc.stdin.close()  # its next read ends: it stops
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # stuck on an unresponsive device
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
     def close(self) -> None:
-        """Stop copying and remove every copy not taken."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify_all()
-        if self._thread.is_alive():
-            self._thread.join()
-        for got in self._ready.values():
-            if isinstance(got, HostCopy):
-                got.discard(self._case)
-        self._ready.clear()
-
-    def _room(self) -> bool:
-        return len(self._ready) < AHEAD_FILES and self._bytes < AHEAD_BYTES
-
-    def _run(self) -> None:
-        for index, entry in self._todo:
-            with self._cond:
-                while not self._stopped and not self._room():
-                    self._cond.wait()
-                if self._stopped:
-                    return
-            got: HostCopy | BaseException
-            try:
-                got = copy_host_file(self._case, entry.path, self._cancel, None, sync=self._sync)
-            except BaseException as exc:  # handed to `take`, which raises it in its thread
-                got = exc
-            with self._cond:
-                self._ready[index] = got
-                if isinstance(got, HostCopy) and got.blob is not None:
-                    self._bytes += got.blob.size
-                self._cond.notify_all()
-                if self._stopped:
-                    return
+        """Stop copying and remove every copy not taken (and any the copier had begun)."""
+        self._stop()
+        for index in list(self._asked):
+            self._remove(index)
+        self._asked.clear()
+        self._answers.clear()
+        self._bytes = 0

@@ -21,6 +21,7 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.intake.content_store import store_copy
+from forensics.intake.copier import Facts, open_source
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
 from forensics.intake.walk import Entry, describe_symlink
@@ -60,33 +61,61 @@ def copy_host_file(
     """Open one host file without following links and copy it into the store's `tmp/`.
 
     Records nothing: the caller records the item or the rejection, in the inputs' order (a
-    copy may be made ahead, in another thread: `CopyAhead`).
+    copy may be made ahead, by another process: `CopyAhead`, whose facts `host_copy` judges
+    by the same rules).
 
     Raises:
         CancelledError: `cancel` was set during the copy (nothing is left behind).
     """
     try:
-        fd = _open_source(path)
+        fd = open_source(path)
     except OSError as exc:
-        reason = (
-            "symlink; not followed" if exc.errno == errno.ELOOP else f"cannot open ({exc.strerror})"
-        )
-        return HostCopy(rejected=reason)
+        return host_copy(case, ("open", exc.errno, exc.strerror), None)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return HostCopy(st=st, rejected="not a regular file; not read")
+            return host_copy(case, ("special", st), None)
         try:
             tmp, blob = case.evidence.copy_in_fd(fd, st.st_size, cancel, on_bytes, sync=sync)
         except OSError as exc:
-            return HostCopy(st=st, rejected=f"read failed ({exc.strerror})")
-        problem = changed_while_read(st, os.fstat(fd), _lstat(path), blob.size)
-        if problem is not None:
-            case.evidence.discard(tmp)
-            return HostCopy(st=st, rejected=problem)
-        return HostCopy(tmp, blob, st)
+            return host_copy(case, ("read", st, exc.strerror), None)
+        # The path is looked at again while the file is open: its inode cannot be reused.
+        return _checked(case, tmp, blob, st, os.fstat(fd), _lstat(path))
     finally:
         os.close(fd)
+
+
+def host_copy(case: Case, facts: Facts, tmp: Path | None) -> HostCopy:
+    """What a copy's facts (`copier.copy_one`'s) mean: the copy, or why it is rejected (and
+    then no copy is kept)."""
+    what = facts[0]
+    if what == "open":
+        errno_, strerror = facts[1], facts[2]
+        reason = "symlink; not followed" if errno_ == errno.ELOOP else f"cannot open ({strerror})"
+        return HostCopy(rejected=reason)
+    if what == "special":
+        return HostCopy(st=facts[1], rejected="not a regular file; not read")
+    if what == "read":
+        return HostCopy(st=facts[1], rejected=f"read failed ({facts[2]})")
+    assert what == "copied"
+    assert tmp is not None
+    _, st, after, now, sha256, md5, size, head = facts
+    return _checked(case, tmp, StoredBlob(sha256, md5, size, head), st, after, now)
+
+
+def _checked(
+    case: Case,
+    tmp: Path,
+    blob: StoredBlob,
+    st: os.stat_result,
+    after: os.stat_result,
+    now: os.stat_result | None,
+) -> HostCopy:
+    problem = changed_while_read(st, after, now, blob.size)
+    if problem is not None:
+        case.evidence.discard(tmp)
+        return HostCopy(st=st, rejected=problem)
+    return HostCopy(tmp, blob, st)
 
 
 def ingest_host_file(
@@ -173,15 +202,6 @@ def _lstat(path: bytes) -> os.stat_result | None:
         return os.lstat(path)
     except OSError:
         return None
-
-
-def _open_source(path: bytes) -> int:
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-    try:
-        # O_NOATIME keeps even the access time of the source unchanged where allowed.
-        return os.open(path, flags | os.O_NOATIME)
-    except PermissionError:
-        return os.open(path, flags)
 
 
 def record_symlink(case: Case, entry: Entry, options: IngestOptions) -> IngestOutcome:

@@ -34,11 +34,15 @@ R = TypeVar("R")
 SQL_TYPES = ("TEXT", "INTEGER", "REAL", "BLOB")
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+)
+"""Made once (`json.dumps` with options builds an encoder per call)."""
+
+
 def canonical_json(value: Any) -> str:
     """The one JSON spelling of a value that every hash in the case is computed over."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    )
+    return _CANONICAL.encode(value)
 
 
 def record_digest(record: Mapping[str, Any]) -> str:

@@ -294,7 +294,28 @@ class CustodyLog:
             raise RuntimeError("custody entries are appended inside a transaction")
         if self.signer is not None and action != EXAMINER_ADDED:
             self._add_signer_once(self.signer)
-        return self._append(action, actor, item_id, subject, record, deleted, details, reason)
+        return _row_to_entry(
+            self._append(action, actor, item_id, subject, record, deleted, details, reason)
+        )
+
+    def log(
+        self,
+        action: str,
+        actor: str,
+        *,
+        item_id: str | None = None,
+        subject: tuple[str, str] | None = None,
+        record: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """`append` without building the `CustodyEntry` to return (the entries of a batch of
+        a card's items are written, not read back: building each cost a JSON parse)."""
+        if not self._db.conn.in_transaction:
+            raise RuntimeError("custody entries are appended inside a transaction")
+        if self.signer is not None and action != EXAMINER_ADDED:
+            self._add_signer_once(self.signer)
+        self._append(action, actor, item_id, subject, record, False, details, reason)
 
     def ensure_signer(self) -> None:
         """Add the signer's key to the case's examiners now if it is not there yet (a seal
@@ -343,7 +364,8 @@ class CustodyLog:
         deleted: bool,
         details: Mapping[str, Any] | None,
         reason: str | None,
-    ) -> CustodyEntry:
+    ) -> dict[str, Any]:
+        """Hash, sign, store and link one entry; returns its row."""
         last = self._last if self._last is not None else self._read_last()
         seq = 1 if last is None else last[0] + 1
         prev_hash = GENESIS_HASH if last is None else last[1]
@@ -375,7 +397,7 @@ class CustodyLog:
             self._head_due = True
         else:
             self._set_head(seq, row["hash"])
-        return _row_to_entry(row)
+        return row
 
     def stored_rows(self) -> Iterator[Mapping[str, Any]]:
         """Every entry as stored (details as their JSON text), in order: what `verify`

@@ -129,6 +129,13 @@ class EvidenceStore:
         owner = self.markers.part_owner()
         return copy_from_fd(self.tmp_dir, fd, size_hint, cancel, on_bytes, sync=sync, owner=owner)
 
+    def part_name(self, stem: str) -> str:
+        """The name, in `tmp_dir`, of a temporary copy another process makes for this writer
+        (an ingest's copying process): `new_part`'s pattern, `stem` (hex digits) and this
+        writer's owner, so recovery treats it as this writer's."""
+        owner = self.markers.part_owner()
+        return f"{stem}.{owner}.part" if owner else f"{stem}.part"
+
     def in_flight(self, sha256: str) -> bool:
         """True while some writer holds a marker for this content (an ingest under way).
 

@@ -59,6 +59,10 @@ class EvidenceBackend(Protocol):
     ) -> tuple[Path, StoredBlob]:
         """`copy_in` from a file descriptor (the host-file fast path)."""
 
+    def part_name(self, stem: str) -> str:
+        """The name, in `tmp_dir`, of a temporary copy another process makes for this writer
+        (an ingest's copying process), so recovery treats it as this writer's."""
+
     def commit_blob(self, tmp: Path, sha256: str) -> bool:
         """Store a verified copy under its hash (True: new to the store)."""
 

@@ -20,11 +20,11 @@ case folder's change bus (`forensics.store.events`); a rollback publishes nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from forensics.errors import EditConflictError, ReadOnlyCaseError
+from forensics.errors import DuplicateItemError, EditConflictError, ReadOnlyCaseError
 from forensics.records.core import ITEM, CustodyEntry
 from forensics.records.declare import Change, ChangeSet, RecordChange, RecordType, record_type_of
 from forensics.store import record_rows
@@ -97,6 +97,59 @@ class Recording:
         return self._logged(
             record_type, record, action, RecordChange.INSERTED, item_id, details, reason
         )
+
+    def insert_all(
+        self,
+        records: Sequence[R],
+        action: str,
+        *,
+        details: Sequence[Mapping[str, Any]],
+        refused: Callable[[R, DuplicateItemError], None],
+    ) -> None:
+        """`insert` for many new records, in order (a batch of a card's items): the same rows
+        and entries, without building an entry object per record that nobody reads.
+
+        Args:
+            records: the new records (of declared record types).
+            action: the custody action of each.
+            details: the facts for each record's entry, in the same order.
+            refused: called for a record a uniqueness rule refuses (nothing of it written),
+                at its place in the order, so what it logs sits where the record's entry
+                would have been (it may raise: the caller's transaction is then undone).
+        """
+        journal = self._journal
+        types = [record_type_of(record) for record in records]
+        for record_type in set(types):
+            self._allowed(record_type)
+        by_type: dict[RecordType[Any], list[int]] = {}
+        for n, record_type in enumerate(types):
+            by_type.setdefault(record_type, []).append(n)
+        refusals: list[DuplicateItemError | None] = [None] * len(records)
+        for record_type, positions in by_type.items():
+            some = [records[n] for n in positions]
+            for n, refusal in zip(
+                positions, record_rows.insert_many(journal.db, record_type, some), strict=True
+            ):
+                refusals[n] = refusal
+        for record, record_type, facts, refusal in zip(
+            records, types, details, refusals, strict=True
+        ):
+            if refusal is not None:
+                refused(record, refusal)
+                continue
+            key = record_type.key_of(record)
+            item_id = self._item_of(record_type, key, None)
+            journal.custody.log(
+                action,
+                self.actor,
+                item_id=item_id,
+                subject=(record_type.subject, key),
+                record=record_type.state(record),
+                details=facts,
+                reason=self.reason,
+            )
+            journal.pending.append(Change(record_type.subject, key, RecordChange.INSERTED, item_id))
+            journal.actions.append(action)
 
     def update(
         self,

@@ -112,3 +112,73 @@ def test_ctrl_c_keeps_what_finished_and_nothing_else(tmp_path: Path) -> None:
         stored = [p for p in (root / "evidence").rglob("*") if p.is_file()]
         assert len(stored) == 1
         assert verify_case(case, record_result=False).ok
+
+
+def _copier_of(pid: int) -> int | None:
+    """The ingest's copying process (`intake/copier.py`), once it runs."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    for child in map(int, children):
+        try:
+            if b"copier" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+        except OSError:
+            continue
+    return None
+
+
+def _ended(status: Path) -> bool:
+    """The process of this /proc/PID/stat is gone or a zombie (ended, not yet reaped)."""
+    try:
+        return status.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_kill_9_mid_card_ends_the_copier_too_and_the_next_run_finishes(tmp_path: Path) -> None:
+    """An ingest of a card is killed with SIGKILL while its copying process works ahead of
+    it: that process ends with it (no copy is made for an ingest that is gone), the next
+    open removes the copies neither recorded, and a re-run stores the rest."""
+    card = tmp_path / "card"
+    card.mkdir()
+    for n in range(3000):
+        (card / f"IMG_{n:05d}.JPG").write_bytes(os.urandom(9_000) + n.to_bytes(4, "big"))
+    root = tmp_path / "case"
+    assert main(["init", str(root), "--title", "kill -9 card"]) == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "ingest", str(root), str(card), "--no-extract"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
+    copier = None
+    while copier is None or not list((root / "tmp").glob("*.part")):
+        copier = copier or _copier_of(proc.pid)
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("the ingest ended (or never copied) before it could be killed")
+        time.sleep(0.001)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    status = Path(f"/proc/{copier}/stat")
+    while not _ended(status) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _ended(status), "the copying process ended with the ingest"
+
+    with Case.open(root) as case:  # opening recovers
+        assert not list((root / "tmp").glob("*.part"))
+        assert verify_case(case).ok
+    again = subprocess.run(
+        [sys.executable, "-m", "app", "ingest", str(root), str(card), "--no-extract"],
+        cwd=REPO,
+        capture_output=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr
+    with Case.open(root, readonly=True) as case:
+        assert case.items.count(kinds=["file"]) == 3000
+        assert not list((root / "tmp").iterdir())
+        assert verify_case(case, record_result=False).ok

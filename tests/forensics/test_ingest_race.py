@@ -91,3 +91,56 @@ def test_a_batch_whose_rows_are_refused_leaves_no_copy_behind(
         assert not [p for p in (root / "evidence").rglob("*") if p.is_file()]
         assert not list((root / "tmp").iterdir())
         assert verify_case(case).ok
+
+
+def test_a_refused_row_among_many_keeps_its_place_in_the_chain(
+    case_location: tuple[str, Path | None],
+) -> None:
+    """A batch's item rows go in several to a statement (`record_rows.insert_many`); when
+    the rule refuses one of them, the others are stored, each found by the full-text search,
+    and the duplicate's entry sits in the chain where its item's would have."""
+    where, evidence = case_location
+    Case.create(where, title="race", examiner="E", evidence=evidence).close()
+    blobs = [os.urandom(5_000) for _ in range(70)]
+    sources = [
+        ContentSource(
+            name=f"card{n}.bin", source_path=f"/card/{n}.bin", source_path_raw=b"/c%d" % n
+        )
+        for n in range(70)
+    ]
+    with Case.open(where) as first, Case.open(where) as second:
+        batch = IngestBatch(first)
+        queued = []
+        for data, source in zip(blobs, sources, strict=True):
+            queued.append(
+                store_copy(
+                    first,
+                    lambda data=data: first.evidence.copy_in([data], len(data), sync=False),  # type: ignore[misc]
+                    len(data),
+                    source,
+                    IngestOptions(batch=batch),
+                    parent_id=None,
+                )
+            )
+        other = store_copy(
+            second,
+            lambda: second.evidence.copy_in([blobs[30]], len(blobs[30])),
+            len(blobs[30]),
+            sources[30],
+            IngestOptions(),
+            parent_id=None,
+        )
+        batch.flush()
+        assert other.item is not None
+        assert set(batch.duplicates) == {queued[30].item.id}  # type: ignore[union-attr]
+        assert batch.committed == 69
+        chain = first.custody.entries()[-70:]
+        assert [e.action for e in chain] == ["ingested"] * 30 + ["ingest_duplicate"] + [
+            "ingested"
+        ] * 39
+        assert chain[30].item_id == other.item.id
+        assert [e.item_id for e in chain[:30]] == [q.item.id for q in queued[:30]]  # type: ignore[union-attr]
+        assert [e.item_id for e in chain[31:]] == [q.item.id for q in queued[31:]]  # type: ignore[union-attr]
+        assert len(first.items.search("card69")) == 1
+        assert len(first.items.search("card29")) == 1
+        assert verify_case(first).ok
