@@ -153,8 +153,9 @@ class ResultWriter:
             self._opened = time.monotonic()
         records: list[MetadataRecord] = []
         positions = 0
+        now = utc_now()  # one time for the item's records (each cost a strftime)
         for extractor, output in job.outputs:
-            records.append(self._save(job.item, extractor, output, derived.get(id(output))))
+            records.append(self._save(job.item, extractor, output, derived.get(id(output)), now))
             positions += len(output.positions)
         self._count += 1
         if (
@@ -206,8 +207,8 @@ class ResultWriter:
         extractor: Extractor,
         output: Output,
         derived: dict[str, Any] | None,
+        now: str,
     ) -> MetadataRecord:
-        now = utc_now()
         sha = item.sha256 or ""
         facts = dict(output.facts)
         if derived is not None:

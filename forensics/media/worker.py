@@ -210,7 +210,7 @@ class ProcessRunner:
             size += 1  # one file's tasks stay together: one read, one decode
         if size < CHUNK and not fed_all and any(w.sent for w in self._workers):
             return False  # wait for a fuller chunk while the workers have work
-        self._workers = [w for w in self._workers if w.alive() or w.sent]
+        self._workers = [w for w in self._workers if w.sent or w.alive()]  # busy: no waitpid
         roomy = [w for w in self._workers if len(w.sent) + size <= WINDOW]
         target = min(roomy, key=lambda w: len(w.sent), default=None)
         if len(self._workers) < self._max and (
