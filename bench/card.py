@@ -67,6 +67,7 @@ CORPUS = Path(
 )
 PWB = str(Path(sys.executable).parent / "pwb")
 _SKIP = ("invalid", "tests")
+_PACKAGES = ("app", "forensics", "geoloc")
 _VIDEOS = (
     "video/pyscenedetect/counter.mp4",
     "video/jcodec/issue49_orientation.mp4",
@@ -252,6 +253,18 @@ def run_pwb(args: list[str], memory: bool = False) -> tuple[float, int, TreeMemo
     return elapsed, usage.ru_maxrss * 1024, sampler
 
 
+def compile_project() -> None:
+    """Compile our modules' bytecode, as an installed package has it. Where
+    PYTHONDONTWRITEBYTECODE is set (this workplace sets it), an editable install never keeps
+    any: every `pwb` compiled about 75 modules from source at start (0.06 s of CPU and 0.1 s
+    of the clock), and its fork server did again."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in _PACKAGES)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def examiner_home(work: Path) -> None:
     """A PWB_HOME of the run's own with an examiner profile, as a user has: every custody
     entry is signed with its key."""
@@ -372,6 +385,7 @@ def main() -> None:
         "--no-extract", action="store_true", help="memory check of `pwb ingest --no-extract`"
     )
     args = parser.parse_args()
+    compile_project()
     if args.memory:
         memory_check(args.memory, args.tmp, extract=not args.no_extract)
     else:
