@@ -32,10 +32,12 @@ from typing import Any
 
 import exifread
 from exifread.core import exif_header
+from exifread.core.ifd_tag import IfdTag
 from exifread.exif_log import get_logger
 from exifread.tags import DEFAULT_STOP_TAG, IGNORE_TAGS
 from exifread.tags.exif import EXIF_TAGS
 from exifread.tags.fields import (
+    FIELD_DEFINITIONS,
     FLOAT_FIELD_TYPES,
     RATIO_FIELD_TYPES,
     SIGNED_FIELD_TYPES,
@@ -60,6 +62,7 @@ exif_log = get_logger()
 _original: Callable[..., int] | None = None
 _original_field: Callable[..., list[Any]] | None = None
 _original_dump: Callable[..., None] | None = None
+_original_tag: Callable[..., None] | None = None
 _LONG_READ = ("MakerNote", canon.CAMERA_INFO_TAG_NAME)
 """The only fields of 1,000 values or more that exifread reads (others: no values)."""
 
@@ -112,8 +115,83 @@ def _process_field(
     return _original_field(self, tag_name, count, field_type, type_length, offset)
 
 
+_FIELD_TYPES = {int(t): t for t in FieldType}
 _PROCESSED = frozenset(int(t) for t in FieldType if t is not FieldType.PROPRIETARY)
 """Field types `_process_tag` reads; with any other it returns at once (when not strict)."""
+
+
+def _process_tag(
+    self: Any,
+    ifd: int,
+    ifd_name: str,
+    tag_entry: Any,
+    entry: int,
+    tag: int,
+    tag_name: str,
+    relative: int,
+    stop_tag: str,
+) -> None:
+    """exifread's `_process_tag`, reading the entry's type, count and value (or offset) in
+    one unpack where the original made three `s2n` calls; then the same steps."""
+    handle = self.file_handle
+    if self.strict or type(handle) is not io.BytesIO:
+        assert _original_tag is not None
+        return _original_tag(
+            self, ifd, ifd_name, tag_entry, entry, tag, tag_name, relative, stop_tag
+        )
+    data = self.__dict__.get("_pwb_data")
+    if data is None:
+        data = self._pwb_data = handle.getvalue()
+    start = self.offset + entry
+    if start < 0 or start + 12 > len(data):  # cut by the end: the original's reads
+        assert _original_tag is not None
+        return _original_tag(
+            self, ifd, ifd_name, tag_entry, entry, tag, tag_name, relative, stop_tag
+        )
+    type_id, count, value = (_ENTRY_LE if self.endian == "I" else _ENTRY_BE).unpack_from(
+        data, start + 2
+    )
+    field_type = _FIELD_TYPES.get(type_id)
+    if field_type is None or field_type is FieldType.PROPRIETARY:
+        handle.seek(start + 4)  # where the original's read of the type left the file
+        return None
+    type_length = FIELD_DEFINITIONS[field_type][0]
+    offset = entry + 8
+    if count * type_length > 4:
+        if relative:
+            offset = value + ifd - 8
+            if self.fake_exif:
+                offset += 18
+        else:
+            offset = value
+        handle.seek(start + 12)  # after the original's read of the offset
+    else:
+        handle.seek(start + 8)  # after its read of the count
+    field_offset = offset
+    if field_type == FieldType.ASCII:
+        values = self._process_ascii_field(ifd_name, tag_name, count, offset)
+    else:
+        values = self._process_field(tag_name, count, field_type, type_length, offset)
+    printable, prefer_printable = self._get_printable_for_field(
+        count, values, field_type, tag_entry, stop_tag
+    )
+    self.tags[ifd_name + " " + tag_name] = IfdTag(
+        printable,
+        tag,
+        field_type,
+        values,
+        field_offset,
+        count * type_length,
+        prefer_printable,
+    )
+    tag_value = repr(self.tags[ifd_name + " " + tag_name])  # as the original: it may raise
+    exif_log.debug(" %s: %s", tag_name, tag_value)
+    return None
+
+
+_ENTRY_LE = struct.Struct("<HII")
+_ENTRY_BE = struct.Struct(">HII")
+"""An IFD entry after its tag: field type, count, value or offset (unsigned, as `s2n`)."""
 
 
 def _dump_ifd(
@@ -228,21 +306,29 @@ def install() -> bool:
         return True
     if not exifread.__version__.startswith(CHECKED):
         return False
-    global _original_field, _original_dump
+    global _original_field, _original_dump, _original_tag
     header = exif_header.ExifHeader
     _original, _original_field, _original_dump = header.s2n, header._process_field, header.dump_ifd
+    _original_tag = header._process_tag
     header.s2n = _s2n  # type: ignore[method-assign]
     header._process_field = _process_field  # type: ignore[method-assign]
     header.dump_ifd = _dump_ifd  # type: ignore[method-assign]
+    header._process_tag = _process_tag  # type: ignore[method-assign]
     return True
 
 
 def uninstall() -> None:
     """Back to exifread's own reader (the identity test compares the two)."""
-    global _original, _original_field, _original_dump
-    if _original is not None and _original_field is not None and _original_dump is not None:
+    global _original, _original_field, _original_dump, _original_tag
+    if (
+        _original is not None
+        and _original_field is not None
+        and _original_dump is not None
+        and _original_tag is not None
+    ):
         header = exif_header.ExifHeader
         header.s2n = _original  # type: ignore[method-assign]
         header._process_field = _original_field  # type: ignore[method-assign]
         header.dump_ifd = _original_dump  # type: ignore[method-assign]
-        _original = _original_field = _original_dump = None
+        header._process_tag = _original_tag  # type: ignore[method-assign]
+        _original = _original_field = _original_dump = _original_tag = None
