@@ -25,6 +25,7 @@ compares every tag of every corpus file with the original's); another release ke
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 from collections.abc import Callable
@@ -214,37 +215,72 @@ def _dump_ifd(
         exif_log.warning("Possibly corrupted IFD: %s", ifd_name)
         return
     heads, past = _entry_heads(self, ifd, entries)
-    inside = len(heads) // 2
+    walk_to = min(entries, past)
+    bulk = min(len(heads) // 2, walk_to)  # entries wholly within the data
+    tags, types = heads[0::2], heads[1::2]
     ignore = not self.detailed
-    strict = self.strict
-    left_at = -1  # where the original's reads of a skipped entry leave the file (-1: they did)
-    for i in range(min(entries, past)):
-        entry = ifd + 2 + 12 * i
-        if i < inside:
-            tag, field_type = heads[2 * i], heads[2 * i + 1]
-        else:  # cut by the end of the data: exifread's reads (and its warnings)
-            tag, field_type = self.s2n(entry, 2), -1
+    stops = _stop_tags(tag_dict, stop_tag)
+    stopped = -1
+    # Only the entries that do something: read (a known field type) or end the walk.
+    for i in [i for i in range(bulk) if types[i] in _PROCESSED or tags[i] in stops]:
+        tag = tags[i]
         tag_entry = tag_dict.get(tag)
         tag_name = tag_entry[0] if tag_entry else f"Tag 0x{tag:04X}"
-        if ignore and tag in IGNORE_TAGS:
-            left_at = entry + 2 if i < inside else -1
-        else:
-            if field_type < 0 and not strict:
-                field_type = self.s2n(entry + 2, 2)  # its first read, as there
-            if strict or field_type in _PROCESSED:
+        if types[i] in _PROCESSED and not (ignore and tag in IGNORE_TAGS):
+            entry = ifd + 2 + 12 * i
+            self._process_tag(ifd, ifd_name, tag_entry, entry, tag, tag_name, relative, stop_tag)
+        if tag_name == stop_tag:
+            stopped = i
+            break
+    left_at = -1  # where the original's reads of the last entry leave the file (-1: they did)
+    if bulk:
+        last = stopped if stopped >= 0 else bulk - 1
+        if ignore and tags[last] in IGNORE_TAGS:
+            left_at = ifd + 2 + 12 * last + 2  # it read only the tag
+        elif types[last] not in _PROCESSED:
+            left_at = ifd + 2 + 12 * last + 4  # the tag and the type
+    if stopped < 0:
+        for i in range(bulk, walk_to):  # cut by the end of the data: exifread's reads
+            entry = ifd + 2 + 12 * i
+            tag = self.s2n(entry, 2)
+            tag_entry = tag_dict.get(tag)
+            tag_name = tag_entry[0] if tag_entry else f"Tag 0x{tag:04X}"
+            left_at = -1
+            if not (ignore and tag in IGNORE_TAGS) and (
+                self.strict or self.s2n(entry + 2, 2) in _PROCESSED  # its first read, as there
+            ):
                 self._process_tag(
                     ifd, ifd_name, tag_entry, entry, tag, tag_name, relative, stop_tag
                 )
-                left_at = -1
-            else:
-                left_at = entry + 4 if i < inside else -1
-        if tag_name == stop_tag:
-            break
-    else:
-        if past < entries:
-            left_at = _past_the_end(tag_dict, ignore, stop_tag, ifd + 2 + 12 * past, entries - past)
+            if tag_name == stop_tag:
+                break
+        else:
+            if past < entries:
+                left_at = _past_the_end(
+                    tag_dict, ignore, stop_tag, ifd + 2 + 12 * past, entries - past
+                )
     if left_at >= 0:
         self.file_handle.seek(self.offset + left_at)  # where the original's last read left it
+
+
+_STOPS: dict[tuple[int, str], tuple[Any, frozenset[int]]] = {}
+
+
+def _stop_tags(tag_dict: Any, stop_tag: str) -> frozenset[int]:
+    """The tag numbers whose name (as `dump_ifd` makes it) is `stop_tag`, per tag table."""
+    found = _STOPS.get((id(tag_dict), stop_tag))
+    if found is not None and found[0] is tag_dict:
+        return found[1]
+    stops = {t for t, e in tag_dict.items() if (e[0] if e else f"Tag 0x{t:04X}") == stop_tag}
+    if stop_tag.startswith("Tag 0x"):
+        with contextlib.suppress(ValueError):
+            number = int(stop_tag[6:], 16)
+            if f"Tag 0x{number:04X}" == stop_tag and not tag_dict.get(number):
+                stops.add(number)
+    result = frozenset(stops)
+    if len(_STOPS) < 256:
+        _STOPS[(id(tag_dict), stop_tag)] = (tag_dict, result)  # kept: its id stays its own
+    return result
 
 
 def _past_the_end(tag_dict: Any, ignore: bool, stop_tag: str, first: int, count: int) -> int:
