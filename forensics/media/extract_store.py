@@ -257,7 +257,7 @@ class ResultWriter:
         ]
         stored, state = self._repo.save_with_state(record, positions, tracks)
         assert self._rec is not None, "results are saved inside the batch's recording"
-        self._rec.saved(
+        self._rec.logged(
             SUBJECT,
             stored.id,
             state,

@@ -247,6 +247,33 @@ class Recording:
         self._allowed(None)
         return self._saved(subject, record_id, state, action, change, item_id, details, reason)
 
+    def logged(
+        self,
+        subject: str,
+        record_id: str,
+        state: Mapping[str, Any],
+        action: str,
+        *,
+        change: RecordChange = RecordChange.UPDATED,
+        item_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`saved` for a record written, not deleted, whose entry nobody reads back (a card's
+        extraction records, three a photo): the same entry, without building the
+        `CustodyEntry` to return (each cost a JSON parse)."""
+        self._allowed(None)
+        self._journal.custody.log(
+            action,
+            self.actor,
+            item_id=item_id,
+            subject=(subject, record_id),
+            record=state,
+            details=details,
+            reason=self.reason,
+        )
+        self._journal.pending.append(Change(subject, record_id, change, item_id))
+        self._journal.actions.append(action)
+
     def _saved(
         self,
         subject: str,
