@@ -6,7 +6,9 @@ burning a core and holding memory. A process can be killed, and a segfault in a 
 kills only the worker: the file gets a "timeout" or "crashed" result and the rest of the batch
 goes to a fresh worker. Workers are started once and reused (`forkserver` children: forking
 the GUI process, with its threads, is unsafe), one per core at most, the second only when the
-first has a full chunk queued (one file does not pay for two workers starting).
+first has a full chunk queued (one file does not pay for two workers starting). An ingest's
+extraction starts the first as the ingest begins (`prestart`), so the fork server's imports
+overlap the copying of the first batch instead of following it.
 
 Why batches: one pipe round trip per file cost more than exifread itself on a small JPEG, and
 each answer woke the parent (two context switches per file). The parent sends tasks in chunks
