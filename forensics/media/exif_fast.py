@@ -11,8 +11,9 @@ file's position where the original would (other parts of exifread read on from i
 unknown field type: a maker note misread as an IFD has thousands of those). `dump_ifd` also
 reads the tag and type of all an IFD's entries in one unpack, and passes over the entries
 that start past the end of the data in one step (the original reads 0 and 0 for each: a card
-photo's misread maker notes had about 550 such reads): 858 `s2n` calls a card photo became
-125, and the EXIF extractor went from 1.05 to 0.55 ms.
+photo's misread maker notes had about 550 such reads), and `_process_tag` reads an entry's
+type, count and value in one unpack: 858 `s2n` calls a card photo became 16, and the EXIF
+extractor went from 0.94-1.03 to 0.44-0.50 ms of CPU.
 
 A read wholly past the end gives 0, as the original's empty read does (a maker note misread
 as an IFD of thousands of entries asks for hundreds of those). Everything else goes to the
