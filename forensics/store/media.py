@@ -24,6 +24,7 @@ from forensics.records.media import (
 )
 from forensics.records.media_facts import group_facts
 from forensics.store.media_rows import (
+    decoders_json,
     json_list,
     points_digest,
     real,
@@ -292,7 +293,7 @@ class MediaRepository:
                 record.created_at,
                 record.created_by,
                 record.updated_at,
-                _decoders_json(record.decoders),
+                decoders_json(record.decoders),
             ),
         ).fetchone()
         if kept["id"] != record.id:
@@ -402,20 +403,6 @@ class MediaRepository:
         )
         conn.execute("DELETE FROM media_tracks WHERE metadata_id = ?", (metadata_id,))
         conn.execute("DELETE FROM media_positions WHERE metadata_id = ?", (metadata_id,))
-
-
-_DECODERS_JSON: dict[tuple[tuple[str, str], ...], str] = {}
-"""The JSON of each set of decoder versions seen (an extractor's is the same for every file)."""
-
-
-def _decoders_json(decoders: Mapping[str, str]) -> str:
-    key = tuple(decoders.items())
-    found = _DECODERS_JSON.get(key)
-    if found is None:
-        found = canonical_json(dict(decoders))
-        if len(_DECODERS_JSON) < 256:
-            _DECODERS_JSON[key] = found
-    return found
 
 
 def fetch_metadata_state(db: Database, metadata_id: str) -> dict[str, Any] | None:

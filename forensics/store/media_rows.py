@@ -35,6 +35,21 @@ def json_list(values: tuple[str, ...]) -> str:
     return canonical_json(list(values)) if values else "[]"
 
 
+_DECODERS_JSON: dict[tuple[tuple[str, str], ...], str] = {}
+"""The JSON of each set of decoder versions seen (an extractor's is the same for every file)."""
+
+
+def decoders_json(decoders: Mapping[str, str]) -> str:
+    """The decoder versions of a record as stored (canonical JSON)."""
+    key = tuple(decoders.items())
+    found = _DECODERS_JSON.get(key)
+    if found is None:
+        found = canonical_json(dict(decoders))
+        if len(_DECODERS_JSON) < 256:
+            _DECODERS_JSON[key] = found
+    return found
+
+
 def row_to_record(row: Mapping[str, Any]) -> MetadataRecord:
     """A `media_metadata` row as a record."""
     return MetadataRecord(
