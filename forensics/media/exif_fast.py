@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -177,7 +178,7 @@ def _process_tag(
     printable, prefer_printable = self._get_printable_for_field(
         count, values, field_type, tag_entry, stop_tag
     )
-    self.tags[ifd_name + " " + tag_name] = IfdTag(
+    self.tags[ifd_name + " " + tag_name] = found = IfdTag(
         printable,
         tag,
         field_type,
@@ -186,8 +187,10 @@ def _process_tag(
         count * type_length,
         prefer_printable,
     )
-    tag_value = repr(self.tags[ifd_name + " " + tag_name])  # as the original: it may raise
-    exif_log.debug(" %s: %s", tag_name, tag_value)
+    # The original formats every tag for a debug message, logged or not (44 a card photo);
+    # only a formatting that could raise (printable not a str) is still made when not logged.
+    if type(printable) is not str or exif_log.isEnabledFor(logging.DEBUG):
+        exif_log.debug(" %s: %s", tag_name, repr(found))
     return None
 
 
