@@ -30,7 +30,7 @@ from forensics.case import Case
 from forensics.edits import explain, state_at
 from forensics.errors import EditConflictError
 from forensics.identity import short_fingerprint
-from forensics.intake.ingest import IngestOptions, ingest_paths
+from forensics.intake.ingest import IngestOptions, IngestOutcome, ingest_paths
 from forensics.models import Item, ItemKind
 from forensics.records.acquisition import LABELS, acquisition_of, display
 from forensics.seals import journal_seals, load_seal
@@ -230,18 +230,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         with long_work("ingest") as (bar, cancel):
             report = ingest_paths(case, args.paths, options, progress=bar, cancel=cancel)
-    data = report.summary()  # one pass over a card's outcomes, used for the exit code too
     if args.json:
+        data = report.summary()  # one pass over a card's outcomes, used for the exit code too
         # One outcome at a time: a card's report is never all in memory (`OutcomeLog`).
         print_json_list(data, "outcomes", (o.to_json() for o in report.outcomes))
     else:
-        for o in report.outcomes:
-            if o.item is None:
-                say(f"{o.status:<10} {o.path}" + (f": {o.reason}" if o.reason else ""))
-            else:
-                say(f"{o.status:<10} {o.item.id}  {o.path}")
-            for w in o.warnings:
-                say(f"  warning: {w}")
+        data = report.summary(each=_say_outcome)  # printed in the same pass
         say(
             f"{data['ingested']} ingested, {data['duplicates']} already present, "
             f"{data['recorded']} recorded (links), {data['rejected']} rejected"
@@ -252,6 +246,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if data["findings"]:
         return EXIT_FINDINGS  # evidence failing its own integrity check (an E01's hashes)
     return EXIT_PARTIAL if data["rejected"] else EXIT_OK
+
+
+def _say_outcome(o: IngestOutcome) -> None:
+    if o.item is None:
+        say(f"{o.status:<10} {o.path}" + (f": {o.reason}" if o.reason else ""))
+    else:
+        say(f"{o.status:<10} {o.item.id}  {o.path}")
+    for w in o.warnings:
+        say(f"  warning: {w}")
 
 
 def cmd_items(args: argparse.Namespace) -> int:

@@ -16,9 +16,10 @@ goes on, so no stored copy outlives its refused row.
 A batch is committed after `MAX_ITEMS` files, `MAX_BYTES`, or `MAX_AGE_S` seconds, so items
 appear in the catalogue a fraction of a second after they are copied; then they are handed
 to the post-ingest runs (extraction), which work on them while the next batch is copied.
-The syncs and renames of a batch run in a thread while the next batch is copied (on a card
-of small photos the ingest waited on them a quarter of its time); its rows are inserted by
-the ingesting thread as soon as they are done.
+The syncs and renames of a batch run beside the ingesting thread while the next batch is
+copied (on a card of small photos the ingest waited on them a quarter of its time): in the
+ingest's copying process when there is one (`copy_ahead.py`), else in a thread; its rows
+are inserted by the ingesting thread as soon as they are done.
 """
 
 from __future__ import annotations
@@ -28,24 +29,25 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from forensics.case import Case
 from forensics.errors import DuplicateItemError
 from forensics.intake.records import PostIngestRun
 from forensics.models import Item
 from forensics.store.custody import Action
+from forensics.store.durable import BlobMoves
 from forensics.store.evidence import StoredBlob
-from forensics.store.evidence_api import EvidenceBackend
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 256
 MAX_BYTES = 64 << 20
 MAX_AGE_S = 0.5
+_LOOK_EVERY_S = 0.005
 
 
 @dataclass(frozen=True)
@@ -57,37 +59,83 @@ class _Pending:
     reason: str | None
 
 
-class _BlobCommit:
-    """`commit_blobs` of one batch in a thread of its own: the two file-system syncs, the
-    shard folders and the renames wait on the disk, while the next batch is copied."""
+class Placer(Protocol):
+    """Runs a batch's moves (`BlobMoves`) in another process (the ingest's copier)."""
 
-    def __init__(self, case: Case, pending: list[_Pending]) -> None:
+    def place(self, moves: BlobMoves) -> int | None:
+        """Start them; a token, or None when they are to be run here."""
+        ...
+
+    def placed(self, token: int) -> bool:
+        """True once they are done (or failed), without waiting."""
+        ...
+
+    def wait_placed(self, token: int) -> None:
+        """Wait for them; raises OSError when they failed."""
+        ...
+
+
+class _BlobCommit:
+    """`commit_blobs` of one batch beside the ingesting thread: the two file-system syncs,
+    the shard folders and the renames wait on the disk, while the next batch is copied.
+
+    With a `Placer` (the ingest's copier process) the batch's marker is written here and
+    the rest runs in that process: in a thread of this one, those file-system calls each
+    needed the GIL back from the thread recording items, which then waited in turn (its
+    every signature and SQL statement lets the GIL go). Without one, a thread runs it all.
+    """
+
+    def __init__(self, case: Case, pending: list[_Pending], placer: Placer | None) -> None:
         self.pending = pending
         self.shas = {p.blob.sha256 for p in pending}
-        self.marker = case.evidence.batch_marker()
+        evidence = case.evidence
+        self.marker = evidence.batch_marker()
         self.error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(case.evidence,), name="pwb-blob-commit", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, evidence: EvidenceBackend) -> None:
+        self._placer = placer
+        self._token: int | None = None
+        self._thread: threading.Thread | None = None
+        blobs = [(p.tmp, p.blob.sha256) for p in pending]
+        if placer is None:
+            self._start(lambda: evidence.commit_blobs(blobs, self.marker))
+            return
         try:
-            evidence.commit_blobs([(p.tmp, p.blob.sha256) for p in self.pending], self.marker)
-        except BaseException as exc:  # raised in the ingesting thread by `wait`
+            moves = evidence.claim_blobs(blobs, self.marker)
+        except BaseException as exc:  # raised by `wait`, where a failed commit is handled
             self.error = exc
+            return
+        self._token = placer.place(moves)
+        if self._token is None:
+            self._start(lambda: evidence.place_blobs(moves))
+
+    def _start(self, work: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # raised in the ingesting thread by `wait`
+                self.error = exc
+
+        self._thread = threading.Thread(target=run, name="pwb-blob-commit", daemon=True)
+        self._thread.start()
 
     def done(self) -> bool:
         """True once the blobs are in place (or the commit failed)."""
-        return not self._thread.is_alive()
+        if self._token is not None:
+            assert self._placer is not None
+            return self._placer.placed(self._token)
+        return self._thread is None or not self._thread.is_alive()
 
     def wait(self) -> None:
         """Until the blobs are durable in place.
 
         Raises:
-            BaseException: what `commit_blobs` raised.
+            BaseException: what the commit raised.
         """
-        self._thread.join()
+        if self._token is not None:
+            assert self._placer is not None
+            token, self._token = self._token, None
+            self._placer.wait_placed(token)
+        if self._thread is not None:
+            self._thread.join()
         if self.error is not None:
             raise self.error
 
@@ -102,14 +150,27 @@ class IngestBatch:
     custody chain keeps the order the inputs came in.
     """
 
-    def __init__(self, case: Case, runs: Sequence[PostIngestRun] = ()) -> None:
+    def __init__(
+        self,
+        case: Case,
+        runs: Sequence[PostIngestRun] = (),
+        placer: Placer | None = None,
+        upcoming: Callable[[], Iterable[str]] | None = None,
+    ) -> None:
         self._case = case
         self._runs = tuple(runs)
+        self._placer = placer
+        self._upcoming = upcoming
+        self._new: set[str] = set()
+        """Contents no committed item held when last asked (since when this batch committed
+        nothing): their duplicate check needs no query."""
         self._pending: list[_Pending] = []
         self._shas: set[str] = set()
         self._bytes = 0
         self._since = 0.0
         self._committing: _BlobCommit | None = None
+        self._look_again = 0.0
+        """When `flush_if_due` next asks whether the batch being committed is in place."""
         self.committed = 0
         """Items committed by this batch so far."""
         self.duplicates: dict[str, Item] = {}
@@ -121,6 +182,25 @@ class IngestBatch:
         return sha256 in self._shas or (
             self._committing is not None and sha256 in self._committing.shas
         )
+
+    def surely_new(self, sha256: str) -> bool:
+        """True when no committed item holds this content, so it cannot be a duplicate
+        (False: ask `find_duplicate`). One query answers for the files copied ahead too
+        (`upcoming`): on a card the duplicate check was a query per file, almost always
+        answered "none". The answer holds until this batch commits; another ingest that
+        commits the same source meanwhile is caught by the database's rule, as a check
+        made just before the insert would be."""
+        if sha256 in self._new:
+            self._new.discard(sha256)
+            return True
+        if self._upcoming is None or self.has_pending(sha256):
+            return False
+        asked = {sha256, *self._upcoming()}
+        self._new = asked - self._case.items.holding(asked)
+        if sha256 not in self._new:
+            return False
+        self._new.discard(sha256)
+        return True
 
     def add(
         self, tmp: Path, blob: StoredBlob, item: Item, details: dict[str, Any], reason: str | None
@@ -136,12 +216,16 @@ class IngestBatch:
     def flush_if_due(self) -> None:
         """Start committing the batch if it is full or old enough (the batch before it is
         committed first); commit the rows of a batch whose blobs are in place."""
-        if self._committing is not None and self._committing.done():
-            self._finish()
+        now = time.monotonic()
+        if self._committing is not None and now >= self._look_again:
+            # Asked at most every `_LOOK_EVERY_S` (a question to the copier process each).
+            self._look_again = now + _LOOK_EVERY_S
+            if self._committing.done():
+                self._finish()
         if self._pending and (
             len(self._pending) >= MAX_ITEMS
             or self._bytes >= MAX_BYTES
-            or time.monotonic() - self._since >= MAX_AGE_S
+            or now - self._since >= MAX_AGE_S
         ):
             self._start()
 
@@ -158,13 +242,14 @@ class IngestBatch:
             return
         pending, self._pending, self._bytes = self._pending, [], 0
         self._shas = set()
-        self._committing = _BlobCommit(self._case, pending)
+        self._committing = _BlobCommit(self._case, pending, self._placer)
 
     def _finish(self) -> None:
         """Wait for the blobs of the batch being committed, then commit its rows."""
         commit, self._committing = self._committing, None
         if commit is None:
             return
+        self._new = set()  # items are committed: asked again
         pending, evidence = commit.pending, self._case.evidence
         try:
             commit.wait()

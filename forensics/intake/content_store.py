@@ -103,8 +103,12 @@ def store_copy(
     batch = options.batch
     if batch is not None and batch.has_pending(blob.sha256):
         batch.flush()  # the duplicate check and its custody entry need the rows committed
-    duplicate = case.items.find_duplicate(
-        blob.sha256, source.source_path_raw, source.fs_path_raw, parent_id
+    duplicate = (
+        None
+        if batch is not None and batch.surely_new(blob.sha256)
+        else case.items.find_duplicate(
+            blob.sha256, source.source_path_raw, source.fs_path_raw, parent_id
+        )
     )
     if duplicate is not None:
         case.evidence.discard(tmp)

@@ -1,26 +1,31 @@
 """The copying process of an ingest: opens, reads, hashes and copies small host files into
-the store's `tmp/`, beside the process that records them.
+the store's `tmp/`, and moves committed batches into place, beside the process that records
+them.
 
 A thread of the ingesting process did this before (`copy_ahead.py`): its reads, hashes and
 writes run without the GIL, but between them it needed the GIL back a dozen times a file,
 each time queued behind the thread recording items (Python and SQLite). On a card of small
 photos that doubled the copying's CPU (0.67 ms a file against 0.28 alone) and made the
-recording wait for it. In a process of its own the copying has its own interpreter.
+recording wait for it. In a process of its own the copying has its own interpreter; two
+threads copy (one hashes while the other's direct write waits on the device) and a third
+runs the batches' syncs and renames (`durable.BlobMoves`).
 
-It imports only the standard library, so it starts in about 15 ms (run as
-`python -I -S copier.py`, no site packages). The protocol, over its stdin and stdout, is
-length-prefixed pickles (both ends are this program's own code, nothing from elsewhere is
-unpickled):
+It imports only the standard library and `forensics.store.durable` (no site packages: run as
+`python -I -S -c ...` with the package's folder on its path by `copy_ahead.py`), so it starts
+in about 15 ms. The protocol, over its stdin and stdout, is length-prefixed pickles (both
+ends are this program's own code, nothing from elsewhere is unpickled):
 
-- in: a header `(tmp_dir, sync)` then requests `(index, path, name)`: copy the host file
-  `path` to `tmp_dir/name`; `None` (or the end of stdin) stops it;
-- out: `(index, facts)` per request, in order (`copy_one`).
+- in: a header `(tmp_dir, sync)` then requests `("copy", index, path, name)`: copy the host
+  file `path` to `tmp_dir/name`; `("place", token, moves)`: run a batch's `BlobMoves`; the
+  end of stdin stops it (the copies not begun are dropped, the moves asked for are made);
+- out: `("copy", index, facts)` (`copy_one`) and `("place", token, failed)` (None, or
+  errno, strerror and file name), as each is done.
 
 It records nothing and decides nothing: the facts go back to the ingesting process, which
-applies the same rules as when it copies a file itself (`host_files.copy_host_file`). It
-dies with its parent (`PR_SET_PDEATHSIG` where Linux offers it, else at its next read of
-stdin), so a killed ingest leaves at most the copy it was writing, which recovery removes
-like any other `*.part` file.
+judges them as it judges the copies it makes itself (`host_files.host_copy`). It dies with
+its parent (`PR_SET_PDEATHSIG` where Linux offers it, else at its next read of stdin), so a
+killed ingest leaves at most the copies it was writing, which recovery removes like any
+other `*.part` file, and a batch half moved, whose in-flight marker recovery reads.
 """
 
 from __future__ import annotations
@@ -32,11 +37,17 @@ import hashlib
 import mmap
 import os
 import pickle
+import queue
+import select
 import signal
 import stat
 import struct
 import sys
-from typing import Any
+import threading
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from forensics.store.durable import BlobMoves  # noqa: F401 (unpickled in `_placing`)
 
 CHUNK = 1 << 20
 """Bytes read at a time (the same as the store's copy of a file the ingest makes itself)."""
@@ -47,6 +58,10 @@ READ_ONLY = 0o444
 _BLOCK = 4096
 """What `O_DIRECT` writes are a multiple of (the largest logical block size in use)."""
 _LENGTH = struct.Struct("<I")
+_READ = 64 << 10
+"""Bytes asked of the pipe at a time: below the C library's threshold for serving an
+allocation with its own mapping (a 1 MiB read buffer was mapped, shrunk and unmapped at
+every read, each unmapping a TLB shootdown to the other core)."""
 
 Facts = tuple[Any, ...]
 """What happened to one file (see `copy_one`)."""
@@ -62,23 +77,68 @@ def open_source(path: bytes) -> int:
         return os.open(path, flags)
 
 
-def _lstat(path: bytes) -> os.stat_result | None:
+class Found(NamedTuple):
+    """What an item keeps of a source's `fstat` taken before its first byte was read."""
+
+    st_size: int
+    st_atime: float
+    st_mtime: float
+    st_ctime: float
+
+
+def found(st: os.stat_result) -> tuple[int, float, float, float]:
+    """`Found`'s fields of a stat result (sent as a plain tuple: a stat result costs five
+    times as much to pickle)."""
+    return (st.st_size, st.st_atime, st.st_mtime, st.st_ctime)
+
+
+def lstat_or_none(path: bytes) -> os.stat_result | None:
+    """The `lstat` of a path, or None when it is gone."""
     try:
         return os.lstat(path)
     except OSError:
         return None
 
 
+def changed_while_read(
+    before: os.stat_result, after: os.stat_result, now: os.stat_result | None, read: int
+) -> str | None:
+    """Why a source read from `before` to `after` is not the file as found, or None.
+
+    Args:
+        before: `fstat` of the open file before the first byte was read.
+        after: `fstat` of the same descriptor once the last byte was read.
+        now: `lstat` of its path after the read (None: the path is gone).
+        read: how many bytes the copy got.
+    """
+    if after.st_size != before.st_size:
+        return (
+            f"changed while it was read: its size went from {before.st_size} to "
+            f"{after.st_size} bytes; not stored, ingest it again once it is still"
+        )
+    if after.st_mtime_ns != before.st_mtime_ns:
+        return "changed while it was read: it was modified during the copy; not stored"
+    if read != before.st_size:
+        return (
+            f"the read came up short: {read} of {before.st_size} bytes; not stored "
+            "(a file being written, or a failing device)"
+        )
+    if now is None or (now.st_ino, now.st_dev) != (before.st_ino, before.st_dev):
+        return "changed while it was read: its name now points at another file; not stored"
+    return None
+
+
 def copy_one(path: bytes, tmp: bytes, copier: Copier) -> Facts:
-    """Copy one host file to `tmp`, hashing it.
+    """Copy one host file to `tmp`, hashing it; `host_files.host_copy` says what the facts
+    mean (the copy made in the ingesting process gives the same facts).
 
     Returns one of:
         ("open", errno, strerror): it could not be opened;
-        ("special", st): not a regular file (nothing read);
-        ("read", st, strerror): reading or writing failed (no copy is left);
-        ("copied", st, after, now, sha256, md5, size, head): `st` the `fstat` before the
-        first read, `after` the `fstat` after the last, `now` the `lstat` of its path
-        then (None: gone).
+        ("special",): not a regular file (nothing read);
+        ("read", strerror): reading or writing failed (no copy is left);
+        ("changed", why): it changed while it was read (`changed_while_read`; no copy left);
+        ("copied", found, sha256, md5, size, head): `found` the `Found` fields of the
+        `fstat` before the first read.
     """
     try:
         fd = open_source(path)
@@ -87,14 +147,20 @@ def copy_one(path: bytes, tmp: bytes, copier: Copier) -> Facts:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return ("special", st)
+            return ("special",)
         try:
             sha, md5, size, head = copier.copy_fd(fd, tmp)
         except OSError as exc:
-            return ("read", st, exc.strerror)
-        return ("copied", st, os.fstat(fd), _lstat(path), sha, md5, size, head)
+            return ("read", exc.strerror)
+        # The path is looked at again while the file is open: its inode cannot be reused.
+        problem = changed_while_read(st, os.fstat(fd), lstat_or_none(path), size)
     finally:
         os.close(fd)
+    if problem is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return ("changed", problem)
+    return ("copied", found(st), sha, md5, size, head)
 
 
 class Copier:
@@ -187,10 +253,13 @@ class Copier:
         return direct
 
 
-def write_frame(fd: int, value: object) -> None:
-    """Write one length-prefixed pickle."""
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(data)) + data)
+def write_frames(fd: int, values: Sequence[object]) -> None:
+    """Write length-prefixed pickles, in one `write` where the pipe takes them."""
+    parts: list[bytes] = []
+    for value in values:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        parts += (_LENGTH.pack(len(data)), data)
+    view = memoryview(b"".join(parts))
     while view:
         view = view[os.write(fd, view) :]
 
@@ -203,23 +272,86 @@ class FrameReader:
         self._data = bytearray()
         self._at = 0
 
+    def _next(self) -> tuple[bool, Any]:
+        end = self._at + _LENGTH.size
+        if end <= len(self._data):
+            (length,) = _LENGTH.unpack_from(self._data, self._at)
+            if end + length <= len(self._data):
+                value = pickle.loads(self._data[end : end + length])  # our own process's
+                self._at = end + length
+                return True, value
+        return False, None
+
+    def _fill(self) -> None:
+        if self._at:
+            del self._data[: self._at]
+            self._at = 0
+        more = os.read(self._fd, _READ)
+        if not more:
+            raise EOFError("the stream ended")
+        self._data += more
+
     def read(self) -> Any:
-        """The next value; raises EOFError at the end of the stream."""
+        """The next value (waiting for it); raises EOFError at the end of the stream."""
         while True:
-            end = self._at + _LENGTH.size
-            if end <= len(self._data):
-                (length,) = _LENGTH.unpack_from(self._data, self._at)
-                if end + length <= len(self._data):
-                    value = pickle.loads(self._data[end : end + length])  # our own process's
-                    self._at = end + length
-                    return value
-            if self._at:
-                del self._data[: self._at]
-                self._at = 0
-            more = os.read(self._fd, 1 << 20)
-            if not more:
-                raise EOFError("the stream ended")
-            self._data += more
+            got, value = self._next()
+            if got:
+                return value
+            self._fill()
+
+    def ready(self) -> list[Any]:
+        """The values that have arrived, without waiting (none: an empty list); raises
+        EOFError at the end of the stream."""
+        out = []
+        while True:
+            got, value = self._next()
+            if got:
+                out.append(value)
+                continue
+            if not select.select([self._fd], [], [], 0)[0]:
+                return out
+            self._fill()
+
+
+class _Answers:
+    """The answers to the parent, written whole by any thread."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._lock = threading.Lock()
+
+    def send(self, answer: object) -> None:
+        with self._lock:
+            write_frames(self._fd, [answer])
+
+
+def _copying(copier: Copier, todo: queue.SimpleQueue[Any], answers: _Answers) -> None:
+    while (request := todo.get()) is not None:
+        _kind, index, path, name = request
+        try:
+            facts = copier.copy(path, name)
+        except Exception as exc:  # told to the parent, which copies that file itself
+            facts = ("failed", f"{type(exc).__name__}: {exc}")
+        try:
+            answers.send(("copy", index, facts))
+        except BrokenPipeError:
+            return  # the ingest is gone
+
+
+def _placing(todo: queue.SimpleQueue[Any], answers: _Answers) -> None:
+    while (request := todo.get()) is not None:
+        _kind, token, moves = request
+        failed: tuple[Any, ...] | None = None
+        try:
+            moves.run()
+        except OSError as exc:
+            failed = (exc.errno, exc.strerror, exc.filename)
+        except Exception as exc:  # told to the parent, which gives the batch up
+            failed = (None, f"{type(exc).__name__}: {exc}", None)
+        try:
+            answers.send(("place", token, failed))
+        except BrokenPipeError:
+            return  # the ingest is gone
 
 
 def _die_with_parent() -> None:
@@ -236,23 +368,40 @@ def _die_with_parent() -> None:
         os._exit(0)  # the parent ended before the line above ran
 
 
+COPYING_THREADS = 2
+"""Copies made at once: while one waits on the device (a direct write), another hashes."""
+
+
 def main() -> None:
-    """Serve copy requests from stdin until it ends (see the module doc)."""
+    """Serve requests from stdin until it ends (see the module doc)."""
     _die_with_parent()
     requests = FrameReader(sys.stdin.fileno())
-    out = sys.stdout.fileno()
+    answers = _Answers(sys.stdout.fileno())
+    copies: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    places: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threads: list[threading.Thread] = []
     try:
         tmp_dir, sync = requests.read()
-        copier = Copier(tmp_dir, sync)
+        threads = [
+            threading.Thread(target=_copying, args=(Copier(tmp_dir, sync), copies, answers))
+            for _ in range(COPYING_THREADS)
+        ]
+        threads.append(threading.Thread(target=_placing, args=(places, answers)))
+        for thread in threads:
+            thread.start()
         while (request := requests.read()) is not None:
-            index, path, name = request
-            try:
-                facts = copier.copy(path, name)
-            except Exception as exc:  # told to the parent, which copies that file itself
-                facts = ("failed", f"{type(exc).__name__}: {exc}")
-            write_frame(out, (index, facts))
-    except (EOFError, BrokenPipeError):
-        pass  # the ingest ended (or died): nothing more to do
+            (copies if request[0] == "copy" else places).put(request)
+    except EOFError:
+        pass  # the ingest ended (or died)
+    finally:
+        with contextlib.suppress(queue.Empty):
+            while True:  # the copies not begun are not wanted any more (the parent knows)
+                copies.get_nowait()
+        for _ in range(COPYING_THREADS):
+            copies.put(None)
+        places.put(None)  # a batch's moves asked for are made, though
+        for thread in threads:
+            thread.join()
 
 
 if __name__ == "__main__":

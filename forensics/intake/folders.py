@@ -12,6 +12,7 @@ expansion, finds its item and reuses it instead of adding a second one.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,16 @@ class HostFolders:
         self._ids: dict[bytes, str] = {}
         self._given: dict[tuple[bytes, bytes], str] = {}
         """(folder, root) as asked -> its item id."""
+        self._under: dict[str | None, IngestOptions] = {}
+
+    def options_under(self, path: bytes, root: bytes) -> IngestOptions:
+        """The ingest's options for a file found at `path` under `root`: its `parent_id`
+        is the item it goes under (`parent_of`); made once per parent."""
+        parent = self.parent_of(path, root)
+        options = self._under.get(parent)
+        if options is None:
+            options = self._under[parent] = replace(self._options, parent_id=parent)
+        return options
 
     def parent_of(self, path: bytes, root: bytes) -> str | None:
         """The item id a file found at `path` under the input `root` goes under.

@@ -21,7 +21,14 @@ from typing import Any
 
 from forensics.case import Case
 from forensics.intake.content_store import store_copy
-from forensics.intake.copier import Facts, open_source
+from forensics.intake.copier import (
+    Facts,
+    Found,
+    changed_while_read,
+    found,
+    lstat_or_none,
+    open_source,
+)
 from forensics.intake.records import ContentSource, IngestOptions, IngestOutcome
 from forensics.intake.rejections import record_rejection
 from forensics.intake.walk import Entry, describe_symlink
@@ -39,8 +46,9 @@ class HostCopy:
 
     tmp: Path | None = None
     blob: StoredBlob | None = None
-    st: os.stat_result | None = None
-    """`fstat` of the open source before its first byte was read."""
+    st: Found | None = None
+    """Its size and times in the `fstat` of the open source before its first byte was
+    read."""
     rejected: str | None = None
     """Why nothing was stored (the rejection's reason), or None."""
 
@@ -74,48 +82,40 @@ def copy_host_file(
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return host_copy(case, ("special", st), None)
+            return host_copy(case, ("special",), None)
         try:
             tmp, blob = case.evidence.copy_in_fd(fd, st.st_size, cancel, on_bytes, sync=sync)
         except OSError as exc:
-            return host_copy(case, ("read", st, exc.strerror), None)
+            return host_copy(case, ("read", exc.strerror), None)
         # The path is looked at again while the file is open: its inode cannot be reused.
-        return _checked(case, tmp, blob, st, os.fstat(fd), _lstat(path))
+        problem = changed_while_read(st, os.fstat(fd), lstat_or_none(path), blob.size)
     finally:
         os.close(fd)
+    if problem is not None:
+        case.evidence.discard(tmp)
+        return host_copy(case, ("changed", problem), None)
+    facts = ("copied", found(st), blob.sha256, blob.md5, blob.size, blob.head)
+    return host_copy(case, facts, tmp)
 
 
 def host_copy(case: Case, facts: Facts, tmp: Path | None) -> HostCopy:
-    """What a copy's facts (`copier.copy_one`'s) mean: the copy, or why it is rejected (and
-    then no copy is kept)."""
+    """What a copy's facts (`copier.copy_one`'s) mean: the copy, or why it is rejected (no
+    copy is left then)."""
     what = facts[0]
+    if what == "copied":
+        assert tmp is not None
+        _, st, sha256, md5, size, head = facts
+        return HostCopy(tmp, StoredBlob(sha256, md5, size, head), Found(*st))
     if what == "open":
         errno_, strerror = facts[1], facts[2]
         reason = "symlink; not followed" if errno_ == errno.ELOOP else f"cannot open ({strerror})"
         return HostCopy(rejected=reason)
     if what == "special":
-        return HostCopy(st=facts[1], rejected="not a regular file; not read")
+        return HostCopy(rejected="not a regular file; not read")
     if what == "read":
-        return HostCopy(st=facts[1], rejected=f"read failed ({facts[2]})")
-    assert what == "copied"
-    assert tmp is not None
-    _, st, after, now, sha256, md5, size, head = facts
-    return _checked(case, tmp, StoredBlob(sha256, md5, size, head), st, after, now)
-
-
-def _checked(
-    case: Case,
-    tmp: Path,
-    blob: StoredBlob,
-    st: os.stat_result,
-    after: os.stat_result,
-    now: os.stat_result | None,
-) -> HostCopy:
-    problem = changed_while_read(st, after, now, blob.size)
-    if problem is not None:
-        case.evidence.discard(tmp)
-        return HostCopy(st=st, rejected=problem)
-    return HostCopy(tmp, blob, st)
+        return HostCopy(rejected=f"read failed ({facts[1]})")
+    assert what == "changed"
+    return HostCopy(rejected=facts[1])
 
 
 def ingest_host_file(
@@ -127,14 +127,18 @@ def ingest_host_file(
     attributes: dict[str, Any] | None = None,
     *,
     copied: HostCopy | None = None,
+    where: bytes | None = None,
+    label: str | None = None,
 ) -> IngestOutcome:
     """Open one host file without following links, and store it.
 
     Args:
         copied: the file already copied (`copy_host_file`, ahead of this call); None: it
             is copied now.
+        where: `path` made absolute, when the caller has it.
+        label: `path` as shown (`escape_name`), when the caller has it.
     """
-    label = escape_name(path)
+    label = escape_name(path) if label is None else label
     if copied is None:
         copied = copy_host_file(case, path, cancel, on_bytes, sync=options.batch is None)
     elif copied.blob is not None:
@@ -145,7 +149,7 @@ def ingest_host_file(
     assert tmp is not None
     assert blob is not None
     assert st is not None
-    where = os.path.abspath(path)
+    where = os.path.abspath(path) if where is None else where
     source = ContentSource(
         name=escape_name(os.path.basename(path)),
         source_path=escape_name(where),
@@ -167,41 +171,6 @@ def ingest_host_file(
         )
     except OSError as exc:
         return record_rejection(case, options, label, f"read failed ({exc.strerror})")
-
-
-def changed_while_read(
-    before: os.stat_result, after: os.stat_result, now: os.stat_result | None, read: int
-) -> str | None:
-    """Why a source read from `before` to `after` is not the file as found, or None.
-
-    Args:
-        before: `fstat` of the open file before the first byte was read.
-        after: `fstat` of the same descriptor once the last byte was read.
-        now: `lstat` of its path after the read (None: the path is gone).
-        read: how many bytes the copy got.
-    """
-    if after.st_size != before.st_size:
-        return (
-            f"changed while it was read: its size went from {before.st_size} to "
-            f"{after.st_size} bytes; not stored, ingest it again once it is still"
-        )
-    if after.st_mtime_ns != before.st_mtime_ns:
-        return "changed while it was read: it was modified during the copy; not stored"
-    if read != before.st_size:
-        return (
-            f"the read came up short: {read} of {before.st_size} bytes; not stored "
-            "(a file being written, or a failing device)"
-        )
-    if now is None or (now.st_ino, now.st_dev) != (before.st_ino, before.st_dev):
-        return "changed while it was read: its name now points at another file; not stored"
-    return None
-
-
-def _lstat(path: bytes) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except OSError:
-        return None
 
 
 def record_symlink(case: Case, entry: Entry, options: IngestOptions) -> IngestOutcome:

@@ -98,18 +98,21 @@ def ingest_paths(
     per_item = [s for s in options.post_ingest if not isinstance(s, StreamingPostIngest)]
     runs = [step.start(case, cancel) for step in streaming]
     status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
-    batch = IngestBatch(case, runs)
+    ahead = CopyAhead(case, entries, cancel, sync=False)
+    # The copier moves the batches' blobs; what it copied ahead is checked for duplicates
+    # in one query.
+    batch = IngestBatch(case, runs, placer=ahead, upcoming=ahead.upcoming)
     options = replace(options, batch=batch)
     report = IngestReport(outcomes=OutcomeLog())  # in a temporary file: memory stays flat
     consumed: set[bytes] = set()
     folders = HostFolders(case, options)
-    ahead = CopyAhead(case, entries, cancel, sync=False)
     try:
         for index, entry in enumerate(entries):
             if cancel.cancelled:
                 report.cancelled = True
                 break
-            if os.path.abspath(entry.path) in consumed:
+            where = os.path.abspath(entry.path)
+            if where in consumed:
                 ahead.skip(index)
                 continue  # an E01 segment already ingested with its first segment
             label = escape_name(entry.path)
@@ -119,6 +122,8 @@ def ingest_paths(
                 _ingest_entry(
                     case,
                     entry,
+                    where,
+                    label,
                     options,
                     folders,
                     cancel,
@@ -270,6 +275,8 @@ def _raced(report: IngestReport, batch: IngestBatch) -> None:
 def _ingest_entry(
     case: Case,
     entry: Entry,
+    where: bytes,
+    label: str,
     options: IngestOptions,
     folders: HostFolders,
     cancel: CancelToken,
@@ -279,9 +286,9 @@ def _ingest_entry(
     sink: MutableSequence[IngestOutcome],
     copied: Callable[[], HostCopy | None],
 ) -> None:
-    """Record one input (and, for a disk image, what it holds); `copied` gives the file's
-    copy when it was made ahead (`CopyAhead`), and is called for a plain file only."""
-    label = escape_name(entry.path)
+    """Record one input (and, for a disk image, what it holds); `where` is its absolute
+    path, `label` its path as shown; `copied` gives the file's copy when it was made ahead
+    (`CopyAhead`), and is called for a plain file only."""
     if entry.kind == "empty":
         folder = case.items.get(str(folders.folder(entry.path, entry.root)))
         sink.append(IngestOutcome(label, "skipped", folder, warnings=(entry.reason or "",)))
@@ -290,12 +297,14 @@ def _ingest_entry(
         sink.append(record_rejection(case, options, label, entry.reason or "cannot be read"))
         return
     # Each file goes under the item of the folder it was found in.
-    options = replace(options, parent_id=folders.parent_of(entry.path, entry.root))
+    options = folders.options_under(entry.path, entry.root)
     if entry.kind == "symlink":
         sink.append(record_symlink(case, entry, options))
         return
-    consumed.add(os.path.abspath(entry.path))
-    outcome = ingest_host_file(case, entry.path, options, cancel, on_bytes, copied=copied())
+    consumed.add(where)
+    outcome = ingest_host_file(
+        case, entry.path, options, cancel, on_bytes, copied=copied(), where=where, label=label
+    )
     sink.append(outcome)
     index = len(sink) - 1
     item = outcome.item

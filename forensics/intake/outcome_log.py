@@ -37,6 +37,8 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
         self._offsets = array("q")
         self._lengths = array("q")
         self._end = 0
+        self._at_end = True
+        """The file's position is its end (nothing was read since the last write)."""
         self.extend(outcomes)
 
     def _write(self, outcome: IngestOutcome) -> tuple[int, int]:
@@ -46,13 +48,16 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
             # Lives as long as the log (closed by `close` or with the object), not a block.
             self._file = tempfile.TemporaryFile(prefix="pwb-outcomes-")  # noqa: SIM115
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(self._end)
+        if not self._at_end:  # a seek flushes the file's buffer: only after a read
+            self._file.seek(self._end)
+            self._at_end = True
         self._file.write(data)
         start, self._end = self._end, self._end + len(data)
         return start, len(data)
 
     def _read(self, index: int) -> IngestOutcome:
         assert self._file is not None
+        self._at_end = False
         self._file.seek(self._offsets[index])
         outcome = pickle.loads(self._file.read(self._lengths[index]))  # our own bytes
         assert isinstance(outcome, IngestOutcome)
@@ -111,6 +116,7 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
             offset, length = self._offsets[i], self._lengths[i]
             if not (start <= offset and offset + length <= start + len(block)):
                 assert self._file is not None
+                self._at_end = False
                 self._file.seek(offset)
                 block, start = self._file.read(max(length, _BLOCK)), offset
             outcome = pickle.loads(block[offset - start : offset - start + length])  # ours

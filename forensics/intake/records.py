@@ -7,7 +7,6 @@ pulling in the copying code.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, MutableSequence, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from forensics.case import Case
 from forensics.jobs import CancelToken
 from forensics.models import Item
-from forensics.store.db import utc_now
+from forensics.store.db import new_id, utc_now
 
 if TYPE_CHECKING:
     from forensics.intake.batch import IngestBatch
@@ -139,12 +138,16 @@ class IngestReport:
         """The items created or found by this ingest."""
         return [o.item for o in self.outcomes if o.item is not None]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, each: Callable[[IngestOutcome], None] | None = None) -> dict[str, Any]:
         """Everything `to_json` says but the outcomes themselves: whether it was cancelled,
-        how many inputs had each status, and the findings (one pass over the outcomes)."""
+        how many inputs had each status, and the findings (one pass over the outcomes);
+        `each` is called with every outcome on the way (the CLI prints them in that pass:
+        a card's outcomes are read back from a file)."""
         counts = dict.fromkeys(("ingested", "duplicate", "recorded", "skipped", "rejected"), 0)
         findings: list[str] = []
         for o in self.outcomes:
+            if each is not None:
+                each(o)
             if o.status in counts:
                 counts[o.status] += 1
             findings.extend(o.findings)
@@ -210,7 +213,7 @@ def item_from_source(
         content: what the content itself gave (sha256, md5, size, mime, link_target).
     """
     return Item(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         kind=kind,
         name=source.name,
         parent_id=parent_id,

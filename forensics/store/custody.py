@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +26,8 @@ from forensics.records.core import CustodyAction, CustodyEntry
 from forensics.records.declare import canonical_json, record_digest
 from forensics.records.examiners import EXAMINER, CaseExaminer
 from forensics.store import record_rows
-from forensics.store.db import utc_now
-from forensics.store.rows import insert_row
+from forensics.store.db import new_id, utc_now
+from forensics.store.rows import insert_row, insert_rows
 
 if TYPE_CHECKING:
     from forensics.identity import Examiner
@@ -159,6 +158,13 @@ def insert_entry(
     Returns:
         The stored row, with its hash (and signature).
     """
+    row = signed_row(fields, signer)
+    insert_row(db, "custody", row)
+    return row
+
+
+def signed_row(fields: Mapping[str, Any], signer: Examiner | None = None) -> dict[str, Any]:
+    """`insert_entry`'s row, not stored yet."""
     hashed = {k: v for k, v in fields.items() if k != "signature"}
     if signer is not None:
         hashed["signer"] = signer.fingerprint
@@ -166,7 +172,6 @@ def insert_entry(
     row = {**hashed, "hash": entry_hash(**hashed)}
     if signer is not None:
         row["signature"] = signer.sign_entry(row["hash"])
-    insert_row(db, "custody", row)
     return row
 
 
@@ -213,6 +218,8 @@ class CustodyLog:
         """The last entry appended in that transaction (seq, hash): the next links to it."""
         self._head_due = False
         """The head in `case_info` is written once, before the commit (`write_head`)."""
+        self._unwritten: list[dict[str, Any]] = []
+        """Rows `log` made and `write_logged` has not stored yet (in order)."""
 
     def new_transaction(self) -> None:
         """A journal's write transaction begins."""
@@ -224,11 +231,13 @@ class CustodyLog:
         appended; it is read again from the tables when needed."""
         self._listed = None
         self._last = None
+        self._unwritten.clear()
 
     def write_head(self) -> None:
         """Anchor the head in `case_info` (the journal calls it just before its commit): one
         write per transaction, where each entry wrote it (a card's photos append thousands
         of entries in a few transactions)."""
+        self.write_logged()
         if not self._head_due:
             return
         self._head_due = False
@@ -243,8 +252,10 @@ class CustodyLog:
         self._last = None
         self._head_due = False
         self._listed = None
+        self._unwritten.clear()
 
     def _read_last(self) -> tuple[int, str] | None:
+        self.write_logged()
         row = self._db.conn.execute(
             "SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1"
         ).fetchone()
@@ -292,6 +303,7 @@ class CustodyLog:
         """
         if not self._db.conn.in_transaction:
             raise RuntimeError("custody entries are appended inside a transaction")
+        self.write_logged()
         if self.signer is not None and action != EXAMINER_ADDED:
             self._add_signer_once(self.signer)
         return _row_to_entry(
@@ -308,14 +320,23 @@ class CustodyLog:
         record: Mapping[str, Any] | None = None,
         details: Mapping[str, Any] | None = None,
         reason: str | None = None,
+        later: bool = False,
     ) -> None:
-        """`append` without building the `CustodyEntry` to return (the entries of a batch of
-        a card's items are written, not read back: building each cost a JSON parse)."""
+        """`append` for a batch (a card's items): no `CustodyEntry` is built (each cost a
+        JSON parse). With `later`, the row is stored with the next ones by `write_logged`,
+        several to a statement: the caller calls it once the batch is logged (anything
+        else that appends or reads the log, an attempt and the commit call it first)."""
         if not self._db.conn.in_transaction:
             raise RuntimeError("custody entries are appended inside a transaction")
         if self.signer is not None and action != EXAMINER_ADDED:
             self._add_signer_once(self.signer)
-        self._append(action, actor, item_id, subject, record, False, details, reason)
+        self._append(action, actor, item_id, subject, record, False, details, reason, later=later)
+
+    def write_logged(self) -> None:
+        """Store the rows `log` made (in the transaction they were made in)."""
+        if self._unwritten:
+            rows, self._unwritten = self._unwritten, []
+            insert_rows(self._db, "custody", rows)
 
     def ensure_signer(self) -> None:
         """Add the signer's key to the case's examiners now if it is not there yet (a seal
@@ -328,6 +349,7 @@ class CustodyLog:
         up once per transaction: a batch's every entry would otherwise ask again)."""
         if self._listed == signer.fingerprint or signer.fingerprint in self._known:
             return
+        self.write_logged()
         if record_rows.find(self._db, EXAMINER, signer.fingerprint) is not None:
             self._listed = signer.fingerprint
             self._known.add(signer.fingerprint)
@@ -364,8 +386,11 @@ class CustodyLog:
         deleted: bool,
         details: Mapping[str, Any] | None,
         reason: str | None,
+        *,
+        later: bool = False,
     ) -> dict[str, Any]:
-        """Hash, sign, store and link one entry; returns its row."""
+        """Hash, sign, store and link one entry (`later`: stored by `write_logged`); returns
+        its row."""
         last = self._last if self._last is not None else self._read_last()
         seq = 1 if last is None else last[0] + 1
         prev_hash = GENESIS_HASH if last is None else last[1]
@@ -379,7 +404,7 @@ class CustodyLog:
             digest = record_digest(record) if record is not None else None
         fields: dict[str, Any] = {
             "seq": seq,
-            "entry_id": str(uuid.uuid4()),
+            "entry_id": new_id(),
             "at": utc_now(),
             "actor": actor,
             "action": action,
@@ -391,7 +416,11 @@ class CustodyLog:
             "reason": reason,
             "prev_hash": prev_hash,
         }
-        row = insert_entry(self._db, fields, self.signer)
+        if later:
+            row = signed_row(fields, self.signer)
+            self._unwritten.append(row)
+        else:
+            row = insert_entry(self._db, fields, self.signer)
         if self._own:
             self._last = (seq, row["hash"])
             self._head_due = True
@@ -402,10 +431,12 @@ class CustodyLog:
     def stored_rows(self) -> Iterator[Mapping[str, Any]]:
         """Every entry as stored (details as their JSON text), in order: what `verify`
         re-hashes, read lazily."""
+        self.write_logged()
         yield from self._db.stream("SELECT * FROM custody ORDER BY seq")
 
     def last_details(self, action: str) -> dict[str, Any] | None:
         """The details of the newest entry with this action, or None."""
+        self.write_logged()
         row = self._db.conn.execute(
             "SELECT details FROM custody WHERE action = ? ORDER BY seq DESC LIMIT 1", (action,)
         ).fetchone()
@@ -415,6 +446,7 @@ class CustodyLog:
         self, *, item_id: str | None = None, subject: tuple[str, str] | None = None
     ) -> list[CustodyEntry]:
         """The entries in order, optionally only those about one item or record."""
+        self.write_logged()
         if item_id is not None:
             rows = self._db.query("SELECT * FROM custody WHERE item_id = ? ORDER BY seq", [item_id])
         elif subject is not None:
@@ -429,6 +461,7 @@ class CustodyLog:
     def head(self) -> tuple[int, str]:
         """The anchored head `(seq, hash)`: `(0, GENESIS_HASH)` for an empty log (within a
         transaction that appended, the head it anchors at its commit)."""
+        self.write_logged()
         if self._head_due:
             last = self._last or self._read_last()
             if last is not None:
@@ -443,6 +476,7 @@ class CustodyLog:
 
     def latest_digests(self) -> dict[tuple[str, str], tuple[int, str]]:
         """For every record the log has seen: the newest entry's `(seq, record_sha256)`."""
+        self.write_logged()
         latest: dict[tuple[str, str], tuple[int, str]] = {}
         for row in self._db.stream(
             "SELECT seq, subject_type, subject_id, record_sha256 FROM custody "

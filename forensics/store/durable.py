@@ -9,6 +9,10 @@ dirty file of the file system and commits the journal once. Where the C library 
 The C library is looked up at the first sync, not at import: `ctypes` and `ctypes.util`
 (which brings `subprocess`) cost ~5 ms, and every case opening imports this module (the
 GUI's start included).
+
+`BlobMoves` is the second half of committing a batch of blobs (`EvidenceStore.claim_blobs`
+makes the first): plain paths and the standard library only, so the ingest's copying
+process (`intake/copier.py`) runs it, beside the process recording the items.
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+READ_ONLY = 0o444
+"""The mode of a stored blob."""
 
 
 @functools.cache
@@ -68,3 +77,47 @@ def sync_all(anchor: Path, files: Iterable[Path] = (), folders: Iterable[Path] =
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+@dataclass(frozen=True)
+class BlobMoves:
+    """What is left of committing a batch of blobs once its in-flight marker is written:
+    make the copies and the marker durable, rename each copy into place (read-only, its
+    folders made), and make the renames durable (see `EvidenceStore.commit_blobs`).
+
+    Attributes:
+        anchor: the store's `tmp/` (the copies' folder, on the store's file system).
+        durable: the files to make durable before any rename (the marker, the copies).
+        moves: (copy, its place) pairs.
+    """
+
+    anchor: str
+    durable: tuple[str, ...] = ()
+    moves: tuple[tuple[str, str], ...] = ()
+
+    def run(self) -> None:
+        """Do it. Safe to run again after an interruption: a copy already moved is skipped.
+
+        Raises:
+            OSError: a sync, a folder or a rename failed (some copies may be in place).
+        """
+        if not self.moves:
+            return
+        anchor = Path(self.anchor)
+        sync_all(anchor, [Path(p) for p in self.durable], [anchor])
+        made: dict[str, None] = {}
+        for tmp, final in self.moves:
+            folder = os.path.dirname(final)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made[folder] = None
+            try:
+                mode = os.stat(tmp).st_mode
+            except FileNotFoundError:
+                if os.path.isfile(final):
+                    continue  # moved by the run that was interrupted
+                raise
+            if stat.S_IMODE(mode) != READ_ONLY:
+                os.chmod(tmp, READ_ONLY)
+            os.replace(tmp, final)
+        sync_all(anchor, (), [Path(f) for f in made])

@@ -33,7 +33,7 @@ from forensics.store.blob_copy import (
     read_chunks,
     write_all,
 )
-from forensics.store.durable import sync_all
+from forensics.store.durable import BlobMoves, sync_all
 from forensics.store.inflight import FileMarkers, InFlightMarkers, fsync_dir
 
 __all__ = ["CHUNK", "EvidenceStore", "StoredBlob", "hash_file", "read_chunks", "shard"]
@@ -177,8 +177,16 @@ class EvidenceStore:
         whole batch (`marker`, from `batch_marker`): the caller removes it with `clear_batch`
         once the rows are committed, or, when this or the rows failed, gives each blob up
         with `release_blob(..., batch=marker)` and then clears it.
+
+        The two halves may run apart: `claim_blobs` here, then the `BlobMoves` it returns in
+        any process (`place_blobs`, or the ingest's copying process).
         """
-        fresh: list[tuple[Path, Path, str]] = []
+        self.place_blobs(self.claim_blobs(blobs, marker))
+
+    def claim_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> BlobMoves:
+        """The first half of `commit_blobs`: the batch's marker names every blob, content
+        already stored (or twice in `blobs`) is dropped; returns what is left to do."""
+        fresh: list[tuple[str, str]] = []
         taken: set[str] = set()
         # Every blob is named, stored already or not: this writer is about to refer to it,
         # so another writer's failed insert must not remove it (`release_blob`).
@@ -189,20 +197,15 @@ class EvidenceStore:
                     tmp.unlink(missing_ok=True)
                     continue
                 taken.add(sha256)
-                fresh.append((tmp, final, sha256))
+                fresh.append((str(tmp), str(final)))
         if not fresh:
-            return
-        durable = self.markers.files_to_sync(marker) + [t for t, _f, _s in fresh]
-        sync_all(self.tmp_dir, durable, [self.tmp_dir])
-        made: set[Path] = set()
-        for tmp, final, _sha in fresh:
-            if final.parent not in made:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                made.add(final.parent)
-            if stat.S_IMODE(os.stat(tmp).st_mode) != READ_ONLY:
-                os.chmod(tmp, READ_ONLY)
-            os.replace(tmp, final)
-        sync_all(self.tmp_dir, (), {f.parent for _t, f, _s in fresh})
+            return BlobMoves(str(self.tmp_dir))
+        durable = [str(p) for p in self.markers.files_to_sync(marker)] + [t for t, _f in fresh]
+        return BlobMoves(str(self.tmp_dir), tuple(durable), tuple(fresh))
+
+    def place_blobs(self, moves: BlobMoves) -> None:
+        """The second half of `commit_blobs` (`BlobMoves.run`), in this process."""
+        moves.run()
 
     def clear_batch(self, marker: Path) -> None:
         """Forget a batch's in-flight marker once its rows are committed (or released)."""

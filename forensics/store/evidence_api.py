@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from forensics.jobs import CancelToken
     from forensics.store.blob_copy import StoredBlob
+    from forensics.store.durable import BlobMoves
 
 
 class EvidenceBackend(Protocol):
@@ -71,6 +72,12 @@ class EvidenceBackend(Protocol):
 
     def commit_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> None:
         """`commit_blob` for many copies made with `sync=False`, made durable together."""
+
+    def claim_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> BlobMoves:
+        """The first half of `commit_blobs` (the batch's marker); returns the second."""
+
+    def place_blobs(self, moves: BlobMoves) -> None:
+        """The second half of `commit_blobs`, in this process."""
 
     def clear_batch(self, marker: Path) -> None:
         """A batch's rows are committed (or released): its marker goes."""

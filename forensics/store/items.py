@@ -80,6 +80,20 @@ class ItemRepository:
         ).fetchone()
         return row is not None
 
+    def holding(self, shas: Iterable[str]) -> set[str]:
+        """Which of these contents some item holds: one question for a batch of files about
+        to be checked for duplicates, where most of a card is new."""
+        wanted = list(dict.fromkeys(shas))
+        found: set[str] = set()
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.conn.execute(
+                f"SELECT DISTINCT sha256 FROM items WHERE sha256 IN ({marks})", chunk
+            )
+            found.update(str(r[0]) for r in rows)
+        return found
+
     def get(self, item_id: str) -> Item:
         """The item with this id.
 

@@ -13,14 +13,19 @@ learns it from its own insert, never from a check made before it.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from forensics.errors import DuplicateItemError, NotFoundError
 from forensics.records.declare import RecordType
-from forensics.store.rows import insert_row, quote, set_columns
+from forensics.store.rows import (
+    ROWS_PER_STATEMENT,
+    insert_row,
+    insert_rows_sql,
+    quote,
+    set_columns,
+)
 
 if TYPE_CHECKING:
     from forensics.store.database import Database
@@ -71,19 +76,13 @@ def insert(db: Database, record_type: RecordType[R], record: R) -> None:
         insert_row(db, record_type.table, record_type.to_row(record))
 
 
-SHARED_STATEMENT = (64, 16, 4)
-"""Rows per INSERT statement in `insert_many` (a few fixed sizes: a few statements to cache)."""
-
-
 def insert_many(
     db: Database, record_type: RecordType[R], records: Sequence[R]
 ) -> list[DuplicateItemError | None]:
-    """Insert new records' rows, several to a statement on SQLite.
+    """Insert new records' rows, several to a statement on SQLite (`rows.insert_rows`).
 
-    An item row's statement runs the full-text index's trigger, whose fixed cost per
-    statement (25 us of an item's 45 on a card) is shared by the rows of one statement. A
-    statement that a uniqueness rule refuses undoes only itself; its rows are then inserted
-    one by one, so each refusal is told apart exactly as `insert` tells it.
+    A statement that a uniqueness rule refuses undoes only itself; its rows are then
+    inserted one by one, so each refusal is told apart exactly as `insert` tells it.
 
     Returns:
         For each record, None when its row is in, or the `DuplicateItemError` that refused
@@ -92,22 +91,20 @@ def insert_many(
     Raises:
         Exception: any other refusal (the engine's integrity error), as `insert` raises it.
     """
+    if db.on_server:  # a refused row there is told apart by its own statement
+        return [_one(db, record_type, record) for record in records]
     out: list[DuplicateItemError | None] = []
-    if db.on_server:
-        for record in records:
-            out.append(_one(db, record_type, record))
-        return out
     rows = [record_type.to_row(record) for record in records]
     at = 0
     while at < len(rows):
-        size = next((n for n in SHARED_STATEMENT if len(rows) - at >= n), 1)
+        size = next(n for n in ROWS_PER_STATEMENT if len(rows) - at >= n)
         chunk = rows[at : at + size]
         columns = tuple(chunk[0])
         try:
             if size == 1 or any(tuple(row) != columns for row in chunk):
                 raise _OneByOne
-            db.conn.execute(
-                _insert_rows_sql(record_type.table, columns, size),
+            db.conn.execute(  # one statement: a refusal undoes all of it, and only it
+                insert_rows_sql(record_type.table, columns, size),
                 [value for row in chunk for value in row.values()],
             )
             out.extend([None] * size)
@@ -127,13 +124,6 @@ def _one(db: Database, record_type: RecordType[R], record: R) -> DuplicateItemEr
     except DuplicateItemError as exc:
         return exc
     return None
-
-
-@functools.lru_cache(maxsize=64)
-def _insert_rows_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
-    names = ", ".join(quote(k) for k in columns)
-    marks = "(" + ", ".join("?" for _ in columns) + ")"
-    return f"INSERT INTO {quote(table)} ({names}) VALUES " + ", ".join([marks] * rows)
 
 
 def _refused(db: Database, record_type: RecordType[Any], record: Any) -> None:

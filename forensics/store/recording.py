@@ -135,6 +135,7 @@ class Recording:
             records, types, details, refusals, strict=True
         ):
             if refusal is not None:
+                journal.custody.write_logged()  # what it logs goes after the entries before
                 refused(record, refusal)
                 continue
             key = record_type.key_of(record)
@@ -147,9 +148,11 @@ class Recording:
                 record=record_type.state(record),
                 details=facts,
                 reason=self.reason,
+                later=True,
             )
             journal.pending.append(Change(record_type.subject, key, RecordChange.INSERTED, item_id))
             journal.actions.append(action)
+        journal.custody.write_logged()
 
     def update(
         self,
@@ -436,6 +439,7 @@ class Journal:
         if not conn.in_transaction:
             raise RuntimeError("an attempt runs inside a transaction")
         marks = len(self.pending), len(self.actions), len(self.noted)
+        self.custody.write_logged()  # a rollback to the savepoint forgets only what follows
         conn.execute("SAVEPOINT pwb_attempt")
         try:
             yield

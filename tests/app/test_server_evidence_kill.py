@@ -77,11 +77,15 @@ def _stopped(proc: subprocess.Popen[bytes]) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X")
 
 
-def _catch(proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str) -> None:
+def _catch(
+    proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str, rest: float = 0.0
+) -> None:
     """Let `proc` run in slices of a few milliseconds, stopped (SIGSTOP) between them, until
     `ready()` holds while it is stopped; it is left stopped then. Polling a running ingest
     missed a batch's moment between its renames and its commit when the test process got no
-    core for a while (the whole card went by); a stopped one cannot move past it."""
+    core for a while (the whole card went by); a stopped one cannot move past it. `rest`:
+    how long it stays stopped between slices (it goes on, slowly, where waiting for another
+    process: its card must not end first)."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         proc.send_signal(signal.SIGSTOP)
@@ -91,6 +95,7 @@ def _catch(proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str) 
             pytest.fail(f"an ingest ended before {what}: {output(proc)!r}")
         if ready():
             return
+        time.sleep(rest)
         proc.send_signal(signal.SIGCONT)
         time.sleep(0.003)
     pytest.fail(f"never saw {what}")
@@ -155,7 +160,13 @@ def test_a_killed_ingest_on_a_shared_server_case_is_recovered_by_another_process
         _catch(first, lambda: bool(_writers(watch)), "the first ingest's markers")
         firsts = set(_writers(watch))
         second = start(two)
-        _catch(first, lambda: bool(set(_writers(watch)) - firsts), "the second ingest's markers")
+        # Slowly: the second's start-up takes longer than the first's card at full speed.
+        _catch(
+            first,
+            lambda: bool(set(_writers(watch)) - firsts),
+            "the second ingest's markers",
+            rest=0.03,
+        )
         # The second waits, alive but holding no lock, until recovery has run beside it.
         _pause(second, watch, "the second ingest between its transactions")
         # Both are at work; the first is killed between renaming a batch's blobs into the

@@ -17,6 +17,7 @@ from forensics.intake.copier import Copier, copy_one
 from forensics.intake.host_files import copy_host_file, host_copy
 from forensics.intake.ingest import IngestOptions, ingest_paths
 from forensics.jobs import CancelToken
+from forensics.store.items import ItemRepository
 from forensics.verify import verify_case
 
 
@@ -25,7 +26,8 @@ def _card(root: Path, count: int) -> Path:
     folder.mkdir(parents=True)
     for n in range(count):  # sizes around the 4 KiB blocks written direct, and a large one
         size = (0, 1, 4095, 4096, 4097, 85_000, 1_100_000)[n % 7]
-        (folder / f"IMG_{n:04d}.JPG").write_bytes(os.urandom(size))
+        unique = bytes([n % 256]) + n.to_bytes(4, "big") + os.urandom(size)  # empty ones alike
+        (folder / f"IMG_{n:04d}.JPG").write_bytes(unique[:size])
     return folder.parent
 
 
@@ -106,4 +108,43 @@ def test_a_dead_copier_leaves_the_rest_to_the_ingest(
             {(tmp_path / "DCIM" / "100CAMERA" / f"IMG_{n:04d}.JPG").read_bytes() for n in range(80)}
         )
         assert not any(case.evidence.tmp_dir.iterdir())
+        assert verify_case(case, record_result=False).findings == []
+
+
+def test_a_card_ingested_again_is_told_duplicate_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duplicate check asks once for the files copied ahead (`IngestBatch.surely_new`):
+    the same content under two names is two items; the card ingested again is 61
+    duplicates, each logged; a file added to the card since is stored."""
+    card = _card(tmp_path, 60)
+    folder = card / "100CAMERA"
+    (folder / "COPY_0005.JPG").write_bytes((folder / "IMG_0005.JPG").read_bytes())
+    looked_up: list[str] = []
+    lookup = ItemRepository.find_duplicate
+
+    def counted(self: ItemRepository, sha256: str, *args: object) -> object:
+        looked_up.append(sha256)
+        return lookup(self, sha256, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ItemRepository, "find_duplicate", counted)
+    with Case.create(tmp_path / "case", title="again") as case:
+        first = ingest_paths(case, [card], IngestOptions())
+        assert [o.status for o in first.outcomes].count("ingested") == 61
+        # Looked up one by one: only a content met before (the empty files, the copy).
+        shas = [o.item.sha256 for o in first.outcomes if o.item]  # type: ignore[union-attr]
+        again = {sha for sha in shas if shas.count(sha) > 1}
+        assert len(again) == 2
+        assert looked_up
+        assert set(looked_up) <= again
+        (folder / "NEW_0001.JPG").write_bytes(os.urandom(3000))
+        second = ingest_paths(case, [card], IngestOptions())
+        by_name = {o.path.rsplit("/", 1)[-1]: o for o in second.outcomes}
+        assert by_name.pop("NEW_0001.JPG").status == "ingested"
+        assert {o.status for o in by_name.values()} == {"duplicate"}
+        assert len(by_name) == 61
+        first_ids = {o.item.id for o in first.outcomes if o.item}  # type: ignore[union-attr]
+        assert {o.item.id for o in by_name.values() if o.item} <= first_ids  # type: ignore[union-attr]
+        actions = [e.action for e in case.custody.entries()]
+        assert actions.count("ingest_duplicate") == 61
         assert verify_case(case, record_result=False).findings == []
