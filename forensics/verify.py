@@ -130,8 +130,9 @@ def verify_case(
         check_records(case, report)
         derived = derived_refs(case.db)
     with snapshot(case.db):
-        _check_evidence(case, report, progress, cancel or CancelToken())
+        suspects = _check_evidence(case, report, progress, cancel or CancelToken())
         _check_acquisitions(case, report)
+    _report_unexpected(case, report, suspects)  # judged outside the snapshot
     _check_derived(case, report, derived, cancel or CancelToken())
     chain_damaged = any(f.kind.startswith("custody_") for f in report.findings)
     # Appending to a damaged chain would re-anchor its head on the damage: a removed last
@@ -245,9 +246,13 @@ def _check_chain(case: Case, report: VerifyReport, cancel: CancelToken | None = 
 
 def _check_evidence(
     case: Case, report: VerifyReport, progress: ProgressFn, cancel: CancelToken
-) -> None:
+) -> list[tuple[str, Path]]:
     """Each content the items hold, streamed in sha256 order, re-hashed; then each file in
-    the store checked to be known, a batch of names at a time (`verify_reads`)."""
+    the store checked to be known, a batch of names at a time (`verify_reads`).
+
+    Returns:
+        The files the snapshot knows no item of (`_report_unexpected` judges them).
+    """
     total = content_bytes(case.db)
     done = 0
     for content in contents(case.db):
@@ -292,23 +297,34 @@ def _check_evidence(
                         found=str(size),
                     )
                 )
+    suspects: list[tuple[str, Path]] = []
     for stored in batched(case.evidence.stored_hashes()):
         known = known_contents(case.db, [name for name, _ in stored])
-        for name, path in stored:
-            if name not in known and _unexpected(case, name, path):
-                report.findings.append(
-                    Finding(
-                        "evidence_unexpected",
-                        f"a file no item refers to was found in the evidence "
-                        f"store: {path.relative_to(case.root)}",
-                        found=name,
-                    )
-                )
+        suspects += [(name, path) for name, path in stored if name not in known]
     progress(total, total, "done")
+    return suspects
+
+
+def _report_unexpected(case: Case, report: VerifyReport, suspects: list[tuple[str, Path]]) -> None:
+    """The blobs the snapshot did not know that are no writer's at work (see `_unexpected`),
+    judged after the snapshot ends: within it, an item committed since is not seen, and its
+    blob, renamed before the listing and its marker cleared after the commit, was reported
+    (an ingest running beside verify)."""
+    for name, path in suspects:
+        if _unexpected(case, name, path):
+            report.findings.append(
+                Finding(
+                    "evidence_unexpected",
+                    f"a file no item refers to was found in the evidence "
+                    f"store: {path.relative_to(case.root)}",
+                    found=name,
+                )
+            )
 
 
 def _unexpected(case: Case, name: str, path: Path) -> bool:
-    """A blob the snapshot does not know, judged now: not one of a writer at work.
+    """A blob the snapshot does not know, judged now (outside any read transaction): not
+    one of a writer at work.
 
     The order matters: an ingest holds its marker until after its commit, so a marker gone
     means its item is committed (or its blob released) by the time the database is asked.
