@@ -154,9 +154,9 @@ def ingest_host_file(
         name=escape_name(os.path.basename(path)),
         source_path=escape_name(where),
         source_path_raw=where,
-        fs_mtime=_ts(st.st_mtime),
-        fs_atime=_ts(st.st_atime),
-        fs_ctime=_ts(st.st_ctime),
+        fs_mtime=(mtime := _ts(st.st_mtime)),
+        fs_atime=mtime if st.st_atime == st.st_mtime else _ts(st.st_atime),
+        fs_ctime=mtime if st.st_ctime == st.st_mtime else _ts(st.st_ctime),
         attributes=dict(attributes or {}),
     )
     try:
