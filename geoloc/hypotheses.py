@@ -1,10 +1,10 @@
 """Geolocation hypotheses: the rules for recording, changing and weighing them.
 
 An analyst keeps several competing answers to "where was this filmed?" at once. Each change
-is validated in full before anything is written (`hypothesis_values.py`), stored with a snapshot in the hypothesis's
-history and a custody entry carrying the digest of the new state (`history.py`), all in one
-transaction, so a bad value stores nothing and every version stays readable. Where a
-hypothesis points is checked (and a place name looked up) in `placement.py`.
+is validated in full before anything is written (`hypothesis_values.py`), stored with a
+snapshot in the hypothesis's history and a custody entry carrying the digest of the new state
+(`history.py`), all in one transaction, so a bad value stores nothing and every version stays
+readable. Where a hypothesis points is checked (and a place name looked up) in `placement.py`.
 
 Evidence for and against is linked as annotations, items, frames and sources. Links that
 share a `clue` label describe one observation (the same lantern on three frames), so a
