@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,39 @@ def _ended(status: Path) -> bool:
         return True
 
 
+def _stopped(pid: int) -> bool:
+    """Every thread of the process has stopped (SIGSTOP is delivered late), or it is gone."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("T", "t", "Z", "X")
+
+
+def _stop_when(
+    proc: subprocess.Popen[bytes], copier_of: Callable[[], int | None], tmp: Path
+) -> int:
+    """Let the ingest `proc` run in slices of a few milliseconds, stopped (SIGSTOP) between
+    them, until, while it is stopped, its copying process runs and has copies waiting in
+    `tmp` (made ahead, not yet moved: they stay while the ingest is stopped); the ingest is
+    left stopped and the copier's pid returned. A stopped ingest cannot run past that moment
+    however long the test process waits for a core."""
+    deadline = time.monotonic() + 300  # a guard against a hang, not a timing assertion
+    while time.monotonic() < deadline:
+        proc.send_signal(signal.SIGSTOP)
+        while not _stopped(proc.pid):
+            time.sleep(0.0005)
+        if proc.poll() is not None:
+            pytest.fail("the ingest ended before it could be killed mid-card")
+        copier = copier_of()
+        if copier is not None and any(tmp.glob("*.part")):
+            return copier
+        proc.send_signal(signal.SIGCONT)
+        time.sleep(0.003)
+    proc.kill()
+    pytest.fail("the ingest never had copies made ahead")
+
+
 def test_kill_9_mid_card_ends_the_copier_too_and_the_next_run_finishes(tmp_path: Path) -> None:
     """An ingest of a card is killed with SIGKILL while its copying process works ahead of
     it: that process ends with it (no copy is made for an ingest that is gone), the next
@@ -153,14 +187,10 @@ def test_kill_9_mid_card_ends_the_copier_too_and_the_next_run_finishes(tmp_path:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
-    copier = None
-    while copier is None or not list((root / "tmp").glob("*.part")):
-        copier = copier or _copier_of(proc.pid)
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("the ingest ended (or never copied) before it could be killed")
-        time.sleep(0.001)
-    proc.send_signal(signal.SIGKILL)
+    # Caught in slices, not polled: under load the test process can go without a core for
+    # longer than the whole card takes (it failed that way once in a loaded full run).
+    copier = _stop_when(proc, lambda: _copier_of(proc.pid), root / "tmp")
+    proc.send_signal(signal.SIGKILL)  # a stopped process is killed all the same
     proc.wait()
     deadline = time.monotonic() + 30
     status = Path(f"/proc/{copier}/stat")
