@@ -38,7 +38,9 @@ def _random_folder(folder: Path, count: int, size: int) -> Path:
     """`count` files of distinct random bytes (no extractor recognises them: fast ingests)."""
     folder.mkdir(parents=True)
     for n in range(count):
-        (folder / f"f{n:04d}.bin").write_bytes(os.urandom(size))
+        data = bytearray(os.urandom(size))
+        data[1080:1082] = b"\0\0"  # never an ext image's magic (`intake/sniff.py`)
+        (folder / f"f{n:04d}.bin").write_bytes(data)
     return folder
 
 
