@@ -108,3 +108,21 @@ def test_light_commands_load_no_heavy_module() -> None:
     assert "annotations" in out
     assert "gui" in out
     assert _loaded(names, LIGHT_FORBIDDEN["--help"]) == []
+
+
+def test_an_ingest_without_extraction_loads_only_what_it_uses(tmp_path: Path) -> None:
+    """`pwb ingest --no-extract` of a few files: its examiner's key is read without
+    `cryptography`'s serialization (its SSH and cipher modules), and the store's `syncfs`
+    found without `ctypes.util` (which imports `subprocess`, `tempfile` and may run
+    `ldconfig`); no decoder, no GUI."""
+    root = tmp_path / "case"
+    names, _out = _imported_by("init", str(root), "--title", "start-up")
+    card = tmp_path / "card"
+    card.mkdir()
+    for n in range(3):
+        (card / f"IMG_{n}.JPG").write_bytes(b"\xff\xd8\xff\xe0" + n.to_bytes(4, "big"))
+    names, out = _imported_by("ingest", "--no-extract", str(root), str(card))
+    assert "3 ingested" in out
+    assert "forensics.intake.ingest" in names
+    forbidden = (*HEAVY[:-2], "PySide6", "PIL", "cryptography.hazmat.primitives.serialization")
+    assert _loaded(names, (*forbidden, "ctypes.util")) == []
