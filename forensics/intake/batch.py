@@ -16,6 +16,9 @@ goes on, so no stored copy outlives its refused row.
 A batch is committed after `MAX_ITEMS` files, `MAX_BYTES`, or `MAX_AGE_S` seconds, so items
 appear in the catalogue a fraction of a second after they are copied; then they are handed
 to the post-ingest runs (extraction), which work on them while the next batch is copied.
+With post-ingest runs the first batches are smaller (`FIRST_ITEMS` files or `FIRST_AGE_S`,
+doubling each batch up to the usual limits): the runs' workers have nothing to do until the
+first batch commits, and at its full age they sat idle the first half second of a card.
 The syncs and renames of a batch run beside the ingesting thread while the next batch is
 copied (on a card of small photos the ingest waited on them a quarter of its time): in the
 ingest's copying process when there is one (`copy_ahead.py`), else in a thread; its rows
@@ -47,6 +50,9 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 256
 MAX_BYTES = 64 << 20
 MAX_AGE_S = 0.5
+FIRST_ITEMS = 32
+FIRST_AGE_S = 0.1
+"""The first batch's limits when post-ingest runs wait for it; each next batch doubles them."""
 _LOOK_EVERY_S = 0.005
 
 
@@ -168,6 +174,9 @@ class IngestBatch:
         self._shas: set[str] = set()
         self._bytes = 0
         self._since = 0.0
+        self._max_items, self._max_age = (
+            (FIRST_ITEMS, FIRST_AGE_S) if runs else (MAX_ITEMS, MAX_AGE_S)
+        )
         self._committing: _BlobCommit | None = None
         self._look_again = 0.0
         """When `flush_if_due` next asks whether the batch being committed is in place."""
@@ -223,9 +232,9 @@ class IngestBatch:
             if self._committing.done():
                 self._finish()
         if self._pending and (
-            len(self._pending) >= MAX_ITEMS
+            len(self._pending) >= self._max_items
             or self._bytes >= MAX_BYTES
-            or now - self._since >= MAX_AGE_S
+            or now - self._since >= self._max_age
         ):
             self._start()
 
@@ -242,6 +251,8 @@ class IngestBatch:
             return
         pending, self._pending, self._bytes = self._pending, [], 0
         self._shas = set()
+        self._max_items = min(MAX_ITEMS, self._max_items * 2)
+        self._max_age = min(MAX_AGE_S, self._max_age * 2)
         self._committing = _BlobCommit(self._case, pending, self._placer)
 
     def _finish(self) -> None:

@@ -9,10 +9,11 @@ custody chain, and the next file goes on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, MutableSequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import replace
 
 from forensics.case import Case
@@ -148,8 +149,13 @@ def ingest_paths(
         ahead.close()  # the copies not taken (cancelled): nothing is left behind
     _raced(report, batch)
     status.copying_ended()
+    for run in runs:
+        run.wait(0)  # no more items come: a run may end once it has done them
+    later: dict[str, list[str]] = {}
+    _run_per_item(case, per_item, report, cancel, status, later, runs)
     found = _finish_runs(runs, status)
-    _run_per_item(case, per_item, report, cancel, status, found)
+    for item_id, warnings in later.items():  # after the runs' own, in step order
+        found.setdefault(item_id, []).extend(warnings)
     _add_warnings(report, found)
     if report.cancelled or cancel.cancelled:
         report.cancelled = True
@@ -169,6 +175,24 @@ def _finish_runs(runs: list[PostIngestRun], status: IngestStatus) -> dict[str, l
     return found
 
 
+class _Items:
+    """The new items of a report, read back one at a time (a card's items are not all held
+    at once), with the next one in view."""
+
+    def __init__(self, report: IngestReport) -> None:
+        self._items: Iterator[Item] = (
+            o.item
+            for o in report.outcomes
+            if o.status in ("ingested", "duplicate") and o.item is not None
+        )
+        self.next: Item | None = next(self._items, None)
+
+    def take(self) -> Item:
+        item, self.next = self.next, next(self._items, None)
+        assert item is not None
+        return item
+
+
 def _run_per_item(
     case: Case,
     steps: list[PostIngest],
@@ -176,33 +200,42 @@ def _run_per_item(
     cancel: CancelToken,
     status: IngestStatus,
     found: dict[str, list[str]],
+    runs: Sequence[PostIngestRun] = (),
 ) -> None:
-    """The other post-ingest steps, on each new item, after the streaming ones (whose
-    records they may read: hypotheses from the positions just extracted).
+    """The other post-ingest steps, on each new item once the streaming runs' work on it is
+    committed (the steps may read it: hypotheses from the positions just extracted), while
+    those runs go on with the next items: run after the extraction ended, they were its tail,
+    on one core.
 
-    The items' steps share a transaction, committed every `PER_ITEM_BATCH` items or
-    `PER_ITEM_OPEN_S` seconds: on a card, one commit per hypothesis (each waiting on the
-    disk) made this tail a tenth of the ingest, with the workers idle. Each step runs in its
-    own `attempt`, so a step that fails leaves nothing behind, as its own transaction did.
+    The items' steps share a transaction, committed every `PER_ITEM_BATCH` items,
+    `PER_ITEM_OPEN_S` seconds, or when the next item is not ready: on a card, one commit per
+    hypothesis (each waiting on the disk) made this tail a tenth of the ingest. The runs
+    take turns with it at writing (`hold_writes`), as with the ingest's batches. Each step
+    runs in its own `attempt`, so a step that fails leaves nothing behind, as its own
+    transaction did.
     """
     if not steps:
         return
-    # Read back from the report one at a time: a card's items are not all held at once.
-    items = (
-        o.item
-        for o in report.outcomes
-        if o.status in ("ingested", "duplicate") and o.item is not None
-    )
+    items = _Items(report)
     total = sum(o.status in ("ingested", "duplicate") for o in report.outcomes)
     done = 0
     status.post_ingest(done, total)
-    more = True
-    while more and not cancel.cancelled:
+
+    def ready(item_id: str, timeout: float = 0.0) -> bool:
+        return all(run.finished(item_id, timeout) for run in runs)
+
+    while items.next is not None and not cancel.cancelled:
+        if not ready(items.next.id, 0.1):
+            status.report()
+            continue
         chunk: list[str] = []
         try:
-            with case.transaction():
-                opened = time.monotonic()
-                more = _steps_on(case, steps, items, cancel, found, chunk, opened)
+            with contextlib.ExitStack() as turns:
+                for run in runs:
+                    turns.enter_context(run.hold_writes())  # its transaction would hold ours
+                with case.transaction():
+                    opened = time.monotonic()
+                    _steps_on(case, steps, items, cancel, found, chunk, opened, ready)
         except Exception as exc:  # the chunk's commit failed: its steps are undone
             log.exception("post-ingest steps of %d items not committed", len(chunk))
             for item_id in chunk:
@@ -214,35 +247,33 @@ def _run_per_item(
 def _steps_on(
     case: Case,
     steps: list[PostIngest],
-    items: Iterator[Item],
+    items: _Items,
     cancel: CancelToken,
     found: dict[str, list[str]],
     chunk: list[str],
     opened: float,
-) -> bool:
-    """Run the steps on items (inside the caller's transaction) until the chunk is full.
-
-    Returns:
-        True when items are left.
-    """
-    for item in items:
+    ready: Callable[[str], bool],
+) -> None:
+    """Run the steps on the items that are ready (inside the caller's transaction) until the
+    chunk is full, an item is not ready, or none is left."""
+    while items.next is not None and ready(items.next.id):
+        item = items.take()
         chunk.append(item.id)
         for step in steps:
             if cancel.cancelled:
-                return False
+                return
             try:
                 with case.attempt():
                     warnings = step(case, item, cancel)
             except CancelledError:
-                return False
+                return
             except Exception as exc:  # one step failing must not lose the ingested item
                 log.exception("post-ingest step failed on %s", item.name)
                 warnings = [f"post-ingest step failed: {exc}"]
             if warnings:
                 found.setdefault(item.id, []).extend(warnings)
         if len(chunk) >= PER_ITEM_BATCH or time.monotonic() - opened >= PER_ITEM_OPEN_S:
-            return True
-    return False
+            return
 
 
 def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:

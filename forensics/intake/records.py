@@ -38,6 +38,11 @@ class PostIngestRun(Protocol):
         no transaction until the ingest leaves (both write the same case)."""
         ...
 
+    def finished(self, item_id: str, timeout: float = 0.0) -> bool:
+        """True once the run's work on this item is committed, or the run has ended (the
+        per-item steps may read what it stored); waits up to `timeout` s for it."""
+        ...
+
     def wait(self, timeout: float) -> bool:
         """After the last `submit`: wait up to `timeout` s; True once all work has ended."""
         ...

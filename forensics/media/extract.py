@@ -138,6 +138,7 @@ def extract_stream(
     idle: Callable[[], None] | None = None,
     turn: WriteTurn | None = None,
     only_missing: Callable[[str], bool] | None = None,
+    on_commit: Callable[[list[str]], None] | None = None,
 ) -> list[MetadataResult]:
     """Extract items handed over in batches while earlier ones are being extracted.
 
@@ -153,6 +154,7 @@ def extract_stream(
             ingest): writes take turns, and the open batch is committed when it waits.
         only_missing: True for an item found again by a re-ingest: only the extractors
             with no record for it run (what an interrupted ingest left undone).
+        on_commit: given the ids of the items whose records a transaction just committed.
 
     Returns:
         One result per item, in the order they finished (none when `on_result` is given).
@@ -209,7 +211,7 @@ def extract_stream(
     worker = runner or ProcessRunner()
     try:
         with (
-            ResultWriter(case, actor, max_open_s, turn) as writer,
+            ResultWriter(case, actor, max_open_s, turn, on_commit) as writer,
             contextlib.closing(
                 worker.run_many(tasks(), cancel, on_wait=writer.commit, idle=idle)
             ) as answers,

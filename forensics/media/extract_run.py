@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -61,6 +62,9 @@ class ExtractionRun:
         self._submitted: list[str] = []
         self._again: set[str] = set()
         self._seen: set[str] = set()
+        self._stored: set[str] = set()
+        """Items whose records are committed (or that needed none)."""
+        self._stored_more = threading.Event()
         self._done = 0
         self._ended = False
         self._warnings: dict[str, list[str]] = {}
@@ -79,6 +83,18 @@ class ExtractionRun:
     def counts(self) -> tuple[int, int]:
         """Items extracted (or skipped) and items handed over."""
         return self._done, len(self._submitted)
+
+    def finished(self, item_id: str, timeout: float = 0.0) -> bool:
+        """True once the item's records are committed (or it needed none), or the run has
+        ended; waits up to `timeout` s for it."""
+        deadline = time.monotonic() + timeout
+        while item_id not in self._stored and self._thread.is_alive():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._stored_more.wait(left)
+            self._stored_more.clear()  # what was added before is seen by the next test
+        return True
 
     def wait(self, timeout: float) -> bool:
         """Say no more items come, and wait up to `timeout` s for the run to end."""
@@ -125,9 +141,15 @@ class ExtractionRun:
     def _result(self, result: MetadataResult) -> None:
         """Keep only what the ingest reports (the records are in the case)."""
         self._seen.add(result.item_id)
+        if result.skipped is not None:
+            self._committed([result.item_id])
         found = result_warnings(result)
         if found:
             self._warnings[result.item_id] = found
+
+    def _committed(self, item_ids: list[str]) -> None:
+        self._stored.update(item_ids)
+        self._stored_more.set()
 
     def _work(self) -> None:
         try:
@@ -149,9 +171,11 @@ class ExtractionRun:
                     idle=self._idle,
                     turn=self._turn,
                     only_missing=self._again.__contains__,
+                    on_commit=self._committed,
                 )
         except Exception as exc:  # one step failing must not lose the ingested items
             log.exception("extraction alongside the ingest failed")
             self._failure = f"post-ingest step failed: {exc}"
         finally:
             self._done = max(self._done, len(self._seen))
+            self._stored_more.set()  # whoever waits in `finished` sees the run has ended

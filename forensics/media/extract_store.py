@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,8 @@ class ResultWriter:
     """Writes finished items into the case, batching transactions (see the module doc).
 
     Use as a context manager: leaving it normally commits what is pending; leaving it on an
-    exception rolls the open batch back.
+    exception rolls the open batch back. `on_commit` is given the ids of the items each
+    committed batch stored (another connection can read their records from then on).
     """
 
     def __init__(
@@ -119,8 +120,11 @@ class ResultWriter:
         actor: str | None,
         max_open_s: float = MAX_OPEN_S,
         turn: WriteTurn | None = None,
+        on_commit: Callable[[list[str]], None] | None = None,
     ) -> None:
         self._case = case
+        self._on_commit = on_commit
+        self._stored: list[str] = []
         self._max_open_s = max_open_s
         self._turn = turn
         self._unsynced: list[Path] = []
@@ -158,6 +162,7 @@ class ResultWriter:
             records.append(self._save(job.item, extractor, output, derived.get(id(output)), now))
             positions += len(output.positions)
         self._count += 1
+        self._stored.append(job.item.id)
         if (
             self._count >= BATCH
             or time.monotonic() - self._opened > self._max_open_s
@@ -172,11 +177,14 @@ class ResultWriter:
             self._sync_derived()
             tx, self._tx = self._tx, None
             self._count = 0
+            stored, self._stored = self._stored, []
             try:
                 tx.close()
             finally:
                 if self._turn is not None:
                     self._turn.lock.release()
+            if self._on_commit is not None:
+                self._on_commit(stored)
 
     def _sync_derived(self) -> None:
         """The batch's derived files are durable before the rows naming them commit."""
@@ -194,6 +202,7 @@ class ResultWriter:
             self.commit()
             return
         tx, self._tx = self._tx, None
+        self._stored = []
         try:
             log.warning("extraction stopped by %s; the open batch is rolled back", exc_type)
             tx.__exit__(exc_type, exc, tb)

@@ -263,7 +263,9 @@ class Recording:
     ) -> None:
         """`saved` for a record written, not deleted, whose entry nobody reads back (a card's
         extraction records, three a photo): the same entry, without building the
-        `CustodyEntry` to return (each cost a JSON parse)."""
+        `CustodyEntry` to return (each cost a JSON parse), stored with the next ones several
+        to a statement (`CustodyLog.log(later=True)`: the commit, an attempt and anything
+        that reads or appends to the log store them first)."""
         self._allowed(None)
         self._journal.custody.log(
             action,
@@ -273,6 +275,7 @@ class Recording:
             record=state,
             details=details,
             reason=self.reason,
+            later=True,
         )
         self._journal.pending.append(Change(subject, record_id, change, item_id))
         self._journal.actions.append(action)

@@ -4,7 +4,9 @@ custody chain and the records verify, and a cancel keeps what was copied."""
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from forensics.case import Case
@@ -104,6 +106,78 @@ def test_per_item_steps_share_commits_and_a_failing_one_leaves_nothing(
     assert broken is not None
     assert broken.id not in published
     assert verify_case(case, record_result=False).findings == []
+    case.close()
+
+
+class _OneAtATime:
+    """A streaming step whose run finishes an item only once the per-item step has run on
+    the one before it, and ends (however far it got) after its `wait` was asked 50 times."""
+
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+        self.released: set[str] = set()
+        self.ended = False
+        self.waits = 0
+
+    def __call__(self, case: Case, item: object, cancel: CancelToken) -> Sequence[str]:
+        return []
+
+    def start(self, case: Case, cancel: CancelToken) -> _OneAtATime:
+        return self
+
+    def submit(self, item_ids: Sequence[str], *, again: bool = False) -> None:
+        self.submitted.extend(item_ids)
+        self.released.add(self.submitted[0])
+
+    def release_after(self, item_id: str) -> None:
+        n = self.submitted.index(item_id) + 1
+        if n < len(self.submitted):
+            self.released.add(self.submitted[n])
+
+    def counts(self) -> tuple[int, int]:
+        return len(self.released), len(self.submitted)
+
+    @contextlib.contextmanager
+    def hold_writes(self) -> Iterator[None]:
+        yield
+
+    def finished(self, item_id: str, timeout: float = 0.0) -> bool:
+        if item_id not in self.released and not self.ended:
+            time.sleep(min(timeout, 0.01))
+        return item_id in self.released or self.ended
+
+    def wait(self, timeout: float) -> bool:
+        self.waits += 1
+        if self.waits > 50 or len(self.released) == len(self.submitted):
+            self.ended = True
+        else:
+            time.sleep(min(timeout, 0.01))
+        return self.ended
+
+    def warnings(self) -> dict[str, list[str]]:
+        return {}
+
+
+def test_per_item_steps_run_on_items_the_streaming_run_has_finished_while_it_goes_on(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The per-item steps (hypotheses) run on each item as soon as the streaming runs
+    (extraction) have committed their work on it, not after the runs end: run after them,
+    they were the ingest's tail on one core. Never before: they read what the run stored."""
+    card = _card(tmp_path, corpus, 8)
+    case = Case.create(tmp_path / "case", title="card")
+    run = _OneAtATime()
+    seen: list[tuple[str, bool, bool]] = []
+
+    def step(case: Case, item, cancel) -> list[str]:  # type: ignore[no-untyped-def]
+        seen.append((item.name, item.id in run.released, run.ended))
+        run.release_after(item.id)
+        return []
+
+    report = ingest_paths(case, [card], IngestOptions(post_ingest=(run, step)))
+    assert [o.status for o in report.outcomes] == ["ingested"] * 8
+    assert seen == [(f"IMG_{n:04d}.JPG", True, False) for n in range(8)]
+    assert run.waits < 50
     case.close()
 
 
