@@ -125,7 +125,7 @@ def _sniff_disk(head: bytes) -> str | None:
             return "application/x-gpt-disk-image"
         if any(k != 0 for k in kinds) and all(p[0] in (0x00, 0x80) for p in partitions):
             return "application/x-mbr-disk-image"
-    if len(head) >= 1082 and head[1080:1082] == b"\x53\xef":
+    if len(head) >= 1104 and head[1080:1082] == b"\x53\xef" and _ext_superblock(head):
         return "application/x-ext-image"
     return None
 
@@ -163,3 +163,13 @@ def extension_mismatch(name: str, mime: str) -> bool:
 def is_disk_image(mime: str) -> bool:
     """True for the types that are opened as file systems after ingest."""
     return mime in DISK_IMAGE_TYPES
+
+
+def _ext_superblock(head: bytes) -> bool:
+    """The rest of an ext2/3/4 superblock (at 1024) agrees with its magic: a block size of
+    1-64 KiB (`s_log_block_size` <= 6) and a revision of 0 or 1 (`s_rev_level`). The magic
+    alone is two bytes: one random file in 65,536 has them at 1080 and was taken for a disk
+    image (and expanded)."""
+    log_block_size = int.from_bytes(head[1048:1052], "little")
+    rev_level = int.from_bytes(head[1100:1104], "little")
+    return log_block_size <= 6 and rev_level <= 1

@@ -233,3 +233,15 @@ def test_interrupted_expansion_resumes(
     # A third run finds the expansion complete and does not walk the image again.
     third = ingest_paths(case, [image_path])
     assert [o.status for o in third.outcomes] == ["duplicate"]
+
+
+def test_two_bytes_of_ext_magic_alone_are_not_an_ext_image(tmp_path: Path) -> None:
+    """One random file in 65,536 has the ext magic at 1080; the rest of a superblock (block
+    size, revision) must agree before it is taken for a disk image and expanded. A real
+    image's first 4 KiB still is one (`test_ext_image_with_symlink`)."""
+    head = bytearray(random.Random(7).randbytes(4096))
+    head[1080:1082] = b"\x53\xef"
+    assert sniff(bytes(head)) == "application/octet-stream"
+    head[1048:1052] = (2).to_bytes(4, "little")  # 4 KiB blocks
+    head[1100:1104] = (1).to_bytes(4, "little")  # a dynamic revision
+    assert sniff(bytes(head)) == "application/x-ext-image"
