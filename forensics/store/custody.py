@@ -13,11 +13,12 @@ examiner (`--examiner TEXT`): a name given, not proven. Both are part of the has
 (when present, so entries made before signing hash as they always did); the signature is not.
 The first time a key signs in a case, it is added to the case's examiners (`case_examiners`)
 with an `examiner_added` entry of its own, so `verify` can check every signature against it.
+
+An entry's row, its hash and its signature are made in `custody_rows.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,8 +27,16 @@ from forensics.records.core import CustodyAction, CustodyEntry
 from forensics.records.declare import canonical_json, record_digest
 from forensics.records.examiners import EXAMINER, CaseExaminer
 from forensics.store import record_rows
+from forensics.store.custody_rows import (
+    ENTRY_COLUMNS,
+    entry_hash,
+    insert_entry,
+    row_hash,
+    row_to_entry,
+    signed_row,
+)
 from forensics.store.db import new_id, utc_now
-from forensics.store.rows import insert_row, insert_rows
+from forensics.store.rows import insert_rows
 
 if TYPE_CHECKING:
     from forensics.identity import Examiner
@@ -37,27 +46,6 @@ GENESIS_HASH = "0" * 64
 HEAD_KEY = "custody_head"
 DELETED = "deleted"
 """`record_sha256` of an entry that removed its record on purpose."""
-ENTRY_COLUMNS = (
-    "seq",
-    "entry_id",
-    "at",
-    "actor",
-    "action",
-    "item_id",
-    "subject_type",
-    "subject_id",
-    "record_sha256",
-    "details",
-    "reason",
-    "prev_hash",
-    "hash",
-    "signer",
-    "actor_given",
-    "signature",
-)
-"""The columns of a stored custody entry, in table order (an imported chain keeps them too)."""
-
-
 Action = CustodyAction
 """The core's custody actions (declared in `forensics.records.core`)."""
 
@@ -77,123 +65,6 @@ __all__ = [
 
 EXAMINER_ADDED = CustodyAction.EXAMINER_ADDED
 """The action of the entry that adds an examiner's key to the case."""
-
-
-def entry_hash(
-    *,
-    seq: int,
-    entry_id: str,
-    at: str,
-    actor: str,
-    action: str,
-    item_id: str | None,
-    subject_type: str | None,
-    subject_id: str | None,
-    record_sha256: str | None,
-    details: str,
-    reason: str | None,
-    prev_hash: str,
-    signer: str | None = None,
-    actor_given: bool | int | None = None,
-) -> str:
-    """The hash of one entry: every stored field but the hash and signature, in canonical
-    JSON. `signer` and `actor_given` are hashed only when set, so an entry made before
-    signing keeps the hash it was written with."""
-    fields: list[Any] = [
-        seq,
-        entry_id,
-        at,
-        actor,
-        action,
-        item_id,
-        subject_type,
-        subject_id,
-        record_sha256,
-        details,
-        reason,
-        prev_hash,
-    ]
-    if signer is not None or actor_given:
-        fields += [signer, bool(actor_given)]
-    payload = canonical_json(fields)
-    return hashlib.sha256(payload.encode("ascii")).hexdigest()
-
-
-def row_hash(row: Mapping[str, Any]) -> str:
-    """The hash a stored entry row should have (its `details` as stored JSON text)."""
-    return entry_hash(
-        seq=int(row["seq"]),
-        entry_id=row["entry_id"],
-        at=row["at"],
-        actor=row["actor"],
-        action=row["action"],
-        item_id=row["item_id"],
-        subject_type=row["subject_type"],
-        subject_id=row["subject_id"],
-        record_sha256=row["record_sha256"],
-        details=row["details"],
-        reason=row["reason"],
-        prev_hash=row["prev_hash"],
-        signer=_get(row, "signer"),
-        actor_given=_get(row, "actor_given"),
-    )
-
-
-def _get(row: Mapping[str, Any], key: str) -> Any:
-    """A column that entries written before signing (or their archives) may lack."""
-    try:
-        return row[key]
-    except (KeyError, IndexError):
-        return None
-
-
-def insert_entry(
-    db: Database, fields: Mapping[str, Any], signer: Examiner | None = None
-) -> dict[str, Any]:
-    """Hash an entry's fields (every column but `hash` and `signature`), sign the hash with
-    `signer`'s key when one is given, and store it in `custody`.
-
-    The caller links it (`seq`, `prev_hash`) and moves the head in `case_info`.
-
-    Returns:
-        The stored row, with its hash (and signature).
-    """
-    row = signed_row(fields, signer)
-    insert_row(db, "custody", row)
-    return row
-
-
-def signed_row(fields: Mapping[str, Any], signer: Examiner | None = None) -> dict[str, Any]:
-    """`insert_entry`'s row, not stored yet."""
-    hashed = {k: v for k, v in fields.items() if k != "signature"}
-    if signer is not None:
-        hashed["signer"] = signer.fingerprint
-        hashed["actor_given"] = 1 if fields["actor"] != signer.name else 0
-    row = {**hashed, "hash": entry_hash(**hashed)}
-    if signer is not None:
-        row["signature"] = signer.sign_entry(row["hash"])
-    return row
-
-
-def _row_to_entry(row: Mapping[str, Any]) -> CustodyEntry:
-    return CustodyEntry(
-        seq=int(row["seq"]),
-        entry_id=row["entry_id"],
-        at=row["at"],
-        actor=row["actor"],
-        action=row["action"],
-        item_id=row["item_id"],
-        subject_type=row["subject_type"],
-        subject_id=row["subject_id"],
-        record_sha256=row["record_sha256"],
-        details=json.loads(row["details"]),
-        reason=row["reason"],
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-        signer=_get(row, "signer"),
-        actor_given=bool(_get(row, "actor_given")),
-        signature=_get(row, "signature"),
-    )
 
 
 class CustodyLog:
@@ -306,7 +177,7 @@ class CustodyLog:
         self.write_logged()
         if self.signer is not None and action != EXAMINER_ADDED:
             self._add_signer_once(self.signer)
-        return _row_to_entry(
+        return row_to_entry(
             self._append(action, actor, item_id, subject, record, deleted, details, reason)
         )
 
@@ -456,7 +327,7 @@ class CustodyLog:
             )
         else:
             rows = self._db.query("SELECT * FROM custody ORDER BY seq")
-        return [_row_to_entry(row) for row in rows]
+        return [row_to_entry(row) for row in rows]
 
     def head(self) -> tuple[int, str]:
         """The anchored head `(seq, hash)`: `(0, GENESIS_HASH)` for an empty log (within a
