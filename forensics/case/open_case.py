@@ -34,9 +34,10 @@ from forensics.store.evidence import EvidenceStore
 from forensics.store.evidence_api import EvidenceBackend
 from forensics.store.folder import CASE_DB, is_case, is_writable
 from forensics.store.items import ItemRepository
+from forensics.store.journal import Journal
 from forensics.store.location import ServerLocation, parse_location
 from forensics.store.notify import server_bus_for
-from forensics.store.recording import Journal, Recording
+from forensics.store.recording import Recording
 from forensics.store.recovery import recover
 from forensics.store.seals import examiners as case_examiners
 
