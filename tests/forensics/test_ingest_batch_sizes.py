@@ -16,8 +16,8 @@ import pytest
 from forensics.case import Case
 from forensics.intake import batch as batch_module
 from forensics.intake.batch import IngestBatch
-from forensics.intake.content_store import store_copy
 from forensics.intake.records import ContentSource, IngestOptions
+from tests.forensics.storing import store_bytes
 
 
 class _Run:
@@ -52,14 +52,7 @@ def _fill(case: Case, batch: IngestBatch, count: int) -> None:
         source = ContentSource(
             name=f"{n}.jpg", source_path=f"/card/{n}.jpg", source_path_raw=b"/%d" % n
         )
-        store_copy(
-            case,
-            lambda data=data: case.evidence.copy_in([data], len(data), sync=False),  # type: ignore[misc]
-            len(data),
-            source,
-            IngestOptions(batch=batch),
-            parent_id=None,
-        )
+        store_bytes(case, data, source, IngestOptions(batch=batch))
 
 
 @pytest.mark.parametrize("with_run", [True, False])

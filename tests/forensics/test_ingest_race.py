@@ -15,22 +15,11 @@ import pytest
 from forensics.case import Case
 from forensics.errors import CaseWriteError
 from forensics.intake.batch import IngestBatch
-from forensics.intake.content_store import store_copy
 from forensics.intake.records import ContentSource, IngestOptions
 from forensics.verify import verify_case
+from tests.forensics.storing import store_bytes
 
 SOURCE = ContentSource(name="a.bin", source_path="/card/a.bin", source_path_raw=b"/card/a.bin")
-
-
-def _store(case: Case, data: bytes, options: IngestOptions):  # type: ignore[no-untyped-def]
-    return store_copy(
-        case,
-        lambda: case.evidence.copy_in([data], len(data), sync=options.batch is None),
-        len(data),
-        SOURCE,
-        options,
-        parent_id=None,
-    )
 
 
 def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(
@@ -41,9 +30,9 @@ def test_a_batch_whose_file_another_writer_committed_logs_a_duplicate(
     data = os.urandom(30_000)
     with Case.open(where) as first, Case.open(where) as second:
         batch = IngestBatch(first)
-        queued = _store(first, data, IngestOptions(batch=batch))
+        queued = store_bytes(first, data, SOURCE, IngestOptions(batch=batch))
         assert queued.status == "ingested"  # copied, waiting in the batch
-        committed = _store(second, data, IngestOptions())
+        committed = store_bytes(second, data, SOURCE, IngestOptions())
         assert committed.status == "ingested"
         assert committed.item is not None
         batch.flush()  # the rule refuses the queued row
@@ -75,14 +64,7 @@ def test_a_batch_whose_rows_are_refused_leaves_no_copy_behind(
         for n in range(3):
             source = ContentSource(name=f"{n}.bin", source_path=f"/card/{n}.bin")
             data = os.urandom(20_000)
-            store_copy(
-                case,
-                lambda data=data: case.evidence.copy_in([data], len(data), sync=False),  # type: ignore[misc]
-                len(data),
-                source,
-                IngestOptions(batch=batch),
-                parent_id=None,
-            )
+            store_bytes(case, data, source, IngestOptions(batch=batch))
         with other.transaction(), pytest.raises(CaseWriteError):
             batch.flush()
         assert batch.committed == 0
@@ -112,24 +94,8 @@ def test_a_refused_row_among_many_keeps_its_place_in_the_chain(
         batch = IngestBatch(first)
         queued = []
         for data, source in zip(blobs, sources, strict=True):
-            queued.append(
-                store_copy(
-                    first,
-                    lambda data=data: first.evidence.copy_in([data], len(data), sync=False),  # type: ignore[misc]
-                    len(data),
-                    source,
-                    IngestOptions(batch=batch),
-                    parent_id=None,
-                )
-            )
-        other = store_copy(
-            second,
-            lambda: second.evidence.copy_in([blobs[30]], len(blobs[30])),
-            len(blobs[30]),
-            sources[30],
-            IngestOptions(),
-            parent_id=None,
-        )
+            queued.append(store_bytes(first, data, source, IngestOptions(batch=batch)))
+        other = store_bytes(second, blobs[30], sources[30], IngestOptions())
         batch.flush()
         assert other.item is not None
         assert set(batch.duplicates) == {queued[30].item.id}  # type: ignore[union-attr]
