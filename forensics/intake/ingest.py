@@ -9,11 +9,9 @@ custody chain, and the next file goes on.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import time
-from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
+from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import replace
 
 from forensics.case import Case
@@ -23,6 +21,7 @@ from forensics.intake.copy_ahead import CopyAhead
 from forensics.intake.folders import HostFolders
 from forensics.intake.host_files import HostCopy, ingest_host_file, record_symlink
 from forensics.intake.outcome_log import OutcomeLog
+from forensics.intake.post_ingest import add_warnings, finish_runs, run_per_item
 from forensics.intake.progress import IngestStatus
 from forensics.intake.records import (
     ContentSource,
@@ -41,11 +40,6 @@ from forensics.models import Item
 from forensics.textsafe import escape_name
 
 log = logging.getLogger(__name__)
-
-PER_ITEM_BATCH = 200
-"""Items whose per-item post-ingest steps commit together."""
-PER_ITEM_OPEN_S = 0.25
-"""Longest those steps keep a write transaction open (the GUI's own edits wait behind it)."""
 
 __all__ = [
     "ContentSource",
@@ -152,139 +146,16 @@ def ingest_paths(
     for run in runs:
         run.wait(0)  # no more items come: a run may end once it has done them
     later: dict[str, list[str]] = {}
-    _run_per_item(case, per_item, report, cancel, status, later, runs)
-    found = _finish_runs(runs, status)
+    run_per_item(case, per_item, report, cancel, status, later, runs)
+    found = finish_runs(runs, status)
     for item_id, warnings in later.items():  # after the runs' own, in step order
         found.setdefault(item_id, []).extend(warnings)
-    _add_warnings(report, found)
+    add_warnings(report, found)
     if report.cancelled or cancel.cancelled:
         report.cancelled = True
         log.info("ingest cancelled after %d outcomes", len(report.outcomes))
     status.report("done", force=True)
     return report
-
-
-def _finish_runs(runs: list[PostIngestRun], status: IngestStatus) -> dict[str, list[str]]:
-    """Wait for the streaming post-ingest work, reporting progress; its warnings by item."""
-    found: dict[str, list[str]] = {}
-    for run in runs:
-        while not run.wait(0.1):
-            status.report()
-        for item_id, warnings in run.warnings().items():
-            found.setdefault(item_id, []).extend(warnings)
-    return found
-
-
-class _Items:
-    """The new items of a report, read back one at a time (a card's items are not all held
-    at once), with the next one in view."""
-
-    def __init__(self, report: IngestReport) -> None:
-        self._items: Iterator[Item] = (
-            o.item
-            for o in report.outcomes
-            if o.status in ("ingested", "duplicate") and o.item is not None
-        )
-        self.next: Item | None = next(self._items, None)
-
-    def take(self) -> Item:
-        item, self.next = self.next, next(self._items, None)
-        assert item is not None
-        return item
-
-
-def _run_per_item(
-    case: Case,
-    steps: list[PostIngest],
-    report: IngestReport,
-    cancel: CancelToken,
-    status: IngestStatus,
-    found: dict[str, list[str]],
-    runs: Sequence[PostIngestRun] = (),
-) -> None:
-    """The other post-ingest steps, on each new item once the streaming runs' work on it is
-    committed (the steps may read it: hypotheses from the positions just extracted), while
-    those runs go on with the next items: run after the extraction ended, they were its tail,
-    on one core.
-
-    The items' steps share a transaction, committed every `PER_ITEM_BATCH` items,
-    `PER_ITEM_OPEN_S` seconds, or when the next item is not ready: on a card, one commit per
-    hypothesis (each waiting on the disk) made this tail a tenth of the ingest. The runs
-    take turns with it at writing (`hold_writes`), as with the ingest's batches. Each step
-    runs in its own `attempt`, so a step that fails leaves nothing behind, as its own
-    transaction did.
-    """
-    if not steps:
-        return
-    items = _Items(report)
-    total = sum(o.status in ("ingested", "duplicate") for o in report.outcomes)
-    done = 0
-    status.post_ingest(done, total)
-
-    def ready(item_id: str, timeout: float = 0.0) -> bool:
-        return all(run.finished(item_id, timeout) for run in runs)
-
-    while items.next is not None and not cancel.cancelled:
-        if not ready(items.next.id, 0.1):
-            status.report()
-            continue
-        chunk: list[str] = []
-        try:
-            with contextlib.ExitStack() as turns:
-                for run in runs:
-                    turns.enter_context(run.hold_writes())  # its transaction would hold ours
-                with case.transaction():
-                    opened = time.monotonic()
-                    _steps_on(case, steps, items, cancel, found, chunk, opened, ready)
-        except Exception as exc:  # the chunk's commit failed: its steps are undone
-            log.exception("post-ingest steps of %d items not committed", len(chunk))
-            for item_id in chunk:
-                found.setdefault(item_id, []).append(f"post-ingest step failed: {exc}")
-        done += len(chunk)
-        status.post_ingest(done, total)
-
-
-def _steps_on(
-    case: Case,
-    steps: list[PostIngest],
-    items: _Items,
-    cancel: CancelToken,
-    found: dict[str, list[str]],
-    chunk: list[str],
-    opened: float,
-    ready: Callable[[str], bool],
-) -> None:
-    """Run the steps on the items that are ready (inside the caller's transaction) until the
-    chunk is full, an item is not ready, or none is left."""
-    while items.next is not None and ready(items.next.id):
-        item = items.take()
-        chunk.append(item.id)
-        for step in steps:
-            if cancel.cancelled:
-                return
-            try:
-                with case.attempt():
-                    warnings = step(case, item, cancel)
-            except CancelledError:
-                return
-            except Exception as exc:  # one step failing must not lose the ingested item
-                log.exception("post-ingest step failed on %s", item.name)
-                warnings = [f"post-ingest step failed: {exc}"]
-            if warnings:
-                found.setdefault(item.id, []).extend(warnings)
-        if len(chunk) >= PER_ITEM_BATCH or time.monotonic() - opened >= PER_ITEM_OPEN_S:
-            return
-
-
-def _add_warnings(report: IngestReport, found: dict[str, list[str]]) -> None:
-    """Each ingested item's outcome gets its post-ingest warnings, in step order."""
-    if not found:
-        return
-    for index, outcome in enumerate(report.outcomes):
-        if outcome.status in ("ingested", "duplicate") and outcome.item is not None:
-            extra = found.get(outcome.item.id)
-            if extra:
-                report.outcomes[index] = replace(outcome, warnings=outcome.warnings + tuple(extra))
 
 
 def _raced(report: IngestReport, batch: IngestBatch) -> None:
