@@ -2,9 +2,10 @@
 the store's `tmp/`, and moves committed batches into place, beside the process that records
 them.
 
-A thread of the ingesting process did this before (`copy_ahead.py`): its reads, hashes and
-writes run without the GIL, but between them it needed the GIL back a dozen times a file,
-each time queued behind the thread recording items (Python and SQLite). On a card of small
+A thread of the ingesting process did this before (`copy_ahead.py` now only talks to this
+process): its reads, hashes and writes run without the GIL, but between them it needed the
+GIL back a dozen times a file, each time queued behind the thread recording items (Python
+and SQLite). On a card of small
 photos that doubled the copying's CPU (0.67 ms a file against 0.28 alone) and made the
 recording wait for it. In a process of its own the copying has its own interpreter; two
 threads copy (one hashes while the other's direct write waits on the device) and a third
