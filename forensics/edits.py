@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from forensics.errors import EditConflictError
 from forensics.records.declare import record_type_of
+from forensics.records.registry import BY_SUBJECT
 from forensics.store import record_rows
 
 if TYPE_CHECKING:
@@ -44,6 +45,19 @@ def stored(case: Case, record: R) -> R | None:
     record_type = record_type_of(record)
     found: R | None = record_rows.find(case.db, record_type, record_type.key_of(record))
     return found
+
+
+def stored_of(case: Case, conflict: EditConflictError) -> Any | None:
+    """The record a conflict is about, as stored now (None: deleted): for a form that showed
+    no such record (a keyframe a colleague made on the frame since it was shown)."""
+    return record_rows.find(case.db, BY_SUBJECT[conflict.subject], conflict.record_id)
+
+
+def logged_changes(case: Case, conflict: EditConflictError) -> list[Change]:
+    """Every recorded change to the record a conflict is about (oldest first): for a form
+    that showed no such record, all of them were made since."""
+    entries = case.custody.entries(subject=(conflict.subject, conflict.record_id))
+    return [Change(e.actor, e.at, e.action, e.reason) for e in entries]
 
 
 def changed_since(case: Case, based_on: Any) -> list[Change]:

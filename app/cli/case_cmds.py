@@ -23,12 +23,11 @@ from app.cli.common import (
 )
 from app.cli.examiner import require_examiner
 from app.cli.interrupt import long_work
-from app.cli.output import print_json, print_json_list, say, warn
+from app.cli.output import print_json, print_json_list, say
+from app.cli.stale import add_as_of, edit_as_of
 from app.features import post_ingest_steps
 from forensics import allocation
 from forensics.case import Case
-from forensics.edits import explain, state_at
-from forensics.errors import EditConflictError
 from forensics.identity import short_fingerprint
 from forensics.intake.ingest import IngestOptions, IngestOutcome, ingest_paths
 from forensics.models import Item, ItemKind
@@ -74,14 +73,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     for name in ("name", "serial", "marking", "exhibit", "note", "status", "parent"):
         p.add_argument(f"--{name}")
     p.add_argument("--tag", action="append", dest="tags")
-    p.add_argument(
-        "--as-of",
-        type=int,
-        metavar="SEQ",
-        help="the custody entry you read the item at (`pwb show` lists them): a field someone "
-        "changed after it is refused (exit code 4), never written over; a field only you "
-        "change goes onto theirs",
-    )
+    add_as_of(p, lists="`pwb show` lists them")
     add_actor_flags(p)
 
     p = case_command(
@@ -194,23 +186,17 @@ def cmd_edit(args: argparse.Namespace) -> int:
         if args.tags is not None:
             changes["tags"] = args.tags
         current = case.items.get(item_id)
-        read: Item | None = None
-        try:
-            if args.as_of is not None:
-                read = state_at(case, current, args.as_of, label=f"item '{current.name}'")
-            item = case.edit_item(
+        item = edit_as_of(
+            case,
+            current,
+            args.as_of,
+            f"item '{current.name}'",
+            lambda read: case.edit_item(
                 item_id, changes, actor=args.examiner, reason=args.reason, based_on=read
-            )
-        except EditConflictError as conflict:
-            told = (
-                explain(case, conflict, f"item '{current.name}'", read) + ": nothing was written"
-                if read is not None and conflict.clashes
-                else str(conflict)
-            )
-            warn(
-                f"error: {told}. See the item as it is now with `pwb show {args.case_dir} "
-                f"{args.item}`, then edit again (--as-of its newest custody entry)"
-            )
+            ),
+            f"pwb show {args.case_dir} {args.item}",
+        )
+        if item is None:
             return EXIT_CONFLICT
         _print_item(item, args.json)
     return EXIT_OK

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import add_actor_flags, case_command, listing, open_case, reply, resolved
+from app.cli.common import (
+    EXIT_CONFLICT,
+    add_actor_flags,
+    case_command,
+    listing,
+    open_case,
+    reply,
+    resolved,
+)
+from app.cli.stale import add_as_of, edit_as_of
 from forensics.provenance.figures import reported_figures
 from forensics.provenance.models import CITATION_TARGETS, SOURCE_KINDS, Claim, Source
 from forensics.provenance.sources import (
@@ -15,6 +24,7 @@ from forensics.provenance.sources import (
     cite,
     regrade_source,
     source_json,
+    source_label,
 )
 from forensics.store.provenance import ProvenanceRepository
 from forensics.textsafe import escape_name
@@ -44,6 +54,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     g.add_argument("source")
     g.add_argument("grade")
+    add_as_of(g, lists="`pwb source list --json` gives a source's custody_seq")
     add_actor_flags(g)
 
     p = sub.add_parser("claim", help="claims made by sources")
@@ -128,9 +139,24 @@ def cmd_source_list(args: argparse.Namespace) -> int:
 def cmd_source_grade(args: argparse.Namespace) -> int:
     with open_case(args.case) as case:
         repo = ProvenanceRepository(case.db)
-        source = regrade_source(
-            case, _source_id(repo, args.source), args.grade, actor=args.examiner, reason=args.reason
+        current = repo.get(Source, _source_id(repo, args.source))
+        source = edit_as_of(
+            case,
+            current,
+            args.as_of,
+            source_label(current),
+            lambda read: regrade_source(
+                case,
+                current.id,
+                args.grade,
+                actor=args.examiner,
+                reason=args.reason,
+                based_on=read,
+            ),
+            f"pwb source list {args.case} --json",
         )
+        if source is None:
+            return EXIT_CONFLICT
         doc = source_json(case, source)
     return reply(args, doc, f"{source.id}  {doc['grade_meaning']}")
 

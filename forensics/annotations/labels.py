@@ -14,6 +14,7 @@ from forensics.annotations.journal import AnnotationJournal
 from forensics.annotations.models import DEFAULT_LABELS, AnnotationFilter, Label, LabelSet
 from forensics.errors import ValidationError
 from forensics.store.db import utc_now
+from forensics.store.rebase import rebase
 
 _LABEL_NS = uuid.UUID("6f1c7a52-3f0e-4c1e-9a55-5d1c2f0b7e11")
 
@@ -61,25 +62,43 @@ class LabelBook(AnnotationJournal):
             self._insert_label(label)
         return label
 
-    def rename_label(self, old: str, new: str) -> Label:
+    def rename_label(self, old: str, new: str, *, based_on: Label | None = None) -> Label:
         """Rename a label, and every annotation and track carrying it, in one transaction
         (each change logged), so a typo in a label is fixed once for the whole case.
 
+        Args:
+            old: the label's name.
+            new: its new name.
+            based_on: the label as the form listed it: the label is found by its id, and a
+                colleague's rename of it since is a conflict (never renamed over), unless
+                they chose the same new name.
+
         Raises:
             ValidationError: empty or taken new name, or no label `old`.
+            EditConflictError: the label was renamed since `based_on` to another name.
         """
         new = new.strip()
         if not new:
             raise ValidationError("a label needs a name")
-        if new in self.labels():
-            raise ValidationError(f"the label set already has '{new}'")
         with self.case.transaction():
+            # Read inside the write transaction (it holds the case's write lock), so the
+            # label, marks and tracks renamed are the ones stored now, a colleague's included.
             self.ensure_labels()
-            found = [lb for lb in self.repo.labels() if lb.name == old]
+            stored = self.repo.labels()
+            wanted = based_on.id if based_on is not None else None
+            found = [lb for lb in stored if lb.id == wanted or (wanted is None and lb.name == old)]
             if not found:
                 raise ValidationError(f"no label '{old}'")
-            renamed = replace(found[0], name=new)
-            self.recorded_update(found[0], renamed, "label_rename", None, old=old, name=new)
+            current = found[0]
+            if based_on is not None:
+                mine = rebase(based_on, current, {"name": new}, label=f"label '{based_on.name}'")
+                if not mine or current.name == new:
+                    return current  # nothing to rename (a colleague chose the same name)
+            if any(lb.name == new for lb in stored):
+                raise ValidationError(f"the label set already has '{new}'")
+            old = current.name
+            renamed = replace(current, name=new)
+            self.recorded_update(current, renamed, "label_rename", None, old=old, name=new)
             now = utc_now()
             changes = {"label": {"from": old, "to": new}}
             for ann in self.repo.search(AnnotationFilter(label=old)):

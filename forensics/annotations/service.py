@@ -34,13 +34,15 @@ from forensics.annotations.models import (
     Track,
 )
 from forensics.case import Case
-from forensics.errors import NotFoundError, ValidationError
+from forensics.errors import EditConflictError, NotFoundError, ValidationError
+from forensics.records.annotations import ANNOTATION
 from forensics.store.db import utc_now
 from forensics.store.rebase import rebase
 
 log = logging.getLogger(__name__)
 
 _EDITABLE = ("points", "label", "note", "attributes", "outside", "keyframe")
+_STAMP = ("updated_at",)
 
 
 @dataclass(frozen=True)
@@ -262,10 +264,39 @@ class AnnotationService(LabelBook, AnnotationLinks):
         )
         return after
 
-    def delete(self, annotation_id: str, *, reason: str | None = None) -> Removed:
-        """Delete an annotation and its links; returns what an undo needs to restore them."""
+    def delete(
+        self,
+        annotation_id: str,
+        *,
+        reason: str | None = None,
+        based_on: Annotation | None = None,
+    ) -> Removed:
+        """Delete an annotation and its links; returns what an undo needs to restore them.
+
+        Args:
+            annotation_id: the annotation.
+            reason: why.
+            based_on: the annotation as the caller last knew it (an undo of its creation):
+                one someone changed since is theirs now, and is not deleted.
+
+        Raises:
+            EditConflictError: the annotation was changed since `based_on`.
+        """
         with self.case.transaction():
             ann = self.repo.get(annotation_id)
+            changed = {} if based_on is None else ANNOTATION.changes(based_on, ann, ignore=_STAMP)
+            if changed:
+                raise EditConflictError(
+                    f"annotation '{ann.label}' was changed by someone else since "
+                    f"({', '.join(changed)}): nothing was deleted",
+                    ANNOTATION.subject,
+                    ann.id,
+                    list(changed),
+                    clashes=[
+                        {"field": f, "base": c["from"], "theirs": c["to"], "mine": None}
+                        for f, c in changed.items()
+                    ],
+                )
             links = tuple(self.repo.links_of(annotation_id))
             for link in links:
                 self._remove_link(link, ann.item_id)

@@ -28,7 +28,7 @@ from forensics.provenance.recording import (
     new_id,
     require_sources,
 )
-from forensics.records.provenance import ProvenanceAction
+from forensics.records.provenance import LinkStatus, ProvenanceAction
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
@@ -242,11 +242,21 @@ def link_component(
 def withdraw_link(
     case: Case, link_id: str, *, actor: str | None = None, reason: str | None = None
 ) -> ComponentLink:
-    """Withdraw an attribution (it stays on the record, marked withdrawn)."""
-    repo = ProvenanceRepository(case.db)
-    link = repo.get(ComponentLink, link_id)
-    after = replace(link, status="withdrawn", updated_at=utc_now())
+    """Withdraw an attribution (it stays on the record, marked withdrawn).
+
+    A withdrawal has no stale form to settle: it is the only change a link can get, to the one
+    value "withdrawn", so two examiners withdrawing the same link never clash. The link is
+    read inside the write transaction (which holds the case's write lock); one a colleague
+    already withdrew is returned as stored, with no second custody entry.
+
+    Raises:
+        NotFoundError: no such link.
+    """
     with case.recording(actor, reason=reason) as rec:
+        link = ProvenanceRepository(case.db).get(ComponentLink, link_id)
+        if link.status == LinkStatus.WITHDRAWN:
+            return link
+        after = replace(link, status=LinkStatus.WITHDRAWN, updated_at=utc_now())
         rec.update(
             link,
             after,

@@ -30,9 +30,10 @@ from forensics.provenance.recording import (
     new_id,
     require_sources,
 )
-from forensics.records.provenance import ProvenanceAction
+from forensics.records.provenance import SOURCE, ProvenanceAction
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
+from forensics.store.rebase import rebase
 
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$|^\d{4}-Q[1-4]$")
 
@@ -125,22 +126,59 @@ def add_source(
 
 
 def regrade_source(
-    case: Case, source_id: str, grade: str, *, actor: str | None = None, reason: str | None = None
+    case: Case,
+    source_id: str,
+    grade: str,
+    *,
+    actor: str | None = None,
+    reason: str | None = None,
+    based_on: Source | None = None,
 ) -> Source:
-    """Change a source's grade; the old and new grades go into the log."""
+    """Change a source's grade; the old and new grades go into the log.
+
+    The two parts of the grade are separate fields (a source's reliability is judged apart
+    from this information's credibility), so each is merged on its own.
+
+    Args:
+        case: the case.
+        source_id: the source.
+        grade: the new grade, e.g. "B2".
+        actor: who (default: the case's actor).
+        reason: why.
+        based_on: the source as the form (or `pwb source grade --as-of`) showed it: only the
+            part of the grade that differs from it is changed, and a part someone else
+            changed since is a conflict.
+
+    Raises:
+        ValidationError: a grade that is not A-F then 1-6.
+        EditConflictError: a part of the grade this changes was changed since `based_on`.
+    """
     reliability, credibility = parse_grade(grade)
-    repo = ProvenanceRepository(case.db)
-    before = repo.get(Source, source_id)
-    after = replace(before, reliability=reliability, credibility=credibility, updated_at=utc_now())
     with case.recording(actor, reason=reason) as rec:
+        # Read inside the write transaction (it holds the case's write lock): what is
+        # compared with `based_on` is what gets overwritten.
+        before = ProvenanceRepository(case.db).get(Source, source_id)
+        values: dict[str, Any] = {"reliability": reliability, "credibility": credibility}
+        if based_on is not None:
+            values = rebase(based_on, before, values, label=source_label(before))
+        after = replace(before, **values, updated_at=utc_now())
         rec.update(
             before,
             after,
             ProvenanceAction.SOURCE_EDITED,
-            details={"grade": {"from": before.grade, "to": after.grade}},
-            log_changes=False,
+            # Every field's change is logged, its time stamp too: `pwb source grade --as-of`
+            # rebuilds an older state of the source from them (checked by its digest).
+            details={
+                "grade": {"from": before.grade, "to": after.grade},
+                "changes": SOURCE.changes(before, after),
+            },
         )
     return after
+
+
+def source_label(source: Source) -> str:
+    """A source in words, as a conflict names it ("source 'Viewpro catalogue 2024'")."""
+    return f"source '{source.title}'"
 
 
 def add_claim(
@@ -295,11 +333,15 @@ def source_refs(case: Case, target_type: str, target_id: str) -> tuple[SourceRef
 
 
 def source_json(case: Case, source: Source) -> dict[str, Any]:
-    """A source with its grade explained, its claims and what cites it."""
+    """A source with its grade explained, its claims, what cites it and the custody entry
+    it was last changed at."""
     repo = ProvenanceRepository(case.db)
     claims = repo.claims_of(source.id)
+    logged = case.custody.entries(subject=("source", source.id))
     return {
         **source.record(),
+        # The newest custody entry about it: what `pwb source grade --as-of` takes.
+        "custody_seq": logged[-1].seq if logged else None,
         "grade": source.grade,
         "grade_meaning": describe_grade(source),
         "claims": [c.record() for c in claims],

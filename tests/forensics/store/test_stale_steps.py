@@ -1,0 +1,202 @@
+"""Source regrades, label renames, link withdrawals and track steps made from a stale copy:
+the one rule of stale edits (`store.rebase`), on both engines, with a second examiner writing
+through a connection of their own between my read and my write.
+
+A part only I change goes onto the colleague's newer record; a part we both changed to
+different values is refused with `EditConflictError` naming the three values, and nothing is
+written. A withdrawal has nothing to clash over: it is the one change a link can get.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forensics.annotations import tracks
+from forensics.annotations.service import AnnotationService
+from forensics.case import Case
+from forensics.edits import state_at
+from forensics.errors import EditConflictError
+from forensics.intake.ingest import ingest_paths
+from forensics.provenance.components import add_component, link_component, withdraw_link
+from forensics.provenance.manufacturers import add_manufacturer
+from forensics.provenance.sources import add_source, regrade_source
+from forensics.records.provenance import ProvenanceAction
+
+B = "Examiner B"
+COUNTER = "video/pyscenedetect/counter.mp4"
+
+
+def _entries(case: Case) -> int:
+    return len(case.custody.entries())
+
+
+def test_a_regrade_merges_the_other_part_and_refuses_the_same_part(case_location: tuple) -> None:
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        shown = add_source(mine, kind="article", title="RCGroups teardown", grade="B2")
+        with Case.open(where) as theirs:
+            regrade_source(theirs, shown.id, "B3", actor=B, reason="second post contradicts")
+        # My reliability onto their credibility.
+        merged = regrade_source(mine, shown.id, "C2", based_on=shown)
+        assert merged.grade == "C3"
+        # Both changed the reliability: refused, naming base, theirs and mine.
+        with Case.open(where) as theirs:
+            regrade_source(theirs, shown.id, "D3", actor=B)
+        count = _entries(mine)
+        with pytest.raises(EditConflictError) as caught:
+            regrade_source(mine, shown.id, "A3", based_on=merged)
+        assert caught.value.clashes == [
+            {"field": "reliability", "base": "C", "theirs": "D", "mine": "A"}
+        ]
+        assert "source 'RCGroups teardown'" in str(caught.value)
+        assert _entries(mine) == count
+        # The log spells each regrade field by field: the state I read can be rebuilt.
+        seq = mine.custody.entries(subject=("source", shown.id))[0].seq
+        stored = regrade_source(mine, shown.id, "D3")  # as stored, without a base: unchanged
+        assert state_at(mine, stored, seq) == shown
+
+
+def test_a_label_renamed_meanwhile_is_a_conflict_and_marks_made_meanwhile_are_renamed(
+    case_location: tuple, corpus: Path
+) -> None:
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        [photo] = ingest_paths(mine, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        svc = AnnotationService(mine)
+        svc.add(photo.id, -1, "box", [(1, 1), (5, 5)], "person")
+        listed = {label.name: label for label in svc.labels().labels}
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            late = theirs.add(photo.id, -1, "box", [(8, 8), (12, 12)], "person").annotation
+            theirs.rename_label("vehicle", "car")
+            theirs.close()
+        # Their mark made since the list was read is renamed with mine; their other rename
+        # is kept.
+        renamed = svc.rename_label("person", "pedestrian", based_on=listed["person"])
+        assert renamed.id == listed["person"].id
+        assert svc.get(late.id).label == "pedestrian"
+        assert [a.label for a in svc.search()] == ["pedestrian", "pedestrian"]
+        assert "car" in svc.labels()
+        # Renamed by them since: refused with the three names, nothing written.
+        with Case.open(where) as other:
+            AnnotationService(other, actor=B).rename_label("car", "truck")
+        count = _entries(mine)
+        with pytest.raises(EditConflictError) as caught:
+            svc.rename_label("vehicle", "lorry", based_on=listed["vehicle"])
+        assert caught.value.clashes == [
+            {"field": "name", "base": "vehicle", "theirs": "truck", "mine": "lorry"}
+        ]
+        assert _entries(mine) == count
+        assert "truck" in svc.labels()
+        # The same new name on both sides is no conflict, and no second rename.
+        with Case.open(where) as other:
+            AnnotationService(other, actor=B).rename_label("lantern", "lamp")
+        count = _entries(mine)
+        same = svc.rename_label("lantern", "lamp", based_on=listed["lantern"])
+        assert same.name == "lamp"
+        assert _entries(mine) == count
+        svc.close()
+
+
+def test_a_withdrawal_made_twice_is_one_withdrawal(case_location: tuple) -> None:
+    """Withdrawing is the only change a link can get, to the one value "withdrawn": the
+    second examiner's withdrawal, read before the first was written, finds it done and writes
+    nothing (no error, no second entry)."""
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        drone = mine.add_item(kind="hardware", name="drone")
+        camera = add_component(mine, parent_id=drone.id, function="camera")
+        maker = add_manufacturer(mine, name="Viewpro", country="CN")
+        link = link_component(mine, camera.id, maker.id, basis="logo")
+        with Case.open(where) as theirs:
+            first = withdraw_link(theirs, link.id, actor=B, reason="wrong package")
+        count = _entries(mine)
+        again = withdraw_link(mine, link.id, reason="looks wrong")
+        assert again == first
+        assert again.status == "withdrawn"
+        assert _entries(mine) == count
+        withdrawals = [
+            e
+            for e in mine.custody.entries(subject=("component_link", link.id))
+            if e.action == ProvenanceAction.LINK_WITHDRAWN
+        ]
+        assert [(e.actor, e.reason) for e in withdrawals] == [(B, "wrong package")]
+
+
+def _keys(svc: AnnotationService, track_id: str) -> dict[int, object]:
+    return {k.frame_index: k for k in svc.repo.keyframes(track_id)}
+
+
+def test_track_steps_are_made_from_the_frame_as_shown(case_location: tuple, corpus: Path) -> None:
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        [video] = ingest_paths(mine, [corpus / COUNTER]).items
+        svc = AnnotationService(mine)
+        track = tracks.create_track(svc, video.id, "vehicle")
+        tracks.add_keyframe(svc, track.id, 0, "box", [(10, 10), (50, 50)])
+        shown = tracks.add_keyframe(svc, track.id, 10, "box", [(100, 10), (150, 50)]).annotation
+
+        # A colleague notes the keyframe on frame 10: my correction of its box keeps the note.
+        other = Case.open(where)
+        theirs = AnnotationService(other, actor=B)
+        theirs.edit(shown.id, {"note": "white van"})
+        step = tracks.add_keyframe(
+            svc, track.id, 10, "box", [(110, 10), (160, 50)], as_shown=True, based_on=shown
+        )
+        corrected = step.annotation
+        assert (corrected.points, corrected.note) == (((110, 10), (160, 50)), "white van")
+
+        # They move the box too: refused with theirs and mine; nothing written.
+        theirs.edit(corrected.id, {"points": [(120, 10), (170, 50)]})
+        count = _entries(mine)
+        with pytest.raises(EditConflictError) as caught:
+            tracks.add_keyframe(
+                svc, track.id, 10, "box", [(90, 10), (140, 50)], as_shown=True, based_on=corrected
+            )
+        assert [c["field"] for c in caught.value.clashes] == ["points"]
+        assert caught.value.clashes[0]["theirs"] == ((120, 10), (170, 50))
+        assert _entries(mine) == count
+
+        # Frame 5 showed an interpolated box; they made it a keyframe since: mine is refused,
+        # theirs compared with the box the frame showed.
+        made = theirs.add(
+            video.id, 5, "box", [(70, 70), (90, 90)], "vehicle", track_id=track.id, keyframe=True
+        ).annotation
+        with pytest.raises(EditConflictError) as caught:
+            tracks.add_keyframe(svc, track.id, 5, "box", [(60, 10), (110, 50)], as_shown=True)
+        assert caught.value.record_id == made.id
+        [clash] = caught.value.clashes
+        assert (clash["base"], clash["theirs"]) == (((65, 10), (110, 50)), ((70, 70), (90, 90)))
+        # Apply mine on top: the step made again from their keyframe.
+        on_top = tracks.add_keyframe(
+            svc, track.id, 5, "box", [(60, 10), (110, 50)], as_shown=True, based_on=made
+        )
+        assert on_top.annotation.id == made.id
+        assert on_top.annotation.points == ((60, 10), (110, 50))
+
+        # The keyframe shown was deleted since: refused, not made again.
+        theirs.delete(made.id)
+        with pytest.raises(EditConflictError, match="was deleted by someone else"):
+            tracks.add_keyframe(
+                svc, track.id, 5, "box", [(1, 1), (9, 9)], as_shown=True, based_on=on_top.annotation
+            )
+        assert 5 not in _keys(svc, track.id)
+
+        # Ending the track on a frame they ended it on already, from the frame as shown
+        # (no keyframe there): the same end, no conflict.
+        ended = tracks.end_track(theirs, track.id, 12)
+        mine_end = tracks.end_track(svc, track.id, 12, as_shown=True)
+        assert mine_end.annotation.id == ended.annotation.id
+        assert mine_end.annotation.outside
+
+        # An undo of a keyframe's creation does not delete one they changed since.
+        added = tracks.add_keyframe(svc, track.id, 3, "box", [(30, 10), (80, 50)]).annotation
+        theirs.edit(added.id, {"note": "turning"})
+        with pytest.raises(EditConflictError, match="nothing was deleted"):
+            svc.delete(added.id, based_on=added)
+        assert 3 in _keys(svc, track.id)
+        theirs.close()
+        other.close()
+        svc.close()
