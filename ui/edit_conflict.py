@@ -10,15 +10,15 @@ their values against the form's field by field, and lets the examiner choose:
   change that the custody log shows (their values as "from", mine as "to"); never silent.
 - **Cancel**: nothing is written and the form keeps what was typed.
 
-Every form (item, component, manufacturer, annotation, hypothesis) calls `save_edit`, so
-they all behave the same; none catches the error itself.
+Every form (item, component, manufacturer, annotation, hypothesis, source grade, label rename,
+track keyframe) calls `save_edit`, so they all behave the same; none catches the error itself.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.case import Case
-from forensics.edits import Change, changed_since, stored
+from forensics.edits import Change, changed_since, logged_changes, stored, stored_of
 from forensics.errors import EditConflictError
 from forensics.records.actions import phrase
 from forensics.textsafe import shown
@@ -150,6 +150,7 @@ def ask(parent: QWidget, what: str, conflict: EditConflictError, changes: list[C
     return dialog.choice
 
 
+@overload
 def save_edit(
     parent: QWidget,
     case: Case,
@@ -157,6 +158,27 @@ def save_edit(
     based_on: R,
     write: Callable[[R], T],
     reload: Callable[[R | None], None],
+) -> T | None: ...
+
+
+@overload
+def save_edit(
+    parent: QWidget,
+    case: Case,
+    what: str,
+    based_on: R | None,
+    write: Callable[[R | None], T],
+    reload: Callable[[R | None], None],
+) -> T | None: ...
+
+
+def save_edit(
+    parent: QWidget,
+    case: Case,
+    what: str,
+    based_on: R | None,
+    write: Callable[[Any], T],
+    reload: Callable[[Any], None],
 ) -> T | None:
     """Save a form's edit made from `based_on`, settling a colleague's overtaking change.
 
@@ -164,7 +186,9 @@ def save_edit(
         parent: the form (dialogs are shown over it).
         case: the open case.
         what: the record in words, for the dialog.
-        based_on: the record as the form showed it.
+        based_on: the record as the form showed it; None when the form showed no such record
+            (a video frame with no keyframe of the track: one a colleague made there since is
+            the conflict, named by the refusal).
         write: makes the edit from a given state of the record (the core call with
             `based_on=`); it is called again with the stored state for "Apply mine on top".
         reload: shows the record as stored now in the form (None: it was deleted).
@@ -180,8 +204,11 @@ def save_edit(
         try:
             return write(base)
         except EditConflictError as conflict:
-            current = stored(case, base)
-            choice = ask(parent, what, conflict, changed_since(case, base))
+            if base is None:
+                current, told = stored_of(case, conflict), logged_changes(case, conflict)
+            else:
+                current, told = stored(case, base), changed_since(case, base)
+            choice = ask(parent, what, conflict, told)
             if current is None:
                 reload(None)
                 return None

@@ -3,64 +3,20 @@ labels are chosen (never a silent default), no stale boxes (issue 17, part 3).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDockWidget, QGraphicsView, QInputDialog
+from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog
 
-from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.intake.ingest import ingest_paths
+from tests.ui.annotate_bench import COUNTER, Bench, close_to, open_bench, track_0_to_10
 from tests.ui.helpers import show_dock
-from ui.annotate.controller import AnnotationController
 from ui.annotate.label_manager import LabelManager
 from ui.annotate.shapes import AnnotationShape
 from ui.lazy import on_screen
-
-COUNTER = "video/pyscenedetect/counter.mp4"
-
-
-@dataclass
-class Bench:
-    window: Any
-    video: str
-    drone: str
-    controller: AnnotationController
-
-    def svc(self) -> AnnotationService:
-        return self.controller.service()
-
-    def view(self) -> QGraphicsView:
-        return self.window.viewer.graphics_view()
-
-    def show(self, qtbot, frame: int) -> None:
-        if self.controller.frame is not None and self.controller.frame.frame_index == frame:
-            return
-        with qtbot.waitSignal(self.window.viewer.frame_shown, timeout=20000):
-            self.window.signals.frame_requested.emit(self.video, frame)
-
-    def drag(self, qtbot, start: tuple[float, float], end: tuple[float, float]) -> None:
-        view = self.view()
-        a: QPoint = view.mapFromScene(*start)
-        b: QPoint = view.mapFromScene(*end)
-        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
-        qtbot.mouseMove(view.viewport(), pos=(a + b) / 2)
-        qtbot.mouseMove(view.viewport(), pos=b)
-        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
-
-    def action(self, text: str) -> Any:
-        from PySide6.QtGui import QAction
-
-        found = [
-            a
-            for a in self.window.findChildren(QAction)
-            if a.text().replace("&", "").startswith(text)
-        ]
-        assert found, text
-        return found[0]
 
 
 @pytest.fixture
@@ -69,14 +25,7 @@ def bench(qtbot, make_window, case: Case, corpus: Path) -> Bench:
     drone = case.add_item(kind="hardware", name="Gerbera drone")
     root = case.root
     case.close()
-    window = make_window()
-    assert window.contribution_errors == []
-    assert window.open_case(root)
-    with qtbot.waitSignal(window.viewer.frame_shown, timeout=20000):
-        window.signals.item_selected.emit(video.id)
-    controller = window.findChild(AnnotationController, "annotation_controller")
-    qtbot.waitUntil(lambda: controller.frame is not None, timeout=20000)
-    return Bench(window, video.id, drone.id, controller)
+    return open_bench(qtbot, make_window, root, video.id, drone.id)
 
 
 def _dock(window: Any, name: str) -> QDockWidget:
@@ -259,25 +208,9 @@ def test_go_to_a_frame_or_a_time_from_the_viewer_field(qtbot, bench: Bench) -> N
     assert field.hasFocus()
 
 
-def _track_0_to_10(qtbot, bench: Bench) -> str:
-    """A track drawn with the mouse: keyframes on frames 0 and 10."""
-    controller = bench.controller
-    controller.set_label("vehicle")
-    bench.show(qtbot, 0)
-    controller.tool.set_tool("box")
-    track_id = controller.start_track()
-    assert track_id
-    bench.drag(qtbot, (100, 100), (300, 300))
-    bench.show(qtbot, 10)
-    bench.drag(qtbot, (500, 100), (700, 300))
-    controller.stop_track()
-    controller.tool.set_tool("")
-    return track_id
-
-
 def test_dragging_an_interpolated_box_makes_its_frame_a_keyframe(qtbot, bench: Bench) -> None:
     controller, svc = bench.controller, bench.svc()
-    track_id = _track_0_to_10(qtbot, bench)
+    track_id = track_0_to_10(qtbot, bench)
     bench.show(qtbot, 5)
     [shape] = [s for s in controller.shapes() if s.interpolated]
     assert close_to(shape.points, [(300, 100), (500, 300)])
@@ -296,14 +229,6 @@ def test_dragging_an_interpolated_box_makes_its_frame_a_keyframe(qtbot, bench: B
     assert close_to(between.points, [(220, 280), (420, 480)])
     controller.undo_stack.undo()
     assert sorted(k.frame_index for k in svc.repo.keyframes(track_id)) == [0, 10]
-
-
-def close_to(points: Any, expected: list[tuple[float, float]]) -> bool:
-    """Within a few screen pixels (the frame is shown at about a third of its size)."""
-    return all(
-        abs(p[0] - e[0]) <= 8 and abs(p[1] - e[1]) <= 8
-        for p, e in zip(points, expected, strict=True)
-    )
 
 
 def _right_click(qtbot, widget: Any, pos: QPoint) -> None:
@@ -390,7 +315,7 @@ def test_right_click_menus_on_marks_and_rows_and_delete_asks_why(qtbot, bench: B
     assert shown.args[1] == 4
     row_menu.close()
     # An interpolated box: "Make keyframe here".
-    track_id = _track_0_to_10(qtbot, bench)
+    track_id = track_0_to_10(qtbot, bench)
     bench.show(qtbot, 5)
     _right_click(qtbot, view.viewport(), view.mapFromScene(400, 200))
     shape_menu = contribution.context_menu

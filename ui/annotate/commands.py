@@ -158,15 +158,24 @@ class CreateTrack(_Command):
 
 
 class SetKeyframe(_Command):
-    """A keyframe added to a track, or an existing one corrected (already saved)."""
+    """A keyframe added to a track, or an existing one corrected (already saved).
+
+    Undo and redo start from the state this command left: a keyframe a colleague changed since
+    is theirs (the step is refused with the reason and leaves the stack), as for `EditAnnotation`.
+    """
 
     def __init__(
-        self, service: Service, changed: Changed, before: Annotation | None, after: Annotation
+        self,
+        service: Service,
+        changed: Changed,
+        before: Annotation | None,
+        after: Annotation,
+        refused: Refused | None = None,
     ) -> None:
         text = "Add keyframe" if before is None else "Correct keyframe"
         if after.outside:
             text = "End track"
-        super().__init__(f"{text} at frame {after.frame_index}", service, changed)
+        super().__init__(f"{text} at frame {after.frame_index}", service, changed, refused)
         self.before = before
         self.after = after
 
@@ -174,10 +183,10 @@ class SetKeyframe(_Command):
         if self.before is None:
             svc.restore(Removed(self.after, ()))
         else:
-            svc.put(self.after)
+            svc.put(self.after, based_on=self.before)
 
     def _undo(self, svc: AnnotationService) -> None:
         if self.before is None:
-            svc.delete(self.after.id)
+            svc.delete(self.after.id, based_on=self.after)
         else:
-            svc.put(self.before)
+            svc.put(self.before, based_on=self.after)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
-from forensics.annotations.models import Annotation, FrameAnchor
+from forensics.annotations.models import Annotation, AnnotationFilter, FrameAnchor
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.errors import WorkbenchError
@@ -66,6 +66,9 @@ class AnnotationController(TrackEdits, QObject):
         self._shapes: list[AnnotationShape] = []
         self._drawn: dict[str, Annotation] = {}
         """The annotations as drawn now: a moved shape is an edit made from this state."""
+        self._keys_shown: dict[str, Annotation] = {}
+        """Per track, its keyframe on the frame shown (an `outside` one too, which is not
+        drawn), as shown: a track step on this frame is made from it (`TrackEdits`)."""
         self.label: str | None = None
         """The label new marks get: the one chosen or used last, never a silent default."""
         self.ask_label: Callable[[], str | None] | None = None
@@ -143,11 +146,19 @@ class AnnotationController(TrackEdits, QObject):
         """Redraw the annotations of the current frame."""
         selected = self.selected_id()
         self._clear()
+        self._keys_shown = {}
         if self._frame is None or self._current_case() is None:
             return
         svc = self.service()
         labels = svc.labels()
         self._drawn = {}
+        self._keys_shown = {
+            a.track_id: a
+            for a in svc.search(
+                AnnotationFilter(item_id=self._frame.item_id, frame_index=self._frame.frame_index)
+            )
+            if a.track_id is not None
+        }
         for shown in svc.on_frame(self._frame.item_id, self._frame.frame_index):
             ann = shown.annotation
             if not shown.interpolated:

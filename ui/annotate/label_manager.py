@@ -1,7 +1,9 @@
 """The label manager: the case's labels, numbered as keys 1-9 pick them; add and rename.
 
 A rename goes through the core, which carries every mark and track with the old name to the
-new one and logs each change, so a typo is fixed once for the whole case.
+new one and logs each change, so a typo is fixed once for the whole case. It is made from the
+label as listed here: a colleague's rename of it since is settled in the conflict dialog
+(`ui.edit_conflict`), never renamed over.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forensics.annotations.models import Label
 from forensics.errors import WorkbenchError
 from ui.annotate.controller import AnnotationController
+from ui.edit_conflict import save_edit
 
 
 class LabelManager(QDialog):
@@ -33,6 +37,8 @@ class LabelManager(QDialog):
         self.setObjectName("label_manager")
         self.setWindowTitle("Labels")
         self._controller = controller
+        self._listed: dict[str, Label] = {}
+        """The labels as listed, by name: what a rename is made from."""
         self.labels = QListWidget()
         self.labels.setObjectName("label_list")
         self.labels.itemDoubleClicked.connect(lambda _i: self.use_selected())
@@ -77,6 +83,7 @@ class LabelManager(QDialog):
         except WorkbenchError:  # the case closed: nothing to manage
             self.hide()
             return
+        self._listed = {label.name: label for label in labels}
         for number, label in enumerate(labels, start=1):
             text = f"{number}  {label.name}" if number <= 9 else f"    {label.name}"
             entry = QListWidgetItem(text)
@@ -127,24 +134,45 @@ class LabelManager(QDialog):
         self._report(f"Added '{name}'.")
 
     def rename(self) -> None:
-        """Rename the selected label to the typed name."""
+        """Rename the selected label to the typed name, from the label as listed."""
         old, new = self.selected(), self.name.text().strip()
         if old is None:
             self._report("Select the label to rename.")
             return
+        svc = self._controller.service()
+        shown = self._listed[old]
         try:
-            self._controller.service().rename_label(old, new)
+            renamed = save_edit(
+                self,
+                svc.case,
+                f"Label '{old}'",
+                shown,
+                lambda base: svc.rename_label(base.name, new, based_on=base),
+                self._theirs,
+            )
         except WorkbenchError as exc:
             self._report(f"Not renamed: {exc}")
             return
-        if self._controller.label == old:
-            self._controller.set_label(new)
+        if renamed is None:
+            return  # reloaded (theirs is listed) or cancelled (the typed name stays)
+        chosen = self._controller.label
+        if chosen is not None and chosen not in svc.labels():
+            self._controller.set_label(renamed.name)  # the label of new marks was renamed
         self._controller.refresh()
         self._controller.changed.emit()
         self.name.clear()
         self.reload()
-        self.select(new)
-        self._report(f"Renamed '{old}' to '{new}' on every mark and track.")
+        self.select(renamed.name)
+        self._report(f"Renamed '{old}' to '{renamed.name}' on every mark and track.")
+
+    def _theirs(self, current: Label | None) -> None:
+        """Reload theirs: the labels as stored now, the one renamed selected, my name gone."""
+        self.name.clear()
+        self._controller.refresh()
+        self.reload()
+        if current is not None:
+            self.select(current.name)
+            self._report(f"Kept '{current.name}' as renamed by a colleague.")
 
     def use_selected(self) -> None:
         """The selected label becomes the label of new marks."""

@@ -4,6 +4,10 @@ T starts a track on the shown video; each shape drawn then is a keyframe of it (
 an interpolated frame makes that frame a keyframe there); E ends it where the object leaves
 the view. Each change is one undoable command, as for single marks (`AnnotationController`
 mixes this in: the frame on screen, the service and the undo stack are the controller's).
+
+A step on the frame shown is made from the track as that frame showed it (its keyframe
+there, or none): a colleague's change to it since is settled in the conflict dialog
+(`ui.edit_conflict`), never written over.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from forensics.annotations import tracks
-from forensics.annotations.models import FrameAnchor
+from forensics.annotations.models import Annotation, FrameAnchor
 from ui.annotate import commands
 from ui.annotate.shapes import Points
+from ui.edit_conflict import save_edit
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QGraphicsView
 
-    from forensics.annotations.service import AnnotationService
+    from forensics.annotations.service import AnnotationService, Saved
 
 
 class TrackEdits:
@@ -28,7 +34,9 @@ class TrackEdits:
     if TYPE_CHECKING:
         # What the controller provides.
         _frame: FrameAnchor | None
+        _keys_shown: dict[str, Annotation]
         track_id: str | None
+        view: QGraphicsView
         failed: SignalInstance
         warned: SignalInstance
 
@@ -93,25 +101,70 @@ class TrackEdits:
         self, kind: str, points: Points, *, outside: bool = False, track_id: str | None = None
     ) -> bool:
         """Mark (or correct) a track, the one being drawn by default, on the shown frame
-        (undoable); False when refused."""
+        (undoable), from the track as the frame showed it; False when refused or dropped."""
         frame = self._frame
         track_id = track_id or self.track_id
         if frame is None or track_id is None:
             return False
-        svc = self.service()
-        before = next(
-            (k for k in svc.repo.keyframes(track_id) if k.frame_index == frame.frame_index), None
+        return self._step(
+            track_id,
+            frame.frame_index,
+            lambda base: tracks.add_keyframe(
+                self.service(),
+                track_id,
+                frame.frame_index,
+                kind,
+                points,
+                anchor=frame,
+                outside=outside,
+                as_shown=True,
+                based_on=base,
+            ),
         )
+
+    def _step(self, track_id: str, frame_index: int, write: Callable[[Any], Saved]) -> bool:
+        """Save a track step on `frame_index` made from its keyframe there as shown (none on a
+        frame not shown), settling a colleague's change since; push it for undo."""
+        svc = self.service()
+        shown = self._keys_shown.get(track_id) if self._shown_at(frame_index) else None
+        stored_before: list[Annotation | None] = []
+
+        def step(base: Annotation | None) -> Saved:
+            stored_before[:] = [
+                next(
+                    (k for k in svc.repo.keyframes(track_id) if k.frame_index == frame_index), None
+                )
+            ]
+            return write(base)
+
+        label = svc.get_track(track_id).label
         saved = self._attempt(
             "keyframe refused",
-            lambda: tracks.add_keyframe(
-                svc, track_id, frame.frame_index, kind, points, anchor=frame, outside=outside
+            lambda: save_edit(
+                self.view,
+                svc.case,
+                f"Track '{label}' on frame {frame_index}",
+                shown,
+                step,
+                lambda _current: self._did_change(),
             ),
         )
         if saved is None:
             return False
-        self._push(commands.SetKeyframe(self.service, self._did_change, before, saved.annotation))
+        self._push(
+            commands.SetKeyframe(
+                self.service,
+                self._did_change,
+                stored_before[0],
+                saved.annotation,
+                refused=self.failed.emit,
+            )
+        )
         return True
+
+    def _shown_at(self, frame_index: int) -> bool:
+        frame = self._frame
+        return frame is not None and frame.frame_index == frame_index
 
     def _frame_count(self, item_id: str) -> int:
         return int(self.service().sources.get(item_id).frame_count())
@@ -141,12 +194,14 @@ class TrackEdits:
             self.warned.emit(
                 f"the object is marked on frame {frame.frame_index}: the track ends on {end_at}"
             )
-        before = next((k for k in keys if k.frame_index == end_at), None)
-        saved = self._attempt(
-            "end of track refused",
-            lambda: tracks.end_track(svc, track_id, end_at, anchor=anchor),
-        )
-        if saved is None:
-            return
-        self._push(commands.SetKeyframe(self.service, self._did_change, before, saved.annotation))
-        self.track_id = None
+        # On the frame shown, the end is made from the track as shown there; on the next
+        # frame (never shown), from the track as stored when the end is written.
+        shown = self._shown_at(end_at)
+        if self._step(
+            track_id,
+            end_at,
+            lambda base: tracks.end_track(
+                svc, track_id, end_at, anchor=anchor, as_shown=shown, based_on=base
+            ),
+        ):
+            self.track_id = None

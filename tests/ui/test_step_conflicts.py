@@ -1,0 +1,372 @@
+"""A regrade, a label rename and a track step a colleague overtook are settled in the conflict
+dialog, through the window `pwb gui` builds, on a folder case and on a PostgreSQL case.
+
+The examiner looks at a source, a label or a video frame; another examiner changes the same
+record (`pwb` in another process, or another connection) before the change is saved. A part
+only I changed goes onto theirs without asking; a part we both changed opens the dialog:
+Cancel writes nothing and keeps my change on screen, "Reload theirs" shows theirs and writes
+nothing, "Apply mine on top" saves mine as a new recorded change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from forensics.annotations.service import AnnotationService
+from forensics.case import Case
+from forensics.intake.ingest import ingest_paths
+from forensics.provenance.models import Source
+from forensics.provenance.sources import add_source
+from forensics.store.provenance import ProvenanceRepository
+from tests.app.cli_process import pwb
+from tests.ui.annotate_bench import COUNTER, Bench, close_to, open_bench, track_0_to_10
+from tests.ui.conflict_helpers import answer_conflict
+from tests.ui.helpers import show_dock
+
+B = "Examiner B"
+ME = "Test Examiner"
+
+
+def _on_server(where: str) -> bool:
+    return str(where).startswith("postgresql")
+
+
+# sources ------------------------------------------------------------------------------------
+@pytest.fixture
+def source_case(case_location: tuple) -> tuple[str, str]:
+    """A case (folder or server) with one source graded B2; `(where, source id)`."""
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner=ME, evidence=evidence) as case:
+        source = add_source(case, kind="article", title="Teardown", grade="B2")
+    return where, source.id
+
+
+def _sources_dock(qtbot, make_window, where: str) -> tuple[Any, Any]:
+    from ui.provenance.sources_dock import SourcesDock
+
+    window = make_window()
+    assert window.open_case(where)
+    show_dock(window, "Sources")
+    qtbot.waitUntil(lambda: window.findChild(SourcesDock) is not None, timeout=10_000)
+    dock = window.findChild(SourcesDock)
+    qtbot.waitUntil(lambda: dock.sources.rowCount() == 1, timeout=10_000)
+    dock.sources_table.selectRow(0)
+    assert dock.grade() == "B2"  # the selected source's grade, shown in the grade fields
+    return window, dock
+
+
+def _choose(combo: Any, value: Any) -> None:
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def _b_regrades(qtbot, window: Any, where: str, source_id: str, grade: str) -> None:
+    """Examiner B, in another process, regrades the source; on a server case the window
+    hears it and reads the sources again."""
+    run = ("source", "grade", where, source_id, grade, "--examiner", B, "--reason", "retracted")
+    if _on_server(where):
+        with qtbot.waitSignal(window.signals.records_changed, timeout=20_000):
+            done = pwb(*run)
+    else:
+        done = pwb(*run)
+    assert done.returncode == 0, done.stderr
+
+
+def _stored(window: Any, source_id: str) -> Source:
+    return ProvenanceRepository(window.current_case().db).get(Source, source_id)
+
+
+def test_a_regrade_overtaken_asks_then_cancel_keeps_mine_and_apply_saves_it(
+    qtbot, make_window, source_case: tuple[str, str]
+) -> None:
+    where, source_id = source_case
+    window, dock = _sources_dock(qtbot, make_window, where)
+    _choose(dock.reliability, "C")
+    _b_regrades(qtbot, window, where, source_id, "D2")
+    qtbot.wait(100)
+    assert dock.grade() == "C2"  # a colleague's change arriving leaves mine in the fields
+    seen: list[dict[str, Any]] = []
+    answer_conflict("cancel", seen)
+    qtbot.mouseClick(dock.regrade_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert B in seen[0]["summary"]
+    assert "retracted" in seen[0]["summary"]
+    assert seen[0]["rows"] == [("reliability", "D", "C")]
+    assert dock.grade() == "C2"
+    assert _stored(window, source_id).grade == "D2"  # nothing written
+    answer_conflict("apply", seen)
+    qtbot.mouseClick(dock.regrade_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 2
+    assert _stored(window, source_id).grade == "C2"
+    assert dock.grade() == "C2"
+    entries = window.current_case().custody.entries(subject=("source", source_id))
+    regrades = [e for e in entries if e.action == "source_edited"]
+    assert [e.actor for e in regrades] == [B, ME]
+    assert regrades[-1].details["grade"] == {"from": "D2", "to": "C2"}
+    window.close_case()
+
+
+def test_a_regrade_reloads_theirs_and_a_part_only_i_change_merges(
+    qtbot, make_window, source_case: tuple[str, str]
+) -> None:
+    where, source_id = source_case
+    window, dock = _sources_dock(qtbot, make_window, where)
+    _choose(dock.reliability, "C")
+    _b_regrades(qtbot, window, where, source_id, "D2")
+    seen: list[dict[str, Any]] = []
+    answer_conflict("reload", seen)
+    qtbot.mouseClick(dock.regrade_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert dock.grade() == "D2"  # theirs, shown
+    assert _stored(window, source_id).grade == "D2"
+    entries = window.current_case().custody.entries(subject=("source", source_id))
+    assert [e.actor for e in entries if e.action == "source_edited"] == [B]
+    # Now they change the credibility while I change the reliability: no question, both kept.
+    _choose(dock.reliability, "A")
+    _b_regrades(qtbot, window, where, source_id, "D5")
+    stop = answer_conflict("cancel", seen)  # would be clicked if the dialog showed
+    qtbot.mouseClick(dock.regrade_button, Qt.MouseButton.LeftButton)
+    stop()
+    assert len(seen) == 1
+    assert _stored(window, source_id).grade == "A5"
+    assert dock.grade() == "A5"
+    window.close_case()
+
+
+# labels -------------------------------------------------------------------------------------
+@pytest.fixture
+def marked_case(case_location: tuple, corpus: Path) -> tuple[str, str]:
+    """A case (folder or server) with a photo marked "person"; `(where, photo id)`."""
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner=ME, evidence=evidence) as case:
+        [photo] = ingest_paths(case, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        svc = AnnotationService(case)
+        svc.add(photo.id, -1, "box", [(1, 1), (5, 5)], "person")
+        svc.close()
+    return where, photo.id
+
+
+def _label_manager(make_window, where: str) -> tuple[Any, Any]:
+    from PySide6.QtGui import QAction
+
+    from ui.annotate.label_manager import LabelManager
+
+    window = make_window()
+    assert window.open_case(where)
+    [manage] = [
+        a
+        for a in window.findChildren(QAction)
+        if a.text().replace("&", "").startswith("Manage labels")
+    ]
+    manage.trigger()
+    manager = window.findChild(LabelManager, "label_manager")
+    assert manager is not None
+    assert manager.isVisible()
+    return window, manager
+
+
+def _b_renames(where: str, old: str, new: str) -> None:
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.rename_label(old, new)
+        theirs.close()
+
+
+def _labels_now(window: Any) -> list[str]:
+    svc = AnnotationService(window.current_case())
+    try:
+        return svc.labels().names()
+    finally:
+        svc.close()
+
+
+def test_a_label_renamed_meanwhile_asks_then_cancel_keeps_my_name_and_apply_renames_theirs(
+    qtbot, make_window, marked_case: tuple[str, str]
+) -> None:
+    where, _photo = marked_case
+    window, manager = _label_manager(make_window, where)
+    manager.select("person")
+    qtbot.keyClicks(manager.name, "pedestrian")
+    _b_renames(where, "person", "human")
+    seen: list[dict[str, Any]] = []
+    answer_conflict("cancel", seen)
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert B in seen[0]["summary"]
+    assert seen[0]["rows"] == [("name", "human", "pedestrian")]
+    assert manager.name.text() == "pedestrian"  # kept for another try
+    assert "human" in _labels_now(window)
+    answer_conflict("apply", seen)
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 2
+    names = _labels_now(window)
+    assert "pedestrian" in names
+    assert "human" not in names
+    assert manager.selected() == "pedestrian"
+    svc = AnnotationService(window.current_case())
+    assert [a.label for a in svc.search()] == ["pedestrian"]  # the mark follows the label
+    svc.close()
+    with Case.open(where, readonly=True) as case:
+        renames = [
+            (e.actor, e.details.get("old"), e.details.get("name"))
+            for e in case.custody.entries()
+            if e.details.get("op") == "label_rename"
+        ]
+    assert renames == [(B, "person", "human"), (ME, "human", "pedestrian")]
+    window.close_case()
+
+
+def test_a_label_rename_reloads_theirs_and_renames_a_mark_made_meanwhile(
+    qtbot, make_window, marked_case: tuple[str, str]
+) -> None:
+    where, photo = marked_case
+    window, manager = _label_manager(make_window, where)
+    manager.select("vehicle")
+    qtbot.keyClicks(manager.name, "truck")
+    _b_renames(where, "vehicle", "car")
+    seen: list[dict[str, Any]] = []
+    answer_conflict("reload", seen)
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert manager.selected() == "car"  # theirs, listed and selected
+    assert manager.name.text() == ""
+    assert "truck" not in _labels_now(window)
+    # A mark B makes with "person" after my list was read is renamed with the label; no
+    # question, since nobody renamed "person".
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.add(photo, -1, "box", [(8, 8), (12, 12)], "person")
+        theirs.close()
+    manager.select("person")
+    qtbot.keyClicks(manager.name, "pedestrian")
+    stop = answer_conflict("cancel", seen)
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    stop()
+    assert len(seen) == 1
+    svc = AnnotationService(window.current_case())
+    assert [a.label for a in svc.search()] == ["pedestrian", "pedestrian"]
+    svc.close()
+    window.close_case()
+
+
+# track steps --------------------------------------------------------------------------------
+@pytest.fixture
+def video_bench(qtbot, make_window, case_location: tuple, corpus: Path) -> tuple[str, Bench]:
+    """The counter clip on screen in a window, in a folder or server case; `(where, bench)`."""
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner=ME, evidence=evidence) as case:
+        video = ingest_paths(case, [corpus / COUNTER]).items[0]
+        drone = case.add_item(kind="hardware", name="Gerbera drone")
+    return where, open_bench(qtbot, make_window, where, video.id, drone.id)
+
+
+def _b_edits(where: str, annotation_id: str, changes: dict[str, Any]) -> None:
+    """Examiner B changes a keyframe from a connection of their own."""
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.edit(annotation_id, changes, reason="stepped through")
+        theirs.close()
+
+
+def _key(bench: Bench, track_id: str, frame: int) -> Any:
+    return next(k for k in bench.svc().repo.keyframes(track_id) if k.frame_index == frame)
+
+
+def test_a_keyframe_moved_meanwhile_asks_then_cancel_writes_nothing_and_apply_saves_mine(
+    qtbot, make_window, video_bench: tuple[str, Bench], monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    where, bench = video_bench
+    controller = bench.controller
+    track_id = track_0_to_10(qtbot, bench, stop=False)  # still tracking, on frame 10
+    shown = _key(bench, track_id, 10)
+    _b_edits(where, shown.id, {"points": [(520, 120), (720, 320)]})
+    seen: list[dict[str, Any]] = []
+    answer_conflict("cancel", seen)
+    bench.drag(qtbot, (400, 400), (600, 600))  # I draw the object again on frame 10
+    assert len(seen) == 1
+    assert B in seen[0]["summary"]
+    assert "stepped through" in seen[0]["summary"]
+    assert [row[0] for row in seen[0]["rows"]] == ["points"]
+    assert close_to(_key(bench, track_id, 10).points, [(520, 120), (720, 320)])  # theirs
+    answer_conflict("apply", seen)
+    bench.drag(qtbot, (400, 400), (600, 600))
+    assert len(seen) == 2
+    mine = _key(bench, track_id, 10)
+    assert close_to(mine.points, [(400, 400), (600, 600)])
+    with Case.open(where, readonly=True) as case:
+        steps = [
+            (e.actor, e.details.get("changes", {}).get("points", {}).get("from"))
+            for e in case.custody.entries(subject=("annotation", shown.id))
+            if e.details.get("op") == "edit"
+        ]
+    assert [actor for actor, _from in steps] == [B, ME]
+    assert close_to(steps[-1][1], [(520, 120), (720, 320)])  # mine on top of theirs
+    # They move it again: undoing my step would write over theirs, so it is refused.
+    _b_edits(where, mine.id, {"points": [(530, 130), (730, 330)]})
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: boxes.append(text))
+    controller.undo_stack.undo()
+    assert boxes
+    assert "undo refused" in boxes[0]
+    assert close_to(_key(bench, track_id, 10).points, [(530, 130), (730, 330)])
+    bench.window.close_case()
+
+
+def test_a_keyframe_noted_meanwhile_keeps_their_note_and_takes_my_box(
+    qtbot, make_window, video_bench: tuple[str, Bench]
+) -> None:
+    where, bench = video_bench
+    track_id = track_0_to_10(qtbot, bench, stop=False)
+    shown = _key(bench, track_id, 10)
+    _b_edits(where, shown.id, {"note": "white van"})
+    seen: list[dict[str, Any]] = []
+    stop = answer_conflict("cancel", seen)
+    bench.drag(qtbot, (400, 400), (600, 600))
+    stop()
+    assert seen == []
+    now = _key(bench, track_id, 10)
+    assert close_to(now.points, [(400, 400), (600, 600)])
+    assert now.note == "white van"
+    bench.window.close_case()
+
+
+def test_a_keyframe_made_meanwhile_on_an_interpolated_frame_asks_and_reload_shows_it(
+    qtbot, make_window, video_bench: tuple[str, Bench]
+) -> None:
+    where, bench = video_bench
+    controller = bench.controller
+    track_id = track_0_to_10(qtbot, bench)
+    bench.show(qtbot, 5)
+    [shape] = [s for s in controller.shapes() if s.interpolated]
+    assert close_to(shape.points, [(300, 100), (500, 300)])
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        made = theirs.add(
+            bench.video,
+            5,
+            "box",
+            [(320, 110), (520, 310)],
+            "vehicle",
+            track_id=track_id,
+            keyframe=True,
+        ).annotation
+        theirs.close()
+    seen: list[dict[str, Any]] = []
+    answer_conflict("reload", seen)
+    bench.drag(qtbot, (400, 200), (400, 500))  # the interpolated box, 300 px down
+    assert len(seen) == 1
+    assert B in seen[0]["summary"]
+    assert [row[0] for row in seen[0]["rows"]] == ["points"]
+    assert close_to(_key(bench, track_id, 5).points, [(320, 110), (520, 310)])  # theirs
+    [now] = controller.shapes()  # the frame shows their keyframe now
+    assert not now.interpolated
+    assert now.annotation_id == made.id
+    with Case.open(where, readonly=True) as case:
+        actors = [e.actor for e in case.custody.entries(subject=("annotation", made.id))]
+    assert actors == [B]  # nothing of mine written
+    bench.window.close_case()
