@@ -316,6 +316,8 @@ class AnnotationService(LabelBook, AnnotationLinks):
         with self.case.transaction():
             if ann.track_id is not None and self.repo.find_track(ann.track_id) is None:
                 raise NotFoundError(f"the track {ann.track_id} of the annotation is gone")
+            if ann.track_id is not None:
+                self._no_other_keyframe(ann)
             self.recorded_insert(
                 ann,
                 "restore",
@@ -327,6 +329,24 @@ class AnnotationService(LabelBook, AnnotationLinks):
             for link in removed.links:
                 self._add_link(link, ann.item_id)
         return ann
+
+    def _no_other_keyframe(self, ann: Annotation) -> None:
+        """Refuse to put a keyframe back on a frame where its track has another one now (a
+        colleague marked the object there since): two keyframes on one frame would be two
+        truths about one moment.
+
+        Raises:
+            EditConflictError: the track has another keyframe on that frame.
+        """
+        for key in self.repo.keyframes(str(ann.track_id)):
+            if key.frame_index == ann.frame_index and key.id != ann.id:
+                raise EditConflictError(
+                    f"the track has a keyframe on frame {ann.frame_index} made since, by "
+                    f"{key.created_by}: nothing was put back",
+                    ANNOTATION.subject,
+                    key.id,
+                    ["points"],
+                )
 
     # frames -------------------------------------------------------------------------------
     def on_frame(self, item_id: str, frame_index: int) -> list[Shown]:

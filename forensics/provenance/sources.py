@@ -161,6 +161,8 @@ def regrade_source(
         values: dict[str, Any] = {"reliability": reliability, "credibility": credibility}
         if based_on is not None:
             values = rebase(based_on, before, values, label=source_label(before))
+            if not values:
+                return before  # the grade shown, unchanged: nothing to log
         after = replace(before, **values, updated_at=utc_now())
         rec.update(
             before,

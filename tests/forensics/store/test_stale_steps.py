@@ -197,6 +197,15 @@ def test_track_steps_are_made_from_the_frame_as_shown(case_location: tuple, corp
         with pytest.raises(EditConflictError, match="nothing was deleted"):
             svc.delete(added.id, based_on=added)
         assert 3 in _keys(svc, track.id)
+        # Putting a keyframe back (undo of its delete, redo of its creation) on a frame where
+        # they marked the object since is refused: one keyframe per frame.
+        removed = svc.delete(added.id)
+        theirs.add(
+            video.id, 3, "box", [(31, 10), (81, 50)], "vehicle", track_id=track.id, keyframe=True
+        )
+        with pytest.raises(EditConflictError, match="nothing was put back"):
+            svc.restore(removed)
+        assert [k.frame_index for k in svc.repo.keyframes(track.id)].count(3) == 1
         theirs.close()
         other.close()
         svc.close()
