@@ -137,13 +137,16 @@ class TrackEdits:
             ]
             return write(base)
 
-        label = svc.get_track(track_id).label
+        track = svc.repo.find_track(track_id)
+        if track is None:
+            self.failed.emit("keyframe refused: the track was deleted")
+            return False
         saved = self._attempt(
             "keyframe refused",
             lambda: save_edit(
                 self.view,
                 svc.case,
-                f"Track '{label}' on frame {frame_index}",
+                f"Track '{track.label}' on frame {frame_index}",
                 shown,
                 step,
                 lambda _current: self._did_change(),
