@@ -2,6 +2,10 @@
 
 A link is its own record with a stable id: removing it and putting it back (undo) keeps the
 id, and both steps are in the custody log.
+
+A link has no fields to edit, so two examiners never clash over one: a removal a colleague
+made first is reported with who and when (nothing left to remove), and a link put back where
+a colleague has since made the same link is refused rather than doubled.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import uuid
 
 from forensics.annotations.journal import AnnotationJournal
 from forensics.annotations.models import Annotation, Link, TargetType
-from forensics.errors import NotFoundError, ValidationError
+from forensics.errors import EditConflictError, NotFoundError, ValidationError
+from forensics.records.annotations import LINK
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
 
@@ -96,17 +101,43 @@ class AnnotationLinks(AnnotationJournal):
         )
 
     def restore_link(self, link: Link) -> Link:
-        """Put a removed link back with its id (undo of an unlink)."""
+        """Put a removed link back with its id (undo of an unlink, redo of a link).
+
+        Raises:
+            EditConflictError: the annotation has another link to the same record now (a
+                colleague linked it since): it is not doubled.
+        """
         with self.case.transaction():
             ann = self.repo.get(link.annotation_id)
+            for other in self.repo.links_of(link.annotation_id):
+                if (other.target_type, other.target_id) == (link.target_type, link.target_id):
+                    raise EditConflictError(
+                        f"annotation '{ann.label}' was linked to {link.target_type} "
+                        f"{link.target_id} again since, by {other.created_by}: nothing was "
+                        "put back",
+                        LINK.subject,
+                        other.id,
+                        ["target_id"],
+                    )
             self._add_link(link, ann.item_id)
         return link
 
     def unlink(self, link_id: str) -> Link:
-        """Remove one link; returns it for an undo."""
+        """Remove one link; returns it for an undo.
+
+        Raises:
+            NotFoundError: no such link; one removed already says by whom and when.
+        """
         with self.case.transaction():
             link = self.repo.find_link(link_id)
             if link is None:
+                removed = self.case.custody.entries(subject=(LINK.subject, link_id))
+                if removed:
+                    last = removed[-1]
+                    raise NotFoundError(
+                        f"the link was removed already, by {last.actor} at "
+                        f"{last.at[:16].replace('T', ' ')} UTC: nothing left to remove"
+                    )
                 raise NotFoundError(f"no annotation link {link_id}")
             ann = self.repo.find(link.annotation_id)
             self._remove_link(link, ann.item_id if ann else None)

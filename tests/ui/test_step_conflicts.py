@@ -370,3 +370,66 @@ def test_a_keyframe_made_meanwhile_on_an_interpolated_frame_asks_and_reload_show
         actors = [e.actor for e in case.custody.entries(subject=("annotation", made.id))]
     assert actors == [B]  # nothing of mine written
     bench.window.close_case()
+
+
+# annotation links ---------------------------------------------------------------------------
+def test_undoing_a_link_a_colleague_removed_and_redoing_one_they_remade_are_refused(
+    qtbot, make_window, case_location: tuple, corpus: Path, monkeypatch
+) -> None:
+    """A link has nothing to merge: an undo of my link that B removed and made again says who
+    removed it and writes nothing; a redo of my link where B linked the same record since is
+    refused rather than doubled. The refusals show in a box and leave the undo stack."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.annotate.controller import AnnotationController
+
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner=ME, evidence=evidence) as case:
+        [photo] = ingest_paths(case, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        drone = case.add_item(kind="hardware", name="Gerbera drone")
+        svc = AnnotationService(case)
+        ann = svc.add(photo.id, -1, "box", [(1, 1), (5, 5)], "vehicle").annotation
+        svc.close()
+    window = make_window()
+    assert window.open_case(where)
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=30_000):
+        assert window.tree.select(photo.id)
+    controller = window.findChild(AnnotationController, "annotation_controller")
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: boxes.append(text))
+
+    def b_relinks() -> None:
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            for link in theirs.links_of(ann.id):
+                theirs.unlink(link.id)
+            theirs.link(ann.id, "item", drone.id)
+            theirs.close()
+
+    def links() -> list[Any]:
+        return controller.service().links_of(ann.id)
+
+    assert controller.link(ann.id, "item", drone.id)
+    b_relinks()
+    controller.undo_stack.undo()
+    [told] = boxes
+    assert "undo refused" in told
+    assert f"removed already, by {B}" in told
+    assert [lk.created_by for lk in links()] == [B]
+    assert not controller.undo_stack.canUndo()
+
+    # Mine again, undone by me, then B links the same record: my redo is not a second link.
+    for link in links():
+        controller.service().unlink(link.id)
+    assert controller.link(ann.id, "item", drone.id)
+    controller.undo_stack.undo()
+    assert links() == []
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.link(ann.id, "item", drone.id)
+        theirs.close()
+    controller.undo_stack.redo()
+    assert "redo refused" in boxes[-1]
+    assert "nothing was put back" in boxes[-1]
+    assert [lk.created_by for lk in links()] == [B]
+    window.close_case()

@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand
 from forensics.annotations import tracks
 from forensics.annotations.models import Annotation, Link, Track
 from forensics.annotations.service import AnnotationService, Removed
-from forensics.errors import EditConflictError
+from forensics.errors import WorkbenchError
 
 Service = Callable[[], AnnotationService]
 Changed = Callable[[], None]
@@ -43,11 +43,12 @@ class _Command(QUndoCommand):
         self._changed()
 
     def _step(self, step: Callable[[AnnotationService], None], what: str) -> None:
-        """Run an undo or redo; one a colleague's change overtook writes nothing, says why,
-        and leaves the stack (undoing it later would write over their change)."""
+        """Run an undo or redo; one a colleague's change overtook (or the case no longer
+        allows: a record they deleted) writes nothing, says why, and leaves the stack
+        (undoing it later would write over their change)."""
         try:
             step(self._service())
-        except EditConflictError as exc:
+        except WorkbenchError as exc:
             self.setObsolete(True)
             if self._refused is not None:
                 self._refused(f"{what} refused: {exc}")
@@ -62,8 +63,14 @@ class _Command(QUndoCommand):
 class AddAnnotation(_Command):
     """A new mark (already saved when pushed)."""
 
-    def __init__(self, service: Service, changed: Changed, annotation: Annotation) -> None:
-        super().__init__(f"Add {annotation.kind} '{annotation.label}'", service, changed)
+    def __init__(
+        self,
+        service: Service,
+        changed: Changed,
+        annotation: Annotation,
+        refused: Refused | None = None,
+    ) -> None:
+        super().__init__(f"Add {annotation.kind} '{annotation.label}'", service, changed, refused)
         self.annotation = annotation
         self._links: tuple[Link, ...] = ()
 
@@ -102,9 +109,14 @@ class DeleteAnnotation(_Command):
     """A deleted mark with its links (already deleted when pushed)."""
 
     def __init__(
-        self, service: Service, changed: Changed, removed: Removed, reason: str | None = None
+        self,
+        service: Service,
+        changed: Changed,
+        removed: Removed,
+        reason: str | None = None,
+        refused: Refused | None = None,
     ) -> None:
-        super().__init__(f"Delete '{removed.annotation.label}'", service, changed)
+        super().__init__(f"Delete '{removed.annotation.label}'", service, changed, refused)
         self.removed = removed
         self.reason = reason
 
@@ -118,8 +130,10 @@ class DeleteAnnotation(_Command):
 class AddLink(_Command):
     """A new link (already saved when pushed)."""
 
-    def __init__(self, service: Service, changed: Changed, link: Link) -> None:
-        super().__init__(f"Link to {link.target_type}", service, changed)
+    def __init__(
+        self, service: Service, changed: Changed, link: Link, refused: Refused | None = None
+    ) -> None:
+        super().__init__(f"Link to {link.target_type}", service, changed, refused)
         self.link = link
 
     def _redo(self, svc: AnnotationService) -> None:
@@ -132,8 +146,10 @@ class AddLink(_Command):
 class RemoveLink(_Command):
     """A removed link (already removed when pushed)."""
 
-    def __init__(self, service: Service, changed: Changed, link: Link) -> None:
-        super().__init__(f"Unlink {link.target_type}", service, changed)
+    def __init__(
+        self, service: Service, changed: Changed, link: Link, refused: Refused | None = None
+    ) -> None:
+        super().__init__(f"Unlink {link.target_type}", service, changed, refused)
         self.link = link
 
     def _redo(self, svc: AnnotationService) -> None:
@@ -146,8 +162,10 @@ class RemoveLink(_Command):
 class CreateTrack(_Command):
     """A new, empty track (already saved when pushed)."""
 
-    def __init__(self, service: Service, changed: Changed, track: Track) -> None:
-        super().__init__(f"New track '{track.label}'", service, changed)
+    def __init__(
+        self, service: Service, changed: Changed, track: Track, refused: Refused | None = None
+    ) -> None:
+        super().__init__(f"New track '{track.label}'", service, changed, refused)
         self.track = track
 
     def _redo(self, svc: AnnotationService) -> None:

@@ -267,7 +267,11 @@ class AnnotationController(TrackEdits, QObject):
         self.set_label(saved.annotation.label)
         for warning in saved.warnings:
             self.warned.emit(warning)
-        self._push(commands.AddAnnotation(self.service, self._did_change, saved.annotation))
+        self._push(
+            commands.AddAnnotation(
+                self.service, self._did_change, saved.annotation, refused=self.failed.emit
+            )
+        )
         self.select(saved.annotation.id)
         return saved.annotation  # type: ignore[no-any-return]
 
@@ -333,7 +337,11 @@ class AnnotationController(TrackEdits, QObject):
             "delete refused", lambda: self.service().delete(target, reason=reason)
         )
         if removed is not None:
-            self._push(commands.DeleteAnnotation(self.service, self._did_change, removed, reason))
+            self._push(
+                commands.DeleteAnnotation(
+                    self.service, self._did_change, removed, reason, refused=self.failed.emit
+                )
+            )
 
     def link(self, annotation_id: str, target_type: str, target_id: str) -> bool:
         """Link an annotation to what it supports (undoable)."""
@@ -342,11 +350,13 @@ class AnnotationController(TrackEdits, QObject):
         )
         if link is None:
             return False
-        self._push(commands.AddLink(self.service, self._did_change, link))
+        self._push(commands.AddLink(self.service, self._did_change, link, refused=self.failed.emit))
         return True
 
     def unlink(self, link_id: str) -> None:
         """Remove a link (undoable)."""
         link = self._attempt("unlink refused", lambda: self.service().unlink(link_id))
         if link is not None:
-            self._push(commands.RemoveLink(self.service, self._did_change, link))
+            self._push(
+                commands.RemoveLink(self.service, self._did_change, link, refused=self.failed.emit)
+            )

@@ -89,7 +89,9 @@ class TrackEdits:
         )
         if track is None:
             return None
-        self._push(commands.CreateTrack(self.service, self._did_change, track))
+        self._push(
+            commands.CreateTrack(self.service, self._did_change, track, refused=self.failed.emit)
+        )
         self.track_id = track.id
         return track.id  # type: ignore[no-any-return]
 

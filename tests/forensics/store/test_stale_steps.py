@@ -17,7 +17,7 @@ from forensics.annotations import tracks
 from forensics.annotations.service import AnnotationService
 from forensics.case import Case
 from forensics.edits import state_at
-from forensics.errors import EditConflictError
+from forensics.errors import EditConflictError, NotFoundError
 from forensics.intake.ingest import ingest_paths
 from forensics.provenance.components import add_component, link_component, withdraw_link
 from forensics.provenance.manufacturers import add_manufacturer
@@ -208,4 +208,32 @@ def test_track_steps_are_made_from_the_frame_as_shown(case_location: tuple, corp
         assert [k.frame_index for k in svc.repo.keyframes(track.id)].count(3) == 1
         theirs.close()
         other.close()
+        svc.close()
+
+
+def test_annotation_links_are_never_doubled_and_a_removal_made_first_is_named(
+    case_location: tuple, corpus: Path
+) -> None:
+    """A link has no fields to clash over: removing one a colleague removed first says who
+    did and writes nothing; putting one back where they linked the same record since is
+    refused, so the annotation never supports one record twice."""
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        [photo] = ingest_paths(mine, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        drone = mine.add_item(kind="hardware", name="drone")
+        svc = AnnotationService(mine)
+        ann = svc.add(photo.id, -1, "box", [(1, 1), (5, 5)], "vehicle").annotation
+        link = svc.link(ann.id, "item", drone.id)
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            theirs.unlink(link.id)
+            again = theirs.link(ann.id, "item", drone.id)
+            theirs.close()
+        count = _entries(mine)
+        with pytest.raises(NotFoundError, match=f"removed already, by {B} at "):
+            svc.unlink(link.id)
+        with pytest.raises(EditConflictError, match="nothing was put back"):
+            svc.restore_link(link)
+        assert [lk.id for lk in svc.links_of(ann.id)] == [again.id]
+        assert _entries(mine) == count
         svc.close()
