@@ -206,6 +206,7 @@ FEATURES: tuple[Feature, ...] = (
                     "mfr",
                     "component",
                     "link",
+                    "withdraw",
                     "markings",
                     "origins",
                     "search-parts",

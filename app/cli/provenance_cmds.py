@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli import provenance_report_cmds, provenance_sources_cmds
+from app.cli import provenance_report_cmds, provenance_sources_cmds, withdraw_cmd
 from app.cli.common import (
     EXIT_OK,
     UsageError,
@@ -122,6 +122,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=cmd_markings)
 
     provenance_sources_cmds.register(sub)
+    withdraw_cmd.register(sub)
     provenance_report_cmds.register(sub)
 
 
@@ -232,14 +233,29 @@ def cmd_component_list(args: argparse.Namespace) -> int:
         repo = ProvenanceRepository(case.db)
         rows = []
         for c in repo.components_under(None):
-            makers = [repo.get(Manufacturer, k.manufacturer_id) for k in repo.links_of(c.id)]
-            rows.append((c, case.items.get(c.id).name, makers))
+            links = repo.links_of(c.id)
+            makers = [repo.get(Manufacturer, k.manufacturer_id) for k in links]
+            rows.append((c, case.items.get(c.id).name, makers, links))
     return listing(
         args,
         {
             "components": [
-                {**c.record(), "name": name, "manufacturers": [m.name for m in makers]}
-                for c, name, makers in rows
+                {
+                    **c.record(),
+                    "name": name,
+                    "manufacturers": [m.name for m in makers],
+                    # Each active attribution, with the id `pwb withdraw` takes.
+                    "links": [
+                        {
+                            "id": k.id,
+                            "manufacturer": m.name,
+                            "basis": k.basis,
+                            "confidence": k.confidence,
+                        }
+                        for k, m in zip(links, makers, strict=True)
+                    ],
+                }
+                for c, name, makers, links in rows
             ]
         },
         [
@@ -250,7 +266,7 @@ def cmd_component_list(args: argparse.Namespace) -> int:
                 escape_name(c.part_number or ""),
                 ", ".join(escape_name(m.name) for m in makers),
             ]
-            for c, name, makers in rows
+            for c, name, makers, _links in rows
         ],
         ["ID", "NAME", "FUNCTION", "PART", "MANUFACTURER"],
     )

@@ -28,7 +28,8 @@ from forensics.provenance.recording import (
     new_id,
     require_sources,
 )
-from forensics.records.provenance import LinkStatus, ProvenanceAction
+from forensics.records.core import CustodyEntry
+from forensics.records.provenance import COMPONENT_LINK, LinkStatus, ProvenanceAction
 from forensics.store.custody import Action
 from forensics.store.db import utc_now
 from forensics.store.provenance import ProvenanceRepository
@@ -265,3 +266,11 @@ def withdraw_link(
             log_changes=False,
         )
     return after
+
+
+def withdrawal(case: Case, link_id: str) -> CustodyEntry | None:
+    """The custody entry that withdrew a link (None: it is active): who, when and why, for
+    an examiner who finds it withdrawn already."""
+    entries = case.custody.entries(subject=(COMPONENT_LINK.subject, link_id))
+    withdrawn = [e for e in entries if e.action == ProvenanceAction.LINK_WITHDRAWN]
+    return withdrawn[-1] if withdrawn else None

@@ -433,3 +433,73 @@ def test_undoing_a_link_a_colleague_removed_and_redoing_one_they_remade_are_refu
     assert "nothing was put back" in boxes[-1]
     assert [lk.created_by for lk in links()] == [B]
     window.close_case()
+
+
+# component link withdrawals -----------------------------------------------------------------
+def test_withdrawing_an_attribution_a_colleague_withdrew_first_writes_nothing_and_says_who(
+    qtbot, make_window, tmp_path: Path
+) -> None:
+    """In the Component dock: my withdrawal asks why and marks the link withdrawn; one that
+    B withdrew (`pwb withdraw` in another process) after my list was read is theirs: nothing is
+    written, and the box says who withdrew it, when and why."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from forensics.provenance.components import add_component, link_component
+    from forensics.provenance.manufacturers import add_manufacturer
+    from ui.provenance.component_editor import ComponentEditor
+
+    where = tmp_path / "case"
+    with Case.create(where, title="T", examiner=ME) as case:
+        drone = case.add_item(kind="hardware", name="Gerbera drone")
+        camera = add_component(case, parent_id=drone.id, function="camera", name="Nose cam")
+        viewpro = add_manufacturer(case, name="Viewpro", country="CN")
+        foxtech = add_manufacturer(case, name="Foxtech", country="CN")
+        theirs_to_withdraw = link_component(case, camera.id, viewpro.id, basis="logo")
+        mine_to_withdraw = link_component(case, camera.id, foxtech.id, basis="packaging")
+    window = make_window()
+    assert window.open_case(where)
+    show_dock(window, "Component")
+    assert window.tree.select(camera.id)
+    editor = window.findChild(ComponentEditor)
+    qtbot.waitUntil(lambda: editor.item_id == camera.id, timeout=10_000)
+    box = editor.attributions
+    assert box.links.count() == 2
+
+    def answer(text: str) -> None:
+        def act() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, QInputDialog), dialog
+            dialog.setTextValue(text)
+            dialog.accept()
+
+        QTimer.singleShot(50, act)
+
+    def pick(link_id: str) -> None:
+        [row] = [r for r in range(box.links.count()) if box.links.item(r).data(256).id == link_id]
+        box.links.setCurrentRow(row)
+
+    pick(mine_to_withdraw.id)
+    answer("mis-read the box")
+    qtbot.mouseClick(box.withdraw_button, Qt.MouseButton.LeftButton)
+    assert box.status.text() == "Attribution withdrawn."
+    pick(mine_to_withdraw.id)
+    assert box.links.currentItem().text().endswith("- withdrawn")
+    assert not box.withdraw_button.isEnabled()
+
+    pick(theirs_to_withdraw.id)
+    assert box.withdraw_button.isEnabled()
+    done = pwb("withdraw", where, theirs_to_withdraw.id, "--examiner", B, "--reason", "fake logo")
+    assert done.returncode == 0, done.stderr
+    answer("looks wrong")
+    qtbot.mouseClick(box.withdraw_button, Qt.MouseButton.LeftButton)
+    assert box.status.text().startswith(f"Withdrawn already by {B} at ")
+    assert "(fake logo): nothing written." in box.status.text()
+    with Case.open(where, readonly=True) as case:
+        withdrawals = [
+            (e.actor, e.reason)
+            for e in case.custody.entries()
+            if e.action == "component_link_withdrawn"
+        ]
+    assert withdrawals == [(ME, "mis-read the box"), (B, "fake logo")]
+    window.close_case()

@@ -1,5 +1,6 @@
 """The component editor: record a component inside the selected item, edit it, and ask the
-marking assistant who made it (accept or reject each suggestion, with its pattern shown)."""
+marking assistant who made it (accept or reject each suggestion, with its pattern shown).
+Its attributions are listed under it, where one can be withdrawn (`attributions.py`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from forensics.store.provenance import ProvenanceRepository
 from ui.actions import case_writable
 from ui.edit_conflict import save_edit
 from ui.narrow import hint, narrow
+from ui.provenance.attributions import AttributionsBox
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
@@ -97,6 +99,8 @@ class ComponentEditor(QWidget):
         self.accept_button.setToolTip("Link the component to the suggested manufacturer")
         self.reject_button = QPushButton("Re&ject")
         self.reject_button.setToolTip("Record that the suggestion does not apply")
+        self.attributions = AttributionsBox(case)
+        self.attributions.changed.connect(self.changed)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.heading.setWordWrap(True)  # an item's name may be long; it must not widen the dock
@@ -136,6 +140,7 @@ class ComponentEditor(QWidget):
         layout.addLayout(decide_row)
         layout.addLayout(answer_row)
         layout.addWidget(self.status)
+        layout.addWidget(self.attributions)
         self.add_button.clicked.connect(self.add)
         self.save_button.clicked.connect(self.save)
         self.suggest_button.clicked.connect(self.run_suggest)
@@ -178,6 +183,7 @@ class ComponentEditor(QWidget):
         self.marking.setPlainText(c.marking or "" if c else "")
         self.date_code.setText(c.date_code or "" if c else "")
         self.lot_code.setText(c.lot_code or "" if c else "")
+        self.attributions.show_component(c.id if c else None)
         self._update_buttons()
 
     def _typed(self) -> bool:
@@ -296,6 +302,7 @@ class ComponentEditor(QWidget):
             self.status.setText(f"linked to {self.maker.text()} ({self.basis.currentText()})")
             self.maker.clear_pick()
             self.basis_note.clear()
+            self.attributions.show_component(c.id)
             self.changed.emit()
         return ok
 
@@ -326,6 +333,7 @@ class ComponentEditor(QWidget):
                 if self.suggestions.item(row).data(256) is suggestion:
                     self.suggestions.takeItem(row)
             self.basis_note.clear()
+            self.attributions.show_component(c.id)
             self._update_buttons()
             self.changed.emit()
         return ok
