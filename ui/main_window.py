@@ -12,17 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QChildEvent, QSettings
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QTabBar,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from forensics.case import Case
 from forensics.errors import WorkbenchError
@@ -35,6 +27,7 @@ from ui.case_tree import CaseTreePanel
 from ui.catalogue import CataloguePanel
 from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
 from ui.detail_panel import DetailPanel
+from ui.dock_layout import DockLayout, plain, scroll_tab_titles
 from ui.examiner_control import ExaminerControl
 from ui.examiner_dialog import Profiles
 from ui.job_status import JobStatusBar
@@ -52,20 +45,6 @@ APP_NAME = "Provenance Workbench"
 MAX_RECENT = 8
 _FIRST_MEDIA_SCAN = 256
 """Files looked at for the first video or image to show when a case opens (one query)."""
-_AREAS = {
-    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
-    "right": Qt.DockWidgetArea.RightDockWidgetArea,
-    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
-    "beside viewer": Qt.DockWidgetArea.BottomDockWidgetArea,
-}
-_UNTABBED = frozenset({"beside viewer"})
-"""Areas whose docks sit next to the others rather than in their tab group: a panel used
-while looking at the frame (annotation details) must not hide the viewer."""
-LAYOUT_VERSION = 1
-"""Raised when the default layout changes for a reason a user's saved layout must not undo
-(1: annotation details beside the viewer); a layout saved under another version is dropped."""
-
-
 MENU_TIPS = {
     "file": "Cases: new, open, recent, close; import, merge and export",
     "case": "Add evidence, register and edit items, verify the case",
@@ -77,10 +56,6 @@ MENU_TIPS = {
 }
 """The status tip of each top-level menu; a menu a feature adds with another title gets one
 naming its commands."""
-
-
-def _plain(title: str) -> str:
-    return title.replace("&", "").strip().casefold()
 
 
 class MainWindow(QMainWindow):
@@ -117,9 +92,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.setDockNestingEnabled(True)
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_layout = DockLayout(self, settings)
         self.signals = WorkbenchSignals(self)
         self.runner = JobRunner(self)
         self._case: Case | None = None
@@ -127,8 +100,6 @@ class MainWindow(QMainWindow):
         """Something was selected or shown since the case opened (the first-media pick waits
         for the first paint and must not replace it)."""
         self._menus: dict[str, QMenu] = {}
-        self._docks: dict[str, QDockWidget] = {}
-        self._anchors: dict[str, QDockWidget] = {}
         self.contribution_errors: list[str] = []
         self.contributions: list[Contribution] = []
         """The contributions that installed, in order."""
@@ -150,9 +121,8 @@ class MainWindow(QMainWindow):
         self.add_dock("Case tree", self.tree, area="left")
         self.add_dock("Details", self.detail, area="right")
         self.add_dock("Viewer", self.viewer, area="bottom")
-        self._anchors = {"right": self._docks["details"], "bottom": self._docks["viewer"]}
-        # Side panels tab with Details; vertical tabs there keep every title readable.
-        self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
+        self.dock_layout.anchor("right", "Details")
+        self.dock_layout.anchor("bottom", "Viewer")
 
         from ui.window_actions import WindowActions
 
@@ -176,15 +146,12 @@ class MainWindow(QMainWindow):
         self._install(contributions)
         self.jobs_panel = JobsPanel(self.runner, self)
         self.add_dock("Jobs", self.jobs_panel, area="left").hide()
-        self.jobs_panel.job_shown.connect(lambda _j: self._show_jobs())
+        self.jobs_panel.job_shown.connect(lambda _j: self.dock_layout.show_jobs())
         self.actions_.finish_menus()
         from ui.readonly_mode import ReadOnlyMode
 
         self.readonly_mode = ReadOnlyMode(self)
-        self._default_sizes()
-        self.initial_state = self.saveState(LAYOUT_VERSION)
-        if restore_layout:
-            self._restore_layout()
+        self.dock_layout.finish(restore=restore_layout)
 
     # the context's services --------------------------------------------------------------
     def current_case(self) -> Case | None:
@@ -193,7 +160,7 @@ class MainWindow(QMainWindow):
 
     def menu(self, title: str) -> QMenu:
         """The top-level menu with this title, created (before Help) when missing."""
-        key = _plain(title)
+        key = plain(title)
         found = self._menus.get(key)
         if found is not None:
             return found
@@ -209,58 +176,24 @@ class MainWindow(QMainWindow):
         return menu
 
     def add_dock(self, title: str, widget: QWidget, area: str = "bottom") -> QDockWidget:
-        """A dock holding `widget`; bottom docks are tabbed with the viewer, right docks
-        with Details, "beside viewer" docks stand to the right of the viewer, both in sight
-        (this is the default layout; a saved layout overrides it).
+        """A dock holding `widget` in `area` (`DockLayout.add`), with its View menu toggle.
 
         Raises:
             ValueError: a dock with this title exists, or the area is unknown.
         """
-        key = _plain(title)
-        if key in self._docks:
-            raise ValueError(f"a dock named {title!r} already exists")
-        if area not in _AREAS:
-            raise ValueError(f"unknown dock area {area!r}")
-        dock = QDockWidget(title, self)
-        dock.setObjectName("dock_" + "".join(c if c.isalnum() else "_" for c in key))
-        dock.setWidget(widget)
-        self.addDockWidget(_AREAS[area], dock)  # bottom: side by side with the others
-        anchor = self._anchors.get(area)
-        if anchor is not None and area not in _UNTABBED:
-            self.tabifyDockWidget(anchor, dock)
-            anchor.raise_()
-        self._docks[key] = dock
+        dock = self.dock_layout.add(title, widget, area)
         if hasattr(self, "actions_"):
             self.actions_.add_dock_toggle(dock)
         return dock
 
-    def _show_jobs(self) -> None:
-        """A job was started: its row must be in sight, tall enough to read."""
-        dock = self._docks["jobs"]
-        if dock.isHidden():
-            dock.show()
-            # Sized once the layout has placed it (right after show() it is not yet).
-            QTimer.singleShot(
-                0, self, lambda: self.resizeDocks([dock], [280], Qt.Orientation.Vertical)
-            )
-
-    def childEvent(self, event: QChildEvent) -> None:
-        """Tab bars Qt makes for tabbed docks scroll rather than cut their titles: on a
-        1366 px screen the viewer's group read "V…", "Anno…", "Provenanc…"."""
-        super().childEvent(event)
-        # ChildPolished, not ChildAdded: at ChildAdded the tab bar is not yet constructed.
-        # The type is asked first: `child()` wraps the child for Python, ~0.1 ms each, and
-        # the window's start hears 174 child events.
-        if event.type() != QEvent.Type.ChildPolished:
-            return
-        child = event.child()
-        if isinstance(child, QTabBar):
-            child.setElideMode(Qt.TextElideMode.ElideNone)
-            child.setUsesScrollButtons(True)
-
     def docks(self) -> list[QDockWidget]:
         """Every dock, in the order added."""
-        return list(self._docks.values())
+        return self.dock_layout.docks()
+
+    def childEvent(self, event: QChildEvent) -> None:
+        """Tab bars of tabbed docks scroll rather than cut their titles."""
+        super().childEvent(event)
+        scroll_tab_titles(event)
 
     # contributions -------------------------------------------------------------------------
     def _install(self, contributions: Sequence[Callable[[], Contribution]]) -> None:
@@ -351,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def _show_frame(self, item_id: str, index: int) -> None:
         self._item_shown = True
-        self._docks["viewer"].raise_()
+        self.dock_layout.dock("Viewer").raise_()
         self.viewer.show_item(item_id, frame_index=index)
 
     # settings ------------------------------------------------------------------------------
@@ -384,40 +317,17 @@ class MainWindow(QMainWindow):
         except WorkbenchError:
             return None
 
-    def _default_sizes(self) -> None:
-        self.resize(1440, 900)
-        self.resizeDocks(
-            [self._docks["case tree"], self._docks["details"]],
-            [280, 380],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks([self._docks["viewer"]], [500], Qt.Orientation.Vertical)
-
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
-
     def first_start(self) -> bool:
         """True when no window was ever closed with these settings (no saved geometry)."""
-        return not isinstance(self.settings.value("window/geometry"), QByteArray)
+        return self.dock_layout.first_start()
 
     def show_as_remembered(self) -> None:
-        """Show the window: maximised the first time, an investigator needs every panel;
-        afterwards as it was when last closed (size, place, maximised or not, the docks)."""
-        if self.first_start():
-            self.showMaximized()
-        else:
-            self.show()  # restoreGeometry() already set the size and the maximised state
+        """Show the window: maximised the first time, else as it was when last closed."""
+        self.dock_layout.show_as_remembered()
 
     def save_layout(self) -> None:
         """Keep geometry and dock layout for the next start."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        self.settings.sync()
+        self.dock_layout.save()
 
     # window events -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -321,12 +321,7 @@ class WindowActions(CaseFileActions):
     # View / Help --------------------------------------------------------------------------
     def reset_layout(self) -> None:
         """Show every dock again in its first place."""
-        for dock in self.w.docks():
-            dock.setFloating(False)
-            dock.show()
-        from ui.main_window import LAYOUT_VERSION
-
-        self.w.restoreState(self.w.initial_state, LAYOUT_VERSION)
+        self.w.dock_layout.reset()
 
     def user_guide(self) -> None:
         """Show the user guide beside the window (not modal: it is read while working)."""

@@ -51,12 +51,9 @@ def test_modules_loaded_before_pyside6_and_our_own_are_not_scanned_and_others_st
 def test_our_module_list_is_every_module_file_and_none_selects_a_feature() -> None:
     """Marking our modules "ignore" is right only while none of them selects a `__feature__`
     (snake_case, true_property): a module that did would need PySide6's own record."""
-    files = sorted(
-        p for package in OWN_PACKAGES for p in (REPO / package).rglob("*.py")
-    )
+    files = sorted(p for package in OWN_PACKAGES for p in (REPO / package).rglob("*.py"))
     expected = {
-        ".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
-        for p in files
+        ".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__") for p in files
     }
     assert set(own_modules()) == expected
     selecting = [str(p) for p in files if _SELECTS_FEATURE.search(p.read_text("utf-8"))]
