@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMainWindow, QMes
 from forensics.errors import WorkbenchError
 from forensics.identity import Examiner, session_examiner, short_fingerprint, use_examiner
 from forensics.seals import seal_case
-from ui.examiner_dialog import ExaminerDialog, ProfileLike, Profiles
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from forensics.case import Case
+    from ui.examiner_dialog import ExaminerDialog, ProfileLike, Profiles
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,10 @@ class ExaminerControl:
         """Open the profile dialog (window-modal, not blocking); None without profiles."""
         if self._profiles is None:
             return None
+        # The dialog's module loads when it is first opened: an examiner with a profile is
+        # never asked at start.
+        from ui.examiner_dialog import ExaminerDialog
+
         dialog = ExaminerDialog(self._profiles, first_start=first_start, parent=self._window)
         dialog.accepted.connect(lambda: self._chosen(dialog))
         if first_start:

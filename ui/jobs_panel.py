@@ -12,6 +12,8 @@ for its job without code of its own; `quiet` jobs (counts, thumbnails) are not l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.elided_label import ElidedLabel
-from ui.error_list import ErrorListDialog
 from ui.jobs import ENDED_STATES, Job, JobRunner, JobState, show_percent
+
+if TYPE_CHECKING:
+    from ui.error_list import ErrorListDialog
 
 REFRESH_MS = 250
 """How often running rows show their job's latest phase text."""
@@ -151,6 +155,8 @@ class JobRow(QFrame):
 
     def show_problems(self) -> ErrorListDialog:
         """List the job's problems, one per line, beside the window (not modal)."""
+        from ui.error_list import ErrorListDialog  # a dialog: loaded when first opened
+
         self.problems_dialog = ErrorListDialog(
             self.job.problems_title,
             f"{self.job.name}: {self.job.summary or 'problems'}. Each line names the file "

@@ -29,7 +29,6 @@ from ui.context import Contribution, WorkbenchContext, WorkbenchSignals
 from ui.detail_panel import DetailPanel
 from ui.dock_layout import DockLayout, plain, scroll_tab_titles
 from ui.examiner_control import ExaminerControl
-from ui.examiner_dialog import Profiles
 from ui.job_status import JobStatusBar
 from ui.jobs import JobRunner
 from ui.jobs_panel import JobsPanel
@@ -38,6 +37,7 @@ from ui.window_title import WindowTitle
 
 if TYPE_CHECKING:
     from forensics.intake.ingest import PostIngest
+    from ui.examiner_dialog import Profiles
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ heavy libraries (OpenCV, PyAV, geopy, Pillow, the gazetteer data, pandas)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -149,3 +150,53 @@ def test_the_workbench_starts_on_a_case_without_the_heavy_libraries(case: Case) 
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
     assert result["loaded"] == []
+
+
+KEPT_FOR_LATER = (
+    # The examiner question's dialog: a returning examiner (a current profile) is never asked.
+    "ui.examiner_dialog",
+    # A job's Problems dialog, opened from its row.
+    "ui.error_list",
+    # Export frame: its file dialog and the custody entry, on the button.
+    "ui.viewer.export",
+)
+
+
+def test_pwb_gui_paints_its_window_without_the_dialogs_it_may_open_later(
+    case: Case, tmp_path: Path
+) -> None:
+    """The real start (`pwb gui CASE`, as the start-up benchmark runs it: the probe quits once
+    the window has painted with the case open and the first video picked), as an examiner whose
+    profile is current (the suite's PWB_HOME): none of the dialogs' modules is loaded."""
+    root = case.root
+    case.close()
+    script = textwrap.dedent(
+        f"""
+        import json, os, sys
+        from app.cli import main
+        code = main(["gui", {str(root)!r}])
+        print(json.dumps({{"code": code,
+                           "loaded": [m for m in {list(KEPT_FOR_LATER + HEAVY)!r}
+                                      if m in sys.modules],
+                           "ui": "ui.main_window" in sys.modules}}))
+        """
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PWB_DATA_DIR": str(tmp_path / "data"),
+        "PWB_STARTUP_PROBE": "1",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "shown" in run.stdout  # the probe saw the first paint
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "loaded": [], "ui": True}

@@ -31,7 +31,6 @@ from ui.formatting import frame_time
 from ui.jobs import Job, JobRunner
 from ui.viewer.controls import TransportBar, zoom_bar
 from ui.viewer.decoder import FrameDecoder, FrameRequest, FrameResult
-from ui.viewer.export import export_shown_frame
 from ui.viewer.goto import parse_position
 from ui.viewer.image_view import ImageView
 from ui.viewer.shown import ShownFrame
@@ -336,6 +335,8 @@ class MediaViewer(QWidget):
         shown, image, case = self._shown, self._image, self._current_case()
         if shown is None or image is None or case is None:
             return None
+        from ui.viewer.export import export_shown_frame  # its file dialog: on first use
+
         return export_shown_frame(self, case, shown, image, target)
 
     # lifecycle ---------------------------------------------------------------------------------
