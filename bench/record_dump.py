@@ -9,6 +9,11 @@ dumps of the same files ingested with different code must be equal (`diff`).
 
     .venv/bin/python bench/record_dump.py CASE > before.json
     .venv/bin/python bench/record_dump.py CASE --compare before.json
+    .venv/bin/python bench/record_dump.py CASE --compare before.json --changed thumbnail
+
+`--changed EXTRACTOR`: that extractor's new version is meant to change its output. Its
+version, its file's hash and its pHash are left out of the comparison (everything else must
+still be equal), and how many of them changed, and the largest pHash distance, are printed.
 """
 
 from __future__ import annotations
@@ -79,10 +84,66 @@ def dump(root: Path) -> dict[str, Any]:
     return out
 
 
+_CHANGING = ("extractor_version", "thumbnail_file_sha256")
+"""Fields of a changed extractor's record left out of the comparison (and in its facts, the
+`sha256` and `phash` of any derived file)."""
+
+
+def _changing(record: dict[str, Any]) -> tuple[Any, ...]:
+    facts = [v for v in record.get("facts", {}).values() if isinstance(v, dict)]
+    return (
+        record.get("thumbnail_file_sha256"),
+        tuple(f.get("phash") for f in facts),
+    )
+
+
+def _neutral(extractor: str, entry: dict[str, Any]) -> None:
+    for record in entry["records"]:
+        if record.get("extractor") != extractor:
+            continue
+        for field in _CHANGING:
+            record.pop(field, None)
+        for facts in record.get("facts", {}).values():
+            if isinstance(facts, dict):
+                facts.pop("sha256", None)
+                facts.pop("phash", None)
+    custody = []
+    for line, count in entry["custody"]:
+        action, subject, digest, details = json.loads(line)
+        if details.get("extractor") == extractor:
+            details.pop("extractor_version", None)
+        custody.append([json.dumps([action, subject, digest, details], sort_keys=True), count])
+    entry["custody"] = sorted(custody)
+
+
+def _report_changed(extractor: str, before: dict[str, Any], now: dict[str, Any]) -> None:
+    from forensics.media.thumbnails import hamming
+
+    files = hashes = pairs = 0
+    farthest = 0
+    for key in before.keys() & now.keys():
+        old = [r for r in before[key]["records"] if r.get("extractor") == extractor]
+        new = [r for r in now[key]["records"] if r.get("extractor") == extractor]
+        for a, b in zip(old, new, strict=False):
+            pairs += 1
+            (file_a, hash_a), (file_b, hash_b) = _changing(a), _changing(b)
+            files += file_a != file_b
+            if hash_a != hash_b:
+                hashes += 1
+                for x, y in zip(hash_a, hash_b, strict=False):
+                    if x and y:
+                        farthest = max(farthest, hamming(x, y))
+    sys.stdout.write(
+        f"{extractor}: {pairs} records; derived file changed on {files}, pHash on {hashes}"
+        f" (at most {farthest} bits)\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", type=Path)
     parser.add_argument("--compare", type=Path, help="a dump to compare with (exit 1 if not equal)")
+    parser.add_argument("--changed", metavar="EXTRACTOR", help="an extractor meant to change")
     args = parser.parse_args()
     found = dump(args.case)
     text = json.dumps(found, sort_keys=True, indent=1, default=str)
@@ -91,6 +152,11 @@ def main() -> None:
         return
     before = json.loads(args.compare.read_text())
     now = json.loads(text)
+    if args.changed:
+        _report_changed(args.changed, before, now)
+        for dumped in (before, now):
+            for entry in dumped.values():
+                _neutral(args.changed, entry)
     differ = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
     for key in differ[:5]:
         sys.stdout.write(f"differs: {key}\n before: {before.get(key)}\n now:    {now.get(key)}\n")

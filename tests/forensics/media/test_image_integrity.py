@@ -8,7 +8,13 @@ from pathlib import Path
 from PIL import Image
 
 from forensics.media.image_integrity import ImageProblem, check_image
-from forensics.media.thumbnails import THUMB_SIZE, hamming, make_thumbnail
+from forensics.media.thumbnails import (
+    JPEG_QUALITY,
+    THUMB_SIZE,
+    hamming,
+    make_thumbnail,
+    perceptual_hash,
+)
 
 
 def test_truncated_jpeg_is_damaged_though_open_and_verify_pass(bad_files: Path) -> None:
@@ -71,3 +77,21 @@ def test_a_transparent_picture_keeps_its_alpha_in_a_png_thumbnail() -> None:
         assert (stored.format, stored.mode) == ("PNG", "RGBA")
         assert stored.getpixel((10, 96))[3] == 0
         assert stored.getpixel((246, 96)) == (200, 30, 30, 255)
+
+
+def test_a_photo_twice_the_thumbnail_size_is_reduced_before_lanczos(corpus: Path) -> None:
+    """Version 5: a 640x480 photo is averaged 2x2 (`Image.reduce`) before the LANCZOS
+    resample, as Pillow's own `reducing_gap=1.0` does; the picture still hashes as itself."""
+    data = (corpus / "exif-samples/jpg/gps/DSCN0010.jpg").read_bytes()
+    thumb = make_thumbnail(data)
+    with Image.open(io.BytesIO(data)) as full:
+        full.load()
+        reduced = full.reduce(2).resize((256, 192), Image.Resampling.LANCZOS)
+        fair = full.resize((256, 192), Image.Resampling.LANCZOS)
+    assert (thumb.width, thumb.height) == (256, 192)
+    assert thumb.phash == perceptual_hash(reduced)
+    assert reduced.tobytes() != fair.tobytes(), "not the resample from all the pixels"
+    assert hamming(thumb.phash, perceptual_hash(fair)) <= 2
+    encoded = io.BytesIO()
+    reduced.save(encoded, format="JPEG", quality=JPEG_QUALITY)
+    assert thumb.data == encoded.getvalue(), "the stored JPEG is the reduced picture's"
