@@ -11,13 +11,14 @@ recording wait for it. In a process of its own the copying has its own interpret
 threads copy (one hashes while the other's direct write waits on the device) and a third
 runs the batches' syncs and renames (`durable.BlobMoves`).
 
-It imports only the standard library and `forensics.store.durable` (no site packages: run as
-`python -I -S -c ...` with the package's folder on its path by `copy_ahead.py`), so it starts
-in about 15 ms. The protocol, over its stdin and stdout, is length-prefixed pickles (both
-ends are this program's own code, nothing from elsewhere is unpickled):
+It imports only the standard library, `pipe_frames` and `forensics.store.durable` (no site
+packages: run as `python -I -S -c ...` with the package's folder on its path by
+`copy_ahead.py`), so it starts in about 15 ms. The protocol, over its stdin and stdout, is
+length-prefixed pickles (`pipe_frames.py`; both ends are this program's own code, nothing
+from elsewhere is unpickled):
 
-- in: a header `(tmp_dir, sync, direct)` then requests `("copy", index, path, name)`: copy the host
-  file `path` to `tmp_dir/name`; `("place", token, moves)`: run a batch's `BlobMoves`; the
+- in: a header `(tmp_dir, sync, direct)` then requests `("copy", index, path, name)`: copy
+  the host file `path` to `tmp_dir/name`; `("place", token, moves)`: run a batch's `BlobMoves`; the
   end of stdin stops it (the copies not begun are dropped, the moves asked for are made);
 - out: `("copy", index, facts)` (`copy_one`) and `("place", token, failed)` (None, or
   errno, strerror and file name), as each is done.
@@ -37,17 +38,14 @@ import fcntl
 import hashlib
 import mmap
 import os
-import pickle
 import queue
-import select
 import signal
 import stat
-import struct
 import sys
 import threading
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from forensics.intake.pipe_frames import FrameReader, write_frames
 from forensics.store.durable import BlobMoves  # noqa: F401 (unpickled in `_placing`)
 
 CHUNK = 1 << 20
@@ -58,11 +56,6 @@ READ_ONLY = 0o444
 """Copies are read-only from the start (the descriptor stays writable)."""
 _BLOCK = 4096
 """What `O_DIRECT` writes are a multiple of (the largest logical block size in use)."""
-_LENGTH = struct.Struct("<I")
-_READ = 64 << 10
-"""Bytes asked of the pipe at a time: below the C library's threshold for serving an
-allocation with its own mapping (a 1 MiB read buffer was mapped, shrunk and unmapped at
-every read, each unmapping a TLB shootdown to the other core)."""
 
 Facts = tuple[Any, ...]
 """What happened to one file (see `copy_one`)."""
@@ -257,66 +250,6 @@ class Copier:
         while data:
             data = data[os.write(out, data) :]
         return direct
-
-
-def write_frames(fd: int, values: Sequence[object]) -> None:
-    """Write length-prefixed pickles, in one `write` where the pipe takes them."""
-    parts: list[bytes] = []
-    for value in values:
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        parts += (_LENGTH.pack(len(data)), data)
-    view = memoryview(b"".join(parts))
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-class FrameReader:
-    """Reads length-prefixed pickles from a descriptor, many per `read` call."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._data = bytearray()
-        self._at = 0
-
-    def _next(self) -> tuple[bool, Any]:
-        end = self._at + _LENGTH.size
-        if end <= len(self._data):
-            (length,) = _LENGTH.unpack_from(self._data, self._at)
-            if end + length <= len(self._data):
-                value = pickle.loads(self._data[end : end + length])  # our own process's
-                self._at = end + length
-                return True, value
-        return False, None
-
-    def _fill(self) -> None:
-        if self._at:
-            del self._data[: self._at]
-            self._at = 0
-        more = os.read(self._fd, _READ)
-        if not more:
-            raise EOFError("the stream ended")
-        self._data += more
-
-    def read(self) -> Any:
-        """The next value (waiting for it); raises EOFError at the end of the stream."""
-        while True:
-            got, value = self._next()
-            if got:
-                return value
-            self._fill()
-
-    def ready(self) -> list[Any]:
-        """The values that have arrived, without waiting (none: an empty list); raises
-        EOFError at the end of the stream."""
-        out = []
-        while True:
-            got, value = self._next()
-            if got:
-                out.append(value)
-                continue
-            if not select.select([self._fd], [], [], 0)[0]:
-                return out
-            self._fill()
 
 
 class _Answers:

@@ -41,6 +41,7 @@ from typing import Any
 from forensics.case import Case
 from forensics.intake import copier
 from forensics.intake.host_files import HostCopy, host_copy
+from forensics.intake.pipe_frames import FrameReader, write_frames
 from forensics.intake.walk import Entry
 from forensics.jobs import CancelToken
 from forensics.store.durable import BlobMoves
@@ -105,7 +106,7 @@ class CopyAhead:
         self._prefix = uuid.uuid4().hex[:20]
         self._tmp_dir = str(case.evidence.tmp_dir)
         self._proc: subprocess.Popen[bytes] | None = None
-        self._reader: copier.FrameReader | None = None
+        self._reader: FrameReader | None = None
         if len(self._todo) >= PROCESS_FROM:
             self._start(sync, not read_soon)
 
@@ -125,7 +126,7 @@ class CopyAhead:
         assert self._proc.stdout is not None
         with contextlib.suppress(OSError, AttributeError):  # Linux: fewer, larger reads
             fcntl.fcntl(self._proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        self._reader = copier.FrameReader(self._proc.stdout.fileno())
+        self._reader = FrameReader(self._proc.stdout.fileno())
         self._send([(tmp_dir, sync, direct)])
         self._ask()
 
@@ -139,7 +140,7 @@ class CopyAhead:
         assert self._proc is not None
         assert self._proc.stdin is not None
         try:
-            copier.write_frames(self._proc.stdin.fileno(), requests)
+            write_frames(self._proc.stdin.fileno(), requests)
         except OSError:
             self._lost("it stopped taking requests")
             return False
