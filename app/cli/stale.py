@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from app.cli.output import warn
-from forensics.edits import explain, state_at
 from forensics.errors import EditConflictError
 
 if TYPE_CHECKING:
@@ -59,6 +58,8 @@ def edit_as_of(
         What `write` returned, or None when the edit was refused as stale: the reason is
         printed and the command exits with `EXIT_CONFLICT`.
     """
+    from forensics.edits import explain, state_at  # every record type: only an edit needs them
+
     read: R | None = None
     try:
         if as_of is not None:
