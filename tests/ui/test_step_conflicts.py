@@ -439,7 +439,8 @@ def test_undoing_a_link_a_colleague_removed_and_redoing_one_they_remade_are_refu
 def test_withdrawing_an_attribution_a_colleague_withdrew_first_writes_nothing_and_says_who(
     qtbot, make_window, tmp_path: Path
 ) -> None:
-    """In the Component dock: my withdrawal asks why and marks the link withdrawn; one that
+    """In the Component dock (Withdraw…'s menu): my withdrawal asks why and marks the link
+    withdrawn; one that
     B withdrew (`pwb withdraw` in another process) after my list was read is theirs: nothing is
     written, and the box says who withdrew it, when and why."""
     from PySide6.QtCore import QTimer
@@ -463,8 +464,8 @@ def test_withdrawing_an_attribution_a_colleague_withdrew_first_writes_nothing_an
     assert window.tree.select(camera.id)
     editor = window.findChild(ComponentEditor)
     qtbot.waitUntil(lambda: editor.item_id == camera.id, timeout=10_000)
-    box = editor.attributions
-    assert box.links.count() == 2
+    button = editor.attributions
+    assert len(button.menu().actions()) == 2
 
     def answer(text: str) -> None:
         def act() -> None:
@@ -475,26 +476,21 @@ def test_withdrawing_an_attribution_a_colleague_withdrew_first_writes_nothing_an
 
         QTimer.singleShot(50, act)
 
-    def pick(link_id: str) -> None:
-        [row] = [r for r in range(box.links.count()) if box.links.item(r).data(256).id == link_id]
-        box.links.setCurrentRow(row)
-
-    pick(mine_to_withdraw.id)
     answer("mis-read the box")
-    qtbot.mouseClick(box.withdraw_button, Qt.MouseButton.LeftButton)
-    assert box.status.text() == "Attribution withdrawn."
-    pick(mine_to_withdraw.id)
-    assert box.links.currentItem().text().endswith("- withdrawn")
-    assert not box.withdraw_button.isEnabled()
+    button.action_for(mine_to_withdraw.id).trigger()  # picked in Withdraw…'s menu
+    assert editor.status.text() == "Attribution withdrawn."
+    mine = button.action_for(mine_to_withdraw.id)
+    assert mine.text().endswith("- withdrawn")
+    assert not mine.isEnabled()
 
-    pick(theirs_to_withdraw.id)
-    assert box.withdraw_button.isEnabled()
+    assert button.action_for(theirs_to_withdraw.id).isEnabled()
     done = pwb("withdraw", where, theirs_to_withdraw.id, "--examiner", B, "--reason", "fake logo")
     assert done.returncode == 0, done.stderr
     answer("looks wrong")
-    qtbot.mouseClick(box.withdraw_button, Qt.MouseButton.LeftButton)
-    assert box.status.text().startswith(f"Withdrawn already by {B} at ")
-    assert "(fake logo): nothing written." in box.status.text()
+    button.action_for(theirs_to_withdraw.id).trigger()
+    assert editor.status.text().startswith(f"Withdrawn already by {B} at ")
+    assert "(fake logo): nothing written." in editor.status.text()
+    assert not button.isEnabled()  # nothing left to withdraw
     with Case.open(where, readonly=True) as case:
         withdrawals = [
             (e.actor, e.reason)

@@ -1,27 +1,18 @@
-"""A component's attributions to manufacturers, under the component editor: each listed with
-its basis and confidence (withdrawn ones marked), and the selected one withdrawn on request.
+"""Withdraw… under the component editor: the component's attributions to manufacturers in its
+menu (withdrawn ones shown, greyed), and the one picked withdrawn after asking why.
 
 A link is withdrawn, never deleted: it stays on the record, marked withdrawn, with why in the
 custody log. Withdrawing is the one change a link can get, to one value, so there is nothing
-to settle with a colleague who withdrew it first: nothing is written, and the box says who did
-and when.
+to settle with a colleague who withdrew it first: nothing is written, and the editor's status
+line says who did and when. A button with a menu, not a list, so the Component dock still
+fits a 1366x768 screen.
 """
 
 from __future__ import annotations
 
-from typing import cast
-
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QLabel, QMenu, QPushButton, QWidget
 
 from forensics.provenance.components import withdraw_link, withdrawal
 from forensics.provenance.models import ComponentLink, Manufacturer
@@ -31,73 +22,61 @@ from ui.actions import case_writable
 from ui.provenance.common import CaseProvider, run_guarded
 
 
-class AttributionsBox(QWidget):
-    """The shown component's attributions, and Withdraw."""
+class WithdrawButton(QPushButton):
+    """Withdraw… with the shown component's attributions in its menu.
+
+    Args:
+        case: the open case.
+        status: where what happened is said (the editor's status line).
+        parent: the editor.
+    """
 
     changed = Signal()
 
-    def __init__(self, case: CaseProvider, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._case = case
-        self.component_id: str | None = None
-        self.links = QListWidget()
-        self.links.setObjectName("attributions")
-        self.links.setWordWrap(True)
-        self.links.setMaximumHeight(70)
-        self.withdraw_button = QPushButton("&Withdraw attribution")
-        self.withdraw_button.setToolTip(
-            "Withdraw the selected attribution: it stays on the record, marked withdrawn, with "
-            "why in the custody log"
+    def __init__(self, case: CaseProvider, status: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__("&Withdraw…", parent)
+        self.setObjectName("withdraw_attribution")
+        self.setToolTip(
+            "Withdraw one of the component's attributions: it stays on the record, marked "
+            "withdrawn, with why in the custody log"
         )
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.status, 1)
-        row.addWidget(self.withdraw_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Attributions"))
-        layout.addWidget(self.links)
-        layout.addLayout(row)
-        self.withdraw_button.clicked.connect(lambda: self.withdraw())
-        self.links.currentRowChanged.connect(lambda _row: self._update_button())
-        self._update_button()
+        self._case = case
+        self.status = status
+        self.component_id: str | None = None
+        self.setMenu(QMenu(self))
+        self.show_component(None)
 
     def show_component(self, component_id: str | None) -> None:
-        """List a component's attributions (None: no component shown)."""
+        """List a component's attributions in the menu (None: no component shown)."""
         case = self._case()
-        if component_id != self.component_id:
-            self.status.clear()
         self.component_id = component_id
-        self.links.clear()
+        menu = self.menu()
+        menu.clear()
         if case is not None and component_id is not None:
             repo = ProvenanceRepository(case.db)
             for link in repo.links_of(component_id, active_only=False):
                 maker = repo.get(Manufacturer, link.manufacturer_id)
-                entry = QListWidgetItem(
+                active = link.status == LinkStatus.ACTIVE
+                action = menu.addAction(
                     f"{maker.name} ({maker.country_code or '?'}): {link.basis}, {link.confidence}"
-                    + (" - withdrawn" if link.status == LinkStatus.WITHDRAWN else "")
+                    + ("" if active else " - withdrawn")
                 )
-                entry.setData(256, link)
-                self.links.addItem(entry)
-        self._update_button()
+                action.setData(link.id)
+                action.setEnabled(active)
+                action.triggered.connect(lambda _c=False, chosen=link: self.withdraw(chosen))
+        writable = case_writable(case)
+        self.setEnabled(writable and any(a.isEnabled() for a in menu.actions()))
 
-    def selected(self) -> ComponentLink | None:
-        """The attribution selected in the list, as listed."""
-        entry = self.links.currentItem()
-        return None if entry is None else cast("ComponentLink", entry.data(256))
+    def action_for(self, link_id: str) -> QAction:
+        """The menu entry of one attribution."""
+        [found] = [a for a in self.menu().actions() if a.data() == link_id]
+        return found
 
-    def _update_button(self) -> None:
-        link = self.selected()
-        self.withdraw_button.setEnabled(
-            case_writable(self._case()) and link is not None and link.status == LinkStatus.ACTIVE
-        )
-
-    def withdraw(self, reason: str | None = None) -> bool:
-        """Withdraw the selected attribution, asking why (`reason` given: not asked). One a
-        colleague withdrew first stays theirs: nothing is written and the box says who."""
-        case, link = self._case(), self.selected()
-        if case is None or link is None:
+    def withdraw(self, link: ComponentLink, reason: str | None = None) -> bool:
+        """Withdraw an attribution, asking why (`reason` given: not asked). One a colleague
+        withdrew first stays theirs: nothing is written and the status says who."""
+        case = self._case()
+        if case is None:
             return False
         if reason is None:
             reason, ok = QInputDialog.getText(self, "Withdraw attribution", "Why is it withdrawn?")

@@ -1,6 +1,6 @@
 """The component editor: record a component inside the selected item, edit it, and ask the
 marking assistant who made it (accept or reject each suggestion, with its pattern shown).
-Its attributions are listed under it, where one can be withdrawn (`attributions.py`)."""
+Withdraw… takes back one of its attributions (`attributions.py`)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from forensics.store.provenance import ProvenanceRepository
 from ui.actions import case_writable
 from ui.edit_conflict import save_edit
 from ui.narrow import hint, narrow
-from ui.provenance.attributions import AttributionsBox
+from ui.provenance.attributions import WithdrawButton
 from ui.provenance.common import CaseProvider, run_guarded
 from ui.record_picker import RecordPicker
 from ui.scales import fill_scale_combo
@@ -99,10 +99,10 @@ class ComponentEditor(QWidget):
         self.accept_button.setToolTip("Link the component to the suggested manufacturer")
         self.reject_button = QPushButton("Re&ject")
         self.reject_button.setToolTip("Record that the suggestion does not apply")
-        self.attributions = AttributionsBox(case)
-        self.attributions.changed.connect(self.changed)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.attributions = WithdrawButton(case, self.status)
+        self.attributions.changed.connect(self.changed)
         self.heading.setWordWrap(True)  # an item's name may be long; it must not widen the dock
         # Two short rows rather than one long one: on a 1366 px screen the single row of
         # three buttons made this dock 490 px at least and pushed the window off the screen.
@@ -118,6 +118,7 @@ class ComponentEditor(QWidget):
         decide_row.addWidget(self.confidence)
         decide_row.addStretch(1)
         answer_row = QHBoxLayout()
+        answer_row.addWidget(self.attributions)
         answer_row.addStretch(1)
         answer_row.addWidget(self.reject_button)
         answer_row.addWidget(self.accept_button)
@@ -140,7 +141,6 @@ class ComponentEditor(QWidget):
         layout.addLayout(decide_row)
         layout.addLayout(answer_row)
         layout.addWidget(self.status)
-        layout.addWidget(self.attributions)
         self.add_button.clicked.connect(self.add)
         self.save_button.clicked.connect(self.save)
         self.suggest_button.clicked.connect(self.run_suggest)
