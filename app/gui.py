@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app import startup_gc
 from app.features import (
     FEATURES,
     Feature,
@@ -215,6 +216,9 @@ def _show(
         window.show()
     else:
         window.show_as_remembered()
+    # The collector paused by `pwb gui` runs again once the window has painted.
+    after_first_paint(window, startup_gc.resume)
+    if screenshot is None:
         # Who is examining: the last profile, else the first-start question.
         window.examiner.start()
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app import startup_gc
 from app.cli.common import UsageError
 from forensics.case import is_case
 from forensics.store.location import ServerLocation, parse_location
@@ -36,6 +37,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the GUI; returns when its window closes."""
+    startup_gc.pause()  # until the window has painted: app/startup_gc.py
+    try:
+        return _run(args)
+    finally:
+        startup_gc.resume()
+
+
+def _run(args: argparse.Namespace) -> int:
     case_dir: Path | ServerLocation | None = None
     if args.case_dir is not None:
         where = parse_location(args.case_dir)
