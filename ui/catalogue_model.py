@@ -9,8 +9,8 @@ total is counted separately and only for the status line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
@@ -27,8 +27,7 @@ PAGE = 64
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column: header, the field it shows and the store's sort key."""
 
     header: str

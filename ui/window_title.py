@@ -10,8 +10,7 @@ signer claims is not shown here, as it is not trusted (`forensics.exchange.trust
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from forensics.identity import session_examiner
 from forensics.records.core import CustodyAction
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
 APP_NAME = "Provenance Workbench"
 
 
-@dataclass(frozen=True)
-class ImportedFrom:
+class ImportedFrom(NamedTuple):
     """Where an imported copy came from, as its unpack recorded it."""
 
     archive: str
