@@ -11,7 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
@@ -40,8 +40,7 @@ class FrameRequest:
     """When set, the frame shown at this time (found from the video's timestamps)."""
 
 
-@dataclass(frozen=True)
-class FrameResult:
+class FrameResult(NamedTuple):
     """A decoded picture (or why there is none)."""
 
     request: FrameRequest

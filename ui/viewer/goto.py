@@ -7,14 +7,13 @@ is found by the decoder from the video's own timestamps, so a variable frame rat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
 _SECONDS = re.compile(r"^(\d+(?:\.\d+)?)\s*s?$")
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """Where to go: a frame index, or a time in seconds (exactly one is set)."""
 
     frame: int | None = None

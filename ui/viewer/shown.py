@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ShownFrame:
+class ShownFrame(NamedTuple):
     """The picture on screen, anchored so an annotation made on it can be found again."""
 
     item_id: str
