@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import startup_gc
 from app.cli.common import UsageError
-from forensics.case import is_case
-from forensics.store.location import ServerLocation, parse_location
+
+if TYPE_CHECKING:
+    from forensics.store.location import ServerLocation
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -45,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # The case and the store load here, with the collector paused (`run`).
+    from forensics.case import is_case
+    from forensics.store.location import parse_location
+
     case_dir: Path | ServerLocation | None = None
     if args.case_dir is not None:
         where = parse_location(args.case_dir)
