@@ -18,7 +18,6 @@ from forensics.case import Case
 from forensics.errors import NotFoundError
 from forensics.identity import short_fingerprint
 from forensics.models import Item
-from forensics.records.acquisition import EWF_ATTR, LABELS, acquisition_of, display
 from forensics.store.events import ChangeSet
 from forensics.textsafe import shown
 from ui.context import WorkbenchSignals
@@ -126,6 +125,9 @@ class DetailPanel(QWidget):
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _render(self, case: Case, item: Item) -> str:
+        # Read once an item is shown: not for the window's first paint.
+        from forensics.records.acquisition import EWF_ATTR, LABELS, acquisition_of, display
+
         state = allocation.allocation_of(item)
         parts = [
             f"<h2>{_esc(item.name)}</h2>",

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMainWindow, QMes
 
 from forensics.errors import WorkbenchError
 from forensics.identity import Examiner, session_examiner, short_fingerprint, use_examiner
-from forensics.seals import seal_case
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -152,6 +151,8 @@ class ExaminerControl:
         keeps the window open)."""
         if case is None or case.readonly or case.signer is None:
             return None
+        from forensics.seals import seal_case
+
         try:
             return seal_case(case, "closing the workbench")
         except Exception:  # a locked database must not keep the window from closing

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,13 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from forensics.case import Case
-from forensics.comments import Target, add_comment, comments, resolve
 from forensics.errors import NotFoundError, WorkbenchError
 from forensics.records.comments import MAX_TEXT, Comment
 from forensics.store.events import ChangeSet
 from forensics.textsafe import shown
 from ui.context import WorkbenchSignals
 from ui.formatting import short_time
+
+if TYPE_CHECKING:
+    from forensics.comments import Target
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,9 @@ class CommentsBox(QGroupBox):
         case = self._case()
         self.target = None
         if case is not None and self._record_id:
+            # Threads are read once a record is shown: not for the window's first paint.
+            from forensics.comments import resolve
+
             try:
                 self.target = resolve(case, self._record_id)
             except NotFoundError:
@@ -134,6 +140,8 @@ class CommentsBox(QGroupBox):
             self.list.hide()
             self._update_buttons()
             return
+        from forensics.comments import comments
+
         found = comments(case, self.target)
         depth = _depths(found)
         for c in found:
@@ -180,6 +188,8 @@ class CommentsBox(QGroupBox):
         case = self._case()
         if not selected or case is None:
             return None
+        from forensics.comments import resolve
+
         try:
             target = resolve(case, str(selected[0].data(Qt.ItemDataRole.UserRole)))
         except NotFoundError as exc:
@@ -201,6 +211,8 @@ class CommentsBox(QGroupBox):
             )
             return None
         try:
+            from forensics.comments import add_comment
+
             comment = add_comment(case, target, text)
         except WorkbenchError as exc:
             QMessageBox.warning(self, "Cannot add the comment", f"{case.location}\n\n{exc}")
