@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMainWindow, QMes
 
 from forensics.errors import WorkbenchError
 from forensics.identity import Examiner, session_examiner, short_fingerprint, use_examiner
+from ui.after_paint import after_first_paint
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,7 +71,9 @@ class ExaminerControl:
             listener()
 
     def start(self) -> None:
-        """On start: act as the last profile, else ask who is examining."""
+        """On start: act as the last profile, else ask who is examining, once the window has
+        painted (the question sits on the workbench, which is in sight first; a profile
+        chosen meanwhile from the File menu is not asked for again)."""
         if session_examiner() is not None or self._profiles is None:
             self.refresh()
             return
@@ -80,6 +83,10 @@ class ExaminerControl:
             log.warning("the last examiner profile cannot be used: %s", exc)
             selected = None
         if selected is None or not self._activate(selected):
+            after_first_paint(self._window, self._ask_at_start)
+
+    def _ask_at_start(self) -> None:
+        if session_examiner() is None and self.dialog is None:
             self.ask(first_start=True)
 
     def ask(self, *, first_start: bool) -> ExaminerDialog | None:

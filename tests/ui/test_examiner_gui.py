@@ -37,7 +37,8 @@ def test_first_start_asks_who_is_examining_and_the_status_bar_shows_it(
     window = make_window()
     assert window.examiner.label.text() == "Examiner: none (nothing is signed)"
 
-    window.examiner.start()
+    window.examiner.start()  # the question comes once the window has painted
+    qtbot.waitUntil(lambda: window.examiner.dialog is not None)
     dialog = window.examiner.dialog
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.windowTitle() == "Who is examining?"

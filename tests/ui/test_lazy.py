@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
@@ -170,30 +171,38 @@ KEPT_FOR_LATER = (
 )
 
 
+@pytest.mark.parametrize("first_start", [False, True], ids=["returning", "first-start"])
 def test_pwb_gui_paints_its_window_without_what_it_uses_only_later(
-    case: Case, tmp_path: Path
+    case: Case, tmp_path: Path, first_start: bool
 ) -> None:
-    """The real start (`pwb gui CASE`, as the start-up benchmark runs it: the probe quits once
-    the window has painted with the case open), as an examiner whose profile is current (the
-    suite's PWB_HOME): what the window uses only later (dialogs, a shown record's details and
-    comments, the seal on closing) is not loaded by its first paint."""
+    """The real start (`pwb gui CASE`, as the start-up benchmark runs it, with its probe: the
+    start ends once the window has painted with the case open), as an examiner whose profile
+    is current (the suite's PWB_HOME) and on a first start (no profile): what the window uses
+    only later (dialogs, a shown record's details and comments, the seal on closing) is not
+    loaded by its first paint; on a first start the question who is examining comes after."""
     root = case.root
     case.close()
     script = textwrap.dedent(
         f"""
         import json, sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QDialog
         import app.gui
-        loaded = {{}}
+        seen = {{}}
         report = app.gui._report_shown
         def shown(app_):
-            loaded["at_first_paint"] = [m for m in {list(KEPT_FOR_LATER + HEAVY)!r}
-                                        if m in sys.modules]
-            loaded["window"] = "ui.main_window" in sys.modules
-            report(app_)
+            seen["at_first_paint"] = [m for m in {list(KEPT_FOR_LATER + HEAVY)!r}
+                                      if m in sys.modules]
+            seen["window"] = "ui.main_window" in sys.modules
+            def later():
+                seen["asked"] = [w.windowTitle() for w in QApplication.topLevelWidgets()
+                                 if isinstance(w, QDialog) and w.isVisible()]
+                report(app_)
+            QTimer.singleShot(300, later)
         app.gui._report_shown = shown
         from app.cli import main
         code = main(["gui", {str(root)!r}])
-        print(json.dumps({{"code": code, **loaded}}))
+        print(json.dumps({{"code": code, **seen}}))
         """
     )
     env = {
@@ -202,6 +211,8 @@ def test_pwb_gui_paints_its_window_without_what_it_uses_only_later(
         "PWB_DATA_DIR": str(tmp_path / "data"),
         "PWB_STARTUP_PROBE": "1",
     }
+    if first_start:
+        env["PWB_HOME"] = str(tmp_path / "no-profile-yet")
     run = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -214,4 +225,9 @@ def test_pwb_gui_paints_its_window_without_what_it_uses_only_later(
     assert run.returncode == 0, run.stderr[-3000:]
     assert "shown" in run.stdout  # the probe saw the first paint
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert result == {"code": 0, "at_first_paint": [], "window": True}
+    assert result == {
+        "code": 0,
+        "at_first_paint": [],
+        "window": True,
+        "asked": ["Who is examining?"] if first_start else [],
+    }
