@@ -75,18 +75,10 @@ class CopyAhead:
         cancel: the ingest's token (a copy under way when it is set finishes; the ingest
             stops before recording it and `close` removes it).
         sync: fsync each copy (False when a batch makes them durable together).
-        read_soon: the copies are read again at once (by extraction): they are written
-            through the page cache, not direct (see `copier.Copier`).
     """
 
     def __init__(
-        self,
-        case: Case,
-        entries: Sequence[Entry],
-        cancel: CancelToken,
-        *,
-        sync: bool,
-        read_soon: bool = False,
+        self, case: Case, entries: Sequence[Entry], cancel: CancelToken, *, sync: bool
     ) -> None:
         self._case = case
         self._cancel = cancel
@@ -108,9 +100,9 @@ class CopyAhead:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: FrameReader | None = None
         if len(self._todo) >= PROCESS_FROM:
-            self._start(sync, not read_soon)
+            self._start(sync)
 
-    def _start(self, sync: bool, direct: bool) -> None:
+    def _start(self, sync: bool) -> None:
         tmp_dir = os.fsencode(self._case.evidence.tmp_dir)
         try:
             self._proc = subprocess.Popen(
@@ -127,7 +119,7 @@ class CopyAhead:
         with contextlib.suppress(OSError, AttributeError):  # Linux: fewer, larger reads
             fcntl.fcntl(self._proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
         self._reader = FrameReader(self._proc.stdout.fileno())
-        self._send([(tmp_dir, sync, direct)])
+        self._send([(tmp_dir, sync)])
         self._ask()
 
     def _name(self, index: int) -> str:

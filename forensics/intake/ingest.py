@@ -93,7 +93,7 @@ def ingest_paths(
     per_item = [s for s in options.post_ingest if not isinstance(s, StreamingPostIngest)]
     runs = [step.start(case, cancel) for step in streaming]
     status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
-    ahead = CopyAhead(case, entries, cancel, sync=False, read_soon=bool(runs))
+    ahead = CopyAhead(case, entries, cancel, sync=False)
     # The copier moves the batches' blobs; what it copied ahead is checked for duplicates
     # in one query.
     batch = IngestBatch(case, runs, placer=ahead, upcoming=ahead.upcoming)
