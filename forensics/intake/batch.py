@@ -22,11 +22,14 @@ first batch commits, and at its full age they sat idle the first half second of 
 The syncs and renames of a batch run beside the ingesting thread while the next batch is
 copied (on a card of small photos the ingest waited on them a quarter of its time): in the
 ingest's copying process when there is one (`copy_ahead.py`), else in a thread; its rows
-are inserted by the ingesting thread as soon as they are done.
+are inserted by the ingesting thread as soon as they are done. Up to `IN_FLIGHT` batches are
+placed at once, so the ingesting thread waits for a batch's syncs only when the one after it
+is full too; their rows still commit one batch after the other, in order.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import logging
@@ -54,6 +57,11 @@ FIRST_ITEMS = 32
 FIRST_AGE_S = 0.1
 """The first batch's limits when post-ingest runs wait for it; each next batch doubles them."""
 _LOOK_EVERY_S = 0.005
+IN_FLIGHT = 2
+"""Batches whose blobs are placed at once. With one, the ingesting thread waited for each
+batch's two syncs and renames before it started the next (20 % of `pwb ingest --no-extract`
+of 5,020 small photos, since the copies go through the page cache and the syncs write them).
+A batch holding content an earlier batch still places waits for it (`IngestBatch._start`)."""
 
 
 @dataclass(frozen=True)
@@ -177,9 +185,10 @@ class IngestBatch:
         self._max_items, self._max_age = (
             (FIRST_ITEMS, FIRST_AGE_S) if runs else (MAX_ITEMS, MAX_AGE_S)
         )
-        self._committing: _BlobCommit | None = None
+        self._committing: collections.deque[_BlobCommit] = collections.deque()
+        """Batches being placed, oldest first (at most `IN_FLIGHT`)."""
         self._look_again = 0.0
-        """When `flush_if_due` next asks whether the batch being committed is in place."""
+        """When `flush_if_due` next asks whether the oldest batch placed is in place."""
         self.committed = 0
         """Items committed by this batch so far."""
         self.duplicates: dict[str, Item] = {}
@@ -188,9 +197,7 @@ class IngestBatch:
     def has_pending(self, sha256: str) -> bool:
         """True when content with this hash waits in the batch (flush before a duplicate
         check, which reads committed rows)."""
-        return sha256 in self._shas or (
-            self._committing is not None and sha256 in self._committing.shas
-        )
+        return sha256 in self._shas or any(sha256 in c.shas for c in self._committing)
 
     def surely_new(self, sha256: str) -> bool:
         """True when no committed item holds this content, so it cannot be a duplicate
@@ -226,11 +233,11 @@ class IngestBatch:
         """Start committing the batch if it is full or old enough (the batch before it is
         committed first); commit the rows of a batch whose blobs are in place."""
         now = time.monotonic()
-        if self._committing is not None and now >= self._look_again:
+        if self._committing and now >= self._look_again:
             # Asked at most every `_LOOK_EVERY_S` (a question to the copier process each).
             self._look_again = now + _LOOK_EVERY_S
-            if self._committing.done():
-                self._finish()
+            while self._committing and self._committing[0].done():
+                self._finish_oldest()
         if self._pending and (
             len(self._pending) >= self._max_items
             or self._bytes >= MAX_BYTES
@@ -242,24 +249,29 @@ class IngestBatch:
         """Make the copies durable, commit every queued item with its custody entry, and
         hand the items to the post-ingest runs; on return, every queued item is committed."""
         self._start()
-        self._finish()
+        while self._committing:
+            self._finish_oldest()
 
     def _start(self) -> None:
-        """Hand the queued copies to a `_BlobCommit`, after finishing the one before."""
-        self._finish()
+        """Hand the queued copies to a `_BlobCommit`, once fewer than `IN_FLIGHT` batches
+        are being placed. Content an earlier batch still places is not claimed twice: that
+        batch finishes first (the one-at-a-time order, for the rare copy of a copy)."""
+        while len(self._committing) >= IN_FLIGHT:
+            self._finish_oldest()
         if not self._pending:
             return
+        if any(self._shas & c.shas for c in self._committing):
+            while self._committing:
+                self._finish_oldest()
         pending, self._pending, self._bytes = self._pending, [], 0
         self._shas = set()
         self._max_items = min(MAX_ITEMS, self._max_items * 2)
         self._max_age = min(MAX_AGE_S, self._max_age * 2)
-        self._committing = _BlobCommit(self._case, pending, self._placer)
+        self._committing.append(_BlobCommit(self._case, pending, self._placer))
 
-    def _finish(self) -> None:
-        """Wait for the blobs of the batch being committed, then commit its rows."""
-        commit, self._committing = self._committing, None
-        if commit is None:
-            return
+    def _finish_oldest(self) -> None:
+        """Wait for the blobs of the oldest batch being placed, then commit its rows."""
+        commit = self._committing.popleft()
         self._new = set()  # items are committed: asked again
         pending, evidence = commit.pending, self._case.evidence
         try:
@@ -331,9 +343,9 @@ class IngestBatch:
 
     def discard(self) -> None:
         """Drop what was not committed (the ingest failed): the copies are deleted, and the
-        blobs of a batch whose rows were not inserted are released."""
-        commit, self._committing = self._committing, None
-        if commit is not None:
+        blobs of the batches whose rows were not inserted are released."""
+        while self._committing:
+            commit = self._committing.popleft()
             with contextlib.suppress(BaseException):
                 commit.wait()
             _release(self._case, commit)
