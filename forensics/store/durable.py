@@ -118,7 +118,7 @@ class BlobMoves:
         for tmp, final in self.moves:
             folder = os.path.dirname(final)
             if folder not in made:
-                os.makedirs(folder, exist_ok=True)
+                _make_folder(folder)
                 made[folder] = None
             try:
                 mode = os.stat(tmp).st_mode
@@ -130,3 +130,15 @@ class BlobMoves:
                 os.chmod(tmp, READ_ONLY)
             os.replace(tmp, final)
         sync_all(anchor, (), [Path(f) for f in made])
+
+
+def _make_folder(folder: str) -> None:
+    """`os.makedirs(folder, exist_ok=True)` for a shard folder, in one `mkdir` when its
+    parent exists (almost always): `makedirs` first looked the parent up, a system call and
+    ~10 us of Python for each blob of a card, nearly every one in a folder of its own."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
