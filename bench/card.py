@@ -117,6 +117,10 @@ def make_card(dest: Path, count: int, mp4_every: int, sources: list[bytes]) -> l
             path = folder / f"MVI_{n:05d}.MP4"
             path.write_bytes(clip + box)
             files.append(path)
+    # A card at rest, as one taken out of a camera is: the generated files' pages are
+    # written back now, not by the kernel's flusher 30 s later, in the middle of whichever
+    # ingest then runs (its writeback took the CPU and the disk from that ingest alone).
+    os.sync()
     return files
 
 
