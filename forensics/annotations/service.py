@@ -36,6 +36,7 @@ from forensics.annotations.models import (
 from forensics.case import Case
 from forensics.errors import EditConflictError, NotFoundError, ValidationError
 from forensics.records.annotations import ANNOTATION
+from forensics.store.comments import CommentRepository
 from forensics.store.db import utc_now
 from forensics.store.rebase import rebase
 
@@ -277,14 +278,18 @@ class AnnotationService(LabelBook, AnnotationLinks):
             annotation_id: the annotation.
             reason: why.
             based_on: the annotation as the caller last knew it (an undo of its creation):
-                one someone changed since is theirs now, and is not deleted.
+                one someone changed, linked or commented on since is theirs now, and is not
+                deleted (its links would go with it, their comments would be on nothing).
 
         Raises:
             EditConflictError: the annotation was changed since `based_on`.
         """
         with self.case.transaction():
             ann = self.repo.get(annotation_id)
+            links = tuple(self.repo.links_of(annotation_id))
             changed = {} if based_on is None else ANNOTATION.changes(based_on, ann, ignore=_STAMP)
+            if based_on is not None:
+                changed.update(self._hung_on_since(ann.id, links))
             if changed:
                 raise EditConflictError(
                     f"annotation '{ann.label}' was changed by someone else since "
@@ -297,7 +302,6 @@ class AnnotationService(LabelBook, AnnotationLinks):
                         for f, c in changed.items()
                     ],
                 )
-            links = tuple(self.repo.links_of(annotation_id))
             for link in links:
                 self._remove_link(link, ann.item_id)
             self.recorded_delete(
@@ -309,6 +313,17 @@ class AnnotationService(LabelBook, AnnotationLinks):
                 frame_index=ann.frame_index,
             )
         return Removed(ann, links)
+
+    def _hung_on_since(self, annotation_id: str, links: Sequence[Link]) -> dict[str, Any]:
+        """Links and comments on an annotation its creation did not have, as changes."""
+        made: dict[str, Any] = {}
+        if links:
+            linked = tuple(f"{k.target_type} {k.target_id}" for k in links)
+            made["links"] = {"from": (), "to": linked}
+        said = CommentRepository(self.case.db).on(annotation_id)
+        if said:
+            made["comments"] = {"from": (), "to": tuple(c.text for c in said)}
+        return made
 
     def restore(self, removed: Removed, *, reason: str | None = None) -> Annotation:
         """Put a deleted annotation and its links back, with their ids (undo of a delete)."""

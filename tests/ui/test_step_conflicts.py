@@ -499,3 +499,68 @@ def test_withdrawing_an_attribution_a_colleague_withdrew_first_writes_nothing_an
         ]
     assert withdrawals == [(ME, "mis-read the box"), (B, "fake logo")]
     window.close_case()
+
+
+# undo of a mark's creation ------------------------------------------------------------------
+def test_undoing_a_mark_a_colleague_changed_linked_or_commented_on_is_refused(
+    qtbot, make_window, case_location: tuple, corpus: Path, monkeypatch
+) -> None:
+    """Ctrl+Z of my new mark deletes it only as I made it: one B noted, linked or commented on
+    since is theirs, so the undo writes nothing, says why in a box and leaves the stack; a mark
+    nobody touched is undone (and redone) as before."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from forensics.comments import add_comment
+    from ui.annotate.controller import AnnotationController
+
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner=ME, evidence=evidence) as case:
+        [photo] = ingest_paths(case, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        drone = case.add_item(kind="hardware", name="Gerbera drone")
+    window = make_window()
+    assert window.open_case(where)
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=30_000):
+        assert window.tree.select(photo.id)
+    controller = window.findChild(AnnotationController, "annotation_controller")
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: boxes.append(text))
+
+    def b_does(step: Any) -> None:
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            step(other, theirs)
+            theirs.close()
+
+    def marks() -> list[Any]:
+        return controller.service().search()
+
+    steps = {
+        "note": lambda _c, s, a: s.edit(a.id, {"note": "white van"}),
+        "links": lambda _c, s, a: s.link(a.id, "item", drone.id),
+        "comments": lambda c, _s, a: add_comment(c, a.id, "the van is parked", actor=B),
+    }
+    made: dict[str, Any] = {}
+    for n, (field, step) in enumerate(steps.items()):
+        mine = made[field] = controller.add("box", ((1.0 + n, 1.0), (8.0, 8.0)), "vehicle")
+        assert mine is not None
+        b_does(lambda c, s, m=mine, st=step: st(c, s, m))
+        controller.undo_stack.undo()
+        assert len(boxes) == n + 1
+        assert "undo refused" in boxes[-1]
+        assert f"({field}): nothing was deleted" in boxes[-1]
+        assert mine.id in [a.id for a in marks()]
+        assert not controller.undo_stack.canUndo()
+    assert len(boxes) == 3
+    assert controller.service().get(made["note"].id).note == "white van"
+    [theirs] = controller.service().links_of(made["links"].id)
+    assert theirs.created_by == B
+
+    # Nobody touched it: undone, and redone with its id.
+    mine = controller.add("box", ((9.0, 9.0), (14.0, 14.0)), "vehicle")
+    assert mine is not None
+    controller.undo_stack.undo()
+    assert mine.id not in [a.id for a in marks()]
+    controller.undo_stack.redo()
+    assert mine.id in [a.id for a in marks()]
+    assert len(boxes) == 3
+    window.close_case()

@@ -78,7 +78,8 @@ class AddAnnotation(_Command):
         svc.restore(Removed(self.annotation, self._links))
 
     def _undo(self, svc: AnnotationService) -> None:
-        self._links = svc.delete(self.annotation.id).links
+        # From the mark as made: one a colleague changed, linked or commented on since is theirs.
+        self._links = svc.delete(self.annotation.id, based_on=self.annotation).links
 
 
 class EditAnnotation(_Command):

@@ -237,3 +237,37 @@ def test_annotation_links_are_never_doubled_and_a_removal_made_first_is_named(
         assert [lk.id for lk in svc.links_of(ann.id)] == [again.id]
         assert _entries(mine) == count
         svc.close()
+
+
+def test_an_undo_of_a_marks_creation_keeps_one_a_colleague_linked_or_commented_on(
+    case_location: tuple, corpus: Path
+) -> None:
+    """Deleting a mark as I made it (`based_on`, the undo of its creation) is refused once B
+    linked it or commented on it: the link would go with it and the comment would be on
+    nothing. Nothing is written; a mark nobody touched is deleted."""
+    from forensics.comments import add_comment
+
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        [photo] = ingest_paths(mine, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        drone = mine.add_item(kind="hardware", name="drone")
+        svc = AnnotationService(mine)
+        linked = svc.add(photo.id, -1, "box", [(1, 1), (5, 5)], "vehicle").annotation
+        said = svc.add(photo.id, -1, "box", [(2, 2), (6, 6)], "vehicle").annotation
+        untouched = svc.add(photo.id, -1, "box", [(3, 3), (7, 7)], "vehicle").annotation
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            their_link = theirs.link(linked.id, "item", drone.id)
+            add_comment(other, said.id, "the van is parked", actor=B)
+            theirs.close()
+        count = _entries(mine)
+        with pytest.raises(EditConflictError, match=r"\(links\): nothing was deleted") as caught:
+            svc.delete(linked.id, based_on=linked)
+        assert caught.value.clashes[0]["theirs"] == (f"item {drone.id}",)
+        with pytest.raises(EditConflictError, match=r"\(comments\): nothing was deleted"):
+            svc.delete(said.id, based_on=said)
+        assert _entries(mine) == count
+        assert [lk.id for lk in svc.links_of(linked.id)] == [their_link.id]
+        svc.delete(untouched.id, based_on=untouched)
+        assert sorted(a.id for a in svc.search()) == sorted([linked.id, said.id])
+        svc.close()
