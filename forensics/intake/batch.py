@@ -230,8 +230,9 @@ class IngestBatch:
         self.flush_if_due()
 
     def flush_if_due(self) -> None:
-        """Start committing the batch if it is full or old enough (the batch before it is
-        committed first); commit the rows of a batch whose blobs are in place."""
+        """Start committing the batch if it is full or old enough (the oldest batch being
+        placed is committed first when `IN_FLIGHT` are); commit the rows of the batches
+        whose blobs are in place, oldest first."""
         now = time.monotonic()
         if self._committing and now >= self._look_again:
             # Asked at most every `_LOOK_EVERY_S` (a question to the copier process each).
