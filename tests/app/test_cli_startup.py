@@ -5,12 +5,12 @@ The light commands (`pwb --version`, `pwb --help`) are checked as users run them
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.app.cli_process import PWB
+from tests.python_probe import run_probe
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = (
@@ -37,16 +37,7 @@ print(json.dumps({{"loaded": [m for m in {list(HEAVY)!r} if m in sys.modules],
 
 
 def test_loading_the_command_line_loads_no_heavy_library() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result, _output = run_probe(_PROBE)
     assert result["loaded"] == []
     for command in ("gui", "meta", "frames", "annotations", "pack", "geo"):  # all registered
         assert command in result["help"], command

@@ -4,10 +4,7 @@ what the start made and collects again (app/startup_gc.py)."""
 from __future__ import annotations
 
 import gc
-import json
 import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +13,7 @@ import pytest
 
 from app import startup_gc
 from forensics.case import Case
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.python_probe import run_probe
 
 
 @pytest.fixture
@@ -103,17 +99,7 @@ def test_pwb_gui_collects_nothing_before_its_first_paint_and_collects_again_afte
         "PWB_DATA_DIR": str(tmp_path / "data"),
         "PWB_STARTUP_PROBE": "1",
     }
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    got = json.loads(run.stdout.strip().splitlines()[-1])
+    got, _output = run_probe(script, env)
     assert got["code"] == 0
     assert got["collections_before_the_first_paint"] == 0  # without the pause: ~70
     assert got["collecting_after_the_paint"] is True

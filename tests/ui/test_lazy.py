@@ -3,10 +3,7 @@ heavy libraries (OpenCV, PyAV, geopy, Pillow, the gazetteer data, pandas)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -15,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from forensics.case import Case
+from tests.python_probe import run_probe
 from ui.lazy import LazyPanel, WhenShown, on_screen
 
-REPO = Path(__file__).resolve().parents[2]
 HEAVY = (
     "cv2",
     "av",
@@ -139,16 +136,7 @@ def test_the_workbench_starts_on_a_case_without_the_heavy_libraries(case: Case) 
                            "errors": errors}}))
         """
     )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result, _output = run_probe(script)
     assert result["errors"] == []
     assert result["loaded"] == []
 
@@ -213,18 +201,8 @@ def test_pwb_gui_paints_its_window_without_what_it_uses_only_later(
     }
     if first_start:
         env["PWB_HOME"] = str(tmp_path / "no-profile-yet")
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "shown" in run.stdout  # the probe saw the first paint
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result, output = run_probe(script, env)
+    assert "shown" in output  # the probe saw the first paint
     assert result == {
         "code": 0,
         "at_first_paint": [],
