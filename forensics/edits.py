@@ -77,14 +77,18 @@ def changed_since(case: Case, based_on: Any) -> list[Change]:
     return [Change(e.actor, e.at, e.action, e.reason) for e in entries[start:]]
 
 
-def state_at(case: Case, current: R, seq: int, *, label: str | None = None) -> R:
+def state_at(
+    case: Case, current: R, seq: int, *, label: str | None = None, stamps: tuple[str, ...] = ()
+) -> R:
     """A record as it was just after custody entry `seq`: the state an examiner saw when
     `pwb show` listed the log up to that entry (the base of a CLI edit's `--as-of`);
     `label` names it in a refusal ("item 'Gerbera drone'").
 
     Rebuilt from the record as stored now by undoing, newest first, the field changes that
     the later entries about it spell out (`details["changes"]`), and checked against the
-    digest the log kept for it at `seq`.
+    digest the log kept for it at `seq`. `stamps` are fields its log leaves out (an
+    annotation's `updated_at`): they keep their value now, so the digest cannot be checked,
+    and the caller compares the state with them ignored.
 
     Raises:
         EditConflictError: a later change the log does not spell field by field, or a rebuilt
@@ -101,7 +105,7 @@ def state_at(case: Case, current: R, seq: int, *, label: str | None = None) -> R
         rebuilt = _undo(changes, rebuilt) if isinstance(changes, dict) else None
         if rebuilt is None:
             break
-    if rebuilt is not None and known and record_type.digest(rebuilt) == known[-1]:
+    if rebuilt is not None and known and (stamps or record_type.digest(rebuilt) == known[-1]):
         return cast("R", rebuilt)
     label = label or f"{record_type.subject.replace('_', ' ')} {key}"
     why = (

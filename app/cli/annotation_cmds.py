@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.cli.common import (
+    EXIT_CONFLICT,
     EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
@@ -20,9 +21,11 @@ from app.cli.interrupt import long_work
 from app.cli.output import print_json, say, table, warn
 from app.features import annotation_exports, annotation_imports
 from forensics.annotations.models import Annotation, AnnotationFilter, ShapeKind, TargetType
+from forensics.errors import EditConflictError
 
 if TYPE_CHECKING:
     # The service and the exchange formats load when a command runs, not with `pwb --help`.
+    from forensics.annotations.known import Removed
     from forensics.annotations.service import AnnotationService
     from forensics.case import Case
 
@@ -65,6 +68,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("annotation", help="the annotation (id or unique prefix)")
     p.add_argument("--reason", required=True, help="why, for the custody log")
+    p.add_argument(
+        "--as-of",
+        type=int,
+        metavar="SEQ",
+        help="the custody entry you read the mark at (`pwb show CASE ITEM` lists those of its "
+        "media item): a mark someone changed, linked or commented on after it is theirs and "
+        "is not deleted (exit code 4)",
+    )
     add_actor_flags(p, reason=False)
 
     p = case_command(
@@ -222,7 +233,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    """`pwb annotations delete`: the reason goes into the delete's custody entry."""
+    """`pwb annotations delete`: the reason goes into the delete's custody entry; with
+    `--as-of SEQ`, a mark someone changed, linked or commented on after that entry is theirs
+    and is not deleted (exit 4), as for an undo in the GUI."""
     from forensics.annotations.service import AnnotationService
 
     reason = args.reason.strip()
@@ -232,9 +245,11 @@ def cmd_delete(args: argparse.Namespace) -> int:
         svc = AnnotationService(case, actor=args.examiner)
         try:
             target = svc.repo.resolve_prefix(args.annotation)
-            removed = svc.delete(target.id, reason=reason)
+            removed = _delete_as_of(case, svc, target, args, reason)
         finally:
             svc.close()
+    if removed is None:
+        return EXIT_CONFLICT
     ann = removed.annotation
     return reply(
         args,
@@ -242,6 +257,31 @@ def cmd_delete(args: argparse.Namespace) -> int:
         f"deleted {ann.id} ({ann.label}, frame {ann.frame_index}); "
         f"{len(removed.links)} link(s) removed",
     )
+
+
+def _delete_as_of(
+    case: Case, svc: AnnotationService, target: Annotation, args: argparse.Namespace, reason: str
+) -> Removed | None:
+    """Delete a mark as read at custody entry `args.as_of` (None: as stored now); a refusal
+    is printed (what is there now, and how to look again) and None returned."""
+    from forensics.annotations.known import known_at
+
+    try:
+        base = None if args.as_of is None else known_at(case, target, args.as_of)
+        return svc.delete(target.id, reason=reason, based_on=base)
+    except EditConflictError as conflict:
+        now = "; ".join(
+            f"{c['field']} now {', '.join(map(str, c['theirs']))}"
+            if isinstance(c["theirs"], tuple)
+            else f"{c['field']} now {c['theirs']!r}"
+            for c in conflict.clashes
+        )
+        warn(
+            f"error: {conflict}{f' ({now})' if now else ''}. See it as it is now with "
+            f"`pwb annotations list {args.case_dir} --item {target.item_id}`, then delete it "
+            f"again (--as-of the newest entry `pwb show {args.case_dir} {target.item_id}` lists)"
+        )
+        return None
 
 
 def cmd_export(args: argparse.Namespace) -> int:

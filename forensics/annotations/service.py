@@ -24,13 +24,13 @@ from forensics.annotations.geometry import (
     normalise,
     shape_at,
 )
+from forensics.annotations.known import Known, Removed, refuse_if_touched
 from forensics.annotations.labels import LabelBook
 from forensics.annotations.links import AnnotationLinks
 from forensics.annotations.models import (
     Annotation,
     AnnotationFilter,
     FrameAnchor,
-    Link,
     Track,
 )
 from forensics.case import Case
@@ -43,7 +43,6 @@ from forensics.store.rebase import rebase
 log = logging.getLogger(__name__)
 
 _EDITABLE = ("points", "label", "note", "attributes", "outside", "keyframe")
-_STAMP = ("updated_at",)
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,6 @@ class Saved:
 
     annotation: Annotation
     warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Removed:
-    """A deleted annotation and the links that went with it (what an undo puts back)."""
-
-    annotation: Annotation
-    links: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -270,16 +261,17 @@ class AnnotationService(LabelBook, AnnotationLinks):
         annotation_id: str,
         *,
         reason: str | None = None,
-        based_on: Annotation | None = None,
+        based_on: Annotation | Known | None = None,
     ) -> Removed:
         """Delete an annotation and its links; returns what an undo needs to restore them.
 
         Args:
             annotation_id: the annotation.
             reason: why.
-            based_on: the annotation as the caller last knew it (an undo of its creation):
-                one someone changed, linked or commented on since is theirs now, and is not
-                deleted (its links would go with it, their comments would be on nothing).
+            based_on: the annotation as the caller last knew it (an undo of its creation: the
+                mark as made; a redo of its delete: `Removed.known`, the mark as the undo put
+                it back): one someone changed, linked or commented on since is theirs now, and
+                is not deleted (its links would go with it, their comments would be on nothing).
 
         Raises:
             EditConflictError: the annotation was changed since `based_on`.
@@ -287,21 +279,9 @@ class AnnotationService(LabelBook, AnnotationLinks):
         with self.case.transaction():
             ann = self.repo.get(annotation_id)
             links = tuple(self.repo.links_of(annotation_id))
-            changed = {} if based_on is None else ANNOTATION.changes(based_on, ann, ignore=_STAMP)
+            said = tuple(CommentRepository(self.case.db).on(annotation_id))
             if based_on is not None:
-                changed.update(self._hung_on_since(ann.id, links))
-            if changed:
-                raise EditConflictError(
-                    f"annotation '{ann.label}' was changed by someone else since "
-                    f"({', '.join(changed)}): nothing was deleted",
-                    ANNOTATION.subject,
-                    ann.id,
-                    list(changed),
-                    clashes=[
-                        {"field": f, "base": c["from"], "theirs": c["to"], "mine": None}
-                        for f, c in changed.items()
-                    ],
-                )
+                refuse_if_touched(based_on, ann, links, said)
             for link in links:
                 self._remove_link(link, ann.item_id)
             self.recorded_delete(
@@ -312,18 +292,7 @@ class AnnotationService(LabelBook, AnnotationLinks):
                 label=ann.label,
                 frame_index=ann.frame_index,
             )
-        return Removed(ann, links)
-
-    def _hung_on_since(self, annotation_id: str, links: Sequence[Link]) -> dict[str, Any]:
-        """Links and comments on an annotation its creation did not have, as changes."""
-        made: dict[str, Any] = {}
-        if links:
-            linked = tuple(f"{k.target_type} {k.target_id}" for k in links)
-            made["links"] = {"from": (), "to": linked}
-        said = CommentRepository(self.case.db).on(annotation_id)
-        if said:
-            made["comments"] = {"from": (), "to": tuple(c.text for c in said)}
-        return made
+        return Removed(ann, links, said)
 
     def restore(self, removed: Removed, *, reason: str | None = None) -> Annotation:
         """Put a deleted annotation and its links back, with their ids (undo of a delete)."""

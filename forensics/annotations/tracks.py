@@ -14,8 +14,9 @@ from typing import Any
 
 from forensics.annotations.anchor import media_item
 from forensics.annotations.geometry import shape_at
+from forensics.annotations.known import Removed
 from forensics.annotations.models import Annotation, FrameAnchor, Track
-from forensics.annotations.service import AnnotationService, Removed, Saved
+from forensics.annotations.service import AnnotationService, Saved
 from forensics.errors import EditConflictError, ValidationError
 from forensics.records.annotations import ANNOTATION
 from forensics.store.db import utc_now

@@ -564,3 +564,102 @@ def test_undoing_a_mark_a_colleague_changed_linked_or_commented_on_is_refused(
     assert mine.id in [a.id for a in marks()]
     assert len(boxes) == 3
     window.close_case()
+
+
+# redo of a mark's deletion ------------------------------------------------------------------
+def _menu_action(window: Any, text: str) -> Any:
+    from PySide6.QtGui import QAction
+
+    found = [a for a in window.findChildren(QAction) if a.text().replace("&", "").startswith(text)]
+    assert found, text
+    return found[0]
+
+
+def test_redoing_a_marks_delete_a_colleague_changed_linked_or_commented_on_is_refused(
+    qtbot, make_window, case_location: tuple, corpus: Path, monkeypatch
+) -> None:
+    """I delete a mark (Annotate > Delete annotation, saying why), undo it (Ctrl+Z puts it
+    back), and B notes, links or comments on it; my redo (Ctrl+Shift+Z) would delete their
+    work with it, so it writes nothing, says why in a box and leaves the stack. A mark nobody
+    touched in between is deleted again by the redo."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+    from forensics.comments import add_comment
+    from ui.annotate.controller import AnnotationController
+
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner=ME, evidence=evidence) as case:
+        [photo] = ingest_paths(case, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        drone = case.add_item(kind="hardware", name="Gerbera drone")
+        svc = AnnotationService(case)
+        fields = ("note", "links", "comments", "untouched")
+        marks = {
+            f: svc.add(photo.id, -1, "box", [(n, n), (n + 4, n + 4)], "vehicle").annotation
+            for n, f in enumerate(fields, start=1)
+        }
+        svc.close()
+    window = make_window()
+    assert window.open_case(where)
+    with qtbot.waitSignal(window.viewer.frame_shown, timeout=30_000):
+        assert window.tree.select(photo.id)
+    controller = window.findChild(AnnotationController, "annotation_controller")
+    stack = controller.undo_stack
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: boxes.append(text))
+
+    def delete_saying_why(mark: Any) -> None:
+        def answer() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, QInputDialog), dialog
+            dialog.setTextValue("drawn twice")
+            dialog.accept()
+
+        controller.select(mark.id)
+        QTimer.singleShot(50, answer)
+        _menu_action(window, "Delete annotation").trigger()
+
+    def ids() -> set[str]:
+        return {a.id for a in controller.service().search()}
+
+    steps = {
+        "note": lambda _c, s, a: s.edit(a.id, {"note": "white van"}),
+        "links": lambda _c, s, a: s.link(a.id, "item", drone.id),
+        "comments": lambda c, _s, a: add_comment(c, a.id, "not a duplicate", actor=B),
+    }
+    for n, (field, step) in enumerate(steps.items()):
+        mine = marks[field]
+        delete_saying_why(mine)
+        assert mine.id not in ids()
+        _menu_action(window, "Undo").trigger()  # back, as it was
+        assert mine.id in ids()
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            step(other, theirs, mine)
+            theirs.close()
+        _menu_action(window, "Redo").trigger()
+        assert len(boxes) == n + 1
+        assert "redo refused" in boxes[-1]
+        assert f"({field}): nothing was deleted" in boxes[-1]
+        assert mine.id in ids()  # theirs now, kept
+        assert not stack.canRedo()
+    assert controller.service().get(marks["note"].id).note == "white van"
+    [their_link] = controller.service().links_of(marks["links"].id)
+    assert their_link.created_by == B
+
+    # Nobody touched it: the redo deletes it again, with my reason.
+    mine = marks["untouched"]
+    delete_saying_why(mine)
+    _menu_action(window, "Undo").trigger()
+    assert mine.id in ids()
+    _menu_action(window, "Redo").trigger()
+    assert mine.id not in ids()
+    assert len(boxes) == 3
+    with Case.open(where, readonly=True) as case:
+        deletes = [
+            e.reason
+            for e in case.custody.entries(subject=("annotation", mine.id))
+            if e.details.get("op") == "delete"
+        ]
+    assert deletes == ["drawn twice", "drawn twice"]
+    window.close_case()

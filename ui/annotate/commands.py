@@ -12,8 +12,9 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from forensics.annotations import tracks
+from forensics.annotations.known import Removed
 from forensics.annotations.models import Annotation, Link, Track
-from forensics.annotations.service import AnnotationService, Removed
+from forensics.annotations.service import AnnotationService
 from forensics.errors import WorkbenchError
 
 Service = Callable[[], AnnotationService]
@@ -107,7 +108,10 @@ class EditAnnotation(_Command):
 
 
 class DeleteAnnotation(_Command):
-    """A deleted mark with its links (already deleted when pushed)."""
+    """A deleted mark with its links (already deleted when pushed).
+
+    A redo deletes the mark only as its undo put it back: one a colleague changed, linked or
+    commented on in between is theirs (the redo is refused and leaves the stack)."""
 
     def __init__(
         self,
@@ -122,7 +126,9 @@ class DeleteAnnotation(_Command):
         self.reason = reason
 
     def _redo(self, svc: AnnotationService) -> None:
-        self.removed = svc.delete(self.removed.annotation.id, reason=self.reason)
+        self.removed = svc.delete(
+            self.removed.annotation.id, reason=self.reason, based_on=self.removed.known
+        )
 
     def _undo(self, svc: AnnotationService) -> None:
         svc.restore(self.removed)

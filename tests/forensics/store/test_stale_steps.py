@@ -271,3 +271,65 @@ def test_an_undo_of_a_marks_creation_keeps_one_a_colleague_linked_or_commented_o
         svc.delete(untouched.id, based_on=untouched)
         assert sorted(a.id for a in svc.search()) == sorted([linked.id, said.id])
         svc.close()
+
+
+def test_a_redo_of_a_marks_delete_keeps_one_a_colleague_touched_since_it_was_put_back(
+    case_location: tuple, corpus: Path
+) -> None:
+    """My delete, undone, puts the mark back with its links and under its comments; redoing
+    the delete (`based_on=Removed.known`, the mark as put back) is refused once B changed,
+    linked, unlinked or commented on it in between, and writes nothing. What was on the mark
+    already (my link, my comment) is no change: a mark nobody touched is deleted again."""
+    from forensics.comments import add_comment
+
+    where, evidence = case_location
+    with Case.create(where, title="T", examiner="A", evidence=evidence) as mine:
+        [photo] = ingest_paths(mine, [corpus / "synthetic" / "gps_control_eiffel.jpg"]).items
+        drone = mine.add_item(kind="hardware", name="drone")
+        camera = mine.add_item(kind="hardware", name="camera")
+        svc = AnnotationService(mine)
+        fields = ("note", "links", "unlinked", "comments", "untouched")
+        marks = {
+            f: svc.add(photo.id, -1, "box", [(n + 1, n + 1), (9, 9)], "vehicle").annotation
+            for n, f in enumerate(fields)
+        }
+        put_back = {}
+        for f, ann in marks.items():
+            svc.link(ann.id, "item", drone.id)
+            add_comment(mine, ann.id, "boxed twice?")
+            put_back[f] = svc.delete(ann.id, reason="duplicate")
+            svc.restore(put_back[f])  # the undo
+            assert len(put_back[f].comments) == 1
+        with Case.open(where) as other:
+            theirs = AnnotationService(other, actor=B)
+            theirs.edit(marks["note"].id, {"note": "white van"})
+            their_link = theirs.link(marks["links"].id, "item", camera.id)
+            [gone] = theirs.links_of(marks["unlinked"].id)
+            theirs.unlink(gone.id)
+            add_comment(other, marks["comments"].id, "not a duplicate", actor=B)
+            theirs.close()
+        count = _entries(mine)
+        for f, field in (("note", "note"), ("links", "links"), ("unlinked", "links")):
+            with pytest.raises(EditConflictError, match=rf"\({field}\): nothing was deleted"):
+                svc.delete(marks[f].id, reason="duplicate", based_on=put_back[f].known)
+        with pytest.raises(EditConflictError, match=r"\(comments\): nothing was deleted") as caught:
+            svc.delete(marks["comments"].id, reason="dup", based_on=put_back["comments"].known)
+        assert caught.value.clashes == [
+            {
+                "field": "comments",
+                "base": ("boxed twice?",),
+                "theirs": ("boxed twice?", "not a duplicate"),
+                "mine": None,
+            }
+        ]
+        assert _entries(mine) == count
+        assert svc.get(marks["note"].id).note == "white van"
+        assert {lk.id for lk in svc.links_of(marks["links"].id)} >= {their_link.id}
+        again = svc.delete(
+            marks["untouched"].id, reason="duplicate", based_on=put_back["untouched"].known
+        )
+        assert [lk.target_id for lk in again.links] == [drone.id]
+        assert sorted(a.id for a in svc.search()) == sorted(
+            marks[f].id for f in fields if f != "untouched"
+        )
+        svc.close()
