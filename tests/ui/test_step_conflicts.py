@@ -252,6 +252,53 @@ def test_a_label_rename_reloads_theirs_and_renames_a_mark_made_meanwhile(
     window.close_case()
 
 
+def test_the_label_manager_lists_a_colleagues_labels_live_and_keeps_my_rename_being_typed(
+    qtbot, make_window, marked_case: tuple[str, str]
+) -> None:
+    """The open label manager follows the case: B's new label and B's rename are listed as
+    they commit, the selection staying on the same label. A rename I am typing stays, made
+    from the label as it was listed when I typed it: saving asks about B's rename (Cancel
+    keeps my name, Apply mine on top renames theirs), never renames over it in silence."""
+    where, _photo = marked_case
+    window, manager = _label_manager(make_window, where)
+    manager.select("vehicle")
+    with Case.open(where) as other:
+        theirs = AnnotationService(other, actor=B)
+        theirs.add_label("drone")
+        theirs.rename_label("vehicle", "car")
+        theirs.close()
+    qtbot.waitUntil(lambda: "drone" in manager.names(), timeout=20_000)
+    qtbot.waitUntil(lambda: "car" in manager.names(), timeout=20_000)
+    assert "vehicle" not in manager.names()
+    assert manager.selected() == "car"  # the same label, as renamed
+
+    manager.select("person")
+    qtbot.keyClicks(manager.name, "pedestrian")
+    _b_renames(where, "person", "human")
+    qtbot.waitUntil(lambda: "human" in manager.names(), timeout=20_000)
+    assert manager.name.text() == "pedestrian"  # my unsaved rename stays
+    assert manager.selected() == "human"
+    assert "renamed to 'human'" in manager.status.text()
+    seen: list[dict[str, Any]] = []
+    answer_conflict("cancel", seen)
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert B in seen[0]["summary"]
+    assert seen[0]["rows"] == [("name", "human", "pedestrian")]
+    assert manager.name.text() == "pedestrian"
+    assert "human" in _labels_now(window)  # nothing written
+    answer_conflict("apply", seen)
+    qtbot.mouseClick(manager.rename_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 2
+    assert "pedestrian" in _labels_now(window)
+    assert manager.selected() == "pedestrian"
+    assert manager.name.text() == ""
+    svc = AnnotationService(window.current_case())
+    assert [a.label for a in svc.search()] == ["pedestrian"]
+    svc.close()
+    window.close_case()
+
+
 # track steps --------------------------------------------------------------------------------
 @pytest.fixture
 def video_bench(qtbot, make_window, case_location: tuple, corpus: Path) -> tuple[str, Bench]:

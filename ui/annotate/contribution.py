@@ -342,7 +342,7 @@ class AnnotateContribution:
 
         found = self.ctx.window.findChild(LabelManager, "label_manager")
         if found is None:
-            found = LabelManager(self.controller, self.ctx.window)
+            found = LabelManager(self.controller, self.ctx.signals, self.ctx.window)
         found.reload()
         found.show()
         found.raise_()

@@ -4,6 +4,11 @@ A rename goes through the core, which carries every mark and track with the old 
 new one and logs each change, so a typo is fixed once for the whole case. It is made from the
 label as listed here: a colleague's rename of it since is settled in the conflict dialog
 (`ui.edit_conflict`), never renamed over.
+
+The list follows the case live: a label a colleague adds or renames (their commit reaches the
+window as `records_changed`) is listed at once, the selection staying on the same label. A
+rename being typed stays, with the label as listed when it was typed as its base (as the
+component editor keeps an unsaved edit): saving it asks about their rename, not over it.
 """
 
 from __future__ import annotations
@@ -25,25 +30,39 @@ from PySide6.QtWidgets import (
 
 from forensics.annotations.models import Label
 from forensics.errors import WorkbenchError
+from forensics.records.annotations import LABEL
+from forensics.store.events import ChangeSet
 from ui.annotate.controller import AnnotationController
+from ui.context import WorkbenchSignals
 from ui.edit_conflict import save_edit
 
 
 class LabelManager(QDialog):
     """Lists, adds and renames the case's labels; picks the label for new marks."""
 
-    def __init__(self, controller: AnnotationController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: AnnotationController,
+        signals: WorkbenchSignals,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("label_manager")
         self.setWindowTitle("Labels")
         self._controller = controller
         self._listed: dict[str, Label] = {}
         """The labels as listed, by name: what a rename is made from."""
+        self._held: Label | None = None
+        """The selected label as listed before a colleague's change arrived while a rename of
+        it was being typed: the rename's base, so their change is asked about, not lost."""
+        self._reloading = False
         self.labels = QListWidget()
         self.labels.setObjectName("label_list")
         self.labels.itemDoubleClicked.connect(lambda _i: self.use_selected())
+        self.labels.currentItemChanged.connect(lambda _now, _before: self._picked())
         self.name = QLineEdit()
         self.name.setPlaceholderText("a label's name")
+        self.name.textChanged.connect(self._typed)
         self.add_button = QPushButton("&Add")
         self.add_button.setToolTip("Add the typed name to the case's labels")
         self.add_button.clicked.connect(self.add)
@@ -69,21 +88,51 @@ class LabelManager(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(close)
         controller.label_changed.connect(lambda _l, _chosen: self.reload())
+        signals.records_changed.connect(self._records_changed)
         self.reload()
 
+    def _records_changed(self, changes: ChangeSet) -> None:
+        """A label added or renamed, by a colleague or here: list it (while shown)."""
+        if self.isVisible() and changes.touches(LABEL.subject):
+            self.reload()
+
+    def _picked(self) -> None:
+        """Another label picked by hand: a rename typed now is made from it as listed."""
+        if not self._reloading:
+            self._held = None
+
+    def _typed(self, text: str) -> None:
+        """The name emptied: no rename is being typed, nothing to hold."""
+        if not text.strip():
+            self._held = None
+
     def reload(self) -> None:
-        """List the case's labels, the one for new marks in bold."""
+        """List the case's labels, the one for new marks in bold, keeping the selection on
+        the same label (renamed or not) and a rename being typed with its base."""
         case = self._controller.current_case()
         for button in (self.add_button, self.rename_button):
             button.setEnabled(case is not None and not case.readonly)  # off for a reviewer
-        selected = self.selected()
+        selected = self._listed.get(self.selected() or "")
+        if selected is not None and self.name.text().strip() and self._held is None:
+            self._held = selected  # a rename is being typed: keep what it was typed over
+        self._reloading = True
+        try:
+            self._fill(selected.id if selected is not None else None)
+        finally:
+            self._reloading = False
+        self._say_held()
+
+    def _fill(self, selected_id: str | None) -> None:
         self.labels.clear()
         try:
             labels = self._controller.service().labels().labels
         except WorkbenchError:  # the case closed: nothing to manage
+            self._held = None
             self.hide()
             return
         self._listed = {label.name: label for label in labels}
+        if self._held is not None and self._held.id not in {lb.id for lb in labels}:
+            self._held = None
         for number, label in enumerate(labels, start=1):
             text = f"{number}  {label.name}" if number <= 9 else f"    {label.name}"
             entry = QListWidgetItem(text)
@@ -96,8 +145,18 @@ class LabelManager(QDialog):
                 font.setBold(True)
                 entry.setFont(font)
             self.labels.addItem(entry)
-            if label.name == selected:
+            if label.id == selected_id:
                 self.labels.setCurrentItem(entry)
+
+    def _say_held(self) -> None:
+        """Tell the examiner a colleague renamed the label their rename is typed over."""
+        held, now = self._held, self._listed.get(self.selected() or "")
+        if held is None or now is None or now.id != held.id or now.name == held.name:
+            return
+        self._report(
+            f"'{held.name}' was renamed to '{now.name}' by a colleague meanwhile: "
+            "Rename asks which name to keep."
+        )
 
     def names(self) -> list[str]:
         """The labels listed, in order."""
@@ -141,11 +200,13 @@ class LabelManager(QDialog):
             return
         svc = self._controller.service()
         shown = self._listed[old]
+        if self._held is not None and self._held.id == shown.id:
+            shown = self._held  # typed before a colleague's change arrived: made from that
         try:
             renamed = save_edit(
                 self,
                 svc.case,
-                f"Label '{old}'",
+                f"Label '{shown.name}'",
                 shown,
                 lambda base: svc.rename_label(base.name, new, based_on=base),
                 self._theirs,
@@ -161,6 +222,7 @@ class LabelManager(QDialog):
         self._controller.refresh()
         self._controller.changed.emit()
         self.name.clear()
+        self._held = None
         self.reload()
         self.select(renamed.name)
         self._report(f"Renamed '{old}' to '{renamed.name}' on every mark and track.")
@@ -168,6 +230,7 @@ class LabelManager(QDialog):
     def _theirs(self, current: Label | None) -> None:
         """Reload theirs: the labels as stored now, the one renamed selected, my name gone."""
         self.name.clear()
+        self._held = None
         self._controller.refresh()
         self.reload()
         if current is not None:
