@@ -99,7 +99,9 @@ class _BlobCommit:
     every signature and SQL statement lets the GIL go). Without one, a thread runs it all.
     """
 
-    def __init__(self, case: Case, pending: list[_Pending], placer: Placer | None) -> None:
+    def __init__(
+        self, case: Case, pending: list[_Pending], placer: Placer | None, keep_cached: bool
+    ) -> None:
         self.pending = pending
         self.shas = {p.blob.sha256 for p in pending}
         evidence = case.evidence
@@ -110,10 +112,10 @@ class _BlobCommit:
         self._thread: threading.Thread | None = None
         blobs = [(p.tmp, p.blob.sha256) for p in pending]
         if placer is None:
-            self._start(lambda: evidence.commit_blobs(blobs, self.marker))
+            self._start(lambda: evidence.commit_blobs(blobs, self.marker, keep_cached))
             return
         try:
-            moves = evidence.claim_blobs(blobs, self.marker)
+            moves = evidence.claim_blobs(blobs, self.marker, keep_cached)
         except BaseException as exc:  # raised by `wait`, where a failed commit is handled
             self.error = exc
             return
@@ -170,8 +172,11 @@ class IngestBatch:
         runs: Sequence[PostIngestRun] = (),
         placer: Placer | None = None,
         upcoming: Callable[[], Iterable[str]] | None = None,
+        keep_cached: bool = True,
     ) -> None:
         self._case = case
+        self._keep_cached = keep_cached
+        """Leave the copies in the page cache once durable (`BlobMoves.keep_cached`)."""
         self._runs = tuple(runs)
         self._placer = placer
         self._upcoming = upcoming
@@ -268,7 +273,7 @@ class IngestBatch:
         self._shas = set()
         self._max_items = min(MAX_ITEMS, self._max_items * 2)
         self._max_age = min(MAX_AGE_S, self._max_age * 2)
-        self._committing.append(_BlobCommit(self._case, pending, self._placer))
+        self._committing.append(_BlobCommit(self._case, pending, self._placer, self._keep_cached))
 
     def _finish_oldest(self) -> None:
         """Wait for the blobs of the oldest batch being placed, then commit its rows."""

@@ -96,7 +96,15 @@ def ingest_paths(
     ahead = CopyAhead(case, entries, cancel, sync=False)
     # The copier moves the batches' blobs; what it copied ahead is checked for duplicates
     # in one query.
-    batch = IngestBatch(case, runs, placer=ahead, upcoming=ahead.upcoming)
+    # Post-ingest steps read the copies back at once; without them nothing does soon, and
+    # the copies leave the page cache as each batch is durable (`BlobMoves.keep_cached`).
+    batch = IngestBatch(
+        case,
+        runs,
+        placer=ahead,
+        upcoming=ahead.upcoming,
+        keep_cached=bool(options.post_ingest),
+    )
     options = replace(options, batch=batch)
     report = IngestReport(outcomes=OutcomeLog())  # in a temporary file: memory stays flat
     consumed: set[bytes] = set()

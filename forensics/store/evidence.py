@@ -168,7 +168,9 @@ class EvidenceStore:
         """A new batch's in-flight marker (made by `commit_blobs`)."""
         return self.markers.new_batch()
 
-    def commit_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> None:
+    def commit_blobs(
+        self, blobs: Sequence[tuple[Path, str]], marker: Path, keep_cached: bool = True
+    ) -> None:
         """`commit_blob` for many copies made with `sync=False`, in two file-system syncs.
 
         Same order of events as one by one: the copies and their in-flight marker are
@@ -179,11 +181,14 @@ class EvidenceStore:
         with `release_blob(..., batch=marker)` and then clears it.
 
         The two halves may run apart: `claim_blobs` here, then the `BlobMoves` it returns in
-        any process (`place_blobs`, or the ingest's copying process).
+        any process (`place_blobs`, or the ingest's copying process). `keep_cached`: see
+        `BlobMoves` (False when nothing reads the copies soon).
         """
-        self.place_blobs(self.claim_blobs(blobs, marker))
+        self.place_blobs(self.claim_blobs(blobs, marker, keep_cached))
 
-    def claim_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> BlobMoves:
+    def claim_blobs(
+        self, blobs: Sequence[tuple[Path, str]], marker: Path, keep_cached: bool = True
+    ) -> BlobMoves:
         """The first half of `commit_blobs`: the batch's marker names every blob, content
         already stored (or twice in `blobs`) is dropped; returns what is left to do."""
         fresh: list[tuple[str, str]] = []
@@ -205,7 +210,7 @@ class EvidenceStore:
         if not fresh:
             return BlobMoves(str(self.tmp_dir))
         durable = [str(p) for p in self.markers.files_to_sync(marker)] + [t for t, _f in fresh]
-        return BlobMoves(str(self.tmp_dir), tuple(durable), tuple(fresh))
+        return BlobMoves(str(self.tmp_dir), tuple(durable), tuple(fresh), keep_cached)
 
     def place_blobs(self, moves: BlobMoves) -> None:
         """The second half of `commit_blobs` (`BlobMoves.run`), in this process."""

@@ -70,10 +70,15 @@ class EvidenceBackend(Protocol):
     def batch_marker(self) -> Path:
         """A new batch's in-flight marker (for `commit_blobs`)."""
 
-    def commit_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> None:
-        """`commit_blob` for many copies made with `sync=False`, made durable together."""
+    def commit_blobs(
+        self, blobs: Sequence[tuple[Path, str]], marker: Path, keep_cached: bool = True
+    ) -> None:
+        """`commit_blob` for many copies made with `sync=False`, made durable together
+        (their pages dropped from the page cache unless `keep_cached`)."""
 
-    def claim_blobs(self, blobs: Sequence[tuple[Path, str]], marker: Path) -> BlobMoves:
+    def claim_blobs(
+        self, blobs: Sequence[tuple[Path, str]], marker: Path, keep_cached: bool = True
+    ) -> BlobMoves:
         """The first half of `commit_blobs` (the batch's marker); returns the second."""
 
     def place_blobs(self, moves: BlobMoves) -> None:

@@ -68,9 +68,9 @@ def test_the_first_batches_are_small_only_when_a_run_waits_for_them(
     sizes: list[int] = []
     commit = batch_module._BlobCommit
 
-    def counted(case: Case, pending: list, placer: object) -> object:  # type: ignore[type-arg]
+    def counted(case: Case, pending: list, placer: object, keep: bool) -> object:  # type: ignore[type-arg]
         sizes.append(len(pending))
-        return commit(case, pending, placer)  # type: ignore[arg-type]
+        return commit(case, pending, placer, keep)  # type: ignore[arg-type]
 
     monkeypatch.setattr(batch_module, "_BlobCommit", counted)
     Case.create(tmp_path / "c", title="batches", examiner="E").close()
