@@ -161,9 +161,10 @@ class Copier:
     two copying threads, and cost more CPU than filling the page cache (copying alone, 2,008
     photos: 0.49 s and 0.64 s of CPU direct, 0.27 s and 0.52 s through the cache; the whole
     `pwb ingest --no-extract` 1.05 -> 0.87 s). With extraction the workers read each copy
-    again at once: from the cache, not from the device. Without extraction, on a machine
-    whose page cache already fills its memory, direct copies were about 5 % faster (new
-    pages must be reclaimed first; `docs/benchmarks.md`, session 7): not chosen per run yet.
+    again at once: from the cache, not from the device. Without extraction the copies
+    leave the cache once each batch is durable (`BlobMoves.keep_cached`), so the next
+    batch's copies reuse those pages: taking fresh ones was what made cached copies slower
+    than direct ones on a machine whose memory was full (`docs/benchmarks.md`, session 8).
 
     Args:
         tmp_dir: where the copies go.
