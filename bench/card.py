@@ -269,6 +269,18 @@ def compile_project() -> None:
     )
 
 
+def memory_state() -> str:
+    """Free memory and page cache now, from /proc/meminfo: how costly new pages are (a
+    round's copies take new pages; on a VM whose free memory is handed back to its host,
+    each one is a fault in the host)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            info = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in fh)}
+    except (OSError, ValueError):
+        return "memory unknown"
+    return f"free {info['MemFree'] / 2**20:.1f} GB, page cache {info['Cached'] / 2**20:.1f} GB"
+
+
 def examiner_home(work: Path) -> None:
     """A PWB_HOME of the run's own with an examiner profile, as a user has: every custody
     entry is signed with its key."""
@@ -331,7 +343,8 @@ def bench(count: int, rounds: int, mp4_every: int, keep: Path | None, large: boo
                     f"over pwb and its workers, peak RSS {rss_x / 2**20:.0f} MB) ratio "
                     f"{t_floor / t_x:.2f} (CPU {c_floor / c_x:.2f}); hashing "
                     f"{n / t_hash:,.0f} files/s, ingest --no-extract {n / t_n:,.0f} files/s "
-                    f"({t_n:.1f} s, {rss_n / 2**20:.0f} MB) ratio {t_hash / t_n:.2f}",
+                    f"({t_n:.1f} s, {rss_n / 2**20:.0f} MB) ratio {t_hash / t_n:.2f}; "
+                    f"{memory_state()}",
                     flush=True,
                 )
         print(
