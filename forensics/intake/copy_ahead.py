@@ -66,6 +66,45 @@ _PIPE_SIZE = 1 << 20
 """Room asked for in the pipe of answers (each carries a file's first 4 KiB)."""
 
 
+def start_copier() -> subprocess.Popen[bytes] | None:
+    """Start a copying process, which waits for its header (`CopyAhead` sends it); None
+    where no interpreter can be started (a frozen build: the ingesting thread copies).
+
+    `ingest_paths` starts it before walking a folder: the ~40 ms the interpreter takes to
+    start then pass during the walk, not before the first copy."""
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _LAUNCH, _ROOT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+    except OSError as exc:
+        log.warning("copying in the ingesting thread: cannot start the copier (%s)", exc)
+        return None
+    assert proc.stdout is not None
+    with contextlib.suppress(OSError, AttributeError):  # Linux: fewer, larger reads
+        fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    return proc
+
+
+def end_copier(proc: subprocess.Popen[bytes], *, unused: bool = False) -> None:
+    """End a copying process (after the copy it is making) and wait for it; one never
+    told its folder (`unused`) has done nothing and is killed, not waited on to start."""
+    if unused:
+        proc.kill()
+    assert proc.stdin is not None
+    with contextlib.suppress(OSError):
+        proc.stdin.close()  # its next read ends: it stops
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # stuck on an unresponsive device
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 class CopyAhead:
     """Copies `entries`' small regular files in a child process, in order, ahead of `take`.
 
@@ -75,10 +114,18 @@ class CopyAhead:
         cancel: the ingest's token (a copy under way when it is set finishes; the ingest
             stops before recording it and `close` removes it).
         sync: fsync each copy (False when a batch makes them durable together).
+        started: a copier `start_copier` began while the inputs were walked (used if there
+            are enough files for it, else ended).
     """
 
     def __init__(
-        self, case: Case, entries: Sequence[Entry], cancel: CancelToken, *, sync: bool
+        self,
+        case: Case,
+        entries: Sequence[Entry],
+        cancel: CancelToken,
+        *,
+        sync: bool,
+        started: subprocess.Popen[bytes] | None = None,
     ) -> None:
         self._case = case
         self._cancel = cancel
@@ -100,27 +147,18 @@ class CopyAhead:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: FrameReader | None = None
         if len(self._todo) >= PROCESS_FROM:
-            self._start(sync)
+            self._start(sync, started or start_copier())
+        elif started is not None:
+            end_copier(started, unused=True)
 
-    def _start(self, sync: bool) -> None:
-        tmp_dir = os.fsencode(self._case.evidence.tmp_dir)
-        try:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _LAUNCH, _ROOT],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                bufsize=0,
-            )
-        except OSError as exc:  # no interpreter to start (a frozen build): copy here
-            log.warning("copying in the ingesting thread: cannot start the copier (%s)", exc)
-            return
-        assert self._proc.stdin is not None
-        assert self._proc.stdout is not None
-        with contextlib.suppress(OSError, AttributeError):  # Linux: fewer, larger reads
-            fcntl.fcntl(self._proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        self._reader = FrameReader(self._proc.stdout.fileno())
-        self._send([(tmp_dir, sync)])
-        self._ask()
+    def _start(self, sync: bool, proc: subprocess.Popen[bytes] | None) -> None:
+        if proc is None:
+            return  # copied here
+        self._proc = proc
+        assert proc.stdout is not None
+        self._reader = FrameReader(proc.stdout.fileno())
+        if self._send([(os.fsencode(self._case.evidence.tmp_dir), sync)]):
+            self._ask()
 
     def _name(self, index: int) -> str:
         """The temporary copy's name (chosen here: a copy begun when the copier stops is
@@ -273,18 +311,8 @@ class CopyAhead:
     def _stop(self) -> None:
         """End the copier (after the copy it is making) and wait for it."""
         proc, self._proc, self._reader = self._proc, None, None
-        if proc is None:
-            return
-        assert proc.stdin is not None
-        with contextlib.suppress(OSError):
-            proc.stdin.close()  # its next read ends: it stops
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # stuck on an unresponsive device
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        if proc is not None:
+            end_copier(proc)
 
     def close(self) -> None:
         """Stop copying and remove every copy not taken (and any the copier had begun)."""

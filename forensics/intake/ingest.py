@@ -17,7 +17,7 @@ from dataclasses import replace
 from forensics.case import Case
 from forensics.errors import CancelledError
 from forensics.intake.batch import IngestBatch
-from forensics.intake.copy_ahead import CopyAhead
+from forensics.intake.copy_ahead import CopyAhead, end_copier, start_copier
 from forensics.intake.folders import HostFolders
 from forensics.intake.host_files import HostCopy, ingest_host_file, record_symlink
 from forensics.intake.outcome_log import OutcomeLog
@@ -88,12 +88,19 @@ def ingest_paths(
     if options.parent_id is not None:
         case.items.get(options.parent_id)
     raw_paths = [os.fsencode(p) for p in paths]
-    entries = list(walk_inputs(raw_paths))
-    streaming = [s for s in options.post_ingest if isinstance(s, StreamingPostIngest)]
-    per_item = [s for s in options.post_ingest if not isinstance(s, StreamingPostIngest)]
-    runs = [step.start(case, cancel) for step in streaming]
-    status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
-    ahead = CopyAhead(case, entries, cancel, sync=False)
+    # A folder (a card) is walked while the copying process starts, not before.
+    started = start_copier() if any(os.path.isdir(p) for p in raw_paths) else None
+    try:
+        entries = list(walk_inputs(raw_paths))
+        streaming = [s for s in options.post_ingest if isinstance(s, StreamingPostIngest)]
+        per_item = [s for s in options.post_ingest if not isinstance(s, StreamingPostIngest)]
+        runs = [step.start(case, cancel) for step in streaming]
+        status = IngestStatus(progress, len(entries), sum(e.size for e in entries), runs)
+        ahead = CopyAhead(case, entries, cancel, sync=False, started=started)
+    except BaseException:
+        if started is not None:
+            end_copier(started, unused=True)
+        raise
     # The copier moves the batches' blobs; what it copied ahead is checked for duplicates
     # in one query.
     # Post-ingest steps read the copies back at once; without them nothing does soon, and

@@ -9,20 +9,57 @@ bytes an outcome. Reading one back costs a seek and an unpickle; the report is r
 Pickle is safe here: the file is made by `tempfile.TemporaryFile` (unlinked at once, mode
 0600, never named), written and read only by this process; nothing from elsewhere is ever
 unpickled.
+
+An outcome is pickled as a tuple of its fields, its item as a tuple of the item's
+(`_pack`): a dataclass pickles as a dict naming every field, and the item's 31 names were
+most of the bytes and of the time. A card's every outcome is written once as it comes and
+read once as the CLI prints it at the end, with nothing else left to do: 5.7 -> 2.6 us to
+write and 7.6 -> 3.6 us to read, ~35 ms on 5,020 files.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import pickle
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, MutableSequence
-from typing import IO, overload
+from typing import IO, Any, overload
 
 from forensics.intake.records import IngestOutcome
+from forensics.records.core import Item
 
 _BLOCK = 1 << 20
 """Bytes read at a time when the outcomes are read in order."""
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(IngestOutcome))
+_ITEM_AT = _FIELDS.index("item")
+_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(Item))
+_outcome_values = operator.attrgetter(*_FIELDS)
+_item_values = operator.attrgetter(*_ITEM_FIELDS)
+
+
+def _pack(outcome: IngestOutcome) -> bytes:
+    """An outcome's bytes in the file: its fields' values, its item's as a tuple."""
+    values = list(_outcome_values(outcome))
+    item = values[_ITEM_AT]
+    if item is not None:
+        if type(item) is not Item:
+            raise TypeError(f"an outcome's item is an Item, not {type(item).__name__}")
+        values[_ITEM_AT] = _item_values(item)
+    return pickle.dumps(tuple(values), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes) -> IngestOutcome:
+    """The outcome `_pack` wrote. The item is rebuilt as pickle rebuilds a dataclass (its
+    attributes set, `__init__` not run): the values are the ones it had."""
+    values: list[Any] = list(pickle.loads(data))  # our own bytes (see the module doc)
+    if values[_ITEM_AT] is not None:
+        item = object.__new__(Item)
+        item.__dict__.update(zip(_ITEM_FIELDS, values[_ITEM_AT], strict=True))
+        values[_ITEM_AT] = item
+    return IngestOutcome(*values)
 
 
 class OutcomeLog(MutableSequence[IngestOutcome]):
@@ -47,7 +84,7 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
         if self._file is None:
             # Lives as long as the log (closed by `close` or with the object), not a block.
             self._file = tempfile.TemporaryFile(prefix="pwb-outcomes-")  # noqa: SIM115
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _pack(outcome)
         if not self._at_end:  # a seek flushes the file's buffer: only after a read
             self._file.seek(self._end)
             self._at_end = True
@@ -59,9 +96,7 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
         assert self._file is not None
         self._at_end = False
         self._file.seek(self._offsets[index])
-        outcome = pickle.loads(self._file.read(self._lengths[index]))  # our own bytes
-        assert isinstance(outcome, IngestOutcome)
-        return outcome
+        return _unpack(self._file.read(self._lengths[index]))
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -119,9 +154,7 @@ class OutcomeLog(MutableSequence[IngestOutcome]):
                 self._at_end = False
                 self._file.seek(offset)
                 block, start = self._file.read(max(length, _BLOCK)), offset
-            outcome = pickle.loads(block[offset - start : offset - start + length])  # ours
-            assert isinstance(outcome, IngestOutcome)
-            yield outcome
+            yield _unpack(block[offset - start : offset - start + length])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, OutcomeLog | list):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,34 @@ def test_an_ingest_report_reads_back_whole(tmp_path: Path, corpus: Path) -> None
         summary = report.summary()
         assert (summary["ingested"], summary["rejected"]) == (2, 1)
         assert report.to_json()["outcomes"][0]["item"]["sha256"] == report.items[0].sha256
+
+
+def test_every_field_of_an_outcome_and_its_item_comes_back(tmp_path: Path) -> None:
+    """The file holds each outcome as its fields' values (not a dict naming them): every
+    field of the outcome and of its item, set to a value of its own, reads back equal."""
+    values: dict[str, object] = {}
+    for n, f in enumerate(dataclasses.fields(Item)):
+        values[f.name] = {
+            "kind": ItemKind.DISK_IMAGE,
+            "size": 123_456,
+            "fs_deleted": True,
+            "tags": ("drone", "camera"),
+            "attributes": {"lens": "Viewpro A40", "n": [1, 2]},
+            "errors": ("e",),
+            "warnings": ("w",),
+            "source_path_raw": b"/card/\xff.jpg",
+            "fs_path_raw": b"/fs/\xfe",
+        }.get(f.name, f"{f.name}-{n}")
+    item = Item(**values)  # type: ignore[arg-type]
+    outcome = IngestOutcome("/card/x.jpg", "duplicate", item, "why", ("w1",), ("finding",))
+    log = OutcomeLog([outcome, IngestOutcome("/card/y", "rejected", None, "gone")])
+    back = list(log)
+    assert back[0] == outcome
+    assert type(back[0].item) is Item
+    assert dataclasses.asdict(back[0]) == dataclasses.asdict(outcome)
+    assert back[1] == IngestOutcome("/card/y", "rejected", None, "gone")
+    assert log[0] == outcome
+    written = log._file
+    assert written is not None
+    written.seek(0)
+    assert b"source_path_raw" not in written.read()  # values only, no field names
