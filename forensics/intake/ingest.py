@@ -34,6 +34,7 @@ from forensics.intake.records import (
 )
 from forensics.intake.rejections import record_rejection
 from forensics.intake.sniff import is_disk_image
+from forensics.intake.taken import Taken
 from forensics.intake.walk import Entry, walk_inputs
 from forensics.jobs import CancelToken, ProgressFn, no_progress
 from forensics.models import Item
@@ -114,7 +115,7 @@ def ingest_paths(
     )
     options = replace(options, batch=batch)
     report = IngestReport(outcomes=OutcomeLog())  # in a temporary file: memory stays flat
-    consumed: set[bytes] = set()
+    taken = Taken(entries, several=len(raw_paths) > 1)
     folders = HostFolders(case, options)
     try:
         for index, entry in enumerate(entries):
@@ -122,9 +123,10 @@ def ingest_paths(
                 report.cancelled = True
                 break
             where = os.path.abspath(entry.path)
-            if where in consumed:
+            if taken.by_earlier(where):
                 ahead.skip(index)
                 continue  # an E01 segment already ingested with its first segment
+            taken.reach(index)
             label = escape_name(entry.path)
             status.report(label)
             try:
@@ -139,7 +141,7 @@ def ingest_paths(
                     cancel,
                     status.copied,
                     progress,
-                    consumed,
+                    taken,
                     report.outcomes,
                     lambda: ahead.take(index),  # noqa: B023 (called within this iteration)
                 )
@@ -199,7 +201,7 @@ def _ingest_entry(
     cancel: CancelToken,
     on_bytes: Callable[[int], None],
     progress: ProgressFn,
-    consumed: set[bytes],
+    taken: Taken,
     sink: MutableSequence[IngestOutcome],
     copied: Callable[[], HostCopy | None],
 ) -> None:
@@ -218,7 +220,7 @@ def _ingest_entry(
     if entry.kind == "symlink":
         sink.append(record_symlink(case, entry, options))
         return
-    consumed.add(where)
+    taken.add_input(where)
     outcome = ingest_host_file(
         case, entry.path, options, cancel, on_bytes, copied=copied(), where=where, label=label
     )
@@ -245,9 +247,9 @@ def _ingest_entry(
     segments: list[Item] = []
     if item.mime == EWF_MIME and segment_number(_stored_head(case, item)) == 1:
         for number, path in enumerate(sibling_segments(entry.path), start=2):
-            if os.path.abspath(path) in consumed:
+            if taken.ingested(os.path.abspath(path)):
                 continue
-            consumed.add(os.path.abspath(path))
+            taken.add_segment(os.path.abspath(path))
             seg = ingest_host_file(
                 case,
                 path,
