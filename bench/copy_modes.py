@@ -22,7 +22,6 @@ Run it with the page cache in the state to measure (`free -g`); nothing is cache
 from __future__ import annotations
 
 import argparse
-import ctypes
 import mmap
 import os
 import shutil
@@ -36,20 +35,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import card  # the card generator beside this file
 
+from forensics.store.durable import sync_all
+
 CHUNK = 1 << 20
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _sync(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        if _libc.syncfs(fd) != 0:
-            raise OSError(ctypes.get_errno(), "syncfs failed", str(folder))
-    finally:
-        os.close(fd)
 
 
 def _drop(paths: list[Path]) -> None:
+    """What `BlobMoves` does with `keep_cached=False` once a batch is synced."""
     for path in paths:
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -80,7 +72,7 @@ def copy_all(files: list[Path], dest: Path, mode: str, batch: int) -> None:
             os.close(out)
         written.append(target)
         if len(written) == batch or n == len(files) - 1:
-            _sync(dest)
+            sync_all(dest)  # the batch's file-system sync, as `BlobMoves` makes it
             if mode == "dropped":
                 _drop(written)
             written = []
